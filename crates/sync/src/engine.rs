@@ -1,0 +1,887 @@
+//! The sync engine: one per process (the relay, an app instance).
+//!
+//! The shell feeds it what happened — a connection opened, a frame arrived, a
+//! document was read from storage, time passed — and drains [`Output`]s, executing
+//! them **in order**: a [`StorageOp`] always comes before the frames that tell a
+//! peer about the data it stores, so a peer never sees acknowledged what is not
+//! durable.
+
+use std::collections::{HashMap, HashSet, VecDeque};
+
+use automerge::{Automerge, ChangeHash, sync, sync::SyncDoc};
+
+use crate::ids::{ConnId, DocumentId, PeerId};
+use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata};
+
+/// Milliseconds since the Unix epoch, supplied by the shell.
+pub type Millis = u64;
+
+/// Which side of the protocol this engine plays.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Waits for `join`, answers `peer`; serves documents it stores, never asks for any.
+    Relay,
+    /// Sends `join`; syncs every open document with every connected relay.
+    Client,
+}
+
+/// What a document is, for access control: which store (scope) it belongs to and
+/// its kind (e.g. `org`, `tasks`). Stored with the document.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DocMeta {
+    pub scope: String,
+    pub kind: String,
+}
+
+/// What one connection may see and change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Access {
+    /// `None`: every scope.
+    scope: Option<String>,
+    /// `None`: every kind.
+    writable_kinds: Option<Vec<String>>,
+}
+
+impl Access {
+    /// Reads and writes everything (an app talking to its own relay).
+    pub fn full() -> Self {
+        Self {
+            scope: None,
+            writable_kinds: None,
+        }
+    }
+
+    /// Reads every document of `scope`; writes only those of the given kinds.
+    pub fn scoped(scope: impl Into<String>, writable_kinds: Vec<String>) -> Self {
+        Self {
+            scope: Some(scope.into()),
+            writable_kinds: Some(writable_kinds),
+        }
+    }
+
+    pub fn can_read(&self, meta: &DocMeta) -> bool {
+        self.scope.as_ref().is_none_or(|s| *s == meta.scope)
+    }
+
+    pub fn can_write(&self, meta: &DocMeta) -> bool {
+        self.can_read(meta)
+            && self
+                .writable_kinds
+                .as_ref()
+                .is_none_or(|kinds| kinds.iter().any(|k| *k == meta.kind))
+    }
+}
+
+/// A document as storage holds it.
+#[derive(Debug, Clone, Default)]
+pub struct StoredDoc {
+    pub meta: DocMeta,
+    /// Saved chunks in the order written: a full save and/or incremental ones.
+    pub chunks: Vec<Vec<u8>>,
+    /// Persisted sync states, by the peer's storage id.
+    pub sync_states: Vec<(String, Vec<u8>)>,
+}
+
+/// A write the shell must make durable before sending anything that follows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StorageOp {
+    /// Append an incremental chunk (creating the document's record if new).
+    Append {
+        doc: DocumentId,
+        meta: DocMeta,
+        bytes: Vec<u8>,
+    },
+    /// Replace every chunk of the document with this full save, atomically.
+    Compact {
+        doc: DocumentId,
+        meta: DocMeta,
+        bytes: Vec<u8>,
+    },
+    /// Remember how far we are in sync with the peer that has this storage id.
+    SaveSyncState {
+        doc: DocumentId,
+        peer_storage_id: String,
+        state: Vec<u8>,
+    },
+}
+
+/// Why the engine refused a peer's input (for logs and metrics).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Rejection {
+    Malformed,
+    Handshake,
+    UnsupportedVersion,
+    CorruptSyncMessage,
+    WriteForbidden,
+    TooManyDocuments,
+}
+
+impl Rejection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Rejection::Malformed => "malformed",
+            Rejection::Handshake => "handshake",
+            Rejection::UnsupportedVersion => "unsupported_version",
+            Rejection::CorruptSyncMessage => "corrupt_sync_message",
+            Rejection::WriteForbidden => "write_forbidden",
+            Rejection::TooManyDocuments => "too_many_documents",
+        }
+    }
+}
+
+/// What the shell must do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Output {
+    Send { conn: ConnId, frame: Vec<u8> },
+    /// Close the connection (after sending what came before).
+    Close { conn: ConnId, reason: String },
+    /// Read the document from storage, then call [`Engine::loaded`].
+    Load { doc: DocumentId },
+    Store(StorageOp),
+    /// The handshake finished.
+    PeerReady { conn: ConnId, peer: PeerId },
+    /// The document changed because of a peer's changes.
+    DocChanged { doc: DocumentId },
+    /// A relay said it does not have the document (or will not show it).
+    DocUnavailable { doc: DocumentId },
+    /// Stored bytes of the document would not load; nothing was overwritten.
+    Corrupt { doc: DocumentId, error: String },
+    Rejected { conn: ConnId, reason: Rejection },
+}
+
+/// Tuning.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Compact a document's chunks into one after this many incremental saves.
+    pub compact_every: usize,
+    /// Unload a document nobody has used for this long.
+    pub idle_unload_ms: Millis,
+    /// Most documents one connection may sync.
+    pub max_docs_per_conn: usize,
+    /// Most messages queued per document while it loads.
+    pub max_waiting_per_doc: usize,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            compact_every: 64,
+            idle_unload_ms: 5 * 60 * 1000,
+            max_docs_per_conn: 10_000,
+            max_waiting_per_doc: 256,
+        }
+    }
+}
+
+/// Errors of [`Engine::change`].
+#[derive(Debug, thiserror::Error)]
+pub enum ChangeError<E> {
+    #[error("document {0} is not loaded")]
+    NotLoaded(DocumentId),
+    #[error(transparent)]
+    Rejected(E),
+}
+
+enum Handshake {
+    AwaitingJoin,
+    AwaitingPeer,
+    Ready {
+        peer: PeerId,
+        storage_id: Option<String>,
+    },
+}
+
+struct Conn {
+    handshake: Handshake,
+    access: Access,
+    docs: HashSet<DocumentId>,
+}
+
+struct LiveDoc {
+    am: Automerge,
+    meta: DocMeta,
+    peers: HashMap<ConnId, sync::State>,
+    persisted_states: HashMap<String, Vec<u8>>,
+    saved_heads: Vec<ChangeHash>,
+    saves_since_compact: usize,
+    last_used: Millis,
+    /// A client wants this document kept and synced.
+    open: bool,
+}
+
+enum Slot {
+    Loading {
+        waiting: Vec<(ConnId, Message)>,
+        open: bool,
+    },
+    Live(Box<LiveDoc>),
+}
+
+/// The sync engine. See the module docs.
+pub struct Engine {
+    me: PeerId,
+    metadata: PeerMetadata,
+    role: Role,
+    config: Config,
+    conns: HashMap<ConnId, Conn>,
+    docs: HashMap<DocumentId, Slot>,
+    out: VecDeque<Output>,
+}
+
+impl std::fmt::Debug for Engine {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Engine")
+            .field("me", &self.me)
+            .field("role", &self.role)
+            .field("conns", &self.conns.len())
+            .field("docs", &self.docs.len())
+            .finish()
+    }
+}
+
+impl Engine {
+    pub fn new(me: PeerId, storage_id: Option<String>, role: Role, config: Config) -> Self {
+        Self {
+            me,
+            metadata: PeerMetadata {
+                storage_id,
+                is_ephemeral: false,
+            },
+            role,
+            config,
+            conns: HashMap::new(),
+            docs: HashMap::new(),
+            out: VecDeque::new(),
+        }
+    }
+
+    pub fn peer_id(&self) -> &PeerId {
+        &self.me
+    }
+
+    /// The next thing the shell must do, in order.
+    pub fn poll_output(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    /// Every pending output, in order.
+    pub fn drain_outputs(&mut self) -> Vec<Output> {
+        self.out.drain(..).collect()
+    }
+
+    /// Number of documents in memory.
+    pub fn loaded_documents(&self) -> usize {
+        self.docs.len()
+    }
+
+    /// Number of connections.
+    pub fn connections(&self) -> usize {
+        self.conns.len()
+    }
+
+    /// A live document, for reading.
+    pub fn document(&self, doc: &DocumentId) -> Option<&Automerge> {
+        match self.docs.get(doc) {
+            Some(Slot::Live(d)) => Some(&d.am),
+            _ => None,
+        }
+    }
+
+    /// True once the handshake on `conn` finished.
+    pub fn is_ready(&self, conn: ConnId) -> bool {
+        matches!(
+            self.conns.get(&conn),
+            Some(Conn {
+                handshake: Handshake::Ready { .. },
+                ..
+            })
+        )
+    }
+
+    /// A transport connection opened. A client sends `join` at once.
+    pub fn connected(&mut self, conn: ConnId, access: Access) {
+        let handshake = match self.role {
+            Role::Relay => Handshake::AwaitingJoin,
+            Role::Client => {
+                let join = Message::Join {
+                    sender_id: self.me.clone(),
+                    supported_protocol_versions: vec![PROTOCOL_VERSION.into()],
+                    metadata: self.metadata.clone(),
+                };
+                self.send(conn, &join);
+                Handshake::AwaitingPeer
+            }
+        };
+        self.conns.insert(
+            conn,
+            Conn {
+                handshake,
+                access,
+                docs: HashSet::new(),
+            },
+        );
+    }
+
+    /// A transport connection closed. Sync states with the peer are kept for its return.
+    pub fn disconnected(&mut self, conn: ConnId) {
+        let Some(c) = self.conns.remove(&conn) else {
+            return;
+        };
+        let storage_id = match c.handshake {
+            Handshake::Ready { storage_id, .. } => storage_id,
+            _ => None,
+        };
+        for doc_id in c.docs {
+            if let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) {
+                if let Some(state) = d.peers.remove(&conn)
+                    && let Some(sid) = &storage_id
+                {
+                    let bytes = state.encode();
+                    d.persisted_states.insert(sid.clone(), bytes.clone());
+                    self.out.push_back(Output::Store(StorageOp::SaveSyncState {
+                        doc: doc_id,
+                        peer_storage_id: sid.clone(),
+                        state: bytes,
+                    }));
+                }
+            }
+        }
+        for slot in self.docs.values_mut() {
+            if let Slot::Loading { waiting, .. } = slot {
+                waiting.retain(|(c, _)| *c != conn);
+            }
+        }
+    }
+
+    /// A frame arrived on `conn`.
+    pub fn received(&mut self, conn: ConnId, frame: &[u8], now: Millis) {
+        if !self.conns.contains_key(&conn) {
+            return;
+        }
+        let msg = match Message::decode(frame) {
+            Ok(m) => m,
+            Err(e) => return self.refuse(conn, Rejection::Malformed, &e.to_string()),
+        };
+        self.handle(conn, msg, now);
+    }
+
+    /// Storage answered a [`Output::Load`]. `None`: it has no such document.
+    pub fn loaded(&mut self, doc_id: DocumentId, stored: Option<StoredDoc>, now: Millis) {
+        let Some(Slot::Loading { waiting, open }) = self.docs.remove(&doc_id) else {
+            return;
+        };
+        let live = match stored {
+            Some(stored) => match load_chunks(&stored.chunks) {
+                Ok(am) => {
+                    let saved_heads = am.get_heads();
+                    Some(LiveDoc {
+                        am,
+                        meta: stored.meta,
+                        peers: HashMap::new(),
+                        persisted_states: stored.sync_states.into_iter().collect(),
+                        saved_heads,
+                        saves_since_compact: stored.chunks.len().saturating_sub(1),
+                        last_used: now,
+                        open,
+                    })
+                }
+                Err(error) => {
+                    self.out.push_back(Output::Corrupt { doc: doc_id, error });
+                    None
+                }
+            },
+            // A client starts documents it opens but storage lacks empty, and asks peers.
+            None if self.role == Role::Client && open => Some(LiveDoc {
+                am: Automerge::new(),
+                meta: DocMeta::default(),
+                peers: HashMap::new(),
+                persisted_states: HashMap::new(),
+                saved_heads: Vec::new(),
+                saves_since_compact: 0,
+                last_used: now,
+                open,
+            }),
+            None => None,
+        };
+        match live {
+            Some(live) => {
+                self.docs.insert(doc_id, Slot::Live(Box::new(live)));
+                if open {
+                    self.sync_with_all_relays(doc_id);
+                }
+                for (conn, msg) in waiting {
+                    self.handle(conn, msg, now);
+                }
+            }
+            None => {
+                for (conn, _) in waiting {
+                    self.unavailable(conn, doc_id);
+                }
+            }
+        }
+    }
+
+    /// A client wants `doc` kept in memory and in sync with every relay.
+    pub fn open(&mut self, doc_id: DocumentId, now: Millis) {
+        match self.docs.get_mut(&doc_id) {
+            Some(Slot::Live(d)) => {
+                d.last_used = now;
+                if !d.open {
+                    d.open = true;
+                    self.sync_with_all_relays(doc_id);
+                }
+            }
+            Some(Slot::Loading { open, .. }) => *open = true,
+            None => {
+                self.docs.insert(
+                    doc_id,
+                    Slot::Loading {
+                        waiting: Vec::new(),
+                        open: true,
+                    },
+                );
+                self.out.push_back(Output::Load { doc: doc_id });
+            }
+        }
+    }
+
+    /// Creates a document that exists nowhere yet (fresh ids only).
+    pub fn create(&mut self, doc_id: DocumentId, meta: DocMeta, am: Automerge, now: Millis) {
+        let live = LiveDoc {
+            am,
+            meta,
+            peers: HashMap::new(),
+            persisted_states: HashMap::new(),
+            saved_heads: Vec::new(),
+            saves_since_compact: 0,
+            last_used: now,
+            open: self.role == Role::Client,
+        };
+        self.docs.insert(doc_id, Slot::Live(Box::new(live)));
+        self.persist(doc_id);
+        self.sync_with_all_relays(doc_id);
+    }
+
+    /// Changes a live document locally, then stores and syncs what changed.
+    /// `f` must leave the document unchanged when it returns an error.
+    pub fn change<R, E>(
+        &mut self,
+        doc_id: DocumentId,
+        now: Millis,
+        f: impl FnOnce(&mut Automerge) -> Result<R, E>,
+    ) -> Result<R, ChangeError<E>> {
+        let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
+            return Err(ChangeError::NotLoaded(doc_id));
+        };
+        d.last_used = now;
+        let before = d.am.get_heads();
+        let r = f(&mut d.am).map_err(ChangeError::Rejected)?;
+        if d.am.get_heads() != before {
+            self.persist(doc_id);
+            self.broadcast(doc_id, None);
+        }
+        Ok(r)
+    }
+
+    /// Periodic housekeeping: unloads idle documents.
+    pub fn tick(&mut self, now: Millis) {
+        let idle = self.config.idle_unload_ms;
+        self.docs.retain(|_, slot| match slot {
+            Slot::Live(d) => d.open || !d.peers.is_empty() || now.saturating_sub(d.last_used) < idle,
+            Slot::Loading { .. } => true,
+        });
+    }
+
+    fn handle(&mut self, conn: ConnId, msg: Message, now: Millis) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        match (&c.handshake, msg) {
+            (
+                Handshake::AwaitingJoin,
+                Message::Join {
+                    sender_id,
+                    supported_protocol_versions,
+                    metadata,
+                },
+            ) => {
+                if !supported_protocol_versions
+                    .iter()
+                    .any(|v| v == PROTOCOL_VERSION)
+                {
+                    return self.refuse(
+                        conn,
+                        Rejection::UnsupportedVersion,
+                        "unsupported protocol version; this relay speaks version 1",
+                    );
+                }
+                c.handshake = Handshake::Ready {
+                    peer: sender_id.clone(),
+                    storage_id: metadata.storage_id,
+                };
+                let peer = Message::Peer {
+                    sender_id: self.me.clone(),
+                    target_id: sender_id.clone(),
+                    selected_protocol_version: PROTOCOL_VERSION.into(),
+                    metadata: self.metadata.clone(),
+                };
+                self.send(conn, &peer);
+                self.out.push_back(Output::PeerReady {
+                    conn,
+                    peer: sender_id,
+                });
+            }
+            (
+                Handshake::AwaitingPeer,
+                Message::Peer {
+                    sender_id,
+                    selected_protocol_version,
+                    metadata,
+                    ..
+                },
+            ) => {
+                if selected_protocol_version != PROTOCOL_VERSION {
+                    return self.refuse(
+                        conn,
+                        Rejection::UnsupportedVersion,
+                        "the relay chose an unsupported protocol version",
+                    );
+                }
+                c.handshake = Handshake::Ready {
+                    peer: sender_id.clone(),
+                    storage_id: metadata.storage_id,
+                };
+                self.out.push_back(Output::PeerReady {
+                    conn,
+                    peer: sender_id,
+                });
+                let open: Vec<DocumentId> = self
+                    .docs
+                    .iter()
+                    .filter_map(|(id, s)| match s {
+                        Slot::Live(d) if d.open => Some(*id),
+                        _ => None,
+                    })
+                    .collect();
+                for doc in open {
+                    self.begin_sync(conn, doc);
+                }
+            }
+            (_, Message::Error { message, .. }) => {
+                let reason = format!("peer reported an error: {message}");
+                self.close(conn, reason);
+            }
+            (_, Message::Leave { .. }) => self.close(conn, "peer left".into()),
+            (Handshake::Ready { .. }, Message::Ignored { .. } | Message::Ephemeral { .. }) => {}
+            (Handshake::Ready { .. }, Message::Request { document_id, data, .. })
+            | (Handshake::Ready { .. }, Message::Sync { document_id, data, .. }) => {
+                self.on_sync(conn, document_id, data, now)
+            }
+            (Handshake::Ready { .. }, Message::DocUnavailable { document_id, .. }) => {
+                if let Some(c) = self.conns.get_mut(&conn) {
+                    c.docs.remove(&document_id);
+                }
+                if let Some(Slot::Live(d)) = self.docs.get_mut(&document_id) {
+                    d.peers.remove(&conn);
+                }
+                self.out.push_back(Output::DocUnavailable { doc: document_id });
+            }
+            (_, other) => self.refuse(
+                conn,
+                Rejection::Handshake,
+                &format!("unexpected `{}` message at this point of the handshake", other.kind()),
+            ),
+        }
+    }
+
+    fn on_sync(&mut self, conn: ConnId, doc_id: DocumentId, data: Vec<u8>, now: Millis) {
+        let max_docs = self.config.max_docs_per_conn;
+        let max_waiting = self.config.max_waiting_per_doc;
+        let Some(c) = self.conns.get(&conn) else {
+            return;
+        };
+        if !c.docs.contains(&doc_id) && c.docs.len() >= max_docs {
+            return self.refuse(
+                conn,
+                Rejection::TooManyDocuments,
+                "too many documents on one connection",
+            );
+        }
+        if !self.docs.contains_key(&doc_id) {
+            self.docs.insert(
+                doc_id,
+                Slot::Loading {
+                    waiting: Vec::new(),
+                    open: false,
+                },
+            );
+            self.out.push_back(Output::Load { doc: doc_id });
+        }
+        let (Some(slot), Some(c)) = (self.docs.get_mut(&doc_id), self.conns.get_mut(&conn)) else {
+            return;
+        };
+        let outcome = match slot {
+            Slot::Loading { waiting, .. } if waiting.len() >= max_waiting => SyncOutcome::Refused(
+                Rejection::TooManyDocuments,
+                "too many messages for a document still loading".into(),
+            ),
+            Slot::Loading { waiting, .. } => {
+                waiting.push((
+                    conn,
+                    Message::Sync {
+                        sender_id: PeerId::new(""),
+                        target_id: PeerId::new(""),
+                        document_id: doc_id,
+                        data,
+                    },
+                ));
+                return;
+            }
+            Slot::Live(d) => apply_sync(d, c, conn, doc_id, &data, now),
+        };
+        match outcome {
+            SyncOutcome::Refused(reason, text) => self.refuse(conn, reason, &text),
+            SyncOutcome::Unavailable => self.unavailable(conn, doc_id),
+            SyncOutcome::Applied { changed } => {
+                if changed {
+                    self.persist(doc_id);
+                    self.out.push_back(Output::DocChanged { doc: doc_id });
+                    self.broadcast(doc_id, Some(conn));
+                }
+                self.sync_one(conn, doc_id, false);
+            }
+        }
+    }
+
+    /// Sends the next sync message for `doc` to every peer (but `except`).
+    fn broadcast(&mut self, doc_id: DocumentId, except: Option<ConnId>) {
+        if self.role == Role::Client {
+            self.sync_with_all_relays(doc_id);
+        }
+        let peers: Vec<ConnId> = match self.docs.get(&doc_id) {
+            Some(Slot::Live(d)) => d.peers.keys().copied().filter(|c| Some(*c) != except).collect(),
+            _ => return,
+        };
+        for conn in peers {
+            self.sync_one(conn, doc_id, false);
+        }
+    }
+
+    fn sync_with_all_relays(&mut self, doc_id: DocumentId) {
+        if self.role != Role::Client {
+            return;
+        }
+        let ready: Vec<ConnId> = self
+            .conns
+            .iter()
+            .filter(|(_, c)| matches!(c.handshake, Handshake::Ready { .. }) && !c.docs.contains(&doc_id))
+            .map(|(id, _)| *id)
+            .collect();
+        for conn in ready {
+            self.begin_sync(conn, doc_id);
+        }
+    }
+
+    fn begin_sync(&mut self, conn: ConnId, doc_id: DocumentId) {
+        let Some(c) = self.conns.get_mut(&conn) else {
+            return;
+        };
+        let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
+            return;
+        };
+        c.docs.insert(doc_id);
+        let storage_id = match &c.handshake {
+            Handshake::Ready { storage_id, .. } => storage_id.clone(),
+            _ => None,
+        };
+        d.peers.entry(conn).or_insert_with(|| {
+            storage_id
+                .and_then(|sid| d.persisted_states.get(&sid))
+                .and_then(|b| sync::State::decode(b).ok())
+                .unwrap_or_default()
+        });
+        let request = d.am.get_heads().is_empty();
+        self.sync_one(conn, doc_id, request);
+    }
+
+    fn sync_one(&mut self, conn: ConnId, doc_id: DocumentId, request: bool) {
+        let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
+            return;
+        };
+        let Some(state) = d.peers.get_mut(&conn) else {
+            return;
+        };
+        let Some(msg) = d.am.generate_sync_message(state) else {
+            return;
+        };
+        let Some(Conn {
+            handshake: Handshake::Ready { peer, .. },
+            ..
+        }) = self.conns.get(&conn)
+        else {
+            return;
+        };
+        let (sender_id, target_id, document_id, data) =
+            (self.me.clone(), peer.clone(), doc_id, msg.encode());
+        let m = if request {
+            Message::Request {
+                sender_id,
+                target_id,
+                document_id,
+                data,
+            }
+        } else {
+            Message::Sync {
+                sender_id,
+                target_id,
+                document_id,
+                data,
+            }
+        };
+        self.send(conn, &m);
+    }
+
+    fn persist(&mut self, doc_id: DocumentId) {
+        let compact_every = self.config.compact_every;
+        let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
+            return;
+        };
+        let heads = d.am.get_heads();
+        if heads == d.saved_heads {
+            return;
+        }
+        let op = if d.saves_since_compact + 1 >= compact_every || d.saved_heads.is_empty() {
+            d.saves_since_compact = 0;
+            StorageOp::Compact {
+                doc: doc_id,
+                meta: d.meta.clone(),
+                bytes: d.am.save(),
+            }
+        } else {
+            d.saves_since_compact += 1;
+            StorageOp::Append {
+                doc: doc_id,
+                meta: d.meta.clone(),
+                bytes: d.am.save_after(&d.saved_heads),
+            }
+        };
+        d.saved_heads = heads;
+        self.out.push_back(Output::Store(op));
+    }
+
+    fn unavailable(&mut self, conn: ConnId, doc_id: DocumentId) {
+        let Some(Conn {
+            handshake: Handshake::Ready { peer, .. },
+            ..
+        }) = self.conns.get(&conn)
+        else {
+            return;
+        };
+        let m = Message::DocUnavailable {
+            sender_id: self.me.clone(),
+            target_id: peer.clone(),
+            document_id: doc_id,
+        };
+        self.send(conn, &m);
+    }
+
+    fn send(&mut self, conn: ConnId, msg: &Message) {
+        self.out.push_back(Output::Send {
+            conn,
+            frame: msg.encode(),
+        });
+    }
+
+    /// Answers an error the peer can read, then closes the connection.
+    fn refuse(&mut self, conn: ConnId, reason: Rejection, text: &str) {
+        let target_id = match self.conns.get(&conn) {
+            Some(Conn {
+                handshake: Handshake::Ready { peer, .. },
+                ..
+            }) => Some(peer.clone()),
+            _ => None,
+        };
+        self.out.push_back(Output::Rejected { conn, reason });
+        let err = Message::Error {
+            sender_id: Some(self.me.clone()),
+            target_id,
+            message: text.to_owned(),
+        };
+        self.send(conn, &err);
+        self.close(conn, text.to_owned());
+    }
+
+    fn close(&mut self, conn: ConnId, reason: String) {
+        self.disconnected(conn);
+        self.out.push_back(Output::Close { conn, reason });
+    }
+}
+
+enum SyncOutcome {
+    Applied { changed: bool },
+    Unavailable,
+    Refused(Rejection, String),
+}
+
+/// Applies one sync message from `conn` to a live document, checking access.
+fn apply_sync(
+    d: &mut LiveDoc,
+    c: &mut Conn,
+    conn: ConnId,
+    doc_id: DocumentId,
+    data: &[u8],
+    now: Millis,
+) -> SyncOutcome {
+    if !c.access.can_read(&d.meta) {
+        return SyncOutcome::Unavailable;
+    }
+    let msg = match sync::Message::decode(data) {
+        Ok(m) => m,
+        Err(e) => {
+            return SyncOutcome::Refused(
+                Rejection::CorruptSyncMessage,
+                format!("sync message for {doc_id} is corrupt: {e}"),
+            );
+        }
+    };
+    if !msg.changes.is_empty() && !c.access.can_write(&d.meta) {
+        return SyncOutcome::Refused(
+            Rejection::WriteForbidden,
+            format!(
+                "this device may not change {} documents; ask a manager",
+                d.meta.kind
+            ),
+        );
+    }
+    c.docs.insert(doc_id);
+    d.last_used = now;
+    let storage_id = match &c.handshake {
+        Handshake::Ready { storage_id, .. } => storage_id.clone(),
+        _ => None,
+    };
+    let persisted = &d.persisted_states;
+    let state = d.peers.entry(conn).or_insert_with(|| {
+        storage_id
+            .and_then(|sid| persisted.get(&sid))
+            .and_then(|b| sync::State::decode(b).ok())
+            .unwrap_or_default()
+    });
+    let before = d.am.get_heads();
+    if let Err(e) = d.am.receive_sync_message(state, msg) {
+        return SyncOutcome::Refused(
+            Rejection::CorruptSyncMessage,
+            format!("sync message for {doc_id} was refused: {e}"),
+        );
+    }
+    SyncOutcome::Applied {
+        changed: d.am.get_heads() != before,
+    }
+}
+
+fn load_chunks(chunks: &[Vec<u8>]) -> Result<Automerge, String> {
+    let mut am = Automerge::new();
+    for chunk in chunks {
+        am.load_incremental(chunk).map_err(|e| e.to_string())?;
+    }
+    Ok(am)
+}

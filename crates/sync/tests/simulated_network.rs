@@ -1,0 +1,448 @@
+//! The engine over a simulated network: no sockets, no sleeps, deterministic.
+
+use std::collections::{HashMap, VecDeque};
+
+use automerge::transaction::Transactable;
+use automerge::{AutomergeError, ROOT, ReadDoc};
+use storeops_sync::protocol::Message;
+use storeops_sync::{
+    Access, Config, ConnId, DocMeta, DocumentId, Engine, Output, PeerId, Rejection, Role,
+    StorageOp, StoredDoc,
+};
+
+/// One process: an engine and the storage it writes to.
+struct Node {
+    engine: Engine,
+    storage: HashMap<DocumentId, StoredDoc>,
+    name: String,
+    role: Role,
+    rejections: Vec<Rejection>,
+    unavailable: Vec<DocumentId>,
+}
+
+impl Node {
+    fn new(name: &str, role: Role) -> Self {
+        Self {
+            engine: Engine::new(
+                PeerId::new(name),
+                Some(format!("{name}-storage")),
+                role,
+                Config::default(),
+            ),
+            storage: HashMap::new(),
+            name: name.into(),
+            role,
+            rejections: vec![],
+            unavailable: vec![],
+        }
+    }
+
+    /// The process restarts: memory is gone, storage stays.
+    fn restart(&mut self) {
+        self.engine = Engine::new(
+            PeerId::new(self.name.as_str()),
+            Some(format!("{}-storage", self.name)),
+            self.role,
+            Config::default(),
+        );
+    }
+
+    fn read(&self, doc: DocumentId, key: &str) -> Option<String> {
+        let am = self.engine.document(&doc)?;
+        am.get(ROOT, key)
+            .ok()
+            .flatten()
+            .and_then(|(v, _)| v.into_string().ok())
+    }
+
+    fn put(&mut self, doc: DocumentId, key: &str, value: &str) {
+        self.engine
+            .change(doc, 0, |am| {
+                am.transact::<_, _, AutomergeError>(|tx| tx.put(ROOT, key, value))
+                    .map(|_| ())
+                    .map_err(|f| f.error)
+            })
+            .expect("document is loaded");
+    }
+}
+
+/// A link joins client `client` to the relay; both ends use the same ConnId.
+struct Net {
+    relay: Node,
+    clients: Vec<Node>,
+    links: HashMap<ConnId, usize>,
+    up: HashMap<ConnId, bool>,
+    wire: VecDeque<(bool, ConnId, Vec<u8>)>, // (to_relay, conn, frame)
+    bytes_to_clients: usize,
+    next_conn: u64,
+}
+
+impl Net {
+    fn new(clients: usize) -> Self {
+        Self {
+            relay: Node::new("relay", Role::Relay),
+            clients: (0..clients)
+                .map(|i| Node::new(&format!("device-{i}"), Role::Client))
+                .collect(),
+            links: HashMap::new(),
+            up: HashMap::new(),
+            wire: VecDeque::new(),
+            bytes_to_clients: 0,
+            next_conn: 1,
+        }
+    }
+
+    fn connect(&mut self, client: usize, access: Access) -> ConnId {
+        let conn = ConnId(self.next_conn);
+        self.next_conn += 1;
+        self.links.insert(conn, client);
+        self.up.insert(conn, true);
+        self.relay.engine.connected(conn, access);
+        self.clients[client].engine.connected(conn, Access::full());
+        self.run();
+        conn
+    }
+
+    fn disconnect_all(&mut self) {
+        for (conn, client) in self.links.clone() {
+            if self.up.insert(conn, false) == Some(true) {
+                self.relay.engine.disconnected(conn);
+                self.clients[client].engine.disconnected(conn);
+            }
+        }
+        self.wire.clear();
+        self.run();
+    }
+
+    fn create_on_relay(&mut self, doc: DocumentId, meta: DocMeta, key: &str, value: &str) {
+        let mut am = automerge::Automerge::new();
+        am.transact::<_, _, AutomergeError>(|tx| tx.put(ROOT, key, value))
+            .expect("put");
+        self.relay.engine.create(doc, meta, am, 0);
+        self.run();
+    }
+
+    /// Executes every node's outputs and delivers frames until nothing moves.
+    fn run(&mut self) {
+        loop {
+            let mut moved = false;
+            moved |= Self::pump(&mut self.relay, None, &mut self.wire, &mut self.up);
+            for (i, c) in self.clients.iter_mut().enumerate() {
+                moved |= Self::pump(c, Some(i), &mut self.wire, &mut self.up);
+            }
+            while let Some((to_relay, conn, frame)) = self.wire.pop_front() {
+                moved = true;
+                if !self.up.get(&conn).copied().unwrap_or(false) {
+                    continue;
+                }
+                if to_relay {
+                    self.relay.engine.received(conn, &frame, 0);
+                } else {
+                    self.bytes_to_clients += frame.len();
+                    let client = self.links[&conn];
+                    self.clients[client].engine.received(conn, &frame, 0);
+                }
+            }
+            if !moved {
+                return;
+            }
+        }
+    }
+
+    fn pump(
+        node: &mut Node,
+        client: Option<usize>,
+        wire: &mut VecDeque<(bool, ConnId, Vec<u8>)>,
+        up: &mut HashMap<ConnId, bool>,
+    ) -> bool {
+        let mut moved = false;
+        while let Some(out) = node.engine.poll_output() {
+            moved = true;
+            match out {
+                Output::Send { conn, frame } => wire.push_back((client.is_some(), conn, frame)),
+                Output::Close { conn, .. } => {
+                    up.insert(conn, false);
+                }
+                Output::Load { doc } => {
+                    let stored = node.storage.get(&doc).cloned();
+                    node.engine.loaded(doc, stored, 0);
+                }
+                Output::Store(op) => apply(&mut node.storage, op),
+                Output::Rejected { reason, .. } => node.rejections.push(reason),
+                Output::DocUnavailable { doc } => node.unavailable.push(doc),
+                Output::PeerReady { .. } | Output::DocChanged { .. } | Output::Corrupt { .. } => {}
+            }
+        }
+        moved
+    }
+}
+
+fn apply(storage: &mut HashMap<DocumentId, StoredDoc>, op: StorageOp) {
+    match op {
+        StorageOp::Append { doc, meta, bytes } => {
+            let d = storage.entry(doc).or_default();
+            d.meta = meta;
+            d.chunks.push(bytes);
+        }
+        StorageOp::Compact { doc, meta, bytes } => {
+            let d = storage.entry(doc).or_default();
+            d.meta = meta;
+            d.chunks = vec![bytes];
+        }
+        StorageOp::SaveSyncState {
+            doc,
+            peer_storage_id,
+            state,
+        } => {
+            let d = storage.entry(doc).or_default();
+            d.sync_states.retain(|(p, _)| *p != peer_storage_id);
+            d.sync_states.push((peer_storage_id, state));
+        }
+    }
+}
+
+fn doc(n: u8) -> DocumentId {
+    DocumentId::from_bytes([n; 16])
+}
+
+fn meta(store: &str, kind: &str) -> DocMeta {
+    DocMeta {
+        scope: store.into(),
+        kind: kind.into(),
+    }
+}
+
+fn staff(store: &str) -> Access {
+    Access::scoped(store, vec!["tasks".into()])
+}
+
+#[test]
+fn a_change_on_one_device_reaches_another_through_the_relay() {
+    let mut net = Net::new(2);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "count stock");
+    net.connect(0, staff("s1"));
+    net.connect(1, staff("s1"));
+    net.clients[0].engine.open(doc(1), 0);
+    net.clients[1].engine.open(doc(1), 0);
+    net.run();
+    assert_eq!(net.clients[1].read(doc(1), "title").as_deref(), Some("count stock"));
+
+    net.clients[0].put(doc(1), "status", "done");
+    net.run();
+    assert_eq!(net.clients[1].read(doc(1), "status").as_deref(), Some("done"));
+    assert_eq!(net.relay.read(doc(1), "status").as_deref(), Some("done"));
+}
+
+#[test]
+fn edits_made_while_the_relay_is_down_arrive_after_it_restarts() {
+    let mut net = Net::new(2);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "count stock");
+    for c in 0..2 {
+        net.connect(c, staff("s1"));
+        net.clients[c].engine.open(doc(1), 0);
+    }
+    net.run();
+    net.disconnect_all();
+    net.relay.restart();
+
+    net.clients[1].put(doc(1), "status", "done");
+    net.clients[0].put(doc(1), "note", "aisle 3 checked");
+    for c in 0..2 {
+        net.connect(c, staff("s1"));
+    }
+    net.run();
+    for c in 0..2 {
+        assert_eq!(net.clients[c].read(doc(1), "status").as_deref(), Some("done"));
+        assert_eq!(
+            net.clients[c].read(doc(1), "note").as_deref(),
+            Some("aisle 3 checked")
+        );
+    }
+    let heads: Vec<_> = net
+        .clients
+        .iter()
+        .map(|c| c.engine.document(&doc(1)).map(|d| d.get_heads()))
+        .collect();
+    assert_eq!(heads[0], heads[1]);
+}
+
+#[test]
+fn a_device_restarting_loads_its_documents_from_its_own_storage() {
+    let mut net = Net::new(1);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "count stock");
+    net.connect(0, staff("s1"));
+    net.clients[0].engine.open(doc(1), 0);
+    net.run();
+    net.disconnect_all();
+    net.clients[0].restart();
+    net.clients[0].engine.open(doc(1), 0);
+    net.run();
+    assert_eq!(net.clients[0].read(doc(1), "title").as_deref(), Some("count stock"));
+}
+
+#[test]
+fn a_reconnect_with_persisted_sync_state_sends_less_than_a_first_sync() {
+    let mut net = Net::new(1);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    for i in 0..200 {
+        net.relay
+            .engine
+            .change(doc(1), 0, |am| {
+                am.transact::<_, _, AutomergeError>(|tx| tx.put(ROOT, format!("k{i}"), i as i64))
+                    .map(|_| ())
+                    .map_err(|f| f.error)
+            })
+            .expect("loaded");
+    }
+    net.connect(0, staff("s1"));
+    net.clients[0].engine.open(doc(1), 0);
+    net.run();
+    let first = net.bytes_to_clients;
+    net.disconnect_all();
+    net.bytes_to_clients = 0;
+    net.connect(0, staff("s1"));
+    net.run();
+    let again = net.bytes_to_clients;
+    assert!(again * 4 < first, "first sync {first} B, reconnect {again} B");
+}
+
+#[test]
+fn a_device_of_another_store_is_told_the_document_is_unavailable() {
+    let mut net = Net::new(1);
+    net.create_on_relay(doc(1), meta("store-a", "tasks"), "secret", "b's numbers");
+    net.connect(0, staff("store-b"));
+    net.clients[0].engine.open(doc(1), 0);
+    net.run();
+    assert_eq!(net.clients[0].unavailable, vec![doc(1)]);
+    assert_eq!(net.clients[0].read(doc(1), "secret"), None);
+}
+
+#[test]
+fn a_document_nobody_stored_is_unavailable_and_not_created() {
+    let mut net = Net::new(1);
+    net.connect(0, staff("s1"));
+    net.clients[0].engine.open(doc(9), 0);
+    net.run();
+    assert_eq!(net.clients[0].unavailable, vec![doc(9)]);
+    assert!(!net.relay.storage.contains_key(&doc(9)));
+}
+
+#[test]
+fn a_staff_device_writing_the_org_document_is_refused_and_nothing_is_stored() {
+    let mut net = Net::new(1);
+    net.create_on_relay(doc(2), meta("s1", "org"), "store", "Demo");
+    let conn = net.connect(0, staff("s1"));
+    net.clients[0].engine.open(doc(2), 0);
+    net.run();
+    let stored_before = net.relay.storage[&doc(2)].chunks.clone();
+    net.clients[0].put(doc(2), "store", "Hacked");
+    net.run();
+    assert_eq!(net.relay.rejections, vec![Rejection::WriteForbidden]);
+    assert_eq!(net.relay.read(doc(2), "store").as_deref(), Some("Demo"));
+    assert_eq!(net.relay.storage[&doc(2)].chunks, stored_before);
+    assert_eq!(net.up[&conn], false);
+}
+
+#[test]
+fn garbage_frames_and_corrupt_sync_messages_are_refused_with_a_closed_connection() {
+    let mut net = Net::new(1);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    let conn = net.connect(0, staff("s1"));
+    net.relay.engine.received(conn, &[0xde, 0xad, 0xbe, 0xef], 0);
+    net.run();
+    assert_eq!(net.relay.rejections, vec![Rejection::Malformed]);
+    assert!(!net.up[&conn]);
+
+    let conn = net.connect(0, staff("s1"));
+    let bogus = Message::Sync {
+        sender_id: PeerId::new("device-0"),
+        target_id: PeerId::new("relay"),
+        document_id: doc(1),
+        data: vec![0x42, 1, 2, 3],
+    };
+    net.relay.engine.received(conn, &bogus.encode(), 0);
+    net.run();
+    assert_eq!(
+        net.relay.rejections,
+        vec![Rejection::Malformed, Rejection::CorruptSyncMessage]
+    );
+    assert!(!net.up[&conn]);
+}
+
+#[test]
+fn a_sync_before_the_handshake_is_refused() {
+    let mut net = Net::new(1);
+    let conn = ConnId(99);
+    net.relay.engine.connected(conn, Access::full());
+    let early = Message::Sync {
+        sender_id: PeerId::new("x"),
+        target_id: PeerId::new("relay"),
+        document_id: doc(1),
+        data: vec![],
+    };
+    net.relay.engine.received(conn, &early.encode(), 0);
+    let outs = net.relay.engine.drain_outputs();
+    assert!(outs.contains(&Output::Rejected {
+        conn,
+        reason: Rejection::Handshake
+    }));
+    assert!(outs.iter().any(|o| matches!(o, Output::Close { .. })));
+}
+
+#[test]
+fn corrupt_stored_bytes_are_reported_and_never_overwritten() {
+    let mut net = Net::new(1);
+    net.relay.storage.insert(
+        doc(3),
+        StoredDoc {
+            meta: meta("s1", "tasks"),
+            chunks: vec![vec![1, 2, 3, 4, 5]],
+            sync_states: vec![],
+        },
+    );
+    net.connect(0, staff("s1"));
+    net.clients[0].engine.open(doc(3), 0);
+    net.run();
+    assert_eq!(net.clients[0].unavailable, vec![doc(3)]);
+    assert_eq!(net.relay.storage[&doc(3)].chunks, vec![vec![1, 2, 3, 4, 5]]);
+}
+
+#[test]
+fn idle_documents_are_unloaded_and_reload_on_demand() {
+    let mut net = Net::new(1);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    net.relay.engine.tick(10 * 60 * 1000);
+    assert_eq!(net.relay.engine.loaded_documents(), 0);
+    net.connect(0, staff("s1"));
+    net.clients[0].engine.open(doc(1), 0);
+    net.run();
+    assert_eq!(net.clients[0].read(doc(1), "title").as_deref(), Some("x"));
+}
+
+#[test]
+fn many_incremental_saves_are_compacted_into_one_chunk() {
+    let mut net = Net::new(0);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    for i in 0..100 {
+        net.relay
+            .engine
+            .change(doc(1), 0, |am| {
+                am.transact::<_, _, AutomergeError>(|tx| tx.put(ROOT, "n", i as i64))
+                    .map(|_| ())
+                    .map_err(|f| f.error)
+            })
+            .expect("loaded");
+        net.run();
+    }
+    assert!(net.relay.storage[&doc(1)].chunks.len() < 64);
+    net.relay.restart();
+    net.relay.engine.tick(0);
+    let stored = net.relay.storage[&doc(1)].clone();
+    net.relay.engine.open(doc(1), 0);
+    net.relay.engine.loaded(doc(1), Some(stored), 0);
+    let am = net.relay.engine.document(&doc(1)).expect("loaded");
+    assert_eq!(
+        am.get(ROOT, "n").ok().flatten().and_then(|(v, _)| v.as_scalar().and_then(|s| s.as_i64())),
+        Some(99)
+    );
+}
