@@ -1,0 +1,696 @@
+//! The store's documents and every way to change them, with no IO: time, ids
+//! and "today" are passed in by the shell.
+//!
+//! - [`documents`]: the typed documents (store, org, tasks).
+//! - [`template`]: the seed's three plans as templates.
+//! - Commands ([`new_store`], [`add_task`], [`set_task_status`], [`generate_recurring`])
+//!   check the [`Actor`]'s role and make exactly one automerge change each, with a
+//!   readable message; on error the document is untouched.
+//! - Queries ([`read_store`], [`read_org`], [`read_tasks`]).
+//!
+//! ```
+//! use storeops_domain::{Actor, NewTask, add_task, new_store, read_tasks, template, StoreSetup};
+//! use storeops_domain::calendar::Date;
+//!
+//! let setup = StoreSetup {
+//!     id: "store-1".into(), name: "Demo".into(), time_zone: "Asia/Shanghai".into(),
+//!     locale: "en".into(), org_doc: "org-id".into(), tasks_doc: "tasks-id".into(),
+//! };
+//! let today = Date::new(2026, 11, 28).unwrap();
+//! let mut store = new_store(&setup, template::template("plan3").unwrap(), today, 0).unwrap();
+//! let manager = Actor::manager("Ms Li");
+//! add_task(&mut store.tasks, &manager, "t1", NewTask::titled("Count aisle 3"), 1).unwrap();
+//! assert!(read_tasks(&store.tasks).unwrap().iter().any(|(id, t)| id == "t1" && t.title == "Count aisle 3"));
+//! ```
+
+pub mod calendar;
+pub mod documents;
+pub mod template;
+
+use automerge::transaction::{CommitOptions, Transaction};
+use automerge::{Automerge, ObjType, ROOT, ReadDoc};
+use autosurgeon::{hydrate, hydrate_prop, reconcile, reconcile_prop};
+
+use calendar::Date;
+pub use documents::*;
+use template::Template;
+
+/// What went wrong, in words a user can act on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DomainError {
+    #[error("there is no {what} with id {id:?}")]
+    NotFound { what: &'static str, id: String },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("a task needs a title")]
+    EmptyTitle,
+    #[error("{0:?} is not a task status (todo, in_progress, blocked, done, cancelled)")]
+    UnknownStatus(String),
+    #[error("there is no template {0:?}; choose plan1, plan2 or plan3")]
+    UnknownTemplate(String),
+    #[error("the document is not a Storeops {0} document or is damaged: {1}")]
+    Malformed(&'static str, String),
+    #[error("the document was written by a newer Storeops (schema {0}); update the app")]
+    SchemaTooNew(u64),
+    #[error("internal document error: {0}")]
+    Automerge(String),
+}
+
+impl From<automerge::AutomergeError> for DomainError {
+    fn from(e: automerge::AutomergeError) -> Self {
+        Self::Automerge(e.to_string())
+    }
+}
+
+impl From<autosurgeon::ReconcileError> for DomainError {
+    fn from(e: autosurgeon::ReconcileError) -> Self {
+        Self::Automerge(e.to_string())
+    }
+}
+
+/// A person's role, deciding what they may change.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Role {
+    /// Floor staff: progress on their own or their position's tasks.
+    Staff,
+    /// Managers: tasks, org and duties.
+    Manager,
+}
+
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Staff => "staff",
+            Role::Manager => "manager",
+        }
+    }
+}
+
+impl std::str::FromStr for Role {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "staff" => Ok(Role::Staff),
+            "manager" => Ok(Role::Manager),
+            other => Err(format!("{other:?} is not a role; use manager or staff")),
+        }
+    }
+}
+
+/// Who is acting.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    /// Display name, for change messages.
+    pub name: String,
+    pub role: Role,
+    /// The person record, when the device is linked to one.
+    pub person: Option<String>,
+    /// Positions the person holds.
+    pub positions: Vec<String>,
+}
+
+impl Actor {
+    pub fn manager(name: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            role: Role::Manager,
+            person: None,
+            positions: vec![],
+        }
+    }
+
+    pub fn staff(name: impl Into<String>) -> Self {
+        Self {
+            role: Role::Staff,
+            ..Self::manager(name)
+        }
+    }
+
+    fn may_progress(&self, task: &Task) -> bool {
+        match (&self.role, &task.assignee) {
+            (Role::Manager, _) => true,
+            (Role::Staff, None) => true,
+            (Role::Staff, Some(Owner::Person(p))) => self.person.as_ref() == Some(p),
+            (Role::Staff, Some(Owner::Position(p))) => self.positions.contains(p),
+            (Role::Staff, Some(Owner::Department(_))) => false,
+        }
+    }
+}
+
+fn transact<R>(
+    am: &mut Automerge,
+    message: String,
+    now_ms: i64,
+    f: impl FnOnce(&mut Transaction<'_>) -> Result<R, DomainError>,
+) -> Result<R, DomainError> {
+    am.transact_with(
+        |_| {
+            CommitOptions::default()
+                .with_message(message)
+                .with_time(now_ms / 1000)
+        },
+        f,
+    )
+    .map(|s| s.result)
+    .map_err(|f| f.error)
+}
+
+fn check_schema(schema: u64) -> Result<(), DomainError> {
+    if schema > SCHEMA_VERSION {
+        Err(DomainError::SchemaTooNew(schema))
+    } else {
+        Ok(())
+    }
+}
+
+/// What a new store needs besides its template.
+#[derive(Debug, Clone)]
+pub struct StoreSetup {
+    pub id: String,
+    pub name: String,
+    pub time_zone: String,
+    pub locale: String,
+    /// Ids of the documents the caller allocated for the org and tasks.
+    pub org_doc: String,
+    pub tasks_doc: String,
+}
+
+/// The documents of a new store.
+#[derive(Debug)]
+pub struct NewStore {
+    pub store: Automerge,
+    pub org: Automerge,
+    pub tasks: Automerge,
+}
+
+/// Builds a new store's documents from a template, with the recurring tasks due
+/// in the period containing `today`.
+pub fn new_store(
+    setup: &StoreSetup,
+    template: &Template,
+    today: Date,
+    now_ms: i64,
+) -> Result<NewStore, DomainError> {
+    let locale = setup.locale.as_str();
+    let store_doc = StoreDoc {
+        schema: SCHEMA_VERSION,
+        profile: StoreProfile {
+            id: setup.id.clone(),
+            name: setup.name.clone(),
+            time_zone: setup.time_zone.clone(),
+            locale: setup.locale.clone(),
+            template: template.id.into(),
+        },
+        documents: DocumentLinks {
+            org: setup.org_doc.clone(),
+            tasks: setup.tasks_doc.clone(),
+        },
+    };
+    let mut org = OrgDoc {
+        schema: SCHEMA_VERSION,
+        ..OrgDoc::default()
+    };
+    for d in template.departments {
+        let head = d.positions.iter().find(|p| p.head).map(|p| format!("pos:{}", p.key));
+        org.departments.insert(
+            format!("dept:{}", d.key),
+            Department {
+                name: d.name.get(locale).into(),
+                head,
+                parent: d.parent.map(|p| format!("dept:{p}")),
+            },
+        );
+        for p in d.positions {
+            let pos_id = format!("pos:{}", p.key);
+            org.positions.insert(
+                pos_id.clone(),
+                Position {
+                    title: p.title.get(locale).into(),
+                    department: format!("dept:{}", d.key),
+                    reports_to: p.reports_to.map(|r| format!("pos:{r}")),
+                    headcount: p.headcount,
+                },
+            );
+            for duty in p.duties {
+                org.duties.insert(
+                    format!("duty:{}/{}", p.key, duty.key),
+                    Duty {
+                        text: duty.text.get(locale).into(),
+                        owner: Some(Owner::Position(pos_id.clone())),
+                        cadence: duty.cadence,
+                    },
+                );
+            }
+        }
+        for duty in d.duties {
+            org.duties.insert(
+                format!("duty:{}/{}", d.key, duty.key),
+                Duty {
+                    text: duty.text.get(locale).into(),
+                    owner: Some(Owner::Department(format!("dept:{}", d.key))),
+                    cadence: duty.cadence,
+                },
+            );
+        }
+    }
+    let message = format!("Create store {} from template {}", setup.name, template.id);
+    let mut store = Automerge::new();
+    transact(&mut store, message.clone(), now_ms, |tx| Ok(reconcile(tx, &store_doc)?))?;
+    let mut org_am = Automerge::new();
+    transact(&mut org_am, message.clone(), now_ms, |tx| Ok(reconcile(tx, &org)?))?;
+    let mut tasks = Automerge::new();
+    let book = TasksDoc {
+        schema: SCHEMA_VERSION,
+        tasks: Default::default(),
+    };
+    transact(&mut tasks, message, now_ms, |tx| Ok(reconcile(tx, &book)?))?;
+    generate_recurring(&mut tasks, &org, today, &Actor::manager("Storeops"), now_ms)?;
+    Ok(NewStore {
+        store,
+        org: org_am,
+        tasks,
+    })
+}
+
+/// Reads the store document.
+pub fn read_store(am: &Automerge) -> Result<StoreDoc, DomainError> {
+    let doc: StoreDoc = hydrate(am).map_err(|e| DomainError::Malformed("store", e.to_string()))?;
+    check_schema(doc.schema)?;
+    Ok(doc)
+}
+
+/// Reads the org document.
+pub fn read_org(am: &Automerge) -> Result<OrgDoc, DomainError> {
+    let doc: OrgDoc = hydrate(am).map_err(|e| DomainError::Malformed("org", e.to_string()))?;
+    check_schema(doc.schema)?;
+    Ok(doc)
+}
+
+/// Every task, by id.
+pub fn read_tasks(am: &Automerge) -> Result<Vec<(String, Task)>, DomainError> {
+    let doc: TasksDoc = hydrate(am).map_err(|e| DomainError::Malformed("tasks", e.to_string()))?;
+    check_schema(doc.schema)?;
+    Ok(doc.tasks.into_iter().collect())
+}
+
+/// One task.
+pub fn read_task(am: &Automerge, id: &str) -> Result<Task, DomainError> {
+    let tasks = tasks_obj(am)?;
+    if am.get(&tasks, id)?.is_none() {
+        return Err(DomainError::NotFound {
+            what: "task",
+            id: id.into(),
+        });
+    }
+    hydrate_prop(am, &tasks, id).map_err(|e| DomainError::Malformed("tasks", e.to_string()))
+}
+
+fn tasks_obj(am: &Automerge) -> Result<automerge::ObjId, DomainError> {
+    match am.get(ROOT, "tasks")? {
+        Some((automerge::Value::Object(ObjType::Map), id)) => Ok(id),
+        _ => Err(DomainError::Malformed("tasks", "no tasks map".into())),
+    }
+}
+
+/// What a new task needs.
+#[derive(Debug, Clone)]
+pub struct NewTask {
+    pub title: String,
+    pub description: String,
+    pub assignee: Option<Owner>,
+    pub due: Option<Date>,
+    pub priority: Priority,
+    pub source_duty: Option<String>,
+}
+
+impl NewTask {
+    pub fn titled(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            description: String::new(),
+            assignee: None,
+            due: None,
+            priority: Priority::Normal,
+            source_duty: None,
+        }
+    }
+}
+
+/// Adds a task (managers only). `id` must be fresh.
+pub fn add_task(
+    am: &mut Automerge,
+    actor: &Actor,
+    id: &str,
+    new: NewTask,
+    now_ms: i64,
+) -> Result<Task, DomainError> {
+    if actor.role != Role::Manager {
+        return Err(DomainError::Forbidden(
+            "only managers create tasks; report a problem instead".into(),
+        ));
+    }
+    let title = new.title.trim();
+    if title.is_empty() {
+        return Err(DomainError::EmptyTitle);
+    }
+    let task = Task {
+        title: title.into(),
+        description: new.description,
+        source_duty: new.source_duty,
+        assignee: new.assignee,
+        due: new.due.map(|d| d.to_string()),
+        priority: new.priority,
+        checklist: vec![],
+        comments: vec![],
+        status: TaskStatus::Todo,
+        created_at: now_ms,
+        created_by: actor.name.clone(),
+        completed_at: None,
+        completed_by: None,
+    };
+    let tasks = tasks_obj(am)?;
+    let message = format!("{} created task \"{}\"", actor.name, task.title);
+    transact(am, message, now_ms, |tx| {
+        Ok(reconcile_prop(tx, &tasks, id, &task)?)
+    })?;
+    Ok(task)
+}
+
+/// Moves a task to `status`; staff only on their own or their position's tasks.
+pub fn set_task_status(
+    am: &mut Automerge,
+    actor: &Actor,
+    id: &str,
+    status: TaskStatus,
+    now_ms: i64,
+) -> Result<Task, DomainError> {
+    let mut task = read_task(am, id)?;
+    if !actor.may_progress(&task) {
+        return Err(DomainError::Forbidden(
+            "this task belongs to someone else; ask your manager to reassign it".into(),
+        ));
+    }
+    if task.status == status {
+        return Ok(task);
+    }
+    task.status = status;
+    if status == TaskStatus::Done {
+        task.completed_at = Some(now_ms);
+        task.completed_by = Some(actor.name.clone());
+    } else {
+        task.completed_at = None;
+        task.completed_by = None;
+    }
+    let tasks = tasks_obj(am)?;
+    let message = format!(
+        "{} set \"{}\" to {}",
+        actor.name,
+        task.title,
+        status.as_str()
+    );
+    // Only the changed fields are written, so concurrent edits to other fields merge.
+    transact(am, message, now_ms, |tx| {
+        let obj = match tx.get(&tasks, id)? {
+            Some((automerge::Value::Object(ObjType::Map), obj)) => obj,
+            _ => {
+                return Err(DomainError::NotFound {
+                    what: "task",
+                    id: id.into(),
+                });
+            }
+        };
+        reconcile_prop(tx, &obj, "status", task.status)?;
+        reconcile_prop(tx, &obj, "completed_at", task.completed_at)?;
+        reconcile_prop(tx, &obj, "completed_by", task.completed_by.clone())?;
+        Ok(())
+    })?;
+    Ok(task)
+}
+
+/// The period key of `cadence` containing `day` (e.g. `2026-11`, `2026-W48`).
+pub fn period_key(cadence: Cadence, day: Date) -> Option<String> {
+    Some(match cadence {
+        Cadence::Daily => day.to_string(),
+        Cadence::Weekly => {
+            let (y, w) = day.iso_week();
+            format!("{y}-W{w:02}")
+        }
+        Cadence::Monthly => format!("{:04}-{:02}", day.year, day.month),
+        Cadence::Quarterly => format!("{:04}-Q{}", day.year, (day.month - 1) / 3 + 1),
+        Cadence::Yearly => format!("{:04}", day.year),
+        Cadence::AsNeeded => return None,
+    })
+}
+
+/// The last day of the `cadence` period containing `day`.
+pub fn period_end(cadence: Cadence, day: Date) -> Date {
+    let first_of = |y: i32, m: u32| Date::new(y, m, 1).unwrap_or(day);
+    let next_month = |y: i32, m: u32| if m == 12 { (y + 1, 1) } else { (y, m + 1) };
+    match cadence {
+        Cadence::Daily | Cadence::AsNeeded => day,
+        Cadence::Weekly => day.week_start().add_days(6),
+        Cadence::Monthly => {
+            let (y, m) = next_month(day.year, day.month);
+            first_of(y, m).add_days(-1)
+        }
+        Cadence::Quarterly => {
+            let q_end_month = ((day.month - 1) / 3 + 1) * 3;
+            let (y, m) = next_month(day.year, q_end_month);
+            first_of(y, m).add_days(-1)
+        }
+        Cadence::Yearly => first_of(day.year + 1, 1).add_days(-1),
+    }
+}
+
+/// The id of the task a duty generates for a period: the same on every device,
+/// so two devices generating offline produce one task.
+pub fn recurring_task_id(duty_id: &str, period: &str) -> String {
+    format!("{duty_id}@{period}")
+}
+
+/// Creates the tasks that duties with a cadence owe for the period containing
+/// `today`, skipping those that exist. Returns how many were created.
+pub fn generate_recurring(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    today: Date,
+    actor: &Actor,
+    now_ms: i64,
+) -> Result<usize, DomainError> {
+    let tasks = tasks_obj(am)?;
+    let mut due = Vec::new();
+    for (duty_id, duty) in &org.duties {
+        let Some(period) = period_key(duty.cadence, today) else {
+            continue;
+        };
+        let id = recurring_task_id(duty_id, &period);
+        if am.get(&tasks, id.as_str())?.is_none() {
+            due.push((id, duty_id, duty));
+        }
+    }
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let count = due.len();
+    let message = format!("{} generated {count} recurring tasks for {today}", actor.name);
+    transact(am, message, now_ms, |tx| {
+        for (id, duty_id, duty) in due {
+            let task = Task {
+                title: duty.text.clone(),
+                description: String::new(),
+                source_duty: Some(duty_id.clone()),
+                assignee: duty.owner.clone(),
+                due: Some(period_end(duty.cadence, today).to_string()),
+                priority: Priority::Normal,
+                checklist: vec![],
+                comments: vec![],
+                status: TaskStatus::Todo,
+                created_at: now_ms,
+                created_by: actor.name.clone(),
+                completed_at: None,
+                completed_by: None,
+            };
+            reconcile_prop(tx, &tasks, id.as_str(), &task)?;
+        }
+        Ok(())
+    })?;
+    Ok(count)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use automerge::transaction::Transactable;
+
+    fn setup() -> StoreSetup {
+        StoreSetup {
+            id: "s1".into(),
+            name: "Demo".into(),
+            time_zone: "Asia/Shanghai".into(),
+            locale: "zh-CN".into(),
+            org_doc: "o".into(),
+            tasks_doc: "t".into(),
+        }
+    }
+
+    fn today() -> Date {
+        Date::new(2026, 11, 28).unwrap()
+    }
+
+    fn store(tpl: &str) -> NewStore {
+        new_store(&setup(), template::template(tpl).unwrap(), today(), 1_000).unwrap()
+    }
+
+    #[test]
+    fn a_store_from_each_template_has_its_org_and_this_periods_tasks() {
+        for tpl in template::TEMPLATES {
+            let s = new_store(&setup(), tpl, today(), 0).unwrap();
+            let profile = read_store(&s.store).unwrap().profile;
+            assert_eq!(profile.template, tpl.id);
+            let org = read_org(&s.org).unwrap();
+            assert_eq!(org.departments.len(), tpl.departments.len());
+            let tasks = read_tasks(&s.tasks).unwrap();
+            let recurring = org
+                .duties
+                .values()
+                .filter(|d| d.cadence != Cadence::AsNeeded)
+                .count();
+            assert_eq!(tasks.len(), recurring, "{}", tpl.id);
+        }
+    }
+
+    #[test]
+    fn the_stock_count_is_a_monthly_task_due_at_month_end() {
+        let s = store("plan3");
+        let tasks = read_tasks(&s.tasks).unwrap();
+        let (_, count) = tasks
+            .iter()
+            .find(|(id, _)| id == "duty:warehouse-specialist/stock-count@2026-11")
+            .expect("monthly stock count");
+        assert_eq!(count.due.as_deref(), Some("2026-11-30"));
+        assert_eq!(count.title, "库存盘点，确保账实相符");
+        assert_eq!(
+            count.assignee,
+            Some(Owner::Position("pos:warehouse-specialist".into()))
+        );
+    }
+
+    #[test]
+    fn generating_twice_for_the_same_period_creates_nothing_new() {
+        let mut s = store("plan1");
+        let org = read_org(&s.org).unwrap();
+        let n = generate_recurring(&mut s.tasks, &org, today(), &Actor::manager("x"), 2).unwrap();
+        assert_eq!(n, 0);
+        let next_day = today().add_days(1);
+        let n = generate_recurring(&mut s.tasks, &org, next_day, &Actor::manager("x"), 2).unwrap();
+        let daily = org.duties.values().filter(|d| d.cadence == Cadence::Daily).count();
+        // The 29th is a Sunday in the same week and month: only daily tasks are new.
+        assert_eq!(n, daily);
+    }
+
+    #[test]
+    fn two_devices_generating_the_same_period_offline_end_with_one_task_each() {
+        let s = store("plan2");
+        let org = read_org(&s.org).unwrap();
+        let mut a = s.tasks.fork();
+        let mut b = s.tasks.fork();
+        let next_week = today().add_days(7);
+        generate_recurring(&mut a, &org, next_week, &Actor::manager("a"), 5).unwrap();
+        generate_recurring(&mut b, &org, next_week, &Actor::manager("b"), 6).unwrap();
+        a.merge(&mut b).unwrap();
+        let after = read_tasks(&a).unwrap();
+        let mut ids: Vec<_> = after.iter().map(|(id, _)| id.clone()).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), after.len());
+        let weekly_next = after.iter().filter(|(id, _)| id.ends_with("@2026-W49")).count();
+        let weekly = org.duties.values().filter(|d| d.cadence == Cadence::Weekly).count();
+        assert_eq!(weekly_next, weekly);
+    }
+
+    #[test]
+    fn staff_cannot_create_tasks_and_the_document_is_unchanged() {
+        let mut s = store("plan3");
+        let heads = s.tasks.get_heads();
+        let err = add_task(&mut s.tasks, &Actor::staff("Wang"), "t", NewTask::titled("x"), 1);
+        assert!(matches!(err, Err(DomainError::Forbidden(_))));
+        assert_eq!(s.tasks.get_heads(), heads);
+    }
+
+    #[test]
+    fn a_task_needs_a_title() {
+        let mut s = store("plan3");
+        let err = add_task(&mut s.tasks, &Actor::manager("Li"), "t", NewTask::titled("  "), 1);
+        assert_eq!(err.unwrap_err(), DomainError::EmptyTitle);
+    }
+
+    #[test]
+    fn staff_complete_an_unassigned_task_and_completion_is_recorded() {
+        let mut s = store("plan3");
+        add_task(&mut s.tasks, &Actor::manager("Li"), "t", NewTask::titled("Sweep"), 1).unwrap();
+        let done = set_task_status(&mut s.tasks, &Actor::staff("Wang"), "t", TaskStatus::Done, 9).unwrap();
+        assert_eq!(done.completed_by.as_deref(), Some("Wang"));
+        assert_eq!(read_task(&s.tasks, "t").unwrap().status, TaskStatus::Done);
+        let reopened = set_task_status(&mut s.tasks, &Actor::staff("Wang"), "t", TaskStatus::Todo, 10).unwrap();
+        assert_eq!(reopened.completed_at, None);
+    }
+
+    #[test]
+    fn staff_cannot_complete_another_positions_task() {
+        let mut s = store("plan3");
+        let id = "duty:warehouse-specialist/stock-count@2026-11";
+        let err = set_task_status(&mut s.tasks, &Actor::staff("Wang"), id, TaskStatus::Done, 9);
+        assert!(matches!(err, Err(DomainError::Forbidden(_))));
+        let mut holder = Actor::staff("Zhao");
+        holder.positions.push("pos:warehouse-specialist".into());
+        set_task_status(&mut s.tasks, &holder, id, TaskStatus::Done, 9).unwrap();
+    }
+
+    #[test]
+    fn completing_offline_and_renaming_elsewhere_both_survive_the_merge() {
+        let mut s = store("plan3");
+        add_task(&mut s.tasks, &Actor::manager("Li"), "t", NewTask::titled("Sweep"), 1).unwrap();
+        let mut phone = s.tasks.fork();
+        set_task_status(&mut phone, &Actor::staff("Wang"), "t", TaskStatus::Done, 5).unwrap();
+        let tasks = tasks_obj(&s.tasks).unwrap();
+        s.tasks
+            .transact::<_, _, automerge::AutomergeError>(|tx| {
+                let (_, obj) = tx.get(&tasks, "t")?.unwrap();
+                tx.put(&obj, "title", "Sweep aisle 3")?;
+                Ok(())
+            })
+            .unwrap();
+        s.tasks.merge(&mut phone).unwrap();
+        let t = read_task(&s.tasks, "t").unwrap();
+        assert_eq!((t.title.as_str(), t.status), ("Sweep aisle 3", TaskStatus::Done));
+    }
+
+    #[test]
+    fn an_unknown_task_is_named_in_the_error() {
+        let mut s = store("plan3");
+        let err = set_task_status(&mut s.tasks, &Actor::manager("Li"), "nope", TaskStatus::Done, 1);
+        assert_eq!(
+            err.unwrap_err().to_string(),
+            "there is no task with id \"nope\""
+        );
+    }
+
+    #[test]
+    fn a_document_from_a_newer_schema_is_refused() {
+        let mut s = store("plan3");
+        s.tasks
+            .transact::<_, _, automerge::AutomergeError>(|tx| {
+                tx.put(ROOT, "schema", 99u64)?;
+                Ok(())
+            })
+            .unwrap();
+        assert_eq!(read_tasks(&s.tasks).unwrap_err(), DomainError::SchemaTooNew(99));
+    }
+
+    #[test]
+    fn a_document_that_is_not_a_tasks_document_is_reported_not_a_panic() {
+        let am = Automerge::new();
+        assert!(matches!(read_tasks(&am), Err(DomainError::Malformed(..))));
+        assert!(matches!(read_task(&am, "x"), Err(DomainError::Malformed(..))));
+    }
+}

@@ -1,0 +1,427 @@
+//! Where documents live between runs: a small trait, [`DocumentStore`], and its
+//! embedded SQLite backend, [`SqliteStore`], used by both the app and the relay.
+//!
+//! The contract, for every backend:
+//! - [`DocumentStore::load`] returns `Ok(None)` for a document never stored, and
+//!   the chunks in the order they were written otherwise.
+//! - [`DocumentStore::apply`] applies a batch of [`StorageOp`]s atomically: after a
+//!   crash either every op of the batch is there or none is. When it returns `Ok`,
+//!   the batch is durable.
+//! - `Compact` replaces every chunk of its document; `Append` creates the
+//!   document's record on first use; `SaveSyncState` overwrites the previous state
+//!   for that (document, peer).
+//! - Errors say what failed; a failed batch leaves the store as it was.
+//!
+//! ```
+//! use storeops_storage::{DocumentStore, SqliteStore};
+//! use storeops_sync::{DocMeta, DocumentId, StorageOp};
+//!
+//! let mut store = SqliteStore::open_in_memory().unwrap();
+//! let doc = DocumentId::from_bytes([1; 16]);
+//! assert!(store.load(&doc).unwrap().is_none());
+//! let meta = DocMeta { scope: "store-1".into(), kind: "tasks".into() };
+//! store.apply(&[StorageOp::Append { doc, meta, bytes: vec![1, 2] }]).unwrap();
+//! assert_eq!(store.load(&doc).unwrap().unwrap().chunks, vec![vec![1, 2]]);
+//! ```
+
+use std::path::Path;
+
+use rusqlite::{Connection, OptionalExtension, params};
+use storeops_sync::{DocMeta, DocumentId, StorageOp, StoredDoc};
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("the database could not be opened at {path}: {source}")]
+    Open {
+        path: String,
+        source: rusqlite::Error,
+    },
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database was written by a newer version of Storeops ({component} schema {found}, this build knows {known}); upgrade the program")]
+    TooNew {
+        component: String,
+        found: i64,
+        known: i64,
+    },
+}
+
+/// Document storage. See the crate docs for the contract.
+pub trait DocumentStore {
+    /// The document's chunks, metadata and sync states; `None` if never stored.
+    fn load(&self, doc: &DocumentId) -> Result<Option<StoredDoc>, StorageError>;
+    /// Applies the batch atomically and durably.
+    fn apply(&mut self, ops: &[StorageOp]) -> Result<(), StorageError>;
+    /// Every stored document of a scope (a store).
+    fn documents_of(&self, scope: &str) -> Result<Vec<(DocumentId, DocMeta)>, StorageError>;
+}
+
+/// The schema of the document tables. Only ever append to this list.
+const DOCUMENT_MIGRATIONS: &[&str] = &["
+    CREATE TABLE documents (
+        id BLOB PRIMARY KEY,
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL
+    );
+    CREATE INDEX documents_by_scope ON documents(scope);
+    CREATE TABLE chunks (
+        seq INTEGER PRIMARY KEY,
+        doc BLOB NOT NULL REFERENCES documents(id),
+        bytes BLOB NOT NULL
+    );
+    CREATE INDEX chunks_by_doc ON chunks(doc, seq);
+    CREATE TABLE sync_states (
+        doc BLOB NOT NULL REFERENCES documents(id),
+        peer TEXT NOT NULL,
+        state BLOB NOT NULL,
+        PRIMARY KEY (doc, peer)
+    );
+"];
+
+/// Opens (creating if needed) a SQLite database with the settings Storeops needs:
+/// WAL, full sync on commit, foreign keys, a busy timeout for concurrent readers.
+pub fn open_database(path: &Path) -> Result<Connection, StorageError> {
+    let conn = Connection::open(path).map_err(|source| StorageError::Open {
+        path: path.display().to_string(),
+        source,
+    })?;
+    configure(&conn)?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<(), StorageError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Brings `component`'s tables up to date. `migrations[i]` takes the schema from
+/// version `i` to `i + 1`; each runs in its own transaction.
+pub fn migrate(
+    conn: &mut Connection,
+    component: &str,
+    migrations: &[&str],
+) -> Result<(), StorageError> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
+    )?;
+    let found: i64 = conn
+        .query_row(
+            "SELECT version FROM schema_versions WHERE component = ?1",
+            [component],
+            |r| r.get(0),
+        )
+        .optional()?
+        .unwrap_or(0);
+    let known = migrations.len() as i64;
+    if found > known {
+        return Err(StorageError::TooNew {
+            component: component.into(),
+            found,
+            known,
+        });
+    }
+    for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction()?;
+        tx.execute_batch(sql)?;
+        tx.execute(
+            "INSERT INTO schema_versions (component, version) VALUES (?1, ?2)
+             ON CONFLICT(component) DO UPDATE SET version = excluded.version",
+            params![component, i as i64 + 1],
+        )?;
+        tx.commit()?;
+    }
+    Ok(())
+}
+
+/// The SQLite document store.
+#[derive(Debug)]
+pub struct SqliteStore {
+    conn: Connection,
+}
+
+impl SqliteStore {
+    /// Opens the database file, creating and migrating it as needed.
+    pub fn open(path: &Path) -> Result<Self, StorageError> {
+        Self::from_connection(open_database(path)?)
+    }
+
+    pub fn open_in_memory() -> Result<Self, StorageError> {
+        let conn = Connection::open_in_memory()?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        Self::from_connection(conn)
+    }
+
+    /// Wraps a connection configured by [`open_database`], migrating it.
+    pub fn from_connection(mut conn: Connection) -> Result<Self, StorageError> {
+        migrate(&mut conn, "documents", DOCUMENT_MIGRATIONS)?;
+        Ok(Self { conn })
+    }
+
+    /// The underlying connection, for a shell's own tables.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub fn connection_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+}
+
+fn upsert_doc(
+    tx: &rusqlite::Transaction<'_>,
+    doc: &DocumentId,
+    meta: &DocMeta,
+) -> Result<(), rusqlite::Error> {
+    tx.execute(
+        "INSERT INTO documents (id, scope, kind) VALUES (?1, ?2, ?3)
+         ON CONFLICT(id) DO NOTHING",
+        params![doc.as_bytes().as_slice(), meta.scope, meta.kind],
+    )?;
+    Ok(())
+}
+
+impl DocumentStore for SqliteStore {
+    fn load(&self, doc: &DocumentId) -> Result<Option<StoredDoc>, StorageError> {
+        let id = doc.as_bytes().as_slice();
+        let meta = self
+            .conn
+            .query_row(
+                "SELECT scope, kind FROM documents WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(DocMeta {
+                        scope: r.get(0)?,
+                        kind: r.get(1)?,
+                    })
+                },
+            )
+            .optional()?;
+        let Some(meta) = meta else {
+            return Ok(None);
+        };
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT bytes FROM chunks WHERE doc = ?1 ORDER BY seq")?;
+        let chunks = stmt
+            .query_map([id], |r| r.get::<_, Vec<u8>>(0))?
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT peer, state FROM sync_states WHERE doc = ?1")?;
+        let sync_states = stmt
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(Some(StoredDoc {
+            meta,
+            chunks,
+            sync_states,
+        }))
+    }
+
+    fn apply(&mut self, ops: &[StorageOp]) -> Result<(), StorageError> {
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let tx = self.conn.transaction()?;
+        for op in ops {
+            match op {
+                StorageOp::Append { doc, meta, bytes } => {
+                    upsert_doc(&tx, doc, meta)?;
+                    tx.execute(
+                        "INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)",
+                        params![doc.as_bytes().as_slice(), bytes],
+                    )?;
+                }
+                StorageOp::Compact { doc, meta, bytes } => {
+                    upsert_doc(&tx, doc, meta)?;
+                    let id = doc.as_bytes().as_slice();
+                    tx.execute("DELETE FROM chunks WHERE doc = ?1", [id])?;
+                    tx.execute(
+                        "INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)",
+                        params![id, bytes],
+                    )?;
+                }
+                StorageOp::SaveSyncState {
+                    doc,
+                    peer_storage_id,
+                    state,
+                } => {
+                    let exists: bool = tx
+                        .query_row(
+                            "SELECT 1 FROM documents WHERE id = ?1",
+                            [doc.as_bytes().as_slice()],
+                            |_| Ok(true),
+                        )
+                        .optional()?
+                        .unwrap_or(false);
+                    if exists {
+                        tx.execute(
+                            "INSERT INTO sync_states (doc, peer, state) VALUES (?1, ?2, ?3)
+                             ON CONFLICT(doc, peer) DO UPDATE SET state = excluded.state",
+                            params![doc.as_bytes().as_slice(), peer_storage_id, state],
+                        )?;
+                    }
+                }
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    fn documents_of(&self, scope: &str) -> Result<Vec<(DocumentId, DocMeta)>, StorageError> {
+        let mut stmt = self
+            .conn
+            .prepare_cached("SELECT id, kind FROM documents WHERE scope = ?1 ORDER BY kind")?;
+        let rows = stmt.query_map([scope], |r| {
+            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, kind) = row?;
+            // Rows with a malformed id are skipped, not fatal: they can never be synced.
+            if let Ok(bytes) = <[u8; 16]>::try_from(id.as_slice()) {
+                out.push((
+                    DocumentId::from_bytes(bytes),
+                    DocMeta {
+                        scope: scope.into(),
+                        kind,
+                    },
+                ));
+            }
+        }
+        Ok(out)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn meta() -> DocMeta {
+        DocMeta {
+            scope: "s".into(),
+            kind: "tasks".into(),
+        }
+    }
+
+    #[test]
+    fn a_document_never_stored_loads_as_none() {
+        let store = SqliteStore::open_in_memory().unwrap();
+        assert!(store.load(&DocumentId::from_bytes([0; 16])).unwrap().is_none());
+    }
+
+    #[test]
+    fn appends_come_back_in_order_and_compaction_replaces_them() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let doc = DocumentId::from_bytes([1; 16]);
+        for b in 1..=3u8 {
+            store
+                .apply(&[StorageOp::Append {
+                    doc,
+                    meta: meta(),
+                    bytes: vec![b],
+                }])
+                .unwrap();
+        }
+        assert_eq!(
+            store.load(&doc).unwrap().unwrap().chunks,
+            vec![vec![1], vec![2], vec![3]]
+        );
+        store
+            .apply(&[StorageOp::Compact {
+                doc,
+                meta: meta(),
+                bytes: vec![9],
+            }])
+            .unwrap();
+        let loaded = store.load(&doc).unwrap().unwrap();
+        assert_eq!(loaded.chunks, vec![vec![9]]);
+        assert_eq!(loaded.meta, meta());
+    }
+
+    #[test]
+    fn sync_state_is_overwritten_per_peer() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let doc = DocumentId::from_bytes([1; 16]);
+        let save = |state: u8| StorageOp::SaveSyncState {
+            doc,
+            peer_storage_id: "p".into(),
+            state: vec![state],
+        };
+        store
+            .apply(&[
+                StorageOp::Append {
+                    doc,
+                    meta: meta(),
+                    bytes: vec![1],
+                },
+                save(1),
+                save(2),
+            ])
+            .unwrap();
+        assert_eq!(
+            store.load(&doc).unwrap().unwrap().sync_states,
+            vec![("p".to_string(), vec![2])]
+        );
+    }
+
+    #[test]
+    fn a_failed_batch_leaves_nothing_behind() {
+        let mut store = SqliteStore::open_in_memory().unwrap();
+        let doc = DocumentId::from_bytes([1; 16]);
+        store
+            .connection()
+            .execute_batch("CREATE TRIGGER no_big BEFORE INSERT ON chunks WHEN length(NEW.bytes) > 2 BEGIN SELECT RAISE(ABORT, 'too big'); END;")
+            .unwrap();
+        let err = store.apply(&[
+            StorageOp::Append {
+                doc,
+                meta: meta(),
+                bytes: vec![1],
+            },
+            StorageOp::Append {
+                doc,
+                meta: meta(),
+                bytes: vec![1, 2, 3],
+            },
+        ]);
+        assert!(err.is_err());
+        assert!(store.load(&doc).unwrap().is_none());
+    }
+
+    #[test]
+    fn a_database_from_a_newer_version_is_refused_with_advice() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, "documents", DOCUMENT_MIGRATIONS).unwrap();
+        conn.execute("UPDATE schema_versions SET version = 99", [])
+            .unwrap();
+        let err = SqliteStore::from_connection(conn).unwrap_err();
+        assert!(err.to_string().contains("upgrade the program"), "{err}");
+    }
+
+    #[test]
+    fn reopening_a_file_keeps_every_document() {
+        let dir = std::env::temp_dir().join(format!("storeops-storage-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("docs.sqlite");
+        let doc = DocumentId::from_bytes([4; 16]);
+        {
+            let mut store = SqliteStore::open(&path).unwrap();
+            store
+                .apply(&[StorageOp::Append {
+                    doc,
+                    meta: meta(),
+                    bytes: vec![7],
+                }])
+                .unwrap();
+        }
+        let store = SqliteStore::open(&path).unwrap();
+        assert_eq!(store.load(&doc).unwrap().unwrap().chunks, vec![vec![7]]);
+        assert_eq!(store.documents_of("s").unwrap().len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}
