@@ -47,14 +47,24 @@ fn date_key(ms: f64, time_zone: &str) -> String {
     let parts = formatter(
         "en-US",
         time_zone,
-        &[("year", "numeric"), ("month", "2-digit"), ("day", "2-digit")],
+        &[
+            ("year", "numeric"),
+            ("month", "2-digit"),
+            ("day", "2-digit"),
+        ],
     )
     .and_then(|fmt| call(&fmt, "formatToParts", ms))
-    .map(Array::from);
+    .and_then(|parts| parts.dyn_into::<Array>().ok());
     let part = |name: &str| -> Option<String> {
         parts.as_ref()?.iter().find_map(|p| {
-            let ty = Reflect::get(&p, &JsValue::from_str("type")).ok()?.as_string()?;
-            (ty == name).then(|| Reflect::get(&p, &JsValue::from_str("value")).ok()?.as_string())?
+            let ty = Reflect::get(&p, &JsValue::from_str("type"))
+                .ok()?
+                .as_string()?;
+            (ty == name).then(|| {
+                Reflect::get(&p, &JsValue::from_str("value"))
+                    .ok()?
+                    .as_string()
+            })?
         })
     };
     match (part("year"), part("month"), part("day")) {
@@ -82,7 +92,11 @@ pub fn sync_time(ms: i64, lang: Lang, time_zone: &str) -> String {
     #[allow(clippy::cast_precision_loss)]
     let ms = ms as f64;
     let same_day = date_key(ms, time_zone) == date_key(Date::now(), time_zone);
-    let mut options = vec![("hour", "2-digit"), ("minute", "2-digit"), ("hourCycle", "h23")];
+    let mut options = vec![
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ];
     if !same_day {
         options.extend([("month", "short"), ("day", "numeric")]);
     }

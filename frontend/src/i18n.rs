@@ -105,7 +105,9 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             OtherLanguage => "中文",
             SwitchLanguage => "切换到中文",
             EnrolTitle => "Set up this device",
-            EnrolIntro => "Ask your manager for an invite code, then join your store. You only need to do this once.",
+            EnrolIntro => {
+                "Ask your manager for an invite code, then join your store. You only need to do this once."
+            }
             RelayUrl => "Relay address",
             RelayUrlHint => "The sync server given with your invite.",
             InviteCode => "Invite code",

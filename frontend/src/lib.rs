@@ -1,0 +1,26 @@
+//! The Storeops UI: a Yew app compiled to wasm and shown by the Tauri shell.
+//!
+//! Layout follows yew's `function_todomvc`: [`state`] holds the screen's state as a
+//! `Reducible` with an `Action` enum, [`components`] render it and report user intents
+//! through callbacks, [`controller`] turns those intents into calls to [`services`] (the
+//! only code that talks to Tauri), and [`i18n`] holds every visible string.
+
+pub mod app;
+pub mod components;
+pub mod controller;
+pub mod format;
+pub mod i18n;
+pub mod model;
+pub mod services;
+pub mod state;
+
+use wasm_bindgen::prelude::*;
+
+/// Mounts the app on `<body>` when the module is initialised.
+#[wasm_bindgen(start)]
+pub fn start() {
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
+    }));
+    yew::Renderer::<app::App>::new().render();
+}

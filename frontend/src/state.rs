@@ -69,12 +69,24 @@ pub struct State {
 
 #[derive(Debug)]
 pub enum Action {
-    StatusLoaded { status: AppStatus, asked_at: u64 },
+    StatusLoaded {
+        status: AppStatus,
+        asked_at: u64,
+    },
     StatusFailed(Problem),
-    TasksLoaded { tasks: Vec<TaskView>, asked_at: u64 },
+    TasksLoaded {
+        tasks: Vec<TaskView>,
+        asked_at: u64,
+    },
     /// A command returned this task: it is durable now.
-    TaskSaved { task: TaskView, at: u64 },
-    SyncChanged { sync: SyncStatus, at: u64 },
+    TaskSaved {
+        task: TaskView,
+        at: u64,
+    },
+    SyncChanged {
+        sync: SyncStatus,
+        at: u64,
+    },
     Begin(Op),
     End(Op),
     Failed(Problem),

@@ -1,0 +1,401 @@
+//! The Storeops relay: authenticates devices, stores every store's documents in
+//! SQLite and relays their changes to the store's other devices over the
+//! automerge-repo WebSocket protocol.
+//!
+//! The server is a library: [`app`] builds the router, [`serve`] runs it on a
+//! listener until a shutdown signal; the `storeops-relay` binary is a thin CLI.
+//!
+//! - `GET /healthz` — liveness.
+//! - `GET /metrics` — Prometheus text.
+//! - `POST /v1/enrol` — `{code, device_name}` → a device token (shown once) and
+//!   the store's root document id.
+//! - `GET /sync` (also `/`) — the WebSocket, authenticated by
+//!   `Authorization: Bearer TOKEN` or `?token=TOKEN` before the upgrade.
+
+pub mod hub;
+pub mod metrics;
+pub mod registry;
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use futures_util::{SinkExt, StreamExt};
+use storeops_domain::{Role, kind};
+use storeops_sync::{Access, ConnId};
+use tokio::sync::{mpsc, watch};
+
+use hub::{HubInput, Outgoing};
+use metrics::Metrics;
+use registry::{Registry, RegistryError};
+
+/// Relay settings.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub listen: SocketAddr,
+    pub data_dir: PathBuf,
+    /// Largest WebSocket message accepted.
+    pub max_frame_bytes: usize,
+    /// Sustained messages per second per connection (bursts of twice that).
+    pub max_messages_per_second: u32,
+    /// Frames queued for one connection before it counts as a slow reader.
+    pub outbox_frames: usize,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            data_dir: PathBuf::from("relay-data"),
+            max_frame_bytes: 16 * 1024 * 1024,
+            max_messages_per_second: 500,
+            outbox_frames: 1024,
+        }
+    }
+}
+
+#[derive(Clone)]
+struct AppState {
+    hub: std::sync::mpsc::Sender<HubInput>,
+    registry: Arc<Mutex<Registry>>,
+    metrics: Arc<Metrics>,
+    settings: Arc<Settings>,
+    next_conn: Arc<AtomicU64>,
+}
+
+/// An error answered as `{code, message}`; the message is safe to show.
+#[derive(Debug)]
+struct ApiError {
+    status: StatusCode,
+    code: &'static str,
+    message: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> Self {
+        Self {
+            status,
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<RegistryError> for ApiError {
+    fn from(e: RegistryError) -> Self {
+        match e {
+            RegistryError::InvalidInvite => {
+                ApiError::new(StatusCode::FORBIDDEN, "invalid_invite", e.to_string())
+            }
+            RegistryError::Invalid(m) => ApiError::new(StatusCode::BAD_REQUEST, "invalid", m),
+            other => {
+                tracing::error!(error = %other, "registry failure");
+                ApiError::new(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "internal",
+                    "the relay could not complete the request; try again",
+                )
+            }
+        }
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = serde_json::json!({ "code": self.code, "message": self.message });
+        (self.status, axum::Json(body)).into_response()
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    hub::now_ms() as i64
+}
+
+/// The relay's stable storage id, kept in the data directory.
+fn storage_id(data_dir: &std::path::Path) -> anyhow::Result<String> {
+    let path = data_dir.join("relay-id");
+    match std::fs::read_to_string(&path) {
+        Ok(id) if !id.trim().is_empty() => Ok(id.trim().to_owned()),
+        _ => {
+            let id = registry::random_secret()?[..16].to_owned();
+            std::fs::write(&path, &id)?;
+            Ok(id)
+        }
+    }
+}
+
+/// A running relay's handles, for [`app`].
+#[derive(Debug)]
+pub struct Relay {
+    state_hub: std::sync::mpsc::Sender<HubInput>,
+    engine: std::thread::JoinHandle<()>,
+    router: Router,
+}
+
+impl Relay {
+    /// Opens the data directory and starts the engine thread.
+    pub fn start(settings: Settings) -> anyhow::Result<Self> {
+        let registry = Registry::open(&settings.data_dir)?;
+        let sid = storage_id(&settings.data_dir)?;
+        let metrics = Arc::new(Metrics::default());
+        let hub = hub::Hub::open(settings.data_dir.clone(), sid, metrics.clone())?;
+        let (tx, engine) = hub::spawn(hub);
+        let state = AppState {
+            hub: tx.clone(),
+            registry: Arc::new(Mutex::new(registry)),
+            metrics,
+            settings: Arc::new(settings),
+            next_conn: Arc::new(AtomicU64::new(1)),
+        };
+        Ok(Self {
+            state_hub: tx,
+            engine,
+            router: app(state),
+        })
+    }
+
+    pub fn router(&self) -> Router {
+        self.router.clone()
+    }
+
+    /// Closes every connection with a reason, saves sync states, stops the engine.
+    pub fn stop(self) {
+        let (done, wait) = std::sync::mpsc::channel();
+        if self.state_hub.send(HubInput::Shutdown { done }).is_ok() {
+            let _ = wait.recv_timeout(Duration::from_secs(10));
+        }
+        let _ = self.engine.join();
+    }
+}
+
+fn app(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(|| async { "ok" }))
+        .route("/metrics", get(metrics_text))
+        .route("/v1/enrol", post(enrol))
+        .route("/sync", get(websocket))
+        .route("/", get(websocket))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves, then closes connections and flushes.
+pub async fn serve(
+    settings: Settings,
+    listener: tokio::net::TcpListener,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> anyhow::Result<()> {
+    let relay = Relay::start(settings)?;
+    let router = relay.router();
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+        let mut rx = stop_rx;
+        let _ = rx.wait_for(|s| *s).await;
+    });
+    let server = tokio::spawn(async move { server.await });
+    shutdown.await;
+    tracing::info!("shutting down: closing connections");
+    let _ = stop_tx.send(true);
+    tokio::task::spawn_blocking(move || relay.stop()).await?;
+    match tokio::time::timeout(Duration::from_secs(10), server).await {
+        Ok(joined) => joined??,
+        Err(_) => tracing::warn!("connections did not close within 10 s"),
+    }
+    Ok(())
+}
+
+async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
+    (
+        [("content-type", "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+}
+
+#[derive(serde::Deserialize)]
+struct EnrolRequest {
+    code: String,
+    device_name: String,
+}
+
+async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let req: EnrolRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("expected JSON {{\"code\": ..., \"device_name\": ...}}: {e}"),
+        )
+    })?;
+    let registry = state.registry.clone();
+    let enrolment = tokio::task::spawn_blocking(move || {
+        let mut reg = registry
+            .lock()
+            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
+        reg.enrol(&req.code, &req.device_name, now_ms())
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??;
+    tracing::info!(device = %enrolment.device_id, store = %enrolment.store_id, "device enrolled");
+    Ok(axum::Json(enrolment).into_response())
+}
+
+fn bearer(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::to_owned)
+        .or_else(|| query.get("token").cloned())
+}
+
+async fn websocket(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+) -> Result<Response, ApiError> {
+    let Ok(ws) = ws else {
+        return Ok((StatusCode::OK, "Storeops relay: connect with a WebSocket").into_response());
+    };
+    let unauthorized = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this device is not enrolled or was revoked; enrol it again with an invite code",
+        )
+    };
+    let token = bearer(&headers, &query).ok_or_else(unauthorized)?;
+    let registry = state.registry.clone();
+    let device = tokio::task::spawn_blocking(move || {
+        registry
+            .lock()
+            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?
+            .device_by_token(&token)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??;
+    let device = match device {
+        Some(d) if !d.revoked => d,
+        _ => {
+            state.metrics.reject("unauthorized");
+            return Err(unauthorized());
+        }
+    };
+    let writable: Vec<String> = match device.role {
+        Role::Manager => vec![kind::STORE.into(), kind::ORG.into(), kind::TASKS.into()],
+        Role::Staff => kind::STAFF_WRITABLE.iter().map(|k| (*k).to_owned()).collect(),
+    };
+    let access = Access::scoped(device.store_id.clone(), writable);
+    let max = state.settings.max_frame_bytes;
+    Ok(ws
+        .max_message_size(max)
+        .max_frame_size(max)
+        .on_upgrade(move |socket| connection(socket, state, device.id, access)))
+}
+
+/// One WebSocket connection: a writer task draining the outbox, and this task
+/// reading frames into the engine with a rate limit.
+#[tracing::instrument(skip_all, fields(conn, device = %device_id))]
+async fn connection(socket: WebSocket, state: AppState, device_id: String, access: Access) {
+    let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
+    tracing::Span::current().record("conn", conn.0);
+    let (outbox_tx, mut outbox) = mpsc::channel::<Outgoing>(state.settings.outbox_frames);
+    let (kill_tx, mut kill) = watch::channel::<Option<String>>(None);
+    let mut reader_kill = kill.clone();
+    if state
+        .hub
+        .send(HubInput::Connect {
+            conn,
+            device_id,
+            access,
+            outbox: outbox_tx,
+            kill: kill_tx,
+        })
+        .is_err()
+    {
+        return;
+    }
+    state.metrics.connection_opened();
+    let (mut sink, mut stream) = socket.split();
+    let close = |reason: String| {
+        WsMessage::Close(Some(CloseFrame {
+            code: 1008,
+            reason: reason.chars().take(120).collect::<String>().into(),
+        }))
+    };
+    let writer = tokio::spawn(async move {
+        loop {
+            tokio::select! {
+                next = outbox.recv() => match next {
+                    Some(Outgoing::Frame(f)) => {
+                        if sink.send(WsMessage::Binary(f.into())).await.is_err() { break; }
+                    }
+                    Some(Outgoing::Close(reason)) => {
+                        let _ = sink.send(close(reason)).await;
+                        break;
+                    }
+                    None => break,
+                },
+                changed = kill.changed() => {
+                    let reason = if changed.is_ok() { kill.borrow().clone() } else { None };
+                    let _ = sink.send(close(reason.unwrap_or_default())).await;
+                    break;
+                }
+            }
+        }
+        let _ = sink.close().await;
+    });
+
+    let rate = f64::from(state.settings.max_messages_per_second);
+    let mut tokens = rate * 2.0;
+    let mut last = Instant::now();
+    loop {
+        let msg = tokio::select! {
+            m = stream.next() => m,
+            _ = reader_kill.changed() => break,
+        };
+        let Some(Ok(msg)) = msg else { break };
+        match msg {
+            WsMessage::Binary(bytes) => {
+                let now = Instant::now();
+                tokens = (tokens + now.duration_since(last).as_secs_f64() * rate).min(rate * 2.0);
+                last = now;
+                if tokens < 1.0 {
+                    state.metrics.reject("rate_limited");
+                    tracing::warn!("message rate limit exceeded; closing");
+                    break;
+                }
+                tokens -= 1.0;
+                state.metrics.add_in(bytes.len());
+                if state
+                    .hub
+                    .send(HubInput::Frame {
+                        conn,
+                        bytes: bytes.to_vec(),
+                    })
+                    .is_err()
+                {
+                    break;
+                }
+            }
+            WsMessage::Text(_) => {
+                state.metrics.reject("text_frame");
+                break;
+            }
+            WsMessage::Close(_) => break,
+            WsMessage::Ping(_) | WsMessage::Pong(_) => {}
+        }
+    }
+    let _ = state.hub.send(HubInput::Disconnect { conn });
+    state.metrics.connection_closed();
+    let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
+}

@@ -1,1 +1,267 @@
-fn main(){}
+//! `storeops-relay`: the relay's command line. See `storeops-relay help`.
+
+use std::path::PathBuf;
+
+use anyhow::{Context, bail};
+use storeops_domain::Role;
+use storeops_domain::calendar::{Date, fixed_utc_offset_minutes};
+use storeops_relay::registry::{Registry, database_path};
+use storeops_relay::{Settings, serve};
+
+const HELP: &str = "storeops-relay — the Storeops sync relay
+
+USAGE:
+  storeops-relay serve [--listen ADDR] [--data-dir DIR]
+  storeops-relay store create --data-dir DIR --name NAME --template plan1|plan2|plan3
+                              [--locale zh-CN|en] [--time-zone Asia/Shanghai]
+  storeops-relay store list --data-dir DIR
+  storeops-relay invite create --data-dir DIR --store ID --role manager|staff
+                               [--person ID] [--valid-hours 72]
+  storeops-relay device list --data-dir DIR
+  storeops-relay device revoke --data-dir DIR ID
+  storeops-relay backup --data-dir DIR --to FILE
+  storeops-relay config            print the settings and their environment variables
+
+Environment: STOREOPS_RELAY__LISTEN, STOREOPS_RELAY__DATA_DIR,
+STOREOPS_RELAY__MAX_FRAME_BYTES, STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND,
+RUST_LOG (e.g. info, storeops_relay=debug).";
+
+/// Parsed `--flag value` pairs and positional words.
+struct Args {
+    words: Vec<String>,
+    flags: Vec<(String, String)>,
+}
+
+impl Args {
+    fn parse(raw: impl Iterator<Item = String>) -> anyhow::Result<Self> {
+        let mut words = Vec::new();
+        let mut flags = Vec::new();
+        let mut raw = raw.peekable();
+        while let Some(a) = raw.next() {
+            if let Some(name) = a.strip_prefix("--") {
+                let value = raw
+                    .next()
+                    .with_context(|| format!("--{name} needs a value"))?;
+                flags.push((name.to_owned(), value));
+            } else {
+                words.push(a);
+            }
+        }
+        Ok(Self { words, flags })
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.flags
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn need(&self, name: &str) -> anyhow::Result<&str> {
+        self.get(name)
+            .with_context(|| format!("missing --{name}; see `storeops-relay help`"))
+    }
+
+    fn check_known(&self, known: &[&str]) -> anyhow::Result<()> {
+        for (n, _) in &self.flags {
+            if !known.contains(&n.as_str()) {
+                bail!("unknown option --{n}; see `storeops-relay help`");
+            }
+        }
+        Ok(())
+    }
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(format!("STOREOPS_RELAY__{name}")).ok()
+}
+
+fn settings(args: &Args) -> anyhow::Result<Settings> {
+    let mut s = Settings::default();
+    if let Some(v) = env("LISTEN") {
+        s.listen = v.parse().context("STOREOPS_RELAY__LISTEN is not an address like 127.0.0.1:8787")?;
+    }
+    if let Some(v) = env("DATA_DIR") {
+        s.data_dir = PathBuf::from(v);
+    }
+    if let Some(v) = env("MAX_FRAME_BYTES") {
+        s.max_frame_bytes = v.parse().context("STOREOPS_RELAY__MAX_FRAME_BYTES is not a number")?;
+    }
+    if let Some(v) = env("MAX_MESSAGES_PER_SECOND") {
+        s.max_messages_per_second = v
+            .parse()
+            .context("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND is not a number")?;
+    }
+    if let Some(v) = args.get("listen") {
+        s.listen = v.parse().context("--listen is not an address like 127.0.0.1:8787")?;
+    }
+    if let Some(v) = args.get("data-dir") {
+        s.data_dir = PathBuf::from(v);
+    }
+    Ok(s)
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+fn main() {
+    if let Err(e) = run() {
+        eprintln!("error: {e:#}");
+        std::process::exit(2);
+    }
+}
+
+fn run() -> anyhow::Result<()> {
+    let args = Args::parse(std::env::args().skip(1))?;
+    let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
+    match words.as_slice() {
+        ["serve"] => {
+            args.check_known(&["listen", "data-dir"])?;
+            let settings = settings(&args)?;
+            tracing_subscriber::fmt()
+                .with_env_filter(
+                    tracing_subscriber::EnvFilter::try_from_default_env()
+                        .unwrap_or_else(|_| "info".into()),
+                )
+                .with_writer(std::io::stderr)
+                .init();
+            let rt = tokio::runtime::Runtime::new()?;
+            rt.block_on(async move {
+                let listener = tokio::net::TcpListener::bind(settings.listen)
+                    .await
+                    .with_context(|| format!("cannot listen on {}", settings.listen))?;
+                let addr = listener.local_addr()?;
+                println!("storeops-relay listening on {addr}");
+                tracing::info!(%addr, data_dir = %settings.data_dir.display(), "relay started");
+                serve(settings, listener, shutdown_signal()).await
+            })
+        }
+        ["store", "create"] => {
+            args.check_known(&["data-dir", "name", "template", "locale", "time-zone"])?;
+            let s = settings(&args)?;
+            let tz = args.get("time-zone").unwrap_or("Asia/Shanghai");
+            let offset = fixed_utc_offset_minutes(tz).unwrap_or_else(|| {
+                eprintln!("note: {tz} is not in the built-in list; dates use UTC");
+                0
+            });
+            let now = now_ms();
+            let today = Date::from_unix_ms(now, offset);
+            let mut reg = Registry::open(&s.data_dir)?;
+            let store = reg.create_store(
+                args.need("name")?,
+                args.need("template")?,
+                args.get("locale").unwrap_or("zh-CN"),
+                tz,
+                today,
+                now,
+            )?;
+            eprintln!("created store {:?}, root document {}", store.name, store.root_document_id);
+            println!("{}", store.id);
+            Ok(())
+        }
+        ["store", "list"] => {
+            args.check_known(&["data-dir"])?;
+            let reg = Registry::open(&settings(&args)?.data_dir)?;
+            for s in reg.stores()? {
+                println!("{}\t{}\t{}", s.id, s.root_document_id, s.name);
+            }
+            Ok(())
+        }
+        ["invite", "create"] => {
+            args.check_known(&["data-dir", "store", "role", "person", "valid-hours"])?;
+            let role: Role = args
+                .need("role")?
+                .parse()
+                .map_err(|e: String| anyhow::anyhow!(e))?;
+            let hours: i64 = args
+                .get("valid-hours")
+                .unwrap_or("72")
+                .parse()
+                .context("--valid-hours is not a whole number")?;
+            if !(1..=24 * 365).contains(&hours) {
+                bail!("--valid-hours must be between 1 and 8760");
+            }
+            let mut reg = Registry::open(&settings(&args)?.data_dir)?;
+            let code = reg.create_invite(
+                args.need("store")?,
+                role,
+                args.get("person"),
+                now_ms(),
+                hours * 3_600_000,
+            )?;
+            println!("{code}");
+            Ok(())
+        }
+        ["device", "list"] => {
+            args.check_known(&["data-dir"])?;
+            let reg = Registry::open(&settings(&args)?.data_dir)?;
+            for d in reg.devices()? {
+                let state = if d.revoked { "revoked" } else { "active" };
+                println!("{}\t{}\t{}\t{}\t{}", d.id, d.store_id, d.role.as_str(), state, d.name);
+            }
+            Ok(())
+        }
+        ["device", "revoke", id] => {
+            args.check_known(&["data-dir"])?;
+            let mut reg = Registry::open(&settings(&args)?.data_dir)?;
+            reg.revoke(id, now_ms())?;
+            eprintln!("revoked {id}; a running relay cuts its connections within a second");
+            Ok(())
+        }
+        ["backup"] => {
+            args.check_known(&["data-dir", "to"])?;
+            let s = settings(&args)?;
+            let to = PathBuf::from(args.need("to")?);
+            if to.exists() {
+                bail!("{} exists; choose a new file", to.display());
+            }
+            let conn = storeops_storage::open_database(&database_path(&s.data_dir))?;
+            conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
+                .context("backup failed")?;
+            eprintln!("backed up to {}", to.display());
+            Ok(())
+        }
+        ["config"] => {
+            let s = Settings::default();
+            println!(
+                "# storeops-relay settings (defaults); set with STOREOPS_RELAY__<NAME> or flags\n\
+                 LISTEN = \"{}\"\nDATA_DIR = \"{}\"\nMAX_FRAME_BYTES = {}\nMAX_MESSAGES_PER_SECOND = {}",
+                s.listen,
+                s.data_dir.display(),
+                s.max_frame_bytes,
+                s.max_messages_per_second
+            );
+            Ok(())
+        }
+        ["help"] | [] => {
+            println!("{HELP}");
+            Ok(())
+        }
+        other => bail!("unknown command {:?}; see `storeops-relay help`", other.join(" ")),
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(s) => s,
+            Err(_) => {
+                let _ = ctrl_c.await;
+                return;
+            }
+        };
+        tokio::select! {
+            _ = ctrl_c => {},
+            _ = term.recv() => {},
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

@@ -1,0 +1,380 @@
+//! The device side of Storeops: a [`Replica`] of the store's documents in a local
+//! SQLite file, enrolment with a relay ([`enrol`]), and the [`sync_loop`] that
+//! keeps the replica in sync over a WebSocket, reconnecting with backoff.
+//!
+//! The Tauri shell holds a [`Device`] and calls one method per command.
+
+pub mod replica;
+pub mod views;
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use futures_util::{SinkExt, StreamExt};
+use storeops_domain::{DomainError, NewTask, TaskStatus};
+use storeops_sync::ConnId;
+use tokio::sync::{Notify, mpsc};
+use tokio_tungstenite::tungstenite::Message as WsMessage;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+pub use replica::{ClientEvent, Enrolment, Replica};
+pub use views::{SyncStatus, TaskView};
+
+/// What went wrong, for the UI: a stable `code` and a message that says what to do.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ClientError {
+    #[error("this device is not enrolled yet; enter the relay address and an invite code")]
+    NotEnrolled,
+    #[error("the store's data has not arrived yet; connect to the relay once")]
+    NotSyncedYet,
+    #[error("{0}")]
+    Domain(#[from] DomainError),
+    #[error("the relay refused: {0}")]
+    Refused(String),
+    #[error("cannot reach the relay at {0}: {1}; check the address and the network")]
+    Unreachable(String, String),
+    #[error("{0:?} is not a relay address; write it like http://192.168.1.10:8787")]
+    BadRelayUrl(String),
+    #[error("local storage failed: {0}")]
+    Storage(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl ClientError {
+    /// A stable code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ClientError::NotEnrolled => "not_enrolled",
+            ClientError::NotSyncedYet => "not_synced_yet",
+            ClientError::Domain(DomainError::Forbidden(_)) => "forbidden",
+            ClientError::Domain(DomainError::NotFound { .. }) => "not_found",
+            ClientError::Domain(_) => "invalid",
+            ClientError::Refused(_) => "refused",
+            ClientError::Unreachable(..) => "unreachable",
+            ClientError::BadRelayUrl(_) => "bad_relay_url",
+            ClientError::Storage(_) => "storage",
+            ClientError::Internal(_) => "internal",
+        }
+    }
+}
+
+impl From<storeops_storage::StorageError> for ClientError {
+    fn from(e: storeops_storage::StorageError) -> Self {
+        ClientError::Storage(e.to_string())
+    }
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+
+/// Normalises a relay address typed by a person: `http(s)://host:port`.
+pub fn normalise_relay_url(raw: &str) -> Result<String, ClientError> {
+    let raw = raw.trim();
+    let (scheme, rest) = if let Some(r) = raw.strip_prefix("https://") {
+        ("https", r)
+    } else if let Some(r) = raw.strip_prefix("http://") {
+        ("http", r)
+    } else {
+        ("http", raw)
+    };
+    let host = rest.trim_end_matches('/');
+    let bad = host.is_empty()
+        || host.contains(char::is_whitespace)
+        || host.contains('/')
+        || host.starts_with(':')
+        || host.ends_with(':');
+    if bad {
+        return Err(ClientError::BadRelayUrl(raw.to_owned()));
+    }
+    Ok(format!("{scheme}://{host}"))
+}
+
+fn websocket_url(relay_url: &str) -> String {
+    if let Some(rest) = relay_url.strip_prefix("https://") {
+        format!("wss://{rest}/sync")
+    } else {
+        format!(
+            "ws://{}/sync",
+            relay_url.strip_prefix("http://").unwrap_or(relay_url)
+        )
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct EnrolResponse {
+    device_id: String,
+    token: String,
+    store_id: String,
+    store_name: String,
+    root_document_id: String,
+    role: String,
+    person: Option<String>,
+}
+
+/// Redeems an invite code at the relay (blocking HTTP). Returns the enrolment and token.
+pub fn enrol(relay_url: &str, code: &str, device_name: &str) -> Result<(Enrolment, String), ClientError> {
+    let relay_url = normalise_relay_url(relay_url)?;
+    let code = code.trim();
+    if code.is_empty() {
+        return Err(ClientError::Refused("enter the invite code a manager gave you".into()));
+    }
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(15))
+        .build();
+    let resp = agent
+        .post(&format!("{relay_url}/v1/enrol"))
+        .send_json(serde_json::json!({ "code": code, "device_name": device_name.trim() }));
+    let resp = match resp {
+        Ok(r) => r,
+        Err(ureq::Error::Status(_, r)) => {
+            let body: serde_json::Value = r.into_json().unwrap_or_default();
+            let message = body["message"]
+                .as_str()
+                .unwrap_or("the relay refused the invite code")
+                .to_owned();
+            return Err(ClientError::Refused(message));
+        }
+        Err(e) => return Err(ClientError::Unreachable(relay_url, e.to_string())),
+    };
+    let r: EnrolResponse = resp
+        .into_json()
+        .map_err(|e| ClientError::Refused(format!("unexpected answer from the relay: {e}")))?;
+    Ok((
+        Enrolment {
+            relay_url,
+            device_id: r.device_id,
+            device_name: device_name.trim().to_owned(),
+            store_id: r.store_id,
+            store_name: r.store_name,
+            root_document_id: r.root_document_id,
+            role: r.role,
+            person: r.person,
+        },
+        r.token,
+    ))
+}
+
+/// The app's handle: the replica plus the sync loop's wake-up.
+#[derive(Debug, Clone)]
+pub struct Device {
+    replica: Arc<Mutex<Replica>>,
+    wake: Arc<Notify>,
+}
+
+impl Device {
+    pub fn open(data_dir: &Path) -> Result<Self, ClientError> {
+        Ok(Self {
+            replica: Arc::new(Mutex::new(Replica::open(data_dir)?)),
+            wake: Arc::new(Notify::new()),
+        })
+    }
+
+    /// Locks the replica (recovering from a poisoned lock: the replica's state
+    /// is always consistent between calls because every call commits first).
+    pub fn replica(&self) -> MutexGuard<'_, Replica> {
+        self.replica.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_listener(&self, listener: impl Fn(ClientEvent) + Send + 'static) {
+        self.replica().set_listener(listener);
+    }
+
+    /// Enrols with the relay, saves the result, and starts syncing.
+    pub fn enrol(&self, relay_url: &str, code: &str, device_name: &str) -> Result<(), ClientError> {
+        let name = device_name.trim();
+        if name.is_empty() {
+            return Err(ClientError::Refused("give this device a name".into()));
+        }
+        let (enrolment, token) = enrol(relay_url, code, name)?;
+        self.replica().save_enrolment(enrolment, &token)?;
+        self.sync_now();
+        Ok(())
+    }
+
+    pub fn tasks(&self) -> Result<Vec<TaskView>, ClientError> {
+        self.replica().tasks()
+    }
+
+    /// Adds an ad-hoc task; durable when this returns.
+    pub fn add_task(&self, title: &str) -> Result<TaskView, ClientError> {
+        let id = format!("task-{}", random_id()?);
+        let mut r = self.replica();
+        r.change_tasks(|am, actor, now| {
+            storeops_domain::add_task(am, actor, &id, NewTask::titled(title), now)
+        })?;
+        find(&r, &id)
+    }
+
+    /// Moves a task to a status; durable when this returns.
+    pub fn set_task_status(&self, id: &str, status: &str) -> Result<TaskView, ClientError> {
+        let status: TaskStatus = status.parse()?;
+        let mut r = self.replica();
+        r.change_tasks(|am, actor, now| storeops_domain::set_task_status(am, actor, id, status, now))?;
+        find(&r, id)
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        self.replica().status()
+    }
+
+    /// Wakes the sync loop to reconnect at once.
+    pub fn sync_now(&self) {
+        self.wake.notify_one();
+    }
+}
+
+fn find(r: &Replica, id: &str) -> Result<TaskView, ClientError> {
+    r.tasks()?
+        .into_iter()
+        .find(|t| t.id == id)
+        .ok_or_else(|| ClientError::Internal(format!("task {id} vanished after saving")))
+}
+
+fn random_id() -> Result<String, ClientError> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| ClientError::Internal(e.to_string()))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+/// Keeps the device in sync with its relay for as long as the process runs:
+/// connects, syncs, and after a drop reconnects with exponential backoff and
+/// jitter (or at once on [`Device::sync_now`]).
+pub async fn sync_loop(device: Device) {
+    let mut backoff = Duration::from_millis(250);
+    let mut next_conn = 1u64;
+    loop {
+        let target = {
+            let r = device.replica();
+            r.enrolment().map(|e| e.relay_url.clone()).zip(r.token().ok())
+        };
+        let Some((relay_url, token)) = target else {
+            device.wake.notified().await;
+            continue;
+        };
+        let conn = ConnId(next_conn);
+        next_conn += 1;
+        match run_connection(&device, conn, &relay_url, &token).await {
+            Ok(()) => backoff = Duration::from_millis(250),
+            Err(e) => {
+                tracing::info!(error = %e, "sync connection failed");
+                device.replica().connect_failed(e);
+            }
+        }
+        let jitter = Duration::from_millis(u64::from(random_u8()) * backoff.as_millis() as u64 / 512);
+        tokio::select! {
+            _ = tokio::time::sleep(backoff + jitter) => {},
+            _ = device.wake.notified() => {},
+        }
+        backoff = (backoff * 2).min(Duration::from_secs(30));
+    }
+}
+
+fn random_u8() -> u8 {
+    let mut b = [0u8; 1];
+    let _ = getrandom::fill(&mut b);
+    b[0]
+}
+
+async fn run_connection(device: &Device, conn: ConnId, relay_url: &str, token: &str) -> Result<(), String> {
+    let mut request = websocket_url(relay_url)
+        .into_client_request()
+        .map_err(|e| format!("bad relay address: {e}"))?;
+    request.headers_mut().insert(
+        "authorization",
+        format!("Bearer {token}")
+            .parse()
+            .map_err(|_| "the device token is damaged; enrol again".to_string())?,
+    );
+    let (ws, _) = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(request))
+        .await
+        .map_err(|_| "the relay did not answer within 10 s".to_string())?
+        .map_err(|e| match e {
+            tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
+                "the relay no longer accepts this device; enrol it again".to_string()
+            }
+            other => format!("cannot reach the relay: {other}"),
+        })?;
+    let (mut sink, mut stream) = ws.split();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
+    device
+        .replica()
+        .attach(conn, tx)
+        .map_err(|e| e.to_string())?;
+    let writer = tokio::spawn(async move {
+        while let Some(frame) = rx.recv().await {
+            if sink.send(WsMessage::Binary(frame.into())).await.is_err() {
+                break;
+            }
+        }
+        let _ = sink.close().await;
+    });
+    let mut error = None;
+    loop {
+        tokio::select! {
+            msg = stream.next() => match msg {
+                Some(Ok(WsMessage::Binary(b))) => {
+                    if let Err(e) = device.replica().received(conn, &b) {
+                        error = Some(e.to_string());
+                        break;
+                    }
+                }
+                Some(Ok(WsMessage::Close(frame))) => {
+                    error = frame.map(|f| f.reason.to_string()).filter(|r| !r.is_empty());
+                    break;
+                }
+                Some(Ok(_)) => {}
+                Some(Err(e)) => { error = Some(format!("connection lost: {e}")); break; }
+                None => break,
+            },
+            _ = device.wake.notified() => {
+                // "Sync now" while connected: nothing to do, the link is live.
+            }
+        }
+    }
+    let _ = device.replica().detach(conn, error.clone());
+    writer.abort();
+    match error {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relay_addresses_are_normalised_or_refused() {
+        assert_eq!(normalise_relay_url("127.0.0.1:8787/").unwrap(), "http://127.0.0.1:8787");
+        assert_eq!(normalise_relay_url(" https://relay.example ").unwrap(), "https://relay.example");
+        for bad in ["", "http://", "a b", "http://x/y"] {
+            assert!(normalise_relay_url(bad).is_err(), "{bad}");
+        }
+        assert_eq!(websocket_url("https://r.example"), "wss://r.example/sync");
+        assert_eq!(websocket_url("http://127.0.0.1:1"), "ws://127.0.0.1:1/sync");
+    }
+
+    #[test]
+    fn an_unenrolled_device_says_what_to_do() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = Device::open(dir.path()).unwrap();
+        assert_eq!(device.tasks().unwrap(), vec![]);
+        let err = device.add_task("x").unwrap_err();
+        assert_eq!(err.code(), "not_enrolled");
+    }
+
+    #[test]
+    fn enrolling_against_nothing_reports_unreachable() {
+        let dir = tempfile::tempdir().unwrap();
+        let device = Device::open(dir.path()).unwrap();
+        let err = device.enrol("127.0.0.1:9", "abcd", "Phone").unwrap_err();
+        assert_eq!(err.code(), "unreachable");
+        assert!(device.replica().enrolment().is_none());
+    }
+}

@@ -156,3 +156,18 @@ mod tests {
         assert_eq!(Date::from_unix_ms(ms, 0).to_string(), "2026-11-27");
     }
 }
+
+/// The UTC offset, in minutes, of time zones without daylight saving time that
+/// stores commonly use; `None` for others (the caller falls back to UTC and says so).
+pub fn fixed_utc_offset_minutes(time_zone: &str) -> Option<i32> {
+    Some(match time_zone {
+        "UTC" | "Etc/UTC" => 0,
+        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Hong_Kong" | "Asia/Macau" | "Asia/Taipei"
+        | "Asia/Singapore" | "Asia/Kuala_Lumpur" | "Asia/Manila" | "Australia/Perth" => 480,
+        "Asia/Tokyo" | "Asia/Seoul" => 540,
+        "Asia/Bangkok" | "Asia/Ho_Chi_Minh" | "Asia/Jakarta" => 420,
+        "Asia/Kolkata" => 330,
+        "Asia/Dubai" => 240,
+        _ => return None,
+    })
+}

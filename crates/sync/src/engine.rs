@@ -298,6 +298,38 @@ impl Engine {
         )
     }
 
+    /// True when the peer on `conn` has told us it has every change of `doc` we have.
+    pub fn in_sync_with(&self, conn: ConnId, doc: &DocumentId) -> bool {
+        let Some(Slot::Live(d)) = self.docs.get(doc) else {
+            return false;
+        };
+        let Some(state) = d.peers.get(&conn) else {
+            return false;
+        };
+        let mut ours = d.am.get_heads();
+        ours.sort();
+        match &state.their_heads {
+            Some(theirs) => {
+                let mut theirs = theirs.clone();
+                theirs.sort();
+                theirs == ours
+            }
+            None => false,
+        }
+    }
+
+    /// Ids of the documents kept open.
+    pub fn open_documents(&self) -> Vec<DocumentId> {
+        self.docs
+            .iter()
+            .filter_map(|(id, s)| match s {
+                Slot::Live(d) if d.open => Some(*id),
+                Slot::Loading { open: true, .. } => Some(*id),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// A transport connection opened. A client sends `join` at once.
     pub fn connected(&mut self, conn: ConnId, access: Access) {
         let handshake = match self.role {

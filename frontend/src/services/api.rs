@@ -83,6 +83,13 @@ async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<
 /// Reads whatever a rejected promise carried: the backend's `{ code, message }`, a bare
 /// string (how Tauri itself reports e.g. an unknown command), or a JS exception.
 pub(super) fn rejection(value: JsValue) -> ApiError {
+    // First: a JS `Error` has a `message` too, and would otherwise pass for the backend's.
+    if let Some(err) = value.dyn_ref::<js_sys::Error>() {
+        return ApiError {
+            code: CODE_UNAVAILABLE.to_owned(),
+            message: String::from(err.message()),
+        };
+    }
     if let Ok(err) = serde_wasm_bindgen::from_value::<ApiError>(value.clone()) {
         return err;
     }
@@ -90,12 +97,6 @@ pub(super) fn rejection(value: JsValue) -> ApiError {
         return ApiError {
             code: String::new(),
             message,
-        };
-    }
-    if let Some(err) = value.dyn_ref::<js_sys::Error>() {
-        return ApiError {
-            code: CODE_UNAVAILABLE.to_owned(),
-            message: String::from(err.message()),
         };
     }
     let message = js_sys::JSON::stringify(&value)

@@ -1,0 +1,451 @@
+//! The device's replica: its documents in a local SQLite file, the sync engine,
+//! and the enrolment that ties it to a store on a relay.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use automerge::ActorId;
+use rusqlite::OptionalExtension;
+use storeops_domain::{self as domain, Actor, DomainError, Role};
+use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate};
+use storeops_sync::{Access, Config, ConnId, DocumentId, Engine, Output, PeerId, StorageOp};
+use tokio::sync::mpsc;
+
+use crate::views::{SyncStatus, TaskView};
+use crate::{ClientError, now_ms};
+
+/// The device's own tables. Only ever append.
+const DEVICE_MIGRATIONS: &[&str] = &["
+    CREATE TABLE device_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+"];
+
+/// What enrolment gave this device.
+#[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Enrolment {
+    pub relay_url: String,
+    pub device_id: String,
+    pub device_name: String,
+    pub store_id: String,
+    pub store_name: String,
+    pub root_document_id: String,
+    pub role: String,
+    pub person: Option<String>,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("relay_url", &self.relay_url)
+            .field("device_id", &self.device_id)
+            .field("store_id", &self.store_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Something the UI should hear about.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ClientEvent {
+    /// Documents changed because of sync: re-read what is shown.
+    Changed,
+    Sync(SyncStatus),
+}
+
+type Listener = Box<dyn Fn(ClientEvent) + Send>;
+
+/// The replica. Every public method leaves storage durable before it returns.
+pub struct Replica {
+    data_dir: PathBuf,
+    engine: Engine,
+    store: SqliteStore,
+    actor: ActorId,
+    enrolment: Option<Enrolment>,
+    link: Option<(ConnId, mpsc::UnboundedSender<Vec<u8>>)>,
+    /// Local changes per document the relay has not confirmed yet.
+    unconfirmed: HashMap<DocumentId, u32>,
+    status: SyncStatus,
+    listener: Option<Listener>,
+}
+
+impl std::fmt::Debug for Replica {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Replica")
+            .field("data_dir", &self.data_dir)
+            .field("enrolment", &self.enrolment)
+            .finish_non_exhaustive()
+    }
+}
+
+fn setting(store: &SqliteStore, key: &str) -> Result<Option<String>, StorageError> {
+    Ok(store
+        .connection()
+        .query_row(
+            "SELECT value FROM device_settings WHERE key = ?1",
+            [key],
+            |r| r.get(0),
+        )
+        .optional()?)
+}
+
+fn set_setting(store: &SqliteStore, key: &str, value: &str) -> Result<(), StorageError> {
+    store.connection().execute(
+        "INSERT INTO device_settings (key, value) VALUES (?1, ?2)
+         ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+        [key, value],
+    )?;
+    Ok(())
+}
+
+fn random_hex(n: usize) -> Result<String, ClientError> {
+    let mut bytes = vec![0u8; n];
+    getrandom::fill(&mut bytes).map_err(|e| ClientError::Internal(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+impl Replica {
+    /// Opens (creating) the replica in `data_dir`.
+    pub fn open(data_dir: &Path) -> Result<Self, ClientError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            ClientError::Storage(format!(
+                "cannot create the data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let mut store = SqliteStore::open(&data_dir.join("storeops.sqlite"))?;
+        migrate(store.connection_mut(), "device", DEVICE_MIGRATIONS)?;
+        let actor_hex = match setting(&store, "actor")? {
+            Some(a) => a,
+            None => {
+                let a = random_hex(16)?;
+                set_setting(&store, "actor", &a)?;
+                a
+            }
+        };
+        let actor = ActorId::from(
+            (0..actor_hex.len() / 2)
+                .filter_map(|i| u8::from_str_radix(&actor_hex[2 * i..2 * i + 2], 16).ok())
+                .collect::<Vec<u8>>(),
+        );
+        let storage_id = match setting(&store, "storage_id")? {
+            Some(s) => s,
+            None => {
+                let s = random_hex(16)?;
+                set_setting(&store, "storage_id", &s)?;
+                s
+            }
+        };
+        let enrolment = match setting(&store, "enrolment")? {
+            Some(json) => Some(serde_json::from_str(&json).map_err(|e| {
+                ClientError::Storage(format!("the saved enrolment is unreadable: {e}"))
+            })?),
+            None => None,
+        };
+        let engine = Engine::new(
+            PeerId::new(format!("storeops-app-{storage_id}")),
+            Some(storage_id),
+            storeops_sync::Role::Client,
+            Config::default(),
+        );
+        let mut replica = Self {
+            data_dir: data_dir.to_owned(),
+            engine,
+            store,
+            actor,
+            enrolment,
+            link: None,
+            unconfirmed: HashMap::new(),
+            status: SyncStatus::default(),
+            listener: None,
+        };
+        replica.open_store_documents()?;
+        Ok(replica)
+    }
+
+    pub fn set_listener(&mut self, listener: impl Fn(ClientEvent) + Send + 'static) {
+        self.listener = Some(Box::new(listener));
+    }
+
+    pub fn enrolment(&self) -> Option<&Enrolment> {
+        self.enrolment.as_ref()
+    }
+
+    fn token_path(&self) -> PathBuf {
+        self.data_dir.join("device-token")
+    }
+
+    /// The device token (kept in a file only this user can read).
+    pub fn token(&self) -> Result<String, ClientError> {
+        std::fs::read_to_string(self.token_path())
+            .map(|t| t.trim().to_owned())
+            .map_err(|_| ClientError::NotEnrolled)
+    }
+
+    /// Saves what enrolment returned and opens the store's documents.
+    pub fn save_enrolment(&mut self, enrolment: Enrolment, token: &str) -> Result<(), ClientError> {
+        write_private(&self.token_path(), token)?;
+        let json = serde_json::to_string(&enrolment)
+            .map_err(|e| ClientError::Internal(e.to_string()))?;
+        set_setting(&self.store, "enrolment", &json)?;
+        self.enrolment = Some(enrolment);
+        self.open_store_documents()?;
+        Ok(())
+    }
+
+    fn root_doc(&self) -> Option<DocumentId> {
+        self.enrolment
+            .as_ref()
+            .and_then(|e| e.root_document_id.parse().ok())
+    }
+
+    /// Opens the root document and, once it is known, the documents it links.
+    fn open_store_documents(&mut self) -> Result<(), ClientError> {
+        let Some(root) = self.root_doc() else {
+            return Ok(());
+        };
+        let now = now_ms() as u64;
+        self.engine.open(root, now);
+        self.pump()?;
+        if let Some(am) = self.engine.document(&root)
+            && let Ok(store) = domain::read_store(am)
+        {
+            for id in [&store.documents.org, &store.documents.tasks] {
+                if let Ok(doc) = id.parse::<DocumentId>() {
+                    self.engine.open(doc, now);
+                }
+            }
+            self.pump()?;
+        }
+        Ok(())
+    }
+
+    fn linked(&self) -> Option<(DocumentId, DocumentId)> {
+        let root = self.root_doc()?;
+        let store = domain::read_store(self.engine.document(&root)?).ok()?;
+        Some((
+            store.documents.org.parse().ok()?,
+            store.documents.tasks.parse().ok()?,
+        ))
+    }
+
+    /// The acting person for domain commands.
+    pub fn actor(&self) -> Result<Actor, ClientError> {
+        let e = self.enrolment.as_ref().ok_or(ClientError::NotEnrolled)?;
+        let role: Role = e.role.parse().map_err(ClientError::Internal)?;
+        Ok(Actor {
+            name: e.device_name.clone(),
+            role,
+            person: e.person.clone(),
+            positions: vec![],
+        })
+    }
+
+    /// The store's profile, once its root document has arrived.
+    pub fn store_profile(&self) -> Option<domain::StoreProfile> {
+        let am = self.engine.document(&self.root_doc()?)?;
+        domain::read_store(am).ok().map(|s| s.profile)
+    }
+
+    pub fn status(&self) -> SyncStatus {
+        let mut s = self.status.clone();
+        s.pending_changes = self.unconfirmed.values().sum();
+        s
+    }
+
+    /// Every task, open first, for the task list.
+    pub fn tasks(&self) -> Result<Vec<TaskView>, ClientError> {
+        let Some((org_id, tasks_id)) = self.linked() else {
+            return Ok(vec![]);
+        };
+        let Some(tasks_am) = self.engine.document(&tasks_id) else {
+            return Ok(vec![]);
+        };
+        if tasks_am.get_heads().is_empty() {
+            return Ok(vec![]);
+        }
+        let org = self
+            .engine
+            .document(&org_id)
+            .filter(|am| !am.get_heads().is_empty())
+            .map(domain::read_org)
+            .transpose()?
+            .unwrap_or_default();
+        let mut views: Vec<TaskView> = domain::read_tasks(tasks_am)?
+            .into_iter()
+            .map(|(id, t)| TaskView::new(id, &t, &org))
+            .collect();
+        views.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        Ok(views)
+    }
+
+    /// Runs a domain command on the tasks document; returns once it is durable.
+    pub fn change_tasks<R>(
+        &mut self,
+        f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
+    ) -> Result<R, ClientError> {
+        let actor = self.actor()?;
+        let (_, tasks) = self.linked().ok_or(ClientError::NotSyncedYet)?;
+        let now = now_ms();
+        let device_actor = self.actor.clone();
+        let before = self.engine.document(&tasks).map(|d| d.get_heads());
+        let r = self
+            .engine
+            .change(tasks, now as u64, |am| {
+                am.set_actor(device_actor);
+                f(am, &actor, now)
+            })
+            .map_err(|e| match e {
+                storeops_sync::ChangeError::NotLoaded(_) => ClientError::NotSyncedYet,
+                storeops_sync::ChangeError::Rejected(d) => ClientError::Domain(d),
+            })?;
+        if self.engine.document(&tasks).map(|d| d.get_heads()) != before {
+            *self.unconfirmed.entry(tasks).or_default() += 1;
+        }
+        self.pump()?;
+        Ok(r)
+    }
+
+    /// The sync connection opened; `outbox` carries frames to the relay.
+    pub fn attach(&mut self, conn: ConnId, outbox: mpsc::UnboundedSender<Vec<u8>>) -> Result<(), ClientError> {
+        self.link = Some((conn, outbox));
+        self.engine.connected(conn, Access::full());
+        self.pump()
+    }
+
+    /// A frame arrived from the relay.
+    pub fn received(&mut self, conn: ConnId, frame: &[u8]) -> Result<(), ClientError> {
+        self.engine.received(conn, frame, now_ms() as u64);
+        self.pump()
+    }
+
+    /// The sync connection closed.
+    pub fn detach(&mut self, conn: ConnId, error: Option<String>) -> Result<(), ClientError> {
+        if self.link.as_ref().map(|(c, _)| *c) == Some(conn) {
+            self.link = None;
+        }
+        self.engine.disconnected(conn);
+        self.status.online = false;
+        if error.is_some() {
+            self.status.last_error = error;
+        }
+        self.pump()?;
+        self.notify(ClientEvent::Sync(self.status()));
+        Ok(())
+    }
+
+    /// Records a failed connection attempt for the UI.
+    pub fn connect_failed(&mut self, error: String) {
+        self.status.online = false;
+        self.status.last_error = Some(error);
+        self.notify(ClientEvent::Sync(self.status()));
+    }
+
+    fn notify(&self, event: ClientEvent) {
+        if let Some(l) = &self.listener {
+            l(event);
+        }
+    }
+
+    /// Performs the engine's outputs (storage first, then frames), opening the
+    /// documents the root links once it has arrived.
+    fn pump(&mut self) -> Result<(), ClientError> {
+        let mut changed = false;
+        loop {
+            self.drain(&mut changed)?;
+            let mut opened = false;
+            if let Some((org, tasks)) = self.linked() {
+                let open = self.engine.open_documents();
+                for doc in [org, tasks] {
+                    if !open.contains(&doc) {
+                        self.engine.open(doc, now_ms() as u64);
+                        opened = true;
+                    }
+                }
+            }
+            if !opened {
+                break;
+            }
+        }
+        if let Some((conn, _)) = &self.link {
+            let conn = *conn;
+            let docs: Vec<DocumentId> = self.unconfirmed.keys().copied().collect();
+            for doc in docs {
+                if self.engine.in_sync_with(conn, &doc) {
+                    self.unconfirmed.remove(&doc);
+                }
+            }
+            if self.status.online && self.unconfirmed.is_empty() {
+                self.status.last_synced_at = Some(now_ms());
+            }
+        }
+        if changed {
+            self.notify(ClientEvent::Changed);
+        }
+        self.notify(ClientEvent::Sync(self.status()));
+        Ok(())
+    }
+
+    fn drain(&mut self, changed: &mut bool) -> Result<(), ClientError> {
+        let mut batch: Vec<StorageOp> = Vec::new();
+        while let Some(out) = self.engine.poll_output() {
+            if let Output::Store(op) = out {
+                batch.push(op);
+                continue;
+            }
+            self.store.apply(&batch)?;
+            batch.clear();
+            match out {
+                Output::Send { conn, frame } => {
+                    if let Some((c, tx)) = &self.link
+                        && *c == conn
+                    {
+                        let _ = tx.send(frame);
+                    }
+                }
+                Output::Close { conn, reason } => {
+                    if self.link.as_ref().map(|(c, _)| *c) == Some(conn) {
+                        self.link = None;
+                        self.status.online = false;
+                        self.status.last_error = Some(reason);
+                    }
+                }
+                Output::Load { doc } => {
+                    let stored = self.store.load(&doc)?;
+                    self.engine.loaded(doc, stored, now_ms() as u64);
+                }
+                Output::DocChanged { .. } => *changed = true,
+                Output::DocUnavailable { doc } => {
+                    self.status.last_error = Some(format!(
+                        "the relay does not share document {doc} with this device"
+                    ));
+                }
+                Output::PeerReady { .. } => {
+                    self.status.online = true;
+                    self.status.last_error = None;
+                }
+                Output::Corrupt { doc, error } => {
+                    self.status.last_error =
+                        Some(format!("the local copy of {doc} is damaged: {error}"));
+                }
+                Output::Rejected { .. } | Output::Store(_) => {}
+            }
+        }
+        self.store.apply(&batch)?;
+        Ok(())
+    }
+}
+
+fn write_private(path: &Path, secret: &str) -> Result<(), ClientError> {
+    use std::io::Write;
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts
+        .open(path)
+        .map_err(|e| ClientError::Storage(format!("cannot save the device token: {e}")))?;
+    f.write_all(secret.as_bytes())
+        .and_then(|_| f.sync_all())
+        .map_err(|e| ClientError::Storage(format!("cannot save the device token: {e}")))
+}

@@ -1,0 +1,131 @@
+//! Two devices and a real relay (in-process, on loopback): the walking skeleton
+//! without the UI.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use storeops_client::{Device, sync_loop};
+use storeops_domain::Role;
+use storeops_domain::calendar::Date;
+use storeops_relay::registry::Registry;
+use storeops_relay::{Settings, serve};
+use tokio::sync::oneshot;
+
+struct RunningRelay {
+    stop: oneshot::Sender<()>,
+    done: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+async fn start_relay(data_dir: &std::path::Path, addr: SocketAddr) -> (RunningRelay, SocketAddr) {
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = Settings {
+        listen: addr,
+        data_dir: data_dir.to_owned(),
+        ..Settings::default()
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let done = tokio::spawn(serve(settings, listener, async move {
+        let _ = stopped.await;
+    }));
+    (RunningRelay { stop, done }, addr)
+}
+
+impl RunningRelay {
+    async fn stop(self) {
+        let _ = self.stop.send(());
+        self.done.await.unwrap().unwrap();
+    }
+}
+
+async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    for _ in 0..200 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_syncs_back() {
+    let relay_dir = tempfile::tempdir().unwrap();
+    let (store_id, manager_code, staff_code) = {
+        let mut reg = Registry::open(relay_dir.path()).unwrap();
+        let s = reg
+            .create_store("Demo", "plan3", "en", "Asia/Shanghai", Date::new(2026, 11, 28).unwrap(), 0)
+            .unwrap();
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_millis() as i64;
+        let m = reg.create_invite(&s.id, Role::Manager, None, now, 3_600_000).unwrap();
+        let st = reg.create_invite(&s.id, Role::Staff, None, now, 3_600_000).unwrap();
+        (s.id, m, st)
+    };
+    let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let a = Device::open(dir_a.path()).unwrap();
+    let b = Device::open(dir_b.path()).unwrap();
+    {
+        let (a, b, url) = (a.clone(), b.clone(), url.clone());
+        tokio::task::spawn_blocking(move || {
+            a.enrol(&url, &manager_code, "Manager laptop").unwrap();
+            b.enrol(&url, &staff_code, "Floor phone").unwrap();
+        })
+        .await
+        .unwrap();
+    }
+    assert_eq!(a.replica().enrolment().unwrap().store_id, store_id);
+    tokio::spawn(sync_loop(a.clone()));
+    tokio::spawn(sync_loop(b.clone()));
+
+    eventually("the template's tasks reach B", || b.tasks().map(|t| !t.is_empty()).unwrap_or(false)).await;
+    let task = a.add_task("Count stock in aisle 3").unwrap();
+    eventually("the new task reaches B", || {
+        b.tasks().unwrap().iter().any(|t| t.id == task.id)
+    })
+    .await;
+
+    relay.stop().await;
+    eventually("B notices the relay is gone", || !b.status().online).await;
+    let done = b.set_task_status(&task.id, "done").unwrap();
+    assert_eq!(done.status, "done");
+    assert!(b.status().pending_changes > 0);
+
+    let (relay, _) = start_relay(relay_dir.path(), addr).await;
+    a.sync_now();
+    b.sync_now();
+    eventually("A sees the task done", || {
+        a.tasks().unwrap().iter().any(|t| t.id == task.id && t.status == "done")
+    })
+    .await;
+    eventually("B's change is confirmed", || b.status().pending_changes == 0).await;
+    relay.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_used_invite_code_is_refused_with_a_clear_message() {
+    let relay_dir = tempfile::tempdir().unwrap();
+    let code = {
+        let mut reg = Registry::open(relay_dir.path()).unwrap();
+        let s = reg
+            .create_store("Demo", "plan1", "zh-CN", "Asia/Shanghai", Date::new(2026, 11, 28).unwrap(), 0)
+            .unwrap();
+        reg.create_invite(&s.id, Role::Staff, None, 0, 1).unwrap()
+    };
+    let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::open(dir.path()).unwrap();
+    let err = tokio::task::spawn_blocking(move || device.enrol(&url, &code, "Phone"))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.code(), "refused");
+    assert!(err.to_string().contains("invite code"), "{err}");
+    relay.stop().await;
+}

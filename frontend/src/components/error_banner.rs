@@ -1,0 +1,52 @@
+use yew::prelude::*;
+
+use crate::i18n::{Key, Lang, t};
+use crate::services::api::{CODE_BAD_REPLY, CODE_UNAVAILABLE};
+use crate::state::Problem;
+
+/// The words for a problem: the backend's own message, or ours for problems on this side.
+pub fn problem_text(lang: Lang, problem: &Problem) -> String {
+    match problem {
+        Problem::Ui(key) => t(lang, *key).to_owned(),
+        Problem::Api(err) if err.code == CODE_UNAVAILABLE => {
+            format!("{} ({})", t(lang, Key::BackendUnavailable), err.message)
+        }
+        Problem::Api(err) if err.code == CODE_BAD_REPLY => {
+            format!("{} ({})", t(lang, Key::BadReply), err.message)
+        }
+        Problem::Api(err) => err.message.clone(),
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct ErrorBannerProps {
+    pub lang: Lang,
+    pub problem: Option<Problem>,
+    pub on_dismiss: Callback<()>,
+}
+
+#[function_component(ErrorBanner)]
+pub fn error_banner(props: &ErrorBannerProps) -> Html {
+    let Some(problem) = &props.problem else {
+        return html! {};
+    };
+    let lang = props.lang;
+    let code = match problem {
+        Problem::Api(err) if !err.code.is_empty() => Some(err.code.clone()),
+        _ => None,
+    };
+    let onclick = props.on_dismiss.reform(|_: MouseEvent| ());
+    html! {
+        <div id="error-banner" class="banner banner-error" role="alert" data-code={code}>
+            <span class="banner-icon" aria-hidden="true"></span>
+            <p class="banner-message">{ problem_text(lang, problem) }</p>
+            <button
+                type="button"
+                class="banner-dismiss"
+                aria-label={t(lang, Key::Dismiss)}
+                title={t(lang, Key::Dismiss)}
+                {onclick}
+            ></button>
+        </div>
+    }
+}

@@ -1,0 +1,80 @@
+use yew::prelude::*;
+
+use crate::format;
+use crate::i18n::{self, Key, Lang, t};
+use crate::model::SyncStatus;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct SyncIndicatorProps {
+    pub lang: Lang,
+    pub sync: SyncStatus,
+    /// The store's time zone, for the time of the last sync.
+    pub time_zone: AttrValue,
+    pub syncing: bool,
+    pub on_sync_now: Callback<()>,
+}
+
+/// "Online · synced 10:42" / "Offline · 2 changes waiting", with a "Sync now" button.
+#[function_component(SyncIndicator)]
+pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
+    let lang = props.lang;
+    let sync = &props.sync;
+    let state = t(
+        lang,
+        if sync.online {
+            Key::Online
+        } else {
+            Key::Offline
+        },
+    );
+    let detail = if sync.pending_changes > 0 {
+        i18n::changes_waiting(lang, sync.pending_changes)
+    } else if let Some(ms) = sync.last_synced_at {
+        i18n::synced_at(lang, &format::sync_time(ms, lang, &props.time_zone))
+    } else {
+        t(lang, Key::NeverSynced).to_owned()
+    };
+    let class = classes!(
+        "sync-state",
+        if sync.online {
+            "is-online"
+        } else {
+            "is-offline"
+        },
+        (sync.pending_changes > 0).then_some("has-pending"),
+        sync.last_error.is_some().then_some("has-error"),
+    );
+    let onclick = props.on_sync_now.reform(|_: MouseEvent| ());
+    html! {
+        <div class="sync-bar">
+            <div
+                id="sync-state"
+                {class}
+                data-online={sync.online.to_string()}
+                data-pending={sync.pending_changes.to_string()}
+            >
+                <span class="sync-dot" aria-hidden="true"></span>
+                <span class="sync-text">
+                    <strong class="sync-label">{ state }</strong>
+                    <span class="sync-sep" aria-hidden="true">{ " · " }</span>
+                    <span class="sync-detail">{ detail }</span>
+                </span>
+            </div>
+            <button
+                type="button"
+                id="sync-now"
+                class="button button-secondary"
+                disabled={props.syncing}
+                aria-busy={props.syncing.to_string()}
+                {onclick}
+            >
+                { t(lang, if props.syncing { Key::Syncing } else { Key::SyncNow }) }
+            </button>
+            if let Some(err) = &sync.last_error {
+                <p class="sync-error">
+                    <strong>{ t(lang, Key::SyncProblem) }{ ": " }</strong>{ err.clone() }
+                </p>
+            }
+        </div>
+    }
+}

@@ -1,0 +1,310 @@
+//! The engine thread: owns the sync [`Engine`] and the document storage, and
+//! performs the engine's outputs in order — storage writes are committed before
+//! any frame that follows them is handed to a connection.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
+use std::time::{Duration, Instant};
+
+use storeops_storage::{DocumentStore, SqliteStore};
+use storeops_sync::{Access, Config, ConnId, Engine, Output, PeerId, Role, StorageOp};
+use tokio::sync::mpsc;
+
+use crate::metrics::Metrics;
+use crate::registry::{Registry, database_path};
+
+/// What a connection's writer task receives.
+#[derive(Debug)]
+pub enum Outgoing {
+    Frame(Vec<u8>),
+    /// Send a close frame with this reason and stop.
+    Close(String),
+}
+
+/// Inputs to the engine thread.
+#[derive(Debug)]
+pub enum HubInput {
+    Connect {
+        conn: ConnId,
+        device_id: String,
+        access: Access,
+        outbox: mpsc::Sender<Outgoing>,
+        /// Signalled when the connection must end at once (slow reader, revoked).
+        kill: tokio::sync::watch::Sender<Option<String>>,
+    },
+    Frame {
+        conn: ConnId,
+        bytes: Vec<u8>,
+    },
+    Disconnect {
+        conn: ConnId,
+    },
+    /// Close every connection with a reason and stop.
+    Shutdown {
+        done: std::sync::mpsc::Sender<()>,
+    },
+}
+
+struct Link {
+    device_id: String,
+    outbox: mpsc::Sender<Outgoing>,
+    kill: tokio::sync::watch::Sender<Option<String>>,
+}
+
+pub(crate) fn now_ms() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or(0)
+}
+
+/// The engine thread's state.
+pub struct Hub {
+    engine: Engine,
+    store: SqliteStore,
+    registry: Registry,
+    links: HashMap<ConnId, Link>,
+    metrics: std::sync::Arc<Metrics>,
+    peer_id: PeerId,
+    storage_id: String,
+}
+
+impl std::fmt::Debug for Hub {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Hub").field("links", &self.links.len()).finish()
+    }
+}
+
+/// How often revocations are checked.
+const REVOCATION_CHECK: Duration = Duration::from_millis(250);
+
+impl Hub {
+    pub fn open(
+        data_dir: PathBuf,
+        storage_id: String,
+        metrics: std::sync::Arc<Metrics>,
+    ) -> anyhow::Result<Self> {
+        let registry = Registry::open(&data_dir)?;
+        let store = SqliteStore::open(&database_path(&data_dir))?;
+        let peer_id = PeerId::new(format!("storeops-relay-{storage_id}"));
+        Ok(Self {
+            engine: Self::new_engine(&peer_id, &storage_id),
+            store,
+            registry,
+            links: HashMap::new(),
+            metrics,
+            peer_id,
+            storage_id,
+        })
+    }
+
+    fn new_engine(peer_id: &PeerId, storage_id: &str) -> Engine {
+        Engine::new(
+            peer_id.clone(),
+            Some(storage_id.into()),
+            Role::Relay,
+            Config::default(),
+        )
+    }
+
+    /// Runs until a `Shutdown` arrives or every sender is gone.
+    pub fn run(mut self, inputs: Receiver<HubInput>) {
+        let mut last_check = Instant::now();
+        loop {
+            match inputs.recv_timeout(REVOCATION_CHECK) {
+                Ok(HubInput::Shutdown { done }) => {
+                    self.close_all("the relay is shutting down; reconnect shortly");
+                    let _ = done.send(());
+                    return;
+                }
+                Ok(input) => self.handle(input),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return,
+            }
+            if last_check.elapsed() >= REVOCATION_CHECK {
+                last_check = Instant::now();
+                self.cut_revoked();
+                self.engine.tick(now_ms());
+                self.metrics.set_documents(self.engine.loaded_documents());
+            }
+        }
+    }
+
+    fn handle(&mut self, input: HubInput) {
+        let now = now_ms();
+        match input {
+            HubInput::Connect {
+                conn,
+                device_id,
+                access,
+                outbox,
+                kill,
+            } => {
+                self.links.insert(
+                    conn,
+                    Link {
+                        device_id,
+                        outbox,
+                        kill,
+                    },
+                );
+                self.engine.connected(conn, access);
+            }
+            HubInput::Frame { conn, bytes } => {
+                let started = Instant::now();
+                self.engine.received(conn, &bytes, now);
+                self.pump();
+                self.metrics.observe_sync(started.elapsed());
+            }
+            HubInput::Disconnect { conn } => {
+                self.links.remove(&conn);
+                self.engine.disconnected(conn);
+            }
+            HubInput::Shutdown { .. } => {}
+        }
+        self.pump();
+    }
+
+    /// Performs the engine's outputs in order, committing storage writes in
+    /// batches before the frames that follow them.
+    fn pump(&mut self) {
+        let mut batch: Vec<StorageOp> = Vec::new();
+        while let Some(out) = self.engine.poll_output() {
+            if let Output::Store(op) = out {
+                batch.push(op);
+                continue;
+            }
+            if !self.commit(&mut batch) {
+                return;
+            }
+            match out {
+                Output::Send { conn, frame } => {
+                    self.metrics.add_out(frame.len());
+                    self.deliver(conn, Outgoing::Frame(frame));
+                }
+                Output::Close { conn, reason } => {
+                    self.deliver(conn, Outgoing::Close(reason));
+                    self.links.remove(&conn);
+                }
+                Output::Load { doc } => {
+                    let started = Instant::now();
+                    let stored = match self.store.load(&doc) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            tracing::error!(%doc, error = %e, "loading a document failed");
+                            None
+                        }
+                    };
+                    self.metrics.observe_storage(started.elapsed());
+                    self.engine.loaded(doc, stored, now_ms());
+                }
+                Output::Rejected { conn, reason } => {
+                    self.metrics.reject(reason.as_str());
+                    tracing::warn!(%conn, reason = reason.as_str(), "refused a peer's input");
+                }
+                Output::Corrupt { doc, error } => {
+                    tracing::error!(%doc, %error, "stored document is corrupt; left untouched");
+                }
+                Output::PeerReady { conn, .. } => tracing::debug!(%conn, "peer ready"),
+                Output::DocChanged { .. } | Output::DocUnavailable { .. } | Output::Store(_) => {}
+            }
+        }
+        self.commit(&mut batch);
+    }
+
+    /// Commits a batch. On failure nothing that depends on it may be sent: the
+    /// engine is reset and every connection closed, so peers resync from what
+    /// is durable.
+    fn commit(&mut self, batch: &mut Vec<StorageOp>) -> bool {
+        if batch.is_empty() {
+            return true;
+        }
+        let started = Instant::now();
+        let result = self.store.apply(batch);
+        self.metrics.observe_storage(started.elapsed());
+        batch.clear();
+        match result {
+            Ok(()) => true,
+            Err(e) => {
+                tracing::error!(error = %e, "storage write failed; dropping in-memory state");
+                while self.engine.poll_output().is_some() {}
+                self.close_all("the relay could not store changes; reconnect to retry");
+                self.engine = Self::new_engine(&self.peer_id, &self.storage_id);
+                false
+            }
+        }
+    }
+
+    fn deliver(&mut self, conn: ConnId, out: Outgoing) {
+        let Some(link) = self.links.get(&conn) else {
+            return;
+        };
+        if link.outbox.try_send(out).is_err() {
+            // The peer does not read fast enough: cut it rather than buffer without bound.
+            self.metrics.reject("slow_reader");
+            let _ = link
+                .kill
+                .send(Some("the connection was too slow to keep up".into()));
+            self.links.remove(&conn);
+            self.engine.disconnected(conn);
+        }
+    }
+
+    fn close_all(&mut self, reason: &str) {
+        for (conn, link) in self.links.drain() {
+            let _ = link.kill.send(Some(reason.into()));
+            self.engine.disconnected(conn);
+        }
+        while let Some(out) = self.engine.poll_output() {
+            if let Output::Store(op) = out
+                && let Err(e) = self.store.apply(&[op])
+            {
+                tracing::error!(error = %e, "saving sync state at shutdown failed");
+            }
+        }
+    }
+
+    fn cut_revoked(&mut self) {
+        if self.links.is_empty() {
+            return;
+        }
+        let mut ids: Vec<String> = self.links.values().map(|l| l.device_id.clone()).collect();
+        ids.sort();
+        ids.dedup();
+        let revoked = match self.registry.revoked_among(&ids) {
+            Ok(r) => r,
+            Err(e) => {
+                tracing::error!(error = %e, "checking revocations failed");
+                return;
+            }
+        };
+        if revoked.is_empty() {
+            return;
+        }
+        let cut: Vec<ConnId> = self
+            .links
+            .iter()
+            .filter(|(_, l)| revoked.contains(&l.device_id))
+            .map(|(c, _)| *c)
+            .collect();
+        for conn in cut {
+            if let Some(link) = self.links.remove(&conn) {
+                tracing::info!(%conn, device = %link.device_id, "device revoked; connection cut");
+                let _ = link.kill.send(Some("this device was revoked".into()));
+            }
+            self.engine.disconnected(conn);
+        }
+        self.pump();
+    }
+}
+
+/// Spawns the engine thread.
+pub fn spawn(hub: Hub) -> (Sender<HubInput>, std::thread::JoinHandle<()>) {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let handle = std::thread::Builder::new()
+        .name("storeops-engine".into())
+        .spawn(move || hub.run(rx))
+        .unwrap_or_else(|e| panic!("cannot start the engine thread: {e}"));
+    (tx, handle)
+}

@@ -1,0 +1,500 @@
+//! Stores, invites and devices: who may connect, and to which store.
+//!
+//! Secrets (invite codes, device tokens) are random, shown once, and stored only
+//! as SHA-256 hashes.
+
+use std::path::Path;
+
+use automerge::Automerge;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use storeops_domain::calendar::Date;
+use storeops_domain::{Role, StoreSetup, kind, new_store, template};
+use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate, open_database};
+use storeops_sync::{DocMeta, DocumentId, StorageOp};
+
+/// The relay's own tables. Only ever append.
+const REGISTRY_MIGRATIONS: &[&str] = &["
+    CREATE TABLE stores (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        root_doc TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+    );
+    CREATE TABLE invites (
+        code_hash BLOB PRIMARY KEY,
+        store_id TEXT NOT NULL REFERENCES stores(id),
+        role TEXT NOT NULL,
+        person TEXT,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        redeemed_at INTEGER
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        store_id TEXT NOT NULL REFERENCES stores(id),
+        role TEXT NOT NULL,
+        person TEXT,
+        name TEXT NOT NULL,
+        token_hash BLOB NOT NULL UNIQUE,
+        created_at INTEGER NOT NULL,
+        revoked_at INTEGER
+    );
+"];
+
+/// The database file in a data directory.
+pub fn database_path(data_dir: &Path) -> std::path::PathBuf {
+    data_dir.join("relay.sqlite")
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum RegistryError {
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("there is no store {0:?}; `storeops-relay store list` shows them")]
+    UnknownStore(String),
+    #[error("there is no template {0:?}; choose plan1, plan2 or plan3")]
+    UnknownTemplate(String),
+    #[error("the invite code is not valid, has expired or was already used; ask a manager for a new one")]
+    InvalidInvite,
+    #[error("there is no device {0:?}; `storeops-relay device list` shows them")]
+    UnknownDevice(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error("could not build the store's documents: {0}")]
+    Domain(#[from] storeops_domain::DomainError),
+    #[error("no secure random numbers available: {0}")]
+    Random(String),
+}
+
+/// 32 random bytes as lowercase hex.
+pub fn random_secret() -> Result<String, RegistryError> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| RegistryError::Random(e.to_string()))?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn random_document_id() -> Result<DocumentId, RegistryError> {
+    let mut bytes = [0u8; 16];
+    getrandom::fill(&mut bytes).map_err(|e| RegistryError::Random(e.to_string()))?;
+    Ok(DocumentId::from_bytes(bytes))
+}
+
+fn hash(secret: &str) -> Vec<u8> {
+    Sha256::digest(secret.trim().as_bytes()).to_vec()
+}
+
+/// A device allowed to connect.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Device {
+    pub id: String,
+    pub store_id: String,
+    pub role: Role,
+    pub person: Option<String>,
+    pub name: String,
+    pub revoked: bool,
+}
+
+impl std::fmt::Debug for Device {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Device")
+            .field("id", &self.id)
+            .field("store_id", &self.store_id)
+            .field("role", &self.role)
+            .finish_non_exhaustive()
+    }
+}
+
+/// What redeeming an invite gives the device. The token is shown only here.
+#[derive(Clone, serde::Serialize)]
+pub struct Enrolment {
+    pub device_id: String,
+    pub token: String,
+    pub store_id: String,
+    pub store_name: String,
+    pub root_document_id: String,
+    pub role: String,
+    pub person: Option<String>,
+}
+
+impl std::fmt::Debug for Enrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolment")
+            .field("device_id", &self.device_id)
+            .field("token", &"<redacted>")
+            .field("store_id", &self.store_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A store as listed.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct StoreInfo {
+    pub id: String,
+    pub name: String,
+    pub root_document_id: String,
+}
+
+/// The registry over the relay's database.
+#[derive(Debug)]
+pub struct Registry {
+    docs: SqliteStore,
+}
+
+impl Registry {
+    /// Opens the registry in `data_dir`, creating the directory and database.
+    pub fn open(data_dir: &Path) -> Result<Self, RegistryError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            RegistryError::Invalid(format!(
+                "cannot create the data directory {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let mut docs = SqliteStore::from_connection(open_database(&database_path(data_dir))?)?;
+        migrate(docs.connection_mut(), "registry", REGISTRY_MIGRATIONS)?;
+        Ok(Self { docs })
+    }
+
+    fn conn(&self) -> &Connection {
+        self.docs.connection()
+    }
+
+    /// Creates a store from a seed template: its documents and its record.
+    pub fn create_store(
+        &mut self,
+        name: &str,
+        template_id: &str,
+        locale: &str,
+        time_zone: &str,
+        today: Date,
+        now_ms: i64,
+    ) -> Result<StoreInfo, RegistryError> {
+        let name = name.trim();
+        if name.is_empty() || name.chars().count() > 100 {
+            return Err(RegistryError::Invalid(
+                "a store name is 1 to 100 characters".into(),
+            ));
+        }
+        if !matches!(locale, "zh-CN" | "en") {
+            return Err(RegistryError::Invalid(format!(
+                "{locale:?} is not a supported language; use zh-CN or en"
+            )));
+        }
+        let tpl = template::template(template_id)
+            .ok_or_else(|| RegistryError::UnknownTemplate(template_id.into()))?;
+        let store_id = format!("store-{}", &random_secret()?[..12]);
+        let (root, org, tasks) = (
+            random_document_id()?,
+            random_document_id()?,
+            random_document_id()?,
+        );
+        let setup = StoreSetup {
+            id: store_id.clone(),
+            name: name.into(),
+            time_zone: time_zone.into(),
+            locale: locale.into(),
+            org_doc: org.to_string(),
+            tasks_doc: tasks.to_string(),
+        };
+        let docs = new_store(&setup, tpl, today, now_ms)?;
+        let op = |doc: DocumentId, kind: &str, am: &Automerge| StorageOp::Compact {
+            doc,
+            meta: DocMeta {
+                scope: store_id.clone(),
+                kind: kind.into(),
+            },
+            bytes: am.save(),
+        };
+        let ops = [
+            op(root, kind::STORE, &docs.store),
+            op(org, kind::ORG, &docs.org),
+            op(tasks, kind::TASKS, &docs.tasks),
+        ];
+        // Documents first, then the record: a store never lacks its documents, and
+        // documents orphaned by a failure in between are unreachable and harmless.
+        self.docs.apply(&ops)?;
+        self.conn().execute(
+            "INSERT INTO stores (id, name, root_doc, created_at) VALUES (?1, ?2, ?3, ?4)",
+            params![store_id, name, root.to_string(), now_ms],
+        )?;
+        Ok(StoreInfo {
+            id: store_id,
+            name: name.into(),
+            root_document_id: root.to_string(),
+        })
+    }
+
+    pub fn stores(&self) -> Result<Vec<StoreInfo>, RegistryError> {
+        let mut stmt = self
+            .conn()
+            .prepare("SELECT id, name, root_doc FROM stores ORDER BY created_at")?;
+        let rows = stmt.query_map([], |r| {
+            Ok(StoreInfo {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                root_document_id: r.get(2)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn store(&self, id: &str) -> Result<StoreInfo, RegistryError> {
+        self.conn()
+            .query_row(
+                "SELECT id, name, root_doc FROM stores WHERE id = ?1",
+                [id],
+                |r| {
+                    Ok(StoreInfo {
+                        id: r.get(0)?,
+                        name: r.get(1)?,
+                        root_document_id: r.get(2)?,
+                    })
+                },
+            )
+            .optional()?
+            .ok_or_else(|| RegistryError::UnknownStore(id.into()))
+    }
+
+    /// Creates a one-time invite code, valid for `valid_ms`.
+    pub fn create_invite(
+        &mut self,
+        store_id: &str,
+        role: Role,
+        person: Option<&str>,
+        now_ms: i64,
+        valid_ms: i64,
+    ) -> Result<String, RegistryError> {
+        self.store(store_id)?;
+        // Short enough to type on a phone: 16 hex characters in groups of four.
+        let raw = &random_secret()?[..16];
+        let code = format!("{}-{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..12], &raw[12..]);
+        self.conn().execute(
+            "INSERT INTO invites (code_hash, store_id, role, person, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                hash(&code),
+                store_id,
+                role.as_str(),
+                person,
+                now_ms,
+                now_ms + valid_ms
+            ],
+        )?;
+        Ok(code)
+    }
+
+    /// Redeems an invite once, creating a device and its token.
+    pub fn enrol(
+        &mut self,
+        code: &str,
+        device_name: &str,
+        now_ms: i64,
+    ) -> Result<Enrolment, RegistryError> {
+        let device_name = device_name.trim();
+        if device_name.is_empty() || device_name.chars().count() > 100 {
+            return Err(RegistryError::Invalid(
+                "a device name is 1 to 100 characters".into(),
+            ));
+        }
+        let token = random_secret()?;
+        let device_id = format!("dev-{}", &random_secret()?[..12]);
+        let tx = self.docs.connection_mut().transaction()?;
+        let invite: Option<(String, String, Option<String>)> = tx
+            .query_row(
+                "UPDATE invites SET redeemed_at = ?2
+                 WHERE code_hash = ?1 AND redeemed_at IS NULL AND expires_at > ?2
+                 RETURNING store_id, role, person",
+                params![hash(code), now_ms],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let Some((store_id, role, person)) = invite else {
+            return Err(RegistryError::InvalidInvite);
+        };
+        tx.execute(
+            "INSERT INTO devices (id, store_id, role, person, name, token_hash, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            params![device_id, store_id, role, person, device_name, hash(&token), now_ms],
+        )?;
+        let (store_name, root): (String, String) = tx.query_row(
+            "SELECT name, root_doc FROM stores WHERE id = ?1",
+            [&store_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?;
+        tx.commit()?;
+        Ok(Enrolment {
+            device_id,
+            token,
+            store_id,
+            store_name,
+            root_document_id: root,
+            role,
+            person,
+        })
+    }
+
+    /// The device holding `token`, if any (revoked devices included, flagged).
+    pub fn device_by_token(&self, token: &str) -> Result<Option<Device>, RegistryError> {
+        self.conn()
+            .query_row(
+                "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL
+                 FROM devices WHERE token_hash = ?1",
+                [hash(token)],
+                row_to_device,
+            )
+            .optional()
+            .map_err(Into::into)
+    }
+
+    pub fn devices(&self) -> Result<Vec<Device>, RegistryError> {
+        let mut stmt = self.conn().prepare(
+            "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL FROM devices ORDER BY created_at",
+        )?;
+        let rows = stmt.query_map([], row_to_device)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Revokes a device; its connections are cut by the running relay.
+    pub fn revoke(&mut self, device_id: &str, now_ms: i64) -> Result<(), RegistryError> {
+        let n = self.conn().execute(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+            params![device_id, now_ms],
+        )?;
+        if n == 0 {
+            return Err(RegistryError::UnknownDevice(device_id.into()));
+        }
+        Ok(())
+    }
+
+    /// Ids of revoked devices among `ids`.
+    pub fn revoked_among(&self, ids: &[String]) -> Result<Vec<String>, RegistryError> {
+        let mut stmt = self
+            .conn()
+            .prepare_cached("SELECT revoked_at IS NOT NULL FROM devices WHERE id = ?1")?;
+        let mut out = Vec::new();
+        for id in ids {
+            let revoked: Option<bool> = stmt.query_row([id], |r| r.get(0)).optional()?;
+            if revoked != Some(false) {
+                out.push(id.clone());
+            }
+        }
+        Ok(out)
+    }
+}
+
+fn row_to_device(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+    let role: String = r.get(2)?;
+    Ok(Device {
+        id: r.get(0)?,
+        store_id: r.get(1)?,
+        role: if role == "manager" {
+            Role::Manager
+        } else {
+            Role::Staff
+        },
+        person: r.get(3)?,
+        name: r.get(4)?,
+        revoked: r.get(5)?,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registry() -> (tempfile::TempDir, Registry) {
+        let dir = tempfile::tempdir().unwrap();
+        let reg = Registry::open(dir.path()).unwrap();
+        (dir, reg)
+    }
+
+    fn today() -> Date {
+        Date::new(2026, 11, 28).unwrap()
+    }
+
+    #[test]
+    fn a_store_is_created_with_its_three_documents() {
+        let (dir, mut reg) = registry();
+        let s = reg
+            .create_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
+            .unwrap();
+        let docs = SqliteStore::open(&database_path(dir.path()))
+            .unwrap()
+            .documents_of(&s.id)
+            .unwrap();
+        let kinds: Vec<_> = docs.iter().map(|(_, m)| m.kind.as_str()).collect();
+        assert_eq!(kinds, vec!["org", "store", "tasks"]);
+        assert_eq!(reg.stores().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn bad_store_input_is_refused_and_nothing_is_created() {
+        let (dir, mut reg) = registry();
+        for (name, tpl, locale) in [("", "plan1", "en"), ("X", "plan9", "en"), ("X", "plan1", "fr")] {
+            assert!(reg
+                .create_store(name, tpl, locale, "UTC", today(), 0)
+                .is_err());
+        }
+        assert!(reg.stores().unwrap().is_empty());
+    }
+
+    #[test]
+    fn an_invite_is_redeemed_once_and_the_token_finds_the_device() {
+        let (dir, mut reg) = registry();
+        let s = reg
+            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
+            .unwrap();
+        let code = reg.create_invite(&s.id, Role::Staff, None, 0, 1000).unwrap();
+        let e = reg.enrol(&code, "Phone", 10).unwrap();
+        assert_eq!(e.root_document_id, s.root_document_id);
+        let d = reg.device_by_token(&e.token).unwrap().unwrap();
+        assert_eq!((d.store_id.as_str(), d.role), (s.id.as_str(), Role::Staff));
+        assert!(matches!(reg.enrol(&code, "Phone 2", 11), Err(RegistryError::InvalidInvite)));
+        assert!(reg.device_by_token("forged").unwrap().is_none());
+    }
+
+    #[test]
+    fn an_expired_or_unknown_invite_is_refused() {
+        let (dir, mut reg) = registry();
+        let s = reg
+            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
+            .unwrap();
+        let code = reg.create_invite(&s.id, Role::Staff, None, 0, 1000).unwrap();
+        assert!(matches!(reg.enrol(&code, "Phone", 5000), Err(RegistryError::InvalidInvite)));
+        assert!(matches!(reg.enrol("0000-0000-0000-0000", "P", 1), Err(RegistryError::InvalidInvite)));
+        assert!(reg.create_invite("store-nope", Role::Staff, None, 0, 1).is_err());
+    }
+
+    #[test]
+    fn secrets_are_stored_only_as_hashes() {
+        let (dir, mut reg) = registry();
+        let s = reg
+            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
+            .unwrap();
+        let code = reg.create_invite(&s.id, Role::Manager, None, 0, 1000).unwrap();
+        let e = reg.enrol(&code, "Laptop", 1).unwrap();
+        drop(reg);
+        let bytes = std::fs::read(database_path(dir.path())).unwrap();
+        let wal = std::fs::read(dir.path().join("relay.sqlite-wal")).unwrap_or_default();
+        for secret in [code.as_bytes(), e.token.as_bytes()] {
+            assert!(!bytes.windows(secret.len()).any(|w| w == secret));
+            assert!(!wal.windows(secret.len()).any(|w| w == secret));
+        }
+    }
+
+    #[test]
+    fn a_revoked_device_is_reported_revoked() {
+        let (dir, mut reg) = registry();
+        let s = reg
+            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
+            .unwrap();
+        let code = reg.create_invite(&s.id, Role::Staff, None, 0, 1000).unwrap();
+        let e = reg.enrol(&code, "Phone", 1).unwrap();
+        reg.revoke(&e.device_id, 2).unwrap();
+        assert!(reg.device_by_token(&e.token).unwrap().unwrap().revoked);
+        assert_eq!(reg.revoked_among(&[e.device_id.clone()]).unwrap(), vec![e.device_id]);
+        assert!(reg.revoke("dev-nope", 3).is_err());
+    }
+}
