@@ -89,7 +89,6 @@ pub fn today(time_zone: &str) -> String {
 /// A short time for "synced 10:42": just the time today, with the date on other days.
 pub fn sync_time(ms: i64, lang: Lang, time_zone: &str) -> String {
     // Unix milliseconds fit an f64 exactly for the next quarter of a million years.
-    #[allow(clippy::cast_precision_loss)]
     let ms = ms as f64;
     let same_day = date_key(ms, time_zone) == date_key(Date::now(), time_zone);
     let mut options = vec![

@@ -1,0 +1,182 @@
+//! The Storeops app shell: each command is one call into `storeops-client`
+//! plus an error conversion to `{code, message}`.
+
+use std::path::PathBuf;
+
+use serde::Serialize;
+use storeops_client::{ClientError, ClientEvent, Device, SyncStatus, TaskView, sync_loop};
+use storeops_domain::StoreProfile;
+use tauri::{Emitter, Manager, State};
+
+/// The error every command returns to the UI.
+#[derive(Debug, Serialize)]
+pub struct CommandError {
+    code: &'static str,
+    message: String,
+}
+
+impl From<ClientError> for CommandError {
+    fn from(e: ClientError) -> Self {
+        Self {
+            code: e.code(),
+            message: e.to_string(),
+        }
+    }
+}
+
+type Result<T> = std::result::Result<T, CommandError>;
+
+/// What the UI needs at start and after enrolment.
+#[derive(Debug, Serialize)]
+pub struct AppStatus {
+    enrolled: bool,
+    store: Option<Store>,
+    device_name: Option<String>,
+    role: Option<String>,
+    relay_url: Option<String>,
+    sync: SyncStatus,
+}
+
+#[derive(Debug, Serialize)]
+struct Store {
+    id: String,
+    name: String,
+    time_zone: String,
+    locale: String,
+}
+
+fn app_status(device: &Device) -> AppStatus {
+    let r = device.replica();
+    let e = r.enrolment();
+    let store = r
+        .store_profile()
+        .map(|p: StoreProfile| Store {
+            id: p.id,
+            name: p.name,
+            time_zone: p.time_zone,
+            locale: p.locale,
+        })
+        .or_else(|| {
+            e.map(|e| Store {
+                id: e.store_id.clone(),
+                name: e.store_name.clone(),
+                time_zone: String::new(),
+                locale: String::new(),
+            })
+        });
+    AppStatus {
+        enrolled: e.is_some(),
+        store,
+        device_name: e.map(|e| e.device_name.clone()),
+        role: e.map(|e| e.role.clone()),
+        relay_url: e.map(|e| e.relay_url.clone()),
+        sync: r.status(),
+    }
+}
+
+#[tauri::command]
+fn status(device: State<'_, Device>) -> AppStatus {
+    app_status(&device)
+}
+
+#[tauri::command]
+async fn enrol(
+    device: State<'_, Device>,
+    relay_url: String,
+    code: String,
+    device_name: String,
+) -> Result<AppStatus> {
+    let d = device.inner().clone();
+    tauri::async_runtime::spawn_blocking(move || d.enrol(&relay_url, &code, &device_name))
+        .await
+        .map_err(|e| ClientError::Internal(e.to_string()))??;
+    Ok(app_status(&device))
+}
+
+#[tauri::command]
+fn list_tasks(device: State<'_, Device>) -> Result<Vec<TaskView>> {
+    Ok(device.tasks()?)
+}
+
+#[tauri::command]
+fn add_task(device: State<'_, Device>, title: String) -> Result<TaskView> {
+    Ok(device.add_task(&title)?)
+}
+
+#[tauri::command]
+fn set_task_status(device: State<'_, Device>, task_id: String, status: String) -> Result<TaskView> {
+    Ok(device.set_task_status(&task_id, &status)?)
+}
+
+#[tauri::command]
+fn sync_now(device: State<'_, Device>) -> SyncStatus {
+    device.sync_now();
+    device.status()
+}
+
+/// `STOREOPS_DATA_DIR` if set (tests run several instances), else the OS's app data dir.
+fn data_dir(app: &tauri::App) -> std::result::Result<PathBuf, Box<dyn std::error::Error>> {
+    if let Some(dir) = std::env::var_os("STOREOPS_DATA_DIR") {
+        return Ok(PathBuf::from(dir));
+    }
+    Ok(app.path().app_data_dir()?)
+}
+
+/// Enrols on first start when `STOREOPS_ENROL_URL` and `STOREOPS_ENROL_CODE` are
+/// set (the demo launcher uses this); otherwise the UI asks.
+fn enrol_from_environment(device: &Device) {
+    if device.replica().enrolment().is_some() {
+        return;
+    }
+    let (Ok(url), Ok(code)) = (
+        std::env::var("STOREOPS_ENROL_URL"),
+        std::env::var("STOREOPS_ENROL_CODE"),
+    ) else {
+        return;
+    };
+    let name = std::env::var("STOREOPS_DEVICE_NAME").unwrap_or_else(|_| "Storeops desktop".into());
+    let device = device.clone();
+    tauri::async_runtime::spawn_blocking(move || {
+        if let Err(e) = device.enrol(&url, &code, &name) {
+            tracing::error!(error = %e, "enrolment from the environment failed");
+        }
+    });
+}
+
+#[cfg_attr(mobile, tauri::mobile_entry_point)]
+pub fn run() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
+    let result = tauri::Builder::default()
+        .setup(|app| {
+            let device = Device::open(&data_dir(app)?)?;
+            let handle = app.handle().clone();
+            device.set_listener(move |event| {
+                let _ = match event {
+                    ClientEvent::Changed => handle.emit("storeops://changed", ()),
+                    ClientEvent::Sync(status) => handle.emit("storeops://sync", status),
+                };
+            });
+            tauri::async_runtime::spawn(sync_loop(device.clone()));
+            enrol_from_environment(&device);
+            app.manage(device);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            status,
+            enrol,
+            list_tasks,
+            add_task,
+            set_task_status,
+            sync_now
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("Storeops could not start: {e}");
+        std::process::exit(1);
+    }
+}

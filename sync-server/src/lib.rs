@@ -333,6 +333,9 @@ async fn connection(socket: WebSocket, state: AppState, device_id: String, acces
         }))
     };
     let writer = tokio::spawn(async move {
+        // The hub drops the kill sender when it forgets the connection; after that
+        // only the outbox (which ends with a Close) matters.
+        let mut kill_alive = true;
         loop {
             tokio::select! {
                 next = outbox.recv() => match next {
@@ -345,8 +348,12 @@ async fn connection(socket: WebSocket, state: AppState, device_id: String, acces
                     }
                     None => break,
                 },
-                changed = kill.changed() => {
-                    let reason = if changed.is_ok() { kill.borrow().clone() } else { None };
+                changed = kill.changed(), if kill_alive => {
+                    if changed.is_err() {
+                        kill_alive = false;
+                        continue;
+                    }
+                    let reason = kill.borrow().clone();
                     let _ = sink.send(close(reason.unwrap_or_default())).await;
                     break;
                 }
@@ -361,7 +368,7 @@ async fn connection(socket: WebSocket, state: AppState, device_id: String, acces
     loop {
         let msg = tokio::select! {
             m = stream.next() => m,
-            _ = reader_kill.changed() => break,
+            Ok(()) = reader_kill.changed() => break,
         };
         let Some(Ok(msg)) = msg else { break };
         match msg {

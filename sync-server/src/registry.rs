@@ -416,7 +416,7 @@ mod tests {
 
     #[test]
     fn a_store_is_created_with_its_three_documents() {
-        let (dir, mut reg) = registry();
+        let (_dir, mut reg) = registry();
         let s = reg
             .create_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
             .unwrap();
@@ -431,7 +431,7 @@ mod tests {
 
     #[test]
     fn bad_store_input_is_refused_and_nothing_is_created() {
-        let (dir, mut reg) = registry();
+        let (_dir, mut reg) = registry();
         for (name, tpl, locale) in [("", "plan1", "en"), ("X", "plan9", "en"), ("X", "plan1", "fr")] {
             assert!(reg
                 .create_store(name, tpl, locale, "UTC", today(), 0)
@@ -442,7 +442,7 @@ mod tests {
 
     #[test]
     fn an_invite_is_redeemed_once_and_the_token_finds_the_device() {
-        let (dir, mut reg) = registry();
+        let (_dir, mut reg) = registry();
         let s = reg
             .create_store("Demo", "plan1", "en", "UTC", today(), 0)
             .unwrap();
@@ -457,7 +457,7 @@ mod tests {
 
     #[test]
     fn an_expired_or_unknown_invite_is_refused() {
-        let (dir, mut reg) = registry();
+        let (_dir, mut reg) = registry();
         let s = reg
             .create_store("Demo", "plan1", "en", "UTC", today(), 0)
             .unwrap();
@@ -469,7 +469,7 @@ mod tests {
 
     #[test]
     fn secrets_are_stored_only_as_hashes() {
-        let (dir, mut reg) = registry();
+        let (_dir, mut reg) = registry();
         let s = reg
             .create_store("Demo", "plan1", "en", "UTC", today(), 0)
             .unwrap();
@@ -486,7 +486,7 @@ mod tests {
 
     #[test]
     fn a_revoked_device_is_reported_revoked() {
-        let (dir, mut reg) = registry();
+        let (_dir, mut reg) = registry();
         let s = reg
             .create_store("Demo", "plan1", "en", "UTC", today(), 0)
             .unwrap();

@@ -1,0 +1,314 @@
+//! Support for end-to-end tests: the real relay as a process, the real app
+//! driven through WebDriver (tauri-driver + WebKitWebDriver), screenshots.
+//!
+//! The binaries are found next to the test executable (`target/debug`), so run
+//! `cargo xtask test`, which builds them first and provides a display.
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, anyhow, bail};
+use base64::Engine as _;
+use serde_json::{Value, json};
+
+/// `target/debug`, where cargo put the binaries.
+pub fn bin_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap_or_default();
+    // target/debug/deps/<test> → target/debug
+    exe.parent()
+        .and_then(Path::parent)
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
+}
+
+fn binary(name: &str) -> Result<PathBuf> {
+    let path = bin_dir().join(name);
+    if !path.exists() {
+        bail!(
+            "{} is missing; run `cargo xtask test`, which builds it first",
+            path.display()
+        );
+    }
+    Ok(path)
+}
+
+/// Where screenshots and logs of a test go: `target/e2e-artifacts/<test>/`.
+pub fn artifacts(test: &str) -> PathBuf {
+    let dir = bin_dir().join("..").join("e2e-artifacts").join(test);
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+fn wait_for_port(port: u16, within: Duration) -> Result<()> {
+    let deadline = Instant::now() + within;
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        if Instant::now() > deadline {
+            bail!("nothing listens on port {port} after {within:?}");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(())
+}
+
+fn terminate(child: &mut Child) {
+    let _ = Command::new("kill")
+        .arg("-TERM")
+        .arg(child.id().to_string())
+        .status();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while Instant::now() < deadline {
+        if let Ok(Some(_)) = child.try_wait() {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+}
+
+/// Runs `storeops-relay` with arguments and `--data-dir`; returns its stdout.
+pub fn relay_cli(data_dir: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new(binary("storeops-relay")?)
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()?;
+    if !out.status.success() {
+        bail!(
+            "storeops-relay {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+/// A relay process on loopback; stopped (SIGTERM) on drop.
+#[derive(Debug)]
+pub struct RelayProcess {
+    child: Option<Child>,
+    pub port: u16,
+    data_dir: PathBuf,
+    log: PathBuf,
+}
+
+impl RelayProcess {
+    pub fn start(data_dir: &Path, port: u16, log: &Path) -> Result<Self> {
+        let mut r = Self {
+            child: None,
+            port,
+            data_dir: data_dir.to_owned(),
+            log: log.to_owned(),
+        };
+        r.restart()?;
+        Ok(r)
+    }
+
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
+    /// Stops gracefully (SIGTERM).
+    pub fn stop(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            terminate(&mut c);
+        }
+    }
+
+    pub fn restart(&mut self) -> Result<()> {
+        self.stop();
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.log)?;
+        let child = Command::new(binary("storeops-relay")?)
+            .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
+            .arg("--data-dir")
+            .arg(&self.data_dir)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()?;
+        self.child = Some(child);
+        wait_for_port(self.port, Duration::from_secs(20))
+    }
+}
+
+impl Drop for RelayProcess {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// One app instance under tauri-driver, with a WebDriver session.
+#[derive(Debug)]
+pub struct AppSession {
+    driver: Child,
+    base: String,
+    agent: ureq::Agent,
+    pub name: String,
+    artifacts: PathBuf,
+}
+
+impl AppSession {
+    /// Starts tauri-driver on free ports and the app with its own data directory.
+    pub fn start(name: &str, data_dir: &Path, artifacts: &Path) -> Result<Self> {
+        let app = binary("storeops-app")?;
+        let driver_bin = std::env::var_os("HOME")
+            .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
+            .filter(|p| p.exists())
+            .unwrap_or_else(|| PathBuf::from("tauri-driver"));
+        let (port, native) = (free_port()?, free_port()?);
+        let log = std::fs::File::create(artifacts.join(format!("{name}-app.log")))?;
+        let driver = Command::new(driver_bin)
+            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .env("STOREOPS_DATA_DIR", data_dir)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .context("cannot start tauri-driver; run `cargo xtask test`, which installs it")?;
+        let mut session = Self {
+            driver,
+            base: format!("http://127.0.0.1:{port}"),
+            agent: ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(60))
+                .build(),
+            name: name.into(),
+            artifacts: artifacts.to_owned(),
+        };
+        wait_for_port(port, Duration::from_secs(20))?;
+        let caps = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "wry",
+                    "tauri:options": { "application": app }
+                }
+            }
+        });
+        let resp = session.call("POST", "/session", Some(caps))?;
+        let id = resp["sessionId"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no session id in {resp}"))?
+            .to_owned();
+        session.base = format!("{}/session/{id}", session.base);
+        Ok(session)
+    }
+
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let url = format!("{}{path}", self.base);
+        let req = self.agent.request(method, &url);
+        let resp = match body {
+            Some(b) => req.send_json(b),
+            None => req.call(),
+        };
+        let value: Value = match resp {
+            Ok(r) => r.into_json()?,
+            Err(ureq::Error::Status(code, r)) => {
+                let body = r.into_string().unwrap_or_default();
+                bail!("WebDriver {method} {path} answered {code}: {body}");
+            }
+            Err(e) => bail!("WebDriver {method} {path} failed: {e}"),
+        };
+        Ok(value.get("value").cloned().unwrap_or(value))
+    }
+
+    /// Runs a script in the page and returns its result.
+    pub fn script(&self, script: &str, args: Value) -> Result<Value> {
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
+    /// Waits until `script` returns something truthy; returns it.
+    pub fn wait_for(&self, what: &str, script: &str, args: Value, within: Duration) -> Result<Value> {
+        let deadline = Instant::now() + within;
+        let mut last = Value::Null;
+        while Instant::now() < deadline {
+            match self.script(script, args.clone()) {
+                Ok(v) if !(v.is_null() || v == json!(false) || v == json!("")) => return Ok(v),
+                Ok(v) => last = v,
+                Err(e) => last = json!(e.to_string()),
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = self.screenshot(&format!("timeout-{}", what.replace(' ', "-")));
+        bail!("{}: timed out after {within:?} waiting for {what} (last: {last})", self.name)
+    }
+
+    /// Waits for an element matching `css` and returns its WebDriver id.
+    pub fn element(&self, css: &str) -> Result<String> {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let r = self.call(
+                "POST",
+                "/element",
+                Some(json!({ "using": "css selector", "value": css })),
+            );
+            if let Ok(v) = r
+                && let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str)
+            {
+                return Ok(id.to_owned());
+            }
+            if Instant::now() > deadline {
+                let _ = self.screenshot("missing-element");
+                bail!("{}: no element {css} after 30 s", self.name);
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+
+    pub fn click(&self, css: &str) -> Result<()> {
+        let el = self.element(css)?;
+        self.call("POST", &format!("/element/{el}/click"), Some(json!({})))?;
+        Ok(())
+    }
+
+    /// Clears a field and types into it.
+    pub fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let el = self.element(css)?;
+        self.call("POST", &format!("/element/{el}/clear"), Some(json!({})))?;
+        self.call(
+            "POST",
+            &format!("/element/{el}/value"),
+            Some(json!({ "text": text })),
+        )?;
+        Ok(())
+    }
+
+    /// Saves a screenshot of the window as `<artifacts>/<app>-<name>.png`.
+    pub fn screenshot(&self, name: &str) -> Result<PathBuf> {
+        std::thread::sleep(Duration::from_millis(500));
+        let b64 = self.call("GET", "/screenshot", None)?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap_or_default())
+            .context("screenshot is not base64")?;
+        let path = self.artifacts.join(format!("{}-{name}.png", self.name));
+        std::fs::write(&path, bytes)?;
+        Ok(path)
+    }
+
+    /// Sets the window size (e.g. phone 390×844).
+    pub fn resize(&self, width: u32, height: u32) -> Result<()> {
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )?;
+        Ok(())
+    }
+}
+
+impl Drop for AppSession {
+    fn drop(&mut self) {
+        let _ = self.agent.delete(&self.base).call();
+        // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
+        terminate(&mut self.driver);
+    }
+}

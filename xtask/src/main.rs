@@ -1,1 +1,434 @@
-fn main(){}
+//! Project automation with no dependencies beyond std.
+//!
+//! - `cargo xtask run`  — set up, build, start the relay and the app on a demo store.
+//! - `cargo xtask test` — set up, build, then fmt, clippy and every test (end-to-end
+//!   ones under Xvfb).
+//! - `cargo xtask setup` — only the idempotent installs.
+//! - `cargo xtask frontend` — only build the wasm UI into `frontend/dist`.
+
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+type Result<T = ()> = std::result::Result<T, String>;
+
+/// Debian packages the app, the UI tests and the screenshots need.
+const APT_PACKAGES: &[&str] = &[
+    "libwebkit2gtk-4.1-dev",
+    "libgtk-3-dev",
+    "libsoup-3.0-dev",
+    "librsvg2-dev",
+    "build-essential",
+    "pkg-config",
+    "libssl-dev",
+    "xvfb",
+    "xauth",
+    "webkit2gtk-driver",
+    "imagemagick",
+    "fonts-noto-cjk",
+];
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("setup") => setup(),
+        Some("frontend") => setup().and_then(|_| build_frontend()),
+        Some("run") => run(),
+        Some("test") => test(&args[1..]),
+        _ => {
+            eprintln!(
+                "usage: cargo xtask <run|test|setup|frontend>\n\
+                 \x20 run    start the relay and the app on a demo store\n\
+                 \x20 test   fmt, clippy and every test, end-to-end included\n\
+                 \x20 setup  install what the project needs (idempotent)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("."))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .map(|p| if p.is_absolute() { p } else { root().join(p) })
+        .unwrap_or_else(|| root().join("target"))
+}
+
+fn step(what: &str) {
+    eprintln!("\n==> {what}");
+}
+
+fn cmd(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(root());
+    c
+}
+
+fn status(c: &mut Command) -> Result {
+    let shown = format!("{c:?}");
+    let st = c
+        .status()
+        .map_err(|e| format!("cannot start {shown}: {e}"))?;
+    if st.success() {
+        Ok(())
+    } else {
+        Err(format!("{shown} failed ({st})"))
+    }
+}
+
+fn output(c: &mut Command) -> Option<String> {
+    let out = c.stderr(Stdio::null()).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn cargo() -> Command {
+    cmd(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}
+
+fn cargo_bin_dir() -> PathBuf {
+    std::env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
+        .unwrap_or_default()
+        .join("bin")
+}
+
+// ---------------------------------------------------------------- setup
+
+fn setup() -> Result {
+    install_apt_packages()?;
+    install_wasm_target()?;
+    install_wasm_bindgen()?;
+    install_tauri_driver()?;
+    Ok(())
+}
+
+fn install_apt_packages() -> Result {
+    let missing: Vec<&str> = APT_PACKAGES
+        .iter()
+        .copied()
+        .filter(|p| {
+            output(Command::new("dpkg-query").args(["-W", "-f=${Status}", p]))
+                .is_none_or(|s| !s.contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    step(&format!("installing Debian packages: {}", missing.join(" ")));
+    let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
+    let apt = |args: &[&str]| {
+        let mut c = if sudo {
+            let mut c = Command::new("sudo");
+            c.arg("apt-get");
+            c
+        } else {
+            Command::new("apt-get")
+        };
+        c.env("DEBIAN_FRONTEND", "noninteractive").args(args);
+        c
+    };
+    status(&mut apt(&["update", "-q"]))?;
+    let mut install = apt(&["install", "-y", "-q"]);
+    install.args(&missing);
+    status(&mut install)
+}
+
+fn install_wasm_target() -> Result {
+    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+        return Ok(());
+    }
+    step("adding the wasm32-unknown-unknown target");
+    status(cmd("rustup").args(["target", "add", "wasm32-unknown-unknown"]))
+}
+
+/// The wasm-bindgen version Cargo.lock pins; the CLI must match it exactly.
+fn locked_version(krate: &str) -> Result<String> {
+    let lock = std::fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("cannot read Cargo.lock: {e}"))?;
+    let needle = format!("name = \"{krate}\"\nversion = \"");
+    let start = lock
+        .find(&needle)
+        .ok_or_else(|| format!("{krate} is not in Cargo.lock"))?
+        + needle.len();
+    let end = lock[start..]
+        .find('"')
+        .ok_or("Cargo.lock is malformed")?;
+    Ok(lock[start..start + end].to_owned())
+}
+
+fn install_wasm_bindgen() -> Result {
+    let version = locked_version("wasm-bindgen")?;
+    let have = output(Command::new(cargo_bin_dir().join("wasm-bindgen")).arg("--version"))
+        .unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(version.as_str()) {
+        return Ok(());
+    }
+    step(&format!("installing wasm-bindgen-cli {version} (a few minutes, once)"));
+    // Not --locked: its lockfile wants a crate version the registry mirror lacks.
+    status(cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
+}
+
+fn install_tauri_driver() -> Result {
+    if cargo_bin_dir().join("tauri-driver").exists() {
+        return Ok(());
+    }
+    step("installing tauri-driver (once)");
+    status(cargo().args(["install", "tauri-driver", "--version", "^2", "--locked"]))
+}
+
+// ---------------------------------------------------------------- builds
+
+fn build_frontend() -> Result {
+    step("building the UI (wasm)");
+    status(cargo().args(["build", "-p", "storeops-ui", "--target", "wasm32-unknown-unknown"]))?;
+    let wasm = target_dir().join("wasm32-unknown-unknown/debug/storeops_ui.wasm");
+    let dist = root().join("frontend/dist");
+    std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
+    status(
+        Command::new(cargo_bin_dir().join("wasm-bindgen"))
+            .args(["--target", "web", "--no-typescript", "--out-name", "storeops_ui", "--out-dir"])
+            .arg(&dist)
+            .arg(&wasm),
+    )?;
+    let statics = root().join("frontend/static");
+    let entries = std::fs::read_dir(&statics)
+        .map_err(|e| format!("cannot read {}: {e}", statics.display()))?;
+    for entry in entries.flatten() {
+        let to = dist.join(entry.file_name());
+        std::fs::copy(entry.path(), &to).map_err(|e| format!("cannot copy to {}: {e}", to.display()))?;
+    }
+    Ok(())
+}
+
+fn build_binaries() -> Result {
+    step("building the relay and the app");
+    status(cargo().args(["build", "-p", "storeops-relay", "-p", "storeops-app"]))
+}
+
+fn bin(name: &str) -> PathBuf {
+    target_dir().join("debug").join(name)
+}
+
+// ---------------------------------------------------------------- display
+
+/// An Xvfb server this process started; stopped on drop.
+struct VirtualDisplay {
+    child: Child,
+    display: String,
+}
+
+impl Drop for VirtualDisplay {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn start_xvfb() -> Result<VirtualDisplay> {
+    let n = (90..200)
+        .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .ok_or("no free X display number")?;
+    let display = format!(":{n}");
+    let child = Command::new("Xvfb")
+        .args([display.as_str(), "-screen", "0", "1440x900x24", "-nolisten", "tcp"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start Xvfb: {e}"))?;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
+        if Instant::now() > deadline {
+            return Err("Xvfb did not start within 10 s".into());
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    Ok(VirtualDisplay { child, display })
+}
+
+/// Uses the existing display, or starts Xvfb when there is none.
+fn ensure_display() -> Result<Option<VirtualDisplay>> {
+    if std::env::var_os("DISPLAY").is_some_and(|d| !d.is_empty()) {
+        return Ok(None);
+    }
+    let x = start_xvfb()?;
+    eprintln!("no display found: running under Xvfb on {}", x.display);
+    Ok(Some(x))
+}
+
+// ---------------------------------------------------------------- run
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        // SIGTERM so the relay shuts down gracefully.
+        let _ = Command::new("kill").arg(self.0.id().to_string()).status();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.0.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn relay_cli(data_dir: &Path, args: &[&str]) -> Result<String> {
+    let out = Command::new(bin("storeops-relay"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data_dir)
+        .output()
+        .map_err(|e| format!("cannot run storeops-relay: {e}"))?;
+    if !out.status.success() {
+        return Err(format!(
+            "storeops-relay {} failed: {}",
+            args.join(" "),
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
+}
+
+fn wait_for_port(addr: &str) -> Result {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while std::net::TcpStream::connect(addr).is_err() {
+        if Instant::now() > deadline {
+            return Err(format!("nothing listens on {addr} after 20 s"));
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    Ok(())
+}
+
+fn run() -> Result {
+    setup()?;
+    build_frontend()?;
+    build_binaries()?;
+    let data = root().join(".data/demo");
+    let relay_dir = data.join("relay");
+    let app_dir = data.join("app");
+    let listen = std::env::var("STOREOPS_DEMO_LISTEN").unwrap_or_else(|_| "127.0.0.1:8787".into());
+
+    step("preparing the demo store");
+    let stores = relay_cli(&relay_dir, &["store", "list"])?;
+    let store_id = match stores.lines().next().and_then(|l| l.split('\t').next()) {
+        Some(id) => id.to_owned(),
+        None => relay_cli(
+            &relay_dir,
+            &["store", "create", "--name", "示范门店 Demo Store", "--template", "plan3", "--locale", "zh-CN"],
+        )?,
+    };
+    eprintln!("demo store: {store_id} (data in {})", data.display());
+
+    step(&format!("starting the relay on {listen}"));
+    let relay = Killed(
+        Command::new(bin("storeops-relay"))
+            .args(["serve", "--listen", &listen, "--data-dir"])
+            .arg(&relay_dir)
+            .spawn()
+            .map_err(|e| format!("cannot start the relay: {e}"))?,
+    );
+    wait_for_port(&listen)?;
+
+    let display = ensure_display()?;
+    step("starting the app");
+    let mut app = Command::new(bin("storeops-app"));
+    app.env("STOREOPS_DATA_DIR", &app_dir);
+    if !app_dir.join("device-token").exists() {
+        let code = relay_cli(&relay_dir, &["invite", "create", "--store", &store_id, "--role", "manager"])?;
+        app.env("STOREOPS_ENROL_URL", format!("http://{listen}"))
+            .env("STOREOPS_ENROL_CODE", code)
+            .env("STOREOPS_DEVICE_NAME", "店长的电脑 Manager's laptop");
+    }
+    if let Some(x) = &display {
+        app.env("DISPLAY", &x.display);
+    }
+    let mut app = app.spawn().map_err(|e| format!("cannot start the app: {e}"))?;
+
+    if let Some(x) = &display {
+        std::thread::sleep(Duration::from_secs(10));
+        let shots = target_dir().join("screenshots");
+        let _ = std::fs::create_dir_all(&shots);
+        let shot = shots.join("run.png");
+        status(
+            Command::new("/usr/bin/import")
+                .env("DISPLAY", &x.display)
+                .args(["-window", "root"])
+                .arg(&shot),
+        )?;
+        eprintln!("screenshot of the running app: {}", shot.display());
+    }
+    let limit = std::env::var("STOREOPS_RUN_SECONDS").ok().and_then(|s| s.parse::<u64>().ok());
+    eprintln!("Storeops is running; close the window or press Ctrl-C to stop.");
+    let started = Instant::now();
+    loop {
+        if let Ok(Some(st)) = app.try_wait() {
+            eprintln!("the app exited ({st})");
+            break;
+        }
+        if limit.is_some_and(|l| started.elapsed() >= Duration::from_secs(l)) {
+            let _ = app.kill();
+            let _ = app.wait();
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    drop(relay);
+    drop(display);
+    Ok(())
+}
+
+// ---------------------------------------------------------------- test
+
+fn test(extra: &[String]) -> Result {
+    setup()?;
+    build_frontend()?;
+    step("cargo fmt --check");
+    status(cargo().args(["fmt", "--all", "--check"]))?;
+    step("cargo clippy (native and wasm)");
+    status(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    status(cargo().args([
+        "clippy",
+        "-p",
+        "storeops-ui",
+        "-p",
+        "storeops-domain",
+        "-p",
+        "storeops-sync",
+        "--target",
+        "wasm32-unknown-unknown",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
+    build_binaries()?;
+    let display = ensure_display()?;
+    step("cargo test --workspace");
+    let mut t = cargo();
+    t.args(["test", "--workspace"]).args(extra);
+    if let Some(x) = &display {
+        t.env("DISPLAY", &x.display);
+    }
+    status(&mut t)
+}

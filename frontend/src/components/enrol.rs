@@ -25,17 +25,30 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
     let code = use_node_ref();
     let device = use_node_ref();
 
-    // Prefill once, in the language shown when the form first appears.
+    // Prefill the relay once; prefill the device name in the language shown, and follow the
+    // language toggle for as long as the name is still one of the defaults.
     {
         let relay = relay.clone();
-        let device = device.clone();
         use_effect_with((), move |()| {
             if let Some(input) = relay.cast::<HtmlInputElement>() {
                 input.set_value(DEFAULT_RELAY_URL);
             }
+        });
+    }
+    {
+        let device = device.clone();
+        let first = use_mut_ref(|| true);
+        use_effect_with(lang, move |lang| {
             if let Some(input) = device.cast::<HtmlInputElement>() {
-                input.set_value(t(lang, Key::DefaultDeviceName));
+                let value = input.value();
+                let is_default = [Lang::En, Lang::Zh]
+                    .iter()
+                    .any(|l| value == t(*l, Key::DefaultDeviceName));
+                if is_default || (*first.borrow() && value.is_empty()) {
+                    input.set_value(t(*lang, Key::DefaultDeviceName));
+                }
             }
+            *first.borrow_mut() = false;
         });
     }
 
