@@ -72,7 +72,9 @@ pub struct Hub {
 
 impl std::fmt::Debug for Hub {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Hub").field("links", &self.links.len()).finish()
+        f.debug_struct("Hub")
+            .field("links", &self.links.len())
+            .finish()
     }
 }
 

@@ -292,7 +292,10 @@ async fn websocket(
     };
     let writable: Vec<String> = match device.role {
         Role::Manager => vec![kind::STORE.into(), kind::ORG.into(), kind::TASKS.into()],
-        Role::Staff => kind::STAFF_WRITABLE.iter().map(|k| (*k).to_owned()).collect(),
+        Role::Staff => kind::STAFF_WRITABLE
+            .iter()
+            .map(|k| (*k).to_owned())
+            .collect(),
     };
     let access = Access::scoped(device.store_id.clone(), writable);
     let max = state.settings.max_frame_bytes;

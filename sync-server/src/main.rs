@@ -80,13 +80,17 @@ fn env(name: &str) -> Option<String> {
 fn settings(args: &Args) -> anyhow::Result<Settings> {
     let mut s = Settings::default();
     if let Some(v) = env("LISTEN") {
-        s.listen = v.parse().context("STOREOPS_RELAY__LISTEN is not an address like 127.0.0.1:8787")?;
+        s.listen = v
+            .parse()
+            .context("STOREOPS_RELAY__LISTEN is not an address like 127.0.0.1:8787")?;
     }
     if let Some(v) = env("DATA_DIR") {
         s.data_dir = PathBuf::from(v);
     }
     if let Some(v) = env("MAX_FRAME_BYTES") {
-        s.max_frame_bytes = v.parse().context("STOREOPS_RELAY__MAX_FRAME_BYTES is not a number")?;
+        s.max_frame_bytes = v
+            .parse()
+            .context("STOREOPS_RELAY__MAX_FRAME_BYTES is not a number")?;
     }
     if let Some(v) = env("MAX_MESSAGES_PER_SECOND") {
         s.max_messages_per_second = v
@@ -94,7 +98,9 @@ fn settings(args: &Args) -> anyhow::Result<Settings> {
             .context("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND is not a number")?;
     }
     if let Some(v) = args.get("listen") {
-        s.listen = v.parse().context("--listen is not an address like 127.0.0.1:8787")?;
+        s.listen = v
+            .parse()
+            .context("--listen is not an address like 127.0.0.1:8787")?;
     }
     if let Some(v) = args.get("data-dir") {
         s.data_dir = PathBuf::from(v);
@@ -160,7 +166,10 @@ fn run() -> anyhow::Result<()> {
                 today,
                 now,
             )?;
-            eprintln!("created store {:?}, root document {}", store.name, store.root_document_id);
+            eprintln!(
+                "created store {:?}, root document {}",
+                store.name, store.root_document_id
+            );
             println!("{}", store.id);
             Ok(())
         }
@@ -202,7 +211,14 @@ fn run() -> anyhow::Result<()> {
             let reg = Registry::open(&settings(&args)?.data_dir)?;
             for d in reg.devices()? {
                 let state = if d.revoked { "revoked" } else { "active" };
-                println!("{}\t{}\t{}\t{}\t{}", d.id, d.store_id, d.role.as_str(), state, d.name);
+                println!(
+                    "{}\t{}\t{}\t{}\t{}",
+                    d.id,
+                    d.store_id,
+                    d.role.as_str(),
+                    state,
+                    d.name
+                );
             }
             Ok(())
         }
@@ -242,7 +258,10 @@ fn run() -> anyhow::Result<()> {
             println!("{HELP}");
             Ok(())
         }
-        other => bail!("unknown command {:?}; see `storeops-relay help`", other.join(" ")),
+        other => bail!(
+            "unknown command {:?}; see `storeops-relay help`",
+            other.join(" ")
+        ),
     }
 }
 
@@ -250,13 +269,14 @@ async fn shutdown_signal() {
     let ctrl_c = tokio::signal::ctrl_c();
     #[cfg(unix)]
     {
-        let mut term = match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(s) => s,
-            Err(_) => {
-                let _ = ctrl_c.await;
-                return;
-            }
-        };
+        let mut term =
+            match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+                Ok(s) => s,
+                Err(_) => {
+                    let _ = ctrl_c.await;
+                    return;
+                }
+            };
         tokio::select! {
             _ = ctrl_c => {},
             _ = term.recv() => {},

@@ -6,7 +6,9 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Latency bucket bounds in seconds.
-const BUCKETS: &[f64] = &[0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0];
+const BUCKETS: &[f64] = &[
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1.0,
+];
 
 #[derive(Debug, Default)]
 struct Histogram {
@@ -17,7 +19,10 @@ struct Histogram {
 impl Histogram {
     fn observe(&self, d: Duration) {
         let secs = d.as_secs_f64();
-        let i = BUCKETS.iter().position(|b| secs <= *b).unwrap_or(BUCKETS.len());
+        let i = BUCKETS
+            .iter()
+            .position(|b| secs <= *b)
+            .unwrap_or(BUCKETS.len());
         self.counts[i].fetch_add(1, Ordering::Relaxed);
         self.sum_micros
             .fetch_add(d.as_micros() as u64, Ordering::Relaxed);
@@ -96,23 +101,43 @@ impl Metrics {
         use std::fmt::Write;
         let mut out = String::new();
         let gauge = |out: &mut String, name: &str, v: &AtomicU64| {
-            let _ = writeln!(out, "# TYPE {name} gauge\n{name} {}", v.load(Ordering::Relaxed));
+            let _ = writeln!(
+                out,
+                "# TYPE {name} gauge\n{name} {}",
+                v.load(Ordering::Relaxed)
+            );
         };
         let counter = |out: &mut String, name: &str, v: &AtomicU64| {
-            let _ = writeln!(out, "# TYPE {name} counter\n{name} {}", v.load(Ordering::Relaxed));
+            let _ = writeln!(
+                out,
+                "# TYPE {name} counter\n{name} {}",
+                v.load(Ordering::Relaxed)
+            );
         };
         gauge(&mut out, "storeops_relay_connections", &self.connections);
         gauge(&mut out, "storeops_relay_documents_loaded", &self.documents);
-        counter(&mut out, "storeops_relay_messages_in_total", &self.messages_in);
+        counter(
+            &mut out,
+            "storeops_relay_messages_in_total",
+            &self.messages_in,
+        );
         counter(&mut out, "storeops_relay_bytes_in_total", &self.bytes_in);
-        counter(&mut out, "storeops_relay_messages_out_total", &self.messages_out);
+        counter(
+            &mut out,
+            "storeops_relay_messages_out_total",
+            &self.messages_out,
+        );
         counter(&mut out, "storeops_relay_bytes_out_total", &self.bytes_out);
         self.sync.render("storeops_relay_sync_seconds", &mut out);
-        self.storage.render("storeops_relay_storage_seconds", &mut out);
+        self.storage
+            .render("storeops_relay_storage_seconds", &mut out);
         let _ = writeln!(out, "# TYPE storeops_relay_rejected_total counter");
         if let Ok(m) = self.rejected.lock() {
             for (reason, n) in m.iter() {
-                let _ = writeln!(out, "storeops_relay_rejected_total{{reason=\"{reason}\"}} {n}");
+                let _ = writeln!(
+                    out,
+                    "storeops_relay_rejected_total{{reason=\"{reason}\"}} {n}"
+                );
             }
         }
         out

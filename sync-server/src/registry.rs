@@ -57,7 +57,9 @@ pub enum RegistryError {
     UnknownStore(String),
     #[error("there is no template {0:?}; choose plan1, plan2 or plan3")]
     UnknownTemplate(String),
-    #[error("the invite code is not valid, has expired or was already used; ask a manager for a new one")]
+    #[error(
+        "the invite code is not valid, has expired or was already used; ask a manager for a new one"
+    )]
     InvalidInvite,
     #[error("there is no device {0:?}; `storeops-relay device list` shows them")]
     UnknownDevice(String),
@@ -269,7 +271,13 @@ impl Registry {
         self.store(store_id)?;
         // Short enough to type on a phone: 16 hex characters in groups of four.
         let raw = &random_secret()?[..16];
-        let code = format!("{}-{}-{}-{}", &raw[..4], &raw[4..8], &raw[8..12], &raw[12..]);
+        let code = format!(
+            "{}-{}-{}-{}",
+            &raw[..4],
+            &raw[4..8],
+            &raw[8..12],
+            &raw[12..]
+        );
         self.conn().execute(
             "INSERT INTO invites (code_hash, store_id, role, person, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -316,7 +324,15 @@ impl Registry {
         tx.execute(
             "INSERT INTO devices (id, store_id, role, person, name, token_hash, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![device_id, store_id, role, person, device_name, hash(&token), now_ms],
+            params![
+                device_id,
+                store_id,
+                role,
+                person,
+                device_name,
+                hash(&token),
+                now_ms
+            ],
         )?;
         let (store_name, root): (String, String) = tx.query_row(
             "SELECT name, root_doc FROM stores WHERE id = ?1",
@@ -416,7 +432,7 @@ mod tests {
 
     #[test]
     fn a_store_is_created_with_its_three_documents() {
-        let (_dir, mut reg) = registry();
+        let (dir, mut reg) = registry();
         let s = reg
             .create_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
             .unwrap();
@@ -432,10 +448,15 @@ mod tests {
     #[test]
     fn bad_store_input_is_refused_and_nothing_is_created() {
         let (_dir, mut reg) = registry();
-        for (name, tpl, locale) in [("", "plan1", "en"), ("X", "plan9", "en"), ("X", "plan1", "fr")] {
-            assert!(reg
-                .create_store(name, tpl, locale, "UTC", today(), 0)
-                .is_err());
+        for (name, tpl, locale) in [
+            ("", "plan1", "en"),
+            ("X", "plan9", "en"),
+            ("X", "plan1", "fr"),
+        ] {
+            assert!(
+                reg.create_store(name, tpl, locale, "UTC", today(), 0)
+                    .is_err()
+            );
         }
         assert!(reg.stores().unwrap().is_empty());
     }
@@ -446,12 +467,17 @@ mod tests {
         let s = reg
             .create_store("Demo", "plan1", "en", "UTC", today(), 0)
             .unwrap();
-        let code = reg.create_invite(&s.id, Role::Staff, None, 0, 1000).unwrap();
+        let code = reg
+            .create_invite(&s.id, Role::Staff, None, 0, 1000)
+            .unwrap();
         let e = reg.enrol(&code, "Phone", 10).unwrap();
         assert_eq!(e.root_document_id, s.root_document_id);
         let d = reg.device_by_token(&e.token).unwrap().unwrap();
         assert_eq!((d.store_id.as_str(), d.role), (s.id.as_str(), Role::Staff));
-        assert!(matches!(reg.enrol(&code, "Phone 2", 11), Err(RegistryError::InvalidInvite)));
+        assert!(matches!(
+            reg.enrol(&code, "Phone 2", 11),
+            Err(RegistryError::InvalidInvite)
+        ));
         assert!(reg.device_by_token("forged").unwrap().is_none());
     }
 
@@ -461,19 +487,32 @@ mod tests {
         let s = reg
             .create_store("Demo", "plan1", "en", "UTC", today(), 0)
             .unwrap();
-        let code = reg.create_invite(&s.id, Role::Staff, None, 0, 1000).unwrap();
-        assert!(matches!(reg.enrol(&code, "Phone", 5000), Err(RegistryError::InvalidInvite)));
-        assert!(matches!(reg.enrol("0000-0000-0000-0000", "P", 1), Err(RegistryError::InvalidInvite)));
-        assert!(reg.create_invite("store-nope", Role::Staff, None, 0, 1).is_err());
+        let code = reg
+            .create_invite(&s.id, Role::Staff, None, 0, 1000)
+            .unwrap();
+        assert!(matches!(
+            reg.enrol(&code, "Phone", 5000),
+            Err(RegistryError::InvalidInvite)
+        ));
+        assert!(matches!(
+            reg.enrol("0000-0000-0000-0000", "P", 1),
+            Err(RegistryError::InvalidInvite)
+        ));
+        assert!(
+            reg.create_invite("store-nope", Role::Staff, None, 0, 1)
+                .is_err()
+        );
     }
 
     #[test]
     fn secrets_are_stored_only_as_hashes() {
-        let (_dir, mut reg) = registry();
+        let (dir, mut reg) = registry();
         let s = reg
             .create_store("Demo", "plan1", "en", "UTC", today(), 0)
             .unwrap();
-        let code = reg.create_invite(&s.id, Role::Manager, None, 0, 1000).unwrap();
+        let code = reg
+            .create_invite(&s.id, Role::Manager, None, 0, 1000)
+            .unwrap();
         let e = reg.enrol(&code, "Laptop", 1).unwrap();
         drop(reg);
         let bytes = std::fs::read(database_path(dir.path())).unwrap();
@@ -490,11 +529,16 @@ mod tests {
         let s = reg
             .create_store("Demo", "plan1", "en", "UTC", today(), 0)
             .unwrap();
-        let code = reg.create_invite(&s.id, Role::Staff, None, 0, 1000).unwrap();
+        let code = reg
+            .create_invite(&s.id, Role::Staff, None, 0, 1000)
+            .unwrap();
         let e = reg.enrol(&code, "Phone", 1).unwrap();
         reg.revoke(&e.device_id, 2).unwrap();
         assert!(reg.device_by_token(&e.token).unwrap().unwrap().revoked);
-        assert_eq!(reg.revoked_among(&[e.device_id.clone()]).unwrap(), vec![e.device_id]);
+        assert_eq!(
+            reg.revoked_among(std::slice::from_ref(&e.device_id)).unwrap(),
+            vec![e.device_id]
+        );
         assert!(reg.revoke("dev-nope", 3).is_err());
     }
 }

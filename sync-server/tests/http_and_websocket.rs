@@ -1,5 +1,7 @@
 //! The relay's entry points with bad and good input, over real sockets.
 
+#![allow(clippy::unwrap_used)] // test helpers may panic: that is how a test fails
+
 use std::time::{Duration, Instant};
 
 use futures_util::{SinkExt, StreamExt};
@@ -26,10 +28,19 @@ async fn relay() -> Fixture {
     let data_dir = dir.path().to_owned();
     let mut reg = Registry::open(&data_dir).unwrap();
     let s = reg
-        .create_store("Demo", "plan1", "en", "UTC", Date::new(2026, 11, 28).unwrap(), 0)
+        .create_store(
+            "Demo",
+            "plan1",
+            "en",
+            "UTC",
+            Date::new(2026, 11, 28).unwrap(),
+            0,
+        )
         .unwrap();
     let now = 1_000;
-    let code = reg.create_invite(&s.id, Role::Staff, None, now, i64::MAX / 2).unwrap();
+    let code = reg
+        .create_invite(&s.id, Role::Staff, None, now, i64::MAX / 2)
+        .unwrap();
     let e = reg.enrol(&code, "Phone", now + 1).unwrap();
     drop(reg);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
@@ -55,7 +66,10 @@ async fn relay() -> Fixture {
 }
 
 fn post(url: String, body: &'static str) -> (u16, serde_json::Value) {
-    match ureq::post(&url).set("content-type", "application/json").send_string(body) {
+    match ureq::post(&url)
+        .set("content-type", "application/json")
+        .send_string(body)
+    {
         Ok(r) => (r.status(), r.into_json().unwrap_or_default()),
         Err(ureq::Error::Status(code, r)) => (code, r.into_json().unwrap_or_default()),
         Err(e) => panic!("{e}"),
@@ -67,14 +81,19 @@ async fn enrolment_with_bad_json_or_an_unknown_code_is_refused_with_a_readable_e
     let f = relay().await;
     let url = format!("http://{}/v1/enrol", f.url);
     let u = url.clone();
-    let (status, body) = tokio::task::spawn_blocking(move || post(u, "{not json")).await.unwrap();
+    let (status, body) = tokio::task::spawn_blocking(move || post(u, "{not json"))
+        .await
+        .unwrap();
     assert_eq!((status, body["code"].as_str()), (400, Some("bad_request")));
     let (status, body) = tokio::task::spawn_blocking(move || {
         post(url, r#"{"code":"0000-0000-0000-0000","device_name":"x"}"#)
     })
     .await
     .unwrap();
-    assert_eq!((status, body["code"].as_str()), (403, Some("invalid_invite")));
+    assert_eq!(
+        (status, body["code"].as_str()),
+        (403, Some("invalid_invite"))
+    );
     assert!(body["message"].as_str().unwrap().contains("invite code"));
     let _ = f.stop.send(());
 }
@@ -85,8 +104,16 @@ async fn health_and_metrics_answer() {
     let base = format!("http://{}", f.url);
     let (health, metrics) = tokio::task::spawn_blocking(move || {
         (
-            ureq::get(&format!("{base}/healthz")).call().unwrap().into_string().unwrap(),
-            ureq::get(&format!("{base}/metrics")).call().unwrap().into_string().unwrap(),
+            ureq::get(&format!("{base}/healthz"))
+                .call()
+                .unwrap()
+                .into_string()
+                .unwrap(),
+            ureq::get(&format!("{base}/metrics"))
+                .call()
+                .unwrap()
+                .into_string()
+                .unwrap(),
         )
     })
     .await
@@ -96,10 +123,17 @@ async fn health_and_metrics_answer() {
     let _ = f.stop.send(());
 }
 
-async fn connect(url: &str, token: Option<&str>) -> Result<tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>, u16> {
+async fn connect(
+    url: &str,
+    token: Option<&str>,
+) -> Result<
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>,
+    u16,
+> {
     let mut req = format!("ws://{url}/sync").into_client_request().unwrap();
     if let Some(t) = token {
-        req.headers_mut().insert("authorization", format!("Bearer {t}").parse().unwrap());
+        req.headers_mut()
+            .insert("authorization", format!("Bearer {t}").parse().unwrap());
     }
     match tokio_tungstenite::connect_async(req).await {
         Ok((ws, _)) => Ok(ws),
@@ -119,7 +153,11 @@ async fn a_websocket_without_a_valid_token_is_refused_before_the_handshake() {
 }
 
 /// Reads until the relay closes; returns the error messages it sent.
-async fn errors_until_closed(ws: &mut tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>) -> Vec<String> {
+async fn errors_until_closed(
+    ws: &mut tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+) -> Vec<String> {
     let mut errors = vec![];
     while let Ok(Some(msg)) = tokio::time::timeout(Duration::from_secs(5), ws.next()).await {
         match msg {
@@ -139,10 +177,15 @@ async fn errors_until_closed(ws: &mut tokio_tungstenite::WebSocketStream<tokio_t
 async fn garbage_after_authentication_gets_an_error_and_a_closed_connection() {
     let f = relay().await;
     let mut ws = connect(&f.url, Some(&f.staff_token)).await.unwrap();
-    ws.send(WsMessage::Binary(vec![0xff, 0x00, 0x13].into())).await.unwrap();
+    ws.send(WsMessage::Binary(vec![0xff, 0x00, 0x13].into()))
+        .await
+        .unwrap();
     let errors = errors_until_closed(&mut ws).await;
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(errors[0].contains("CBOR") || errors[0].contains("map"), "{errors:?}");
+    assert!(
+        errors[0].contains("CBOR") || errors[0].contains("map"),
+        "{errors:?}"
+    );
     // The relay keeps serving others.
     let mut again = connect(&f.url, Some(&f.staff_token)).await.unwrap();
     let join = Message::Join {
@@ -150,9 +193,18 @@ async fn garbage_after_authentication_gets_an_error_and_a_closed_connection() {
         supported_protocol_versions: vec!["1".into()],
         metadata: PeerMetadata::default(),
     };
-    again.send(WsMessage::Binary(join.encode().into())).await.unwrap();
-    let reply = tokio::time::timeout(Duration::from_secs(5), again.next()).await.unwrap().unwrap().unwrap();
-    let WsMessage::Binary(b) = reply else { panic!("{reply:?}") };
+    again
+        .send(WsMessage::Binary(join.encode().into()))
+        .await
+        .unwrap();
+    let reply = tokio::time::timeout(Duration::from_secs(5), again.next())
+        .await
+        .unwrap()
+        .unwrap()
+        .unwrap();
+    let WsMessage::Binary(b) = reply else {
+        panic!("{reply:?}")
+    };
     assert!(matches!(Message::decode(&b), Ok(Message::Peer { .. })));
     let _ = f.stop.send(());
 }
@@ -161,7 +213,9 @@ async fn garbage_after_authentication_gets_an_error_and_a_closed_connection() {
 async fn a_frame_over_the_size_limit_closes_the_connection() {
     let f = relay().await;
     let mut ws = connect(&f.url, Some(&f.staff_token)).await.unwrap();
-    let _ = ws.send(WsMessage::Binary(vec![0u8; 128 * 1024].into())).await;
+    let _ = ws
+        .send(WsMessage::Binary(vec![0u8; 128 * 1024].into()))
+        .await;
     let closed = tokio::time::timeout(Duration::from_secs(5), async {
         loop {
             match ws.next().await {
@@ -184,9 +238,14 @@ async fn revoking_a_device_cuts_its_live_connection_within_a_second() {
         supported_protocol_versions: vec!["1".into()],
         metadata: PeerMetadata::default(),
     };
-    ws.send(WsMessage::Binary(join.encode().into())).await.unwrap();
+    ws.send(WsMessage::Binary(join.encode().into()))
+        .await
+        .unwrap();
     let _peer = ws.next().await;
-    Registry::open(&f.data_dir).unwrap().revoke(&f.staff_device, 5).unwrap();
+    Registry::open(&f.data_dir)
+        .unwrap()
+        .revoke(&f.staff_device, 5)
+        .unwrap();
     let started = Instant::now();
     let cut = tokio::time::timeout(Duration::from_secs(1), async {
         loop {

@@ -166,7 +166,12 @@ impl AppSession {
         let (port, native) = (free_port()?, free_port()?);
         let log = std::fs::File::create(artifacts.join(format!("{name}-app.log")))?;
         let driver = Command::new(driver_bin)
-            .args(["--port", &port.to_string(), "--native-port", &native.to_string()])
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
             .env("STOREOPS_DATA_DIR", data_dir)
             .stdout(Stdio::null())
             .stderr(log)
@@ -227,7 +232,13 @@ impl AppSession {
     }
 
     /// Waits until `script` returns something truthy; returns it.
-    pub fn wait_for(&self, what: &str, script: &str, args: Value, within: Duration) -> Result<Value> {
+    pub fn wait_for(
+        &self,
+        what: &str,
+        script: &str,
+        args: Value,
+        within: Duration,
+    ) -> Result<Value> {
         let deadline = Instant::now() + within;
         let mut last = Value::Null;
         while Instant::now() < deadline {
@@ -239,7 +250,10 @@ impl AppSession {
             std::thread::sleep(Duration::from_millis(100));
         }
         let _ = self.screenshot(&format!("timeout-{}", what.replace(' ', "-")));
-        bail!("{}: timed out after {within:?} waiting for {what} (last: {last})", self.name)
+        bail!(
+            "{}: timed out after {within:?} waiting for {what} (last: {last})",
+            self.name
+        )
     }
 
     /// Waits for an element matching `css` and returns its WebDriver id.
@@ -252,7 +266,10 @@ impl AppSession {
                 Some(json!({ "using": "css selector", "value": css })),
             );
             if let Ok(v) = r
-                && let Some(id) = v.as_object().and_then(|o| o.values().next()).and_then(Value::as_str)
+                && let Some(id) = v
+                    .as_object()
+                    .and_then(|o| o.values().next())
+                    .and_then(Value::as_str)
             {
                 return Ok(id.to_owned());
             }
@@ -305,10 +322,61 @@ impl AppSession {
     }
 }
 
+/// Every process below `pid` (children, grandchildren, …), from /proc.
+fn descendants(pid: u32) -> Vec<u32> {
+    let mut parent_of = Vec::new();
+    if let Ok(entries) = std::fs::read_dir("/proc") {
+        for e in entries.flatten() {
+            let Some(p) = e.file_name().to_str().and_then(|n| n.parse::<u32>().ok()) else {
+                continue;
+            };
+            let stat = std::fs::read_to_string(e.path().join("stat")).unwrap_or_default();
+            // pid (comm) state ppid ...; comm may hold spaces, so split after ')'.
+            if let Some(ppid) = stat
+                .rsplit_once(')')
+                .and_then(|(_, rest)| rest.split_whitespace().nth(1))
+                .and_then(|s| s.parse::<u32>().ok())
+            {
+                parent_of.push((p, ppid));
+            }
+        }
+    }
+    let mut out = vec![];
+    let mut frontier = vec![pid];
+    while let Some(p) = frontier.pop() {
+        for (child, _) in parent_of.iter().filter(|(_, pp)| *pp == p) {
+            out.push(*child);
+            frontier.push(*child);
+        }
+    }
+    out
+}
+
+fn alive(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            !s.rsplit_once(')')
+                .is_some_and(|(_, r)| r.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false)
+}
+
 impl Drop for AppSession {
     fn drop(&mut self) {
+        let below = descendants(self.driver.id());
         let _ = self.agent.delete(&self.base).call();
         // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
         terminate(&mut self.driver);
+        // Whatever outlived its parent (the app, the native driver) goes too.
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while below.iter().any(|p| alive(*p)) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for p in below.into_iter().filter(|p| alive(*p)) {
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(p.to_string())
+                .status();
+        }
     }
 }

@@ -131,7 +131,10 @@ fn install_apt_packages() -> Result {
     if missing.is_empty() {
         return Ok(());
     }
-    step(&format!("installing Debian packages: {}", missing.join(" ")));
+    step(&format!(
+        "installing Debian packages: {}",
+        missing.join(" ")
+    ));
     let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
         let mut c = if sudo {
@@ -151,8 +154,12 @@ fn install_apt_packages() -> Result {
 }
 
 fn install_wasm_target() -> Result {
-    let installed = output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
-    if installed.lines().any(|l| l.trim() == "wasm32-unknown-unknown") {
+    let installed =
+        output(cmd("rustup").args(["target", "list", "--installed"])).unwrap_or_default();
+    if installed
+        .lines()
+        .any(|l| l.trim() == "wasm32-unknown-unknown")
+    {
         return Ok(());
     }
     step("adding the wasm32-unknown-unknown target");
@@ -168,9 +175,7 @@ fn locked_version(krate: &str) -> Result<String> {
         .find(&needle)
         .ok_or_else(|| format!("{krate} is not in Cargo.lock"))?
         + needle.len();
-    let end = lock[start..]
-        .find('"')
-        .ok_or("Cargo.lock is malformed")?;
+    let end = lock[start..].find('"').ok_or("Cargo.lock is malformed")?;
     Ok(lock[start..start + end].to_owned())
 }
 
@@ -181,9 +186,17 @@ fn install_wasm_bindgen() -> Result {
     if have.split_whitespace().nth(1) == Some(version.as_str()) {
         return Ok(());
     }
-    step(&format!("installing wasm-bindgen-cli {version} (a few minutes, once)"));
+    step(&format!(
+        "installing wasm-bindgen-cli {version} (a few minutes, once)"
+    ));
     // Not --locked: its lockfile wants a crate version the registry mirror lacks.
-    status(cargo().args(["install", "wasm-bindgen-cli", "--version", &version, "--force"]))
+    status(cargo().args([
+        "install",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+        "--force",
+    ]))
 }
 
 fn install_tauri_driver() -> Result {
@@ -198,13 +211,26 @@ fn install_tauri_driver() -> Result {
 
 fn build_frontend() -> Result {
     step("building the UI (wasm)");
-    status(cargo().args(["build", "-p", "storeops-ui", "--target", "wasm32-unknown-unknown"]))?;
+    status(cargo().args([
+        "build",
+        "-p",
+        "storeops-ui",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
     let wasm = target_dir().join("wasm32-unknown-unknown/debug/storeops_ui.wasm");
     let dist = root().join("frontend/dist");
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
     status(
         Command::new(cargo_bin_dir().join("wasm-bindgen"))
-            .args(["--target", "web", "--no-typescript", "--out-name", "storeops_ui", "--out-dir"])
+            .args([
+                "--target",
+                "web",
+                "--no-typescript",
+                "--out-name",
+                "storeops_ui",
+                "--out-dir",
+            ])
             .arg(&dist)
             .arg(&wasm),
     )?;
@@ -213,7 +239,8 @@ fn build_frontend() -> Result {
         .map_err(|e| format!("cannot read {}: {e}", statics.display()))?;
     for entry in entries.flatten() {
         let to = dist.join(entry.file_name());
-        std::fs::copy(entry.path(), &to).map_err(|e| format!("cannot copy to {}: {e}", to.display()))?;
+        std::fs::copy(entry.path(), &to)
+            .map_err(|e| format!("cannot copy to {}: {e}", to.display()))?;
     }
     Ok(())
 }
@@ -244,11 +271,21 @@ impl Drop for VirtualDisplay {
 
 fn start_xvfb() -> Result<VirtualDisplay> {
     let n = (90..200)
-        .find(|n| !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() && !Path::new(&format!("/tmp/.X{n}-lock")).exists())
+        .find(|n| {
+            !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists()
+                && !Path::new(&format!("/tmp/.X{n}-lock")).exists()
+        })
         .ok_or("no free X display number")?;
     let display = format!(":{n}");
     let child = Command::new("Xvfb")
-        .args([display.as_str(), "-screen", "0", "1440x900x24", "-nolisten", "tcp"])
+        .args([
+            display.as_str(),
+            "-screen",
+            "0",
+            "1440x900x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -336,7 +373,16 @@ fn run() -> Result {
         Some(id) => id.to_owned(),
         None => relay_cli(
             &relay_dir,
-            &["store", "create", "--name", "示范门店 Demo Store", "--template", "plan3", "--locale", "zh-CN"],
+            &[
+                "store",
+                "create",
+                "--name",
+                "示范门店 Demo Store",
+                "--template",
+                "plan3",
+                "--locale",
+                "zh-CN",
+            ],
         )?,
     };
     eprintln!("demo store: {store_id} (data in {})", data.display());
@@ -356,7 +402,12 @@ fn run() -> Result {
     let mut app = Command::new(bin("storeops-app"));
     app.env("STOREOPS_DATA_DIR", &app_dir);
     if !app_dir.join("device-token").exists() {
-        let code = relay_cli(&relay_dir, &["invite", "create", "--store", &store_id, "--role", "manager"])?;
+        let code = relay_cli(
+            &relay_dir,
+            &[
+                "invite", "create", "--store", &store_id, "--role", "manager",
+            ],
+        )?;
         app.env("STOREOPS_ENROL_URL", format!("http://{listen}"))
             .env("STOREOPS_ENROL_CODE", code)
             .env("STOREOPS_DEVICE_NAME", "店长的电脑 Manager's laptop");
@@ -364,7 +415,9 @@ fn run() -> Result {
     if let Some(x) = &display {
         app.env("DISPLAY", &x.display);
     }
-    let mut app = app.spawn().map_err(|e| format!("cannot start the app: {e}"))?;
+    let mut app = app
+        .spawn()
+        .map_err(|e| format!("cannot start the app: {e}"))?;
 
     if let Some(x) = &display {
         std::thread::sleep(Duration::from_secs(10));
@@ -379,7 +432,9 @@ fn run() -> Result {
         )?;
         eprintln!("screenshot of the running app: {}", shot.display());
     }
-    let limit = std::env::var("STOREOPS_RUN_SECONDS").ok().and_then(|s| s.parse::<u64>().ok());
+    let limit = std::env::var("STOREOPS_RUN_SECONDS")
+        .ok()
+        .and_then(|s| s.parse::<u64>().ok());
     eprintln!("Storeops is running; close the window or press Ctrl-C to stop.");
     let started = Instant::now();
     loop {
@@ -407,7 +462,14 @@ fn test(extra: &[String]) -> Result {
     step("cargo fmt --check");
     status(cargo().args(["fmt", "--all", "--check"]))?;
     step("cargo clippy (native and wasm)");
-    status(cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]))?;
+    status(cargo().args([
+        "clippy",
+        "--workspace",
+        "--all-targets",
+        "--",
+        "-D",
+        "warnings",
+    ]))?;
     status(cargo().args([
         "clippy",
         "-p",

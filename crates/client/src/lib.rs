@@ -118,11 +118,17 @@ struct EnrolResponse {
 }
 
 /// Redeems an invite code at the relay (blocking HTTP). Returns the enrolment and token.
-pub fn enrol(relay_url: &str, code: &str, device_name: &str) -> Result<(Enrolment, String), ClientError> {
+pub fn enrol(
+    relay_url: &str,
+    code: &str,
+    device_name: &str,
+) -> Result<(Enrolment, String), ClientError> {
     let relay_url = normalise_relay_url(relay_url)?;
     let code = code.trim();
     if code.is_empty() {
-        return Err(ClientError::Refused("enter the invite code a manager gave you".into()));
+        return Err(ClientError::Refused(
+            "enter the invite code a manager gave you".into(),
+        ));
     }
     let agent = ureq::AgentBuilder::new()
         .timeout(Duration::from_secs(15))
@@ -215,7 +221,9 @@ impl Device {
     pub fn set_task_status(&self, id: &str, status: &str) -> Result<TaskView, ClientError> {
         let status: TaskStatus = status.parse()?;
         let mut r = self.replica();
-        r.change_tasks(|am, actor, now| storeops_domain::set_task_status(am, actor, id, status, now))?;
+        r.change_tasks(|am, actor, now| {
+            storeops_domain::set_task_status(am, actor, id, status, now)
+        })?;
         find(&r, id)
     }
 
@@ -251,7 +259,9 @@ pub async fn sync_loop(device: Device) {
     loop {
         let target = {
             let r = device.replica();
-            r.enrolment().map(|e| e.relay_url.clone()).zip(r.token().ok())
+            r.enrolment()
+                .map(|e| e.relay_url.clone())
+                .zip(r.token().ok())
         };
         let Some((relay_url, token)) = target else {
             device.wake.notified().await;
@@ -266,7 +276,8 @@ pub async fn sync_loop(device: Device) {
                 device.replica().connect_failed(e);
             }
         }
-        let jitter = Duration::from_millis(u64::from(random_u8()) * backoff.as_millis() as u64 / 512);
+        let jitter =
+            Duration::from_millis(u64::from(random_u8()) * backoff.as_millis() as u64 / 512);
         tokio::select! {
             _ = tokio::time::sleep(backoff + jitter) => {},
             _ = device.wake.notified() => {},
@@ -281,7 +292,12 @@ fn random_u8() -> u8 {
     b[0]
 }
 
-async fn run_connection(device: &Device, conn: ConnId, relay_url: &str, token: &str) -> Result<(), String> {
+async fn run_connection(
+    device: &Device,
+    conn: ConnId,
+    relay_url: &str,
+    token: &str,
+) -> Result<(), String> {
     let mut request = websocket_url(relay_url)
         .into_client_request()
         .map_err(|e| format!("bad relay address: {e}"))?;
@@ -291,15 +307,18 @@ async fn run_connection(device: &Device, conn: ConnId, relay_url: &str, token: &
             .parse()
             .map_err(|_| "the device token is damaged; enrol again".to_string())?,
     );
-    let (ws, _) = tokio::time::timeout(Duration::from_secs(10), tokio_tungstenite::connect_async(request))
-        .await
-        .map_err(|_| "the relay did not answer within 10 s".to_string())?
-        .map_err(|e| match e {
-            tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
-                "the relay no longer accepts this device; enrol it again".to_string()
-            }
-            other => format!("cannot reach the relay: {other}"),
-        })?;
+    let (ws, _) = tokio::time::timeout(
+        Duration::from_secs(10),
+        tokio_tungstenite::connect_async(request),
+    )
+    .await
+    .map_err(|_| "the relay did not answer within 10 s".to_string())?
+    .map_err(|e| match e {
+        tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
+            "the relay no longer accepts this device; enrol it again".to_string()
+        }
+        other => format!("cannot reach the relay: {other}"),
+    })?;
     let (mut sink, mut stream) = ws.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();
     device
@@ -351,8 +370,14 @@ mod tests {
 
     #[test]
     fn relay_addresses_are_normalised_or_refused() {
-        assert_eq!(normalise_relay_url("127.0.0.1:8787/").unwrap(), "http://127.0.0.1:8787");
-        assert_eq!(normalise_relay_url(" https://relay.example ").unwrap(), "https://relay.example");
+        assert_eq!(
+            normalise_relay_url("127.0.0.1:8787/").unwrap(),
+            "http://127.0.0.1:8787"
+        );
+        assert_eq!(
+            normalise_relay_url(" https://relay.example ").unwrap(),
+            "https://relay.example"
+        );
         for bad in ["", "http://", "a b", "http://x/y"] {
             assert!(normalise_relay_url(bad).is_err(), "{bad}");
         }

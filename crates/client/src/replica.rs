@@ -182,8 +182,8 @@ impl Replica {
     /// Saves what enrolment returned and opens the store's documents.
     pub fn save_enrolment(&mut self, enrolment: Enrolment, token: &str) -> Result<(), ClientError> {
         write_private(&self.token_path(), token)?;
-        let json = serde_json::to_string(&enrolment)
-            .map_err(|e| ClientError::Internal(e.to_string()))?;
+        let json =
+            serde_json::to_string(&enrolment).map_err(|e| ClientError::Internal(e.to_string()))?;
         set_setting(&self.store, "enrolment", &json)?;
         self.enrolment = Some(enrolment);
         self.open_store_documents()?;
@@ -272,7 +272,7 @@ impl Replica {
             .into_iter()
             .map(|(id, t)| TaskView::new(id, &t, &org))
             .collect();
-        views.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        views.sort_by_key(TaskView::sort_key);
         Ok(views)
     }
 
@@ -304,7 +304,11 @@ impl Replica {
     }
 
     /// The sync connection opened; `outbox` carries frames to the relay.
-    pub fn attach(&mut self, conn: ConnId, outbox: mpsc::UnboundedSender<Vec<u8>>) -> Result<(), ClientError> {
+    pub fn attach(
+        &mut self,
+        conn: ConnId,
+        outbox: mpsc::UnboundedSender<Vec<u8>>,
+    ) -> Result<(), ClientError> {
         self.link = Some((conn, outbox));
         self.engine.connected(conn, Access::full());
         self.pump()

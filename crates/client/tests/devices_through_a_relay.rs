@@ -1,6 +1,8 @@
 //! Two devices and a real relay (in-process, on loopback): the walking skeleton
 //! without the UI.
 
+#![allow(clippy::unwrap_used)] // test helpers may panic: that is how a test fails
+
 use std::net::SocketAddr;
 use std::time::Duration;
 
@@ -54,14 +56,25 @@ async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_
     let (store_id, manager_code, staff_code) = {
         let mut reg = Registry::open(relay_dir.path()).unwrap();
         let s = reg
-            .create_store("Demo", "plan3", "en", "Asia/Shanghai", Date::new(2026, 11, 28).unwrap(), 0)
+            .create_store(
+                "Demo",
+                "plan3",
+                "en",
+                "Asia/Shanghai",
+                Date::new(2026, 11, 28).unwrap(),
+                0,
+            )
             .unwrap();
         let now = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_millis() as i64;
-        let m = reg.create_invite(&s.id, Role::Manager, None, now, 3_600_000).unwrap();
-        let st = reg.create_invite(&s.id, Role::Staff, None, now, 3_600_000).unwrap();
+        let m = reg
+            .create_invite(&s.id, Role::Manager, None, now, 3_600_000)
+            .unwrap();
+        let st = reg
+            .create_invite(&s.id, Role::Staff, None, now, 3_600_000)
+            .unwrap();
         (s.id, m, st)
     };
     let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
@@ -83,7 +96,10 @@ async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_
     tokio::spawn(sync_loop(a.clone()));
     tokio::spawn(sync_loop(b.clone()));
 
-    eventually("the template's tasks reach B", || b.tasks().map(|t| !t.is_empty()).unwrap_or(false)).await;
+    eventually("the template's tasks reach B", || {
+        b.tasks().map(|t| !t.is_empty()).unwrap_or(false)
+    })
+    .await;
     let task = a.add_task("Count stock in aisle 3").unwrap();
     eventually("the new task reaches B", || {
         b.tasks().unwrap().iter().any(|t| t.id == task.id)
@@ -100,10 +116,16 @@ async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_
     a.sync_now();
     b.sync_now();
     eventually("A sees the task done", || {
-        a.tasks().unwrap().iter().any(|t| t.id == task.id && t.status == "done")
+        a.tasks()
+            .unwrap()
+            .iter()
+            .any(|t| t.id == task.id && t.status == "done")
     })
     .await;
-    eventually("B's change is confirmed", || b.status().pending_changes == 0).await;
+    eventually("B's change is confirmed", || {
+        b.status().pending_changes == 0
+    })
+    .await;
     relay.stop().await;
 }
 
@@ -113,7 +135,14 @@ async fn a_used_invite_code_is_refused_with_a_clear_message() {
     let code = {
         let mut reg = Registry::open(relay_dir.path()).unwrap();
         let s = reg
-            .create_store("Demo", "plan1", "zh-CN", "Asia/Shanghai", Date::new(2026, 11, 28).unwrap(), 0)
+            .create_store(
+                "Demo",
+                "plan1",
+                "zh-CN",
+                "Asia/Shanghai",
+                Date::new(2026, 11, 28).unwrap(),
+                0,
+            )
             .unwrap();
         reg.create_invite(&s.id, Role::Staff, None, 0, 1).unwrap()
     };

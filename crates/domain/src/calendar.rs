@@ -117,6 +117,21 @@ impl FromStr for Date {
     }
 }
 
+/// The UTC offset, in minutes, of time zones without daylight saving time that
+/// stores commonly use; `None` for others (the caller falls back to UTC and says so).
+pub fn fixed_utc_offset_minutes(time_zone: &str) -> Option<i32> {
+    Some(match time_zone {
+        "UTC" | "Etc/UTC" => 0,
+        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Hong_Kong" | "Asia/Macau" | "Asia/Taipei"
+        | "Asia/Singapore" | "Asia/Kuala_Lumpur" | "Asia/Manila" | "Australia/Perth" => 480,
+        "Asia/Tokyo" | "Asia/Seoul" => 540,
+        "Asia/Bangkok" | "Asia/Ho_Chi_Minh" | "Asia/Jakarta" => 420,
+        "Asia/Kolkata" => 330,
+        "Asia/Dubai" => 240,
+        _ => return None,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -142,7 +157,15 @@ mod tests {
 
     #[test]
     fn impossible_dates_are_refused() {
-        for bad in ["2026-02-29", "2026-13-01", "2026-00-10", "26-1-1", "2026-1-01", "", "x"] {
+        for bad in [
+            "2026-02-29",
+            "2026-13-01",
+            "2026-00-10",
+            "26-1-1",
+            "2026-1-01",
+            "",
+            "x",
+        ] {
             assert!(bad.parse::<Date>().is_err(), "{bad}");
         }
         assert!("2024-02-29".parse::<Date>().is_ok());
@@ -155,19 +178,4 @@ mod tests {
         assert_eq!(Date::from_unix_ms(ms, 480).to_string(), "2026-11-28");
         assert_eq!(Date::from_unix_ms(ms, 0).to_string(), "2026-11-27");
     }
-}
-
-/// The UTC offset, in minutes, of time zones without daylight saving time that
-/// stores commonly use; `None` for others (the caller falls back to UTC and says so).
-pub fn fixed_utc_offset_minutes(time_zone: &str) -> Option<i32> {
-    Some(match time_zone {
-        "UTC" | "Etc/UTC" => 0,
-        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Hong_Kong" | "Asia/Macau" | "Asia/Taipei"
-        | "Asia/Singapore" | "Asia/Kuala_Lumpur" | "Asia/Manila" | "Australia/Perth" => 480,
-        "Asia/Tokyo" | "Asia/Seoul" => 540,
-        "Asia/Bangkok" | "Asia/Ho_Chi_Minh" | "Asia/Jakarta" => 420,
-        "Asia/Kolkata" => 330,
-        "Asia/Dubai" => 240,
-        _ => return None,
-    })
 }

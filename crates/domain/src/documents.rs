@@ -157,7 +157,11 @@ impl std::str::FromStr for TaskStatus {
             "blocked" => Self::Blocked,
             "done" => Self::Done,
             "cancelled" => Self::Cancelled,
-            other => return Err(crate::DomainError::UnknownStatus(other.chars().take(40).collect())),
+            other => {
+                return Err(crate::DomainError::UnknownStatus(
+                    other.chars().take(40).collect(),
+                ));
+            }
         })
     }
 }

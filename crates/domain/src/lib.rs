@@ -212,7 +212,11 @@ pub fn new_store(
         ..OrgDoc::default()
     };
     for d in template.departments {
-        let head = d.positions.iter().find(|p| p.head).map(|p| format!("pos:{}", p.key));
+        let head = d
+            .positions
+            .iter()
+            .find(|p| p.head)
+            .map(|p| format!("pos:{}", p.key));
         org.departments.insert(
             format!("dept:{}", d.key),
             Department {
@@ -256,9 +260,13 @@ pub fn new_store(
     }
     let message = format!("Create store {} from template {}", setup.name, template.id);
     let mut store = Automerge::new();
-    transact(&mut store, message.clone(), now_ms, |tx| Ok(reconcile(tx, &store_doc)?))?;
+    transact(&mut store, message.clone(), now_ms, |tx| {
+        Ok(reconcile(tx, &store_doc)?)
+    })?;
     let mut org_am = Automerge::new();
-    transact(&mut org_am, message.clone(), now_ms, |tx| Ok(reconcile(tx, &org)?))?;
+    transact(&mut org_am, message.clone(), now_ms, |tx| {
+        Ok(reconcile(tx, &org)?)
+    })?;
     let mut tasks = Automerge::new();
     let book = TasksDoc {
         schema: SCHEMA_VERSION,
@@ -493,7 +501,10 @@ pub fn generate_recurring(
         return Ok(0);
     }
     let count = due.len();
-    let message = format!("{} generated {count} recurring tasks for {today}", actor.name);
+    let message = format!(
+        "{} generated {count} recurring tasks for {today}",
+        actor.name
+    );
     transact(am, message, now_ms, |tx| {
         for (id, duty_id, duty) in due {
             let task = Task {
@@ -584,7 +595,11 @@ mod tests {
         assert_eq!(n, 0);
         let next_day = today().add_days(1);
         let n = generate_recurring(&mut s.tasks, &org, next_day, &Actor::manager("x"), 2).unwrap();
-        let daily = org.duties.values().filter(|d| d.cadence == Cadence::Daily).count();
+        let daily = org
+            .duties
+            .values()
+            .filter(|d| d.cadence == Cadence::Daily)
+            .count();
         // The 29th is a Sunday in the same week and month: only daily tasks are new.
         assert_eq!(n, daily);
     }
@@ -603,8 +618,15 @@ mod tests {
         let mut ids: Vec<_> = after.iter().map(|(id, _)| id.clone()).collect();
         ids.dedup();
         assert_eq!(ids.len(), after.len());
-        let weekly_next = after.iter().filter(|(id, _)| id.ends_with("@2026-W49")).count();
-        let weekly = org.duties.values().filter(|d| d.cadence == Cadence::Weekly).count();
+        let weekly_next = after
+            .iter()
+            .filter(|(id, _)| id.ends_with("@2026-W49"))
+            .count();
+        let weekly = org
+            .duties
+            .values()
+            .filter(|d| d.cadence == Cadence::Weekly)
+            .count();
         assert_eq!(weekly_next, weekly);
     }
 
@@ -612,7 +634,13 @@ mod tests {
     fn staff_cannot_create_tasks_and_the_document_is_unchanged() {
         let mut s = store("plan3");
         let heads = s.tasks.get_heads();
-        let err = add_task(&mut s.tasks, &Actor::staff("Wang"), "t", NewTask::titled("x"), 1);
+        let err = add_task(
+            &mut s.tasks,
+            &Actor::staff("Wang"),
+            "t",
+            NewTask::titled("x"),
+            1,
+        );
         assert!(matches!(err, Err(DomainError::Forbidden(_))));
         assert_eq!(s.tasks.get_heads(), heads);
     }
@@ -620,18 +648,45 @@ mod tests {
     #[test]
     fn a_task_needs_a_title() {
         let mut s = store("plan3");
-        let err = add_task(&mut s.tasks, &Actor::manager("Li"), "t", NewTask::titled("  "), 1);
+        let err = add_task(
+            &mut s.tasks,
+            &Actor::manager("Li"),
+            "t",
+            NewTask::titled("  "),
+            1,
+        );
         assert_eq!(err.unwrap_err(), DomainError::EmptyTitle);
     }
 
     #[test]
     fn staff_complete_an_unassigned_task_and_completion_is_recorded() {
         let mut s = store("plan3");
-        add_task(&mut s.tasks, &Actor::manager("Li"), "t", NewTask::titled("Sweep"), 1).unwrap();
-        let done = set_task_status(&mut s.tasks, &Actor::staff("Wang"), "t", TaskStatus::Done, 9).unwrap();
+        add_task(
+            &mut s.tasks,
+            &Actor::manager("Li"),
+            "t",
+            NewTask::titled("Sweep"),
+            1,
+        )
+        .unwrap();
+        let done = set_task_status(
+            &mut s.tasks,
+            &Actor::staff("Wang"),
+            "t",
+            TaskStatus::Done,
+            9,
+        )
+        .unwrap();
         assert_eq!(done.completed_by.as_deref(), Some("Wang"));
         assert_eq!(read_task(&s.tasks, "t").unwrap().status, TaskStatus::Done);
-        let reopened = set_task_status(&mut s.tasks, &Actor::staff("Wang"), "t", TaskStatus::Todo, 10).unwrap();
+        let reopened = set_task_status(
+            &mut s.tasks,
+            &Actor::staff("Wang"),
+            "t",
+            TaskStatus::Todo,
+            10,
+        )
+        .unwrap();
         assert_eq!(reopened.completed_at, None);
     }
 
@@ -649,7 +704,14 @@ mod tests {
     #[test]
     fn completing_offline_and_renaming_elsewhere_both_survive_the_merge() {
         let mut s = store("plan3");
-        add_task(&mut s.tasks, &Actor::manager("Li"), "t", NewTask::titled("Sweep"), 1).unwrap();
+        add_task(
+            &mut s.tasks,
+            &Actor::manager("Li"),
+            "t",
+            NewTask::titled("Sweep"),
+            1,
+        )
+        .unwrap();
         let mut phone = s.tasks.fork();
         set_task_status(&mut phone, &Actor::staff("Wang"), "t", TaskStatus::Done, 5).unwrap();
         let tasks = tasks_obj(&s.tasks).unwrap();
@@ -662,13 +724,22 @@ mod tests {
             .unwrap();
         s.tasks.merge(&mut phone).unwrap();
         let t = read_task(&s.tasks, "t").unwrap();
-        assert_eq!((t.title.as_str(), t.status), ("Sweep aisle 3", TaskStatus::Done));
+        assert_eq!(
+            (t.title.as_str(), t.status),
+            ("Sweep aisle 3", TaskStatus::Done)
+        );
     }
 
     #[test]
     fn an_unknown_task_is_named_in_the_error() {
         let mut s = store("plan3");
-        let err = set_task_status(&mut s.tasks, &Actor::manager("Li"), "nope", TaskStatus::Done, 1);
+        let err = set_task_status(
+            &mut s.tasks,
+            &Actor::manager("Li"),
+            "nope",
+            TaskStatus::Done,
+            1,
+        );
         assert_eq!(
             err.unwrap_err().to_string(),
             "there is no task with id \"nope\""
@@ -684,13 +755,19 @@ mod tests {
                 Ok(())
             })
             .unwrap();
-        assert_eq!(read_tasks(&s.tasks).unwrap_err(), DomainError::SchemaTooNew(99));
+        assert_eq!(
+            read_tasks(&s.tasks).unwrap_err(),
+            DomainError::SchemaTooNew(99)
+        );
     }
 
     #[test]
     fn a_document_that_is_not_a_tasks_document_is_reported_not_a_panic() {
         let am = Automerge::new();
         assert!(matches!(read_tasks(&am), Err(DomainError::Malformed(..))));
-        assert!(matches!(read_task(&am, "x"), Err(DomainError::Malformed(..))));
+        assert!(matches!(
+            read_task(&am, "x"),
+            Err(DomainError::Malformed(..))
+        ));
     }
 }

@@ -39,7 +39,9 @@ pub enum StorageError {
     },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("the database was written by a newer version of Storeops ({component} schema {found}, this build knows {known}); upgrade the program")]
+    #[error(
+        "the database was written by a newer version of Storeops ({component} schema {found}, this build knows {known}); upgrade the program"
+    )]
     TooNew {
         component: String,
         found: i64,
@@ -311,7 +313,12 @@ mod tests {
     #[test]
     fn a_document_never_stored_loads_as_none() {
         let store = SqliteStore::open_in_memory().unwrap();
-        assert!(store.load(&DocumentId::from_bytes([0; 16])).unwrap().is_none());
+        assert!(
+            store
+                .load(&DocumentId::from_bytes([0; 16]))
+                .unwrap()
+                .is_none()
+        );
     }
 
     #[test]

@@ -68,7 +68,7 @@ impl Access {
             && self
                 .writable_kinds
                 .as_ref()
-                .is_none_or(|kinds| kinds.iter().any(|k| *k == meta.kind))
+                .is_none_or(|kinds| kinds.contains(&meta.kind))
     }
 }
 
@@ -132,21 +132,42 @@ impl Rejection {
 /// What the shell must do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Output {
-    Send { conn: ConnId, frame: Vec<u8> },
+    Send {
+        conn: ConnId,
+        frame: Vec<u8>,
+    },
     /// Close the connection (after sending what came before).
-    Close { conn: ConnId, reason: String },
+    Close {
+        conn: ConnId,
+        reason: String,
+    },
     /// Read the document from storage, then call [`Engine::loaded`].
-    Load { doc: DocumentId },
+    Load {
+        doc: DocumentId,
+    },
     Store(StorageOp),
     /// The handshake finished.
-    PeerReady { conn: ConnId, peer: PeerId },
+    PeerReady {
+        conn: ConnId,
+        peer: PeerId,
+    },
     /// The document changed because of a peer's changes.
-    DocChanged { doc: DocumentId },
+    DocChanged {
+        doc: DocumentId,
+    },
     /// A relay said it does not have the document (or will not show it).
-    DocUnavailable { doc: DocumentId },
+    DocUnavailable {
+        doc: DocumentId,
+    },
     /// Stored bytes of the document would not load; nothing was overwritten.
-    Corrupt { doc: DocumentId, error: String },
-    Rejected { conn: ConnId, reason: Rejection },
+    Corrupt {
+        doc: DocumentId,
+        error: String,
+    },
+    Rejected {
+        conn: ConnId,
+        reason: Rejection,
+    },
 }
 
 /// Tuning.
@@ -364,18 +385,17 @@ impl Engine {
             _ => None,
         };
         for doc_id in c.docs {
-            if let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) {
-                if let Some(state) = d.peers.remove(&conn)
-                    && let Some(sid) = &storage_id
-                {
-                    let bytes = state.encode();
-                    d.persisted_states.insert(sid.clone(), bytes.clone());
-                    self.out.push_back(Output::Store(StorageOp::SaveSyncState {
-                        doc: doc_id,
-                        peer_storage_id: sid.clone(),
-                        state: bytes,
-                    }));
-                }
+            if let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id)
+                && let Some(state) = d.peers.remove(&conn)
+                && let Some(sid) = &storage_id
+            {
+                let bytes = state.encode();
+                d.persisted_states.insert(sid.clone(), bytes.clone());
+                self.out.push_back(Output::Store(StorageOp::SaveSyncState {
+                    doc: doc_id,
+                    peer_storage_id: sid.clone(),
+                    state: bytes,
+                }));
             }
         }
         for slot in self.docs.values_mut() {
@@ -519,7 +539,9 @@ impl Engine {
     pub fn tick(&mut self, now: Millis) {
         let idle = self.config.idle_unload_ms;
         self.docs.retain(|_, slot| match slot {
-            Slot::Live(d) => d.open || !d.peers.is_empty() || now.saturating_sub(d.last_used) < idle,
+            Slot::Live(d) => {
+                d.open || !d.peers.is_empty() || now.saturating_sub(d.last_used) < idle
+            }
             Slot::Loading { .. } => true,
         });
     }
@@ -605,10 +627,18 @@ impl Engine {
             }
             (_, Message::Leave { .. }) => self.close(conn, "peer left".into()),
             (Handshake::Ready { .. }, Message::Ignored { .. } | Message::Ephemeral { .. }) => {}
-            (Handshake::Ready { .. }, Message::Request { document_id, data, .. })
-            | (Handshake::Ready { .. }, Message::Sync { document_id, data, .. }) => {
-                self.on_sync(conn, document_id, data, now)
-            }
+            (
+                Handshake::Ready { .. },
+                Message::Request {
+                    document_id, data, ..
+                },
+            )
+            | (
+                Handshake::Ready { .. },
+                Message::Sync {
+                    document_id, data, ..
+                },
+            ) => self.on_sync(conn, document_id, data, now),
             (Handshake::Ready { .. }, Message::DocUnavailable { document_id, .. }) => {
                 if let Some(c) = self.conns.get_mut(&conn) {
                     c.docs.remove(&document_id);
@@ -616,12 +646,16 @@ impl Engine {
                 if let Some(Slot::Live(d)) = self.docs.get_mut(&document_id) {
                     d.peers.remove(&conn);
                 }
-                self.out.push_back(Output::DocUnavailable { doc: document_id });
+                self.out
+                    .push_back(Output::DocUnavailable { doc: document_id });
             }
             (_, other) => self.refuse(
                 conn,
                 Rejection::Handshake,
-                &format!("unexpected `{}` message at this point of the handshake", other.kind()),
+                &format!(
+                    "unexpected `{}` message at this point of the handshake",
+                    other.kind()
+                ),
             ),
         }
     }
@@ -639,14 +673,11 @@ impl Engine {
                 "too many documents on one connection",
             );
         }
-        if !self.docs.contains_key(&doc_id) {
-            self.docs.insert(
-                doc_id,
-                Slot::Loading {
-                    waiting: Vec::new(),
-                    open: false,
-                },
-            );
+        if let std::collections::hash_map::Entry::Vacant(e) = self.docs.entry(doc_id) {
+            e.insert(Slot::Loading {
+                waiting: Vec::new(),
+                open: false,
+            });
             self.out.push_back(Output::Load { doc: doc_id });
         }
         let (Some(slot), Some(c)) = (self.docs.get_mut(&doc_id), self.conns.get_mut(&conn)) else {
@@ -691,7 +722,12 @@ impl Engine {
             self.sync_with_all_relays(doc_id);
         }
         let peers: Vec<ConnId> = match self.docs.get(&doc_id) {
-            Some(Slot::Live(d)) => d.peers.keys().copied().filter(|c| Some(*c) != except).collect(),
+            Some(Slot::Live(d)) => d
+                .peers
+                .keys()
+                .copied()
+                .filter(|c| Some(*c) != except)
+                .collect(),
             _ => return,
         };
         for conn in peers {
@@ -706,7 +742,9 @@ impl Engine {
         let ready: Vec<ConnId> = self
             .conns
             .iter()
-            .filter(|(_, c)| matches!(c.handshake, Handshake::Ready { .. }) && !c.docs.contains(&doc_id))
+            .filter(|(_, c)| {
+                matches!(c.handshake, Handshake::Ready { .. }) && !c.docs.contains(&doc_id)
+            })
             .map(|(id, _)| *id)
             .collect();
         for conn in ready {

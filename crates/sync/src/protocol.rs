@@ -81,7 +81,9 @@ pub enum Message {
     },
     /// A message type automerge-repo defines that this engine does not act on
     /// (`remote-subscription-change`, `remote-heads-changed`): tolerated, ignored.
-    Ignored { kind: String },
+    Ignored {
+        kind: String,
+    },
 }
 
 /// Why a frame is not a protocol message.
@@ -96,7 +98,10 @@ pub enum DecodeError {
     #[error("unknown message type {0:?}")]
     UnknownType(String),
     #[error("`{kind}` message lacks the `{field}` field")]
-    MissingField { kind: &'static str, field: &'static str },
+    MissingField {
+        kind: &'static str,
+        field: &'static str,
+    },
     #[error("field `{0}` has the wrong CBOR type")]
     WrongFieldType(&'static str),
     #[error(transparent)]
@@ -246,7 +251,11 @@ impl Message {
 
     fn from_fields(f: Fields<'_>) -> Result<Self, DecodeError> {
         let kind = f.kind.ok_or(DecodeError::MissingType)?;
-        fn need<T>(v: Option<T>, kind: &'static str, field: &'static str) -> Result<T, DecodeError> {
+        fn need<T>(
+            v: Option<T>,
+            kind: &'static str,
+            field: &'static str,
+        ) -> Result<T, DecodeError> {
             v.ok_or(DecodeError::MissingField { kind, field })
         }
         let peer = |v: Option<&str>, kind, field| need(v, kind, field).map(PeerId::new);
@@ -538,7 +547,10 @@ mod tests {
         for m in every_message() {
             let bytes = m.encode();
             for cut in 0..bytes.len() {
-                assert!(Message::decode(&bytes[..cut]).is_err(), "{m:?} cut at {cut}");
+                assert!(
+                    Message::decode(&bytes[..cut]).is_err(),
+                    "{m:?} cut at {cut}"
+                );
             }
         }
     }
@@ -570,7 +582,12 @@ mod tests {
     #[test]
     fn an_unknown_type_is_refused_by_name() {
         let mut e = Encoder::new(Vec::new());
-        e.map(1).unwrap().str("type").unwrap().str("teleport").unwrap();
+        e.map(1)
+            .unwrap()
+            .str("type")
+            .unwrap()
+            .str("teleport")
+            .unwrap();
         assert_eq!(
             Message::decode(e.writer()),
             Err(DecodeError::UnknownType("teleport".into()))
@@ -616,10 +633,23 @@ mod tests {
         e.str("type").unwrap().str("sync").unwrap();
         e.str("senderId").unwrap().str("a").unwrap();
         e.str("targetId").unwrap().str("b").unwrap();
-        e.str("documentId").unwrap().str(&doc().to_string()).unwrap();
-        e.str("extra").unwrap().array(2).unwrap().u8(1).unwrap().u8(2).unwrap();
+        e.str("documentId")
+            .unwrap()
+            .str(&doc().to_string())
+            .unwrap();
+        e.str("extra")
+            .unwrap()
+            .array(2)
+            .unwrap()
+            .u8(1)
+            .unwrap()
+            .u8(2)
+            .unwrap();
         e.str("data").unwrap();
-        e.tag(minicbor::data::Tag::new(64)).unwrap().bytes(&[5, 6]).unwrap();
+        e.tag(minicbor::data::Tag::new(64))
+            .unwrap()
+            .bytes(&[5, 6])
+            .unwrap();
         e.end().unwrap();
         assert_eq!(
             Message::decode(e.writer()),
