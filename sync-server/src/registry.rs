@@ -536,7 +536,8 @@ mod tests {
         reg.revoke(&e.device_id, 2).unwrap();
         assert!(reg.device_by_token(&e.token).unwrap().unwrap().revoked);
         assert_eq!(
-            reg.revoked_among(std::slice::from_ref(&e.device_id)).unwrap(),
+            reg.revoked_among(std::slice::from_ref(&e.device_id))
+                .unwrap(),
             vec![e.device_id]
         );
         assert!(reg.revoke("dev-nope", 3).is_err());

@@ -106,10 +106,19 @@ pub fn task_item(props: &TaskItemProps) -> Html {
         &task.department,
         html! {},
     );
+    // A task generated from a duty usually carries the duty's text as its title:
+    // then the badge says only where it came from.
+    let duty_text = task.duty.as_ref().map(|d| {
+        if *d == task.title {
+            t(lang, Key::Duty).to_owned()
+        } else {
+            d.clone()
+        }
+    });
     let duty_badge = labelled(
         "badge-duty",
         Key::Duty,
-        &task.duty,
+        &duty_text,
         html! { <span class="duty-mark" aria-hidden="true">{ "↻" }</span> },
     );
 
