@@ -116,7 +116,32 @@ fn setup() -> Result {
     install_wasm_target()?;
     install_wasm_bindgen()?;
     install_tauri_driver()?;
+    install_interop_packages()?;
     Ok(())
+}
+
+/// The real JS automerge-repo client for the interop tests, from npm.
+fn install_interop_packages() -> Result {
+    let dir = root().join("tests/interop");
+    let marker = dir.join("node_modules/.package-lock.json");
+    let lock = dir.join("package-lock.json");
+    let fresh = match (std::fs::metadata(&marker), std::fs::metadata(&lock)) {
+        (Ok(m), Ok(l)) => m.modified().ok() >= l.modified().ok(),
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    if output(Command::new("node").arg("--version")).is_none() {
+        step("installing Node.js");
+        status(Command::new("apt-get").args(["install", "-y", "-q", "nodejs", "npm"]))?;
+    }
+    step("installing the JS automerge-repo client (npm install)");
+    status(
+        Command::new("npm")
+            .current_dir(&dir)
+            .args(["install", "--no-audit", "--no-fund"]),
+    )
 }
 
 fn install_apt_packages() -> Result {

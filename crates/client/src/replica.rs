@@ -217,6 +217,11 @@ impl Replica {
         Ok(())
     }
 
+    /// The store's org and tasks document ids, once the root has arrived.
+    pub fn store_documents(&self) -> Option<(DocumentId, DocumentId)> {
+        self.linked()
+    }
+
     fn linked(&self) -> Option<(DocumentId, DocumentId)> {
         let root = self.root_doc()?;
         let store = domain::read_store(self.engine.document(&root)?).ok()?;

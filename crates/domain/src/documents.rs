@@ -39,6 +39,7 @@ pub struct StoreDoc {
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate, Serialize, Deserialize)]
 pub struct StoreProfile {
     pub id: String,
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub name: String,
     /// IANA name, e.g. `Asia/Shanghai`.
     pub time_zone: String,
@@ -66,6 +67,7 @@ pub struct OrgDoc {
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Department {
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub name: String,
     /// The position heading it.
     pub head: Option<String>,
@@ -74,6 +76,7 @@ pub struct Department {
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Position {
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub title: String,
     pub department: String,
     pub reports_to: Option<String>,
@@ -82,7 +85,9 @@ pub struct Position {
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Person {
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub name: String,
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub contact: String,
     pub positions: Vec<String>,
     pub active: bool,
@@ -99,16 +104,23 @@ pub enum Owner {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Cadence {
+    #[autosurgeon(rename = "daily")]
     Daily,
+    #[autosurgeon(rename = "weekly")]
     Weekly,
+    #[autosurgeon(rename = "monthly")]
     Monthly,
+    #[autosurgeon(rename = "quarterly")]
     Quarterly,
+    #[autosurgeon(rename = "yearly")]
     Yearly,
+    #[autosurgeon(rename = "as_needed")]
     AsNeeded,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Duty {
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub text: String,
     pub owner: Option<Owner>,
     pub cadence: Cadence,
@@ -124,10 +136,15 @@ pub struct TasksDoc {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum TaskStatus {
+    #[autosurgeon(rename = "todo")]
     Todo,
+    #[autosurgeon(rename = "in_progress")]
     InProgress,
+    #[autosurgeon(rename = "blocked")]
     Blocked,
+    #[autosurgeon(rename = "done")]
     Done,
+    #[autosurgeon(rename = "cancelled")]
     Cancelled,
 }
 
@@ -169,9 +186,13 @@ impl std::str::FromStr for TaskStatus {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
+    #[autosurgeon(rename = "low")]
     Low,
+    #[autosurgeon(rename = "normal")]
     Normal,
+    #[autosurgeon(rename = "high")]
     High,
+    #[autosurgeon(rename = "urgent")]
     Urgent,
 }
 
@@ -190,6 +211,7 @@ impl Priority {
 pub struct ChecklistItem {
     #[key]
     pub id: String,
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub text: String,
     pub done: bool,
 }
@@ -200,12 +222,15 @@ pub struct Comment {
     pub id: String,
     pub author: String,
     pub at: i64,
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub text: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Task {
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub title: String,
+    #[autosurgeon(hydrate = "crate::text::string")]
     pub description: String,
     /// The duty this task was generated from, if any.
     pub source_duty: Option<String>,

@@ -26,6 +26,7 @@
 pub mod calendar;
 pub mod documents;
 pub mod template;
+pub mod text;
 
 use automerge::transaction::{CommitOptions, Transaction};
 use automerge::{Automerge, ObjType, ROOT, ReadDoc};

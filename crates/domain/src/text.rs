@@ -1,0 +1,47 @@
+//! Reading strings written by any client.
+//!
+//! The Rust side writes plain strings (last writer wins per field). The JS
+//! automerge-repo client writes collaborative text objects for the same fields by
+//! default. Both must read back as the same `String`, so string fields of the
+//! documents are hydrated with [`string`].
+
+use autosurgeon::{Hydrate, HydrateError, Prop, ReadDoc};
+
+struct TextOrStr(String);
+
+impl Hydrate for TextOrStr {
+    fn hydrate_string(s: &str) -> Result<Self, HydrateError> {
+        Ok(Self(s.to_owned()))
+    }
+
+    fn hydrate_text<D: ReadDoc>(doc: &D, obj: &automerge::ObjId) -> Result<Self, HydrateError> {
+        Ok(Self(doc.text(obj)?))
+    }
+}
+
+/// Hydrates a string field stored either as a string or as a text object.
+pub fn string<D: ReadDoc>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prop: Prop<'_>,
+) -> Result<String, HydrateError> {
+    TextOrStr::hydrate(doc, obj, prop).map(|t| t.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use automerge::transaction::Transactable;
+    use automerge::{AutoCommit, ObjType, ROOT};
+
+    #[test]
+    fn a_title_written_as_text_reads_like_one_written_as_a_string() {
+        let mut doc = AutoCommit::new();
+        doc.put(ROOT, "plain", "Sweep").unwrap();
+        let text = doc.put_object(ROOT, "rich", ObjType::Text).unwrap();
+        doc.splice_text(&text, 0, 0, "Sweep").unwrap();
+        let plain = super::string(&doc, &ROOT, "plain".into()).unwrap();
+        let rich = super::string(&doc, &ROOT, "rich".into()).unwrap();
+        assert_eq!(plain, rich);
+        assert!(super::string(&doc, &ROOT, "missing".into()).is_err());
+    }
+}
