@@ -3,7 +3,6 @@
 //! any frame that follows them is handed to a connection.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
@@ -11,6 +10,7 @@ use storeops_storage::{DocumentStore, SqliteStore};
 use storeops_sync::{Access, Config, ConnId, Engine, Output, PeerId, Role, StorageOp};
 use tokio::sync::mpsc;
 
+use crate::Settings;
 use crate::metrics::Metrics;
 use crate::registry::{Registry, database_path};
 
@@ -68,6 +68,7 @@ pub struct Hub {
     metrics: std::sync::Arc<Metrics>,
     peer_id: PeerId,
     storage_id: String,
+    config: Config,
 }
 
 impl std::fmt::Debug for Hub {
@@ -83,15 +84,26 @@ const REVOCATION_CHECK: Duration = Duration::from_millis(250);
 
 impl Hub {
     pub fn open(
-        data_dir: PathBuf,
+        settings: &Settings,
         storage_id: String,
         metrics: std::sync::Arc<Metrics>,
     ) -> anyhow::Result<Self> {
-        let registry = Registry::open(&data_dir)?;
-        let store = SqliteStore::open(&database_path(&data_dir))?;
+        let registry = Registry::open(&settings.data_dir)?;
+        let store = SqliteStore::open(&database_path(&settings.data_dir))?;
         let peer_id = PeerId::new(format!("storeops-relay-{storage_id}"));
+        let config = Config {
+            max_docs_per_conn: settings.max_documents_per_connection,
+            idle_unload_ms: settings.idle_unload_seconds.saturating_mul(1000),
+            ..Config::default()
+        };
         Ok(Self {
-            engine: Self::new_engine(&peer_id, &storage_id),
+            engine: Engine::new(
+                peer_id.clone(),
+                Some(storage_id.clone()),
+                Role::Relay,
+                config.clone(),
+            ),
+            config,
             store,
             registry,
             links: HashMap::new(),
@@ -99,15 +111,6 @@ impl Hub {
             peer_id,
             storage_id,
         })
-    }
-
-    fn new_engine(peer_id: &PeerId, storage_id: &str) -> Engine {
-        Engine::new(
-            peer_id.clone(),
-            Some(storage_id.into()),
-            Role::Relay,
-            Config::default(),
-        )
     }
 
     /// Runs until a `Shutdown` arrives or every sender is gone.
@@ -232,7 +235,12 @@ impl Hub {
                 tracing::error!(error = %e, "storage write failed; dropping in-memory state");
                 while self.engine.poll_output().is_some() {}
                 self.close_all("the relay could not store changes; reconnect to retry");
-                self.engine = Self::new_engine(&self.peer_id, &self.storage_id);
+                self.engine = Engine::new(
+                    self.peer_id.clone(),
+                    Some(self.storage_id.clone()),
+                    Role::Relay,
+                    self.config.clone(),
+                );
                 false
             }
         }

@@ -15,11 +15,12 @@
 pub mod hub;
 pub mod metrics;
 pub mod registry;
+pub mod settings;
+
+pub use settings::Settings;
 
 use std::collections::HashMap;
 use std::future::Future;
-use std::net::SocketAddr;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -39,31 +40,6 @@ use tokio::sync::{mpsc, watch};
 use hub::{HubInput, Outgoing};
 use metrics::Metrics;
 use registry::{Registry, RegistryError};
-
-/// Relay settings.
-#[derive(Debug, Clone)]
-pub struct Settings {
-    pub listen: SocketAddr,
-    pub data_dir: PathBuf,
-    /// Largest WebSocket message accepted.
-    pub max_frame_bytes: usize,
-    /// Sustained messages per second per connection (bursts of twice that).
-    pub max_messages_per_second: u32,
-    /// Frames queued for one connection before it counts as a slow reader.
-    pub outbox_frames: usize,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Self {
-            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
-            data_dir: PathBuf::from("relay-data"),
-            max_frame_bytes: 16 * 1024 * 1024,
-            max_messages_per_second: 500,
-            outbox_frames: 1024,
-        }
-    }
-}
 
 #[derive(Clone)]
 struct AppState {
@@ -149,7 +125,7 @@ impl Relay {
         let registry = Registry::open(&settings.data_dir)?;
         let sid = storage_id(&settings.data_dir)?;
         let metrics = Arc::new(Metrics::default());
-        let hub = hub::Hub::open(settings.data_dir.clone(), sid, metrics.clone())?;
+        let hub = hub::Hub::open(&settings, sid, metrics.clone())?;
         let (tx, engine) = hub::spawn(hub);
         let state = AppState {
             hub: tx.clone(),

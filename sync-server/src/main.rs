@@ -11,7 +11,7 @@ use storeops_relay::{Settings, serve};
 const HELP: &str = "storeops-relay — the Storeops sync relay
 
 USAGE:
-  storeops-relay serve [--listen ADDR] [--data-dir DIR]
+  storeops-relay serve [--listen ADDR] [--data-dir DIR] [--config FILE]
   storeops-relay store create --data-dir DIR --name NAME --template plan1|plan2|plan3
                               [--locale zh-CN|en] [--time-zone Asia/Shanghai]
   storeops-relay store list --data-dir DIR
@@ -20,11 +20,11 @@ USAGE:
   storeops-relay device list --data-dir DIR
   storeops-relay device revoke --data-dir DIR ID
   storeops-relay backup --data-dir DIR --to FILE
-  storeops-relay config            print the settings and their environment variables
+  storeops-relay config            print an example config file (every setting, its default)
 
-Environment: STOREOPS_RELAY__LISTEN, STOREOPS_RELAY__DATA_DIR,
-STOREOPS_RELAY__MAX_FRAME_BYTES, STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND,
-RUST_LOG (e.g. info, storeops_relay=debug).";
+Every command takes --config FILE. Settings come from the defaults, then the file, then
+STOREOPS_RELAY__<NAME> environment variables, then --listen / --data-dir.
+Logs: RUST_LOG (e.g. info, storeops_relay=debug).";
 
 /// Parsed `--flag value` pairs and positional words.
 struct Args {
@@ -73,30 +73,10 @@ impl Args {
     }
 }
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(format!("STOREOPS_RELAY__{name}")).ok()
-}
-
+/// Defaults < `--config FILE` < `STOREOPS_RELAY__*` < `--listen`/`--data-dir`.
 fn settings(args: &Args) -> anyhow::Result<Settings> {
-    let mut s = Settings::default();
-    if let Some(v) = env("LISTEN") {
-        s.listen = v
-            .parse()
-            .context("STOREOPS_RELAY__LISTEN is not an address like 127.0.0.1:8787")?;
-    }
-    if let Some(v) = env("DATA_DIR") {
-        s.data_dir = PathBuf::from(v);
-    }
-    if let Some(v) = env("MAX_FRAME_BYTES") {
-        s.max_frame_bytes = v
-            .parse()
-            .context("STOREOPS_RELAY__MAX_FRAME_BYTES is not a number")?;
-    }
-    if let Some(v) = env("MAX_MESSAGES_PER_SECOND") {
-        s.max_messages_per_second = v
-            .parse()
-            .context("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND is not a number")?;
-    }
+    let file = args.get("config").map(PathBuf::from);
+    let mut s = Settings::load(file.as_deref(), |name| std::env::var(name).ok())?;
     if let Some(v) = args.get("listen") {
         s.listen = v
             .parse()
@@ -127,7 +107,7 @@ fn run() -> anyhow::Result<()> {
     let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["serve"] => {
-            args.check_known(&["listen", "data-dir"])?;
+            args.check_known(&["listen", "data-dir", "config"])?;
             let settings = settings(&args)?;
             tracing_subscriber::fmt()
                 .with_env_filter(
@@ -148,7 +128,14 @@ fn run() -> anyhow::Result<()> {
             })
         }
         ["store", "create"] => {
-            args.check_known(&["data-dir", "name", "template", "locale", "time-zone"])?;
+            args.check_known(&[
+                "data-dir",
+                "config",
+                "name",
+                "template",
+                "locale",
+                "time-zone",
+            ])?;
             let s = settings(&args)?;
             let tz = args.get("time-zone").unwrap_or("Asia/Shanghai");
             let offset = fixed_utc_offset_minutes(tz).unwrap_or_else(|| {
@@ -174,7 +161,7 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["store", "list"] => {
-            args.check_known(&["data-dir"])?;
+            args.check_known(&["data-dir", "config"])?;
             let reg = Registry::open(&settings(&args)?.data_dir)?;
             for s in reg.stores()? {
                 println!("{}\t{}\t{}", s.id, s.root_document_id, s.name);
@@ -182,7 +169,14 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["invite", "create"] => {
-            args.check_known(&["data-dir", "store", "role", "person", "valid-hours"])?;
+            args.check_known(&[
+                "data-dir",
+                "config",
+                "store",
+                "role",
+                "person",
+                "valid-hours",
+            ])?;
             let role: Role = args
                 .need("role")?
                 .parse()
@@ -207,7 +201,7 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["device", "list"] => {
-            args.check_known(&["data-dir"])?;
+            args.check_known(&["data-dir", "config"])?;
             let reg = Registry::open(&settings(&args)?.data_dir)?;
             for d in reg.devices()? {
                 let state = if d.revoked { "revoked" } else { "active" };
@@ -223,14 +217,14 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["device", "revoke", id] => {
-            args.check_known(&["data-dir"])?;
+            args.check_known(&["data-dir", "config"])?;
             let mut reg = Registry::open(&settings(&args)?.data_dir)?;
             reg.revoke(id, now_ms())?;
             eprintln!("revoked {id}; a running relay cuts its connections within a second");
             Ok(())
         }
         ["backup"] => {
-            args.check_known(&["data-dir", "to"])?;
+            args.check_known(&["data-dir", "config", "to"])?;
             let s = settings(&args)?;
             let to = PathBuf::from(args.need("to")?);
             if to.exists() {
@@ -243,15 +237,7 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["config"] => {
-            let s = Settings::default();
-            println!(
-                "# storeops-relay settings (defaults); set with STOREOPS_RELAY__<NAME> or flags\n\
-                 LISTEN = \"{}\"\nDATA_DIR = \"{}\"\nMAX_FRAME_BYTES = {}\nMAX_MESSAGES_PER_SECOND = {}",
-                s.listen,
-                s.data_dir.display(),
-                s.max_frame_bytes,
-                s.max_messages_per_second
-            );
+            print!("{}", Settings::example());
             Ok(())
         }
         ["help"] | [] => {

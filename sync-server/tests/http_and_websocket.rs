@@ -260,3 +260,167 @@ async fn revoking_a_device_cuts_its_live_connection_within_a_second() {
     assert_eq!(connect(&f.url, Some(&f.staff_token)).await.err(), Some(401));
     let _ = f.stop.send(());
 }
+
+/// A native client: the sync engine in client role over a real WebSocket.
+struct NativeClient {
+    engine: storeops_sync::Engine,
+    ws: tokio_tungstenite::WebSocketStream<
+        tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>,
+    >,
+    unavailable: Vec<storeops_sync::DocumentId>,
+    closed: bool,
+}
+
+impl NativeClient {
+    async fn connect(url: &str, token: &str, name: &str) -> Self {
+        let ws = connect(url, Some(token)).await.unwrap();
+        let mut engine = storeops_sync::Engine::new(
+            PeerId::new(name),
+            Some(format!("{name}-storage")),
+            storeops_sync::Role::Client,
+            storeops_sync::Config::default(),
+        );
+        engine.connected(storeops_sync::ConnId(1), storeops_sync::Access::full());
+        let mut c = Self {
+            engine,
+            ws,
+            unavailable: vec![],
+            closed: false,
+        };
+        c.settle().await;
+        c
+    }
+
+    /// Sends what the engine wants sent, feeds what arrives, until quiet for 300 ms.
+    async fn settle(&mut self) {
+        loop {
+            while let Some(out) = self.engine.poll_output() {
+                match out {
+                    storeops_sync::Output::Send { frame, .. } => {
+                        if self.ws.send(WsMessage::Binary(frame.into())).await.is_err() {
+                            self.closed = true;
+                        }
+                    }
+                    storeops_sync::Output::Load { doc } => self.engine.loaded(doc, None, 0),
+                    storeops_sync::Output::DocUnavailable { doc } => self.unavailable.push(doc),
+                    _ => {}
+                }
+            }
+            match tokio::time::timeout(Duration::from_millis(300), self.ws.next()).await {
+                Ok(Some(Ok(WsMessage::Binary(b)))) => {
+                    self.engine.received(storeops_sync::ConnId(1), &b, 0)
+                }
+                Ok(Some(Ok(WsMessage::Close(_)))) | Ok(None) | Ok(Some(Err(_))) => {
+                    self.closed = true;
+                    return;
+                }
+                Ok(Some(Ok(_))) => {}
+                Err(_) => return,
+            }
+        }
+    }
+}
+
+fn store_documents(
+    data_dir: &std::path::Path,
+    store: &str,
+) -> Vec<(storeops_sync::DocumentId, String)> {
+    use storeops_storage::DocumentStore;
+    storeops_storage::SqliteStore::open(&storeops_relay::registry::database_path(data_dir))
+        .unwrap()
+        .documents_of(store)
+        .unwrap()
+        .into_iter()
+        .map(|(id, meta)| (id, meta.kind))
+        .collect()
+}
+
+#[tokio::test]
+async fn a_device_of_one_store_cannot_see_another_stores_documents_and_staff_cannot_write_the_org()
+{
+    let f = relay().await;
+    let (store_a, store_b, manager_token) = {
+        let mut reg = Registry::open(&f.data_dir).unwrap();
+        let stores = reg.stores().unwrap();
+        let b = reg
+            .create_store(
+                "Other",
+                "plan2",
+                "en",
+                "UTC",
+                Date::new(2026, 11, 28).unwrap(),
+                0,
+            )
+            .unwrap();
+        let code = reg
+            .create_invite(&stores[0].id, Role::Manager, None, 0, i64::MAX / 2)
+            .unwrap();
+        let m = reg.enrol(&code, "Laptop", 1).unwrap();
+        (stores[0].id.clone(), b.id, m.token)
+    };
+    let docs_a = store_documents(&f.data_dir, &store_a);
+    let docs_b = store_documents(&f.data_dir, &store_b);
+    let org_a = docs_a.iter().find(|(_, k)| k == "org").unwrap().0;
+    let org_b = docs_b.iter().find(|(_, k)| k == "org").unwrap().0;
+
+    // Store B's org is unavailable to a device of store A: existence does not leak.
+    let mut staff = NativeClient::connect(&f.url, &f.staff_token, "staff").await;
+    staff.engine.open(org_b, 0);
+    staff.engine.open(org_a, 0);
+    staff.settle().await;
+    assert_eq!(staff.unavailable, vec![org_b]);
+    assert!(staff.engine.document(&org_a).unwrap().get_heads().len() == 1);
+
+    // Staff change the org locally; the relay refuses and stores nothing.
+    let before = store_documents_bytes(&f.data_dir, org_a);
+    staff
+        .engine
+        .change(org_a, 0, |am| {
+            use automerge::transaction::Transactable;
+            am.transact::<_, _, automerge::AutomergeError>(|tx| {
+                tx.put(automerge::ROOT, "hacked", true)
+            })
+            .map(|_| ())
+            .map_err(|e| e.error)
+        })
+        .unwrap();
+    staff.settle().await;
+    assert!(
+        staff.closed,
+        "the relay should close a staff device writing the org"
+    );
+    assert_eq!(store_documents_bytes(&f.data_dir, org_a), before);
+
+    // A manager's org change is accepted and stored.
+    let mut manager = NativeClient::connect(&f.url, &manager_token, "manager").await;
+    manager.engine.open(org_a, 0);
+    manager.settle().await;
+    manager
+        .engine
+        .change(org_a, 0, |am| {
+            use automerge::transaction::Transactable;
+            am.transact::<_, _, automerge::AutomergeError>(|tx| {
+                tx.put(automerge::ROOT, "note", "ok")
+            })
+            .map(|_| ())
+            .map_err(|e| e.error)
+        })
+        .unwrap();
+    manager.settle().await;
+    assert!(!manager.closed);
+    assert_ne!(store_documents_bytes(&f.data_dir, org_a), before);
+    let _ = f.stop.send(());
+}
+
+fn store_documents_bytes(
+    data_dir: &std::path::Path,
+    doc: storeops_sync::DocumentId,
+) -> Vec<Vec<u8>> {
+    use storeops_storage::DocumentStore;
+    storeops_storage::SqliteStore::open(&storeops_relay::registry::database_path(data_dir))
+        .unwrap()
+        .load(&doc)
+        .unwrap()
+        .unwrap()
+        .chunks
+}

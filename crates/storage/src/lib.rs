@@ -32,10 +32,10 @@ use storeops_sync::{DocMeta, DocumentId, StorageOp, StoredDoc};
 /// A storage failure.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    #[error("the database could not be opened at {path}: {source}")]
+    #[error("the database could not be opened at {path}: {cause}")]
     Open {
         path: String,
-        source: rusqlite::Error,
+        cause: rusqlite::Error,
     },
     #[error("database error: {0}")]
     Sqlite(#[from] rusqlite::Error),
@@ -84,9 +84,9 @@ const DOCUMENT_MIGRATIONS: &[&str] = &["
 /// Opens (creating if needed) a SQLite database with the settings Storeops needs:
 /// WAL, full sync on commit, foreign keys, a busy timeout for concurrent readers.
 pub fn open_database(path: &Path) -> Result<Connection, StorageError> {
-    let conn = Connection::open(path).map_err(|source| StorageError::Open {
+    let conn = Connection::open(path).map_err(|cause| StorageError::Open {
         path: path.display().to_string(),
-        source,
+        cause,
     })?;
     configure(&conn)?;
     Ok(conn)

@@ -1,0 +1,202 @@
+//! Typed relay settings from layered sources: defaults, then a TOML file, then
+//! `STOREOPS_RELAY__<NAME>` environment variables, then command-line flags.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+/// Relay settings. `storeops-relay config` prints them with their defaults.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    /// Address to listen on.
+    pub listen: SocketAddr,
+    /// Directory holding `relay.sqlite` and the relay's id.
+    pub data_dir: PathBuf,
+    /// Largest WebSocket message accepted, in bytes.
+    pub max_frame_bytes: usize,
+    /// Sustained messages per second per connection (bursts of twice that).
+    pub max_messages_per_second: u32,
+    /// Frames queued for one connection before it counts as a slow reader.
+    pub outbox_frames: usize,
+    /// Most documents one connection may sync.
+    pub max_documents_per_connection: usize,
+    /// Unload a document nobody used for this many seconds.
+    pub idle_unload_seconds: u64,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
+            data_dir: PathBuf::from("relay-data"),
+            max_frame_bytes: 16 * 1024 * 1024,
+            max_messages_per_second: 500,
+            outbox_frames: 1024,
+            max_documents_per_connection: 10_000,
+            idle_unload_seconds: 300,
+        }
+    }
+}
+
+/// Why settings could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    #[error("cannot read the config file {path}: {cause}")]
+    Read { path: String, cause: std::io::Error },
+    #[error("the config file {path} is not valid: {message}")]
+    File { path: String, message: String },
+    #[error("STOREOPS_RELAY__{name}={value:?} is not valid: {expected}")]
+    Env {
+        name: &'static str,
+        value: String,
+        expected: &'static str,
+    },
+}
+
+impl Settings {
+    /// Defaults, overridden by `file` (if any), then by `env` (a lookup of
+    /// `STOREOPS_RELAY__<NAME>` variables; pass `std::env::var(..).ok()`).
+    pub fn load(
+        file: Option<&Path>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, SettingsError> {
+        let mut s = match file {
+            Some(path) => {
+                let text = std::fs::read_to_string(path).map_err(|cause| SettingsError::Read {
+                    path: path.display().to_string(),
+                    cause,
+                })?;
+                toml::from_str(&text).map_err(|e| SettingsError::File {
+                    path: path.display().to_string(),
+                    message: e.message().to_owned(),
+                })?
+            }
+            None => Settings::default(),
+        };
+        fn parse<T: std::str::FromStr>(
+            env: &impl Fn(&str) -> Option<String>,
+            name: &'static str,
+            expected: &'static str,
+            slot: &mut T,
+        ) -> Result<(), SettingsError> {
+            if let Some(value) = env(&format!("STOREOPS_RELAY__{name}")) {
+                *slot = value.parse().map_err(|_| SettingsError::Env {
+                    name,
+                    value: value.clone(),
+                    expected,
+                })?;
+            }
+            Ok(())
+        }
+        parse(
+            &env,
+            "LISTEN",
+            "an address like 127.0.0.1:8787",
+            &mut s.listen,
+        )?;
+        parse(&env, "DATA_DIR", "a directory", &mut s.data_dir)?;
+        parse(
+            &env,
+            "MAX_FRAME_BYTES",
+            "a number of bytes",
+            &mut s.max_frame_bytes,
+        )?;
+        parse(
+            &env,
+            "MAX_MESSAGES_PER_SECOND",
+            "a whole number",
+            &mut s.max_messages_per_second,
+        )?;
+        parse(
+            &env,
+            "OUTBOX_FRAMES",
+            "a whole number",
+            &mut s.outbox_frames,
+        )?;
+        parse(
+            &env,
+            "MAX_DOCUMENTS_PER_CONNECTION",
+            "a whole number",
+            &mut s.max_documents_per_connection,
+        )?;
+        parse(
+            &env,
+            "IDLE_UNLOAD_SECONDS",
+            "a number of seconds",
+            &mut s.idle_unload_seconds,
+        )?;
+        Ok(s)
+    }
+
+    /// An example config file with every setting at its default.
+    pub fn example() -> String {
+        let d = Settings::default();
+        format!(
+            "# storeops-relay configuration (TOML). Every setting is optional.\n\
+             # Each can also be set as an environment variable STOREOPS_RELAY__<NAME IN CAPITALS>,\n\
+             # which wins over this file; command-line flags win over both.\n\
+             \n\
+             # Address to listen on.\nlisten = \"{}\"\n\
+             # Directory holding relay.sqlite and the relay's id.\ndata_dir = \"{}\"\n\
+             # Largest WebSocket message accepted, in bytes.\nmax_frame_bytes = {}\n\
+             # Sustained messages per second per connection (bursts of twice that).\nmax_messages_per_second = {}\n\
+             # Frames queued for one connection before it is cut as a slow reader.\noutbox_frames = {}\n\
+             # Most documents one connection may sync.\nmax_documents_per_connection = {}\n\
+             # Unload a document nobody used for this many seconds.\nidle_unload_seconds = {}\n",
+            d.listen,
+            d.data_dir.display(),
+            d.max_frame_bytes,
+            d.max_messages_per_second,
+            d.outbox_frames,
+            d.max_documents_per_connection,
+            d.idle_unload_seconds
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn no_env(_: &str) -> Option<String> {
+        None
+    }
+
+    #[test]
+    fn the_example_config_parses_to_the_defaults() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("relay.toml");
+        std::fs::write(&path, Settings::example()).unwrap();
+        assert_eq!(
+            Settings::load(Some(&path), no_env).unwrap(),
+            Settings::default()
+        );
+    }
+
+    #[test]
+    fn environment_variables_win_over_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("relay.toml");
+        std::fs::write(&path, "listen = \"0.0.0.0:9000\"\nmax_frame_bytes = 10\n").unwrap();
+        let env = |name: &str| (name == "STOREOPS_RELAY__MAX_FRAME_BYTES").then(|| "20".to_owned());
+        let s = Settings::load(Some(&path), env).unwrap();
+        assert_eq!(s.listen.to_string(), "0.0.0.0:9000");
+        assert_eq!(s.max_frame_bytes, 20);
+    }
+
+    #[test]
+    fn bad_settings_name_the_culprit() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("relay.toml");
+        std::fs::write(&path, "listne = \"x\"\n").unwrap();
+        let err = Settings::load(Some(&path), no_env).unwrap_err().to_string();
+        assert!(err.contains("listne"), "{err}");
+        let env = |name: &str| (name == "STOREOPS_RELAY__LISTEN").then(|| "nowhere".to_owned());
+        let err = Settings::load(None, env).unwrap_err().to_string();
+        assert!(err.contains("STOREOPS_RELAY__LISTEN"), "{err}");
+        let err = Settings::load(Some(&dir.path().join("missing.toml")), no_env).unwrap_err();
+        assert!(err.to_string().contains("cannot read"), "{err}");
+    }
+}
