@@ -297,9 +297,8 @@ impl NativeClient {
             while let Some(out) = self.engine.poll_output() {
                 match out {
                     storeops_sync::Output::Send { frame, .. } => {
-                        if self.ws.send(WsMessage::Binary(frame.into())).await.is_err() {
-                            self.closed = true;
-                        }
+                        let sent = self.ws.send(WsMessage::Binary(frame.into())).await;
+                        self.closed |= sent.is_err();
                     }
                     storeops_sync::Output::Load { doc } => self.engine.loaded(doc, None, 0),
                     storeops_sync::Output::DocUnavailable { doc } => self.unavailable.push(doc),
