@@ -4,7 +4,10 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
-use storeops_client::{ClientError, ClientEvent, Device, SyncStatus, TaskView, sync_loop};
+use storeops_client::{
+    ClientError, ClientEvent, Device, DutyRegister, Invite, OrgChart, SyncStatus, TaskView,
+    sync_loop,
+};
 use storeops_domain::StoreProfile;
 use tauri::{Emitter, Manager, State};
 
@@ -114,6 +117,31 @@ fn sync_now(device: State<'_, Device>) -> SyncStatus {
     device.status()
 }
 
+#[tauri::command]
+fn org_chart(device: State<'_, Device>) -> Result<OrgChart> {
+    Ok(device.org_chart()?)
+}
+
+#[tauri::command]
+fn duty_register(device: State<'_, Device>) -> Result<DutyRegister> {
+    Ok(device.duty_register()?)
+}
+
+#[tauri::command]
+async fn create_invite(device: State<'_, Device>, role: String) -> Result<Invite> {
+    let d = device.inner().clone();
+    Ok(
+        tauri::async_runtime::spawn_blocking(move || d.create_invite(&role))
+            .await
+            .map_err(|e| ClientError::Internal(e.to_string()))??,
+    )
+}
+
+#[tauri::command]
+fn sign_out(device: State<'_, Device>) -> Result<()> {
+    Ok(device.sign_out()?)
+}
+
 /// `STOREOPS_DATA_DIR` if set (tests run several instances), else the OS's app data dir.
 fn data_dir(app: &tauri::App) -> std::result::Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(dir) = std::env::var_os("STOREOPS_DATA_DIR") {
@@ -172,7 +200,11 @@ pub fn run() {
             list_tasks,
             add_task,
             set_task_status,
-            sync_now
+            sync_now,
+            org_chart,
+            duty_register,
+            create_invite,
+            sign_out
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

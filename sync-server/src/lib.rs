@@ -160,6 +160,7 @@ fn app(state: AppState) -> Router {
         .route("/healthz", get(|| async { "ok" }))
         .route("/metrics", get(metrics_text))
         .route("/v1/enrol", post(enrol))
+        .route("/v1/invites", post(create_invite))
         .route("/sync", get(websocket))
         .route("/", get(websocket))
         .with_state(state)
@@ -222,6 +223,94 @@ async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, A
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??;
     tracing::info!(device = %enrolment.device_id, store = %enrolment.store_id, "device enrolled");
     Ok(axum::Json(enrolment).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct InviteRequest {
+    role: String,
+    #[serde(default)]
+    person: Option<String>,
+    #[serde(default)]
+    valid_hours: Option<i64>,
+}
+
+#[derive(serde::Serialize)]
+struct InviteResponse {
+    code: String,
+    role: String,
+    expires_at: i64,
+}
+
+/// Managers invite devices to their own store.
+async fn create_invite(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    let req: InviteRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("expected JSON {{\"role\": \"staff\" | \"manager\"}}: {e}"),
+        )
+    })?;
+    let role: Role = req
+        .role
+        .parse()
+        .map_err(|m: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", m))?;
+    let hours = req.valid_hours.unwrap_or(72);
+    if !(1..=24 * 30).contains(&hours) {
+        return Err(ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            "valid_hours must be between 1 and 720",
+        ));
+    }
+    let token = bearer(&headers, &HashMap::new()).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "sign in with this device's token to invite others",
+        )
+    })?;
+    let registry = state.registry.clone();
+    let role_text = role.as_str().to_owned();
+    let (code, expires_at) = tokio::task::spawn_blocking(move || {
+        let mut reg = registry
+            .lock()
+            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
+        let device = match reg.device_by_token(&token)? {
+            Some(d) if !d.revoked => d,
+            _ => return Ok(Err("unauthorized")),
+        };
+        if device.role != Role::Manager {
+            return Ok(Err("forbidden"));
+        }
+        let now = now_ms();
+        let valid = hours * 3_600_000;
+        let code = reg.create_invite(&device.store_id, role, req.person.as_deref(), now, valid)?;
+        Ok::<_, RegistryError>(Ok((code, now + valid)))
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??
+    .map_err(|why| match why {
+        "forbidden" => ApiError::new(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "only managers can invite devices; ask your manager",
+        ),
+        _ => ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this device is not enrolled or was revoked",
+        ),
+    })?;
+    Ok(axum::Json(InviteResponse {
+        code,
+        role: role_text,
+        expires_at,
+    })
+    .into_response())
 }
 
 fn bearer(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {

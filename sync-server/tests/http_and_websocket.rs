@@ -423,3 +423,61 @@ fn store_documents_bytes(
         .unwrap()
         .chunks
 }
+
+fn post_with_token(
+    url: String,
+    token: Option<String>,
+    body: &'static str,
+) -> (u16, serde_json::Value) {
+    let mut req = ureq::post(&url).set("content-type", "application/json");
+    if let Some(t) = token {
+        req = req.set("authorization", &format!("Bearer {t}"));
+    }
+    match req.send_string(body) {
+        Ok(r) => (r.status(), r.into_json().unwrap_or_default()),
+        Err(ureq::Error::Status(code, r)) => (code, r.into_json().unwrap_or_default()),
+        Err(e) => panic!("{e}"),
+    }
+}
+
+#[tokio::test]
+async fn only_a_managers_device_creates_invites_and_they_enrol_into_its_store() {
+    let f = relay().await;
+    let manager_token = {
+        let mut reg = Registry::open(&f.data_dir).unwrap();
+        let store = reg.stores().unwrap()[0].id.clone();
+        let code = reg
+            .create_invite(&store, Role::Manager, None, 0, i64::MAX / 2)
+            .unwrap();
+        reg.enrol(&code, "Laptop", 1).unwrap().token
+    };
+    let url = format!("http://{}/v1/invites", f.url);
+    let enrol_url = format!("http://{}/v1/enrol", f.url);
+    let staff = f.staff_token.clone();
+    tokio::task::spawn_blocking(move || {
+        let (s, b) = post_with_token(url.clone(), Some(staff), r#"{"role":"staff"}"#);
+        assert_eq!((s, b["code"].as_str()), (403, Some("forbidden")));
+        let (s, _) = post_with_token(url.clone(), None, r#"{"role":"staff"}"#);
+        assert_eq!(s, 401);
+        let (s, _) = post_with_token(url.clone(), Some("forged".into()), r#"{"role":"staff"}"#);
+        assert_eq!(s, 401);
+        let (s, b) = post_with_token(
+            url.clone(),
+            Some(manager_token.clone()),
+            r#"{"role":"boss"}"#,
+        );
+        assert_eq!((s, b["code"].as_str()), (400, Some("bad_request")));
+        let (s, b) = post_with_token(url.clone(), Some(manager_token.clone()), "[1,2");
+        assert_eq!((s, b["code"].as_str()), (400, Some("bad_request")));
+        let (s, b) = post_with_token(url, Some(manager_token), r#"{"role":"staff"}"#);
+        assert_eq!(s, 200, "{b}");
+        let code = b["code"].as_str().unwrap().to_owned();
+        let body = serde_json::json!({"code": code, "device_name": "New phone"}).to_string();
+        let r = ureq::post(&enrol_url).send_string(&body).unwrap();
+        let e: serde_json::Value = r.into_json().unwrap();
+        assert_eq!(e["role"], "staff");
+    })
+    .await
+    .unwrap();
+    let _ = f.stop.send(());
+}

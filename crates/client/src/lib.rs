@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 pub use replica::{ClientEvent, Enrolment, Replica};
-pub use views::{SyncStatus, TaskView};
+pub use views::{DutyRegister, OrgChart, SyncStatus, TaskView};
 
 /// What went wrong, for the UI: a stable `code` and a message that says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -104,6 +104,14 @@ fn websocket_url(relay_url: &str) -> String {
             relay_url.strip_prefix("http://").unwrap_or(relay_url)
         )
     }
+}
+
+/// A one-time invite code for another device.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Invite {
+    pub code: String,
+    pub role: String,
+    pub expires_at: i64,
 }
 
 #[derive(serde::Deserialize)]
@@ -231,6 +239,56 @@ impl Device {
         self.replica().status()
     }
 
+    pub fn org_chart(&self) -> Result<OrgChart, ClientError> {
+        self.replica().org_chart()
+    }
+
+    pub fn duty_register(&self) -> Result<DutyRegister, ClientError> {
+        self.replica().duty_register()
+    }
+
+    /// Signs this device out: enrolment, token and local documents are removed.
+    pub fn sign_out(&self) -> Result<(), ClientError> {
+        self.replica().sign_out()?;
+        self.sync_now();
+        Ok(())
+    }
+
+    /// Asks the relay for a one-time invite code (managers only; blocking HTTP).
+    pub fn create_invite(&self, role: &str) -> Result<Invite, ClientError> {
+        let (relay_url, token) = {
+            let r = self.replica();
+            let e = r.enrolment().ok_or(ClientError::NotEnrolled)?;
+            (e.relay_url.clone(), r.token()?)
+        };
+        if !matches!(role, "staff" | "manager") {
+            return Err(ClientError::Refused(format!(
+                "{role:?} is not a role; choose staff or manager"
+            )));
+        }
+        let resp = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(15))
+            .build()
+            .post(&format!("{relay_url}/v1/invites"))
+            .set("authorization", &format!("Bearer {token}"))
+            .send_json(serde_json::json!({ "role": role }));
+        match resp {
+            Ok(r) => r.into_json().map_err(|e| {
+                ClientError::Refused(format!("unexpected answer from the relay: {e}"))
+            }),
+            Err(ureq::Error::Status(_, r)) => {
+                let body: serde_json::Value = r.into_json().unwrap_or_default();
+                Err(ClientError::Refused(
+                    body["message"]
+                        .as_str()
+                        .unwrap_or("the relay refused to create an invite")
+                        .to_owned(),
+                ))
+            }
+            Err(e) => Err(ClientError::Unreachable(relay_url, e.to_string())),
+        }
+    }
+
     /// Wakes the sync loop to reconnect at once.
     pub fn sync_now(&self) {
         self.wake.notify_one();
@@ -338,7 +396,11 @@ async fn run_connection(
         tokio::select! {
             msg = stream.next() => match msg {
                 Some(Ok(WsMessage::Binary(b))) => {
-                    if let Err(e) = device.replica().received(conn, &b) {
+                    let mut r = device.replica();
+                    if !r.is_attached(conn) {
+                        break;
+                    }
+                    if let Err(e) = r.received(conn, &b) {
                         error = Some(e.to_string());
                         break;
                     }
@@ -352,7 +414,10 @@ async fn run_connection(
                 None => break,
             },
             _ = device.wake.notified() => {
-                // "Sync now" while connected: nothing to do, the link is live.
+                // "Sync now" while connected: the link is live; a sign-out ends it.
+                if !device.replica().is_attached(conn) {
+                    break;
+                }
             }
         }
     }

@@ -11,7 +11,7 @@ use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate};
 use storeops_sync::{Access, Config, ConnId, DocumentId, Engine, Output, PeerId, StorageOp};
 use tokio::sync::mpsc;
 
-use crate::views::{SyncStatus, TaskView};
+use crate::views::{DutyRegister, OrgChart, SyncStatus, TaskView};
 use crate::{ClientError, now_ms};
 
 /// The device's own tables. Only ever append.
@@ -279,6 +279,73 @@ impl Replica {
             .collect();
         views.sort_by_key(TaskView::sort_key);
         Ok(views)
+    }
+
+    fn org(&self) -> Result<storeops_domain::OrgDoc, ClientError> {
+        let Some((org_id, _)) = self.linked() else {
+            return Ok(Default::default());
+        };
+        match self.engine.document(&org_id) {
+            Some(am) if !am.get_heads().is_empty() => Ok(domain::read_org(am)?),
+            _ => Ok(Default::default()),
+        }
+    }
+
+    /// The org chart with holders, vacancies and uncovered duties.
+    pub fn org_chart(&self) -> Result<OrgChart, ClientError> {
+        Ok(OrgChart::new(&self.org()?))
+    }
+
+    /// Duties by department and position, with coverage and next due dates.
+    pub fn duty_register(&self) -> Result<DutyRegister, ClientError> {
+        let org = self.org()?;
+        let tasks = match self.linked().and_then(|(_, t)| self.engine.document(&t)) {
+            Some(am) if !am.get_heads().is_empty() => domain::read_tasks(am)?,
+            _ => vec![],
+        };
+        Ok(DutyRegister::new(&org, &tasks))
+    }
+
+    /// True while `conn` is this replica's sync link.
+    pub fn is_attached(&self, conn: ConnId) -> bool {
+        self.link.as_ref().is_some_and(|(c, _)| *c == conn)
+    }
+
+    /// Forgets the enrolment, the token and every local document.
+    pub fn sign_out(&mut self) -> Result<(), ClientError> {
+        if let Some((conn, _)) = self.link.take() {
+            self.engine.disconnected(conn);
+        }
+        let conn = self.store.connection_mut();
+        let tx = conn.transaction().map_err(StorageError::from)?;
+        tx.execute_batch(
+            "DELETE FROM sync_states; DELETE FROM chunks; DELETE FROM documents;
+             DELETE FROM device_settings WHERE key = 'enrolment';",
+        )
+        .map_err(StorageError::from)?;
+        tx.commit().map_err(StorageError::from)?;
+        match std::fs::remove_file(self.token_path()) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(ClientError::Storage(format!(
+                    "cannot remove the device token: {e}"
+                )));
+            }
+        }
+        let peer = self.engine.peer_id().clone();
+        let storage_id = setting(&self.store, "storage_id")?;
+        self.engine = Engine::new(
+            peer,
+            storage_id,
+            storeops_sync::Role::Client,
+            Config::default(),
+        );
+        self.enrolment = None;
+        self.unconfirmed.clear();
+        self.status = SyncStatus::default();
+        self.notify(ClientEvent::Changed);
+        Ok(())
     }
 
     /// Runs a domain command on the tasks document; returns once it is durable.

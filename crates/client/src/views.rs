@@ -1,7 +1,7 @@
 //! What the UI shows, serialised to JSON for the frontend.
 
 use serde::Serialize;
-use storeops_domain::{OrgDoc, Owner, Task};
+use storeops_domain::{Cadence, OrgDoc, Owner, Task};
 
 /// The sync indicator's data.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
@@ -70,5 +70,265 @@ impl TaskView {
             self.due.clone().unwrap_or_else(|| "9999".into()),
             self.title.clone(),
         )
+    }
+}
+
+/// The org chart: departments with their positions, holders and gaps.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgChart {
+    pub departments: Vec<OrgDepartment>,
+    pub totals: OrgTotals,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgDepartment {
+    pub id: String,
+    pub name: String,
+    pub parent: Option<String>,
+    pub head: Option<String>,
+    pub positions: Vec<OrgPosition>,
+    pub uncovered_duties: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct OrgPosition {
+    pub id: String,
+    pub title: String,
+    pub reports_to: Option<String>,
+    pub headcount: u32,
+    pub holders: Vec<String>,
+    pub vacant: u32,
+    pub uncovered_duties: u32,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct OrgTotals {
+    pub departments: u32,
+    pub positions: u32,
+    pub people: u32,
+    pub vacancies: u32,
+    pub uncovered_duties: u32,
+}
+
+/// Names of the active people holding a position.
+fn holders(org: &OrgDoc, position: &str) -> Vec<String> {
+    org.people
+        .values()
+        .filter(|p| p.active && p.positions.iter().any(|q| q == position))
+        .map(|p| p.name.clone())
+        .collect()
+}
+
+/// A duty is covered when someone active holds its owner: the position, the
+/// department's head position, or the person.
+fn covered(org: &OrgDoc, owner: Option<&Owner>) -> bool {
+    match owner {
+        None => false,
+        Some(Owner::Position(p)) => !holders(org, p).is_empty(),
+        Some(Owner::Department(d)) => org
+            .departments
+            .get(d)
+            .and_then(|d| d.head.as_ref())
+            .is_some_and(|head| !holders(org, head).is_empty()),
+        Some(Owner::Person(p)) => org.people.get(p).is_some_and(|p| p.active),
+    }
+}
+
+fn owner_name(org: &OrgDoc, owner: Option<&Owner>) -> String {
+    match owner {
+        None => String::new(),
+        Some(Owner::Position(p)) => org.positions.get(p).map_or(p.clone(), |p| p.title.clone()),
+        Some(Owner::Department(d)) => org.departments.get(d).map_or(d.clone(), |d| d.name.clone()),
+        Some(Owner::Person(p)) => org.people.get(p).map_or(p.clone(), |p| p.name.clone()),
+    }
+}
+
+fn count(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+impl OrgChart {
+    pub fn new(org: &OrgDoc) -> Self {
+        let uncovered_of_position = |pos: &str| {
+            count(
+                org.duties
+                    .values()
+                    .filter(|d| d.owner == Some(Owner::Position(pos.to_owned())))
+                    .filter(|d| !covered(org, d.owner.as_ref()))
+                    .count(),
+            )
+        };
+        let mut totals = OrgTotals {
+            people: count(org.people.values().filter(|p| p.active).count()),
+            uncovered_duties: count(
+                org.duties
+                    .values()
+                    .filter(|d| !covered(org, d.owner.as_ref()))
+                    .count(),
+            ),
+            ..OrgTotals::default()
+        };
+        let departments = org
+            .departments
+            .iter()
+            .map(|(id, d)| {
+                let positions: Vec<OrgPosition> = org
+                    .positions
+                    .iter()
+                    .filter(|(_, p)| p.department == *id)
+                    .map(|(pid, p)| {
+                        let holders = holders(org, pid);
+                        let headcount = u32::try_from(p.headcount).unwrap_or(u32::MAX);
+                        let vacant = headcount.saturating_sub(count(holders.len()));
+                        OrgPosition {
+                            id: pid.clone(),
+                            title: p.title.clone(),
+                            reports_to: p.reports_to.clone(),
+                            headcount,
+                            holders,
+                            vacant,
+                            uncovered_duties: uncovered_of_position(pid),
+                        }
+                    })
+                    .collect();
+                let own_uncovered = count(
+                    org.duties
+                        .values()
+                        .filter(|duty| duty.owner == Some(Owner::Department(id.clone())))
+                        .filter(|duty| !covered(org, duty.owner.as_ref()))
+                        .count(),
+                );
+                totals.positions += count(positions.len());
+                totals.vacancies += positions.iter().map(|p| p.vacant).sum::<u32>();
+                OrgDepartment {
+                    id: id.clone(),
+                    name: d.name.clone(),
+                    parent: d.parent.clone(),
+                    head: d.head.clone(),
+                    uncovered_duties: own_uncovered
+                        + positions.iter().map(|p| p.uncovered_duties).sum::<u32>(),
+                    positions,
+                }
+            })
+            .collect::<Vec<_>>();
+        totals.departments = count(departments.len());
+        Self {
+            departments,
+            totals,
+        }
+    }
+}
+
+/// Duties by department and position, with coverage.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DutyRegister {
+    pub groups: Vec<DutyGroup>,
+    pub uncovered: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DutyGroup {
+    pub department_id: String,
+    pub department: String,
+    pub sections: Vec<DutySection>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DutySection {
+    pub position_id: Option<String>,
+    pub title: String,
+    pub holders: Vec<String>,
+    pub duties: Vec<DutyView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DutyView {
+    pub id: String,
+    pub text: String,
+    pub cadence: String,
+    pub owner: String,
+    pub covered: bool,
+    pub next_due: Option<String>,
+}
+
+fn cadence_name(c: Cadence) -> &'static str {
+    match c {
+        Cadence::Daily => "daily",
+        Cadence::Weekly => "weekly",
+        Cadence::Monthly => "monthly",
+        Cadence::Quarterly => "quarterly",
+        Cadence::Yearly => "yearly",
+        Cadence::AsNeeded => "as_needed",
+    }
+}
+
+impl DutyRegister {
+    /// `tasks` gives each duty's next open generated task.
+    pub fn new(org: &OrgDoc, tasks: &[(String, Task)]) -> Self {
+        let next_due = |duty: &str| {
+            tasks
+                .iter()
+                .filter(|(_, t)| t.source_duty.as_deref() == Some(duty) && t.status.is_open())
+                .filter_map(|(_, t)| t.due.clone())
+                .min()
+        };
+        let view = |id: &String, d: &storeops_domain::Duty| DutyView {
+            id: id.clone(),
+            text: d.text.clone(),
+            cadence: cadence_name(d.cadence).into(),
+            owner: owner_name(org, d.owner.as_ref()),
+            covered: covered(org, d.owner.as_ref()),
+            next_due: next_due(id),
+        };
+        let groups = org
+            .departments
+            .iter()
+            .map(|(dept_id, dept)| {
+                let mut sections = Vec::new();
+                let own: Vec<DutyView> = org
+                    .duties
+                    .iter()
+                    .filter(|(_, d)| d.owner == Some(Owner::Department(dept_id.clone())))
+                    .map(|(id, d)| view(id, d))
+                    .collect();
+                if !own.is_empty() {
+                    sections.push(DutySection {
+                        position_id: None,
+                        title: dept.name.clone(),
+                        holders: vec![],
+                        duties: own,
+                    });
+                }
+                for (pos_id, pos) in org
+                    .positions
+                    .iter()
+                    .filter(|(_, p)| p.department == *dept_id)
+                {
+                    sections.push(DutySection {
+                        position_id: Some(pos_id.clone()),
+                        title: pos.title.clone(),
+                        holders: holders(org, pos_id),
+                        duties: org
+                            .duties
+                            .iter()
+                            .filter(|(_, d)| d.owner == Some(Owner::Position(pos_id.clone())))
+                            .map(|(id, d)| view(id, d))
+                            .collect(),
+                    });
+                }
+                DutyGroup {
+                    department_id: dept_id.clone(),
+                    department: dept.name.clone(),
+                    sections,
+                }
+            })
+            .collect();
+        let uncovered = count(
+            org.duties
+                .values()
+                .filter(|d| !covered(org, d.owner.as_ref()))
+                .count(),
+        );
+        Self { groups, uncovered }
     }
 }

@@ -158,3 +158,94 @@ async fn a_used_invite_code_is_refused_with_a_clear_message() {
     assert!(err.to_string().contains("invite code"), "{err}");
     relay.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out() {
+    let relay_dir = tempfile::tempdir().unwrap();
+    let code = {
+        let mut reg = Registry::open(relay_dir.path()).unwrap();
+        let s = reg
+            .create_store(
+                "Demo",
+                "plan3",
+                "en",
+                "UTC",
+                Date::new(2026, 11, 28).unwrap(),
+                0,
+            )
+            .unwrap();
+        reg.create_invite(&s.id, Role::Manager, None, 0, i64::MAX / 2)
+            .unwrap()
+    };
+    let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let manager = Device::open(dir.path()).unwrap();
+    {
+        let (m, url) = (manager.clone(), url.clone());
+        tokio::task::spawn_blocking(move || m.enrol(&url, &code, "Laptop").unwrap())
+            .await
+            .unwrap();
+    }
+    tokio::spawn(sync_loop(manager.clone()));
+    eventually("the org arrives", || {
+        manager
+            .org_chart()
+            .map(|o| !o.departments.is_empty())
+            .unwrap_or(false)
+    })
+    .await;
+
+    let chart = manager.org_chart().unwrap();
+    assert_eq!(chart.totals.departments, 6);
+    // A new store has nobody yet: every position is vacant, every duty uncovered.
+    assert_eq!(chart.totals.vacancies, chart.totals.positions);
+    let register = manager.duty_register().unwrap();
+    let duties: usize = register
+        .groups
+        .iter()
+        .flat_map(|g| &g.sections)
+        .map(|s| s.duties.len())
+        .sum();
+    assert_eq!(register.uncovered as usize, duties);
+    let count = register
+        .groups
+        .iter()
+        .flat_map(|g| &g.sections)
+        .flat_map(|s| &s.duties)
+        .find(|d| d.text == "Stock count so records match the shelves")
+        .unwrap();
+    assert_eq!(count.cadence, "monthly");
+    assert!(count.next_due.is_some());
+
+    let m = manager.clone();
+    let invite = tokio::task::spawn_blocking(move || m.create_invite("staff"))
+        .await
+        .unwrap()
+        .unwrap();
+    let phone_dir = tempfile::tempdir().unwrap();
+    let phone = Device::open(phone_dir.path()).unwrap();
+    let (p, url2) = (phone.clone(), url.clone());
+    let code = invite.code.clone();
+    tokio::task::spawn_blocking(move || p.enrol(&url2, &code, "Phone").unwrap())
+        .await
+        .unwrap();
+    assert_eq!(phone.replica().enrolment().unwrap().role, "staff");
+    let p = phone.clone();
+    let refused = tokio::task::spawn_blocking(move || p.create_invite("manager"))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert!(refused.to_string().contains("only managers"), "{refused}");
+
+    manager.sign_out().unwrap();
+    assert!(manager.replica().enrolment().is_none());
+    assert_eq!(manager.tasks().unwrap(), vec![]);
+    assert_eq!(manager.add_task("x").unwrap_err().code(), "not_enrolled");
+    // Its data stays gone after a restart.
+    drop(manager);
+    let reopened = Device::open(dir.path()).unwrap();
+    assert!(reopened.replica().enrolment().is_none());
+    assert_eq!(reopened.tasks().unwrap(), vec![]);
+    relay.stop().await;
+}
