@@ -361,6 +361,28 @@ fn alive(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
+impl AppSession {
+    /// Kills the app process with SIGKILL (no chance to flush anything).
+    pub fn kill_app(&self) -> Result<()> {
+        let app = descendants(self.driver.id())
+            .into_iter()
+            .find(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm"))
+                    .is_ok_and(|c| c.trim() == "storeops-app")
+            })
+            .ok_or_else(|| anyhow!("{}: no storeops-app process under tauri-driver", self.name))?;
+        Command::new("kill")
+            .arg("-KILL")
+            .arg(app.to_string())
+            .status()?;
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while alive(app) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        Ok(())
+    }
+}
+
 impl Drop for AppSession {
     fn drop(&mut self) {
         let below = descendants(self.driver.id());

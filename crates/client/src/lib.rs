@@ -375,7 +375,16 @@ async fn run_connection(
         tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
             "the relay no longer accepts this device; enrol it again".to_string()
         }
-        other => format!("cannot reach the relay: {other}"),
+        tokio_tungstenite::tungstenite::Error::Io(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::ConnectionRefused | std::io::ErrorKind::TimedOut
+            ) =>
+        {
+            "the relay is not reachable; changes are kept on this device and sync when it is back"
+                .to_string()
+        }
+        other => format!("cannot reach the relay ({other}); changes are kept on this device"),
     })?;
     let (mut sink, mut stream) = ws.split();
     let (tx, mut rx) = mpsc::unbounded_channel::<Vec<u8>>();

@@ -249,3 +249,46 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     assert_eq!(reopened.tasks().unwrap(), vec![]);
     relay.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_task_added_right_after_the_relay_stops_is_kept_and_listed() {
+    let relay_dir = tempfile::tempdir().unwrap();
+    let code = {
+        let mut reg = Registry::open(relay_dir.path()).unwrap();
+        let s = reg
+            .create_store(
+                "Durable",
+                "plan1",
+                "zh-CN",
+                "Asia/Shanghai",
+                Date::new(2026, 11, 28).unwrap(),
+                0,
+            )
+            .unwrap();
+        reg.create_invite(&s.id, Role::Manager, None, 0, i64::MAX / 2)
+            .unwrap()
+    };
+    let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::open(dir.path()).unwrap();
+    let d = device.clone();
+    tokio::task::spawn_blocking(move || d.enrol(&url, &code, "Tablet").unwrap())
+        .await
+        .unwrap();
+    tokio::spawn(sync_loop(device.clone()));
+    eventually("tasks arrive", || {
+        device.tasks().map(|t| !t.is_empty()).unwrap_or(false)
+    })
+    .await;
+    relay.stop().await;
+    eventually("offline", || !device.status().online).await;
+    assert!(
+        !device.tasks().unwrap().is_empty(),
+        "the tasks vanished offline"
+    );
+    let t = device.add_task("盘点三号货架").unwrap();
+    drop(device);
+    let reopened = Device::open(dir.path()).unwrap();
+    assert!(reopened.tasks().unwrap().iter().any(|x| x.id == t.id));
+}
