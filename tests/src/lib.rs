@@ -114,6 +114,14 @@ impl RelayProcess {
         format!("http://127.0.0.1:{}", self.port)
     }
 
+    /// Kills the relay with SIGKILL: no chance to flush or say goodbye.
+    pub fn kill(&mut self) {
+        if let Some(mut c) = self.child.take() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+    }
+
     /// Stops gracefully (SIGTERM).
     pub fn stop(&mut self) {
         if let Some(mut c) = self.child.take() {
@@ -401,4 +409,24 @@ impl Drop for AppSession {
                 .status();
         }
     }
+}
+
+/// Titles of the tasks in a tasks document as the relay stored it.
+pub fn stored_task_titles(
+    relay_dir: &Path,
+    doc: &storeops_sync::DocumentId,
+) -> Result<std::collections::BTreeSet<String>> {
+    use storeops_storage::DocumentStore;
+    let store = storeops_storage::SqliteStore::open(&relay_dir.join("relay.sqlite"))?;
+    let stored = store
+        .load(doc)?
+        .ok_or_else(|| anyhow!("the relay has no document {doc}"))?;
+    let mut am = automerge::Automerge::new();
+    for chunk in &stored.chunks {
+        am.load_incremental(chunk)?;
+    }
+    Ok(storeops_domain::read_tasks(&am)?
+        .into_iter()
+        .map(|(_, t)| t.title)
+        .collect())
 }

@@ -306,6 +306,15 @@ impl Replica {
         Ok(DutyRegister::new(&org, &tasks))
     }
 
+    /// Current heads of a document, if it is loaded (for convergence checks).
+    pub fn heads(&self, doc: &DocumentId) -> Option<Vec<automerge::ChangeHash>> {
+        self.engine.document(doc).map(|d| {
+            let mut h = d.get_heads();
+            h.sort();
+            h
+        })
+    }
+
     /// True while `conn` is this replica's sync link.
     pub fn is_attached(&self, conn: ConnId) -> bool {
         self.link.as_ref().is_some_and(|(c, _)| *c == conn)
@@ -444,8 +453,15 @@ impl Replica {
             let conn = *conn;
             let docs: Vec<DocumentId> = self.unconfirmed.keys().copied().collect();
             for doc in docs {
-                if self.engine.in_sync_with(conn, &doc) {
-                    self.unconfirmed.remove(&doc);
+                match self.engine.unconfirmed_changes(conn, &doc) {
+                    Some(0) => {
+                        self.unconfirmed.remove(&doc);
+                    }
+                    Some(n) => {
+                        self.unconfirmed
+                            .insert(doc, u32::try_from(n).unwrap_or(u32::MAX));
+                    }
+                    None => {}
                 }
             }
             if self.status.online && self.unconfirmed.is_empty() {

@@ -319,24 +319,28 @@ impl Engine {
         )
     }
 
+    /// How many of our changes of `doc` the peer on `conn` has not confirmed
+    /// having, judged from the heads it last reported. Conservative: a change the
+    /// peer holds only below heads we have not received yet still counts.
+    /// `None` when there is no sync state with that peer for the document.
+    pub fn unconfirmed_changes(&self, conn: ConnId, doc: &DocumentId) -> Option<usize> {
+        let Some(Slot::Live(d)) = self.docs.get(doc) else {
+            return None;
+        };
+        let state = d.peers.get(&conn)?;
+        let theirs = state.their_heads.as_ref()?;
+        let missing = automerge::ReadDoc::get_missing_deps(&d.am, theirs);
+        let known: Vec<ChangeHash> = theirs
+            .iter()
+            .copied()
+            .filter(|h| !missing.contains(h))
+            .collect();
+        Some(d.am.get_changes_meta(&known).len())
+    }
+
     /// True when the peer on `conn` has told us it has every change of `doc` we have.
     pub fn in_sync_with(&self, conn: ConnId, doc: &DocumentId) -> bool {
-        let Some(Slot::Live(d)) = self.docs.get(doc) else {
-            return false;
-        };
-        let Some(state) = d.peers.get(&conn) else {
-            return false;
-        };
-        let mut ours = d.am.get_heads();
-        ours.sort();
-        match &state.their_heads {
-            Some(theirs) => {
-                let mut theirs = theirs.clone();
-                theirs.sort();
-                theirs == ours
-            }
-            None => false,
-        }
+        self.unconfirmed_changes(conn, doc) == Some(0)
     }
 
     /// Ids of the documents kept open.
