@@ -8,7 +8,7 @@ use yew::{Callback, UseReducerDispatcher};
 use crate::i18n::{Key, Lang};
 use crate::model::{ApiError, TaskStatus};
 use crate::services::{api, browser, events};
-use crate::state::{Action, Op, Problem, State, ticket};
+use crate::state::{Action, DutyFilter, Op, Problem, Screen, State, ticket};
 
 pub type Dispatch = UseReducerDispatcher<State>;
 
@@ -26,8 +26,9 @@ thread_local! {
 }
 
 /// When the app mounts, and on "Try again": subscribe to the backend's events (those not
-/// yet subscribed), then load everything. Subscribing first means no change can slip in
-/// between the first fetch and the subscription.
+/// yet subscribed), then load the status. Subscribing first means no change can slip in
+/// between the first fetch and the subscription. The shown screen fetches its own data
+/// (see [`load_screen`]) once the status says this device is enrolled.
 pub fn start(d: Dispatch) {
     wasm_bindgen_futures::spawn_local(async move {
         subscribe(&d).await;
@@ -39,7 +40,7 @@ async fn subscribe(d: &Dispatch) {
     if !SUBSCRIBED_CHANGED.get() {
         let on_changed = {
             let d = d.clone();
-            move || reload(d.clone())
+            move || changed(d.clone())
         };
         match events::on_changed(on_changed).await {
             Ok(()) => SUBSCRIBED_CHANGED.set(true),
@@ -61,7 +62,14 @@ async fn subscribe(d: &Dispatch) {
     }
 }
 
-/// Fetches the status and, once enrolled, the task list again.
+/// `storeops://changed`: fetch the status again, and have the shown screen fetch its data
+/// again (the app does that when [`Action::Changed`] counts one more change).
+pub fn changed(d: Dispatch) {
+    d.dispatch(Action::Changed);
+    reload(d);
+}
+
+/// Fetches the status again.
 pub fn reload(d: Dispatch) {
     wasm_bindgen_futures::spawn_local(async move { load(&d).await });
 }
@@ -69,23 +77,60 @@ pub fn reload(d: Dispatch) {
 async fn load(d: &Dispatch) {
     let asked_at = ticket();
     match api::status().await {
-        Ok(status) => {
-            let enrolled = status.enrolled;
-            d.dispatch(Action::StatusLoaded { status, asked_at });
-            if enrolled {
-                load_tasks(d).await;
-            }
-        }
+        Ok(status) => d.dispatch(Action::StatusLoaded { status, asked_at }),
         Err(err) => d.dispatch(Action::StatusFailed(Problem::Api(err))),
     }
 }
 
-async fn load_tasks(d: &Dispatch) {
-    let asked_at = ticket();
-    match api::list_tasks().await {
-        Ok(tasks) => d.dispatch(Action::TasksLoaded { tasks, asked_at }),
-        Err(err) => failed(d, err),
+/// Fetches what `screen` shows: when it is first shown, after every change, and on "Try
+/// again". Settings shows only the status, which is fetched on its own.
+pub fn load_screen(d: Dispatch, screen: Screen) {
+    if screen == Screen::Settings {
+        return;
     }
+    d.dispatch(Action::Fetching(screen));
+    wasm_bindgen_futures::spawn_local(async move {
+        let asked_at = ticket();
+        let load_failed = |err| Action::LoadFailed {
+            screen,
+            problem: Problem::Api(err),
+            asked_at,
+        };
+        let action = match screen {
+            Screen::Today => match api::list_tasks().await {
+                Ok(tasks) => Action::TasksLoaded { tasks, asked_at },
+                Err(err) => load_failed(err),
+            },
+            Screen::Duties => match api::duty_register().await {
+                Ok(duties) => Action::DutiesLoaded { duties, asked_at },
+                Err(err) => load_failed(err),
+            },
+            Screen::Org => match api::org_chart().await {
+                Ok(org) => Action::OrgLoaded { org, asked_at },
+                Err(err) => load_failed(err),
+            },
+            Screen::Settings => return,
+        };
+        d.dispatch(action);
+    });
+}
+
+pub fn navigate(d: &Dispatch, screen: Screen) {
+    d.dispatch(Action::Navigate(screen));
+    browser::scroll_to_top();
+}
+
+pub fn set_duty_filter(d: &Dispatch, filter: DutyFilter) {
+    d.dispatch(Action::SetDutyFilter(filter));
+}
+
+/// From the org chart's "uncovered duties": the duty register, showing only those.
+pub fn show_uncovered_duties(d: &Dispatch) {
+    d.dispatch(Action::SetDutyFilter(DutyFilter {
+        uncovered_only: true,
+        cadence: None,
+    }));
+    navigate(d, Screen::Duties);
 }
 
 /// What the enrol form submits.
@@ -111,13 +156,8 @@ pub fn enrol(d: &Dispatch, req: EnrolRequest) {
         let result = api::enrol(&relay_url, &code, &device_name).await;
         d.dispatch(Action::End(Op::Enrol));
         match result {
-            Ok(status) => {
-                let enrolled = status.enrolled;
-                d.dispatch(Action::StatusLoaded { status, asked_at });
-                if enrolled {
-                    load_tasks(&d).await;
-                }
-            }
+            // Once enrolled, the task list fetches itself.
+            Ok(status) => d.dispatch(Action::StatusLoaded { status, asked_at }),
             Err(err) => failed(&d, err),
         }
     });
@@ -181,6 +221,54 @@ pub fn sync_now(d: &Dispatch) {
         d.dispatch(Action::End(Op::Sync));
         match result {
             Ok(sync) => d.dispatch(Action::SyncChanged { sync, at: ticket() }),
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+/// A manager's "Create invite code"; `role` is `"staff"` or `"manager"`.
+pub fn create_invite(d: &Dispatch, role: String) {
+    d.dispatch(Action::Begin(Op::Invite));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = api::create_invite(&role).await;
+        d.dispatch(Action::End(Op::Invite));
+        match result {
+            Ok(invite) => d.dispatch(Action::InviteCreated(invite)),
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+/// What a "Copy" button asks for; `copied` is called once the text is on the clipboard.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CopyRequest {
+    pub text: String,
+    pub copied: Callback<()>,
+}
+
+pub fn copy(d: &Dispatch, req: CopyRequest) {
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        match browser::copy_text(&req.text).await {
+            Ok(()) => req.copied.emit(()),
+            Err(()) => d.dispatch(Action::Failed(Problem::Ui(Key::CopyFailed))),
+        }
+    });
+}
+
+/// "Sign out of this device", once confirmed: leave the store and show enrolment.
+pub fn sign_out(d: &Dispatch) {
+    d.dispatch(Action::Begin(Op::SignOut));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = api::sign_out().await;
+        d.dispatch(Action::End(Op::SignOut));
+        match result {
+            Ok(()) => {
+                d.dispatch(Action::SignedOut);
+                load(&d).await;
+            }
             Err(err) => failed(&d, err),
         }
     });

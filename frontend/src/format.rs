@@ -107,3 +107,29 @@ pub fn sync_time(ms: i64, lang: Lang, time_zone: &str) -> String {
             format!("{:02}:{:02}", date.get_hours(), date.get_minutes())
         })
 }
+
+/// A date and time, e.g. when an invite expires: "Nov 28, 18:42" / "11月28日 18:42".
+pub fn date_time(ms: i64, lang: Lang, time_zone: &str) -> String {
+    let ms = ms as f64;
+    let options = [
+        ("month", "short"),
+        ("day", "numeric"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("hourCycle", "h23"),
+    ];
+    formatter(lang.tag(), time_zone, &options)
+        .and_then(|fmt| call(&fmt, "format", ms))
+        .and_then(|s| s.as_string())
+        .unwrap_or_else(|| {
+            let date = Date::new(&JsValue::from_f64(ms));
+            format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                date.get_full_year(),
+                date.get_month() + 1,
+                date.get_date(),
+                date.get_hours(),
+                date.get_minutes()
+            )
+        })
+}

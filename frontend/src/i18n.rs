@@ -3,7 +3,7 @@
 //! Fixed strings go through [`t`] with a [`Key`]; strings with numbers or names in them
 //! have their own function below, so each language can order its words its own way.
 
-use crate::model::{Priority, TaskStatus};
+use crate::model::{Cadence, Priority, TaskStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -89,6 +89,61 @@ pub enum Key {
     Department,
     Duty,
     Saved,
+    // Navigation
+    MainNav,
+    NavToday,
+    NavDuties,
+    NavOrg,
+    NavSettings,
+    ScreenLoadFailed,
+    // Org chart
+    TotalDepartments,
+    TotalPositions,
+    TotalVacancies,
+    TotalUncovered,
+    ShowUncovered,
+    DepartmentHead,
+    Vacant,
+    NoPositions,
+    NoDepartments,
+    // Duties
+    DutyFilters,
+    FilterAll,
+    FilterUncovered,
+    CadenceFilter,
+    AllCadences,
+    DepartmentDuties,
+    HeldBy,
+    Owner,
+    Uncovered,
+    AllDutiesCovered,
+    NoDuties,
+    NoMatchingDuties,
+    // Settings
+    LanguageSection,
+    StoreSection,
+    StoreName,
+    TimeZone,
+    DeviceSection,
+    Role,
+    SyncSection,
+    Connection,
+    LastSynced,
+    Changes,
+    InviteSection,
+    InviteIntro,
+    InviteRole,
+    CreateInvite,
+    CreatingInvite,
+    InviteRelayHint,
+    Copy,
+    Copied,
+    CopyFailed,
+    SignOutSection,
+    SignOut,
+    ConfirmSignOut,
+    SigningOut,
+    Cancel,
     // Errors raised on this side of the bridge
     BackendUnavailable,
     BadReply,
@@ -142,6 +197,61 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Department => "Department",
             Duty => "From duty",
             Saved => "Saved",
+            MainNav => "Screens",
+            NavToday => "Today",
+            NavDuties => "Duties",
+            NavOrg => "Org chart",
+            NavSettings => "Settings",
+            ScreenLoadFailed => {
+                "This screen couldn’t be loaded. See the message above, then try again."
+            }
+            TotalDepartments => "Departments",
+            TotalPositions => "Positions",
+            TotalVacancies => "Vacancies",
+            TotalUncovered => "Uncovered duties",
+            ShowUncovered => "Show them",
+            DepartmentHead => "Head",
+            Vacant => "Vacant",
+            NoPositions => "No positions yet.",
+            NoDepartments => "No departments yet. A manager sets up the org chart.",
+            DutyFilters => "Filter duties",
+            FilterAll => "All",
+            FilterUncovered => "Uncovered only",
+            CadenceFilter => "How often",
+            AllCadences => "Any cadence",
+            DepartmentDuties => "Whole department",
+            HeldBy => "Held by",
+            Owner => "Owner",
+            Uncovered => "No one covers this",
+            AllDutiesCovered => "Every duty has someone to do it.",
+            NoDuties => "No duties yet. A manager adds them to departments and positions.",
+            NoMatchingDuties => "No duties match this filter.",
+            LanguageSection => "Language",
+            StoreSection => "Store",
+            StoreName => "Name",
+            TimeZone => "Time zone",
+            DeviceSection => "This device",
+            Role => "Role",
+            SyncSection => "Sync",
+            Connection => "Connection",
+            LastSynced => "Last synced",
+            Changes => "Changes",
+            InviteSection => "Invite a device",
+            InviteIntro => {
+                "Create a one-time code for a new phone, tablet or laptop, and enter it there with the relay address."
+            }
+            InviteRole => "Role of the new device",
+            CreateInvite => "Create invite code",
+            CreatingInvite => "Creating…",
+            InviteRelayHint => "Relay address to enter with it",
+            Copy => "Copy",
+            Copied => "Copied",
+            CopyFailed => "Couldn’t copy. Select the code and copy it yourself.",
+            SignOutSection => "Sign out",
+            SignOut => "Sign out of this device",
+            ConfirmSignOut => "Yes, sign out",
+            SigningOut => "Signing out…",
+            Cancel => "Cancel",
             BackendUnavailable => "Can’t reach the Storeops app. Please restart it.",
             BadReply => "The app sent a reply this screen doesn’t understand.",
         },
@@ -188,6 +298,59 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             Department => "部门",
             Duty => "来自例行职责",
             Saved => "已保存",
+            MainNav => "页面",
+            NavToday => "今日",
+            NavDuties => "职责",
+            NavOrg => "组织架构",
+            NavSettings => "设置",
+            ScreenLoadFailed => "此页面加载失败。请查看上方的提示，然后重试。",
+            TotalDepartments => "部门",
+            TotalPositions => "岗位",
+            TotalVacancies => "空缺",
+            TotalUncovered => "无人负责的职责",
+            ShowUncovered => "查看",
+            DepartmentHead => "负责人",
+            Vacant => "空缺",
+            NoPositions => "暂无岗位。",
+            NoDepartments => "还没有部门。组织架构由管理人员设置。",
+            DutyFilters => "筛选职责",
+            FilterAll => "全部",
+            FilterUncovered => "仅看无人负责",
+            CadenceFilter => "周期",
+            AllCadences => "全部周期",
+            DepartmentDuties => "部门整体",
+            HeldBy => "在岗",
+            Owner => "负责",
+            Uncovered => "无人负责",
+            AllDutiesCovered => "所有职责都有人负责。",
+            NoDuties => "还没有职责。职责由管理人员添加到部门和岗位。",
+            NoMatchingDuties => "没有符合筛选条件的职责。",
+            LanguageSection => "语言",
+            StoreSection => "门店",
+            StoreName => "名称",
+            TimeZone => "时区",
+            DeviceSection => "本设备",
+            Role => "角色",
+            SyncSection => "同步",
+            Connection => "连接",
+            LastSynced => "上次同步",
+            Changes => "更改",
+            InviteSection => "邀请设备",
+            InviteIntro => {
+                "为新的手机、平板或电脑生成一次性邀请码，在该设备上连同中继地址一起输入。"
+            }
+            InviteRole => "新设备的角色",
+            CreateInvite => "生成邀请码",
+            CreatingInvite => "正在生成…",
+            InviteRelayHint => "需一同输入的中继地址",
+            Copy => "复制",
+            Copied => "已复制",
+            CopyFailed => "无法复制，请选中邀请码后手动复制。",
+            SignOutSection => "退出",
+            SignOut => "让此设备退出门店",
+            ConfirmSignOut => "确认退出",
+            SigningOut => "正在退出…",
+            Cancel => "取消",
             BackendUnavailable => "无法连接到 Storeops 应用，请重新启动应用。",
             BadReply => "应用返回了无法识别的数据。",
         },
@@ -269,6 +432,137 @@ pub fn overdue(lang: Lang, date: &str) -> String {
     match lang {
         Lang::En => format!("Overdue · {date}"),
         Lang::Zh => format!("已逾期 · {date}"),
+    }
+}
+
+/// How often a duty comes round; an unknown cadence is shown as sent.
+pub fn cadence_label(lang: Lang, cadence: &str) -> String {
+    let Some(cadence) = Cadence::from_wire(cadence) else {
+        return cadence.to_owned();
+    };
+    match (lang, cadence) {
+        (Lang::En, Cadence::Daily) => "Daily",
+        (Lang::En, Cadence::Weekly) => "Weekly",
+        (Lang::En, Cadence::Monthly) => "Monthly",
+        (Lang::En, Cadence::Quarterly) => "Quarterly",
+        (Lang::En, Cadence::Yearly) => "Yearly",
+        (Lang::En, Cadence::AsNeeded) => "As needed",
+        (Lang::Zh, Cadence::Daily) => "每日",
+        (Lang::Zh, Cadence::Weekly) => "每周",
+        (Lang::Zh, Cadence::Monthly) => "每月",
+        (Lang::Zh, Cadence::Quarterly) => "每季度",
+        (Lang::Zh, Cadence::Yearly) => "每年",
+        (Lang::Zh, Cadence::AsNeeded) => "按需",
+    }
+    .to_owned()
+}
+
+/// "12 people" under the number of positions.
+pub fn people(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 person".to_owned(),
+        (Lang::En, n) => format!("{n} people"),
+        (Lang::Zh, n) => format!("共 {n} 人"),
+    }
+}
+
+/// "2 uncovered": a warning on a department or position.
+pub fn uncovered_count(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::En => format!("{n} uncovered"),
+        Lang::Zh => format!("{n} 项无人负责"),
+    }
+}
+
+/// The same warning read out in full.
+pub fn uncovered_count_long(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 duty has no one to do it".to_owned(),
+        (Lang::En, n) => format!("{n} duties have no one to do them"),
+        (Lang::Zh, n) => format!("{n} 项职责无人负责"),
+    }
+}
+
+/// "Vacant" or "2 vacant" on a position.
+pub fn vacant_count(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => t(lang, Key::Vacant).to_owned(),
+        (Lang::En, n) => format!("{n} vacant"),
+        (Lang::Zh, 1) => t(lang, Key::Vacant).to_owned(),
+        (Lang::Zh, n) => format!("空缺 {n}"),
+    }
+}
+
+/// "1 of 2 filled", the position's holders against its headcount.
+pub fn filled(lang: Lang, held: usize, headcount: u32) -> String {
+    match lang {
+        Lang::En => format!("{held} of {headcount} filled"),
+        Lang::Zh => format!("在岗 {held} / 编制 {headcount}"),
+    }
+}
+
+/// "Uncovered only (3)".
+pub fn with_count(lang: Lang, key: Key, n: u32) -> String {
+    format!("{} ({n})", t(lang, key))
+}
+
+/// A list of names, e.g. the holders of a position.
+pub fn names(lang: Lang, names: &[String]) -> String {
+    names.join(match lang {
+        Lang::En => ", ",
+        Lang::Zh => "、",
+    })
+}
+
+/// "Next: 2025-03-04" on a duty: when the next task made from it is due.
+pub fn next_due(lang: Lang, date: &str, is_today: bool) -> String {
+    match (lang, is_today) {
+        (Lang::En, true) => "Next: today".to_owned(),
+        (Lang::En, false) => format!("Next: {date}"),
+        (Lang::Zh, true) => "下次：今天".to_owned(),
+        (Lang::Zh, false) => format!("下次：{date}"),
+    }
+}
+
+/// "Expires Nov 28, 18:42".
+pub fn expires(lang: Lang, when: &str) -> String {
+    match lang {
+        Lang::En => format!("Expires {when}"),
+        Lang::Zh => format!("有效期至 {when}"),
+    }
+}
+
+/// The role an invite is for: "For a staff device".
+pub fn invite_for(lang: Lang, role: &str) -> String {
+    let role_name = role_label(lang, role);
+    match lang {
+        Lang::En => format!("For a {} device", role_name.to_lowercase()),
+        Lang::Zh => format!("用于{role_name}设备"),
+    }
+}
+
+/// The question before signing out.
+pub fn confirm_sign_out(lang: Lang, store: &str) -> String {
+    match lang {
+        Lang::En => format!(
+            "Sign this device out of {store}? To use it for this store again you’ll need a new invite code."
+        ),
+        Lang::Zh => format!("确定让此设备退出“{store}”吗？之后需要新的邀请码才能重新加入。"),
+    }
+}
+
+/// Said before signing out while changes are still waiting to sync.
+pub fn unsynced_warning(lang: Lang, n: u32) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => {
+            "1 change on this device hasn’t synced yet. Sync first, or it may be lost.".to_owned()
+        }
+        (Lang::En, n) => {
+            format!(
+                "{n} changes on this device haven’t synced yet. Sync first, or they may be lost."
+            )
+        }
+        (Lang::Zh, n) => format!("此设备上还有 {n} 项更改尚未同步。请先同步，否则可能丢失。"),
     }
 }
 

@@ -47,6 +47,17 @@ pub struct AppStatus {
     pub sync: SyncStatus,
 }
 
+impl AppStatus {
+    /// Managers see the controls that change the store (inviting devices, for now); staff
+    /// and unknown roles do not.
+    pub fn is_manager(&self) -> bool {
+        self.role.as_deref() == Some(ROLE_MANAGER)
+    }
+}
+
+pub const ROLE_MANAGER: &str = "manager";
+pub const ROLE_STAFF: &str = "staff";
+
 /// One task as the task list shows it.
 #[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
 pub struct TaskView {
@@ -162,4 +173,178 @@ impl std::fmt::Display for ApiError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
     }
+}
+
+/// What `org_chart` returns: the departments, each with its positions, and the totals.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct OrgChart {
+    #[serde(default)]
+    pub departments: Vec<OrgDepartment>,
+    #[serde(default)]
+    pub totals: OrgTotals,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct OrgDepartment {
+    pub id: String,
+    pub name: String,
+    /// The department this one sits under; `None` at the top.
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// The position that heads it.
+    #[serde(default)]
+    pub head: Option<String>,
+    #[serde(default)]
+    pub positions: Vec<OrgPosition>,
+    #[serde(default)]
+    pub uncovered_duties: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct OrgPosition {
+    pub id: String,
+    pub title: String,
+    /// The position this one reports to.
+    #[serde(default)]
+    pub reports_to: Option<String>,
+    #[serde(default)]
+    pub headcount: u32,
+    /// Names of the people holding it.
+    #[serde(default)]
+    pub holders: Vec<String>,
+    #[serde(default)]
+    pub vacant: u32,
+    #[serde(default)]
+    pub uncovered_duties: u32,
+}
+
+impl OrgPosition {
+    /// Places not filled: what the backend says, and never fewer than headcount − holders.
+    pub fn vacancies(&self) -> u32 {
+        let held = u32::try_from(self.holders.len()).unwrap_or(u32::MAX);
+        self.vacant.max(self.headcount.saturating_sub(held))
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct OrgTotals {
+    #[serde(default)]
+    pub departments: u32,
+    #[serde(default)]
+    pub positions: u32,
+    #[serde(default)]
+    pub people: u32,
+    #[serde(default)]
+    pub vacancies: u32,
+    #[serde(default)]
+    pub uncovered_duties: u32,
+}
+
+/// What `duty_register` returns: every standing duty, by department and then position.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DutyRegister {
+    #[serde(default)]
+    pub groups: Vec<DutyGroup>,
+    /// How many duties have no one to do them.
+    #[serde(default)]
+    pub uncovered: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DutyGroup {
+    pub department_id: String,
+    pub department: String,
+    #[serde(default)]
+    pub sections: Vec<DutySection>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DutySection {
+    /// `None`: the department's own duties rather than a position's.
+    #[serde(default)]
+    pub position_id: Option<String>,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub holders: Vec<String>,
+    #[serde(default)]
+    pub duties: Vec<DutyView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DutyView {
+    pub id: String,
+    pub text: String,
+    /// One of [`Cadence`]'s wire names.
+    #[serde(default)]
+    pub cadence: String,
+    /// Display name of the position or department that owns it.
+    #[serde(default)]
+    pub owner: String,
+    /// Someone holds the owner position.
+    #[serde(default = "yes")]
+    pub covered: bool,
+    /// Due date of the next task generated from it, `YYYY-MM-DD`.
+    #[serde(default)]
+    pub next_due: Option<String>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl DutyView {
+    pub fn cadence(&self) -> Option<Cadence> {
+        Cadence::from_wire(&self.cadence)
+    }
+}
+
+/// How often a duty comes round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Cadence {
+    Daily,
+    Weekly,
+    Monthly,
+    Quarterly,
+    Yearly,
+    AsNeeded,
+}
+
+impl Cadence {
+    pub const ALL: [Cadence; 6] = [
+        Self::Daily,
+        Self::Weekly,
+        Self::Monthly,
+        Self::Quarterly,
+        Self::Yearly,
+        Self::AsNeeded,
+    ];
+
+    /// `None` for a value this build does not know; it is then shown as sent.
+    pub fn from_wire(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.wire() == s)
+    }
+
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Daily => "daily",
+            Self::Weekly => "weekly",
+            Self::Monthly => "monthly",
+            Self::Quarterly => "quarterly",
+            Self::Yearly => "yearly",
+            Self::AsNeeded => "as_needed",
+        }
+    }
+}
+
+/// What `create_invite` returns: a one-time code another device enrols with.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Invite {
+    pub code: String,
+    /// `"staff"` or `"manager"`.
+    #[serde(default)]
+    pub role: String,
+    /// Unix time in milliseconds.
+    #[serde(default)]
+    pub expires_at: i64,
 }

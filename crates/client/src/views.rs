@@ -280,9 +280,11 @@ impl DutyRegister {
             covered: covered(org, d.owner.as_ref()),
             next_due: next_due(id),
         };
-        let groups = org
-            .departments
-            .iter()
+        // The top of the org first, then departments by name.
+        let mut departments: Vec<_> = org.departments.iter().collect();
+        departments.sort_by_key(|(_, d)| (d.parent.is_some(), d.name.clone()));
+        let groups = departments
+            .into_iter()
             .map(|(dept_id, dept)| {
                 let mut sections = Vec::new();
                 let own: Vec<DutyView> = org

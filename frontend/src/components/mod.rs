@@ -2,20 +2,30 @@
 //! through `Callback`s; none of them calls the backend.
 
 mod add_task;
+mod duty_register;
 mod enrol;
 mod error_banner;
 mod header;
+mod loading;
+mod nav;
+mod org_chart;
 mod progress;
 mod saved;
+mod settings;
 mod sync_indicator;
 mod task_item;
 mod task_list;
 
 pub use add_task::AddTaskForm;
+pub use duty_register::DutyRegisterView;
 pub use enrol::EnrolForm;
 pub use error_banner::ErrorBanner;
 pub use header::AppHeader;
+pub use loading::{LoadFailed, Loading};
+pub use nav::{AppNav, label as nav_label};
+pub use org_chart::OrgChartView;
 pub use progress::TaskProgress;
 pub use saved::SavedToast;
+pub use settings::Settings;
 pub use sync_indicator::SyncIndicator;
 pub use task_list::TaskList;

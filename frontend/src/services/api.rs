@@ -8,7 +8,7 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::tauri;
-use crate::model::{ApiError, AppStatus, SyncStatus, TaskView};
+use crate::model::{ApiError, AppStatus, DutyRegister, Invite, OrgChart, SyncStatus, TaskView};
 
 /// `code` of an error raised on this side of the bridge because Tauri itself could not be
 /// reached (no `window.__TAURI__`, or it threw).
@@ -63,6 +63,32 @@ pub async fn set_task_status(task_id: &str, status: &str) -> Result<TaskView, Ap
 
 pub async fn sync_now() -> Result<SyncStatus, ApiError> {
     call("sync_now", &NoArgs {}).await
+}
+
+pub async fn org_chart() -> Result<OrgChart, ApiError> {
+    call("org_chart", &NoArgs {}).await
+}
+
+pub async fn duty_register() -> Result<DutyRegister, ApiError> {
+    call("duty_register", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct CreateInviteArgs<'a> {
+    role: &'a str,
+}
+
+/// `role` is `"staff"` or `"manager"`.
+pub async fn create_invite(role: &str) -> Result<Invite, ApiError> {
+    call("create_invite", &CreateInviteArgs { role }).await
+}
+
+/// Leaves the store; `status` reports `enrolled: false` afterwards.
+pub async fn sign_out() -> Result<(), ApiError> {
+    // The reply is `null`; whatever else comes back is ignored, not an error.
+    call::<_, serde::de::IgnoredAny>("sign_out", &NoArgs {})
+        .await
+        .map(|_| ())
 }
 
 #[derive(Serialize)]

@@ -1,8 +1,8 @@
 //! The browser facilities the UI uses besides Tauri. All of them degrade quietly: a page
 //! whose storage is blocked just forgets the language choice.
 
-use wasm_bindgen::JsCast;
 use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
 
 const LANG_KEY: &str = "storeops.lang";
 
@@ -38,6 +38,13 @@ pub fn set_document_lang_and_title(tag: &str, title: &str) {
     document.set_title(title);
 }
 
+/// Back to the top of the page, e.g. when another screen is shown.
+pub fn scroll_to_top() {
+    if let Some(window) = web_sys::window() {
+        window.scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
 /// Runs `f` once, `ms` milliseconds from now.
 pub fn after(ms: i32, f: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {
@@ -47,4 +54,22 @@ pub fn after(ms: i32, f: impl FnOnce() + 'static) {
     if let Some(callback) = callback.dyn_ref::<js_sys::Function>() {
         let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback, ms);
     }
+}
+
+/// Puts `text` on the clipboard. Fails where the page may not write to it (no
+/// `navigator.clipboard` outside a secure context, or permission refused).
+pub async fn copy_text(text: &str) -> Result<(), ()> {
+    let navigator = web_sys::window().ok_or(())?.navigator();
+    // Looked up rather than called directly: where it is missing, a direct call would throw
+    // past the wasm boundary.
+    let clipboard =
+        js_sys::Reflect::get(&navigator, &JsValue::from_str("clipboard")).map_err(|_| ())?;
+    if clipboard.is_undefined() || clipboard.is_null() {
+        return Err(());
+    }
+    let clipboard: web_sys::Clipboard = clipboard.unchecked_into();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .map(|_| ())
+        .map_err(|_| ())
 }

@@ -1,0 +1,105 @@
+use yew::prelude::*;
+
+use crate::i18n::{Key, Lang, t};
+use crate::state::Screen;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct AppNavProps {
+    pub lang: Lang,
+    pub current: Screen,
+    pub on_navigate: Callback<Screen>,
+}
+
+/// The screens of an enrolled device: a row of tabs in the header on tablets and laptops,
+/// a tab bar fixed to the bottom of the screen on phones (the stylesheet moves it).
+#[function_component(AppNav)]
+pub fn app_nav(props: &AppNavProps) -> Html {
+    let lang = props.lang;
+    let item = |screen: Screen| {
+        let current = screen == props.current;
+        let onclick = props.on_navigate.reform(move |_: MouseEvent| screen);
+        html! {
+            <li class="app-nav-item">
+                <button
+                    type="button"
+                    id={format!("nav-{}", screen.slug())}
+                    class={classes!("app-nav-button", current.then_some("is-current"))}
+                    aria-current={current.then_some("page")}
+                    {onclick}
+                >
+                    { icon(screen) }
+                    <span class="app-nav-label">{ t(lang, label(screen)) }</span>
+                </button>
+            </li>
+        }
+    };
+    html! {
+        <nav class="app-nav" aria-label={t(lang, Key::MainNav)}>
+            <ul class="app-nav-list">{ for Screen::ALL.into_iter().map(item) }</ul>
+        </nav>
+    }
+}
+
+pub fn label(screen: Screen) -> Key {
+    match screen {
+        Screen::Today => Key::NavToday,
+        Screen::Duties => Key::NavDuties,
+        Screen::Org => Key::NavOrg,
+        Screen::Settings => Key::NavSettings,
+    }
+}
+
+/// A line icon drawn in the text colour, so it follows the active and dark styles.
+fn icon(screen: Screen) -> Html {
+    let shapes = match screen {
+        // A calendar page with a tick.
+        Screen::Today => html! {
+            <>
+                <rect x="3.5" y="5" width="17" height="15.5" rx="2.5" />
+                <path d="M8 3v4M16 3v4M3.5 10h17M9 15l2 2 4-4" />
+            </>
+        },
+        // A clipboard with lines.
+        Screen::Duties => html! {
+            <>
+                <rect x="5" y="4.5" width="14" height="16.5" rx="2.5" />
+                <path d="M9 4.5V3h6v1.5M8.5 10h7M8.5 13.5h7M8.5 17h4" />
+            </>
+        },
+        // A box over two boxes, joined.
+        Screen::Org => html! {
+            <>
+                <rect x="8.5" y="3" width="7" height="5.5" rx="1.5" />
+                <rect x="2.5" y="15.5" width="7" height="5.5" rx="1.5" />
+                <rect x="14.5" y="15.5" width="7" height="5.5" rx="1.5" />
+                <path d="M12 8.5V12M6 15.5V12h12v3.5" />
+            </>
+        },
+        // Three sliders.
+        Screen::Settings => html! {
+            <>
+                <path d="M4 6h9M17 6h3M4 12h3M11 12h9M4 18h11M19 18h1" />
+                <circle cx="15" cy="6" r="2" />
+                <circle cx="9" cy="12" r="2" />
+                <circle cx="17" cy="18" r="2" />
+            </>
+        },
+    };
+    html! {
+        <svg
+            class="app-nav-icon"
+            viewBox="0 0 24 24"
+            width="24"
+            height="24"
+            fill="none"
+            stroke="currentColor"
+            stroke-width="1.8"
+            stroke-linecap="round"
+            stroke-linejoin="round"
+            aria-hidden="true"
+            focusable="false"
+        >
+            { shapes }
+        </svg>
+    }
+}

@@ -1,0 +1,427 @@
+use web_sys::{HtmlElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::controller::CopyRequest;
+use crate::format;
+use crate::i18n::{self, Key, Lang, t};
+use crate::model::{AppStatus, Invite, ROLE_MANAGER, ROLE_STAFF};
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct SettingsProps {
+    pub lang: Lang,
+    pub status: AppStatus,
+    /// The invite created last, if the manager made one on this visit.
+    pub invite: Option<Invite>,
+    pub inviting: bool,
+    pub signing_out: bool,
+    pub syncing: bool,
+    pub on_choose_lang: Callback<Lang>,
+    pub on_sync_now: Callback<()>,
+    /// With the role of the device to invite.
+    pub on_create_invite: Callback<String>,
+    pub on_copy: Callback<CopyRequest>,
+    pub on_sign_out: Callback<()>,
+}
+
+/// Language, the store, this device, sync, inviting a device (managers only) and signing
+/// out, each in its own card.
+#[function_component(Settings)]
+pub fn settings(props: &SettingsProps) -> Html {
+    let lang = props.lang;
+    let status = &props.status;
+    let time_zone = status
+        .store
+        .as_ref()
+        .map(|s| s.time_zone.clone())
+        .unwrap_or_default();
+    html! {
+        <div class="settings">
+            <LanguageCard {lang} on_choose_lang={props.on_choose_lang.clone()} />
+            <section class="settings-card" aria-labelledby="settings-store-title">
+                <h3 class="settings-card-title" id="settings-store-title">{ t(lang, Key::StoreSection) }</h3>
+                <dl class="facts">
+                    { fact(t(lang, Key::StoreName), status.store.as_ref().map(|s| s.name.clone()), "settings-store-name") }
+                    { fact(t(lang, Key::TimeZone), Some(time_zone.clone()).filter(|z| !z.is_empty()), "settings-time-zone") }
+                </dl>
+            </section>
+            <section class="settings-card" aria-labelledby="settings-device-title">
+                <h3 class="settings-card-title" id="settings-device-title">{ t(lang, Key::DeviceSection) }</h3>
+                <dl class="facts">
+                    { fact(t(lang, Key::DeviceName), status.device_name.clone(), "settings-device-name") }
+                    { fact(t(lang, Key::Role), status.role.as_deref().map(|r| i18n::role_label(lang, r)), "settings-role") }
+                    { fact(t(lang, Key::RelayUrl), status.relay_url.clone(), "settings-relay-url") }
+                </dl>
+            </section>
+            <SyncCard
+                {lang}
+                status={status.clone()}
+                time_zone={time_zone.clone()}
+                syncing={props.syncing}
+                on_sync_now={props.on_sync_now.clone()}
+            />
+            if status.is_manager() {
+                <InviteCard
+                    {lang}
+                    invite={props.invite.clone()}
+                    relay_url={status.relay_url.clone().map(AttrValue::from)}
+                    time_zone={time_zone.clone()}
+                    busy={props.inviting}
+                    on_create={props.on_create_invite.clone()}
+                    on_copy={props.on_copy.clone()}
+                />
+            }
+            <SignOutCard
+                {lang}
+                store={status.store.as_ref().map(|s| s.name.clone()).unwrap_or_default()}
+                pending={status.sync.pending_changes}
+                busy={props.signing_out}
+                on_sign_out={props.on_sign_out.clone()}
+            />
+        </div>
+    }
+}
+
+/// One row of a definition list; "—" when the value is unknown.
+fn fact(label: &str, value: Option<String>, id: &'static str) -> Html {
+    let value = value.filter(|v| !v.is_empty());
+    html! {
+        <div class="fact">
+            <dt>{ label.to_owned() }</dt>
+            <dd id={id} class={classes!(value.is_none().then_some("is-unknown"))}>
+                { value.unwrap_or_else(|| "—".to_owned()) }
+            </dd>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct LanguageCardProps {
+    lang: Lang,
+    on_choose_lang: Callback<Lang>,
+}
+
+/// Each language named in itself, as language pickers do.
+#[function_component(LanguageCard)]
+fn language_card(props: &LanguageCardProps) -> Html {
+    let lang = props.lang;
+    let button = |choice: Lang, id: &'static str, name: &'static str| {
+        let current = choice == lang;
+        let onclick = props.on_choose_lang.reform(move |_: MouseEvent| choice);
+        html! {
+            <button
+                type="button"
+                {id}
+                class="segment"
+                lang={choice.tag()}
+                aria-pressed={current.to_string()}
+                {onclick}
+            >
+                { name }
+            </button>
+        }
+    };
+    html! {
+        <section class="settings-card" aria-labelledby="settings-lang-title">
+            <h3 class="settings-card-title" id="settings-lang-title">{ t(lang, Key::LanguageSection) }</h3>
+            <div class="segmented segmented-wide" role="group" aria-labelledby="settings-lang-title">
+                { button(Lang::Zh, "lang-zh", "简体中文") }
+                { button(Lang::En, "lang-en", "English") }
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct SyncCardProps {
+    lang: Lang,
+    status: AppStatus,
+    time_zone: AttrValue,
+    syncing: bool,
+    on_sync_now: Callback<()>,
+}
+
+#[function_component(SyncCard)]
+fn sync_card(props: &SyncCardProps) -> Html {
+    let lang = props.lang;
+    let sync = &props.status.sync;
+    let connection = html! {
+        <span class={classes!("connection", if sync.online { "is-online" } else { "is-offline" })}>
+            <span class="sync-dot" aria-hidden="true"></span>
+            { t(lang, if sync.online { Key::Online } else { Key::Offline }) }
+        </span>
+    };
+    let last_synced = match sync.last_synced_at {
+        Some(ms) => format::sync_time(ms, lang, &props.time_zone),
+        None => t(lang, Key::NeverSynced).to_owned(),
+    };
+    let waiting = if sync.pending_changes > 0 {
+        i18n::changes_waiting(lang, sync.pending_changes)
+    } else {
+        t(lang, Key::AllChangesSynced).to_owned()
+    };
+    let onclick = props.on_sync_now.reform(|_: MouseEvent| ());
+    html! {
+        <section class="settings-card" aria-labelledby="settings-sync-title">
+            <h3 class="settings-card-title" id="settings-sync-title">{ t(lang, Key::SyncSection) }</h3>
+            <dl class="facts">
+                <div class="fact">
+                    <dt>{ t(lang, Key::Connection) }</dt>
+                    <dd id="settings-connection" data-online={sync.online.to_string()}>{ connection }</dd>
+                </div>
+                <div class="fact">
+                    <dt>{ t(lang, Key::LastSynced) }</dt>
+                    <dd id="settings-last-synced">{ last_synced }</dd>
+                </div>
+                <div class="fact">
+                    <dt>{ t(lang, Key::Changes) }</dt>
+                    <dd id="settings-pending" data-pending={sync.pending_changes.to_string()}>{ waiting }</dd>
+                </div>
+            </dl>
+            if let Some(err) = &sync.last_error {
+                <p class="sync-error settings-sync-error">
+                    <strong>{ t(lang, Key::SyncProblem) }{ ": " }</strong>{ err.clone() }
+                </p>
+            }
+            <div class="card-actions">
+                <button
+                    type="button"
+                    id="settings-sync-now"
+                    class="button button-secondary"
+                    disabled={props.syncing}
+                    aria-busy={props.syncing.to_string()}
+                    {onclick}
+                >
+                    { t(lang, if props.syncing { Key::Syncing } else { Key::SyncNow }) }
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct InviteCardProps {
+    lang: Lang,
+    invite: Option<Invite>,
+    relay_url: Option<AttrValue>,
+    time_zone: AttrValue,
+    busy: bool,
+    on_create: Callback<String>,
+    on_copy: Callback<CopyRequest>,
+}
+
+/// A manager makes a one-time code for a new device; the code is shown large, to read out
+/// or copy, with when it expires and the relay address to enter with it.
+#[function_component(InviteCard)]
+fn invite_card(props: &InviteCardProps) -> Html {
+    let lang = props.lang;
+    let role = use_node_ref();
+    // Kept so that re-rendering shows the role picked, not the first option again.
+    let picked = use_state(|| ROLE_STAFF.to_owned());
+    let copied = use_state(|| false);
+    {
+        // A new code has not been copied yet.
+        let copied = copied.clone();
+        let code = props.invite.as_ref().map(|i| i.code.clone());
+        use_effect_with(code, move |_| copied.set(false));
+    }
+
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            picked.set(select.value());
+        })
+    };
+    let on_create = {
+        let role = role.clone();
+        let picked = picked.clone();
+        let on_create = props.on_create.clone();
+        let busy = props.busy;
+        Callback::from(move |_: MouseEvent| {
+            if busy {
+                return;
+            }
+            let value = role
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .filter(|v| !v.is_empty())
+                .unwrap_or_else(|| ROLE_STAFF.to_owned());
+            picked.set(value.clone());
+            on_create.emit(value);
+        })
+    };
+
+    let result = props.invite.as_ref().map(|invite| {
+        let on_copy = {
+            let copied = copied.clone();
+            let on_copy = props.on_copy.clone();
+            let text = invite.code.clone();
+            Callback::from(move |_: MouseEvent| {
+                let copied = copied.clone();
+                on_copy.emit(CopyRequest {
+                    text: text.clone(),
+                    copied: Callback::from(move |()| copied.set(true)),
+                });
+            })
+        };
+        let expires = (invite.expires_at > 0).then(|| {
+            i18n::expires(
+                lang,
+                &format::date_time(invite.expires_at, lang, &props.time_zone),
+            )
+        });
+        html! {
+            <div class="invite-result" aria-live="polite">
+                if !invite.role.is_empty() {
+                    <p class="invite-for" data-role={invite.role.clone()}>{ i18n::invite_for(lang, &invite.role) }</p>
+                }
+                <div class="invite-code-row">
+                    <output id="invite-code-shown" class="invite-code">{ invite.code.clone() }</output>
+                    <button type="button" id="invite-copy" class="button button-secondary" onclick={on_copy}>
+                        if *copied {
+                            <span class="toast-check" aria-hidden="true"></span>
+                            { t(lang, Key::Copied) }
+                        } else {
+                            { t(lang, Key::Copy) }
+                        }
+                    </button>
+                </div>
+                if let Some(expires) = expires {
+                    <p class="invite-expiry" id="invite-expiry">{ expires }</p>
+                }
+                if let Some(relay) = &props.relay_url {
+                    <p class="invite-relay">
+                        { t(lang, Key::InviteRelayHint) }{ ": " }
+                        <span class="invite-relay-url">{ relay.clone() }</span>
+                    </p>
+                }
+            </div>
+        }
+    });
+
+    html! {
+        <section class="settings-card" id="invite-section" aria-labelledby="settings-invite-title">
+            <h3 class="settings-card-title" id="settings-invite-title">{ t(lang, Key::InviteSection) }</h3>
+            <p class="card-intro">{ t(lang, Key::InviteIntro) }</p>
+            <label class="invite-label" for="invite-role">{ t(lang, Key::InviteRole) }</label>
+            <div class="invite-form">
+                <select id="invite-role" class="select" ref={role} onchange={on_pick}>
+                    {
+                        for [ROLE_STAFF, ROLE_MANAGER].into_iter().map(|r| html! {
+                            <option value={r} selected={*picked == r}>{ i18n::role_label(lang, r) }</option>
+                        })
+                    }
+                </select>
+                <button
+                    type="button"
+                    id="invite-create"
+                    class="button button-primary"
+                    disabled={props.busy}
+                    aria-busy={props.busy.to_string()}
+                    onclick={on_create}
+                >
+                    { t(lang, if props.busy { Key::CreatingInvite } else { Key::CreateInvite }) }
+                </button>
+            </div>
+            { for result }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct SignOutCardProps {
+    lang: Lang,
+    store: AttrValue,
+    /// Changes not yet synced: warned about before signing out.
+    pending: u32,
+    busy: bool,
+    on_sign_out: Callback<()>,
+}
+
+/// "Sign out of this device", then a question in the page before anything happens.
+#[function_component(SignOutCard)]
+fn sign_out_card(props: &SignOutCardProps) -> Html {
+    let lang = props.lang;
+    let confirming = use_state(|| false);
+    let ask_ref = use_node_ref();
+    let confirm_ref = use_node_ref();
+    {
+        // Focus follows the question: onto "Yes, sign out" when asked, back when cancelled.
+        let (ask_ref, confirm_ref) = (ask_ref.clone(), confirm_ref.clone());
+        let first = use_mut_ref(|| true);
+        use_effect_with(*confirming, move |confirming| {
+            let target = if *confirming { &confirm_ref } else { &ask_ref };
+            let was_first = std::mem::replace(&mut *first.borrow_mut(), false);
+            if !was_first && let Some(el) = target.cast::<HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(true))
+    };
+    let cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(false))
+    };
+    let confirm = {
+        let on_sign_out = props.on_sign_out.clone();
+        let busy = props.busy;
+        Callback::from(move |_: MouseEvent| {
+            if !busy {
+                on_sign_out.emit(());
+            }
+        })
+    };
+    html! {
+        <section class="settings-card settings-card-danger" aria-labelledby="settings-sign-out-title">
+            <h3 class="settings-card-title" id="settings-sign-out-title">{ t(lang, Key::SignOutSection) }</h3>
+            if *confirming {
+                <div class="confirm" id="sign-out-confirmation" role="group" aria-labelledby="sign-out-question">
+                    <p id="sign-out-question">{ i18n::confirm_sign_out(lang, &props.store) }</p>
+                    if props.pending > 0 {
+                        <p class="confirm-warning">
+                            <span aria-hidden="true">{ "⚠ " }</span>
+                            { i18n::unsynced_warning(lang, props.pending) }
+                        </p>
+                    }
+                    <div class="card-actions">
+                        <button
+                            type="button"
+                            id="sign-out-confirm"
+                            class="button button-danger"
+                            ref={confirm_ref}
+                            disabled={props.busy}
+                            aria-busy={props.busy.to_string()}
+                            onclick={confirm}
+                        >
+                            { t(lang, if props.busy { Key::SigningOut } else { Key::ConfirmSignOut }) }
+                        </button>
+                        <button
+                            type="button"
+                            id="sign-out-cancel"
+                            class="button button-quiet"
+                            disabled={props.busy}
+                            onclick={cancel}
+                        >
+                            { t(lang, Key::Cancel) }
+                        </button>
+                    </div>
+                </div>
+            } else {
+                <div class="card-actions">
+                    <button
+                        type="button"
+                        id="sign-out"
+                        class="button button-danger-quiet"
+                        ref={ask_ref}
+                        onclick={ask}
+                    >
+                        { t(lang, Key::SignOut) }
+                    </button>
+                </div>
+            }
+        </section>
+    }
+}
