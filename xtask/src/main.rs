@@ -517,5 +517,57 @@ fn test(extra: &[String]) -> Result {
     if let Some(x) = &display {
         t.env("DISPLAY", &x.display);
     }
-    status(&mut t)
+    status(&mut t)?;
+    fuzz_briefly()
+}
+
+/// Runs every fuzz target for a short while (`STOREOPS_FUZZ_SECONDS`, default 20),
+/// after replaying the committed regression inputs. Needs a nightly toolchain;
+/// without one it says so and skips.
+fn fuzz_briefly() -> Result {
+    let toolchains = output(
+        Command::new("rustup")
+            .current_dir("/")
+            .args(["toolchain", "list"]),
+    )
+    .unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        eprintln!("skipping fuzzing: no nightly toolchain on this machine (cargo fuzz needs one)");
+        return Ok(());
+    }
+    if !cargo_bin_dir().join("cargo-fuzz").exists() {
+        step("installing cargo-fuzz (once)");
+        status(
+            cargo()
+                .current_dir("/")
+                .args(["+nightly", "install", "cargo-fuzz", "--locked"]),
+        )?;
+    }
+    let seconds = std::env::var("STOREOPS_FUZZ_SECONDS").unwrap_or_else(|_| "20".into());
+    let fuzz = root().join("fuzz");
+    let targets = [
+        "protocol_decode",
+        "relay_frames",
+        "stored_chunks",
+        "command_input",
+    ];
+    for target in targets {
+        step(&format!("fuzzing {target} for {seconds} s"));
+        let corpus = fuzz.join("corpus").join(target);
+        let regressions = fuzz.join("regressions").join(target);
+        let _ = std::fs::create_dir_all(&regressions);
+        let mut run = Command::new("cargo");
+        run.current_dir(&fuzz)
+            .env_remove("CARGO_TARGET_DIR")
+            .args(["+nightly", "fuzz", "run", target, "--target-dir"])
+            .arg(target_dir().join("fuzz"))
+            .arg(&corpus)
+            .arg(&regressions)
+            .arg("--")
+            .arg(format!("-max_total_time={seconds}"));
+        status(&mut run).map_err(|e| {
+            format!("{e}\nthe crashing input is in fuzz/artifacts/{target}/; copy it to fuzz/regressions/{target}/ once fixed")
+        })?;
+    }
+    Ok(())
 }
