@@ -1,3 +1,23 @@
+//! Declares the app's own commands so Tauri generates a permission for each and
+//! the capability in `capabilities/default.json` can allow exactly those.
+
+const COMMANDS: &[&str] = &[
+    "status",
+    "enrol",
+    "list_tasks",
+    "add_task",
+    "set_task_status",
+    "sync_now",
+    "org_chart",
+    "duty_register",
+    "create_invite",
+    "sign_out",
+];
+
 fn main() {
-    tauri_build::build()
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build configuration");
 }

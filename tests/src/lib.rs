@@ -165,14 +165,27 @@ pub struct AppSession {
 
 impl AppSession {
     /// Starts tauri-driver on free ports and the app with its own data directory.
+    /// A session that fails to start (the native driver losing a port race, say)
+    /// is retried on fresh ports, up to three times.
     pub fn start(name: &str, data_dir: &Path, artifacts: &Path) -> Result<Self> {
+        let mut last = None;
+        for attempt in 1..=3 {
+            match Self::try_start(name, data_dir, artifacts, attempt) {
+                Ok(s) => return Ok(s),
+                Err(e) => last = Some(e),
+            }
+        }
+        Err(last.unwrap_or_else(|| anyhow!("no attempt made")))
+    }
+
+    fn try_start(name: &str, data_dir: &Path, artifacts: &Path, attempt: u32) -> Result<Self> {
         let app = binary("storeops-app")?;
         let driver_bin = std::env::var_os("HOME")
             .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
             .filter(|p| p.exists())
             .unwrap_or_else(|| PathBuf::from("tauri-driver"));
         let (port, native) = (free_port()?, free_port()?);
-        let log = std::fs::File::create(artifacts.join(format!("{name}-app.log")))?;
+        let log = std::fs::File::create(artifacts.join(format!("{name}-app-{attempt}.log")))?;
         let driver = Command::new(driver_bin)
             .args([
                 "--port",
