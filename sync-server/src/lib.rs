@@ -433,11 +433,20 @@ async fn connection(socket: WebSocket, state: AppState, device_id: String, acces
     let rate = f64::from(state.settings.max_messages_per_second);
     let mut tokens = rate * 2.0;
     let mut last = Instant::now();
+    let handshake_deadline =
+        tokio::time::Instant::now() + Duration::from_secs(state.settings.handshake_timeout_seconds);
+    let mut first = true;
     loop {
         let msg = tokio::select! {
             m = stream.next() => m,
             Ok(()) = reader_kill.changed() => break,
+            _ = tokio::time::sleep_until(handshake_deadline), if first => {
+                state.metrics.reject("handshake_timeout");
+                tracing::warn!("no join within the handshake timeout; closing");
+                break;
+            }
         };
+        first = false;
         let Some(Ok(msg)) = msg else { break };
         match msg {
             WsMessage::Binary(bytes) => {

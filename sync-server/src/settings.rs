@@ -24,6 +24,8 @@ pub struct Settings {
     pub max_documents_per_connection: usize,
     /// Unload a document nobody used for this many seconds.
     pub idle_unload_seconds: u64,
+    /// Close a WebSocket whose first message does not arrive within this many seconds.
+    pub handshake_timeout_seconds: u64,
 }
 
 impl Default for Settings {
@@ -36,6 +38,7 @@ impl Default for Settings {
             outbox_frames: 1024,
             max_documents_per_connection: 10_000,
             idle_unload_seconds: 300,
+            handshake_timeout_seconds: 10,
         }
     }
 }
@@ -123,6 +126,12 @@ impl Settings {
         )?;
         parse(
             &env,
+            "HANDSHAKE_TIMEOUT_SECONDS",
+            "a number of seconds",
+            &mut s.handshake_timeout_seconds,
+        )?;
+        parse(
+            &env,
             "IDLE_UNLOAD_SECONDS",
             "a number of seconds",
             &mut s.idle_unload_seconds,
@@ -144,14 +153,16 @@ impl Settings {
              # Sustained messages per second per connection (bursts of twice that).\nmax_messages_per_second = {}\n\
              # Frames queued for one connection before it is cut as a slow reader.\noutbox_frames = {}\n\
              # Most documents one connection may sync.\nmax_documents_per_connection = {}\n\
-             # Unload a document nobody used for this many seconds.\nidle_unload_seconds = {}\n",
+             # Unload a document nobody used for this many seconds.\nidle_unload_seconds = {}\n\
+             # Close a WebSocket whose first message does not arrive in this many seconds.\nhandshake_timeout_seconds = {}\n",
             d.listen,
             d.data_dir.display(),
             d.max_frame_bytes,
             d.max_messages_per_second,
             d.outbox_frames,
             d.max_documents_per_connection,
-            d.idle_unload_seconds
+            d.idle_unload_seconds,
+            d.handshake_timeout_seconds
         )
     }
 }
