@@ -30,7 +30,7 @@ pub mod documents;
 // pub mod feedback;
 pub mod history;
 // pub mod meetings;
-// pub mod org;
+pub mod org;
 // pub mod plans;
 pub mod schema;
 // pub mod split;
