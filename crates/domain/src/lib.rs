@@ -31,7 +31,7 @@ pub mod documents;
 pub mod history;
 // pub mod meetings;
 pub mod org;
-// pub mod plans;
+pub mod plans;
 pub mod schema;
 // pub mod split;
 pub mod tasks;
