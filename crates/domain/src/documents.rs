@@ -70,7 +70,7 @@ pub struct StoreProfile {
     pub template: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct DocumentLinks {
     pub org: String,
     /// The walking skeleton's tasks document; still read and written (tasks
@@ -78,9 +78,63 @@ pub struct DocumentLinks {
     pub tasks: String,
     /// The periodic documents: `"<kind>/<period>"` (e.g. `tasks/2026-11`) to the
     /// set of document ids holding it (usually one; two devices creating the same
-    /// period offline leave two, and readers take both).
-    #[autosurgeon(missing = "BTreeMap::new")]
+    /// period offline leave two, and readers take both), with when each was listed.
+    ///
+    /// Stored flat in the `documents` map (which every root has had since
+    /// schema 1), one key per document: `period:tasks/2026-11 <doc id>`. Nested
+    /// maps created by two devices offline would conflict and one would be lost.
     pub periods: BTreeMap<String, BTreeMap<String, i64>>,
+}
+
+/// The prefix of a period document's key in the root's `documents` map.
+pub const PERIOD_KEY_PREFIX: &str = "period:";
+
+impl Hydrate for DocumentLinks {
+    fn hydrate_map<D: autosurgeon::ReadDoc>(
+        doc: &D,
+        obj: &automerge::ObjId,
+    ) -> Result<Self, autosurgeon::HydrateError> {
+        let org = crate::text::string(doc, obj, "org".into())?;
+        let tasks = crate::text::string(doc, obj, "tasks".into())?;
+        let mut periods: BTreeMap<String, BTreeMap<String, i64>> = BTreeMap::new();
+        for item in doc.map_range(obj, ..) {
+            let Some(rest) = item.key.strip_prefix(PERIOD_KEY_PREFIX) else {
+                continue;
+            };
+            if let Some((key, id)) = rest.split_once(' ') {
+                let at = match item.value {
+                    automerge::ValueRef::Scalar(automerge::ScalarValueRef::Int(i)) => i,
+                    _ => 0,
+                };
+                periods
+                    .entry(key.to_owned())
+                    .or_default()
+                    .insert(id.to_owned(), at);
+            }
+        }
+        Ok(Self {
+            org,
+            tasks,
+            periods,
+        })
+    }
+}
+
+impl Reconcile for DocumentLinks {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        use autosurgeon::reconcile::MapReconciler;
+        let mut m = reconciler.map()?;
+        m.put("org", &self.org)?;
+        m.put("tasks", &self.tasks)?;
+        for (key, ids) in &self.periods {
+            for (id, at) in ids {
+                m.put(format!("{PERIOD_KEY_PREFIX}{key} {id}"), *at)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Departments, positions, people and duties.

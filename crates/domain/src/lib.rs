@@ -33,7 +33,7 @@ pub mod history;
 pub mod org;
 pub mod plans;
 pub mod schema;
-// pub mod split;
+pub mod split;
 pub mod tasks;
 pub mod template;
 pub mod text;
