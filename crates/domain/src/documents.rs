@@ -4,7 +4,7 @@
 //! - the **store** document (root): profile and the ids of the other documents;
 //!   managers write it;
 //! - the **org** document: departments, positions, people, duties; managers write it;
-//! - the **tasks** documents: tasks and their progress, one per month (plus the
+//! - the **tasks** documents: tasks and their progress, one per ISO week (plus the
 //!   walking skeleton's first one); staff write them too;
 //! - the **plans**, **meetings** and **assessment** documents (one per year) and the
 //!   **feedback** documents (one per month; staff write them too).
@@ -40,7 +40,7 @@ pub mod kind {
     pub const STAFF_WRITABLE: &[&str] = &[TASKS, FEEDBACK];
     /// Every kind split by period, with the cadence of its periods.
     pub const PERIODIC: &[(&str, crate::Cadence)] = &[
-        (TASKS, crate::Cadence::Monthly),
+        (TASKS, crate::Cadence::Weekly),
         (PLANS, crate::Cadence::Yearly),
         (MEETINGS, crate::Cadence::Yearly),
         (FEEDBACK, crate::Cadence::Monthly),
@@ -335,12 +335,12 @@ pub struct Raci {
     pub informed: Vec<Owner>,
 }
 
-/// The store's tasks (one month of them, or the walking skeleton's first document).
+/// The store's tasks (one week of them, or the walking skeleton's first document).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct TasksDoc {
     pub schema: u64,
     pub tasks: BTreeMap<String, Task>,
-    /// The month (`2026-11`) of a monthly document; empty for the first one.
+    /// The ISO week (`2026-W48`) of a weekly document; empty for the first one.
     #[autosurgeon(missing = "String::new")]
     pub period: String,
 }

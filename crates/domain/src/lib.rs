@@ -29,7 +29,7 @@ pub mod calendar;
 pub mod documents;
 // pub mod feedback;
 pub mod history;
-// pub mod meetings;
+pub mod meetings;
 pub mod org;
 pub mod plans;
 pub mod schema;
