@@ -24,10 +24,10 @@
 //! ```
 
 pub mod access;
-// pub mod assessment;
+pub mod assessment;
 pub mod calendar;
 pub mod documents;
-// pub mod feedback;
+pub mod feedback;
 pub mod history;
 pub mod meetings;
 pub mod org;
