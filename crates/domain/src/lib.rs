@@ -1,12 +1,22 @@
 //! The store's documents and every way to change them, with no IO: time, ids
 //! and "today" are passed in by the shell.
 //!
-//! - [`documents`]: the typed documents (store, org, tasks).
+//! - [`documents`]: the typed documents (store, org, tasks) and their kinds.
+//! - [`access`]: roles and scopes ([`Actor`], [`Role`]).
+//! - [`tasks`] (re-exported here): create, edit, reassign, checklist, comments,
+//!   status; the Today queries ([`my_day`], [`position_open_work`]).
+//! - [`history`]: who changed a task, when, from the change history.
+//! - [`org`]: org chart and duty register commands, [`org::my_duties`], [`org::coverage`].
+//! - [`plans`]: annual → monthly → weekly plans with approval; weekly plans to tasks.
+//! - [`meetings`], [`feedback`] (problem reports, surveys), [`assessment`] (KPIs,
+//!   assessments, awards, training).
+//! - [`split`]: the period documents (tasks by week, …) listed in the root.
+//! - [`schema`]: schema versions and the upgrade from 1 to 2.
 //! - [`template`]: the seed's three plans as templates.
-//! - Commands ([`new_store`], [`add_task`], [`set_task_status`], [`generate_recurring`])
-//!   check the [`Actor`]'s role and make exactly one automerge change each, with a
-//!   readable message; on error the document is untouched.
-//! - Queries ([`read_store`], [`read_org`], [`read_tasks`]).
+//!
+//! Every command checks the [`Actor`]'s role and scope and makes exactly one
+//! automerge change, with a readable message ("Li reassigned …"); on error the
+//! document is untouched and the error says what to do.
 //!
 //! ```
 //! use storeops_domain::{Actor, NewTask, add_task, new_store, read_tasks, template, StoreSetup};
