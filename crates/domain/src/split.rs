@@ -92,17 +92,17 @@ pub fn register_period_doc(
     Ok(true)
 }
 
-/// A new, empty tasks document for a month.
-pub fn new_tasks_doc(month: &str, now_ms: i64) -> Result<Automerge, DomainError> {
+/// A new, empty tasks document for an ISO week (`2026-W48`).
+pub fn new_tasks_doc(week: &str, now_ms: i64) -> Result<Automerge, DomainError> {
     let mut am = Automerge::new();
     let doc = TasksDoc {
         schema: SCHEMA_VERSION,
         tasks: Default::default(),
-        period: month.into(),
+        period: week.into(),
     };
     transact(
         &mut am,
-        format!("Create the tasks of {month}"),
+        format!("Create the tasks of {week}"),
         now_ms,
         |tx| Ok(autosurgeon::reconcile(tx, &doc)?),
     )?;
