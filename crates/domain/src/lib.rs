@@ -1,12 +1,22 @@
 //! The store's documents and every way to change them, with no IO: time, ids
 //! and "today" are passed in by the shell.
 //!
-//! - [`documents`]: the typed documents (store, org, tasks).
+//! - [`documents`]: the typed documents (store, org, tasks) and their kinds.
+//! - [`access`]: roles and scopes ([`Actor`], [`Role`]).
+//! - [`tasks`] (re-exported here): create, edit, reassign, checklist, comments,
+//!   status; the Today queries ([`my_day`], [`position_open_work`]).
+//! - [`history`]: who changed a task, when, from the change history.
+//! - [`org`]: org chart and duty register commands, [`org::my_duties`], [`org::coverage`].
+//! - [`plans`]: annual → monthly → weekly plans with approval; weekly plans to tasks.
+//! - [`meetings`], [`feedback`] (problem reports, surveys), [`assessment`] (KPIs,
+//!   assessments, awards, training).
+//! - [`split`]: the period documents (tasks by week, …) listed in the root.
+//! - [`schema`]: schema versions and the upgrade from 1 to 2.
 //! - [`template`]: the seed's three plans as templates.
-//! - Commands ([`new_store`], [`add_task`], [`set_task_status`], [`generate_recurring`])
-//!   check the [`Actor`]'s role and make exactly one automerge change each, with a
-//!   readable message; on error the document is untouched.
-//! - Queries ([`read_store`], [`read_org`], [`read_tasks`]).
+//!
+//! Every command checks the [`Actor`]'s role and scope and makes exactly one
+//! automerge change, with a readable message ("Li reassigned …"); on error the
+//! document is untouched and the error says what to do.
 //!
 //! ```
 //! use storeops_domain::{Actor, NewTask, add_task, new_store, read_tasks, template, StoreSetup};
@@ -23,17 +33,29 @@
 //! assert!(read_tasks(&store.tasks).unwrap().iter().any(|(id, t)| id == "t1" && t.title == "Count aisle 3"));
 //! ```
 
+pub mod access;
+pub mod assessment;
 pub mod calendar;
 pub mod documents;
+pub mod feedback;
+pub mod history;
+pub mod meetings;
+pub mod org;
+pub mod plans;
+pub mod schema;
+pub mod split;
+pub mod tasks;
 pub mod template;
 pub mod text;
 
 use automerge::transaction::{CommitOptions, Transaction};
-use automerge::{Automerge, ObjType, ROOT, ReadDoc};
-use autosurgeon::{hydrate, hydrate_prop, reconcile, reconcile_prop};
+use automerge::{Automerge, ReadDoc};
+use autosurgeon::{hydrate, hydrate_prop, reconcile};
 
+pub use access::Actor;
 use calendar::Date;
 pub use documents::*;
+pub use tasks::*;
 use template::Template;
 
 /// What went wrong, in words a user can act on.
@@ -55,6 +77,37 @@ pub enum DomainError {
     SchemaTooNew(u64),
     #[error("internal document error: {0}")]
     Automerge(String),
+    #[error("only {needed} may {action}; {hint}")]
+    NotPermitted {
+        action: String,
+        needed: String,
+        hint: String,
+    },
+    #[error("{department} is outside your departments, so you cannot {action}; {hint}")]
+    OutOfScope {
+        action: String,
+        department: String,
+        hint: String,
+    },
+    #[error("a {what} that is {from} cannot become {to}; {hint}")]
+    IllegalTransition {
+        what: &'static str,
+        from: String,
+        to: String,
+        hint: String,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl DomainError {
+    /// A permission problem (retrying will not help; someone else must act).
+    pub fn is_permission(&self) -> bool {
+        matches!(
+            self,
+            Self::Forbidden(_) | Self::NotPermitted { .. } | Self::OutOfScope { .. }
+        )
+    }
 }
 
 impl From<automerge::AutomergeError> for DomainError {
@@ -69,13 +122,19 @@ impl From<autosurgeon::ReconcileError> for DomainError {
     }
 }
 
-/// A person's role, deciding what they may change.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A person's role, deciding what they may change (see [`access`] for scopes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Role {
     /// Floor staff: progress on their own or their position's tasks.
     Staff,
-    /// Managers: tasks, org and duties.
+    /// The store manager (店长): everything in the store.
     Manager,
+    /// A department manager (经理): their department(s) and those below.
+    DepartmentManager,
+    /// The operations manager (运营经理): everything in the store.
+    OperationsManager,
+    /// The operations director (运营总监): everything in the store.
+    Director,
 }
 
 impl Role {
@@ -83,7 +142,23 @@ impl Role {
         match self {
             Role::Staff => "staff",
             Role::Manager => "manager",
+            Role::DepartmentManager => "department_manager",
+            Role::OperationsManager => "operations_manager",
+            Role::Director => "director",
         }
+    }
+
+    /// Any role above staff.
+    pub fn is_manager(self) -> bool {
+        self != Role::Staff
+    }
+
+    /// Store manager, operations manager, director: the whole store is in scope.
+    pub fn is_store_level(self) -> bool {
+        matches!(
+            self,
+            Role::Manager | Role::OperationsManager | Role::Director
+        )
     }
 }
 
@@ -93,58 +168,29 @@ impl std::str::FromStr for Role {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "staff" => Ok(Role::Staff),
-            "manager" => Ok(Role::Manager),
-            other => Err(format!("{other:?} is not a role; use manager or staff")),
+            "manager" | "store_manager" => Ok(Role::Manager),
+            "department_manager" => Ok(Role::DepartmentManager),
+            "operations_manager" => Ok(Role::OperationsManager),
+            "director" => Ok(Role::Director),
+            other => Err(format!(
+                "{other:?} is not a role; use staff, department_manager, manager, operations_manager or director"
+            )),
         }
     }
 }
 
-/// Who is acting.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Actor {
-    /// Display name, for change messages.
-    pub name: String,
-    pub role: Role,
-    /// The person record, when the device is linked to one.
-    pub person: Option<String>,
-    /// Positions the person holds.
-    pub positions: Vec<String>,
-}
-
-impl Actor {
-    pub fn manager(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            role: Role::Manager,
-            person: None,
-            positions: vec![],
-        }
-    }
-
-    pub fn staff(name: impl Into<String>) -> Self {
-        Self {
-            role: Role::Staff,
-            ..Self::manager(name)
-        }
-    }
-
-    fn may_progress(&self, task: &Task) -> bool {
-        match (&self.role, &task.assignee) {
-            (Role::Manager, _) => true,
-            (Role::Staff, None) => true,
-            (Role::Staff, Some(Owner::Person(p))) => self.person.as_ref() == Some(p),
-            (Role::Staff, Some(Owner::Position(p))) => self.positions.contains(p),
-            (Role::Staff, Some(Owner::Department(_))) => false,
-        }
-    }
-}
-
-fn transact<R>(
+/// Runs one user action as one automerge change with `message`, upgrading a
+/// document of an older schema first (in the same change). On error nothing changes.
+pub(crate) fn transact<R>(
     am: &mut Automerge,
     message: String,
     now_ms: i64,
     f: impl FnOnce(&mut Transaction<'_>) -> Result<R, DomainError>,
 ) -> Result<R, DomainError> {
+    let f = |tx: &mut Transaction<'_>| {
+        schema::upgrade_in(tx)?;
+        f(tx)
+    };
     am.transact_with(
         |_| {
             CommitOptions::default()
@@ -157,7 +203,7 @@ fn transact<R>(
     .map_err(|f| f.error)
 }
 
-fn check_schema(schema: u64) -> Result<(), DomainError> {
+pub(crate) fn check_schema(schema: u64) -> Result<(), DomainError> {
     if schema > SCHEMA_VERSION {
         Err(DomainError::SchemaTooNew(schema))
     } else {
@@ -206,6 +252,7 @@ pub fn new_store(
         documents: DocumentLinks {
             org: setup.org_doc.clone(),
             tasks: setup.tasks_doc.clone(),
+            periods: Default::default(),
         },
     };
     let mut org = OrgDoc {
@@ -244,6 +291,7 @@ pub fn new_store(
                         text: duty.text.get(locale).into(),
                         owner: Some(Owner::Position(pos_id.clone())),
                         cadence: duty.cadence,
+                        raci: None,
                     },
                 );
             }
@@ -255,6 +303,7 @@ pub fn new_store(
                     text: duty.text.get(locale).into(),
                     owner: Some(Owner::Department(format!("dept:{}", d.key))),
                     cadence: duty.cadence,
+                    raci: None,
                 },
             );
         }
@@ -272,6 +321,7 @@ pub fn new_store(
     let book = TasksDoc {
         schema: SCHEMA_VERSION,
         tasks: Default::default(),
+        period: String::new(),
     };
     transact(&mut tasks, message, now_ms, |tx| Ok(reconcile(tx, &book)?))?;
     generate_recurring(&mut tasks, &org, today, &Actor::manager("Storeops"), now_ms)?;
@@ -315,224 +365,11 @@ pub fn read_task(am: &Automerge, id: &str) -> Result<Task, DomainError> {
     hydrate_prop(am, &tasks, id).map_err(|e| DomainError::Malformed("tasks", e.to_string()))
 }
 
-fn tasks_obj(am: &Automerge) -> Result<automerge::ObjId, DomainError> {
-    match am.get(ROOT, "tasks")? {
-        Some((automerge::Value::Object(ObjType::Map), id)) => Ok(id),
-        _ => Err(DomainError::Malformed("tasks", "no tasks map".into())),
-    }
-}
-
-/// What a new task needs.
-#[derive(Debug, Clone)]
-pub struct NewTask {
-    pub title: String,
-    pub description: String,
-    pub assignee: Option<Owner>,
-    pub due: Option<Date>,
-    pub priority: Priority,
-    pub source_duty: Option<String>,
-}
-
-impl NewTask {
-    pub fn titled(title: impl Into<String>) -> Self {
-        Self {
-            title: title.into(),
-            description: String::new(),
-            assignee: None,
-            due: None,
-            priority: Priority::Normal,
-            source_duty: None,
-        }
-    }
-}
-
-/// Adds a task (managers only). `id` must be fresh.
-pub fn add_task(
-    am: &mut Automerge,
-    actor: &Actor,
-    id: &str,
-    new: NewTask,
-    now_ms: i64,
-) -> Result<Task, DomainError> {
-    if actor.role != Role::Manager {
-        return Err(DomainError::Forbidden(
-            "only managers create tasks; report a problem instead".into(),
-        ));
-    }
-    let title = new.title.trim();
-    if title.is_empty() {
-        return Err(DomainError::EmptyTitle);
-    }
-    let task = Task {
-        title: title.into(),
-        description: new.description,
-        source_duty: new.source_duty,
-        assignee: new.assignee,
-        due: new.due.map(|d| d.to_string()),
-        priority: new.priority,
-        checklist: vec![],
-        comments: vec![],
-        status: TaskStatus::Todo,
-        created_at: now_ms,
-        created_by: actor.name.clone(),
-        completed_at: None,
-        completed_by: None,
-    };
-    let tasks = tasks_obj(am)?;
-    let message = format!("{} created task \"{}\"", actor.name, task.title);
-    transact(am, message, now_ms, |tx| {
-        Ok(reconcile_prop(tx, &tasks, id, &task)?)
-    })?;
-    Ok(task)
-}
-
-/// Moves a task to `status`; staff only on their own or their position's tasks.
-pub fn set_task_status(
-    am: &mut Automerge,
-    actor: &Actor,
-    id: &str,
-    status: TaskStatus,
-    now_ms: i64,
-) -> Result<Task, DomainError> {
-    let mut task = read_task(am, id)?;
-    if !actor.may_progress(&task) {
-        return Err(DomainError::Forbidden(
-            "this task belongs to someone else; ask your manager to reassign it".into(),
-        ));
-    }
-    if task.status == status {
-        return Ok(task);
-    }
-    task.status = status;
-    if status == TaskStatus::Done {
-        task.completed_at = Some(now_ms);
-        task.completed_by = Some(actor.name.clone());
-    } else {
-        task.completed_at = None;
-        task.completed_by = None;
-    }
-    let tasks = tasks_obj(am)?;
-    let message = format!(
-        "{} set \"{}\" to {}",
-        actor.name,
-        task.title,
-        status.as_str()
-    );
-    // Only the changed fields are written, so concurrent edits to other fields merge.
-    transact(am, message, now_ms, |tx| {
-        let obj = match tx.get(&tasks, id)? {
-            Some((automerge::Value::Object(ObjType::Map), obj)) => obj,
-            _ => {
-                return Err(DomainError::NotFound {
-                    what: "task",
-                    id: id.into(),
-                });
-            }
-        };
-        reconcile_prop(tx, &obj, "status", task.status)?;
-        reconcile_prop(tx, &obj, "completed_at", task.completed_at)?;
-        reconcile_prop(tx, &obj, "completed_by", task.completed_by.clone())?;
-        Ok(())
-    })?;
-    Ok(task)
-}
-
-/// The period key of `cadence` containing `day` (e.g. `2026-11`, `2026-W48`).
-pub fn period_key(cadence: Cadence, day: Date) -> Option<String> {
-    Some(match cadence {
-        Cadence::Daily => day.to_string(),
-        Cadence::Weekly => {
-            let (y, w) = day.iso_week();
-            format!("{y}-W{w:02}")
-        }
-        Cadence::Monthly => format!("{:04}-{:02}", day.year, day.month),
-        Cadence::Quarterly => format!("{:04}-Q{}", day.year, (day.month - 1) / 3 + 1),
-        Cadence::Yearly => format!("{:04}", day.year),
-        Cadence::AsNeeded => return None,
-    })
-}
-
-/// The last day of the `cadence` period containing `day`.
-pub fn period_end(cadence: Cadence, day: Date) -> Date {
-    let first_of = |y: i32, m: u32| Date::new(y, m, 1).unwrap_or(day);
-    let next_month = |y: i32, m: u32| if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    match cadence {
-        Cadence::Daily | Cadence::AsNeeded => day,
-        Cadence::Weekly => day.week_start().add_days(6),
-        Cadence::Monthly => {
-            let (y, m) = next_month(day.year, day.month);
-            first_of(y, m).add_days(-1)
-        }
-        Cadence::Quarterly => {
-            let q_end_month = ((day.month - 1) / 3 + 1) * 3;
-            let (y, m) = next_month(day.year, q_end_month);
-            first_of(y, m).add_days(-1)
-        }
-        Cadence::Yearly => first_of(day.year + 1, 1).add_days(-1),
-    }
-}
-
-/// The id of the task a duty generates for a period: the same on every device,
-/// so two devices generating offline produce one task.
-pub fn recurring_task_id(duty_id: &str, period: &str) -> String {
-    format!("{duty_id}@{period}")
-}
-
-/// Creates the tasks that duties with a cadence owe for the period containing
-/// `today`, skipping those that exist. Returns how many were created.
-pub fn generate_recurring(
-    am: &mut Automerge,
-    org: &OrgDoc,
-    today: Date,
-    actor: &Actor,
-    now_ms: i64,
-) -> Result<usize, DomainError> {
-    let tasks = tasks_obj(am)?;
-    let mut due = Vec::new();
-    for (duty_id, duty) in &org.duties {
-        let Some(period) = period_key(duty.cadence, today) else {
-            continue;
-        };
-        let id = recurring_task_id(duty_id, &period);
-        if am.get(&tasks, id.as_str())?.is_none() {
-            due.push((id, duty_id, duty));
-        }
-    }
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let count = due.len();
-    let message = format!(
-        "{} generated {count} recurring tasks for {today}",
-        actor.name
-    );
-    transact(am, message, now_ms, |tx| {
-        for (id, duty_id, duty) in due {
-            let task = Task {
-                title: duty.text.clone(),
-                description: String::new(),
-                source_duty: Some(duty_id.clone()),
-                assignee: duty.owner.clone(),
-                due: Some(period_end(duty.cadence, today).to_string()),
-                priority: Priority::Normal,
-                checklist: vec![],
-                comments: vec![],
-                status: TaskStatus::Todo,
-                created_at: now_ms,
-                created_by: actor.name.clone(),
-                completed_at: None,
-                completed_by: None,
-            };
-            reconcile_prop(tx, &tasks, id.as_str(), &task)?;
-        }
-        Ok(())
-    })?;
-    Ok(count)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::tasks::tasks_obj;
+    use automerge::ROOT;
     use automerge::transaction::Transactable;
 
     fn setup() -> StoreSetup {

@@ -1,0 +1,382 @@
+//! Assessment (考核): KPI definitions and values, KPIs computed from tasks,
+//! periodic assessments, outstanding-employee awards and training plans.
+//! One document per year (`assessment/2026`); managers write it.
+
+use std::collections::BTreeMap;
+
+use automerge::{Automerge, ReadDoc};
+use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile_prop};
+
+use crate::access::{Actor, task_departments};
+use crate::calendar::Date;
+use crate::documents::{OrgDoc, Owner, SCHEMA_VERSION, Task, TaskStatus};
+use crate::tasks::{check_owner, child_map};
+use crate::{DomainError, check_schema, transact};
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct AssessmentDoc {
+    pub schema: u64,
+    pub period: String,
+    pub kpis: BTreeMap<String, Kpi>,
+    pub assessments: BTreeMap<String, Assessment>,
+    pub awards: BTreeMap<String, Award>,
+    pub training: BTreeMap<String, TrainingPlan>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum KpiMetric {
+    /// Share of the tasks due in the period that were done.
+    #[autosurgeon(rename = "completion_rate")]
+    CompletionRate,
+    /// Share of the done tasks finished by their due date.
+    #[autosurgeon(rename = "on_time_rate")]
+    OnTimeRate,
+    /// Entered by hand (e.g. stock-count accuracy).
+    #[autosurgeon(rename = "manual")]
+    Manual,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Kpi {
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub name: String,
+    /// A department or a person.
+    pub subject: Owner,
+    pub metric: KpiMetric,
+    /// The target, e.g. 0.95.
+    pub target: f64,
+    /// Period (`2026-11`) → value entered by hand.
+    pub values: BTreeMap<String, f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Assessment {
+    pub subject: Owner,
+    pub period: String,
+    /// 0–100.
+    pub score: u64,
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub comment: String,
+    pub by: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Award {
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub title: String,
+    pub person: String,
+    pub period: String,
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub reason: String,
+    pub by: String,
+    pub at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct TrainingPlan {
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub title: String,
+    pub department: Option<String>,
+    pub sessions: BTreeMap<String, TrainingSession>,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct TrainingSession {
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub topic: String,
+    /// Person ids.
+    pub attendees: Vec<String>,
+    pub held: bool,
+}
+
+pub fn new_assessment_doc(year: &str, now_ms: i64) -> Result<Automerge, DomainError> {
+    let mut am = Automerge::new();
+    let doc = AssessmentDoc {
+        schema: SCHEMA_VERSION,
+        period: year.into(),
+        ..AssessmentDoc::default()
+    };
+    transact(
+        &mut am,
+        format!("Create the assessment of {year}"),
+        now_ms,
+        |tx| Ok(autosurgeon::reconcile(tx, &doc)?),
+    )?;
+    Ok(am)
+}
+
+pub fn read_assessment(am: &Automerge) -> Result<AssessmentDoc, DomainError> {
+    let doc: AssessmentDoc =
+        hydrate(am).map_err(|e| DomainError::Malformed("assessment", e.to_string()))?;
+    check_schema(doc.schema)?;
+    Ok(doc)
+}
+
+fn map_of<D: ReadDoc>(doc: &D, key: &str) -> Result<automerge::ObjId, DomainError> {
+    match doc.get(automerge::ROOT, key)? {
+        Some((automerge::Value::Object(automerge::ObjType::Map), id)) => Ok(id),
+        _ => Err(DomainError::Malformed(
+            "assessment",
+            format!("no {key} map"),
+        )),
+    }
+}
+
+fn require_subject(
+    org: &OrgDoc,
+    actor: &Actor,
+    subject: &Owner,
+    action: &str,
+) -> Result<(), DomainError> {
+    check_owner(org, subject).or_else(|e| match (subject, &e) {
+        // People who left can still be assessed and awarded for the past.
+        (Owner::Person(p), DomainError::Invalid(_)) if org.people.contains_key(p) => Ok(()),
+        _ => Err(e),
+    })?;
+    actor.require_owner_in_scope(org, subject, action)
+}
+
+fn put<T: Reconcile>(
+    am: &mut Automerge,
+    collection: &str,
+    id: &str,
+    value: &T,
+    message: String,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    transact(am, message, now_ms, |tx| {
+        let m = map_of(tx, collection)?;
+        Ok(reconcile_prop(tx, &m, id, value)?)
+    })
+}
+
+/// Defines (or redefines) a KPI for a department or person (managers of it).
+pub fn define_kpi(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    kpi: Kpi,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    require_subject(org, actor, &kpi.subject, "set their KPIs")?;
+    if !matches!(kpi.subject, Owner::Department(_) | Owner::Person(_)) {
+        return Err(DomainError::Invalid(
+            "a KPI is for a department or a person".into(),
+        ));
+    }
+    if kpi.name.trim().is_empty() || !kpi.target.is_finite() {
+        return Err(DomainError::Invalid(
+            "a KPI needs a name and a target".into(),
+        ));
+    }
+    let message = format!("{} defined KPI \"{}\"", actor.name, kpi.name);
+    put(am, "kpis", id, &kpi, message, now_ms)
+}
+
+/// Records a manual KPI value for a period.
+pub fn record_kpi_value(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    period: &str,
+    value: f64,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    let doc = read_assessment(am)?;
+    let kpi = doc.kpis.get(id).ok_or_else(|| DomainError::NotFound {
+        what: "KPI",
+        id: id.into(),
+    })?;
+    require_subject(org, actor, &kpi.subject, "record their KPIs")?;
+    if !value.is_finite() {
+        return Err(DomainError::Invalid("a KPI value must be a number".into()));
+    }
+    let message = format!(
+        "{} recorded {value} for \"{}\" in {period}",
+        actor.name, kpi.name
+    );
+    transact(am, message, now_ms, |tx| {
+        let kpis = map_of(tx, "kpis")?;
+        let k = child_map(tx, &kpis, id, "KPI")?;
+        let values = child_map(tx, &k, "values", "KPI values")?;
+        Ok(reconcile_prop(tx, &values, period, value)?)
+    })
+}
+
+/// Records a periodic assessment (managers of the subject).
+#[allow(clippy::too_many_arguments)]
+pub fn assess(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    subject: Owner,
+    period: &str,
+    score: u64,
+    comment: &str,
+    now_ms: i64,
+) -> Result<Assessment, DomainError> {
+    require_subject(org, actor, &subject, "assess them")?;
+    if score > 100 {
+        return Err(DomainError::Invalid("a score is 0 to 100".into()));
+    }
+    let a = Assessment {
+        subject,
+        period: period.into(),
+        score,
+        comment: comment.trim().into(),
+        by: actor.name.clone(),
+        at: now_ms,
+    };
+    let message = format!(
+        "{} assessed {} for {period}",
+        actor.name,
+        crate::tasks::owner_name(org, &a.subject)
+    );
+    put(am, "assessments", id, &a, message, now_ms)?;
+    Ok(a)
+}
+
+/// Gives an outstanding-employee award (managers of the person).
+pub fn give_award(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    award: Award,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    require_subject(
+        org,
+        actor,
+        &Owner::Person(award.person.clone()),
+        "give them awards",
+    )?;
+    if award.title.trim().is_empty() {
+        return Err(DomainError::Invalid("an award needs a title".into()));
+    }
+    let message = format!(
+        "{} gave \"{}\" to {}",
+        actor.name,
+        award.title,
+        crate::tasks::owner_name(org, &Owner::Person(award.person.clone()))
+    );
+    put(am, "awards", id, &award, message, now_ms)
+}
+
+/// Creates or replaces a training plan (managers of its department; store-level
+/// for a store-wide one).
+pub fn plan_training(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    plan: TrainingPlan,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    match &plan.department {
+        Some(d) => actor.require_department(org, d, "plan its training")?,
+        None => actor.require_store_level("plan store-wide training")?,
+    }
+    for s in plan.sessions.values() {
+        s.date
+            .parse::<Date>()
+            .map_err(|e| DomainError::Invalid(e.to_string()))?;
+        for p in &s.attendees {
+            check_owner(org, &Owner::Person(p.clone()))?;
+        }
+    }
+    let message = format!("{} planned training \"{}\"", actor.name, plan.title);
+    put(am, "training", id, &plan, message, now_ms)
+}
+
+/// Task counts over a period.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Rates {
+    /// Tasks due in the period (cancelled ones excluded).
+    pub due: usize,
+    pub done: usize,
+    /// Done by the end of their due date (in the store's time zone).
+    pub on_time: usize,
+}
+
+impl Rates {
+    /// Done / due (`None` without tasks).
+    pub fn completion_rate(&self) -> Option<f64> {
+        (self.due > 0).then(|| self.done as f64 / self.due as f64)
+    }
+
+    /// On time / done (`None` without done tasks).
+    pub fn on_time_rate(&self) -> Option<f64> {
+        (self.done > 0).then(|| self.on_time as f64 / self.done as f64)
+    }
+
+    fn add(&mut self, done: bool, on_time: bool) {
+        self.due += 1;
+        self.done += usize::from(done);
+        self.on_time += usize::from(done && on_time);
+    }
+}
+
+/// Completion and on-time rates for the store, by department and by person.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct KpiReport {
+    pub store: Rates,
+    pub by_department: BTreeMap<String, Rates>,
+    pub by_person: BTreeMap<String, Rates>,
+}
+
+/// The task KPIs of tasks due in `from..=to`. A task counts for its department
+/// and for its person: the assignee when a person, else whoever completed it.
+/// `utc_offset_minutes` turns completion times into store dates.
+pub fn task_kpis(
+    tasks: &[(String, Task)],
+    org: &OrgDoc,
+    from: Date,
+    to: Date,
+    utc_offset_minutes: i32,
+) -> KpiReport {
+    let mut r = KpiReport::default();
+    for (_, t) in tasks {
+        let Some(due) = t.due_date() else { continue };
+        if due < from || due > to || t.status == TaskStatus::Cancelled {
+            continue;
+        }
+        let done = t.status == TaskStatus::Done;
+        let on_time = t
+            .completed_at
+            .is_some_and(|ms| Date::from_unix_ms(ms, utc_offset_minutes) <= due);
+        r.store.add(done, on_time);
+        for d in task_departments(org, t) {
+            r.by_department.entry(d).or_default().add(done, on_time);
+        }
+        let person = match &t.assignee {
+            Some(Owner::Person(p)) => Some(p.clone()),
+            _ => t.completed_by_person.clone(),
+        };
+        if let Some(p) = person {
+            r.by_person.entry(p).or_default().add(done, on_time);
+        }
+    }
+    r
+}
+
+/// A KPI's value: computed from `report` for the rate metrics, else the value
+/// recorded for `period`.
+pub fn kpi_value(kpi: &Kpi, report: &KpiReport, period: &str) -> Option<f64> {
+    let rates = match &kpi.subject {
+        Owner::Department(d) => report.by_department.get(d),
+        Owner::Person(p) => report.by_person.get(p),
+        Owner::Position(_) => None,
+    };
+    match kpi.metric {
+        KpiMetric::CompletionRate => rates.and_then(Rates::completion_rate),
+        KpiMetric::OnTimeRate => rates.and_then(Rates::on_time_rate),
+        KpiMetric::Manual => kpi.values.get(period).copied(),
+    }
+}

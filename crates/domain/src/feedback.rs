@@ -1,0 +1,393 @@
+//! The problem feedback channel (问题反馈) and anonymous satisfaction surveys.
+//! One document per month (`feedback/2026-11`); everyone may write it.
+//!
+//! Anyone reports a problem; it is routed to a department by its category
+//! ([`route`]): the org chart's rule for the category, else a default by the
+//! department's id, else the top department. The department's managers move it
+//! to in progress and resolved (with a resolution).
+//!
+//! Survey answers carry no person: the answer's key is random and the message
+//! says "someone". (The automerge change still carries the device's actor id; a
+//! survey that must be anonymous even to whoever reads the raw history should be
+//! answered through the relay, which writes with its own actor.) Results show
+//! only once at least [`MIN_SURVEY_ANSWERS`] people have answered.
+
+use std::collections::BTreeMap;
+
+use automerge::{Automerge, ReadDoc};
+use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile_prop};
+
+use crate::access::Actor;
+use crate::documents::{OrgDoc, SCHEMA_VERSION};
+use crate::tasks::child_map;
+use crate::{DomainError, check_schema, transact};
+
+/// Results of a survey show from this many answers on.
+pub const MIN_SURVEY_ANSWERS: usize = 5;
+
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct FeedbackDoc {
+    pub schema: u64,
+    pub period: String,
+    pub reports: BTreeMap<String, Report>,
+    pub surveys: BTreeMap<String, Survey>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+pub enum ReportStatus {
+    #[autosurgeon(rename = "open")]
+    Open,
+    #[autosurgeon(rename = "in_progress")]
+    InProgress,
+    #[autosurgeon(rename = "resolved")]
+    Resolved,
+}
+
+impl ReportStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::InProgress => "in progress",
+            Self::Resolved => "resolved",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Report {
+    /// Display name of who reported it.
+    pub reporter: String,
+    pub reporter_person: Option<String>,
+    /// `stock`, `customer`, `equipment`, `system`, `staffing`, `money`,
+    /// `marketing`, `safety` or `other` (free text is accepted).
+    pub category: String,
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub text: String,
+    /// The department it is routed to.
+    pub department: Option<String>,
+    pub status: ReportStatus,
+    pub resolution: Option<String>,
+    pub resolved_by: Option<String>,
+    pub resolved_at: Option<i64>,
+    pub created_at: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct Survey {
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub title: String,
+    pub created_by: String,
+    pub created_at: i64,
+    /// Random answer id → answer; no person.
+    pub answers: BTreeMap<String, SurveyAnswer>,
+}
+
+#[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
+pub struct SurveyAnswer {
+    /// 1 (very unhappy) to 5 (very happy).
+    pub score: u64,
+    #[autosurgeon(hydrate = "crate::text::string")]
+    pub comment: String,
+}
+
+pub fn new_feedback_doc(month: &str, now_ms: i64) -> Result<Automerge, DomainError> {
+    let mut am = Automerge::new();
+    let doc = FeedbackDoc {
+        schema: SCHEMA_VERSION,
+        period: month.into(),
+        ..FeedbackDoc::default()
+    };
+    transact(
+        &mut am,
+        format!("Create the feedback of {month}"),
+        now_ms,
+        |tx| Ok(autosurgeon::reconcile(tx, &doc)?),
+    )?;
+    Ok(am)
+}
+
+pub fn read_feedback(am: &Automerge) -> Result<FeedbackDoc, DomainError> {
+    let doc: FeedbackDoc =
+        hydrate(am).map_err(|e| DomainError::Malformed("feedback", e.to_string()))?;
+    check_schema(doc.schema)?;
+    Ok(doc)
+}
+
+fn map_of<D: ReadDoc>(doc: &D, key: &str) -> Result<automerge::ObjId, DomainError> {
+    match doc.get(automerge::ROOT, key)? {
+        Some((automerge::Value::Object(automerge::ObjType::Map), id)) => Ok(id),
+        _ => Err(DomainError::Malformed("feedback", format!("no {key} map"))),
+    }
+}
+
+/// The department a category goes to: the org chart's rule, else the first
+/// department whose id names the usual handler, else the top department.
+pub fn route(org: &OrgDoc, category: &str) -> Option<String> {
+    if let Some(d) = org.routing.get(category)
+        && org.departments.contains_key(d)
+    {
+        return Some(d.clone());
+    }
+    let keys: &[&str] = match category {
+        "stock" => &["warehouse", "merch", "purchasing"],
+        "customer" => &["service"],
+        "equipment" | "system" => &["tech", "ops"],
+        "staffing" => &["hr"],
+        "money" => &["finance"],
+        "marketing" => &["marketing"],
+        _ => &[],
+    };
+    for k in keys {
+        if let Some(id) = org.departments.keys().find(|id| id.contains(k)) {
+            return Some(id.clone());
+        }
+    }
+    org.departments
+        .iter()
+        .find(|(_, d)| d.parent.is_none())
+        .map(|(id, _)| id.clone())
+}
+
+/// Reports a problem (anyone), routed by its category.
+pub fn report_problem(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    category: &str,
+    text: &str,
+    now_ms: i64,
+) -> Result<Report, DomainError> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(DomainError::Invalid("describe the problem".into()));
+    }
+    if read_feedback(am)?.reports.contains_key(id) {
+        return Err(DomainError::Invalid(format!(
+            "a report with id {id:?} exists already; use a fresh id"
+        )));
+    }
+    let report = Report {
+        reporter: actor.name.clone(),
+        reporter_person: actor.person.clone(),
+        category: category.trim().to_lowercase(),
+        text: text.into(),
+        department: route(org, category.trim()),
+        status: ReportStatus::Open,
+        resolution: None,
+        resolved_by: None,
+        resolved_at: None,
+        created_at: now_ms,
+    };
+    let to = report
+        .department
+        .as_ref()
+        .and_then(|d| org.departments.get(d))
+        .map_or("the store".to_owned(), |d| d.name.clone());
+    let message = format!(
+        "{} reported a {} problem for {to}",
+        actor.name, report.category
+    );
+    transact(am, message, now_ms, |tx| {
+        let reports = map_of(tx, "reports")?;
+        Ok(reconcile_prop(tx, &reports, id, &report)?)
+    })?;
+    Ok(report)
+}
+
+fn report_of(am: &Automerge, id: &str) -> Result<Report, DomainError> {
+    read_feedback(am)?
+        .reports
+        .remove(id)
+        .ok_or_else(|| DomainError::NotFound {
+            what: "problem report",
+            id: id.into(),
+        })
+}
+
+fn require_handler(org: &OrgDoc, actor: &Actor, report: &Report) -> Result<(), DomainError> {
+    match &report.department {
+        Some(d) => actor.require_department(org, d, "handle its problem reports"),
+        None => actor.require_store_level("handle problem reports"),
+    }
+}
+
+/// Moves a report to `status` (managers of its department). Resolving needs a
+/// resolution; a resolved report may be reopened.
+pub fn set_report_status(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    status: ReportStatus,
+    resolution: Option<&str>,
+    now_ms: i64,
+) -> Result<Report, DomainError> {
+    let mut report = report_of(am, id)?;
+    require_handler(org, actor, &report)?;
+    if report.status == status {
+        return Ok(report);
+    }
+    if status == ReportStatus::Resolved {
+        let r = resolution.map(str::trim).unwrap_or_default();
+        if r.is_empty() {
+            return Err(DomainError::Invalid(
+                "say how the problem was resolved".into(),
+            ));
+        }
+        report.resolution = Some(r.into());
+        report.resolved_by = Some(actor.name.clone());
+        report.resolved_at = Some(now_ms);
+    } else {
+        report.resolved_by = None;
+        report.resolved_at = None;
+    }
+    report.status = status;
+    let message = format!(
+        "{} set a {} problem report to {}",
+        actor.name,
+        report.category,
+        status.as_str()
+    );
+    transact(am, message, now_ms, |tx| {
+        let reports = map_of(tx, "reports")?;
+        let obj = child_map(tx, &reports, id, "problem report")?;
+        reconcile_prop(tx, &obj, "status", report.status)?;
+        reconcile_prop(tx, &obj, "resolution", &report.resolution)?;
+        reconcile_prop(tx, &obj, "resolved_by", &report.resolved_by)?;
+        reconcile_prop(tx, &obj, "resolved_at", report.resolved_at)?;
+        Ok(())
+    })?;
+    Ok(report)
+}
+
+/// Sends a report to another department (managers of its current department).
+pub fn reroute_report(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    department: &str,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    let report = report_of(am, id)?;
+    require_handler(org, actor, &report)?;
+    let d = org
+        .departments
+        .get(department)
+        .ok_or_else(|| DomainError::NotFound {
+            what: "department",
+            id: department.into(),
+        })?;
+    let message = format!(
+        "{} sent a {} problem report to {}",
+        actor.name, report.category, d.name
+    );
+    transact(am, message, now_ms, |tx| {
+        let reports = map_of(tx, "reports")?;
+        let obj = child_map(tx, &reports, id, "problem report")?;
+        Ok(reconcile_prop(tx, &obj, "department", Some(department))?)
+    })
+}
+
+/// Opens a satisfaction survey (managers).
+pub fn open_survey(
+    am: &mut Automerge,
+    actor: &Actor,
+    id: &str,
+    title: &str,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    actor.require_manager("open surveys")?;
+    let survey = Survey {
+        title: title.trim().into(),
+        created_by: actor.name.clone(),
+        created_at: now_ms,
+        answers: BTreeMap::new(),
+    };
+    let message = format!("{} opened survey \"{}\"", actor.name, survey.title);
+    transact(am, message, now_ms, |tx| {
+        let surveys = map_of(tx, "surveys")?;
+        Ok(reconcile_prop(tx, &surveys, id, &survey)?)
+    })
+}
+
+/// Answers a survey anonymously: `answer_id` must be random (the caller's
+/// randomness); nothing names the person.
+pub fn answer_survey(
+    am: &mut Automerge,
+    survey_id: &str,
+    answer_id: &str,
+    score: u64,
+    comment: &str,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    if !(1..=5).contains(&score) {
+        return Err(DomainError::Invalid("a score is 1 to 5".into()));
+    }
+    let doc = read_feedback(am)?;
+    let survey = doc
+        .surveys
+        .get(survey_id)
+        .ok_or_else(|| DomainError::NotFound {
+            what: "survey",
+            id: survey_id.into(),
+        })?;
+    let answer = SurveyAnswer {
+        score,
+        comment: comment.trim().into(),
+    };
+    let message = format!("Someone answered survey \"{}\"", survey.title);
+    transact(am, message, now_ms, |tx| {
+        let surveys = map_of(tx, "surveys")?;
+        let s = child_map(tx, &surveys, survey_id, "survey")?;
+        let answers = child_map(tx, &s, "answers", "survey answers")?;
+        Ok(reconcile_prop(tx, &answers, answer_id, &answer)?)
+    })
+}
+
+/// A survey's results.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SurveyResults {
+    pub answers: usize,
+    pub mean: f64,
+    /// How many answered 1, 2, 3, 4, 5.
+    pub distribution: [usize; 5],
+    /// The comments, in no particular order.
+    pub comments: Vec<String>,
+}
+
+/// The results, once at least [`MIN_SURVEY_ANSWERS`] people have answered.
+pub fn survey_results(doc: &FeedbackDoc, survey_id: &str) -> Result<SurveyResults, DomainError> {
+    let survey = doc
+        .surveys
+        .get(survey_id)
+        .ok_or_else(|| DomainError::NotFound {
+            what: "survey",
+            id: survey_id.into(),
+        })?;
+    let n = survey.answers.len();
+    if n < MIN_SURVEY_ANSWERS {
+        return Err(DomainError::Invalid(format!(
+            "results show once {MIN_SURVEY_ANSWERS} people have answered, so no one can be singled out; {n} so far"
+        )));
+    }
+    let mut distribution = [0usize; 5];
+    let mut total = 0u64;
+    let mut comments = Vec::new();
+    for a in survey.answers.values() {
+        let s = a.score.clamp(1, 5);
+        distribution[(s - 1) as usize] += 1;
+        total += s;
+        if !a.comment.is_empty() {
+            comments.push(a.comment.clone());
+        }
+    }
+    comments.sort();
+    Ok(SurveyResults {
+        answers: n,
+        mean: total as f64 / n as f64,
+        distribution,
+        comments,
+    })
+}
