@@ -355,12 +355,26 @@ async fn websocket(
             return Err(unauthorized());
         }
     };
-    let writable: Vec<String> = match device.role {
-        Role::Manager => vec![kind::STORE.into(), kind::ORG.into(), kind::TASKS.into()],
-        Role::Staff => kind::STAFF_WRITABLE
+    // The relay checks kinds; the domain commands check the finer scope
+    // (a department manager's departments) on every device.
+    let writable: Vec<String> = if device.role.is_manager() {
+        [
+            kind::STORE,
+            kind::ORG,
+            kind::TASKS,
+            kind::PLANS,
+            kind::MEETINGS,
+            kind::FEEDBACK,
+            kind::ASSESSMENT,
+        ]
+        .iter()
+        .map(|k| (*k).to_owned())
+        .collect()
+    } else {
+        kind::STAFF_WRITABLE
             .iter()
             .map(|k| (*k).to_owned())
-            .collect(),
+            .collect()
     };
     let access = Access::scoped(device.store_id.clone(), writable);
     let max = state.settings.max_frame_bytes;

@@ -405,11 +405,8 @@ fn row_to_device(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
     Ok(Device {
         id: r.get(0)?,
         store_id: r.get(1)?,
-        role: if role == "manager" {
-            Role::Manager
-        } else {
-            Role::Staff
-        },
+        // An unreadable role gets the least privilege.
+        role: role.parse().unwrap_or(Role::Staff),
         person: r.get(3)?,
         name: r.get(4)?,
         revoked: r.get(5)?,

@@ -235,11 +235,18 @@ impl Replica {
     pub fn actor(&self) -> Result<Actor, ClientError> {
         let e = self.enrolment.as_ref().ok_or(ClientError::NotEnrolled)?;
         let role: Role = e.role.parse().map_err(ClientError::Internal)?;
+        // A device linked to a person acts with that person's positions and scope.
+        if let Some(person) = &e.person
+            && let Ok(actor) = Actor::for_person(&self.org()?, person, role)
+        {
+            return Ok(actor);
+        }
         Ok(Actor {
             name: e.device_name.clone(),
             role,
             person: e.person.clone(),
             positions: vec![],
+            departments: vec![],
         })
     }
 
