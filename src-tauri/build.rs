@@ -12,6 +12,15 @@ const COMMANDS: &[&str] = &[
     "duty_register",
     "create_invite",
     "sign_out",
+    "task_detail",
+    "set_checklist_item",
+    "add_checklist_item",
+    "add_comment",
+    "reassign_task",
+    "reassign_open_tasks",
+    "people_and_positions",
+    "team_board",
+    "add_person",
 ];
 
 fn main() {

@@ -5,8 +5,8 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 use storeops_client::{
-    ClientError, ClientEvent, Device, DutyRegister, Invite, OrgChart, SyncStatus, TaskView,
-    sync_loop,
+    ClientError, ClientEvent, Device, DutyRegister, Invite, OrgChart, Staffing, SyncStatus,
+    TaskDetail, TaskView, TeamBoard, sync_loop,
 };
 use storeops_domain::StoreProfile;
 use tauri::{Emitter, Manager, State};
@@ -128,13 +128,81 @@ fn duty_register(device: State<'_, Device>) -> Result<DutyRegister> {
 }
 
 #[tauri::command]
-async fn create_invite(device: State<'_, Device>, role: String) -> Result<Invite> {
+async fn create_invite(
+    device: State<'_, Device>,
+    role: String,
+    person: Option<String>,
+) -> Result<Invite> {
     let d = device.inner().clone();
     Ok(
-        tauri::async_runtime::spawn_blocking(move || d.create_invite(&role))
+        tauri::async_runtime::spawn_blocking(move || d.create_invite(&role, person.as_deref()))
             .await
             .map_err(|e| ClientError::Internal(e.to_string()))??,
     )
+}
+
+#[tauri::command]
+fn task_detail(device: State<'_, Device>, task_id: String) -> Result<TaskDetail> {
+    Ok(device.task_detail(&task_id)?)
+}
+
+#[tauri::command]
+fn set_checklist_item(
+    device: State<'_, Device>,
+    task_id: String,
+    item_id: String,
+    done: bool,
+) -> Result<TaskDetail> {
+    Ok(device.set_checklist_item(&task_id, &item_id, done)?)
+}
+
+#[tauri::command]
+fn add_checklist_item(
+    device: State<'_, Device>,
+    task_id: String,
+    text: String,
+) -> Result<TaskDetail> {
+    Ok(device.add_checklist_item(&task_id, &text)?)
+}
+
+#[tauri::command]
+fn add_comment(device: State<'_, Device>, task_id: String, text: String) -> Result<TaskDetail> {
+    Ok(device.add_comment(&task_id, &text)?)
+}
+
+#[tauri::command]
+fn reassign_task(
+    device: State<'_, Device>,
+    task_id: String,
+    assignee: Option<String>,
+) -> Result<TaskDetail> {
+    Ok(device.reassign_task(&task_id, assignee.as_deref())?)
+}
+
+#[tauri::command]
+fn reassign_open_tasks(device: State<'_, Device>, from: String, to: Option<String>) -> Result<u32> {
+    Ok(device.reassign_open_tasks(&from, to.as_deref())?)
+}
+
+#[tauri::command]
+fn people_and_positions(device: State<'_, Device>) -> Result<Staffing> {
+    Ok(device.staffing()?)
+}
+
+#[tauri::command]
+fn team_board(device: State<'_, Device>) -> Result<TeamBoard> {
+    Ok(device.team_board()?)
+}
+
+#[tauri::command]
+fn add_person(
+    device: State<'_, Device>,
+    name: String,
+    contact: String,
+    position: Option<String>,
+) -> Result<()> {
+    device.add_person(&name, &contact, position.as_deref())?;
+    Ok(())
 }
 
 #[tauri::command]
@@ -204,7 +272,16 @@ pub fn run() {
             org_chart,
             duty_register,
             create_invite,
-            sign_out
+            sign_out,
+            task_detail,
+            set_checklist_item,
+            add_checklist_item,
+            add_comment,
+            reassign_task,
+            reassign_open_tasks,
+            people_and_positions,
+            team_board,
+            add_person
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -19,7 +19,7 @@ use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 pub use replica::{ClientEvent, Enrolment, Replica};
-pub use views::{DutyRegister, OrgChart, SyncStatus, TaskView};
+pub use views::{DutyRegister, OrgChart, Staffing, SyncStatus, TaskDetail, TaskView, TeamBoard};
 
 /// What went wrong, for the UI: a stable `code` and a message that says what to do.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,7 +48,7 @@ impl ClientError {
         match self {
             ClientError::NotEnrolled => "not_enrolled",
             ClientError::NotSyncedYet => "not_synced_yet",
-            ClientError::Domain(DomainError::Forbidden(_)) => "forbidden",
+            ClientError::Domain(d) if d.is_permission() => "forbidden",
             ClientError::Domain(DomainError::NotFound { .. }) => "not_found",
             ClientError::Domain(_) => "invalid",
             ClientError::Refused(_) => "refused",
@@ -229,10 +229,96 @@ impl Device {
     pub fn set_task_status(&self, id: &str, status: &str) -> Result<TaskView, ClientError> {
         let status: TaskStatus = status.parse()?;
         let mut r = self.replica();
+        let org = r.org()?;
         r.change_tasks(|am, actor, now| {
-            storeops_domain::set_task_status(am, actor, id, status, now)
+            storeops_domain::change_task_status(am, Some(&org), actor, id, status, now)
         })?;
-        find(&r, id)
+        Ok(r.task_detail(id)?.task)
+    }
+
+    pub fn task_detail(&self, id: &str) -> Result<TaskDetail, ClientError> {
+        self.replica().task_detail(id)
+    }
+
+    /// Ticks or unticks a checklist item; durable when this returns.
+    pub fn set_checklist_item(
+        &self,
+        task: &str,
+        item: &str,
+        done: bool,
+    ) -> Result<TaskDetail, ClientError> {
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_tasks(|am, actor, now| {
+            storeops_domain::set_checklist_item(am, Some(&org), actor, task, item, done, now)
+        })?;
+        r.task_detail(task)
+    }
+
+    pub fn add_checklist_item(&self, task: &str, text: &str) -> Result<TaskDetail, ClientError> {
+        let item = format!("item-{}", random_id()?);
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_tasks(|am, actor, now| {
+            storeops_domain::add_checklist_item(am, Some(&org), actor, task, &item, text, now)
+        })?;
+        r.task_detail(task)
+    }
+
+    pub fn add_comment(&self, task: &str, text: &str) -> Result<TaskDetail, ClientError> {
+        let comment = format!("comment-{}", random_id()?);
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_tasks(|am, actor, now| {
+            storeops_domain::add_comment(am, Some(&org), actor, task, &comment, text, now)
+        })?;
+        r.task_detail(task)
+    }
+
+    /// Gives a task to an owner (`position:<id>`, `person:<id>`) or to no one.
+    pub fn reassign_task(&self, task: &str, to: Option<&str>) -> Result<TaskDetail, ClientError> {
+        let to = to.map(parse_owner).transpose()?;
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_tasks(|am, actor, now| {
+            storeops_domain::reassign_task(am, &org, actor, task, to, now)
+        })?;
+        r.task_detail(task)
+    }
+
+    /// Moves every open task of `from` to `to`; returns how many moved.
+    pub fn reassign_open_tasks(&self, from: &str, to: Option<&str>) -> Result<u32, ClientError> {
+        let from = parse_owner(from)?;
+        let to = to.map(parse_owner).transpose()?;
+        let mut r = self.replica();
+        let org = r.org()?;
+        let moved = r.change_tasks(|am, actor, now| {
+            storeops_domain::reassign_open_tasks(am, &org, actor, &from, to, now)
+        })?;
+        Ok(u32::try_from(moved.len()).unwrap_or(u32::MAX))
+    }
+
+    pub fn staffing(&self) -> Result<Staffing, ClientError> {
+        self.replica().staffing()
+    }
+
+    pub fn team_board(&self) -> Result<TeamBoard, ClientError> {
+        self.replica().team_board()
+    }
+
+    /// Adds a person, optionally holding a position; durable when this returns.
+    pub fn add_person(
+        &self,
+        name: &str,
+        contact: &str,
+        position: Option<&str>,
+    ) -> Result<String, ClientError> {
+        let id = format!("person-{}", random_id()?);
+        let positions: Vec<&str> = position.into_iter().collect();
+        self.replica().change_org(|am, actor, now| {
+            storeops_domain::org::add_person(am, actor, &id, name, contact, &positions, now)
+        })?;
+        Ok(id)
     }
 
     pub fn status(&self) -> SyncStatus {
@@ -255,13 +341,13 @@ impl Device {
     }
 
     /// Asks the relay for a one-time invite code (managers only; blocking HTTP).
-    pub fn create_invite(&self, role: &str) -> Result<Invite, ClientError> {
+    pub fn create_invite(&self, role: &str, person: Option<&str>) -> Result<Invite, ClientError> {
         let (relay_url, token) = {
             let r = self.replica();
             let e = r.enrolment().ok_or(ClientError::NotEnrolled)?;
             (e.relay_url.clone(), r.token()?)
         };
-        if !matches!(role, "staff" | "manager") {
+        if role.parse::<storeops_domain::Role>().is_err() {
             return Err(ClientError::Refused(format!(
                 "{role:?} is not a role; choose staff or manager"
             )));
@@ -271,7 +357,7 @@ impl Device {
             .build()
             .post(&format!("{relay_url}/v1/invites"))
             .set("authorization", &format!("Bearer {token}"))
-            .send_json(serde_json::json!({ "role": role }));
+            .send_json(serde_json::json!({ "role": role, "person": person }));
         match resp {
             Ok(r) => r.into_json().map_err(|e| {
                 ClientError::Refused(format!("unexpected answer from the relay: {e}"))
@@ -293,6 +379,11 @@ impl Device {
     pub fn sync_now(&self) {
         self.wake.notify_one();
     }
+}
+
+fn parse_owner(text: &str) -> Result<storeops_domain::Owner, ClientError> {
+    text.parse()
+        .map_err(|e: storeops_domain::OwnerParseError| ClientError::Refused(e.to_string()))
 }
 
 fn find(r: &Replica, id: &str) -> Result<TaskView, ClientError> {

@@ -11,7 +11,7 @@ use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate};
 use storeops_sync::{Access, Config, ConnId, DocumentId, Engine, Output, PeerId, StorageOp};
 use tokio::sync::mpsc;
 
-use crate::views::{DutyRegister, OrgChart, SyncStatus, TaskView};
+use crate::views::{DutyRegister, OrgChart, Staffing, SyncStatus, TaskDetail, TaskView, TeamBoard};
 use crate::{ClientError, now_ms};
 
 /// The device's own tables. Only ever append.
@@ -280,15 +280,27 @@ impl Replica {
             .map(domain::read_org)
             .transpose()?
             .unwrap_or_default();
+        // Staff linked to a person see their own work; everyone else sees all.
+        let actor = self.actor().ok();
+        let mine_only = actor
+            .as_ref()
+            .is_some_and(|a| a.role == Role::Staff && a.person.is_some());
         let mut views: Vec<TaskView> = domain::read_tasks(tasks_am)?
             .into_iter()
+            .filter(|(_, t)| {
+                !mine_only
+                    || actor
+                        .as_ref()
+                        .is_some_and(|a| storeops_domain::is_mine(a, Some(&org), t))
+            })
             .map(|(id, t)| TaskView::new(id, &t, &org))
             .collect();
         views.sort_by_key(TaskView::sort_key);
         Ok(views)
     }
 
-    fn org(&self) -> Result<storeops_domain::OrgDoc, ClientError> {
+    /// The org document, empty until it arrives.
+    pub fn org(&self) -> Result<storeops_domain::OrgDoc, ClientError> {
         let Some((org_id, _)) = self.linked() else {
             return Ok(Default::default());
         };
@@ -369,14 +381,33 @@ impl Replica {
         &mut self,
         f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
     ) -> Result<R, ClientError> {
-        let actor = self.actor()?;
+        self.actor()?;
         let (_, tasks) = self.linked().ok_or(ClientError::NotSyncedYet)?;
+        self.change_document(tasks, f)
+    }
+
+    /// Runs a domain command on the org document; returns once it is durable.
+    pub fn change_org<R>(
+        &mut self,
+        f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
+    ) -> Result<R, ClientError> {
+        self.actor()?;
+        let (org, _) = self.linked().ok_or(ClientError::NotSyncedYet)?;
+        self.change_document(org, f)
+    }
+
+    fn change_document<R>(
+        &mut self,
+        doc: DocumentId,
+        f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
+    ) -> Result<R, ClientError> {
+        let actor = self.actor()?;
         let now = now_ms();
         let device_actor = self.actor.clone();
-        let before = self.engine.document(&tasks).map(|d| d.get_heads());
+        let before = self.engine.document(&doc).map(|d| d.get_heads());
         let r = self
             .engine
-            .change(tasks, now as u64, |am| {
+            .change(doc, now as u64, |am| {
                 am.set_actor(device_actor);
                 f(am, &actor, now)
             })
@@ -384,11 +415,61 @@ impl Replica {
                 storeops_sync::ChangeError::NotLoaded(_) => ClientError::NotSyncedYet,
                 storeops_sync::ChangeError::Rejected(d) => ClientError::Domain(d),
             })?;
-        if self.engine.document(&tasks).map(|d| d.get_heads()) != before {
-            *self.unconfirmed.entry(tasks).or_default() += 1;
+        if self.engine.document(&doc).map(|d| d.get_heads()) != before {
+            *self.unconfirmed.entry(doc).or_default() += 1;
         }
         self.pump()?;
         Ok(r)
+    }
+
+    fn all_tasks(&self) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
+        match self.linked().and_then(|(_, t)| self.engine.document(&t)) {
+            Some(am) if !am.get_heads().is_empty() => Ok(domain::read_tasks(am)?),
+            _ => Ok(vec![]),
+        }
+    }
+
+    /// One task with its checklist, comments and history.
+    pub fn task_detail(&self, id: &str) -> Result<TaskDetail, ClientError> {
+        let (_, tasks_id) = self.linked().ok_or(ClientError::NotSyncedYet)?;
+        let am = self
+            .engine
+            .document(&tasks_id)
+            .ok_or(ClientError::NotSyncedYet)?;
+        let task = domain::read_task(am, id)?;
+        let org = self.org()?;
+        let history = storeops_domain::history::task_history(am, id)?;
+        let actor = self.actor()?;
+        let can_edit = actor.may_progress_task(Some(&org), &task);
+        let can_reassign = actor.require_task(Some(&org), &task, "reassign").is_ok();
+        Ok(TaskDetail::new(
+            id.into(),
+            &task,
+            &org,
+            history,
+            can_edit,
+            can_reassign,
+        ))
+    }
+
+    /// Positions and people, for pickers.
+    pub fn staffing(&self) -> Result<Staffing, ClientError> {
+        Ok(Staffing::new(&self.org()?))
+    }
+
+    /// Open work by assignee.
+    pub fn team_board(&self) -> Result<TeamBoard, ClientError> {
+        let today = self.today();
+        Ok(TeamBoard::new(&self.all_tasks()?, &self.org()?, &today))
+    }
+
+    /// Today's date in the store's time zone (UTC when the zone is unknown).
+    pub fn today(&self) -> String {
+        let offset = self
+            .store_profile()
+            .and_then(|p| storeops_domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
+            .unwrap_or(0);
+        storeops_domain::calendar::Date::from_unix_ms(now_ms(), offset).to_string()
     }
 
     /// The sync connection opened; `outbox` carries frames to the relay.

@@ -18,6 +18,8 @@ pub struct SyncStatus {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct TaskView {
     pub id: String,
+    /// The assignee as an owner id (`position:<id>`, `person:<id>`), for pickers.
+    pub assignee_id: Option<String>,
     pub title: String,
     pub status: String,
     pub priority: String,
@@ -48,6 +50,7 @@ impl TaskView {
         });
         Self {
             id,
+            assignee_id: t.assignee.as_ref().map(ToString::to_string),
             title: t.title.clone(),
             status: t.status.as_str().into(),
             priority: t.priority.as_str().into(),
@@ -332,5 +335,179 @@ impl DutyRegister {
                 .count(),
         );
         Self { groups, uncovered }
+    }
+}
+
+/// A task with everything the detail screen shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TaskDetail {
+    pub task: TaskView,
+    pub description: String,
+    pub checklist: Vec<ChecklistItemView>,
+    pub comments: Vec<CommentView>,
+    pub history: Vec<HistoryView>,
+    /// The device may change this task's progress.
+    pub can_edit: bool,
+    /// The device may reassign it.
+    pub can_reassign: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChecklistItemView {
+    pub id: String,
+    pub text: String,
+    pub done: bool,
+    pub done_by: Option<String>,
+    pub done_at: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CommentView {
+    pub id: String,
+    pub author: String,
+    pub at: i64,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct HistoryView {
+    pub at: i64,
+    pub message: String,
+}
+
+impl TaskDetail {
+    pub fn new(
+        id: String,
+        t: &Task,
+        org: &OrgDoc,
+        history: Vec<storeops_domain::history::HistoryEntry>,
+        can_edit: bool,
+        can_reassign: bool,
+    ) -> Self {
+        Self {
+            task: TaskView::new(id, t, org),
+            description: t.description.clone(),
+            checklist: t
+                .checklist
+                .iter()
+                .map(|c| ChecklistItemView {
+                    id: c.id.clone(),
+                    text: c.text.clone(),
+                    done: c.done,
+                    done_by: c.done_by.clone(),
+                    done_at: c.done_at,
+                })
+                .collect(),
+            comments: t
+                .comments
+                .iter()
+                .map(|c| CommentView {
+                    id: c.id.clone(),
+                    author: c.author.clone(),
+                    at: c.at,
+                    text: c.text.clone(),
+                })
+                .collect(),
+            history: history
+                .into_iter()
+                .map(|h| HistoryView {
+                    at: h.at_ms,
+                    message: h.message,
+                })
+                .collect(),
+            can_edit,
+            can_reassign,
+        }
+    }
+}
+
+/// Positions and people, for assignee pickers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Staffing {
+    pub positions: Vec<StaffingPosition>,
+    pub people: Vec<StaffingPerson>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffingPosition {
+    pub id: String,
+    pub title: String,
+    pub department: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StaffingPerson {
+    pub id: String,
+    pub name: String,
+    pub positions: Vec<String>,
+    pub active: bool,
+}
+
+impl Staffing {
+    pub fn new(org: &OrgDoc) -> Self {
+        Self {
+            positions: org
+                .positions
+                .iter()
+                .map(|(id, p)| StaffingPosition {
+                    id: id.clone(),
+                    title: p.title.clone(),
+                    department: org
+                        .departments
+                        .get(&p.department)
+                        .map_or(p.department.clone(), |d| d.name.clone()),
+                })
+                .collect(),
+            people: org
+                .people
+                .iter()
+                .map(|(id, p)| StaffingPerson {
+                    id: id.clone(),
+                    name: p.name.clone(),
+                    positions: p.held_positions().into_iter().map(String::from).collect(),
+                    active: p.active,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Open work grouped by who holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamBoard {
+    pub groups: Vec<TeamGroup>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TeamGroup {
+    pub owner_id: Option<String>,
+    pub owner: String,
+    pub tasks: Vec<TaskView>,
+    pub overdue: u32,
+}
+
+impl TeamBoard {
+    /// `today` is `YYYY-MM-DD` in the store's time zone.
+    pub fn new(tasks: &[(String, Task)], org: &OrgDoc, today: &str) -> Self {
+        let mut groups: std::collections::BTreeMap<Option<String>, TeamGroup> = Default::default();
+        for (id, t) in tasks.iter().filter(|(_, t)| t.status.is_open()) {
+            let key = t.assignee.as_ref().map(ToString::to_string);
+            let group = groups.entry(key.clone()).or_insert_with(|| TeamGroup {
+                owner_id: key,
+                owner: owner_name(org, t.assignee.as_ref()),
+                tasks: vec![],
+                overdue: 0,
+            });
+            if t.due.as_deref().is_some_and(|d| d < today) {
+                group.overdue += 1;
+            }
+            group.tasks.push(TaskView::new(id.clone(), t, org));
+        }
+        let mut groups: Vec<TeamGroup> = groups.into_values().collect();
+        for g in &mut groups {
+            g.tasks.sort_by_key(TaskView::sort_key);
+        }
+        groups.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.owner.cmp(&b.owner)));
+        Self { groups }
     }
 }

@@ -219,7 +219,7 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     assert!(count.next_due.is_some());
 
     let m = manager.clone();
-    let invite = tokio::task::spawn_blocking(move || m.create_invite("staff"))
+    let invite = tokio::task::spawn_blocking(move || m.create_invite("staff", None))
         .await
         .unwrap()
         .unwrap();
@@ -232,7 +232,7 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
         .unwrap();
     assert_eq!(phone.replica().enrolment().unwrap().role, "staff");
     let p = phone.clone();
-    let refused = tokio::task::spawn_blocking(move || p.create_invite("manager"))
+    let refused = tokio::task::spawn_blocking(move || p.create_invite("manager", None))
         .await
         .unwrap()
         .unwrap_err();
@@ -291,4 +291,140 @@ async fn a_task_added_right_after_the_relay_stops_is_kept_and_listed() {
     drop(device);
     let reopened = Device::open(dir.path()).unwrap();
     assert!(reopened.tasks().unwrap().iter().any(|x| x.id == t.id));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn staff_progress_made_offline_survives_and_a_managers_reassignment_reaches_the_staff_device()
+{
+    let relay_dir = tempfile::tempdir().unwrap();
+    let code = {
+        let mut reg = Registry::open(relay_dir.path()).unwrap();
+        let s = reg
+            .create_store(
+                "Demo",
+                "plan3",
+                "en",
+                "UTC",
+                Date::new(2026, 11, 28).unwrap(),
+                0,
+            )
+            .unwrap();
+        reg.create_invite(&s.id, Role::Manager, None, 0, i64::MAX / 2)
+            .unwrap()
+    };
+    let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+    let (dm, ds) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let manager = Device::open(dm.path()).unwrap();
+    let m = manager.clone();
+    let u = url.clone();
+    tokio::task::spawn_blocking(move || m.enrol(&u, &code, "Laptop").unwrap())
+        .await
+        .unwrap();
+    tokio::spawn(sync_loop(manager.clone()));
+    eventually("the store reaches the manager", || {
+        manager.tasks().map(|t| !t.is_empty()).unwrap_or(false)
+    })
+    .await;
+
+    // The manager staffs the warehouse and invites Wang's phone.
+    let wang = manager
+        .add_person("Wang", "138 0000 0000", Some("pos:warehouse-specialist"))
+        .unwrap();
+    let count = "duty:warehouse-specialist/stock-count@2026-11";
+    manager.add_checklist_item(count, "Aisle 1").unwrap();
+    manager.add_checklist_item(count, "Aisle 2").unwrap();
+    let m = manager.clone();
+    let w = wang.clone();
+    let invite = tokio::task::spawn_blocking(move || m.create_invite("staff", Some(&w)))
+        .await
+        .unwrap()
+        .unwrap();
+    eventually("the manager's changes are confirmed", || {
+        manager.status().pending_changes == 0
+    })
+    .await;
+
+    let phone = Device::open(ds.path()).unwrap();
+    let p = phone.clone();
+    tokio::task::spawn_blocking(move || p.enrol(&url, &invite.code, "Wang's phone").unwrap())
+        .await
+        .unwrap();
+    tokio::spawn(sync_loop(phone.clone()));
+    eventually("Wang's tasks reach the phone", || {
+        phone
+            .tasks()
+            .map(|t| t.iter().any(|t| t.id == count))
+            .unwrap_or(false)
+    })
+    .await;
+    // Wang sees the warehouse specialist's work, not the whole store's.
+    let mine = phone.tasks().unwrap();
+    assert!(
+        mine.iter()
+            .all(|t| t.assignee.as_deref() == Some("Warehouse specialist")),
+        "{mine:?}"
+    );
+    assert!(manager.tasks().unwrap().len() > mine.len());
+
+    // Offline, Wang ticks an item and finishes the count.
+    relay.stop().await;
+    eventually("the phone is offline", || !phone.status().online).await;
+    let detail = phone.task_detail(count).unwrap();
+    assert!(detail.can_edit && !detail.can_reassign);
+    let item = detail.checklist[0].id.clone();
+    phone.set_checklist_item(count, &item, true).unwrap();
+    phone.add_comment(count, "Aisle 1 matches").unwrap();
+    phone.set_task_status(count, "done").unwrap();
+    // Staff may not reassign.
+    assert_eq!(
+        phone
+            .reassign_task(count, Some("position:pos:warehouse-manager"))
+            .unwrap_err()
+            .code(),
+        "forbidden"
+    );
+
+    let (relay, _) = start_relay(relay_dir.path(), addr).await;
+    phone.sync_now();
+    manager.sync_now();
+    eventually(
+        "the manager sees the count done with the tick and the comment",
+        || {
+            manager
+                .task_detail(count)
+                .map(|d| {
+                    d.task.status == "done"
+                        && d.checklist.iter().any(|c| c.id == item && c.done)
+                        && d.comments.iter().any(|c| c.text == "Aisle 1 matches")
+                })
+                .unwrap_or(false)
+        },
+    )
+    .await;
+    assert!(!manager.task_detail(count).unwrap().history.is_empty());
+
+    // The manager moves the warehouse specialist's open work to the warehouse manager.
+    let moved = manager
+        .reassign_open_tasks(
+            "position:pos:warehouse-specialist",
+            Some("position:pos:warehouse-manager"),
+        )
+        .unwrap();
+    assert!(moved > 0);
+    eventually("the phone no longer lists the moved work", || {
+        phone
+            .tasks()
+            .map(|t| t.iter().all(|t| t.status == "done"))
+            .unwrap_or(false)
+    })
+    .await;
+    let board = manager.team_board().unwrap();
+    assert!(
+        board
+            .groups
+            .iter()
+            .all(|g| g.owner_id.as_deref() != Some("position:pos:warehouse-specialist"))
+    );
+    relay.stop().await;
 }
