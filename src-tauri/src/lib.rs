@@ -90,9 +90,12 @@ async fn enrol(
     device_name: String,
 ) -> Result<AppStatus> {
     let d = device.inner().clone();
-    tauri::async_runtime::spawn_blocking(move || d.enrol(&relay_url, &code, &device_name))
-        .await
-        .map_err(|e| ClientError::Internal(e.to_string()))??;
+    let ca = relay_ca()?;
+    tauri::async_runtime::spawn_blocking(move || {
+        d.enrol_with_ca(&relay_url, &code, &device_name, ca.as_deref())
+    })
+    .await
+    .map_err(|e| ClientError::Internal(e.to_string()))??;
     Ok(app_status(&device))
 }
 
@@ -210,6 +213,16 @@ fn sign_out(device: State<'_, Device>) -> Result<()> {
     Ok(device.sign_out()?)
 }
 
+/// A self-hosted relay's CA certificate, from the PEM file `STOREOPS_RELAY_CA_FILE`.
+fn relay_ca() -> std::result::Result<Option<String>, ClientError> {
+    match std::env::var_os("STOREOPS_RELAY_CA_FILE") {
+        None => Ok(None),
+        Some(path) => std::fs::read_to_string(&path).map(Some).map_err(|e| {
+            ClientError::BadCertificate(format!("cannot read {}: {e}", path.to_string_lossy()))
+        }),
+    }
+}
+
 /// `STOREOPS_DATA_DIR` if set (tests run several instances), else the OS's app data dir.
 fn data_dir(app: &tauri::App) -> std::result::Result<PathBuf, Box<dyn std::error::Error>> {
     if let Some(dir) = std::env::var_os("STOREOPS_DATA_DIR") {
@@ -233,7 +246,14 @@ fn enrol_from_environment(device: &Device) {
     let name = std::env::var("STOREOPS_DEVICE_NAME").unwrap_or_else(|_| "Storeops desktop".into());
     let device = device.clone();
     tauri::async_runtime::spawn_blocking(move || {
-        if let Err(e) = device.enrol(&url, &code, &name) {
+        let ca = match relay_ca() {
+            Ok(ca) => ca,
+            Err(e) => {
+                tracing::error!(error = %e, "enrolment from the environment failed");
+                return;
+            }
+        };
+        if let Err(e) = device.enrol_with_ca(&url, &code, &name, ca.as_deref()) {
             tracing::error!(error = %e, "enrolment from the environment failed");
         }
     });

@@ -16,6 +16,7 @@ pub mod hub;
 pub mod metrics;
 pub mod registry;
 pub mod settings;
+pub mod tls;
 
 pub use settings::Settings;
 
@@ -167,19 +168,47 @@ fn app(state: AppState) -> Router {
 }
 
 /// Serves until `shutdown` resolves, then closes connections and flushes.
+/// With `tls_cert_file` and `tls_key_file` set, serves `https`/`wss`.
 pub async fn serve(
     settings: Settings,
     listener: tokio::net::TcpListener,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> anyhow::Result<()> {
+    let tls = match (&settings.tls_cert_file, &settings.tls_key_file) {
+        (Some(cert), Some(key)) => Some(tls::server_config(cert, key)?),
+        (None, None) => None,
+        _ => return Err(tls::TlsError::Incomplete.into()),
+    };
     let relay = Relay::start(settings)?;
     let router = relay.router();
     let (stop_tx, stop_rx) = watch::channel(false);
-    let server = axum::serve(listener, router).with_graceful_shutdown(async move {
+    let stopped = async move {
         let mut rx = stop_rx;
         let _ = rx.wait_for(|s| *s).await;
-    });
-    let server = tokio::spawn(async move { server.await });
+    };
+    let server = match tls {
+        Some(config) => {
+            let listener = tls::TlsListener::new(listener, config)?;
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            })
+        }
+        None => {
+            // Frames are small and latency matters: no Nagle delay.
+            let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+                if let Err(e) = tcp.set_nodelay(true) {
+                    tracing::debug!(error = %e, "could not set TCP_NODELAY");
+                }
+            });
+            tokio::spawn(async move {
+                axum::serve(listener, router)
+                    .with_graceful_shutdown(stopped)
+                    .await
+            })
+        }
+    };
     shutdown.await;
     tracing::info!("shutting down: closing connections");
     let _ = stop_tx.send(true);

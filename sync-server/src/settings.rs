@@ -26,6 +26,10 @@ pub struct Settings {
     pub idle_unload_seconds: u64,
     /// Close a WebSocket whose first message does not arrive within this many seconds.
     pub handshake_timeout_seconds: u64,
+    /// PEM certificate chain: with `tls_key_file`, the relay serves `https`/`wss`.
+    pub tls_cert_file: Option<PathBuf>,
+    /// PEM private key for `tls_cert_file`.
+    pub tls_key_file: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -39,6 +43,8 @@ impl Default for Settings {
             max_documents_per_connection: 10_000,
             idle_unload_seconds: 300,
             handshake_timeout_seconds: 10,
+            tls_cert_file: None,
+            tls_key_file: None,
         }
     }
 }
@@ -136,6 +142,12 @@ impl Settings {
             "a number of seconds",
             &mut s.idle_unload_seconds,
         )?;
+        if let Some(v) = env("STOREOPS_RELAY__TLS_CERT_FILE") {
+            s.tls_cert_file = Some(PathBuf::from(v));
+        }
+        if let Some(v) = env("STOREOPS_RELAY__TLS_KEY_FILE") {
+            s.tls_key_file = Some(PathBuf::from(v));
+        }
         Ok(s)
     }
 
@@ -154,7 +166,10 @@ impl Settings {
              # Frames queued for one connection before it is cut as a slow reader.\noutbox_frames = {}\n\
              # Most documents one connection may sync.\nmax_documents_per_connection = {}\n\
              # Unload a document nobody used for this many seconds.\nidle_unload_seconds = {}\n\
-             # Close a WebSocket whose first message does not arrive in this many seconds.\nhandshake_timeout_seconds = {}\n",
+             # Close a WebSocket whose first message does not arrive in this many seconds.\nhandshake_timeout_seconds = {}\n\
+             # Serve https/wss with this PEM certificate chain and key (both or neither).\n\
+             # tls_cert_file = \"/etc/storeops/relay.crt\"\n\
+             # tls_key_file = \"/etc/storeops/relay.key\"\n",
             d.listen,
             d.data_dir.display(),
             d.max_frame_bytes,

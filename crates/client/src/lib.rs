@@ -38,6 +38,10 @@ pub enum ClientError {
     BadRelayUrl(String),
     #[error("local storage failed: {0}")]
     Storage(String),
+    #[error(
+        "the relay's certificate file is not usable ({0}); ask whoever runs the relay for its CA certificate"
+    )]
+    BadCertificate(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -55,6 +59,7 @@ impl ClientError {
             ClientError::Unreachable(..) => "unreachable",
             ClientError::BadRelayUrl(_) => "bad_relay_url",
             ClientError::Storage(_) => "storage",
+            ClientError::BadCertificate(_) => "bad_certificate",
             ClientError::Internal(_) => "internal",
         }
     }
@@ -125,11 +130,59 @@ struct EnrolResponse {
     person: Option<String>,
 }
 
+/// The TLS configuration for talking to a relay: the public web roots, plus the
+/// self-hosted relay's own CA when one is given (PEM).
+pub fn tls_config(
+    ca_pem: Option<&str>,
+) -> Result<std::sync::Arc<rustls::ClientConfig>, ClientError> {
+    use rustls_pki_types::CertificateDer;
+    use rustls_pki_types::pem::PemObject;
+    let mut roots = rustls::RootCertStore::empty();
+    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+    if let Some(pem) = ca_pem {
+        let bad = ClientError::BadCertificate;
+        let mut added = 0;
+        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
+            roots
+                .add(cert.map_err(|e| bad(e.to_string()))?)
+                .map_err(|e| bad(e.to_string()))?;
+            added += 1;
+        }
+        if added == 0 {
+            return Err(bad("no certificate in it".into()));
+        }
+    }
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let config = rustls::ClientConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| ClientError::Internal(e.to_string()))?
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+    Ok(std::sync::Arc::new(config))
+}
+
+fn agent(ca_pem: Option<&str>) -> Result<ureq::Agent, ClientError> {
+    Ok(ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(15))
+        .tls_config(tls_config(ca_pem)?)
+        .build())
+}
+
 /// Redeems an invite code at the relay (blocking HTTP). Returns the enrolment and token.
 pub fn enrol(
     relay_url: &str,
     code: &str,
     device_name: &str,
+) -> Result<(Enrolment, String), ClientError> {
+    enrol_with_ca(relay_url, code, device_name, None)
+}
+
+/// [`enrol`] with a CA certificate (PEM) for a self-hosted relay's TLS.
+pub fn enrol_with_ca(
+    relay_url: &str,
+    code: &str,
+    device_name: &str,
+    ca_pem: Option<&str>,
 ) -> Result<(Enrolment, String), ClientError> {
     let relay_url = normalise_relay_url(relay_url)?;
     let code = code.trim();
@@ -138,10 +191,7 @@ pub fn enrol(
             "enter the invite code a manager gave you".into(),
         ));
     }
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(15))
-        .build();
-    let resp = agent
+    let resp = agent(ca_pem)?
         .post(&format!("{relay_url}/v1/enrol"))
         .send_json(serde_json::json!({ "code": code, "device_name": device_name.trim() }));
     let resp = match resp {
@@ -169,6 +219,7 @@ pub fn enrol(
             root_document_id: r.root_document_id,
             role: r.role,
             person: r.person,
+            relay_ca_pem: ca_pem.map(str::to_owned),
         },
         r.token,
     ))
@@ -201,11 +252,22 @@ impl Device {
 
     /// Enrols with the relay, saves the result, and starts syncing.
     pub fn enrol(&self, relay_url: &str, code: &str, device_name: &str) -> Result<(), ClientError> {
+        self.enrol_with_ca(relay_url, code, device_name, None)
+    }
+
+    /// [`Device::enrol`] trusting a self-hosted relay's CA certificate (PEM).
+    pub fn enrol_with_ca(
+        &self,
+        relay_url: &str,
+        code: &str,
+        device_name: &str,
+        ca_pem: Option<&str>,
+    ) -> Result<(), ClientError> {
         let name = device_name.trim();
         if name.is_empty() {
             return Err(ClientError::Refused("give this device a name".into()));
         }
-        let (enrolment, token) = enrol(relay_url, code, name)?;
+        let (enrolment, token) = enrol_with_ca(relay_url, code, name, ca_pem)?;
         self.replica().save_enrolment(enrolment, &token)?;
         self.sync_now();
         Ok(())
@@ -342,19 +404,17 @@ impl Device {
 
     /// Asks the relay for a one-time invite code (managers only; blocking HTTP).
     pub fn create_invite(&self, role: &str, person: Option<&str>) -> Result<Invite, ClientError> {
-        let (relay_url, token) = {
+        let (relay_url, token, ca) = {
             let r = self.replica();
             let e = r.enrolment().ok_or(ClientError::NotEnrolled)?;
-            (e.relay_url.clone(), r.token()?)
+            (e.relay_url.clone(), r.token()?, e.relay_ca_pem.clone())
         };
         if role.parse::<storeops_domain::Role>().is_err() {
             return Err(ClientError::Refused(format!(
                 "{role:?} is not a role; choose staff or manager"
             )));
         }
-        let resp = ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(15))
-            .build()
+        let resp = agent(ca.as_deref())?
             .post(&format!("{relay_url}/v1/invites"))
             .set("authorization", &format!("Bearer {token}"))
             .send_json(serde_json::json!({ "role": role, "person": person }));
@@ -409,16 +469,16 @@ pub async fn sync_loop(device: Device) {
         let target = {
             let r = device.replica();
             r.enrolment()
-                .map(|e| e.relay_url.clone())
+                .map(|e| (e.relay_url.clone(), e.relay_ca_pem.clone()))
                 .zip(r.token().ok())
         };
-        let Some((relay_url, token)) = target else {
+        let Some(((relay_url, ca), token)) = target else {
             device.wake.notified().await;
             continue;
         };
         let conn = ConnId(next_conn);
         next_conn += 1;
-        match run_connection(&device, conn, &relay_url, &token).await {
+        match run_connection(&device, conn, &relay_url, ca.as_deref(), &token).await {
             Ok(()) => backoff = Duration::from_millis(250),
             Err(e) => {
                 tracing::info!(error = %e, "sync connection failed");
@@ -445,6 +505,7 @@ async fn run_connection(
     device: &Device,
     conn: ConnId,
     relay_url: &str,
+    ca_pem: Option<&str>,
     token: &str,
 ) -> Result<(), String> {
     let mut request = websocket_url(relay_url)
@@ -456,15 +517,24 @@ async fn run_connection(
             .parse()
             .map_err(|_| "the device token is damaged; enrol again".to_string())?,
     );
+    let tls = tls_config(ca_pem).map_err(|e| e.to_string())?;
     let (ws, _) = tokio::time::timeout(
         Duration::from_secs(10),
-        tokio_tungstenite::connect_async(request),
+        tokio_tungstenite::connect_async_tls_with_config(
+            request,
+            None,
+            false,
+            Some(tokio_tungstenite::Connector::Rustls(tls)),
+        ),
     )
     .await
     .map_err(|_| "the relay did not answer within 10 s".to_string())?
     .map_err(|e| match e {
         tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
             "the relay no longer accepts this device; enrol it again".to_string()
+        }
+        tokio_tungstenite::tungstenite::Error::Tls(e) => {
+            format!("the relay's certificate is not trusted ({e}); check the relay address or its CA certificate")
         }
         tokio_tungstenite::tungstenite::Error::Io(e)
             if matches!(

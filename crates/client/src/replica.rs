@@ -30,6 +30,9 @@ pub struct Enrolment {
     pub root_document_id: String,
     pub role: String,
     pub person: Option<String>,
+    /// A PEM CA certificate to trust for a self-hosted relay's `https`/`wss`.
+    #[serde(default)]
+    pub relay_ca_pem: Option<String>,
 }
 
 impl std::fmt::Debug for Enrolment {
