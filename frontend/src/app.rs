@@ -7,15 +7,19 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    AddTaskForm, AppHeader, AppNav, DutyRegisterView, EnrolForm, ErrorBanner, LoadFailed, Loading,
-    OrgChartView, SavedToast, Settings, SyncIndicator, TaskList, TaskProgress, nav_label,
+    AddPersonForm, AddTaskForm, AppHeader, AppNav, DutyRegisterView, EnrolForm, ErrorBanner,
+    LoadFailed, Loading, OrgChartView, SavedToast, Settings, SyncIndicator, TaskDetailView,
+    TaskList, TaskProgress, TeamBoardView, nav_label,
 };
-use crate::controller::{self, AddRequest, CopyRequest, EnrolRequest};
+use crate::controller::{
+    self, AddRequest, CopyRequest, EnrolRequest, InviteRequest, PersonRequest, ScreenQuery,
+    TextRequest,
+};
 use crate::format;
 use crate::i18n::{Key, Lang, t};
 use crate::model::{AppStatus, TaskStatus, TaskView};
 use crate::services::browser;
-use crate::state::{DutyFilter, Op, Screen, State};
+use crate::state::{DutyFilter, Op, Screen, State, TeamGrouping};
 
 fn initial_state() -> State {
     let stored = browser::stored_lang().and_then(|tag| Lang::from_tag(&tag));
@@ -36,10 +40,10 @@ pub fn app() -> Html {
         // The shown screen fetches its data when it appears, once enrolled, and after
         // every change the backend reports.
         let d = state.dispatcher();
-        let deps = (state.screen, state.enrolled(), state.changes);
-        use_effect_with(deps, move |&(screen, enrolled, _)| {
-            if enrolled {
-                controller::load_screen(d, screen);
+        let deps = (state.enrolled(), state.changes, query(&state));
+        use_effect_with(deps, move |(enrolled, _, query)| {
+            if *enrolled {
+                controller::load_screen(d, query.clone());
             }
         });
     }
@@ -93,6 +97,17 @@ pub fn app() -> Html {
             { screen }
             <SavedToast {lang} visible={state.saved.is_some()} />
         </div>
+    }
+}
+
+/// What the shown screen fetches.
+fn query(state: &State) -> ScreenQuery {
+    ScreenQuery {
+        screen: state.screen,
+        task: (state.screen == Screen::Task)
+            .then(|| state.open_task.clone())
+            .flatten(),
+        manager: state.status.as_ref().is_some_and(|s| s.is_manager()),
     }
 }
 
@@ -169,17 +184,27 @@ fn enrolled_screen(
     };
 
     let screen = state.screen;
+    let manager = status.is_manager();
     let body = match screen {
         Screen::Today => today_screen(state, lang, &time_zone),
         Screen::Duties => duties_screen(state, lang, &time_zone),
-        Screen::Org => org_screen(state, lang),
+        Screen::Team => team_screen(state, lang, &time_zone, manager),
+        Screen::Org => org_screen(state, lang, manager),
         Screen::Settings => settings_screen(state, status, lang, on_sync_now.clone()),
+        Screen::Task => task_screen(state, lang, &time_zone),
     };
-    // Only the heading of the task list is left to the navigation, as it always was.
+    // The task list leaves its heading to the navigation, as it always did; the task
+    // screen to the task's own title.
     let heading_class = classes!(
         "screen-title",
-        (screen == Screen::Today).then_some("visually-hidden")
+        matches!(screen, Screen::Today | Screen::Task).then_some("visually-hidden")
     );
+    // The task screen is reached from a list: the navigation keeps showing that list.
+    let nav_current = if screen == Screen::Task {
+        state.task_from
+    } else {
+        screen
+    };
 
     html! {
         <>
@@ -197,7 +222,7 @@ fn enrolled_screen(
                     syncing={state.is_busy(&Op::Sync)}
                     {on_sync_now}
                 />
-                <AppNav {lang} current={screen} {on_navigate} />
+                <AppNav {lang} current={nav_current} {manager} {on_navigate} />
             </AppHeader>
             <main class="content has-tab-bar">
                 { banner }
@@ -215,10 +240,11 @@ fn enrolled_screen(
 }
 
 /// The screen's data has not arrived: a spinner, or "Try again" if fetching it failed.
-fn not_loaded(state: &UseReducerHandle<State>, lang: Lang, screen: Screen, failed: bool) -> Html {
+fn not_loaded(state: &UseReducerHandle<State>, lang: Lang, failed: bool) -> Html {
     if failed {
         let d = state.dispatcher();
-        let on_retry = Callback::from(move |()| controller::load_screen(d.clone(), screen));
+        let query = query(state);
+        let on_retry = Callback::from(move |()| controller::load_screen(d.clone(), query.clone()));
         html! { <LoadFailed {lang} {on_retry} /> }
     } else {
         html! { <Loading {lang} /> }
@@ -233,8 +259,12 @@ fn today_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) ->
     let on_set_status = {
         let d = state.dispatcher();
         Callback::from(move |(id, status): (String, TaskStatus)| {
-            controller::set_task_status(&d, id, status);
+            controller::set_task_status(&d, id, status, false);
         })
+    };
+    let on_open = {
+        let d = state.dispatcher();
+        Callback::from(move |id: String| controller::open_task(&d, id))
     };
 
     let busy_tasks: Rc<BTreeSet<String>> = Rc::new(
@@ -249,7 +279,7 @@ fn today_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) ->
     );
 
     let tasks_view = match &state.tasks {
-        None => not_loaded(state, lang, Screen::Today, state.tasks_failed),
+        None => not_loaded(state, lang, state.tasks_failed),
         Some(tasks) => {
             let (done, total) = counts(tasks);
             let today = format::today(time_zone);
@@ -264,6 +294,7 @@ fn today_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) ->
                         today={today}
                         busy={busy_tasks}
                         {on_set_status}
+                        {on_open}
                     />
                 </>
             }
@@ -280,7 +311,7 @@ fn today_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) ->
 
 fn duties_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
     let Some(register) = state.duties.data.clone() else {
-        return not_loaded(state, lang, Screen::Duties, state.duties.failed);
+        return not_loaded(state, lang, state.duties.failed);
     };
     let on_filter = {
         let d = state.dispatcher();
@@ -297,15 +328,165 @@ fn duties_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -
     }
 }
 
-fn org_screen(state: &UseReducerHandle<State>, lang: Lang) -> Html {
+fn org_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) -> Html {
     let Some(org) = state.org.data.clone() else {
-        return not_loaded(state, lang, Screen::Org, state.org.failed);
+        return not_loaded(state, lang, state.org.failed);
     };
     let on_show_uncovered = {
         let d = state.dispatcher();
         Callback::from(move |()| controller::show_uncovered_duties(&d))
     };
-    html! { <OrgChartView {lang} {org} {on_show_uncovered} /> }
+    let add_person = manager.then(|| {
+        let d = state.dispatcher();
+        let on_add = Callback::from(move |req: PersonRequest| controller::add_person(&d, req));
+        html! {
+            <AddPersonForm
+                {lang}
+                staffing={state.staffing.data.clone()}
+                busy={state.is_busy(&Op::AddPerson)}
+                {on_add}
+            />
+        }
+    });
+    html! {
+        <>
+            <OrgChartView {lang} {org} {on_show_uncovered} />
+            { for add_person }
+        </>
+    }
+}
+
+fn team_screen(
+    state: &UseReducerHandle<State>,
+    lang: Lang,
+    time_zone: &str,
+    manager: bool,
+) -> Html {
+    if !manager {
+        return html! {};
+    }
+    let Some(board) = state.team.data.clone() else {
+        return not_loaded(state, lang, state.team.failed);
+    };
+    let on_grouping = {
+        let d = state.dispatcher();
+        Callback::from(move |g: TeamGrouping| controller::set_team_grouping(&d, g))
+    };
+    let on_move_all = {
+        let d = state.dispatcher();
+        Callback::from(move |(from, to): (String, Option<String>)| {
+            controller::move_open_tasks(&d, from, to);
+        })
+    };
+    let on_open = {
+        let d = state.dispatcher();
+        Callback::from(move |id: String| controller::open_task(&d, id))
+    };
+    let moving: Rc<BTreeSet<String>> = Rc::new(
+        state
+            .busy
+            .iter()
+            .filter_map(|op| match op {
+                Op::MoveAll(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
+    html! {
+        <TeamBoardView
+            {lang}
+            {board}
+            staffing={state.staffing.data.clone()}
+            grouping={state.team_grouping}
+            today={format::today(time_zone)}
+            {moving}
+            {on_grouping}
+            {on_move_all}
+            {on_open}
+        />
+    }
+}
+
+/// One task in full, under a back button to the list it was opened from.
+fn task_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+    let on_back = {
+        let d = state.dispatcher();
+        let from = state.task_from;
+        Callback::from(move |_: MouseEvent| controller::navigate(&d, from))
+    };
+    let back = html! {
+        <div class="detail-top">
+            <button type="button" id="task-back" class="button button-quiet back-button" onclick={on_back}>
+                <span aria-hidden="true">{ "← " }</span>{ t(lang, Key::Back) }
+            </button>
+        </div>
+    };
+    let (Some(task_id), Some(detail)) = (state.open_task.clone(), state.task_detail.data.clone())
+    else {
+        return html! {
+            <>
+                { back }
+                { not_loaded(state, lang, state.task_detail.failed) }
+            </>
+        };
+    };
+    let d = state.dispatcher();
+    let on_set_status = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |status: TaskStatus| {
+            controller::set_task_status(&d, id.clone(), status, true);
+        })
+    };
+    let on_toggle_item = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |(item, done): (String, bool)| {
+            controller::set_checklist_item(&d, id.clone(), item, done);
+        })
+    };
+    let on_add_item = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |req: TextRequest| controller::add_checklist_item(&d, id.clone(), req))
+    };
+    let on_add_comment = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |req: TextRequest| controller::add_comment(&d, id.clone(), req))
+    };
+    let on_reassign = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |to: Option<String>| controller::reassign_task(&d, id.clone(), to))
+    };
+    let checklist_busy: Rc<BTreeSet<String>> = Rc::new(
+        state
+            .busy
+            .iter()
+            .filter_map(|op| match op {
+                Op::Checklist(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
+    html! {
+        <>
+            { back }
+            <TaskDetailView
+                {lang}
+                {detail}
+                staffing={state.staffing.data.clone()}
+                today={format::today(time_zone)}
+                time_zone={time_zone.to_owned()}
+                status_busy={state.is_busy(&Op::Task(task_id.clone()))}
+                {checklist_busy}
+                adding_item={state.is_busy(&Op::AddChecklistItem)}
+                adding_comment={state.is_busy(&Op::AddComment)}
+                reassigning={state.is_busy(&Op::Reassign)}
+                {on_set_status}
+                {on_toggle_item}
+                {on_add_item}
+                {on_add_comment}
+                {on_reassign}
+            />
+        </>
+    }
 }
 
 fn settings_screen(
@@ -320,7 +501,7 @@ fn settings_screen(
     };
     let on_create_invite = {
         let d = state.dispatcher();
-        Callback::from(move |role: String| controller::create_invite(&d, role))
+        Callback::from(move |req: InviteRequest| controller::create_invite(&d, req))
     };
     let on_copy = {
         let d = state.dispatcher();
@@ -338,6 +519,7 @@ fn settings_screen(
             inviting={state.is_busy(&Op::Invite)}
             signing_out={state.is_busy(&Op::SignOut)}
             syncing={state.is_busy(&Op::Sync)}
+            staffing={state.staffing.data.clone()}
             {on_choose_lang}
             {on_sync_now}
             {on_create_invite}

@@ -8,7 +8,7 @@ use yew::{Callback, UseReducerDispatcher};
 use crate::i18n::{Key, Lang};
 use crate::model::{ApiError, TaskStatus};
 use crate::services::{api, browser, events};
-use crate::state::{Action, DutyFilter, Op, Problem, Screen, State, ticket};
+use crate::state::{Action, DutyFilter, Op, Problem, Screen, State, TeamGrouping, ticket};
 
 pub type Dispatch = UseReducerDispatcher<State>;
 
@@ -82,12 +82,42 @@ async fn load(d: &Dispatch) {
     }
 }
 
-/// Fetches what `screen` shows: when it is first shown, after every change, and on "Try
-/// again". Settings shows only the status, which is fetched on its own.
-pub fn load_screen(d: Dispatch, screen: Screen) {
+/// What a screen needs to know to fetch its data.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScreenQuery {
+    pub screen: Screen,
+    /// The task the task screen shows.
+    pub task: Option<String>,
+    /// Managers' screens also fetch the positions and people their pickers offer.
+    pub manager: bool,
+}
+
+/// Fetches what a screen shows: when it is first shown, after every change, and on "Try
+/// again". Settings shows only the status, which is fetched on its own, and for managers
+/// the people an invite can be for.
+pub fn load_screen(d: Dispatch, query: ScreenQuery) {
+    let ScreenQuery {
+        screen,
+        task,
+        manager,
+    } = query;
+    let pickers = matches!(
+        screen,
+        Screen::Team | Screen::Task | Screen::Org | Screen::Settings
+    );
+    if manager && pickers {
+        // The pickers of the team board and the task screen are their main controls: say
+        // when they cannot be filled. Elsewhere they are extras, and stay quiet.
+        let essential = matches!(screen, Screen::Team | Screen::Task);
+        load_staffing(d.clone(), essential);
+    }
     if screen == Screen::Settings {
         return;
     }
+    let task = match (screen, task) {
+        (Screen::Task, None) => return,
+        (_, task) => task.unwrap_or_default(),
+    };
     d.dispatch(Action::Fetching(screen));
     wasm_bindgen_futures::spawn_local(async move {
         let asked_at = ticket();
@@ -105,13 +135,33 @@ pub fn load_screen(d: Dispatch, screen: Screen) {
                 Ok(duties) => Action::DutiesLoaded { duties, asked_at },
                 Err(err) => load_failed(err),
             },
+            Screen::Team => match api::team_board().await {
+                Ok(team) => Action::TeamLoaded { team, asked_at },
+                Err(err) => load_failed(err),
+            },
             Screen::Org => match api::org_chart().await {
                 Ok(org) => Action::OrgLoaded { org, asked_at },
+                Err(err) => load_failed(err),
+            },
+            Screen::Task => match api::task_detail(&task).await {
+                Ok(detail) => Action::TaskDetailLoaded { detail, asked_at },
                 Err(err) => load_failed(err),
             },
             Screen::Settings => return,
         };
         d.dispatch(action);
+    });
+}
+
+/// Positions and people; a failure is shown in the banner only if `loud`.
+fn load_staffing(d: Dispatch, loud: bool) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let asked_at = ticket();
+        match api::people_and_positions().await {
+            Ok(staffing) => d.dispatch(Action::StaffingLoaded { staffing, asked_at }),
+            Err(err) if loud => failed(&d, err),
+            Err(err) => web_sys::console::warn_1(&format!("people_and_positions: {err}").into()),
+        }
     });
 }
 
@@ -191,7 +241,9 @@ pub fn add_task(d: &Dispatch, req: AddRequest) {
     });
 }
 
-pub fn set_task_status(d: &Dispatch, task_id: String, status: TaskStatus) {
+/// Changes a task's status; from the task screen (`with_detail`), its detail is fetched
+/// again afterwards, as the status change returns only the task.
+pub fn set_task_status(d: &Dispatch, task_id: String, status: TaskStatus, with_detail: bool) {
     let op = Op::Task(task_id.clone());
     d.dispatch(Action::Begin(op.clone()));
     let d = d.clone();
@@ -199,7 +251,152 @@ pub fn set_task_status(d: &Dispatch, task_id: String, status: TaskStatus) {
         let result = api::set_task_status(&task_id, status.wire()).await;
         d.dispatch(Action::End(op));
         match result {
-            Ok(task) => saved(&d, task),
+            Ok(task) => {
+                saved(&d, task);
+                if with_detail {
+                    let asked_at = ticket();
+                    match api::task_detail(&task_id).await {
+                        Ok(detail) => d.dispatch(Action::TaskDetailLoaded { detail, asked_at }),
+                        Err(err) => failed(&d, err),
+                    }
+                }
+            }
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+/// A task's title in a list: show the task screen for it.
+pub fn open_task(d: &Dispatch, task_id: String) {
+    d.dispatch(Action::OpenTask(task_id));
+    browser::scroll_to_top();
+}
+
+/// What a one-line form on the task screen submits; `added` is called once it is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextRequest {
+    pub text: String,
+    pub added: Callback<()>,
+}
+
+/// Runs a command that returns the task's detail, with `op` busy meanwhile; then shows the
+/// detail returned and "Saved", and calls `done`.
+fn change_detail<F>(d: &Dispatch, op: Op, command: F, done: Option<Callback<()>>)
+where
+    F: std::future::Future<Output = Result<crate::model::TaskDetail, ApiError>> + 'static,
+{
+    d.dispatch(Action::Begin(op.clone()));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = command.await;
+        d.dispatch(Action::End(op));
+        match result {
+            Ok(detail) => {
+                let at = ticket();
+                d.dispatch(Action::TaskDetailSaved { detail, at });
+                hide_saved_later(&d, at);
+                if let Some(done) = done {
+                    done.emit(());
+                }
+            }
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+pub fn set_checklist_item(d: &Dispatch, task_id: String, item_id: String, done: bool) {
+    let op = Op::Checklist(item_id.clone());
+    let command = async move { api::set_checklist_item(&task_id, &item_id, done).await };
+    change_detail(d, op, command, None);
+}
+
+pub fn add_checklist_item(d: &Dispatch, task_id: String, req: TextRequest) {
+    let text = req.text.trim().to_owned();
+    if text.is_empty() {
+        return;
+    }
+    let command = async move { api::add_checklist_item(&task_id, &text).await };
+    change_detail(d, Op::AddChecklistItem, command, Some(req.added));
+}
+
+pub fn add_comment(d: &Dispatch, task_id: String, req: TextRequest) {
+    let text = req.text.trim().to_owned();
+    if text.is_empty() {
+        return;
+    }
+    let command = async move { api::add_comment(&task_id, &text).await };
+    change_detail(d, Op::AddComment, command, Some(req.added));
+}
+
+/// Gives the task to `assignee` (an owner id), or to no one.
+pub fn reassign_task(d: &Dispatch, task_id: String, assignee: Option<String>) {
+    let command = async move { api::reassign_task(&task_id, assignee.as_deref()).await };
+    change_detail(d, Op::Reassign, command, None);
+}
+
+pub fn set_team_grouping(d: &Dispatch, grouping: TeamGrouping) {
+    d.dispatch(Action::SetTeamGrouping(grouping));
+}
+
+/// "Move all open work to…" on the team board: then the board is fetched again.
+pub fn move_open_tasks(d: &Dispatch, from: String, to: Option<String>) {
+    let op = Op::MoveAll(from.clone());
+    d.dispatch(Action::Begin(op.clone()));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = api::reassign_open_tasks(&from, to.as_deref()).await;
+        d.dispatch(Action::End(op));
+        match result {
+            Ok(_moved) => {
+                show_saved(&d);
+                load_screen(
+                    d.clone(),
+                    ScreenQuery {
+                        screen: Screen::Team,
+                        task: None,
+                        manager: false,
+                    },
+                );
+            }
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+/// What the add-person form submits; `added` is called once the person is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersonRequest {
+    pub name: String,
+    pub contact: String,
+    /// The id of the position they take.
+    pub position: Option<String>,
+    pub added: Callback<()>,
+}
+
+/// Adds a person; then the org chart (and the pickers) are fetched again.
+pub fn add_person(d: &Dispatch, req: PersonRequest) {
+    let name = req.name.trim().to_owned();
+    if name.is_empty() {
+        d.dispatch(Action::Failed(Problem::Ui(Key::PersonNameNeeded)));
+        return;
+    }
+    let contact = req.contact.trim().to_owned();
+    d.dispatch(Action::Begin(Op::AddPerson));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = api::add_person(&name, &contact, req.position.as_deref()).await;
+        d.dispatch(Action::End(Op::AddPerson));
+        match result {
+            Ok(()) => {
+                show_saved(&d);
+                req.added.emit(());
+                let query = ScreenQuery {
+                    screen: Screen::Org,
+                    task: None,
+                    manager: true,
+                };
+                load_screen(d.clone(), query);
+            }
             Err(err) => failed(&d, err),
         }
     });
@@ -209,6 +406,17 @@ pub fn set_task_status(d: &Dispatch, task_id: String, status: TaskStatus) {
 fn saved(d: &Dispatch, task: crate::model::TaskView) {
     let at = ticket();
     d.dispatch(Action::TaskSaved { task, at });
+    hide_saved_later(d, at);
+}
+
+/// A command that returns no task is durable: say so briefly.
+fn show_saved(d: &Dispatch) {
+    let at = ticket();
+    d.dispatch(Action::Saved(at));
+    hide_saved_later(d, at);
+}
+
+fn hide_saved_later(d: &Dispatch, at: u64) {
     let d = d.clone();
     browser::after(SAVED_MS, move || d.dispatch(Action::HideSaved(at)));
 }
@@ -226,12 +434,21 @@ pub fn sync_now(d: &Dispatch) {
     });
 }
 
-/// A manager's "Create invite code"; `role` is `"staff"` or `"manager"`.
-pub fn create_invite(d: &Dispatch, role: String) {
+/// What "Create invite code" asks for.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct InviteRequest {
+    /// `"staff"` or `"manager"`.
+    pub role: String,
+    /// The id of the person the device is for, if chosen.
+    pub person: Option<String>,
+}
+
+/// A manager's "Create invite code".
+pub fn create_invite(d: &Dispatch, req: InviteRequest) {
     d.dispatch(Action::Begin(Op::Invite));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::create_invite(&role).await;
+        let result = api::create_invite(&req.role, req.person.as_deref()).await;
         d.dispatch(Action::End(Op::Invite));
         match result {
             Ok(invite) => d.dispatch(Action::InviteCreated(invite)),

@@ -144,6 +144,55 @@ pub enum Key {
     ConfirmSignOut,
     SigningOut,
     Cancel,
+    // Task screen, team board, people
+    NavTeam,
+    NavTask,
+    Back,
+    OpenTask,
+    Status,
+    Priority,
+    Due,
+    NoDueDate,
+    Unassigned,
+    Description,
+    NoDescription,
+    Checklist,
+    NoChecklist,
+    NewChecklistItem,
+    NewChecklistPlaceholder,
+    AddItem,
+    Comments,
+    NoComments,
+    NewComment,
+    NewCommentPlaceholder,
+    AddComment,
+    History,
+    NoHistory,
+    ReadOnlyTask,
+    ReassignSection,
+    ReassignTo,
+    ReassignButton,
+    Reassigning,
+    PositionsGroup,
+    PeopleGroup,
+    TeamGrouping,
+    ByOwner,
+    ByStatus,
+    NoOpenWork,
+    MoveAllTo,
+    MoveAll,
+    Moving,
+    AddPersonTitle,
+    PersonName,
+    PersonContact,
+    PersonContactHint,
+    PersonPosition,
+    NoPosition,
+    AddPersonButton,
+    AddingPerson,
+    PersonNameNeeded,
+    InvitePerson,
+    NoOneYet,
     // Errors raised on this side of the bridge
     BackendUnavailable,
     BadReply,
@@ -252,6 +301,54 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             ConfirmSignOut => "Yes, sign out",
             SigningOut => "Signing out…",
             Cancel => "Cancel",
+            NavTeam => "Team",
+            NavTask => "Task",
+            Back => "Back",
+            OpenTask => "Open task",
+            Status => "Status",
+            Priority => "Priority",
+            Due => "Due",
+            NoDueDate => "No due date",
+            Unassigned => "Unassigned",
+            Description => "Description",
+            NoDescription => "No description.",
+            Checklist => "Checklist",
+            NoChecklist => "No checklist items yet.",
+            NewChecklistItem => "New checklist item",
+            NewChecklistPlaceholder => "Add a step…",
+            AddItem => "Add",
+            Comments => "Comments",
+            NoComments => "No comments yet.",
+            NewComment => "New comment",
+            NewCommentPlaceholder => "Write a comment…",
+            AddComment => "Comment",
+            History => "History",
+            NoHistory => "No changes recorded yet.",
+            ReadOnlyTask => "You can read this task and comment, but not change its progress.",
+            ReassignSection => "Assign",
+            ReassignTo => "Assign to",
+            ReassignButton => "Reassign",
+            Reassigning => "Reassigning…",
+            PositionsGroup => "Positions",
+            PeopleGroup => "People",
+            TeamGrouping => "Group by",
+            ByOwner => "Assignee",
+            ByStatus => "Status",
+            NoOpenWork => "No open work. Everything assigned is done.",
+            MoveAllTo => "Move all open work to…",
+            MoveAll => "Move",
+            Moving => "Moving…",
+            AddPersonTitle => "Add a person",
+            PersonName => "Name",
+            PersonContact => "Contact",
+            PersonContactHint => "Phone or email; optional.",
+            PersonPosition => "Position",
+            NoPosition => "No position yet",
+            AddPersonButton => "Add person",
+            AddingPerson => "Adding…",
+            PersonNameNeeded => "Please enter the person’s name.",
+            InvitePerson => "For whom",
+            NoOneYet => "No one yet",
             BackendUnavailable => "Can’t reach the Storeops app. Please restart it.",
             BadReply => "The app sent a reply this screen doesn’t understand.",
         },
@@ -351,6 +448,54 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             ConfirmSignOut => "确认退出",
             SigningOut => "正在退出…",
             Cancel => "取消",
+            NavTeam => "团队",
+            NavTask => "任务详情",
+            Back => "返回",
+            OpenTask => "查看任务",
+            Status => "状态",
+            Priority => "优先级",
+            Due => "截止",
+            NoDueDate => "无截止日期",
+            Unassigned => "未分配",
+            Description => "说明",
+            NoDescription => "暂无说明。",
+            Checklist => "检查清单",
+            NoChecklist => "还没有检查项。",
+            NewChecklistItem => "新检查项",
+            NewChecklistPlaceholder => "添加一个步骤…",
+            AddItem => "添加",
+            Comments => "评论",
+            NoComments => "还没有评论。",
+            NewComment => "新评论",
+            NewCommentPlaceholder => "写下评论…",
+            AddComment => "发表",
+            History => "变更记录",
+            NoHistory => "暂无变更记录。",
+            ReadOnlyTask => "你可以查看此任务并发表评论，但不能更改其进度。",
+            ReassignSection => "分配",
+            ReassignTo => "分配给",
+            ReassignButton => "重新分配",
+            Reassigning => "正在分配…",
+            PositionsGroup => "岗位",
+            PeopleGroup => "人员",
+            TeamGrouping => "分组方式",
+            ByOwner => "按负责人",
+            ByStatus => "按状态",
+            NoOpenWork => "没有未完成的工作。",
+            MoveAllTo => "将全部未完成工作转给…",
+            MoveAll => "转移",
+            Moving => "正在转移…",
+            AddPersonTitle => "添加人员",
+            PersonName => "姓名",
+            PersonContact => "联系方式",
+            PersonContactHint => "电话或邮箱，可不填。",
+            PersonPosition => "岗位",
+            NoPosition => "暂不安排岗位",
+            AddPersonButton => "添加人员",
+            AddingPerson => "正在添加…",
+            PersonNameNeeded => "请输入人员姓名。",
+            InvitePerson => "使用人",
+            NoOneYet => "暂不指定",
             BackendUnavailable => "无法连接到 Storeops 应用，请重新启动应用。",
             BadReply => "应用返回了无法识别的数据。",
         },
@@ -563,6 +708,52 @@ pub fn unsynced_warning(lang: Lang, n: u32) -> String {
             )
         }
         (Lang::Zh, n) => format!("此设备上还有 {n} 项更改尚未同步。请先同步，否则可能丢失。"),
+    }
+}
+
+/// "3 open" on a team board group.
+pub fn open_count(lang: Lang, n: usize) -> String {
+    match lang {
+        Lang::En => format!("{n} open"),
+        Lang::Zh => format!("{n} 项未完成"),
+    }
+}
+
+/// "2 overdue" on a team board group.
+pub fn overdue_count(lang: Lang, n: u32) -> String {
+    match lang {
+        Lang::En => format!("{n} overdue"),
+        Lang::Zh => format!("{n} 项逾期"),
+    }
+}
+
+/// "2 of 5" over a checklist.
+pub fn checklist_progress(lang: Lang, done: usize, total: usize) -> String {
+    match lang {
+        Lang::En => format!("{done} of {total}"),
+        Lang::Zh => format!("{done} / {total}"),
+    }
+}
+
+/// "Ticked by Li Na · Nov 28, 18:42" under a checklist item.
+pub fn ticked_by(lang: Lang, who: Option<&str>, when: Option<&str>) -> String {
+    match (lang, who, when) {
+        (Lang::En, Some(who), Some(when)) => format!("Ticked by {who} · {when}"),
+        (Lang::En, Some(who), None) => format!("Ticked by {who}"),
+        (Lang::En, None, Some(when)) => format!("Ticked {when}"),
+        (Lang::Zh, Some(who), Some(when)) => format!("{who} 于 {when} 勾选"),
+        (Lang::Zh, Some(who), None) => format!("{who} 已勾选"),
+        (Lang::Zh, None, Some(when)) => format!("{when} 勾选"),
+        (_, None, None) => String::new(),
+    }
+}
+
+/// A position as a picker offers it: "Stock clerk · Warehouse".
+pub fn position_choice(title: &str, department: &str) -> String {
+    if department.is_empty() {
+        title.to_owned()
+    } else {
+        format!("{title} · {department}")
     }
 }
 

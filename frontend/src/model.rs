@@ -79,6 +79,9 @@ pub struct TaskView {
     /// The standing duty this task was made from.
     #[serde(default)]
     pub duty: Option<String>,
+    /// The owner id of the assignee: `"position:…"` or `"person:…"` (see [`owner_id`]).
+    #[serde(default)]
+    pub assignee_id: Option<String>,
 }
 
 fn normal() -> String {
@@ -347,4 +350,120 @@ pub struct Invite {
     /// Unix time in milliseconds.
     #[serde(default)]
     pub expires_at: i64,
+}
+
+/// What `task_detail` (and every command that changes a task's detail) returns.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TaskDetail {
+    pub task: TaskView,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub checklist: Vec<ChecklistItemView>,
+    #[serde(default)]
+    pub comments: Vec<CommentView>,
+    #[serde(default)]
+    pub history: Vec<HistoryView>,
+    /// This device may change the task's progress (status, checklist).
+    #[serde(default)]
+    pub can_edit: bool,
+    /// This device may give the task to someone else.
+    #[serde(default)]
+    pub can_reassign: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ChecklistItemView {
+    pub id: String,
+    pub text: String,
+    #[serde(default)]
+    pub done: bool,
+    #[serde(default)]
+    pub done_by: Option<String>,
+    /// Unix time in milliseconds.
+    #[serde(default)]
+    pub done_at: Option<i64>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct CommentView {
+    pub id: String,
+    #[serde(default)]
+    pub author: String,
+    /// Unix time in milliseconds.
+    #[serde(default)]
+    pub at: i64,
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct HistoryView {
+    /// Unix time in milliseconds.
+    #[serde(default)]
+    pub at: i64,
+    pub message: String,
+}
+
+/// What `people_and_positions` returns: everyone and every position a task can go to.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Staffing {
+    #[serde(default)]
+    pub positions: Vec<StaffPosition>,
+    #[serde(default)]
+    pub people: Vec<StaffPerson>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct StaffPosition {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub department: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct StaffPerson {
+    pub id: String,
+    pub name: String,
+    /// Ids of the positions they hold.
+    #[serde(default)]
+    pub positions: Vec<String>,
+    #[serde(default = "yes")]
+    pub active: bool,
+}
+
+/// Someone work can be assigned to: a position (whoever holds it) or a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerKind {
+    Position,
+    Person,
+}
+
+/// The owner id of a position or a person, as tasks and `reassign_*` commands carry it.
+pub fn owner_id(kind: OwnerKind, id: &str) -> String {
+    match kind {
+        OwnerKind::Position => format!("position:{id}"),
+        OwnerKind::Person => format!("person:{id}"),
+    }
+}
+
+/// What `team_board` returns: open tasks by assignee.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TeamBoard {
+    #[serde(default)]
+    pub groups: Vec<TeamGroup>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TeamGroup {
+    /// `None`: the tasks no one is assigned.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    /// Display name ("Unassigned" when `owner_id` is `None`).
+    #[serde(default)]
+    pub owner: String,
+    #[serde(default)]
+    pub tasks: Vec<TaskView>,
+    #[serde(default)]
+    pub overdue: u32,
 }

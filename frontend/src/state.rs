@@ -13,7 +13,8 @@ use yew::Reducible;
 
 use crate::i18n::{Key, Lang};
 use crate::model::{
-    ApiError, AppStatus, Cadence, DutyRegister, Invite, OrgChart, SyncStatus, TaskView,
+    ApiError, AppStatus, Cadence, DutyRegister, Invite, OrgChart, Staffing, SyncStatus, TaskDetail,
+    TaskView, TeamBoard,
 };
 
 thread_local! {
@@ -45,6 +46,14 @@ pub enum Op {
     Task(String),
     Invite,
     SignOut,
+    /// Ticking or unticking this checklist item.
+    Checklist(String),
+    AddChecklistItem,
+    AddComment,
+    Reassign,
+    /// Moving all open work away from this owner id.
+    MoveAll(String),
+    AddPerson,
 }
 
 /// The screens of an enrolled device, in the order the navigation shows them.
@@ -53,22 +62,47 @@ pub enum Screen {
     #[default]
     Today,
     Duties,
+    /// Open work by assignee: managers only.
+    Team,
     Org,
     Settings,
+    /// One task in full, opened from a list; not in the navigation.
+    Task,
 }
 
 impl Screen {
-    pub const ALL: [Screen; 4] = [Self::Today, Self::Duties, Self::Org, Self::Settings];
+    /// The screens the navigation offers (managers only: see [`Screen::managers_only`]).
+    pub const ALL: [Screen; 5] = [
+        Self::Today,
+        Self::Duties,
+        Self::Team,
+        Self::Org,
+        Self::Settings,
+    ];
 
     /// The `id` of the screen's root element; its nav button's is `nav-…` with the same tail.
     pub fn slug(self) -> &'static str {
         match self {
             Self::Today => "today",
             Self::Duties => "duties",
+            Self::Team => "team",
             Self::Org => "org",
             Self::Settings => "settings",
+            Self::Task => "task",
         }
     }
+
+    pub fn managers_only(self) -> bool {
+        self == Self::Team
+    }
+}
+
+/// How the team board groups open work.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum TeamGrouping {
+    #[default]
+    Owner,
+    Status,
 }
 
 /// Data a screen fetches: the latest answer, and whether the latest attempt failed.
@@ -137,6 +171,14 @@ pub struct State {
     pub org: Remote<OrgChart>,
     pub duties: Remote<DutyRegister>,
     pub duty_filter: DutyFilter,
+    /// The task the task screen shows, and the screen it was opened from.
+    pub open_task: Option<String>,
+    pub task_from: Screen,
+    pub task_detail: Remote<TaskDetail>,
+    pub team: Remote<TeamBoard>,
+    pub team_grouping: TeamGrouping,
+    /// Positions and people, for pickers: fetched by managers' screens.
+    pub staffing: Remote<Staffing>,
     /// The invite created last, shown until the manager leaves the settings screen.
     pub invite: Option<Invite>,
     pub problem: Option<Problem>,
@@ -196,6 +238,28 @@ pub enum Action {
         asked_at: u64,
     },
     SetDutyFilter(DutyFilter),
+    /// Show the task screen for this task, coming from the screen shown now.
+    OpenTask(String),
+    TaskDetailLoaded {
+        detail: TaskDetail,
+        asked_at: u64,
+    },
+    /// A command returned the task's detail: it is durable now.
+    TaskDetailSaved {
+        detail: TaskDetail,
+        at: u64,
+    },
+    TeamLoaded {
+        team: TeamBoard,
+        asked_at: u64,
+    },
+    SetTeamGrouping(TeamGrouping),
+    StaffingLoaded {
+        staffing: Staffing,
+        asked_at: u64,
+    },
+    /// A command with no task to show returned: show "Saved".
+    Saved(u64),
     InviteCreated(Invite),
     /// This device left its store: back to enrolment, with nothing of the store kept.
     SignedOut,
@@ -244,6 +308,12 @@ impl State {
         self.org = Remote::default();
         self.duties = Remote::default();
         self.duty_filter = DutyFilter::default();
+        self.open_task = None;
+        self.task_from = Screen::Today;
+        self.task_detail = Remote::default();
+        self.team = Remote::default();
+        self.team_grouping = TeamGrouping::default();
+        self.staffing = Remote::default();
         self.invite = None;
         self.saved = None;
     }
@@ -322,7 +392,9 @@ impl Reducible for State {
             Action::Fetching(screen) => match screen {
                 Screen::Today => s.tasks_failed = false,
                 Screen::Duties => s.duties.failed = false,
+                Screen::Team => s.team.failed = false,
                 Screen::Org => s.org.failed = false,
+                Screen::Task => s.task_detail.failed = false,
                 Screen::Settings => return self,
             },
             Action::OrgLoaded { org, asked_at } => {
@@ -347,12 +419,56 @@ impl Reducible for State {
                         }
                     }
                     Screen::Duties => s.duties.fail(asked_at),
+                    Screen::Team => s.team.fail(asked_at),
                     Screen::Org => s.org.fail(asked_at),
+                    Screen::Task => s.task_detail.fail(asked_at),
                     Screen::Settings => {}
                 }
                 s.problem = Some(problem);
             }
             Action::SetDutyFilter(filter) => s.duty_filter = filter,
+            Action::OpenTask(id) => {
+                if s.screen != Screen::Task {
+                    s.task_from = s.screen;
+                }
+                if s.open_task.as_deref() != Some(id.as_str()) {
+                    s.task_detail = Remote::default();
+                }
+                s.open_task = Some(id);
+                s.screen = Screen::Task;
+                s.problem = None;
+                s.invite = None;
+            }
+            Action::TaskDetailLoaded { detail, asked_at } => {
+                if s.open_task.as_deref() != Some(detail.task.id.as_str())
+                    || !s.task_detail.loaded(detail, asked_at)
+                {
+                    return self;
+                }
+            }
+            Action::TaskDetailSaved { detail, at } => {
+                let task = detail.task.clone();
+                if s.open_task.as_deref() == Some(task.id.as_str()) {
+                    s.task_detail.loaded(detail, at);
+                }
+                s.recent_saves.insert(task.id.clone(), (at, task.clone()));
+                if let Some(tasks) = s.tasks.as_mut() {
+                    State::upsert(tasks, task);
+                }
+                s.saved = Some(at);
+            }
+            Action::TeamLoaded { team, asked_at } => {
+                if !s.team.loaded(team, asked_at) {
+                    return self;
+                }
+            }
+            Action::SetTeamGrouping(grouping) => s.team_grouping = grouping,
+            Action::StaffingLoaded { staffing, asked_at } => {
+                if !s.staffing.loaded(staffing, asked_at) {
+                    return self;
+                }
+            }
+            Action::Saved(at) => s.saved = Some(at),
             Action::InviteCreated(invite) => s.invite = Some(invite),
             Action::SignedOut => {
                 if let Some(status) = s.status.as_mut() {
@@ -398,6 +514,7 @@ mod tests {
             assignee: None,
             department: None,
             duty: None,
+            assignee_id: None,
         }
     }
 
@@ -590,6 +707,69 @@ mod tests {
         );
         assert_eq!(s.screen, Screen::Today);
         assert!(s.tasks.is_none());
+    }
+
+    fn detail(id: &str, status: &str) -> TaskDetail {
+        TaskDetail {
+            task: task(id, status),
+            description: String::new(),
+            checklist: Vec::new(),
+            comments: Vec::new(),
+            history: Vec::new(),
+            can_edit: true,
+            can_reassign: false,
+        }
+    }
+
+    #[test]
+    fn opening_a_task_remembers_where_it_came_from_and_ignores_other_tasks_details() {
+        let s = State {
+            status: Some(enrolled()),
+            screen: Screen::Team,
+            ..State::default()
+        };
+        let s = apply(Rc::new(s), Action::OpenTask("a".into()));
+        assert_eq!(s.screen, Screen::Task);
+        assert_eq!(s.task_from, Screen::Team);
+        let s = apply(
+            s,
+            Action::TaskDetailLoaded {
+                detail: detail("b", "todo"),
+                asked_at: ticket(),
+            },
+        );
+        assert!(s.task_detail.data.is_none());
+        let s = apply(
+            s,
+            Action::TaskDetailLoaded {
+                detail: detail("a", "todo"),
+                asked_at: ticket(),
+            },
+        );
+        assert_eq!(
+            s.task_detail.data.as_ref().map(|d| d.task.id.as_str()),
+            Some("a")
+        );
+    }
+
+    #[test]
+    fn a_saved_detail_updates_the_task_list_and_says_saved() {
+        let s = State {
+            status: Some(enrolled()),
+            tasks: Some(vec![task("a", "todo")]),
+            ..State::default()
+        };
+        let s = apply(Rc::new(s), Action::OpenTask("a".into()));
+        let s = apply(
+            s,
+            Action::TaskDetailSaved {
+                detail: detail("a", "blocked"),
+                at: ticket(),
+            },
+        );
+        assert_eq!(s.tasks.clone().unwrap_or_default()[0].status, "blocked");
+        assert!(s.saved.is_some());
+        assert!(s.task_detail.data.is_some());
     }
 
     #[test]

@@ -14,6 +14,7 @@ USAGE:
   storeops-relay serve [--listen ADDR] [--data-dir DIR] [--config FILE]
   storeops-relay store create --data-dir DIR --name NAME --template plan1|plan2|plan3
                               [--locale zh-CN|en] [--time-zone Asia/Shanghai]
+                              [--demo-people yes]   sample staff in every position
   storeops-relay store list --data-dir DIR
   storeops-relay invite create --data-dir DIR --store ID --role manager|staff
                                [--person ID] [--valid-hours 72]
@@ -135,6 +136,7 @@ fn run() -> anyhow::Result<()> {
                 "template",
                 "locale",
                 "time-zone",
+                "demo-people",
             ])?;
             let s = settings(&args)?;
             let tz = args.get("time-zone").unwrap_or("Asia/Shanghai");
@@ -144,8 +146,19 @@ fn run() -> anyhow::Result<()> {
             });
             let now = now_ms();
             let today = Date::from_unix_ms(now, offset);
+            let demo = match args.get("demo-people") {
+                None | Some("no") => false,
+                Some("yes") => true,
+                Some(other) => bail!("--demo-people takes yes or no, not {other:?}"),
+            };
             let mut reg = Registry::open(&s.data_dir)?;
-            let store = reg.create_store(
+            let create = if demo {
+                Registry::create_demo_store
+            } else {
+                Registry::create_store
+            };
+            let store = create(
+                &mut reg,
                 args.need("name")?,
                 args.need("template")?,
                 args.get("locale").unwrap_or("zh-CN"),

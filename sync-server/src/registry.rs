@@ -173,6 +173,34 @@ impl Registry {
         today: Date,
         now_ms: i64,
     ) -> Result<StoreInfo, RegistryError> {
+        self.create_store_with(name, template_id, locale, time_zone, today, now_ms, false)
+    }
+
+    /// Like [`Registry::create_store`], with sample staff holding every position:
+    /// a demo store that looks like one in use.
+    pub fn create_demo_store(
+        &mut self,
+        name: &str,
+        template_id: &str,
+        locale: &str,
+        time_zone: &str,
+        today: Date,
+        now_ms: i64,
+    ) -> Result<StoreInfo, RegistryError> {
+        self.create_store_with(name, template_id, locale, time_zone, today, now_ms, true)
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn create_store_with(
+        &mut self,
+        name: &str,
+        template_id: &str,
+        locale: &str,
+        time_zone: &str,
+        today: Date,
+        now_ms: i64,
+        demo_people: bool,
+    ) -> Result<StoreInfo, RegistryError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(RegistryError::Invalid(
@@ -200,7 +228,10 @@ impl Registry {
             org_doc: org.to_string(),
             tasks_doc: tasks.to_string(),
         };
-        let docs = new_store(&setup, tpl, today, now_ms)?;
+        let mut docs = new_store(&setup, tpl, today, now_ms)?;
+        if demo_people {
+            add_demo_people(&mut docs.org, locale, now_ms)?;
+        }
         let op = |doc: DocumentId, kind: &str, am: &Automerge| StorageOp::Compact {
             doc,
             meta: DocMeta {
@@ -400,6 +431,60 @@ impl Registry {
     }
 }
 
+/// Sample names, one per position in template order.
+const DEMO_NAMES_ZH: &[&str] = &[
+    "王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军", "徐丽", "孙浩",
+    "马超", "朱琳", "胡斌", "郭靖", "何雪", "高峰", "林涛", "罗欣",
+];
+const DEMO_NAMES_EN: &[&str] = &[
+    "Wang Fang",
+    "Li Na",
+    "Zhang Wei",
+    "Liu Yang",
+    "Chen Jing",
+    "Yang Lei",
+    "Zhao Min",
+    "Huang Qiang",
+    "Zhou Ting",
+    "Wu Jun",
+    "Xu Li",
+    "Sun Hao",
+    "Ma Chao",
+    "Zhu Lin",
+    "Hu Bin",
+    "Guo Jing",
+    "He Xue",
+    "Gao Feng",
+    "Lin Tao",
+    "Luo Xin",
+];
+
+fn add_demo_people(org: &mut Automerge, locale: &str, now_ms: i64) -> Result<(), RegistryError> {
+    let names = if locale.starts_with("zh") {
+        DEMO_NAMES_ZH
+    } else {
+        DEMO_NAMES_EN
+    };
+    let positions: Vec<String> = storeops_domain::read_org(org)?
+        .positions
+        .into_keys()
+        .collect();
+    let actor = storeops_domain::Actor::manager("Storeops");
+    for (i, position) in positions.iter().enumerate() {
+        let name = names[i % names.len()];
+        storeops_domain::org::add_person(
+            org,
+            &actor,
+            &format!("person-demo-{i}"),
+            name,
+            "",
+            &[position.as_str()],
+            now_ms,
+        )?;
+    }
+    Ok(())
+}
+
 fn row_to_device(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
     let role: String = r.get(2)?;
     Ok(Device {
@@ -440,6 +525,38 @@ mod tests {
         let kinds: Vec<_> = docs.iter().map(|(_, m)| m.kind.as_str()).collect();
         assert_eq!(kinds, vec!["org", "store", "tasks"]);
         assert_eq!(reg.stores().unwrap().len(), 1);
+    }
+
+    #[test]
+    fn a_demo_store_has_someone_in_every_position() {
+        let (_dir, mut reg) = registry();
+        let s = reg
+            .create_demo_store("Demo", "plan1", "zh-CN", "Asia/Shanghai", today(), 0)
+            .unwrap();
+        let store = reg.docs.load(&root_org(&reg, &s.id)).unwrap().unwrap();
+        let mut am = Automerge::new();
+        for c in &store.chunks {
+            am.load_incremental(c).unwrap();
+        }
+        let org = storeops_domain::read_org(&am).unwrap();
+        for id in org.positions.keys() {
+            assert!(
+                org.people
+                    .values()
+                    .any(|p| p.held_positions().contains(&id.as_str())),
+                "{id} has nobody"
+            );
+        }
+    }
+
+    fn root_org(reg: &Registry, store: &str) -> DocumentId {
+        reg.docs
+            .documents_of(store)
+            .unwrap()
+            .into_iter()
+            .find(|(_, m)| m.kind == "org")
+            .unwrap()
+            .0
     }
 
     #[test]

@@ -148,6 +148,21 @@ fn bad_input_gets_a_clear_error_and_a_nonzero_exit() {
             "unknown option --colour",
         ),
         (&["store", "list", "--data-dir"], "needs a value"),
+        (
+            &[
+                "store",
+                "create",
+                "--data-dir",
+                d,
+                "--name",
+                "X",
+                "--template",
+                "plan1",
+                "--demo-people",
+                "maybe",
+            ],
+            "yes or no",
+        ),
     ];
     for (args, expected) in cases {
         let out = relay(args);

@@ -13,7 +13,7 @@ const SIZES: &[(&str, u32, u32)] = &[
     ("tablet", 820, 1180),
     ("laptop", 1440, 900),
 ];
-const SCREENS: &[&str] = &["today", "duties", "org", "settings"];
+const SCREENS: &[&str] = &["today", "duties", "team", "org", "settings"];
 
 /// Words of the UI's own chrome that must not show in the Chinese UI.
 const ENGLISH_CHROME: &[&str] = &[
@@ -52,6 +52,8 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
             "plan3",
             "--locale",
             "zh-CN",
+            "--demo-people",
+            "yes",
         ],
     )?;
     let code = relay_cli(
@@ -106,6 +108,17 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
                     "{lang}/{size}/{screen} scrolls sideways"
                 );
             }
+            // A task's detail: checklist, comments, history, reassignment.
+            app.click("#nav-today")?;
+            app.click(".task .task-open")?;
+            app.wait_for(
+                "the task detail",
+                "return !!document.querySelector('#screen-task .history-entry')",
+                json!([]),
+                Duration::from_secs(10),
+            )?;
+            app.screenshot(&format!("{lang}-{size}-task"))?;
+            app.click("#task-back")?;
         }
     }
     drop(relay);

@@ -407,6 +407,8 @@ fn run() -> Result {
                 "plan3",
                 "--locale",
                 "zh-CN",
+                "--demo-people",
+                "yes",
             ],
         )?,
     };

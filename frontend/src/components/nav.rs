@@ -7,6 +7,9 @@ use crate::state::Screen;
 pub struct AppNavProps {
     pub lang: Lang,
     pub current: Screen,
+    /// Managers also see the screens only they use (the team board).
+    #[prop_or_default]
+    pub manager: bool,
     pub on_navigate: Callback<Screen>,
 }
 
@@ -35,7 +38,7 @@ pub fn app_nav(props: &AppNavProps) -> Html {
     };
     html! {
         <nav class="app-nav" aria-label={t(lang, Key::MainNav)}>
-            <ul class="app-nav-list">{ for Screen::ALL.into_iter().map(item) }</ul>
+            <ul class="app-nav-list">{ for Screen::ALL.into_iter().filter(|s| props.manager || !s.managers_only()).map(item) }</ul>
         </nav>
     }
 }
@@ -44,6 +47,8 @@ pub fn label(screen: Screen) -> Key {
     match screen {
         Screen::Today => Key::NavToday,
         Screen::Duties => Key::NavDuties,
+        Screen::Team => Key::NavTeam,
+        Screen::Task => Key::NavTask,
         Screen::Org => Key::NavOrg,
         Screen::Settings => Key::NavSettings,
     }
@@ -53,7 +58,7 @@ pub fn label(screen: Screen) -> Key {
 fn icon(screen: Screen) -> Html {
     let shapes = match screen {
         // A calendar page with a tick.
-        Screen::Today => html! {
+        Screen::Today | Screen::Task => html! {
             <>
                 <rect x="3.5" y="5" width="17" height="15.5" rx="2.5" />
                 <path d="M8 3v4M16 3v4M3.5 10h17M9 15l2 2 4-4" />
@@ -64,6 +69,15 @@ fn icon(screen: Screen) -> Html {
             <>
                 <rect x="5" y="4.5" width="14" height="16.5" rx="2.5" />
                 <path d="M9 4.5V3h6v1.5M8.5 10h7M8.5 13.5h7M8.5 17h4" />
+            </>
+        },
+        // Two people, one in front of the other.
+        Screen::Team => html! {
+            <>
+                <circle cx="9" cy="8" r="3.2" />
+                <path d="M3 20c0-3.6 2.7-6 6-6s6 2.4 6 6" />
+                <circle cx="16.5" cy="7" r="2.6" />
+                <path d="M16 12.6c3 0 5 2.1 5 5.4" />
             </>
         },
         // A box over two boxes, joined.

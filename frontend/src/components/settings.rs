@@ -1,10 +1,12 @@
+use std::rc::Rc;
+
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::controller::CopyRequest;
+use crate::controller::{CopyRequest, InviteRequest};
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{AppStatus, Invite, ROLE_MANAGER, ROLE_STAFF};
+use crate::model::{AppStatus, Invite, ROLE_MANAGER, ROLE_STAFF, Staffing};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SettingsProps {
@@ -17,8 +19,11 @@ pub struct SettingsProps {
     pub syncing: bool,
     pub on_choose_lang: Callback<Lang>,
     pub on_sync_now: Callback<()>,
-    /// With the role of the device to invite.
-    pub on_create_invite: Callback<String>,
+    /// The people an invite can be for; `None` until they arrive.
+    #[prop_or_default]
+    pub staffing: Option<Rc<Staffing>>,
+    /// With the role of the device to invite, and whose it will be.
+    pub on_create_invite: Callback<InviteRequest>,
     pub on_copy: Callback<CopyRequest>,
     pub on_sign_out: Callback<()>,
 }
@@ -66,6 +71,7 @@ pub fn settings(props: &SettingsProps) -> Html {
                     relay_url={status.relay_url.clone().map(AttrValue::from)}
                     time_zone={time_zone.clone()}
                     busy={props.inviting}
+                    staffing={props.staffing.clone()}
                     on_create={props.on_create_invite.clone()}
                     on_copy={props.on_copy.clone()}
                 />
@@ -205,7 +211,8 @@ struct InviteCardProps {
     relay_url: Option<AttrValue>,
     time_zone: AttrValue,
     busy: bool,
-    on_create: Callback<String>,
+    staffing: Option<Rc<Staffing>>,
+    on_create: Callback<InviteRequest>,
     on_copy: Callback<CopyRequest>,
 }
 
@@ -215,8 +222,10 @@ struct InviteCardProps {
 fn invite_card(props: &InviteCardProps) -> Html {
     let lang = props.lang;
     let role = use_node_ref();
+    let person = use_node_ref();
     // Kept so that re-rendering shows the role picked, not the first option again.
     let picked = use_state(|| ROLE_STAFF.to_owned());
+    let picked_person = use_state(String::new);
     let copied = use_state(|| false);
     {
         // A new code has not been copied yet.
@@ -232,8 +241,16 @@ fn invite_card(props: &InviteCardProps) -> Html {
             picked.set(select.value());
         })
     };
+    let on_pick_person = {
+        let picked_person = picked_person.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            picked_person.set(select.value());
+        })
+    };
     let on_create = {
         let role = role.clone();
+        let person = person.clone();
         let picked = picked.clone();
         let on_create = props.on_create.clone();
         let busy = props.busy;
@@ -247,10 +264,22 @@ fn invite_card(props: &InviteCardProps) -> Html {
                 .filter(|v| !v.is_empty())
                 .unwrap_or_else(|| ROLE_STAFF.to_owned());
             picked.set(value.clone());
-            on_create.emit(value);
+            let person = person
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .filter(|v| !v.is_empty());
+            on_create.emit(InviteRequest {
+                role: value,
+                person,
+            });
         })
     };
 
+    let people: Vec<_> = props
+        .staffing
+        .as_ref()
+        .map(|s| s.people.iter().filter(|p| p.active).cloned().collect())
+        .unwrap_or_default();
     let result = props.invite.as_ref().map(|invite| {
         let on_copy = {
             let copied = copied.clone();
@@ -303,6 +332,17 @@ fn invite_card(props: &InviteCardProps) -> Html {
         <section class="settings-card" id="invite-section" aria-labelledby="settings-invite-title">
             <h3 class="settings-card-title" id="settings-invite-title">{ t(lang, Key::InviteSection) }</h3>
             <p class="card-intro">{ t(lang, Key::InviteIntro) }</p>
+            <label class="invite-label" for="invite-person">{ t(lang, Key::InvitePerson) }</label>
+            <div class="invite-form invite-person-row">
+                <select id="invite-person" class="select" ref={person} onchange={on_pick_person}>
+                    <option value="" selected={picked_person.is_empty()}>{ t(lang, Key::NoOneYet) }</option>
+                    {
+                        for people.iter().map(|p| html! {
+                            <option value={p.id.clone()} selected={*picked_person == p.id}>{ p.name.clone() }</option>
+                        })
+                    }
+                </select>
+            </div>
             <label class="invite-label" for="invite-role">{ t(lang, Key::InviteRole) }</label>
             <div class="invite-form">
                 <select id="invite-role" class="select" ref={role} onchange={on_pick}>

@@ -12,6 +12,7 @@ pub struct TaskItemProps {
     /// A status change for this task is under way.
     pub busy: bool,
     pub on_set_status: Callback<(String, TaskStatus)>,
+    pub on_open: Callback<String>,
 }
 
 #[function_component(TaskItem)]
@@ -32,6 +33,10 @@ pub fn task_item(props: &TaskItemProps) -> Html {
         props
             .on_set_status
             .reform(move |_: MouseEvent| (id.clone(), next))
+    };
+    let open = {
+        let id = task.id.clone();
+        props.on_open.reform(move |_: MouseEvent| id.clone())
     };
     let toggle_label = t(
         lang,
@@ -155,7 +160,14 @@ pub fn task_item(props: &TaskItemProps) -> Html {
                 <span class="check-box" aria-hidden="true"></span>
             </button>
             <div class="task-body">
-                <span class="task-title">{ task.title.clone() }</span>
+                <button
+                    type="button"
+                    class="task-title task-open"
+                    title={t(lang, Key::OpenTask)}
+                    onclick={open}
+                >
+                    { task.title.clone() }
+                </button>
                 if !meta.is_empty() {
                     <div class="task-meta">{ for meta }</div>
                 }

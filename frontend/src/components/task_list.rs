@@ -15,6 +15,8 @@ pub struct TaskListProps {
     /// Ids of tasks whose status change is under way.
     pub busy: Rc<BTreeSet<String>>,
     pub on_set_status: Callback<(String, TaskStatus)>,
+    /// A task's title was tapped: show the task.
+    pub on_open: Callback<String>,
 }
 
 /// Open tasks (most urgent, then soonest due, first), then done and cancelled ones.
@@ -44,6 +46,7 @@ pub fn task_list(props: &TaskListProps) -> Html {
                 today={props.today.clone()}
                 busy={props.busy.contains(&task.id)}
                 on_set_status={props.on_set_status.clone()}
+                on_open={props.on_open.clone()}
             />
         }
     };

@@ -8,7 +8,10 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::tauri;
-use crate::model::{ApiError, AppStatus, DutyRegister, Invite, OrgChart, SyncStatus, TaskView};
+use crate::model::{
+    ApiError, AppStatus, DutyRegister, Invite, OrgChart, Staffing, SyncStatus, TaskDetail,
+    TaskView, TeamBoard,
+};
 
 /// `code` of an error raised on this side of the bridge because Tauri itself could not be
 /// reached (no `window.__TAURI__`, or it threw).
@@ -76,11 +79,110 @@ pub async fn duty_register() -> Result<DutyRegister, ApiError> {
 #[derive(Serialize)]
 struct CreateInviteArgs<'a> {
     role: &'a str,
+    person: Option<&'a str>,
 }
 
-/// `role` is `"staff"` or `"manager"`.
-pub async fn create_invite(role: &str) -> Result<Invite, ApiError> {
-    call("create_invite", &CreateInviteArgs { role }).await
+/// `role` is `"staff"` or `"manager"`; `person` the id of the person who will use the
+/// device, if known.
+pub async fn create_invite(role: &str, person: Option<&str>) -> Result<Invite, ApiError> {
+    call("create_invite", &CreateInviteArgs { role, person }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TaskArgs<'a> {
+    task_id: &'a str,
+}
+
+pub async fn task_detail(task_id: &str) -> Result<TaskDetail, ApiError> {
+    call("task_detail", &TaskArgs { task_id }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SetChecklistItemArgs<'a> {
+    task_id: &'a str,
+    item_id: &'a str,
+    done: bool,
+}
+
+pub async fn set_checklist_item(
+    task_id: &str,
+    item_id: &str,
+    done: bool,
+) -> Result<TaskDetail, ApiError> {
+    let args = SetChecklistItemArgs {
+        task_id,
+        item_id,
+        done,
+    };
+    call("set_checklist_item", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TaskTextArgs<'a> {
+    task_id: &'a str,
+    text: &'a str,
+}
+
+pub async fn add_checklist_item(task_id: &str, text: &str) -> Result<TaskDetail, ApiError> {
+    call("add_checklist_item", &TaskTextArgs { task_id, text }).await
+}
+
+pub async fn add_comment(task_id: &str, text: &str) -> Result<TaskDetail, ApiError> {
+    call("add_comment", &TaskTextArgs { task_id, text }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReassignTaskArgs<'a> {
+    task_id: &'a str,
+    /// An owner id; `None` (sent as `null`) leaves the task unassigned.
+    assignee: Option<&'a str>,
+}
+
+pub async fn reassign_task(task_id: &str, assignee: Option<&str>) -> Result<TaskDetail, ApiError> {
+    call("reassign_task", &ReassignTaskArgs { task_id, assignee }).await
+}
+
+pub async fn people_and_positions() -> Result<Staffing, ApiError> {
+    call("people_and_positions", &NoArgs {}).await
+}
+
+pub async fn team_board() -> Result<TeamBoard, ApiError> {
+    call("team_board", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ReassignOpenTasksArgs<'a> {
+    from: &'a str,
+    to: Option<&'a str>,
+}
+
+/// Moves every open task of owner `from` to `to` (`None`: unassigned); returns how many.
+pub async fn reassign_open_tasks(from: &str, to: Option<&str>) -> Result<u32, ApiError> {
+    call("reassign_open_tasks", &ReassignOpenTasksArgs { from, to }).await
+}
+
+#[derive(Serialize)]
+struct AddPersonArgs<'a> {
+    name: &'a str,
+    contact: &'a str,
+    /// The id of the position they take, if any.
+    position: Option<&'a str>,
+}
+
+pub async fn add_person(name: &str, contact: &str, position: Option<&str>) -> Result<(), ApiError> {
+    let args = AddPersonArgs {
+        name,
+        contact,
+        position,
+    };
+    // The reply is `null`; whatever else comes back is ignored, not an error.
+    call::<_, serde::de::IgnoredAny>("add_person", &args)
+        .await
+        .map(|_| ())
 }
 
 /// Leaves the store; `status` reports `enrolled: false` afterwards.
@@ -95,7 +197,9 @@ pub async fn sign_out() -> Result<(), ApiError> {
 struct NoArgs {}
 
 async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {
-    let args = serde_wasm_bindgen::to_value(args).map_err(|e| ApiError {
+    // `None` goes over as `null`, not as a missing key.
+    let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
+    let args = args.serialize(&serializer).map_err(|e| ApiError {
         code: CODE_BAD_REPLY.to_owned(),
         message: format!("{cmd}: {e}"),
     })?;
