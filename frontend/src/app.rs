@@ -186,7 +186,7 @@ fn enrolled_screen(
     let screen = state.screen;
     let manager = status.is_manager();
     let body = match screen {
-        Screen::Today => today_screen(state, lang, &time_zone),
+        Screen::Today => today_screen(state, lang, &time_zone, manager),
         Screen::Duties => duties_screen(state, lang, &time_zone),
         Screen::Team => team_screen(state, lang, &time_zone, manager),
         Screen::Org => org_screen(state, lang, manager),
@@ -251,7 +251,12 @@ fn not_loaded(state: &UseReducerHandle<State>, lang: Lang, failed: bool) -> Html
     }
 }
 
-fn today_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+fn today_screen(
+    state: &UseReducerHandle<State>,
+    lang: Lang,
+    time_zone: &str,
+    manager: bool,
+) -> Html {
     let on_add = {
         let d = state.dispatcher();
         Callback::from(move |req: AddRequest| controller::add_task(&d, req))
@@ -303,7 +308,10 @@ fn today_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) ->
 
     html! {
         <>
-            <AddTaskForm {lang} busy={state.is_busy(&Op::AddTask)} {on_add} />
+            // Only managers create tasks; staff report problems instead.
+            if manager {
+                <AddTaskForm {lang} busy={state.is_busy(&Op::AddTask)} {on_add} />
+            }
             { tasks_view }
         </>
     }

@@ -302,22 +302,83 @@ impl AppSession {
         }
     }
 
+    /// Clicks the element matching `css`. A re-render between finding and
+    /// clicking (a stale element) or an overlay in the way is retried briefly.
     pub fn click(&self, css: &str) -> Result<()> {
-        let el = self.element(css)?;
-        self.call("POST", &format!("/element/{el}/click"), Some(json!({})))?;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let el = self.element(css)?;
+            // Centre it first: sticky headers and tab bars cover the edges of a phone screen.
+            self.script(
+                "document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' })",
+                json!([css]),
+            )?;
+            match self.call("POST", &format!("/element/{el}/click"), Some(json!({}))) {
+                Ok(_) => return Ok(()),
+                Err(e) => {
+                    let retry = e.to_string().contains("stale element")
+                        || e.to_string().contains("click intercepted");
+                    if !retry || attempt >= 5 {
+                        return Err(e);
+                    }
+                    std::thread::sleep(Duration::from_millis(150));
+                }
+            }
+        }
+    }
+
+    /// Clears a field and types into it (retrying if it is re-rendered meanwhile).
+    pub fn fill(&self, css: &str, text: &str) -> Result<()> {
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let el = self.element(css)?;
+            let done = self
+                .call("POST", &format!("/element/{el}/clear"), Some(json!({})))
+                .and_then(|_| {
+                    self.call(
+                        "POST",
+                        &format!("/element/{el}/value"),
+                        Some(json!({ "text": text })),
+                    )
+                });
+            match done {
+                Ok(_) => return Ok(()),
+                Err(e) if e.to_string().contains("stale element") && attempt < 5 => {
+                    std::thread::sleep(Duration::from_millis(150));
+                }
+                Err(e) => return Err(e),
+            }
+        }
+    }
+
+    /// Picks `value` in the `<select>` matching `css`, as a person would.
+    pub fn select(&self, css: &str, value: &str) -> Result<()> {
+        self.element(css)?;
+        let ok = self.script(
+            "const s = document.querySelector(arguments[0]);
+             if (![...s.options].some(o => o.value === arguments[1])) return false;
+             s.value = arguments[1];
+             s.dispatchEvent(new Event('change', { bubbles: true }));
+             s.dispatchEvent(new Event('input', { bubbles: true }));
+             return true;",
+            json!([css, value]),
+        )?;
+        if ok != json!(true) {
+            bail!("{}: {css} has no option {value:?}", self.name);
+        }
         Ok(())
     }
 
-    /// Clears a field and types into it.
-    pub fn fill(&self, css: &str, text: &str) -> Result<()> {
-        let el = self.element(css)?;
-        self.call("POST", &format!("/element/{el}/clear"), Some(json!({})))?;
-        self.call(
-            "POST",
-            &format!("/element/{el}/value"),
-            Some(json!({ "text": text })),
+    /// The visible text of the first element matching `css`.
+    pub fn text(&self, css: &str) -> Result<String> {
+        self.element(css)?;
+        let t = self.script(
+            "return document.querySelector(arguments[0]).innerText",
+            json!([css]),
         )?;
-        Ok(())
+        Ok(t.as_str().unwrap_or_default().trim().to_owned())
     }
 
     /// Saves a screenshot of the window as `<artifacts>/<app>-<name>.png`.

@@ -1,0 +1,195 @@
+//! The store's day through the real app: a manager staffs a position and invites
+//! the person's phone; the phone ticks a checklist item and completes a task while
+//! the relay is down; the manager sees it once the relay is back, then moves the
+//! person's open work elsewhere and the phone shows the new assignments.
+
+use std::time::Duration;
+
+use serde_json::json;
+use storeops_e2e::{AppSession, RelayProcess, artifacts, free_port, relay_cli};
+
+const STOCK_COUNT: &str = "Stock count so records match the shelves";
+const RECEIVING: &str = "Receive and ship goods";
+
+/// JavaScript: the `.task` element whose title is `arguments[0]`.
+const FIND_TASK: &str = "const t = [...document.querySelectorAll('.task')]
+    .find(e => e.querySelector('.task-title')?.textContent.trim() === arguments[0]);";
+
+fn open_task(app: &AppSession, title: &str) -> anyhow::Result<()> {
+    app.click("#nav-today")?;
+    let id = app.wait_for(
+        &format!("the task {title}"),
+        &format!("{FIND_TASK} return t ? t.dataset.taskId : null;"),
+        json!([title]),
+        Duration::from_secs(30),
+    )?;
+    let id = id.as_str().unwrap_or_default().to_owned();
+    app.click(&format!(".task[data-task-id=\"{id}\"] .task-open"))?;
+    app.wait_for(
+        "the task detail",
+        "return !!document.querySelector('#screen-task .history-entry')",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    Ok(())
+}
+
+fn saved(app: &AppSession) -> anyhow::Result<()> {
+    app.wait_for(
+        "the saved confirmation",
+        "return !!document.querySelector('#saved-indicator')",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    Ok(())
+}
+
+#[test]
+fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
+-> anyhow::Result<()> {
+    let dir = tempfile::tempdir()?;
+    let out = artifacts("staff_and_manager");
+    let relay_dir = dir.path().join("relay");
+    let store = relay_cli(
+        &relay_dir,
+        &[
+            "store",
+            "create",
+            "--name",
+            "Riverside",
+            "--template",
+            "plan3",
+            "--locale",
+            "en",
+        ],
+    )?;
+    let code = relay_cli(
+        &relay_dir,
+        &["invite", "create", "--store", &store, "--role", "manager"],
+    )?;
+    let mut relay = RelayProcess::start(&relay_dir, free_port()?, &out.join("relay.log"))?;
+
+    // The manager enrols, hires Wang as warehouse specialist, and invites Wang's phone.
+    let manager = AppSession::start("manager", &dir.path().join("manager"), &out)?;
+    manager.fill("#relay-url", &relay.url())?;
+    manager.fill("#invite-code", &code)?;
+    manager.fill("#device-name", "Office laptop")?;
+    manager.click("#enrol-button")?;
+    manager.click("#nav-org")?;
+    manager.fill("#person-name", "Wang Fang")?;
+    manager.fill("#person-contact", "138 0000 0000")?;
+    manager.select("#person-position", "pos:warehouse-specialist")?;
+    manager.click("#add-person-button")?;
+    manager.wait_for(
+        "Wang on the org chart",
+        "return [...document.querySelectorAll('.org-position')].some(e => e.innerText.includes('Wang Fang'))",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    open_task(&manager, STOCK_COUNT)?;
+    manager.fill("#new-checklist-item", "Aisle 1")?;
+    manager.click("#add-checklist-item")?;
+    manager.wait_for(
+        "the checklist item",
+        "return document.querySelectorAll('.checklist-item').length === 1",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    manager.click("#nav-settings")?;
+    manager.select("#invite-role", "staff")?;
+    let wang = manager.script(
+        "return [...document.querySelectorAll('#invite-person option')].find(o => o.textContent.trim() === 'Wang Fang')?.value",
+        json!([]),
+    )?;
+    manager.select("#invite-person", wang.as_str().unwrap_or_default())?;
+    manager.click("#invite-create")?;
+    let staff_code = manager
+        .wait_for(
+            "the invite code",
+            "return document.querySelector('#invite-code-shown')?.innerText.trim()",
+            json!([]),
+            Duration::from_secs(10),
+        )?
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    // Wang's phone sees Wang's work only.
+    let phone = AppSession::start("phone", &dir.path().join("phone"), &out)?;
+    phone.resize(390, 844)?;
+    phone.fill("#relay-url", &relay.url())?;
+    phone.fill("#invite-code", &staff_code)?;
+    phone.fill("#device-name", "Wang's phone")?;
+    phone.click("#enrol-button")?;
+    phone.wait_for(
+        "Wang's tasks",
+        &format!("{FIND_TASK} return !!t;"),
+        json!([STOCK_COUNT]),
+        Duration::from_secs(30),
+    )?;
+    let titles = phone.script(
+        "return [...document.querySelectorAll('.task .task-title')].map(e => e.textContent.trim())",
+        json!([]),
+    )?;
+    assert_eq!(
+        titles.as_array().map(Vec::len),
+        Some(2),
+        "Wang's work only: {titles}"
+    );
+    phone.screenshot("1-today")?;
+    open_task(&phone, STOCK_COUNT)?;
+    phone.click("#task-back")?;
+
+    // Offline: tick the item, finish the count.
+    relay.stop();
+    phone.wait_for(
+        "the phone to show it is offline",
+        "return document.querySelector('#sync-state')?.dataset.online === 'false'",
+        json!([]),
+        Duration::from_secs(20),
+    )?;
+    open_task(&phone, STOCK_COUNT)?;
+    phone.click(".checklist-item .checklist-toggle")?;
+    saved(&phone)?;
+    phone.click("#status-done")?;
+    phone.wait_for(
+        "the count done on the phone",
+        "return document.querySelector('#status-done')?.getAttribute('aria-pressed') === 'true' && document.querySelector('.checklist-item')?.dataset.done === 'true'",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    phone.screenshot("2-done-offline")?;
+    phone.click("#task-back")?;
+
+    // Back online: the manager sees the tick and the completion.
+    relay.restart()?;
+    manager.click("#sync-now")?;
+    open_task(&manager, STOCK_COUNT)?;
+    manager.wait_for(
+        "the manager to see the count done and ticked",
+        "return document.querySelector('#status-done')?.getAttribute('aria-pressed') === 'true' && document.querySelector('.checklist-item')?.dataset.done === 'true'",
+        json!([]),
+        Duration::from_secs(60),
+    )?;
+    manager.screenshot("3-manager-sees-done")?;
+
+    // The manager moves the warehouse specialist's open work to the warehouse manager.
+    manager.click("#nav-team")?;
+    let group = ".team-group[data-owner=\"position:pos:warehouse-specialist\"]";
+    manager.element(group)?;
+    manager.select(
+        &format!("{group} .move-to"),
+        "position:pos:warehouse-manager",
+    )?;
+    manager.click(&format!("{group} .move-all"))?;
+    saved(&manager)?;
+    phone.click("#sync-now")?;
+    phone.wait_for(
+        "the moved task to leave Wang's list",
+        &format!("{FIND_TASK} return !t;"),
+        json!([RECEIVING]),
+        Duration::from_secs(60),
+    )?;
+    phone.screenshot("4-after-reassignment")?;
+    Ok(())
+}
