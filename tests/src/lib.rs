@@ -4,6 +4,8 @@
 //! The binaries are found next to the test executable (`target/debug`), so run
 //! `cargo xtask test`, which builds them first and provides a display.
 
+pub mod chaos;
+
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};

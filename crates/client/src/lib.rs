@@ -501,6 +501,11 @@ fn random_u8() -> u8 {
     b[0]
 }
 
+/// How often a live connection is pinged.
+const PING_EVERY: Duration = Duration::from_secs(5);
+/// Silence after which the connection is presumed dead.
+const SILENCE_LIMIT: Duration = Duration::from_secs(12);
+
 async fn run_connection(
     device: &Device,
     conn: ConnId,
@@ -553,18 +558,42 @@ async fn run_connection(
         .replica()
         .attach(conn, tx)
         .map_err(|e| e.to_string())?;
+    let (ping_tx, mut ping_rx) = mpsc::unbounded_channel::<()>();
     let writer = tokio::spawn(async move {
-        while let Some(frame) = rx.recv().await {
-            if sink.send(WsMessage::Binary(frame.into())).await.is_err() {
+        loop {
+            let msg = tokio::select! {
+                frame = rx.recv() => match frame {
+                    Some(frame) => WsMessage::Binary(frame.into()),
+                    None => break,
+                },
+                ping = ping_rx.recv() => match ping {
+                    Some(()) => WsMessage::Ping(Vec::new().into()),
+                    None => break,
+                },
+            };
+            if sink.send(msg).await.is_err() {
                 break;
             }
         }
         let _ = sink.close().await;
     });
     let mut error = None;
+    // A connection can die without a word (half-open): ping, and give up on silence.
+    let mut heartbeat = tokio::time::interval(PING_EVERY);
+    let mut last_heard = tokio::time::Instant::now();
     loop {
         tokio::select! {
-            msg = stream.next() => match msg {
+            _ = heartbeat.tick() => {
+                if last_heard.elapsed() > SILENCE_LIMIT {
+                    error = Some("the relay stopped answering; reconnecting".to_string());
+                    break;
+                }
+                let _ = ping_tx.send(());
+                continue;
+            }
+            msg = stream.next() => {
+                last_heard = tokio::time::Instant::now();
+                match msg {
                 Some(Ok(WsMessage::Binary(b))) => {
                     let mut r = device.replica();
                     if !r.is_attached(conn) {
@@ -582,7 +611,7 @@ async fn run_connection(
                 Some(Ok(_)) => {}
                 Some(Err(e)) => { error = Some(format!("connection lost: {e}")); break; }
                 None => break,
-            },
+            }},
             _ = device.wake.notified() => {
                 // "Sync now" while connected: the link is live; a sign-out ends it.
                 if !device.replica().is_attached(conn) {
