@@ -309,7 +309,7 @@ async fn create_invite(
             .lock()
             .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
         let device = match reg.device_by_token(&token)? {
-            Some(d) if !d.revoked => d,
+            Some(d) if d.usable_at(now_ms()) => d,
             _ => return Ok(Err("unauthorized")),
         };
         if device.role != Role::Manager {
@@ -364,7 +364,7 @@ async fn websocket(
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
-            "this device is not enrolled or was revoked; enrol it again with an invite code",
+            "this device is not enrolled, was revoked or its sign-in expired; enrol it again with an invite code",
         )
     };
     let token = bearer(&headers, &query).ok_or_else(unauthorized)?;
@@ -378,7 +378,7 @@ async fn websocket(
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??;
     let device = match device {
-        Some(d) if !d.revoked => d,
+        Some(d) if d.usable_at(now_ms()) => d,
         _ => {
             state.metrics.reject("unauthorized");
             return Err(unauthorized());

@@ -14,7 +14,8 @@ use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate, open_d
 use storeops_sync::{DocMeta, DocumentId, StorageOp};
 
 /// The relay's own tables. Only ever append.
-const REGISTRY_MIGRATIONS: &[&str] = &["
+const REGISTRY_MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE stores (
         id TEXT PRIMARY KEY,
         name TEXT NOT NULL,
@@ -40,7 +41,14 @@ const REGISTRY_MIGRATIONS: &[&str] = &["
         created_at INTEGER NOT NULL,
         revoked_at INTEGER
     );
-"];
+",
+    "
+    ALTER TABLE devices ADD COLUMN expires_at INTEGER;
+",
+];
+
+/// How long a device token stays valid; then the device enrols again.
+pub const TOKEN_LIFETIME_MS: i64 = 400 * 24 * 3_600_000;
 
 /// The database file in a data directory.
 pub fn database_path(data_dir: &Path) -> std::path::PathBuf {
@@ -97,6 +105,15 @@ pub struct Device {
     pub person: Option<String>,
     pub name: String,
     pub revoked: bool,
+    /// Unix ms after which the token no longer works (`None`: never).
+    pub expires_at: Option<i64>,
+}
+
+impl Device {
+    /// Whether the device may connect at `now_ms`: not revoked, not expired.
+    pub fn usable_at(&self, now_ms: i64) -> bool {
+        !self.revoked && self.expires_at.is_none_or(|e| now_ms < e)
+    }
 }
 
 impl std::fmt::Debug for Device {
@@ -353,8 +370,8 @@ impl Registry {
             return Err(RegistryError::InvalidInvite);
         };
         tx.execute(
-            "INSERT INTO devices (id, store_id, role, person, name, token_hash, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO devices (id, store_id, role, person, name, token_hash, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 device_id,
                 store_id,
@@ -362,7 +379,8 @@ impl Registry {
                 person,
                 device_name,
                 hash(&token),
-                now_ms
+                now_ms,
+                now_ms.saturating_add(TOKEN_LIFETIME_MS)
             ],
         )?;
         let (store_name, root): (String, String) = tx.query_row(
@@ -386,7 +404,7 @@ impl Registry {
     pub fn device_by_token(&self, token: &str) -> Result<Option<Device>, RegistryError> {
         self.conn()
             .query_row(
-                "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL
+                "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL, expires_at
                  FROM devices WHERE token_hash = ?1",
                 [hash(token)],
                 row_to_device,
@@ -397,7 +415,7 @@ impl Registry {
 
     pub fn devices(&self) -> Result<Vec<Device>, RegistryError> {
         let mut stmt = self.conn().prepare(
-            "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL FROM devices ORDER BY created_at",
+            "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL, expires_at FROM devices ORDER BY created_at",
         )?;
         let rows = stmt.query_map([], row_to_device)?;
         Ok(rows.collect::<Result<_, _>>()?)
@@ -495,6 +513,7 @@ fn row_to_device(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
         person: r.get(3)?,
         name: r.get(4)?,
         revoked: r.get(5)?,
+        expires_at: r.get(6)?,
     })
 }
 
@@ -635,6 +654,21 @@ mod tests {
             assert!(!bytes.windows(secret.len()).any(|w| w == secret));
             assert!(!wal.windows(secret.len()).any(|w| w == secret));
         }
+    }
+
+    #[test]
+    fn a_token_expires_after_its_lifetime() {
+        let (_dir, mut reg) = registry();
+        let s = reg
+            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
+            .unwrap();
+        let code = reg
+            .create_invite(&s.id, Role::Staff, None, 0, 1000)
+            .unwrap();
+        let e = reg.enrol(&code, "Phone", 10).unwrap();
+        let d = reg.device_by_token(&e.token).unwrap().unwrap();
+        assert!(d.usable_at(10 + TOKEN_LIFETIME_MS - 1));
+        assert!(!d.usable_at(10 + TOKEN_LIFETIME_MS));
     }
 
     #[test]

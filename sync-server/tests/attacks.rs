@@ -34,7 +34,11 @@ async fn relay(settings: impl FnOnce(&mut Settings)) -> (tempfile::TempDir, Stri
     let code = reg
         .create_invite(&s.id, Role::Staff, None, 0, i64::MAX / 2)
         .unwrap();
-    let token = reg.enrol(&code, "Phone", 1).unwrap().token;
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64;
+    let token = reg.enrol(&code, "Phone", now).unwrap().token;
     drop(reg);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();

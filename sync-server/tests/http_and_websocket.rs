@@ -14,6 +14,13 @@ use storeops_sync::protocol::{Message, PeerMetadata};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
+fn real_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
 struct Fixture {
     _dir: tempfile::TempDir,
     url: String,
@@ -37,7 +44,7 @@ async fn relay() -> Fixture {
             0,
         )
         .unwrap();
-    let now = 1_000;
+    let now = real_now();
     let code = reg
         .create_invite(&s.id, Role::Staff, None, now, i64::MAX / 2)
         .unwrap();
@@ -149,6 +156,16 @@ async fn a_websocket_without_a_valid_token_is_refused_before_the_handshake() {
     assert_eq!(connect(&f.url, Some("forged")).await.err(), Some(401));
     let truncated = &f.staff_token[..10];
     assert_eq!(connect(&f.url, Some(truncated)).await.err(), Some(401));
+    // A token past its lifetime no longer opens the door.
+    let expired = {
+        let mut reg = Registry::open(&f.data_dir).unwrap();
+        let store = reg.stores().unwrap()[0].id.clone();
+        let code = reg
+            .create_invite(&store, Role::Staff, None, 0, i64::MAX / 2)
+            .unwrap();
+        reg.enrol(&code, "Old phone", 0).unwrap().token
+    };
+    assert_eq!(connect(&f.url, Some(&expired)).await.err(), Some(401));
     let _ = f.stop.send(());
 }
 
@@ -354,7 +371,7 @@ async fn a_device_of_one_store_cannot_see_another_stores_documents_and_staff_can
         let code = reg
             .create_invite(&stores[0].id, Role::Manager, None, 0, i64::MAX / 2)
             .unwrap();
-        let m = reg.enrol(&code, "Laptop", 1).unwrap();
+        let m = reg.enrol(&code, "Laptop", real_now()).unwrap();
         (stores[0].id.clone(), b.id, m.token)
     };
     let docs_a = store_documents(&f.data_dir, &store_a);
@@ -449,7 +466,7 @@ async fn only_a_managers_device_creates_invites_and_they_enrol_into_its_store() 
         let code = reg
             .create_invite(&store, Role::Manager, None, 0, i64::MAX / 2)
             .unwrap();
-        reg.enrol(&code, "Laptop", 1).unwrap().token
+        reg.enrol(&code, "Laptop", real_now()).unwrap().token
     };
     let url = format!("http://{}/v1/invites", f.url);
     let enrol_url = format!("http://{}/v1/enrol", f.url);
