@@ -52,7 +52,7 @@ fuzz_target!(|data: &[u8]| {
         relay.received(conn, &frame, 0);
         while let Some(out) = relay.poll_output() {
             match out {
-                Output::Load { doc: d } => relay.loaded(d, (d == doc).then(stored), 0),
+                Output::Load { doc: d, .. } => relay.loaded(d, (d == doc).then(stored), 0),
                 Output::Store(StorageOp::Append { .. } | StorageOp::Compact { .. }) => {
                     panic!("a staff connection changed the org document")
                 }

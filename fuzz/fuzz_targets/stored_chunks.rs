@@ -36,7 +36,7 @@ fuzz_target!(|data: &[u8]| {
     engine.connected(ConnId(1), Access::full());
     engine.open(doc, 0);
     while let Some(out) = engine.poll_output() {
-        if let Output::Load { doc } = out {
+        if let Output::Load { doc, .. } = out {
             engine.loaded(
                 doc,
                 Some(StoredDoc {

@@ -7,7 +7,9 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use storeops_storage::{DocumentStore, SqliteStore};
-use storeops_sync::{Access, Config, ConnId, Engine, Output, PeerId, Role, StorageOp};
+use storeops_sync::{
+    Access, Config, ConnId, DocMeta, DocumentId, Engine, Output, PeerId, Role, StorageOp, StoredDoc,
+};
 use tokio::sync::mpsc;
 
 use crate::Settings;
@@ -28,6 +30,8 @@ pub enum HubInput {
     Connect {
         conn: ConnId,
         device_id: String,
+        /// The store the device belongs to.
+        store_id: String,
         access: Access,
         outbox: mpsc::Sender<Outgoing>,
         /// Signalled when the connection must end at once (slow reader, revoked).
@@ -48,6 +52,7 @@ pub enum HubInput {
 
 struct Link {
     device_id: String,
+    store_id: String,
     outbox: mpsc::Sender<Outgoing>,
     kill: tokio::sync::watch::Sender<Option<String>>,
 }
@@ -142,6 +147,7 @@ impl Hub {
             HubInput::Connect {
                 conn,
                 device_id,
+                store_id,
                 access,
                 outbox,
                 kill,
@@ -150,6 +156,7 @@ impl Hub {
                     conn,
                     Link {
                         device_id,
+                        store_id,
                         outbox,
                         kill,
                     },
@@ -192,10 +199,11 @@ impl Hub {
                     self.deliver(conn, Outgoing::Close(reason));
                     self.links.remove(&conn);
                 }
-                Output::Load { doc } => {
+                Output::Load { doc, requester } => {
                     let started = Instant::now();
                     let stored = match self.store.load(&doc) {
-                        Ok(s) => s,
+                        Ok(Some(s)) => Some(s),
+                        Ok(None) => self.new_period_document(doc, requester),
                         Err(e) => {
                             tracing::error!(%doc, error = %e, "loading a document failed");
                             None
@@ -216,6 +224,47 @@ impl Hub {
             }
         }
         self.commit(&mut batch);
+    }
+
+    /// A document the relay has never stored is accepted when the requesting
+    /// device's store lists it in its root as a period document
+    /// (`period:<kind>/<period> <id>`): it starts empty, with that kind, and the
+    /// device's sync fills it (if its role may write that kind).
+    fn new_period_document(
+        &mut self,
+        doc: DocumentId,
+        requester: Option<ConnId>,
+    ) -> Option<StoredDoc> {
+        let store_id = self.links.get(&requester?)?.store_id.clone();
+        let root: DocumentId = self
+            .registry
+            .stores()
+            .ok()?
+            .into_iter()
+            .find(|s| s.id == store_id)?
+            .root_document_id
+            .parse()
+            .ok()?;
+        let kind = match self.engine.document(&root) {
+            Some(am) => period_kind(am, &doc),
+            None => {
+                let stored = self.store.load(&root).ok()??;
+                let mut am = automerge::Automerge::new();
+                for chunk in &stored.chunks {
+                    am.load_incremental(chunk).ok()?;
+                }
+                period_kind(&am, &doc)
+            }
+        }?;
+        tracing::info!(%doc, store = %store_id, %kind, "registering a new period document");
+        Some(StoredDoc {
+            meta: DocMeta {
+                scope: store_id,
+                kind,
+            },
+            chunks: vec![],
+            sync_states: vec![],
+        })
     }
 
     /// Commits a batch. On failure nothing that depends on it may be sent: the
@@ -307,6 +356,20 @@ impl Hub {
         }
         self.pump();
     }
+}
+
+/// The kind under which a store's root lists `doc` as a period document.
+fn period_kind(root: &automerge::Automerge, doc: &DocumentId) -> Option<String> {
+    use automerge::ReadDoc;
+    let (_, docs) = root.get(automerge::ROOT, "documents").ok()??;
+    let suffix = format!(" {doc}");
+    root.keys(&docs).find_map(|key| {
+        let listed = key.strip_prefix(storeops_domain::PERIOD_KEY_PREFIX)?;
+        let (kind_period, _) = listed.split_once(' ')?;
+        key.ends_with(&suffix)
+            .then(|| kind_period.split('/').next().map(str::to_owned))
+            .flatten()
+    })
 }
 
 /// Spawns the engine thread.

@@ -410,13 +410,19 @@ async fn websocket(
     Ok(ws
         .max_message_size(max)
         .max_frame_size(max)
-        .on_upgrade(move |socket| connection(socket, state, device.id, access)))
+        .on_upgrade(move |socket| connection(socket, state, device.id, device.store_id, access)))
 }
 
 /// One WebSocket connection: a writer task draining the outbox, and this task
 /// reading frames into the engine with a rate limit.
 #[tracing::instrument(skip_all, fields(conn, device = %device_id))]
-async fn connection(socket: WebSocket, state: AppState, device_id: String, access: Access) {
+async fn connection(
+    socket: WebSocket,
+    state: AppState,
+    device_id: String,
+    store_id: String,
+    access: Access,
+) {
     let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
     tracing::Span::current().record("conn", conn.0);
     let (outbox_tx, mut outbox) = mpsc::channel::<Outgoing>(state.settings.outbox_frames);
@@ -427,6 +433,7 @@ async fn connection(socket: WebSocket, state: AppState, device_id: String, acces
         .send(HubInput::Connect {
             conn,
             device_id,
+            store_id,
             access,
             outbox: outbox_tx,
             kill: kill_tx,

@@ -317,7 +317,7 @@ impl NativeClient {
                         let sent = self.ws.send(WsMessage::Binary(frame.into())).await;
                         self.closed |= sent.is_err();
                     }
-                    storeops_sync::Output::Load { doc } => self.engine.loaded(doc, None, 0),
+                    storeops_sync::Output::Load { doc, .. } => self.engine.loaded(doc, None, 0),
                     storeops_sync::Output::DocUnavailable { doc } => self.unavailable.push(doc),
                     _ => {}
                 }
@@ -496,5 +496,70 @@ async fn only_a_managers_device_creates_invites_and_they_enrol_into_its_store() 
     })
     .await
     .unwrap();
+    let _ = f.stop.send(());
+}
+
+#[tokio::test]
+async fn a_period_document_listed_in_the_root_is_accepted_and_an_unlisted_one_is_not() {
+    let f = relay().await;
+    let (store, manager_token) = {
+        let mut reg = Registry::open(&f.data_dir).unwrap();
+        let store = reg.stores().unwrap()[0].clone();
+        let code = reg
+            .create_invite(&store.id, Role::Manager, None, 0, i64::MAX / 2)
+            .unwrap();
+        (store, reg.enrol(&code, "Laptop", real_now()).unwrap().token)
+    };
+    let root: storeops_sync::DocumentId = store.root_document_id.parse().unwrap();
+    let week = storeops_sync::DocumentId::from_bytes([42; 16]);
+    let unlisted = storeops_sync::DocumentId::from_bytes([43; 16]);
+    let manager_actor = storeops_domain::Actor::manager("Li");
+
+    let mut manager = NativeClient::connect(&f.url, &manager_token, "manager").await;
+    manager.engine.open(root, 0);
+    manager.settle().await;
+    // Register the week in the root first, then create it.
+    manager
+        .engine
+        .change(root, 0, |am| {
+            storeops_domain::split::register_period_doc(
+                am,
+                &manager_actor,
+                "tasks",
+                "2026-W48",
+                &week.to_string(),
+                1,
+            )
+        })
+        .unwrap();
+    manager.settle().await;
+    for doc in [week, unlisted] {
+        let am = storeops_domain::split::new_tasks_doc("2026-W48", 2).unwrap();
+        manager
+            .engine
+            .create(doc, storeops_sync::DocMeta::default(), am, 0);
+    }
+    manager.settle().await;
+    assert_eq!(manager.unavailable, vec![unlisted]);
+    assert!(
+        store_documents(&f.data_dir, &store.id)
+            .iter()
+            .any(|(d, k)| *d == week && k == "tasks")
+    );
+    assert!(
+        !store_documents(&f.data_dir, &store.id)
+            .iter()
+            .any(|(d, _)| *d == unlisted)
+    );
+
+    // Another device of the store reads the new week.
+    let mut staff = NativeClient::connect(&f.url, &f.staff_token, "staff").await;
+    staff.engine.open(week, 0);
+    staff.settle().await;
+    let am = staff.engine.document(&week).unwrap();
+    assert!(
+        !am.get_heads().is_empty(),
+        "the week did not reach the staff device"
+    );
     let _ = f.stop.send(());
 }

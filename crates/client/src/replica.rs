@@ -590,7 +590,7 @@ impl Replica {
                         self.status.last_error = Some(reason);
                     }
                 }
-                Output::Load { doc } => {
+                Output::Load { doc, .. } => {
                     let stored = self.store.load(&doc)?;
                     self.engine.loaded(doc, stored, now_ms() as u64);
                 }

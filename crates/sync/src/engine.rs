@@ -141,9 +141,12 @@ pub enum Output {
         conn: ConnId,
         reason: String,
     },
-    /// Read the document from storage, then call [`Engine::loaded`].
+    /// Read the document from storage, then call [`Engine::loaded`]. `requester`
+    /// is the connection whose message needs it (none when a client opens it),
+    /// so a relay can decide about documents its storage does not know yet.
     Load {
         doc: DocumentId,
+        requester: Option<ConnId>,
     },
     Store(StorageOp),
     /// The handshake finished.
@@ -496,7 +499,10 @@ impl Engine {
                         open: true,
                     },
                 );
-                self.out.push_back(Output::Load { doc: doc_id });
+                self.out.push_back(Output::Load {
+                    doc: doc_id,
+                    requester: None,
+                });
             }
         }
     }
@@ -682,7 +688,10 @@ impl Engine {
                 waiting: Vec::new(),
                 open: false,
             });
-            self.out.push_back(Output::Load { doc: doc_id });
+            self.out.push_back(Output::Load {
+                doc: doc_id,
+                requester: Some(conn),
+            });
         }
         let (Some(slot), Some(c)) = (self.docs.get_mut(&doc_id), self.conns.get_mut(&conn)) else {
             return;

@@ -165,7 +165,7 @@ impl Net {
                 Output::Close { conn, .. } => {
                     up.insert(conn, false);
                 }
-                Output::Load { doc } => {
+                Output::Load { doc, .. } => {
                     let stored = node.storage.get(&doc).cloned();
                     node.engine.loaded(doc, stored, 0);
                 }
