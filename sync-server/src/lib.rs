@@ -198,6 +198,12 @@ pub async fn serve(
     let relay = Relay::start(settings)?;
     let router = relay.router();
     let (stop_tx, stop_rx) = watch::channel(false);
+    // Frames are small and latency matters: no Nagle delay (see docs/benchmarks.md).
+    let listener = axum::serve::ListenerExt::tap_io(listener, |tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!(error = %e, "could not set TCP_NODELAY");
+        }
+    });
     let server = axum::serve(listener, router).with_graceful_shutdown(async move {
         let mut rx = stop_rx;
         let _ = rx.wait_for(|s| *s).await;
