@@ -51,6 +51,11 @@ pub struct Settings {
     pub max_messages_per_second: u32,
     /// Frames queued for one connection before it counts as a slow reader.
     pub outbox_frames: usize,
+    /// Bytes a connection reads from its socket at a time. The WebSocket library
+    /// zero-fills this buffer on the first read, so it is resident memory for every
+    /// connection (its default, 128 KiB, dominated an idle connection's cost);
+    /// larger frames still arrive whole, in more reads.
+    pub ws_read_buffer_bytes: usize,
 }
 
 impl Default for Settings {
@@ -61,6 +66,7 @@ impl Default for Settings {
             max_frame_bytes: 16 * 1024 * 1024,
             max_messages_per_second: 500,
             outbox_frames: 1024,
+            ws_read_buffer_bytes: 8 * 1024,
         }
     }
 }
@@ -306,6 +312,7 @@ async fn websocket(
     let access = Access::scoped(device.store_id.clone(), writable);
     let max = state.settings.max_frame_bytes;
     Ok(ws
+        .read_buffer_size(state.settings.ws_read_buffer_bytes)
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| connection(socket, state, device.id, access)))
