@@ -264,6 +264,16 @@ pub fn table(ours: &Report, reference: &Report, w: &Workload) -> String {
         reference.steady_latency.count.to_string(),
         String::new(),
     );
+    let (sa, sb) = (
+        cpu_per_k(ours.relay_cpu_steady, ours.steady_edits),
+        cpu_per_k(reference.relay_cpu_steady, reference.steady_edits),
+    );
+    row(
+        "relay CPU ms per 1,000 edits (steady)",
+        sa.map_or("–".into(), |c| format!("{c:.0}")),
+        sb.map_or("–".into(), |c| format!("{c:.0}")),
+        ratio(sa.unwrap_or(f64::NAN), sb.unwrap_or(0.0)),
+    );
     let (ca, cb) = (
         cpu_per_k(ours.relay_cpu_saturate, ours.saturate_edits),
         cpu_per_k(reference.relay_cpu_saturate, reference.saturate_edits),
@@ -273,6 +283,17 @@ pub fn table(ours: &Report, reference: &Report, w: &Workload) -> String {
         ca.map_or("–".into(), |c| format!("{c:.0}")),
         cb.map_or("–".into(), |c| format!("{c:.0}")),
         ratio(ca.unwrap_or(f64::NAN), cb.unwrap_or(0.0)),
+    );
+    let per_cpu = |r: &Report| {
+        r.relay_cpu_saturate
+            .map(|c| r.saturate_edits as f64 / c.as_secs_f64().max(1e-9))
+    };
+    let (ea, eb) = (per_cpu(ours), per_cpu(reference));
+    row(
+        "edits applied per relay CPU-second (saturate)",
+        ea.map_or("–".into(), |v| format!("{v:.0}")),
+        eb.map_or("–".into(), |v| format!("{v:.0}")),
+        ratio(ea.unwrap_or(f64::NAN), eb.unwrap_or(0.0)),
     );
     row(
         "load generator CPU s (saturate)",

@@ -209,11 +209,17 @@ pub async fn open(url: &str, token: Option<&str>) -> anyhow::Result<Ws> {
     }
     let (ws, _) = tokio::time::timeout(
         Duration::from_secs(20),
-        tokio_tungstenite::connect_async_with_config(request, None, true),
+        tokio_tungstenite::connect_async_with_config(request, Some(client_config()), true),
     )
     .await
     .context("the relay did not accept the connection within 20 s")??;
     Ok(ws)
+}
+
+/// Clients stay cheap: the WebSocket library zero-fills its whole read buffer
+/// (128 KiB by default) on the first read, for every connection.
+fn client_config() -> tokio_tungstenite::tungstenite::protocol::WebSocketConfig {
+    tokio_tungstenite::tungstenite::protocol::WebSocketConfig::default().read_buffer_size(8 * 1024)
 }
 
 async fn send_all(ws: &mut Ws, frames: Vec<Vec<u8>>) -> anyhow::Result<()> {
