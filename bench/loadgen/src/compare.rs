@@ -182,13 +182,14 @@ fn cpu_per_k(cpu: Option<Duration>, edits: u64) -> Option<f64> {
 /// A one-line summary for the log.
 pub fn one_line(r: &Report) -> String {
     format!(
-        "   {} docs synced in {:.1} s ({:.0}/s); steady {} edits, edit→visible p50/p99/max {} ms; \
-         saturate {:.0} edits/s applied, {:.0} deliveries/s; peak RSS {} MiB; errors {}{}",
+        "   {} docs synced in {:.1} s ({:.0}/s); steady {} edits, edit→visible p50/p99/max {} ms, \
+         acknowledged {} ms; saturate {:.0} edits/s applied, {:.0} deliveries/s; peak RSS {} MiB; errors {}{}",
         r.docs_synced,
         r.connect_time.as_secs_f64(),
         r.docs_per_sec,
         r.steady_edits,
         pct(&r.steady_latency),
+        pct(&r.ack_latency),
         r.edits_per_sec,
         r.deliveries_per_sec,
         mib(r.rss_peak_kib),
@@ -251,6 +252,12 @@ pub fn table(ours: &Report, reference: &Report, w: &Workload) -> String {
             ours.steady_latency.p99.as_secs_f64(),
             reference.steady_latency.p99.as_secs_f64(),
         ) + " (p99)",
+    );
+    row(
+        "edit→acknowledged by the relay p50 / p99 / max, ms (steady)",
+        pct(&ours.ack_latency),
+        pct(&reference.ack_latency),
+        String::new(),
     );
     row(
         "edit→visible p50 / p99 / max, ms (saturate)",

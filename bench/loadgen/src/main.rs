@@ -37,8 +37,8 @@ OPTIONS:
   --relay-bin PATH      storeops-relay binary (default: next to this one, or $STOREOPS_RELAY_BIN)
   --reference-dir DIR   bench/reference-relay with node_modules (npm install)
   --work-dir DIR        where the relays keep their data (default: a new temp dir)
-  --idle-tokens N       enrolled devices per store for the idle run on our relay (default 10;
-                        idle connections share them, each with its own peer id)
+  --idle-tokens N       enrolled devices per store for the idle run on our relay (default: one
+                        per connection; fewer are shared, each connection with its own peer id)
 
 Open files: K connections need K descriptors in this process and in the relay; the soft
 limit is checked (raise it with `ulimit -n 20000`).";
@@ -174,6 +174,19 @@ fn main() {
     }
 }
 
+/// Runs `f` until it ends or the user interrupts (relays started are dropped, so killed).
+fn block_on<F: std::future::Future<Output = anyhow::Result<()>>>(
+    rt: &tokio::runtime::Runtime,
+    f: F,
+) -> anyhow::Result<()> {
+    rt.block_on(async {
+        tokio::select! {
+            r = f => r,
+            _ = tokio::signal::ctrl_c() => bail!("interrupted"),
+        }
+    })
+}
+
 fn run() -> anyhow::Result<()> {
     let args = Args::parse()?;
     let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
@@ -188,17 +201,18 @@ fn run() -> anyhow::Result<()> {
             let w = args.workload()?;
             need_files(stores * (w.devices_per_store + w.joins_per_store))?;
             print_machine();
-            rt.block_on(async {
+            block_on(&rt, async {
                 let (ours, reference) = compare::compare(&relays, stores, &w).await?;
                 println!("{}", compare::table(&ours, &reference, &w));
                 if let Some(k) = args.get("idle") {
                     let k: usize = k.parse().context("--idle is a number of connections")?;
                     need_files(k)?;
+                    let idle_stores: usize = args.num("idle-stores", 100)?;
                     let (a, b) = compare::compare_idle(
                         &relays,
-                        args.num("idle-stores", 100)?,
+                        idle_stores,
                         k,
-                        args.num("idle-tokens", 10)?,
+                        args.num("idle-tokens", k.div_ceil(idle_stores.max(1)))?,
                         Duration::from_secs_f64(args.num("hold", 10.0)?),
                     )
                     .await?;
@@ -236,18 +250,24 @@ fn run() -> anyhow::Result<()> {
             } else {
                 w.devices_per_store + w.joins_per_store
             };
-            rt.block_on(async {
+            block_on(&rt, async {
                 let mut started: Option<RelayProcess> = None;
                 let (url, fixtures) = match (args.get("relay-data"), args.has("no-auth")) {
                     (Some(dir), false) => {
                         let dir = PathBuf::from(dir);
                         let d2 = dir.clone();
-                        let fixtures = tokio::task::spawn_blocking(move || setup::ours(&d2, stores, slots)).await??;
+                        let fixtures =
+                            tokio::task::spawn_blocking(move || setup::ours(&d2, stores, slots))
+                                .await??;
                         let url = match args.get("url") {
                             Some(u) => u.to_owned(),
                             None => {
                                 std::fs::create_dir_all(&relays.work_dir)?;
-                                let p = RelayProcess::start_ours(&relays.relay_bin, &dir, &relays.work_dir.join("relay.log"))?;
+                                let p = RelayProcess::start_ours(
+                                    &relays.relay_bin,
+                                    &dir,
+                                    &relays.work_dir.join("relay.log"),
+                                )?;
                                 let u = p.url.clone();
                                 started = Some(p);
                                 u
@@ -260,7 +280,11 @@ fn run() -> anyhow::Result<()> {
                             Some(u) => u.to_owned(),
                             None => {
                                 std::fs::create_dir_all(&relays.work_dir)?;
-                                let p = RelayProcess::start_reference(&relays.reference_dir, &relays.work_dir.join("data"), &relays.work_dir.join("relay.log"))?;
+                                let p = RelayProcess::start_reference(
+                                    &relays.reference_dir,
+                                    &relays.work_dir.join("data"),
+                                    &relays.work_dir.join("relay.log"),
+                                )?;
                                 let u = p.url.clone();
                                 started = Some(p);
                                 u
@@ -270,13 +294,19 @@ fn run() -> anyhow::Result<()> {
                         workload::seed(&url, &fixtures).await?;
                         (url, fixtures)
                     }
-                    _ => bail!("say either --relay-data DIR (our relay) or --no-auth (a relay without auth)"),
+                    _ => bail!(
+                        "say either --relay-data DIR (our relay) or --no-auth (a relay without auth)"
+                    ),
                 };
                 let relay_pid = match args.get("relay-pid") {
                     Some(p) => Some(p.parse().context("--relay-pid is a process id")?),
                     None => started.as_ref().map(RelayProcess::pid),
                 };
-                let target = Target { url, stores: fixtures, relay_pid };
+                let target = Target {
+                    url,
+                    stores: fixtures,
+                    relay_pid,
+                };
                 if idle {
                     let r = workload::idle(
                         target,

@@ -2,16 +2,16 @@
 //!
 //! 1. **connect** — every device connects, says `join`, and syncs every document
 //!    of its store from nothing (`request`); measured: time and documents/s.
-//! 2. **steady** — each device makes task edits to its store's tasks document at
+//! 2. **saturate** — closed loop: each device makes its next edit as soon as the
+//!    relay acknowledged the previous one (its sync answer carries heads that
+//!    include the edit); measured: edits/s the relay applied, deliveries/s.
+//! 3. **steady** — each device makes task edits to its store's tasks document at
 //!    a fixed mean rate (Poisson arrivals), reconnects now and then (keeping its
 //!    documents and sync states, as a device does), and new devices join their
 //!    store and sync from nothing; measured: edit-to-visible latency (the edit's
 //!    commit on device A to the moment device B of the same store has applied
 //!    it, for every B that was connected and synced when A edited), reconnect
 //!    and join times.
-//! 3. **saturate** — closed loop: each device makes its next edit as soon as the
-//!    relay acknowledged the previous one (its sync answer carries heads that
-//!    include the edit); measured: edits/s the relay applied, deliveries/s.
 //!
 //! Every device runs as one tokio task with one WebSocket; clients are
 //! [`Device`]s (automerge documents and sync states, no storage).
@@ -82,7 +82,10 @@ pub struct Target {
 #[derive(Debug, Clone, Default)]
 pub struct Report {
     pub stores: usize,
+    /// Every device of the run, joiners included.
     pub devices: usize,
+    /// Devices connected when `rss_connected_kib` was read (joiners come later).
+    pub devices_connected: usize,
     pub docs_per_store: usize,
     pub connect_time: Duration,
     /// Device × document pairs synced from nothing in the connect phase.
@@ -99,6 +102,9 @@ pub struct Report {
     pub edits_per_sec: f64,
     pub deliveries_per_sec: f64,
     pub saturate_latency: Percentiles,
+    /// Edit to the relay's acknowledgement at the editing device (steady phase):
+    /// the relay applied (and, ours, stored) it and answered.
+    pub ack_latency: Percentiles,
     /// Sessions that ended in an error (refused, closed by the relay, bad frame).
     pub errors: u64,
     pub first_error: Option<String>,
@@ -119,7 +125,7 @@ impl Report {
     /// Resident memory per connected device (connected − before), in KiB.
     pub fn rss_per_device_kib(&self) -> Option<f64> {
         let (a, b) = (self.rss_before_kib?, self.rss_connected_kib?);
-        Some(b.saturating_sub(a) as f64 / self.devices.max(1) as f64)
+        Some(b.saturating_sub(a) as f64 / self.devices_connected.max(1) as f64)
     }
 }
 
@@ -148,6 +154,7 @@ struct Counters {
 struct Samples {
     steady: Vec<u32>,
     saturate: Vec<u32>,
+    ack: Vec<u32>,
     reconnect: Vec<u32>,
     join: Vec<u32>,
     first_error: Option<String>,
@@ -338,7 +345,28 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     tokio::time::sleep(Duration::from_millis(500)).await;
     let rss_connected_kib = rss("VmRSS");
 
-    // Phase 2: steady, with joins spread over it.
+    // Phase 2: saturate (before the open-loop steady phase, so a relay that fell
+    // behind there carries no backlog into this measurement).
+    let cpu0 = cpu();
+    let me = std::process::id();
+    let my_cpu0 = cpu_time(me);
+    let acked0 = ctx.counters.saturate_acked.load(Ordering::Relaxed);
+    let delivered0 = ctx.counters.deliveries.load(Ordering::Relaxed);
+    let _ = phase_tx.send(Phase::Saturate);
+    let sat_started = Instant::now();
+    tokio::time::sleep(workload.saturate).await;
+    let saturate_time = sat_started.elapsed();
+    let saturate_edits = ctx.counters.saturate_acked.load(Ordering::Relaxed) - acked0;
+    let delivered = ctx.counters.deliveries.load(Ordering::Relaxed) - delivered0;
+    let relay_cpu_saturate = cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
+    let loadgen_cpu_saturate = cpu_time(me).zip(my_cpu0).map(|(b, a)| b.saturating_sub(a));
+    let _ = phase_tx.send(Phase::Settle);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    for e in &ctx.edits {
+        lock(e).clear();
+    }
+
+    // Phase 3: steady, with joins spread over it.
     let cpu0 = cpu();
     let _ = phase_tx.send(Phase::Steady);
     let steady_started = Instant::now();
@@ -375,29 +403,14 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         lock(e).clear();
     }
 
-    // Phase 3: saturate.
-    let cpu0 = cpu();
-    let me = std::process::id();
-    let my_cpu0 = cpu_time(me);
-    let acked0 = ctx.counters.saturate_acked.load(Ordering::Relaxed);
-    let delivered0 = ctx.counters.deliveries.load(Ordering::Relaxed);
-    let _ = phase_tx.send(Phase::Saturate);
-    let sat_started = Instant::now();
-    tokio::time::sleep(workload.saturate).await;
-    let saturate_time = sat_started.elapsed();
-    let saturate_edits = ctx.counters.saturate_acked.load(Ordering::Relaxed) - acked0;
-    let delivered = ctx.counters.deliveries.load(Ordering::Relaxed) - delivered0;
-    let relay_cpu_saturate = cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
-    let loadgen_cpu_saturate = cpu_time(me).zip(my_cpu0).map(|(b, a)| b.saturating_sub(a));
     let _ = phase_tx.send(Phase::Done);
-    for t in tasks {
-        let _ = tokio::time::timeout(Duration::from_secs(10), t).await;
-    }
+    finish(tasks, Duration::from_secs(5)).await;
 
     let samples = std::mem::take(&mut *lock(&ctx.samples));
     Ok(Report {
         stores,
         devices: stores * (n + joins),
+        devices_connected: stores * n,
         docs_per_store,
         connect_time,
         docs_synced,
@@ -413,6 +426,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         edits_per_sec: saturate_edits as f64 / saturate_time.as_secs_f64(),
         deliveries_per_sec: delivered as f64 / saturate_time.as_secs_f64(),
         saturate_latency: Percentiles::of_micros(samples.saturate),
+        ack_latency: Percentiles::of_micros(samples.ack),
         errors: ctx.counters.errors.load(Ordering::Relaxed),
         first_error: samples.first_error,
         rss_before_kib,
@@ -422,6 +436,18 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         relay_cpu_saturate,
         loadgen_cpu_saturate,
     })
+}
+
+/// Waits up to `grace` for every task to end by itself (closing its socket),
+/// then aborts the rest (a device blocked writing to a relay that stopped reading).
+async fn finish(tasks: Vec<tokio::task::JoinHandle<()>>, grace: Duration) {
+    let aborts: Vec<_> = tasks.iter().map(|t| t.abort_handle()).collect();
+    let all = futures_util::future::join_all(tasks);
+    if tokio::time::timeout(grace, all).await.is_err() {
+        for a in aborts {
+            a.abort();
+        }
+    }
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -590,6 +616,9 @@ async fn session(
                 if r.edit_acknowledged && phase == Phase::Saturate {
                     ctx.counters.saturate_acked.fetch_add(1, Ordering::Relaxed);
                 }
+                if r.edit_acknowledged && phase == Phase::Steady {
+                    lock(&ctx.samples).ack.push(micros(now - last_edit));
+                }
                 if ready_since.is_none() && device.all_synced() {
                     ready_since = Some(now);
                     drop(permit.take());
@@ -646,6 +675,14 @@ async fn edit(
         return Ok(());
     };
     let now = Instant::now();
+    if crate::tracing_enabled() {
+        eprintln!(
+            "{:?} {} EDIT {}",
+            std::time::SystemTime::now(),
+            device.peer_id(),
+            &hash.to_string()[..6]
+        );
+    }
     *last_edit = now;
     lock(&ctx.edits[store]).insert(hash, (now, phase));
     send_all(ws, vec![frame]).await
@@ -750,9 +787,7 @@ pub async fn idle(
         still_connected: shared.live.load(Ordering::Relaxed),
     };
     let _ = stop_tx.send(true);
-    for t in tasks {
-        let _ = tokio::time::timeout(Duration::from_secs(10), t).await;
-    }
+    finish(tasks, Duration::from_secs(10)).await;
     Ok(report)
 }
 
