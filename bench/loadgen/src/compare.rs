@@ -302,13 +302,37 @@ pub fn table(ours: &Report, reference: &Report, w: &Workload) -> String {
         eb.map_or("–".into(), |v| format!("{v:.0}")),
         ratio(ea.unwrap_or(f64::NAN), eb.unwrap_or(0.0)),
     );
+    let cores = |c: Option<Duration>, t: Duration| {
+        c.map_or("–".into(), |c| {
+            format!("{:.2}", c.as_secs_f64() / t.as_secs_f64().max(1e-9))
+        })
+    };
     row(
-        "load generator CPU s (saturate)",
-        ours.loadgen_cpu_saturate
-            .map_or("–".into(), |c| format!("{:.1}", c.as_secs_f64())),
-        reference
-            .loadgen_cpu_saturate
-            .map_or("–".into(), |c| format!("{:.1}", c.as_secs_f64())),
+        "CPU cores used, relay / load generator (steady)",
+        format!(
+            "{} / {}",
+            cores(ours.relay_cpu_steady, ours.steady_time),
+            cores(ours.loadgen_cpu_steady, ours.steady_time)
+        ),
+        format!(
+            "{} / {}",
+            cores(reference.relay_cpu_steady, reference.steady_time),
+            cores(reference.loadgen_cpu_steady, reference.steady_time)
+        ),
+        String::new(),
+    );
+    row(
+        "CPU cores used, relay / load generator (saturate)",
+        format!(
+            "{} / {}",
+            cores(ours.relay_cpu_saturate, ours.saturate_time),
+            cores(ours.loadgen_cpu_saturate, ours.saturate_time)
+        ),
+        format!(
+            "{} / {}",
+            cores(reference.relay_cpu_saturate, reference.saturate_time),
+            cores(reference.loadgen_cpu_saturate, reference.saturate_time)
+        ),
         String::new(),
     );
     row(

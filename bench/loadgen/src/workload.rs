@@ -117,8 +117,9 @@ pub struct Report {
     /// The relay's CPU time in the steady and saturate phases.
     pub relay_cpu_steady: Option<Duration>,
     pub relay_cpu_saturate: Option<Duration>,
-    /// This process's CPU time over the saturate phase.
+    /// This process's CPU time over the saturate and steady phases.
     pub loadgen_cpu_saturate: Option<Duration>,
+    pub loadgen_cpu_steady: Option<Duration>,
 }
 
 impl Report {
@@ -146,6 +147,7 @@ struct Counters {
     steady_edits: AtomicU64,
     saturate_acked: AtomicU64,
     deliveries: AtomicU64,
+    frames: AtomicU64,
     reconnects: AtomicU64,
     errors: AtomicU64,
 }
@@ -155,6 +157,8 @@ struct Samples {
     steady: Vec<u32>,
     saturate: Vec<u32>,
     ack: Vec<u32>,
+    /// (when seen, latency µs) of steady samples, with `LOADGEN_TIMELINE=1`.
+    timeline: Vec<(Instant, u32)>,
     reconnect: Vec<u32>,
     join: Vec<u32>,
     first_error: Option<String>,
@@ -361,13 +365,14 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     let relay_cpu_saturate = cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
     let loadgen_cpu_saturate = cpu_time(me).zip(my_cpu0).map(|(b, a)| b.saturating_sub(a));
     let _ = phase_tx.send(Phase::Settle);
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    quiesce(&ctx).await;
     for e in &ctx.edits {
         lock(e).clear();
     }
 
     // Phase 3: steady, with joins spread over it.
     let cpu0 = cpu();
+    let my_steady0 = cpu_time(me);
     let _ = phase_tx.send(Phase::Steady);
     let steady_started = Instant::now();
     let join_total = stores * joins;
@@ -396,8 +401,11 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     .await;
     let steady_time = steady_started.elapsed();
     let _ = phase_tx.send(Phase::Settle);
-    tokio::time::sleep(Duration::from_secs(2)).await;
+    quiesce(&ctx).await;
     let relay_cpu_steady = cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
+    let loadgen_cpu_steady = cpu_time(me)
+        .zip(my_steady0)
+        .map(|(b, a)| b.saturating_sub(a));
     let steady_edits = ctx.counters.steady_edits.load(Ordering::Relaxed);
     for e in &ctx.edits {
         lock(e).clear();
@@ -407,6 +415,21 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     finish(tasks, Duration::from_secs(5)).await;
 
     let samples = std::mem::take(&mut *lock(&ctx.samples));
+    if !samples.timeline.is_empty() {
+        let mut worst: std::collections::BTreeMap<u64, (u32, usize)> = Default::default();
+        for (at, us) in &samples.timeline {
+            let sec = at.saturating_duration_since(steady_started).as_secs();
+            let e = worst.entry(sec).or_default();
+            e.0 = e.0.max(*us);
+            e.1 += 1;
+        }
+        for (sec, (us, n)) in worst {
+            eprintln!(
+                "steady second {sec}: {n} samples, worst {:.1} ms",
+                f64::from(us) / 1000.0
+            );
+        }
+    }
     Ok(Report {
         stores,
         devices: stores * (n + joins),
@@ -435,7 +458,26 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         relay_cpu_steady,
         relay_cpu_saturate,
         loadgen_cpu_saturate,
+        loadgen_cpu_steady,
     })
+}
+
+/// Waits until no device has received a frame for half a second (the relay has
+/// delivered everything in flight), at most a minute.
+async fn quiesce(ctx: &Ctx) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let mut last = ctx.counters.frames.load(Ordering::Relaxed);
+    let mut quiet_since = Instant::now();
+    while Instant::now() < deadline {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let now = ctx.counters.frames.load(Ordering::Relaxed);
+        if now != last {
+            last = now;
+            quiet_since = Instant::now();
+        } else if quiet_since.elapsed() >= Duration::from_millis(500) {
+            return;
+        }
+    }
 }
 
 /// Waits up to `grace` for every task to end by itself (closing its socket),
@@ -599,6 +641,7 @@ async fn session(
                     None => anyhow::bail!("the relay closed the connection"),
                 };
                 let now = Instant::now();
+                ctx.counters.frames.fetch_add(1, Ordering::Relaxed);
                 let r = device.receive(&bytes)?;
                 send_all(&mut ws, r.replies).await?;
                 if r.newly_synced > 0 && ready_since.is_none() {
@@ -654,9 +697,15 @@ async fn session(
                 }
             }
             changed = phase_rx.changed() => {
-                if changed.is_err() || *phase_rx.borrow() == Phase::Done {
+                let now_phase = *phase_rx.borrow();
+                if changed.is_err() || now_phase == Phase::Done {
                     let _ = tokio::time::timeout(Duration::from_secs(2), ws.close(None)).await;
                     return Ok(SessionEnd::Done);
+                }
+                if now_phase == Phase::Steady {
+                    // Arrivals start now, not when the device became ready: no burst
+                    // of edits "owed" for the phases before.
+                    next_edit = tokio::time::Instant::now() + rng.exp(mean_gap);
                 }
             }
         }
@@ -712,7 +761,12 @@ fn record_latencies(
     let mut s = lock(&ctx.samples);
     for (us, phase) in found {
         match phase {
-            Phase::Steady => s.steady.push(us),
+            Phase::Steady => {
+                s.steady.push(us);
+                if crate::tracing_enabled() || std::env::var_os("LOADGEN_TIMELINE").is_some() {
+                    s.timeline.push((now, us));
+                }
+            }
             Phase::Saturate => s.saturate.push(us),
             _ => {}
         }
@@ -774,8 +828,14 @@ pub async fn idle(
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
     let connect_time = started.elapsed();
+    let cpu0 = pid.and_then(cpu_time);
     tokio::time::sleep(hold).await;
+    let relay_cpu_held = pid
+        .and_then(cpu_time)
+        .zip(cpu0)
+        .map(|(b, a)| b.saturating_sub(a));
     let report = IdleReport {
+        relay_cpu_held,
         connections: shared.ready.load(Ordering::Relaxed),
         failed: shared.failed.load(Ordering::Relaxed),
         first_error: lock(&shared.first_error).clone(),
@@ -861,6 +921,8 @@ pub struct IdleReport {
     pub held_for: Duration,
     /// Connections still open at the end of the hold.
     pub still_connected: u64,
+    /// The relay's CPU time while only holding them.
+    pub relay_cpu_held: Option<Duration>,
 }
 
 impl IdleReport {
