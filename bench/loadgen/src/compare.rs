@@ -413,6 +413,20 @@ pub fn idle_table(ours: &IdleReport, reference: &IdleReport, asked: usize) -> St
             reference.rss_held_kib.unwrap_or(0) as f64,
         ),
     );
+    let held = |r: &IdleReport| {
+        r.relay_cpu_held.map_or("–".into(), |c| {
+            format!(
+                "{:.1} %",
+                100.0 * c.as_secs_f64() / r.held_for.as_secs_f64().max(1e-9)
+            )
+        })
+    };
+    row(
+        "relay CPU while holding them (one core = 100 %)",
+        held(ours),
+        held(reference),
+        String::new(),
+    );
     let (pa, pb) = (
         ours.rss_per_connection_kib(),
         reference.rss_per_connection_kib(),
