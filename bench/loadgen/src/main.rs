@@ -13,8 +13,10 @@ use storeops_loadgen::workload::{self, Target, Workload};
 const HELP: &str = "storeops-loadgen — simulated stores and devices against automerge-repo relays
 
 USAGE:
-  storeops-loadgen compare [--stores 10] [--devices 10] [WORKLOAD] [--idle K [--idle-stores 100]]
-        runs our relay, then the reference JS relay, on the same workload; prints a table
+  storeops-loadgen compare [--stores 10] [--devices 10] [WORKLOAD] [--idle K [--idle-stores 100]
+                           [--hold 10] [--idle-only]]
+        runs our relay, then the reference JS relay, on the same workload; prints a table;
+        with --idle, then holds K idle connections on each (--idle-only: only that)
   storeops-loadgen run (--relay-data DIR | --no-auth) [--url WS_URL] [--relay-pid PID]
                        [--stores 10] [--devices 10] [WORKLOAD]
         one relay: with --relay-data, creates the stores and enrols the devices in our
@@ -48,7 +50,7 @@ struct Args {
     flags: Vec<(String, Option<String>)>,
 }
 
-const SWITCHES: &[&str] = &["no-auth", "no-docs"];
+const SWITCHES: &[&str] = &["no-auth", "no-docs", "idle-only"];
 
 impl Args {
     fn parse() -> anyhow::Result<Self> {
@@ -194,7 +196,7 @@ fn run() -> anyhow::Result<()> {
     match words.as_slice() {
         ["compare"] => {
             let mut known = WORKLOAD_FLAGS.to_vec();
-            known.extend(["idle", "idle-stores", "idle-tokens", "hold"]);
+            known.extend(["idle", "idle-stores", "idle-tokens", "hold", "idle-only"]);
             args.check_known(&known)?;
             let relays = args.relays();
             let stores: usize = args.num("stores", 10)?;
@@ -202,8 +204,10 @@ fn run() -> anyhow::Result<()> {
             need_files(stores * (w.devices_per_store + w.joins_per_store))?;
             print_machine();
             block_on(&rt, async {
-                let (ours, reference) = compare::compare(&relays, stores, &w).await?;
-                println!("{}", compare::table(&ours, &reference, &w));
+                if !args.has("idle-only") {
+                    let (ours, reference) = compare::compare(&relays, stores, &w).await?;
+                    println!("{}", compare::table(&ours, &reference, &w));
+                }
                 if let Some(k) = args.get("idle") {
                     let k: usize = k.parse().context("--idle is a number of connections")?;
                     need_files(k)?;
