@@ -408,6 +408,7 @@ async fn websocket(
     let access = Access::scoped(device.store_id.clone(), writable);
     let max = state.settings.max_frame_bytes;
     Ok(ws
+        .read_buffer_size(state.settings.ws_read_buffer_bytes)
         .max_message_size(max)
         .max_frame_size(max)
         .on_upgrade(move |socket| connection(socket, state, device.id, device.store_id, access)))

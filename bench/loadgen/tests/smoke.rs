@@ -1,0 +1,66 @@
+//! The load generator against our relay, in-process: 2 stores × 3 devices
+//! through every phase in a few seconds. Checks that the workload does what it
+//! says (everything syncs, edits become visible, reconnects and joins finish),
+//! not how fast: timings belong in `docs/benchmarks.md`, not in tests.
+
+#![allow(clippy::unwrap_used)] // test helpers may panic: that is how a test fails
+
+use std::time::Duration;
+
+use storeops_loadgen::setup;
+use storeops_loadgen::workload::{self, Target, Workload};
+use storeops_relay::{Settings, serve};
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_relay() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("relay");
+    let d = data.clone();
+    let stores = tokio::task::spawn_blocking(move || setup::ours(&d, 2, 4))
+        .await
+        .unwrap()
+        .unwrap();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = Settings {
+        listen: addr,
+        data_dir: data,
+        max_messages_per_second: 1_000_000,
+        ..Settings::default()
+    };
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let relay = tokio::spawn(serve(settings, listener, async move {
+        let _ = stopped.await;
+    }));
+
+    let target = Target {
+        url: format!("ws://{addr}/sync"),
+        stores,
+        relay_pid: Some(std::process::id()),
+    };
+    let w = Workload {
+        devices_per_store: 3,
+        joins_per_store: 1,
+        steady: Duration::from_secs(2),
+        edit_rate: 5.0,
+        reconnect_every: Some(Duration::from_millis(700)),
+        saturate: Duration::from_secs(1),
+        connect_concurrency: 4,
+        connect_timeout: Duration::from_secs(60),
+    };
+    let r = workload::run(target, w).await.unwrap();
+
+    assert_eq!(r.errors, 0, "first error: {:?}", r.first_error);
+    assert_eq!(r.devices, 8);
+    assert_eq!(r.docs_synced, 2 * 3 * 3, "every device got every document");
+    assert!(r.steady_edits > 0);
+    assert!(r.steady_latency.count > 0, "edits became visible elsewhere");
+    assert!(r.steady_latency.p50 <= r.steady_latency.p99);
+    assert!(r.reconnects > 0 && r.reconnect_time.count > 0);
+    assert_eq!(r.join_time.count, 2, "one device joined each store");
+    assert!(r.saturate_edits > 0, "the relay acknowledged edits");
+    assert!(r.rss_peak_kib.unwrap_or(0) > 0);
+
+    let _ = stop.send(());
+    relay.await.unwrap().unwrap();
+}
