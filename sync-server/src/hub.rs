@@ -74,6 +74,8 @@ pub struct Hub {
     peer_id: PeerId,
     storage_id: String,
     config: Config,
+    /// When revocations were last looked up (Unix ms).
+    revocations_checked_at: i64,
 }
 
 impl std::fmt::Debug for Hub {
@@ -86,6 +88,8 @@ impl std::fmt::Debug for Hub {
 
 /// How often revocations are checked.
 const REVOCATION_CHECK: Duration = Duration::from_millis(250);
+/// Revocations written up to this long before the last check are still looked at.
+const REVOCATION_MARGIN_MS: i64 = 5_000;
 
 impl Hub {
     pub fn open(
@@ -109,6 +113,7 @@ impl Hub {
                 config.clone(),
             ),
             config,
+            revocations_checked_at: now_ms() as i64,
             store,
             registry,
             links: HashMap::new(),
@@ -324,20 +329,24 @@ impl Hub {
         }
     }
 
+    /// Cuts the connections of devices revoked since the last check. Devices
+    /// revoked earlier cannot connect at all (the upgrade checks), so only new
+    /// revocations matter; a margin covers clocks of other processes writing them.
     fn cut_revoked(&mut self) {
+        let now = now_ms() as i64;
+        let since = self.revocations_checked_at - REVOCATION_MARGIN_MS;
         if self.links.is_empty() {
+            self.revocations_checked_at = now;
             return;
         }
-        let mut ids: Vec<String> = self.links.values().map(|l| l.device_id.clone()).collect();
-        ids.sort();
-        ids.dedup();
-        let revoked = match self.registry.revoked_among(&ids) {
+        let revoked = match self.registry.revoked_since(since) {
             Ok(r) => r,
             Err(e) => {
                 tracing::error!(error = %e, "checking revocations failed");
                 return;
             }
         };
+        self.revocations_checked_at = now;
         if revoked.is_empty() {
             return;
         }
@@ -347,6 +356,9 @@ impl Hub {
             .filter(|(_, l)| revoked.contains(&l.device_id))
             .map(|(c, _)| *c)
             .collect();
+        if cut.is_empty() {
+            return;
+        }
         for conn in cut {
             if let Some(link) = self.links.remove(&conn) {
                 tracing::info!(%conn, device = %link.device_id, "device revoked; connection cut");
