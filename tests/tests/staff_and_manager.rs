@@ -75,6 +75,12 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
     manager.fill("#invite-code", &code)?;
     manager.fill("#device-name", "Office laptop")?;
     manager.click("#enrol-button")?;
+    manager.wait_for(
+        "the store to arrive on the laptop",
+        "return document.querySelectorAll('#task-list .task').length",
+        json!([]),
+        Duration::from_secs(30),
+    )?;
     manager.click("#nav-org")?;
     manager.fill("#person-name", "Wang Fang")?;
     manager.fill("#person-contact", "138 0000 0000")?;

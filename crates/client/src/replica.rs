@@ -405,6 +405,15 @@ impl Replica {
         f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
     ) -> Result<R, ClientError> {
         let actor = self.actor()?;
+        // A document that has not arrived from the relay yet is empty: changing it
+        // would fork the store's history.
+        if self
+            .engine
+            .document(&doc)
+            .is_none_or(|d| d.get_heads().is_empty())
+        {
+            return Err(ClientError::NotSyncedYet);
+        }
         let now = now_ms();
         let device_actor = self.actor.clone();
         let before = self.engine.document(&doc).map(|d| d.get_heads());

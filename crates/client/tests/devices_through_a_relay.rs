@@ -96,8 +96,10 @@ async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_
     tokio::spawn(sync_loop(a.clone()));
     tokio::spawn(sync_loop(b.clone()));
 
-    eventually("the template's tasks reach B", || {
-        b.tasks().map(|t| !t.is_empty()).unwrap_or(false)
+    eventually("the template's tasks reach A and B", || {
+        [&a, &b]
+            .iter()
+            .all(|d| d.tasks().map(|t| !t.is_empty()).unwrap_or(false))
     })
     .await;
     let task = a.add_task("Count stock in aisle 3").unwrap();
