@@ -171,11 +171,12 @@ impl AppSession {
     /// is retried on fresh ports, up to three times.
     pub fn start(name: &str, data_dir: &Path, artifacts: &Path) -> Result<Self> {
         let mut last = None;
-        for attempt in 1..=3 {
+        for attempt in 1..=4 {
             match Self::try_start(name, data_dir, artifacts, attempt) {
                 Ok(s) => return Ok(s),
                 Err(e) => last = Some(e),
             }
+            std::thread::sleep(Duration::from_secs(2));
         }
         Err(last.unwrap_or_else(|| anyhow!("no attempt made")))
     }

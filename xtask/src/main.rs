@@ -289,6 +289,17 @@ struct VirtualDisplay {
 
 impl Drop for VirtualDisplay {
     fn drop(&mut self) {
+        // SIGTERM lets Xvfb remove its lock file and socket; SIGKILL only if it hangs.
+        let _ = Command::new("kill")
+            .arg(self.child.id().to_string())
+            .status();
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -316,12 +327,19 @@ fn start_xvfb() -> Result<VirtualDisplay> {
         .spawn()
         .map_err(|e| format!("cannot start Xvfb: {e}"))?;
     let deadline = Instant::now() + Duration::from_secs(10);
+    let mut child = child;
     while !Path::new(&format!("/tmp/.X11-unix/X{n}")).exists() {
         if Instant::now() > deadline {
+            let _ = child.kill();
             return Err("Xvfb did not start within 10 s".into());
+        }
+        if let Ok(Some(st)) = child.try_wait() {
+            return Err(format!("Xvfb exited at start ({st})"));
         }
         std::thread::sleep(Duration::from_millis(50));
     }
+    // The socket appears a moment before the server accepts clients.
+    std::thread::sleep(Duration::from_millis(500));
     Ok(VirtualDisplay { child, display })
 }
 
