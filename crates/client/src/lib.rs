@@ -284,7 +284,7 @@ impl Device {
         r.change_tasks(|am, actor, now| {
             storeops_domain::add_task(am, actor, &id, NewTask::titled(title), now)
         })?;
-        find(&r, &id)
+        r.task_view(&id)
     }
 
     /// Moves a task to a status; durable when this returns.
@@ -295,7 +295,7 @@ impl Device {
         r.change_tasks(|am, actor, now| {
             storeops_domain::change_task_status(am, Some(&org), actor, id, status, now)
         })?;
-        Ok(r.task_detail(id)?.task)
+        r.task_view(id)
     }
 
     pub fn task_detail(&self, id: &str) -> Result<TaskDetail, ClientError> {
@@ -444,13 +444,6 @@ impl Device {
 fn parse_owner(text: &str) -> Result<storeops_domain::Owner, ClientError> {
     text.parse()
         .map_err(|e: storeops_domain::OwnerParseError| ClientError::Refused(e.to_string()))
-}
-
-fn find(r: &Replica, id: &str) -> Result<TaskView, ClientError> {
-    r.tasks()?
-        .into_iter()
-        .find(|t| t.id == id)
-        .ok_or_else(|| ClientError::Internal(format!("task {id} vanished after saving")))
 }
 
 fn random_id() -> Result<String, ClientError> {

@@ -276,13 +276,7 @@ impl Replica {
         if tasks_am.get_heads().is_empty() {
             return Ok(vec![]);
         }
-        let org = self
-            .engine
-            .document(&org_id)
-            .filter(|am| !am.get_heads().is_empty())
-            .map(domain::read_org)
-            .transpose()?
-            .unwrap_or_default();
+        let org = self.org_of(org_id)?;
         // Staff linked to a person see their own work; everyone else sees all.
         let actor = self.actor().ok();
         let mine_only = actor
@@ -304,13 +298,28 @@ impl Replica {
 
     /// The org document, empty until it arrives.
     pub fn org(&self) -> Result<storeops_domain::OrgDoc, ClientError> {
-        let Some((org_id, _)) = self.linked() else {
-            return Ok(Default::default());
-        };
+        match self.linked() {
+            Some((org_id, _)) => self.org_of(org_id),
+            None => Ok(Default::default()),
+        }
+    }
+
+    fn org_of(&self, org_id: DocumentId) -> Result<storeops_domain::OrgDoc, ClientError> {
         match self.engine.document(&org_id) {
             Some(am) if !am.get_heads().is_empty() => Ok(domain::read_org(am)?),
             _ => Ok(Default::default()),
         }
+    }
+
+    /// One task as the task list shows it (reads only that task).
+    pub fn task_view(&self, id: &str) -> Result<TaskView, ClientError> {
+        let (_, tasks_id) = self.linked().ok_or(ClientError::NotSyncedYet)?;
+        let am = self
+            .engine
+            .document(&tasks_id)
+            .ok_or(ClientError::NotSyncedYet)?;
+        let task = domain::read_task(am, id)?;
+        Ok(TaskView::new(id.into(), &task, &self.org()?))
     }
 
     /// The org chart with holders, vacancies and uncovered duties.
@@ -320,12 +329,7 @@ impl Replica {
 
     /// Duties by department and position, with coverage and next due dates.
     pub fn duty_register(&self) -> Result<DutyRegister, ClientError> {
-        let org = self.org()?;
-        let tasks = match self.linked().and_then(|(_, t)| self.engine.document(&t)) {
-            Some(am) if !am.get_heads().is_empty() => domain::read_tasks(am)?,
-            _ => vec![],
-        };
-        Ok(DutyRegister::new(&org, &tasks))
+        Ok(DutyRegister::new(&self.org()?, &self.all_tasks()?))
     }
 
     /// Current heads of a document, if it is loaded (for convergence checks).
