@@ -356,6 +356,21 @@ impl AppSession {
         }
     }
 
+    /// Enrols through the enrol screen and waits until the store's tasks show.
+    pub fn enrol(&self, relay_url: &str, code: &str, device_name: &str) -> Result<()> {
+        self.fill("#relay-url", relay_url)?;
+        self.fill("#invite-code", code)?;
+        self.fill("#device-name", device_name)?;
+        self.click("#enrol-button")?;
+        self.wait_for(
+            "the task list",
+            "return document.querySelectorAll('#task-list .task').length",
+            json!([]),
+            Duration::from_secs(30),
+        )?;
+        Ok(())
+    }
+
     /// Picks `value` in the `<select>` matching `css`, as a person would.
     pub fn select(&self, css: &str, value: &str) -> Result<()> {
         self.element(css)?;

@@ -33,16 +33,7 @@ fn a_task_the_ui_showed_saved_survives_kill_9_of_the_app_while_offline() -> anyh
     let app_dir = dir.path().join("app");
 
     let app = AppSession::start("before-kill", &app_dir, &out)?;
-    app.fill("#relay-url", &relay.url())?;
-    app.fill("#invite-code", &code)?;
-    app.fill("#device-name", "收银台平板")?;
-    app.click("#enrol-button")?;
-    app.wait_for(
-        "the task list",
-        "return document.querySelectorAll('#task-list .task').length",
-        json!([]),
-        Duration::from_secs(30),
-    )?;
+    app.enrol(&relay.url(), &code, "收银台平板")?;
 
     app.screenshot("1-online")?;
     // Offline: the only copy of the new task is the app's own database.

@@ -62,16 +62,7 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
     )?;
     let relay = RelayProcess::start(&relay_dir, free_port()?, &out.join("relay.log"))?;
     let app = AppSession::start("manager", &dir.path().join("app"), &out)?;
-    app.fill("#relay-url", &relay.url())?;
-    app.fill("#invite-code", &code)?;
-    app.fill("#device-name", "店长的电脑")?;
-    app.click("#enrol-button")?;
-    app.wait_for(
-        "the task list",
-        "return document.querySelectorAll('#task-list .task').length",
-        json!([]),
-        Duration::from_secs(30),
-    )?;
+    app.enrol(&relay.url(), &code, "店长的电脑")?;
 
     for (lang, foreign) in [("zh", ENGLISH_CHROME), ("en", CHINESE_CHROME)] {
         app.click("#nav-settings")?;

@@ -71,16 +71,7 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
 
     // The manager enrols, hires Wang as warehouse specialist, and invites Wang's phone.
     let manager = AppSession::start("manager", &dir.path().join("manager"), &out)?;
-    manager.fill("#relay-url", &relay.url())?;
-    manager.fill("#invite-code", &code)?;
-    manager.fill("#device-name", "Office laptop")?;
-    manager.click("#enrol-button")?;
-    manager.wait_for(
-        "the store to arrive on the laptop",
-        "return document.querySelectorAll('#task-list .task').length",
-        json!([]),
-        Duration::from_secs(30),
-    )?;
+    manager.enrol(&relay.url(), &code, "Office laptop")?;
     manager.click("#nav-org")?;
     manager.fill("#person-name", "Wang Fang")?;
     manager.fill("#person-contact", "138 0000 0000")?;
@@ -123,10 +114,7 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
     // Wang's phone sees Wang's work only.
     let phone = AppSession::start("phone", &dir.path().join("phone"), &out)?;
     phone.resize(390, 844)?;
-    phone.fill("#relay-url", &relay.url())?;
-    phone.fill("#invite-code", &staff_code)?;
-    phone.fill("#device-name", "Wang's phone")?;
-    phone.click("#enrol-button")?;
+    phone.enrol(&relay.url(), &staff_code, "Wang's phone")?;
     phone.wait_for(
         "Wang's tasks",
         &format!("{FIND_TASK} return !!t;"),

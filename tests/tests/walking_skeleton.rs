@@ -18,20 +18,6 @@ const TASK_ID: &str = "
         .find(e => e.querySelector('.task-title')?.textContent.trim() === arguments[0]);
     return t ? t.dataset.taskId : null;";
 
-fn enrol(app: &AppSession, relay_url: &str, code: &str, device: &str) -> anyhow::Result<()> {
-    app.fill("#relay-url", relay_url)?;
-    app.fill("#invite-code", code)?;
-    app.fill("#device-name", device)?;
-    app.click("#enrol-button")?;
-    app.wait_for(
-        "the task list",
-        "return document.querySelectorAll('#task-list .task').length",
-        json!([]),
-        Duration::from_secs(30),
-    )?;
-    Ok(())
-}
-
 #[test]
 fn a_task_created_on_one_device_is_completed_offline_on_another_and_syncs_back()
 -> anyhow::Result<()> {
@@ -63,8 +49,8 @@ fn a_task_created_on_one_device_is_completed_offline_on_another_and_syncs_back()
 
     let a = AppSession::start("a-manager", &dir.path().join("app-a"), &out)?;
     let b = AppSession::start("b-staff", &dir.path().join("app-b"), &out)?;
-    enrol(&a, &relay.url(), &manager_code, "Manager laptop")?;
-    enrol(&b, &relay.url(), &staff_code, "Floor phone")?;
+    a.enrol(&relay.url(), &manager_code, "Manager laptop")?;
+    b.enrol(&relay.url(), &staff_code, "Floor phone")?;
 
     let title = "Count stock in aisle 3";
     a.fill("#new-task-title", title)?;
