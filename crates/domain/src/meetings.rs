@@ -9,7 +9,7 @@ use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile_insert, reconcile_prop}
 use crate::access::Actor;
 use crate::calendar::Date;
 use crate::documents::{Owner, SCHEMA_VERSION, Task};
-use crate::tasks::{check_owner, child_map, list_in, tasks_obj};
+use crate::tasks::{check_owner, child_map, list_in, tasks_obj, write_new_tasks};
 use crate::{DomainError, check_schema, transact};
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
@@ -299,20 +299,10 @@ pub fn actions_to_tasks(
         t.description = format!("From meeting \"{}\" ({})", meeting.title, meeting.date);
         new.push((id, t));
     }
-    if new.is_empty() {
-        return Ok(vec![]);
-    }
+    let count = new.len();
     let message = format!(
         "{} made {} tasks from the actions of \"{}\"",
-        actor.name,
-        new.len(),
-        meeting.title
+        actor.name, count, meeting.title
     );
-    transact(tasks_am, message, now_ms, |tx| {
-        for (id, t) in &new {
-            reconcile_prop(tx, &tasks, id.as_str(), t)?;
-        }
-        Ok(())
-    })?;
-    Ok(new.into_iter().map(|(id, _)| id).collect())
+    write_new_tasks(tasks_am, &tasks, message, now_ms, new)
 }

@@ -26,7 +26,7 @@ use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile_insert, reconcile_prop}
 use crate::access::Actor;
 use crate::calendar::Date;
 use crate::documents::{Owner, Priority, SCHEMA_VERSION, Task};
-use crate::tasks::{check_owner, child_map, list_in, tasks_obj};
+use crate::tasks::{check_owner, child_map, list_in, tasks_obj, write_new_tasks};
 use crate::{DomainError, Role, check_schema, transact};
 
 /// One year of plans (`period` = `2026`).
@@ -573,22 +573,12 @@ pub fn plan_to_tasks(
         t.priority = Priority::Normal;
         new.push((id, t));
     }
-    if new.is_empty() {
-        return Ok(vec![]);
-    }
+    let count = new.len();
     let message = format!(
         "{} scheduled {} tasks from plan \"{}\"",
-        actor.name,
-        new.len(),
-        plan.title
+        actor.name, count, plan.title
     );
-    transact(tasks_am, message, now_ms, |tx| {
-        for (id, t) in &new {
-            reconcile_prop(tx, &tasks, id.as_str(), t)?;
-        }
-        Ok(())
-    })?;
-    Ok(new.into_iter().map(|(id, _)| id).collect())
+    write_new_tasks(tasks_am, &tasks, message, now_ms, new)
 }
 
 /// How far a plan's work is done.

@@ -15,6 +15,27 @@ use crate::calendar::Date;
 use crate::documents::*;
 use crate::{DomainError, transact};
 
+/// Writes tasks made from other records (plan items, meeting actions) in one
+/// change; nothing when there are none. Returns their ids.
+pub(crate) fn write_new_tasks(
+    am: &mut Automerge,
+    tasks: &ObjId,
+    message: String,
+    now_ms: i64,
+    new: Vec<(String, Task)>,
+) -> Result<Vec<String>, DomainError> {
+    if new.is_empty() {
+        return Ok(vec![]);
+    }
+    crate::transact(am, message, now_ms, |tx| {
+        for (id, t) in &new {
+            reconcile_prop(tx, tasks, id.as_str(), t)?;
+        }
+        Ok(())
+    })?;
+    Ok(new.into_iter().map(|(id, _)| id).collect())
+}
+
 pub(crate) fn tasks_obj<D: ReadDoc>(am: &D) -> Result<ObjId, DomainError> {
     match am.get(ROOT, "tasks")? {
         Some((Value::Object(ObjType::Map), id)) => Ok(id),
