@@ -283,8 +283,12 @@ fn today_screen(
             .collect(),
     );
 
+    let arrived = state.status.as_ref().is_none_or(|s| s.sync.store_arrived);
     let tasks_view = match &state.tasks {
         None => not_loaded(state, lang, state.tasks_failed),
+        Some(tasks) if tasks.is_empty() && !arrived => {
+            html! { <p class="empty" id="store-arriving">{ t(lang, Key::StoreArriving) }</p> }
+        }
         Some(tasks) => {
             let (done, total) = counts(tasks);
             let today = format::today(time_zone);

@@ -71,6 +71,7 @@ pub enum Key {
     SyncNow,
     Syncing,
     NeverSynced,
+    StoreArriving,
     AllChangesSynced,
     SyncProblem,
     // Tasks
@@ -229,6 +230,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             SyncNow => "Sync now",
             Syncing => "Syncing…",
             NeverSynced => "not synced yet",
+            StoreArriving => "waiting for the store's data",
             AllChangesSynced => "all changes synced",
             SyncProblem => "Sync problem",
             NewTaskLabel => "New task",
@@ -378,6 +380,7 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             SyncNow => "立即同步",
             Syncing => "正在同步…",
             NeverSynced => "尚未同步",
+            StoreArriving => "正在等待门店数据",
             AllChangesSynced => "所有更改已同步",
             SyncProblem => "同步出现问题",
             NewTaskLabel => "新任务",

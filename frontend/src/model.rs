@@ -28,6 +28,9 @@ pub struct SyncStatus {
     pub last_synced_at: Option<i64>,
     #[serde(default)]
     pub last_error: Option<String>,
+    /// False until the store's documents have reached this device.
+    #[serde(default)]
+    pub store_arrived: bool,
 }
 
 /// What the `status` and `enrol` commands return.

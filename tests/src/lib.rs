@@ -267,7 +267,9 @@ impl AppSession {
         let mut last = Value::Null;
         while Instant::now() < deadline {
             match self.script(script, args.clone()) {
-                Ok(v) if !(v.is_null() || v == json!(false) || v == json!("")) => return Ok(v),
+                Ok(v) if !(v.is_null() || v == json!(false) || v == json!("") || v == json!(0)) => {
+                    return Ok(v);
+                }
                 Ok(v) => last = v,
                 Err(e) => last = json!(e.to_string()),
             }
@@ -275,9 +277,28 @@ impl AppSession {
         }
         let _ = self.screenshot(&format!("timeout-{}", what.replace(' ', "-")));
         bail!(
-            "{}: timed out after {within:?} waiting for {what} (last: {last})",
-            self.name
+            "{}: timed out after {within:?} waiting for {what} (last: {last}); the page showed: {}",
+            self.name,
+            self.page_summary()
         )
+    }
+
+    /// What a person would see that explains a stuck test: the error banner, the sync
+    /// bar, every filled-in field and every busy button.
+    pub fn page_summary(&self) -> String {
+        self.script(
+            "const text = s => document.querySelector(s)?.innerText?.trim() ?? null;
+             return {
+               error: text('#error-banner'),
+               sync: text('.sync-bar'),
+               fields: [...document.querySelectorAll('input, textarea, select')]
+                 .filter(e => e.id && e.value).map(e => e.id + '=' + e.value),
+               busy: [...document.querySelectorAll('[aria-busy=true]')].map(e => e.id || e.className),
+               screen: text('h1'),
+             };",
+            json!([]),
+        )
+        .map_or_else(|e| format!("(unreadable: {e})"), |v| v.to_string())
     }
 
     /// Waits for an element matching `css` and returns its WebDriver id.
@@ -356,15 +377,15 @@ impl AppSession {
         }
     }
 
-    /// Enrols through the enrol screen and waits until the store's tasks show.
+    /// Enrols through the enrol screen and waits until the store's documents have arrived.
     pub fn enrol(&self, relay_url: &str, code: &str, device_name: &str) -> Result<()> {
         self.fill("#relay-url", relay_url)?;
         self.fill("#invite-code", code)?;
         self.fill("#device-name", device_name)?;
         self.click("#enrol-button")?;
         self.wait_for(
-            "the task list",
-            "return document.querySelectorAll('#task-list .task').length",
+            "the store's data",
+            "return document.querySelector('#sync-state')?.dataset.arrived === 'true'",
             json!([]),
             Duration::from_secs(30),
         )?;

@@ -262,6 +262,13 @@ impl Replica {
     pub fn status(&self) -> SyncStatus {
         let mut s = self.status.clone();
         s.pending_changes = self.unconfirmed.values().sum();
+        s.store_arrived = self.linked().is_some_and(|(org, tasks)| {
+            [org, tasks].iter().all(|d| {
+                self.engine
+                    .document(d)
+                    .is_some_and(|am| !am.get_heads().is_empty())
+            })
+        });
         s
     }
 

@@ -12,6 +12,9 @@ pub struct SyncStatus {
     /// Unix ms of the last moment everything local was confirmed.
     pub last_synced_at: Option<i64>,
     pub last_error: Option<String>,
+    /// The store's root, org and tasks documents are on this device: until then the
+    /// screens are empty because nothing has arrived, not because the store is empty.
+    pub store_arrived: bool,
 }
 
 /// A task as the task list shows it.

@@ -29,6 +29,8 @@ pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
     );
     let detail = if sync.pending_changes > 0 {
         i18n::changes_waiting(lang, sync.pending_changes)
+    } else if !sync.store_arrived {
+        t(lang, Key::StoreArriving).to_owned()
     } else if let Some(ms) = sync.last_synced_at {
         i18n::synced_at(lang, &format::sync_time(ms, lang, &props.time_zone))
     } else {
@@ -52,6 +54,7 @@ pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
                 {class}
                 data-online={sync.online.to_string()}
                 data-pending={sync.pending_changes.to_string()}
+                data-arrived={sync.store_arrived.to_string()}
             >
                 <span class="sync-dot" aria-hidden="true"></span>
                 <span class="sync-text">
