@@ -4,6 +4,7 @@
 //!
 //! The Tauri shell holds a [`Device`] and calls one method per command.
 
+pub mod boards;
 pub mod replica;
 pub mod views;
 
@@ -292,7 +293,7 @@ impl Device {
         let status: TaskStatus = status.parse()?;
         let mut r = self.replica();
         let org = r.org()?;
-        r.change_tasks(|am, actor, now| {
+        r.change_task(id, |am, actor, now| {
             storeops_domain::change_task_status(am, Some(&org), actor, id, status, now)
         })?;
         r.task_view(id)
@@ -311,7 +312,7 @@ impl Device {
     ) -> Result<TaskDetail, ClientError> {
         let mut r = self.replica();
         let org = r.org()?;
-        r.change_tasks(|am, actor, now| {
+        r.change_task(task, |am, actor, now| {
             storeops_domain::set_checklist_item(am, Some(&org), actor, task, item, done, now)
         })?;
         r.task_detail(task)
@@ -321,7 +322,7 @@ impl Device {
         let item = format!("item-{}", random_id()?);
         let mut r = self.replica();
         let org = r.org()?;
-        r.change_tasks(|am, actor, now| {
+        r.change_task(task, |am, actor, now| {
             storeops_domain::add_checklist_item(am, Some(&org), actor, task, &item, text, now)
         })?;
         r.task_detail(task)
@@ -331,7 +332,7 @@ impl Device {
         let comment = format!("comment-{}", random_id()?);
         let mut r = self.replica();
         let org = r.org()?;
-        r.change_tasks(|am, actor, now| {
+        r.change_task(task, |am, actor, now| {
             storeops_domain::add_comment(am, Some(&org), actor, task, &comment, text, now)
         })?;
         r.task_detail(task)
@@ -342,7 +343,7 @@ impl Device {
         let to = to.map(parse_owner).transpose()?;
         let mut r = self.replica();
         let org = r.org()?;
-        r.change_tasks(|am, actor, now| {
+        r.change_task(task, |am, actor, now| {
             storeops_domain::reassign_task(am, &org, actor, task, to, now)
         })?;
         r.task_detail(task)
@@ -354,8 +355,8 @@ impl Device {
         let to = to.map(parse_owner).transpose()?;
         let mut r = self.replica();
         let org = r.org()?;
-        let moved = r.change_tasks(|am, actor, now| {
-            storeops_domain::reassign_open_tasks(am, &org, actor, &from, to, now)
+        let moved = r.change_each_tasks_doc(|am, actor, now| {
+            storeops_domain::reassign_open_tasks(am, &org, actor, &from, to.clone(), now)
         })?;
         Ok(u32::try_from(moved.len()).unwrap_or(u32::MAX))
     }
@@ -582,6 +583,9 @@ async fn run_connection(
                     break;
                 }
                 let _ = ping_tx.send(());
+                if let Err(e) = device.replica().tick() {
+                    tracing::warn!(error = %e, "periodic upkeep failed");
+                }
                 continue;
             }
             msg = stream.next() => {

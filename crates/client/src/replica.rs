@@ -11,6 +11,9 @@ use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate};
 use storeops_sync::{Access, Config, ConnId, DocumentId, Engine, Output, PeerId, StorageOp};
 use tokio::sync::mpsc;
 
+mod periods;
+pub use periods::{TASK_WEEKS_AHEAD, TASK_WEEKS_BACK, week_key};
+
 use crate::views::{DutyRegister, OrgChart, Staffing, SyncStatus, TaskDetail, TaskView, TeamBoard};
 use crate::{ClientError, now_ms};
 
@@ -67,6 +70,9 @@ pub struct Replica {
     unconfirmed: HashMap<DocumentId, u32>,
     status: SyncStatus,
     listener: Option<Listener>,
+    /// Documents the relay said it does not know (a period document created here
+    /// before the relay saw the root list it), with when: offered again later.
+    unavailable: HashMap<DocumentId, i64>,
 }
 
 impl std::fmt::Debug for Replica {
@@ -158,6 +164,7 @@ impl Replica {
             unconfirmed: HashMap::new(),
             status: SyncStatus::default(),
             listener: None,
+            unavailable: HashMap::new(),
         };
         replica.open_store_documents()?;
         Ok(replica)
@@ -274,22 +281,17 @@ impl Replica {
 
     /// Every task, open first, for the task list.
     pub fn tasks(&self) -> Result<Vec<TaskView>, ClientError> {
-        let Some((org_id, tasks_id)) = self.linked() else {
+        let Some((org_id, _)) = self.linked() else {
             return Ok(vec![]);
         };
-        let Some(tasks_am) = self.engine.document(&tasks_id) else {
-            return Ok(vec![]);
-        };
-        if tasks_am.get_heads().is_empty() {
-            return Ok(vec![]);
-        }
         let org = self.org_of(org_id)?;
         // Staff linked to a person see their own work; everyone else sees all.
         let actor = self.actor().ok();
         let mine_only = actor
             .as_ref()
             .is_some_and(|a| a.role == Role::Staff && a.person.is_some());
-        let mut views: Vec<TaskView> = domain::read_tasks(tasks_am)?
+        let mut views: Vec<TaskView> = self
+            .all_tasks()?
             .into_iter()
             .filter(|(_, t)| {
                 !mine_only
@@ -320,11 +322,7 @@ impl Replica {
 
     /// One task as the task list shows it (reads only that task).
     pub fn task_view(&self, id: &str) -> Result<TaskView, ClientError> {
-        let (_, tasks_id) = self.linked().ok_or(ClientError::NotSyncedYet)?;
-        let am = self
-            .engine
-            .document(&tasks_id)
-            .ok_or(ClientError::NotSyncedYet)?;
+        let am = self.task_doc_of(id)?;
         let task = domain::read_task(am, id)?;
         Ok(TaskView::new(id.into(), &task, &self.org()?))
     }
@@ -410,6 +408,15 @@ impl Replica {
         self.change_document(org, f)
     }
 
+    /// Runs a domain command on `doc`; durable when this returns.
+    pub(crate) fn change_doc<R>(
+        &mut self,
+        doc: DocumentId,
+        f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
+    ) -> Result<R, ClientError> {
+        self.change_document(doc, f)
+    }
+
     fn change_document<R>(
         &mut self,
         doc: DocumentId,
@@ -445,20 +452,61 @@ impl Replica {
         Ok(r)
     }
 
-    fn all_tasks(&self) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
-        match self.linked().and_then(|(_, t)| self.engine.document(&t)) {
-            Some(am) if !am.get_heads().is_empty() => Ok(domain::read_tasks(am)?),
-            _ => Ok(vec![]),
+    /// The tasks of the task views' documents (see [`periods`]).
+    pub(crate) fn all_tasks(&self) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
+        let docs: Vec<&automerge::Automerge> = self
+            .task_docs()
+            .iter()
+            .filter_map(|d| self.arrived(d))
+            .collect();
+        Ok(domain::split::read_tasks_of(&docs)?)
+    }
+
+    /// The document holding task `id`.
+    fn task_doc_of(&self, id: &str) -> Result<&automerge::Automerge, ClientError> {
+        if self.linked().is_none() {
+            return Err(ClientError::NotSyncedYet);
         }
+        self.locate(domain::kind::TASKS, "tasks", id)
+            .and_then(|d| self.arrived(&d))
+            .ok_or_else(|| {
+                ClientError::Domain(DomainError::NotFound {
+                    what: "task",
+                    id: id.to_owned(),
+                })
+            })
+    }
+
+    /// Runs a domain command on the document holding task `id`; durable on return.
+    pub fn change_task<R>(
+        &mut self,
+        id: &str,
+        f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
+    ) -> Result<R, ClientError> {
+        self.actor()?;
+        if self.linked().is_none() {
+            return Err(ClientError::NotSyncedYet);
+        }
+        self.change_holding(domain::kind::TASKS, "tasks", id, f)
+    }
+
+    /// Runs a domain command on each of the task views' documents (e.g. moving all
+    /// of a person's open work); one change per document that changed.
+    pub fn change_each_tasks_doc<R>(
+        &mut self,
+        mut f: impl FnMut(&mut automerge::Automerge, &Actor, i64) -> Result<Vec<R>, DomainError>,
+    ) -> Result<Vec<R>, ClientError> {
+        self.actor()?;
+        let mut all = Vec::new();
+        for doc in self.task_docs() {
+            all.extend(self.change_document(doc, &mut f)?);
+        }
+        Ok(all)
     }
 
     /// One task with its checklist, comments and history.
     pub fn task_detail(&self, id: &str) -> Result<TaskDetail, ClientError> {
-        let (_, tasks_id) = self.linked().ok_or(ClientError::NotSyncedYet)?;
-        let am = self
-            .engine
-            .document(&tasks_id)
-            .ok_or(ClientError::NotSyncedYet)?;
+        let am = self.task_doc_of(id)?;
         let task = domain::read_task(am, id)?;
         let org = self.org()?;
         let history = storeops_domain::history::task_history(am, id)?;
@@ -488,11 +536,62 @@ impl Replica {
 
     /// Today's date in the store's time zone (UTC when the zone is unknown).
     pub fn today(&self) -> String {
+        self.today_date().to_string()
+    }
+
+    pub(crate) fn today_date(&self) -> storeops_domain::calendar::Date {
         let offset = self
             .store_profile()
             .and_then(|p| storeops_domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
             .unwrap_or(0);
-        storeops_domain::calendar::Date::from_unix_ms(now_ms(), offset).to_string()
+        storeops_domain::calendar::Date::from_unix_ms(now_ms(), offset)
+    }
+
+    /// Periodic upkeep while connected: offers again the documents the relay did not
+    /// know yet, and (managers) opens the current periods' documents.
+    pub fn tick(&mut self) -> Result<(), ClientError> {
+        if self.link.is_none() {
+            return Ok(());
+        }
+        self.open_current_periods()?;
+        self.retry_unavailable(true)
+    }
+
+    /// Offers the documents the relay answered `doc-unavailable` for again, once the
+    /// root (which lists them) is confirmed; at most once a second each unless `now`.
+    fn retry_unavailable(&mut self, force: bool) -> Result<(), ClientError> {
+        let Some((conn, _)) = &self.link else {
+            return Ok(());
+        };
+        let conn = *conn;
+        let Some(root) = self.root_doc() else {
+            return Ok(());
+        };
+        if self.unavailable.is_empty() || self.engine.unconfirmed_changes(conn, &root) != Some(0) {
+            return Ok(());
+        }
+        let through: Vec<DocumentId> = self
+            .unavailable
+            .keys()
+            .filter(|d| self.engine.in_sync_with(conn, d))
+            .copied()
+            .collect();
+        for d in through {
+            self.unavailable.remove(&d);
+        }
+        let now = now_ms();
+        let due: Vec<DocumentId> = self
+            .unavailable
+            .iter()
+            .filter(|(_, at)| force || now - **at >= 1_000)
+            .map(|(d, _)| *d)
+            .collect();
+        for doc in due {
+            self.unavailable.insert(doc, now);
+            self.engine.resync(doc);
+        }
+        let mut changed = false;
+        self.drain(&mut changed)
     }
 
     /// The sync connection opened; `outbox` carries frames to the relay.
@@ -547,9 +646,10 @@ impl Replica {
         loop {
             self.drain(&mut changed)?;
             let mut opened = false;
-            if let Some((org, tasks)) = self.linked() {
+            let linked = self.linked_all();
+            if !linked.is_empty() {
                 let open = self.engine.open_documents();
-                for doc in [org, tasks] {
+                for doc in linked {
                     if !open.contains(&doc) {
                         self.engine.open(doc, now_ms() as u64);
                         opened = true;
@@ -579,6 +679,7 @@ impl Replica {
                 self.status.last_synced_at = Some(now_ms());
             }
         }
+        self.retry_unavailable(false)?;
         if changed {
             self.notify(ClientEvent::Changed);
         }
@@ -614,11 +715,20 @@ impl Replica {
                     let stored = self.store.load(&doc)?;
                     self.engine.loaded(doc, stored, now_ms() as u64);
                 }
-                Output::DocChanged { .. } => *changed = true,
+                Output::DocChanged { doc } => {
+                    *changed = true;
+                    self.unavailable.remove(&doc);
+                }
                 Output::DocUnavailable { doc } => {
-                    self.status.last_error = Some(format!(
-                        "the relay does not share document {doc} with this device"
-                    ));
+                    // A period document made here before the relay saw it listed:
+                    // offered again once the root is through.
+                    if self.arrived(&doc).is_some() && self.linked_all().contains(&doc) {
+                        self.unavailable.entry(doc).or_insert_with(now_ms);
+                    } else {
+                        self.status.last_error = Some(format!(
+                            "the relay does not share document {doc} with this device"
+                        ));
+                    }
                 }
                 Output::PeerReady { .. } => {
                     self.status.online = true;

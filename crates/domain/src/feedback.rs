@@ -148,6 +148,15 @@ pub fn route(org: &OrgDoc, category: &str) -> Option<String> {
         .map(|(id, _)| id.clone())
 }
 
+/// The largest photo a report may carry (the app scales photos down first).
+pub const MAX_PHOTO_BYTES: usize = 300 * 1024;
+
+/// The root key of a report's photo. Photos are flat root keys holding bytes, not
+/// entries of a nested map: two devices creating that map offline would conflict.
+fn photo_key(report: &str) -> String {
+    format!("photo:{report}")
+}
+
 /// Reports a problem (anyone), routed by its category.
 pub fn report_problem(
     am: &mut Automerge,
@@ -158,6 +167,57 @@ pub fn report_problem(
     text: &str,
     now_ms: i64,
 ) -> Result<Report, DomainError> {
+    report_problem_with_photo(am, org, actor, id, category, text, None, now_ms)
+}
+
+/// Whether a report has a photo.
+pub fn has_photo(am: &Automerge, report: &str) -> bool {
+    am.get(automerge::ROOT, photo_key(report).as_str())
+        .ok()
+        .flatten()
+        .is_some()
+}
+
+/// A report's photo (JPEG or PNG bytes), if it has one.
+pub fn report_photo(am: &Automerge, report: &str) -> Option<Vec<u8>> {
+    match am.get(automerge::ROOT, photo_key(report).as_str()).ok()?? {
+        (automerge::Value::Scalar(s), _) => match s.as_ref() {
+            automerge::ScalarValue::Bytes(b) => Some(b.clone()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// [`report_problem`] with an optional photo (JPEG or PNG, at most
+/// [`MAX_PHOTO_BYTES`]), all in one change.
+#[allow(clippy::too_many_arguments)]
+pub fn report_problem_with_photo(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    actor: &Actor,
+    id: &str,
+    category: &str,
+    text: &str,
+    photo: Option<&[u8]>,
+    now_ms: i64,
+) -> Result<Report, DomainError> {
+    if let Some(p) = photo {
+        if p.len() > MAX_PHOTO_BYTES {
+            return Err(DomainError::Invalid(format!(
+                "the photo is {} KB; at most {} KB fit",
+                p.len() / 1024,
+                MAX_PHOTO_BYTES / 1024
+            )));
+        }
+        let jpeg = p.starts_with(&[0xff, 0xd8, 0xff]);
+        let png = p.starts_with(b"\x89PNG\r\n\x1a\n");
+        if !jpeg && !png {
+            return Err(DomainError::Invalid(
+                "the photo must be a JPEG or PNG picture".into(),
+            ));
+        }
+    }
     let text = text.trim();
     if text.is_empty() {
         return Err(DomainError::Invalid("describe the problem".into()));
@@ -190,7 +250,16 @@ pub fn report_problem(
     );
     transact(am, message, now_ms, |tx| {
         let reports = map_of(tx, "reports")?;
-        Ok(reconcile_prop(tx, &reports, id, &report)?)
+        reconcile_prop(tx, &reports, id, &report)?;
+        if let Some(p) = photo {
+            use automerge::transaction::Transactable;
+            tx.put(
+                automerge::ROOT,
+                photo_key(id),
+                automerge::ScalarValue::Bytes(p.to_vec()),
+            )?;
+        }
+        Ok(())
     })?;
     Ok(report)
 }

@@ -309,3 +309,37 @@ fn assessments_awards_and_training_plans_are_kept_per_year() {
     assert_eq!(doc.awards["aw1"].person, "p-zhao");
     assert_eq!(doc.training["tr1"].sessions["s1"].attendees.len(), 2);
 }
+
+#[test]
+fn a_report_carries_a_small_jpeg_or_png_photo_and_refuses_anything_else_unchanged() {
+    let s = shop();
+    let org0 = org(&s);
+    let mut fb = new_feedback_doc("2026-11", 1).unwrap();
+    let sun = actor(&s, "p-sun", Role::Staff);
+    let jpeg = [0xff, 0xd8, 0xff, 0xe0, 1, 2, 3];
+    report_problem_with_photo(
+        &mut fb,
+        &org0,
+        &sun,
+        "r1",
+        "equipment",
+        "Freezer 2 leaks",
+        Some(&jpeg),
+        2,
+    )
+    .unwrap();
+    assert!(has_photo(&fb, "r1"));
+    assert_eq!(report_photo(&fb, "r1").as_deref(), Some(&jpeg[..]));
+    assert!(!has_photo(&fb, "r2"));
+
+    let heads = fb.get_heads();
+    let too_big = [&jpeg[..], &vec![0u8; MAX_PHOTO_BYTES]].concat();
+    for bad in [&b"GIF89a..."[..], &too_big[..], &[][..]] {
+        let e =
+            report_problem_with_photo(&mut fb, &org0, &sun, "r2", "equipment", "x", Some(bad), 3)
+                .unwrap_err();
+        assert!(matches!(e, DomainError::Invalid(_)), "{e}");
+    }
+    assert_eq!(fb.get_heads(), heads, "a refused photo writes nothing");
+    assert!(read_feedback(&fb).unwrap().reports.get("r2").is_none());
+}

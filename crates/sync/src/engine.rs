@@ -508,6 +508,12 @@ impl Engine {
     }
 
     /// Creates a document that exists nowhere yet (fresh ids only).
+    /// Offers a live document to the relays again, e.g. after one answered
+    /// `doc-unavailable` for it before it knew the document (a client).
+    pub fn resync(&mut self, doc_id: DocumentId) {
+        self.sync_with_all_relays(doc_id);
+    }
+
     pub fn create(&mut self, doc_id: DocumentId, meta: DocMeta, am: Automerge, now: Millis) {
         let live = LiveDoc {
             am,

@@ -1,0 +1,260 @@
+//! The store's period documents on this device (`docs/design/documents.md`): which
+//! exist, reading a kind's documents together, and opening a new period's document.
+//!
+//! The device keeps every document its root lists (a year of a 50-staff store is a
+//! few MB), so everything works offline; views read only the periods they show.
+
+use automerge::Automerge;
+use storeops_domain::calendar::Date;
+use storeops_domain::{self as domain, DomainError, kind};
+use storeops_sync::{DocMeta, DocumentId};
+
+use super::Replica;
+use crate::{ClientError, now_ms};
+
+/// How many weeks back the task views read (older work is history).
+pub const TASK_WEEKS_BACK: i64 = 8;
+/// How many weeks ahead the task views read (plans schedule the coming week).
+pub const TASK_WEEKS_AHEAD: i64 = 2;
+
+impl Replica {
+    pub(super) fn store_doc(&self) -> Option<domain::StoreDoc> {
+        let am = self.engine.document(&self.root_doc()?)?;
+        domain::read_store(am).ok()
+    }
+
+    /// Every document the root links: org, the first tasks document and each period's.
+    pub(super) fn linked_all(&self) -> Vec<DocumentId> {
+        let Some(store) = self.store_doc() else {
+            return vec![];
+        };
+        let mut ids = vec![store.documents.org.clone(), store.documents.tasks.clone()];
+        for docs in store.documents.periods.values() {
+            ids.extend(docs.keys().cloned());
+        }
+        ids.iter().filter_map(|id| id.parse().ok()).collect()
+    }
+
+    /// A document that has arrived (has content) on this device.
+    pub(crate) fn arrived(&self, doc: &DocumentId) -> Option<&Automerge> {
+        self.engine
+            .document(doc)
+            .filter(|am| !am.get_heads().is_empty())
+    }
+
+    /// The arrived documents of `kind` whose period `keep` accepts, as
+    /// `(period, id)`, oldest period first.
+    pub(crate) fn kind_docs(
+        &self,
+        kind: &str,
+        keep: impl Fn(&str) -> bool,
+    ) -> Vec<(String, DocumentId)> {
+        let Some(store) = self.store_doc() else {
+            return vec![];
+        };
+        let prefix = format!("{kind}/");
+        let mut docs = Vec::new();
+        for (key, ids) in &store.documents.periods {
+            let Some(period) = key.strip_prefix(&prefix) else {
+                continue;
+            };
+            if !keep(period) {
+                continue;
+            }
+            // Oldest listing first: the one every device writes to.
+            let mut listed: Vec<(&i64, &String)> = ids.iter().map(|(id, at)| (at, id)).collect();
+            listed.sort();
+            for (_, id) in listed {
+                if let Ok(doc) = id.parse::<DocumentId>()
+                    && self.arrived(&doc).is_some()
+                {
+                    docs.push((period.to_owned(), doc));
+                }
+            }
+        }
+        docs
+    }
+
+    /// The tasks documents the task views read: the first one, and the weeks from
+    /// [`TASK_WEEKS_BACK`] before today to [`TASK_WEEKS_AHEAD`] after.
+    pub(crate) fn task_docs(&self) -> Vec<DocumentId> {
+        let mut docs = Vec::new();
+        if let Some((_, first)) = self.linked()
+            && self.arrived(&first).is_some()
+        {
+            docs.push(first);
+        }
+        let today = self.today_date();
+        let from = week_key(today.add_days(-7 * TASK_WEEKS_BACK));
+        let to = week_key(today.add_days(7 * TASK_WEEKS_AHEAD));
+        docs.extend(
+            self.kind_docs(kind::TASKS, |w| w >= from.as_str() && w <= to.as_str())
+                .into_iter()
+                .map(|(_, d)| d),
+        );
+        docs
+    }
+
+    /// Which of the arrived documents of `kind` (or the task views' documents for
+    /// tasks) holds `key` in its top-level map `map` (`tasks`, `plans`, ...).
+    pub(crate) fn locate(&self, kind: &str, map: &str, key: &str) -> Option<DocumentId> {
+        use automerge::{ObjType, ROOT, ReadDoc, Value};
+        let mut candidates: Vec<DocumentId> = if kind == kind::TASKS {
+            self.task_docs()
+        } else {
+            vec![]
+        };
+        candidates.extend(self.kind_docs(kind, |_| true).into_iter().map(|(_, d)| d));
+        candidates.into_iter().find(|doc| {
+            self.arrived(doc).is_some_and(|am| {
+                matches!(am.get(ROOT, map), Ok(Some((Value::Object(ObjType::Map), obj)))
+                    if am.get(&obj, key).ok().flatten().is_some())
+            })
+        })
+    }
+
+    /// The document to write `kind` for `period` into. A manager's device opens
+    /// (creates and lists in the root) a period no device has opened yet: the root's
+    /// listing is written first, so the relay accepts the new document when it
+    /// arrives. Staff devices, which may not write the root, write to the latest
+    /// opened period of the kind instead.
+    pub(crate) fn period_doc_for_write(
+        &mut self,
+        kind: &str,
+        period: &str,
+    ) -> Result<DocumentId, ClientError> {
+        let store = self.store_doc().ok_or(ClientError::NotSyncedYet)?;
+        let listed = domain::split::period_docs(&store, kind, period);
+        if !listed.is_empty() {
+            return self
+                .kind_docs(kind, |p| p == period)
+                .into_iter()
+                .map(|(_, d)| d)
+                .next()
+                .ok_or(ClientError::NotSyncedYet);
+        }
+        let actor = self.actor()?;
+        if !actor.is_manager() {
+            return self
+                .kind_docs(kind, |p| p <= period)
+                .into_iter()
+                .map(|(_, d)| d)
+                .next_back()
+                .ok_or_else(|| {
+                    ClientError::Refused(format!(
+                        "no manager has opened {kind} for {period} yet; ask a manager to open the app once"
+                    ))
+                });
+        }
+        let now = now_ms();
+        let am = match kind {
+            kind::TASKS => domain::split::new_tasks_doc(period, now),
+            kind::PLANS => domain::plans::new_plans_doc(period, now),
+            kind::MEETINGS => domain::meetings::new_meetings_doc(period, now),
+            kind::FEEDBACK => domain::feedback::new_feedback_doc(period, now),
+            kind::ASSESSMENT => domain::assessment::new_assessment_doc(period, now),
+            other => {
+                return Err(ClientError::Internal(format!(
+                    "{other} has no period documents"
+                )));
+            }
+        }?;
+        let mut bytes = [0u8; 16];
+        getrandom::fill(&mut bytes).map_err(|e| ClientError::Internal(e.to_string()))?;
+        let doc = DocumentId::from_bytes(bytes);
+        let root = self.root_doc().ok_or(ClientError::NotEnrolled)?;
+        let doc_text = doc.to_string();
+        self.change_document(root, |root_am, actor, now| {
+            domain::split::register_period_doc(root_am, actor, kind, period, &doc_text, now)
+        })?;
+        let scope = self
+            .enrolment
+            .as_ref()
+            .map(|e| e.store_id.clone())
+            .unwrap_or_default();
+        self.engine.create(
+            doc,
+            DocMeta {
+                scope,
+                kind: kind.to_owned(),
+            },
+            am,
+            now as u64,
+        );
+        self.pump()?;
+        Ok(doc)
+    }
+
+    /// Runs `f` on the document of `kind` for `period` (opening it if need be);
+    /// durable when this returns.
+    pub(crate) fn change_period<R>(
+        &mut self,
+        kind: &str,
+        period: &str,
+        f: impl FnOnce(&mut Automerge, &domain::Actor, i64) -> Result<R, DomainError>,
+    ) -> Result<R, ClientError> {
+        let doc = self.period_doc_for_write(kind, period)?;
+        self.change_document(doc, f)
+    }
+
+    /// Runs `f` on the document of `kind` holding `key` in `map`.
+    pub(crate) fn change_holding<R>(
+        &mut self,
+        kind: &str,
+        map: &str,
+        key: &str,
+        f: impl FnOnce(&mut Automerge, &domain::Actor, i64) -> Result<R, DomainError>,
+    ) -> Result<R, ClientError> {
+        let doc = self
+            .locate(kind, map, key)
+            .ok_or_else(|| ClientError::Domain(not_found(map, key)))?;
+        self.change_document(doc, f)
+    }
+
+    /// Opens the periods work is written to now, so staff devices find them: this
+    /// and next week's tasks, this month's feedback, this year's plans, meetings
+    /// and assessment. Managers' devices only; a no-op when all are open.
+    pub(crate) fn open_current_periods(&mut self) -> Result<(), ClientError> {
+        if !self.actor().is_ok_and(|a| a.is_manager()) || self.store_doc().is_none() {
+            return Ok(());
+        }
+        let today = self.today_date();
+        let mut wanted = vec![
+            (kind::TASKS, week_key(today)),
+            (kind::TASKS, week_key(today.add_days(7))),
+        ];
+        for k in [
+            kind::FEEDBACK,
+            kind::PLANS,
+            kind::MEETINGS,
+            kind::ASSESSMENT,
+        ] {
+            wanted.push((k, domain::split::period_of(k, today)?));
+        }
+        for (k, period) in wanted {
+            let store = self.store_doc().ok_or(ClientError::NotSyncedYet)?;
+            if domain::split::period_docs(&store, k, &period).is_empty() {
+                self.period_doc_for_write(k, &period)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `2026-W48`.
+pub fn week_key(day: Date) -> String {
+    let (y, w) = day.iso_week();
+    format!("{y}-W{w:02}")
+}
+
+fn not_found(map: &str, key: &str) -> DomainError {
+    DomainError::NotFound {
+        what: match map {
+            "plans" => "plan",
+            "meetings" => "meeting",
+            "reports" => "report",
+            _ => "task",
+        },
+        id: key.to_owned(),
+    }
+}
