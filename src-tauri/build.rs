@@ -21,6 +21,22 @@ const COMMANDS: &[&str] = &[
     "people_and_positions",
     "team_board",
     "add_person",
+    "plans",
+    "create_plan",
+    "set_plan_item",
+    "review_plan",
+    "schedule_plan",
+    "meetings",
+    "create_meeting",
+    "add_agenda_item",
+    "set_minutes",
+    "add_action_item",
+    "actions_to_tasks",
+    "feedback",
+    "report_problem",
+    "set_report_status",
+    "report_photo",
+    "dashboard",
 ];
 
 fn main() {

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use storeops_client::boards::{Dashboard, FeedbackBoard, MeetingBoard, PlanBoard, PlanView};
 use storeops_client::{
     ClientError, ClientEvent, Device, DutyRegister, Invite, OrgChart, Staffing, SyncStatus,
     TaskDetail, TaskView, TeamBoard, sync_loop,
@@ -213,6 +214,154 @@ fn sign_out(device: State<'_, Device>) -> Result<()> {
     Ok(device.sign_out()?)
 }
 
+// Plans, meetings, feedback and the dashboard (`docs/design/app-api.md`).
+
+#[tauri::command]
+fn plans(device: State<'_, Device>, year: Option<String>) -> Result<PlanBoard> {
+    Ok(device.plans(year.as_deref())?)
+}
+
+#[tauri::command]
+fn create_plan(
+    device: State<'_, Device>,
+    level: String,
+    period: String,
+    title: String,
+    owner: String,
+    parent: Option<String>,
+) -> Result<PlanView> {
+    Ok(device.create_plan(&level, &period, &title, &owner, parent.as_deref())?)
+}
+
+#[tauri::command]
+fn set_plan_item(
+    device: State<'_, Device>,
+    plan_id: String,
+    item_id: Option<String>,
+    text: String,
+    assignee: Option<String>,
+    due: Option<String>,
+    parent_item: Option<String>,
+) -> Result<PlanView> {
+    Ok(device.set_plan_item(
+        &plan_id,
+        item_id.as_deref(),
+        &text,
+        assignee.as_deref(),
+        due.as_deref(),
+        parent_item.as_deref(),
+    )?)
+}
+
+#[tauri::command]
+fn review_plan(
+    device: State<'_, Device>,
+    plan_id: String,
+    action: String,
+    text: String,
+) -> Result<PlanView> {
+    Ok(device.review_plan(&plan_id, &action, &text)?)
+}
+
+#[tauri::command]
+fn schedule_plan(device: State<'_, Device>, plan_id: String) -> Result<PlanView> {
+    Ok(device.schedule_plan(&plan_id)?)
+}
+
+#[tauri::command]
+fn meetings(device: State<'_, Device>) -> Result<MeetingBoard> {
+    Ok(device.meetings()?)
+}
+
+#[tauri::command]
+fn create_meeting(
+    device: State<'_, Device>,
+    title: String,
+    date: String,
+    department: Option<String>,
+    attendees: Vec<String>,
+    agenda: Vec<String>,
+    repeat_weeks: u32,
+) -> Result<MeetingBoard> {
+    Ok(device.create_meeting(
+        &title,
+        &date,
+        department.as_deref(),
+        &attendees,
+        &agenda,
+        repeat_weeks,
+    )?)
+}
+
+#[tauri::command]
+fn add_agenda_item(
+    device: State<'_, Device>,
+    meeting_id: String,
+    text: String,
+) -> Result<MeetingBoard> {
+    Ok(device.add_agenda_item(&meeting_id, &text)?)
+}
+
+#[tauri::command]
+fn set_minutes(
+    device: State<'_, Device>,
+    meeting_id: String,
+    text: String,
+) -> Result<MeetingBoard> {
+    Ok(device.set_minutes(&meeting_id, &text)?)
+}
+
+#[tauri::command]
+fn add_action_item(
+    device: State<'_, Device>,
+    meeting_id: String,
+    text: String,
+    owner: Option<String>,
+    due: Option<String>,
+) -> Result<MeetingBoard> {
+    Ok(device.add_action_item(&meeting_id, &text, owner.as_deref(), due.as_deref())?)
+}
+
+#[tauri::command]
+fn actions_to_tasks(device: State<'_, Device>, meeting_id: String) -> Result<MeetingBoard> {
+    Ok(device.actions_to_tasks(&meeting_id)?)
+}
+
+#[tauri::command]
+fn feedback(device: State<'_, Device>) -> Result<FeedbackBoard> {
+    Ok(device.feedback()?)
+}
+
+#[tauri::command]
+fn report_problem(
+    device: State<'_, Device>,
+    category: String,
+    text: String,
+    photo: Option<String>,
+) -> Result<FeedbackBoard> {
+    Ok(device.report_problem(&category, &text, photo.as_deref())?)
+}
+
+#[tauri::command]
+fn set_report_status(
+    device: State<'_, Device>,
+    report_id: String,
+    status: String,
+    resolution: Option<String>,
+) -> Result<FeedbackBoard> {
+    Ok(device.set_report_status(&report_id, &status, resolution.as_deref())?)
+}
+
+#[tauri::command]
+fn report_photo(device: State<'_, Device>, report_id: String) -> Result<String> {
+    Ok(device.report_photo(&report_id)?)
+}
+
+#[tauri::command]
+fn dashboard(device: State<'_, Device>, weeks: Option<u32>) -> Result<Dashboard> {
+    Ok(device.dashboard(weeks.unwrap_or(8) as usize)?)
+}
+
 /// A self-hosted relay's CA certificate, from the PEM file `STOREOPS_RELAY_CA_FILE`.
 fn relay_ca() -> std::result::Result<Option<String>, ClientError> {
     match std::env::var_os("STOREOPS_RELAY_CA_FILE") {
@@ -301,7 +450,23 @@ pub fn run() {
             reassign_open_tasks,
             people_and_positions,
             team_board,
-            add_person
+            add_person,
+            plans,
+            create_plan,
+            set_plan_item,
+            review_plan,
+            schedule_plan,
+            meetings,
+            create_meeting,
+            add_agenda_item,
+            set_minutes,
+            add_action_item,
+            actions_to_tasks,
+            feedback,
+            report_problem,
+            set_report_status,
+            report_photo,
+            dashboard,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {
