@@ -4,6 +4,7 @@
 const COMMANDS: &[&str] = &[
     "status",
     "enrol",
+    "open_store",
     "list_tasks",
     "add_task",
     "set_task_status",

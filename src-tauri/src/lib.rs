@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use serde::Serialize;
 use storeops_client::boards::{Dashboard, FeedbackBoard, MeetingBoard, PlanBoard, PlanView};
 use storeops_client::{
-    ClientError, ClientEvent, Device, DutyRegister, Invite, OrgChart, Staffing, SyncStatus,
-    TaskDetail, TaskView, TeamBoard, sync_loop,
+    ClientError, ClientEvent, Device, DutyRegister, Invite, NewStore, OrgChart, Staffing,
+    SyncStatus, TaskDetail, TaskView, TeamBoard, sync_loop,
 };
 use storeops_domain::StoreProfile;
 use tauri::{Emitter, Manager, State};
@@ -97,6 +97,22 @@ async fn enrol(
     })
     .await
     .map_err(|e| ClientError::Internal(e.to_string()))??;
+    Ok(app_status(&device))
+}
+
+/// Opens a new store from a seed template (a new-store code from the relay's
+/// operator); this device becomes its director.
+#[tauri::command]
+async fn open_store(
+    device: State<'_, Device>,
+    relay_url: String,
+    store: NewStore,
+) -> Result<AppStatus> {
+    let d = device.inner().clone();
+    let ca = relay_ca()?;
+    tauri::async_runtime::spawn_blocking(move || d.open_store(&relay_url, &store, ca.as_deref()))
+        .await
+        .map_err(|e| ClientError::Internal(e.to_string()))??;
     Ok(app_status(&device))
 }
 
@@ -434,6 +450,7 @@ pub fn run() {
         .invoke_handler(tauri::generate_handler![
             status,
             enrol,
+            open_store,
             list_tasks,
             add_task,
             set_task_status,

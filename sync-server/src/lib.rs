@@ -75,7 +75,13 @@ impl From<RegistryError> for ApiError {
             RegistryError::InvalidInvite => {
                 ApiError::new(StatusCode::FORBIDDEN, "invalid_invite", e.to_string())
             }
+            RegistryError::InvalidGrant => {
+                ApiError::new(StatusCode::FORBIDDEN, "invalid_grant", e.to_string())
+            }
             RegistryError::Invalid(m) => ApiError::new(StatusCode::BAD_REQUEST, "invalid", m),
+            RegistryError::UnknownTemplate(_) => {
+                ApiError::new(StatusCode::BAD_REQUEST, "invalid", e.to_string())
+            }
             other => {
                 tracing::error!(error = %other, "registry failure");
                 ApiError::new(
@@ -162,6 +168,7 @@ fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .route("/v1/enrol", post(enrol))
         .route("/v1/invites", post(create_invite))
+        .route("/v1/stores", post(open_store))
         .route("/sync", get(websocket))
         .route("/", get(websocket))
         .with_state(state)
@@ -251,6 +258,54 @@ async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, A
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??;
     tracing::info!(device = %enrolment.device_id, store = %enrolment.store_id, "device enrolled");
+    Ok(axum::Json(enrolment).into_response())
+}
+
+#[derive(serde::Deserialize)]
+struct NewStoreRequest {
+    code: String,
+    name: String,
+    template: String,
+    locale: String,
+    time_zone: String,
+    device_name: String,
+}
+
+/// Opens a new store from a seed template with a one-time code from whoever runs
+/// the relay (`storeops-relay store grant`); the caller becomes its director.
+async fn open_store(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+    let req: NewStoreRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!(
+                "expected JSON {{\"code\", \"name\", \"template\", \"locale\", \"time_zone\", \"device_name\"}}: {e}"
+            ),
+        )
+    })?;
+    let registry = state.registry.clone();
+    let enrolment = tokio::task::spawn_blocking(move || {
+        let mut reg = registry
+            .lock()
+            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
+        let now = now_ms();
+        let offset =
+            storeops_domain::calendar::fixed_utc_offset_minutes(&req.time_zone).unwrap_or(0);
+        let today = storeops_domain::calendar::Date::from_unix_ms(now, offset);
+        reg.open_store(
+            &req.code,
+            &req.name,
+            &req.template,
+            &req.locale,
+            &req.time_zone,
+            &req.device_name,
+            today,
+            now,
+        )
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??;
+    tracing::info!(device = %enrolment.device_id, store = %enrolment.store_id, "store opened");
     Ok(axum::Json(enrolment).into_response())
 }
 

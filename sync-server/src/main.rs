@@ -16,6 +16,8 @@ USAGE:
                               [--locale zh-CN|en] [--time-zone Asia/Shanghai]
                               [--demo-people yes]   sample staff in every position
   storeops-relay store list --data-dir DIR
+  storeops-relay store grant --data-dir DIR [--valid-hours 72]
+                             a one-time code with which the app opens a new store
   storeops-relay invite create --data-dir DIR --store ID --role manager|staff
                                [--person ID] [--valid-hours 72]
   storeops-relay device list --data-dir DIR
@@ -173,6 +175,13 @@ fn run() -> anyhow::Result<()> {
             println!("{}", store.id);
             Ok(())
         }
+        ["store", "grant"] => {
+            args.check_known(&["data-dir", "config", "valid-hours"])?;
+            let hours = valid_hours(&args)?;
+            let mut reg = Registry::open(&settings(&args)?.data_dir)?;
+            println!("{}", reg.create_store_grant(now_ms(), hours * 3_600_000)?);
+            Ok(())
+        }
         ["store", "list"] => {
             args.check_known(&["data-dir", "config"])?;
             let reg = Registry::open(&settings(&args)?.data_dir)?;
@@ -194,14 +203,7 @@ fn run() -> anyhow::Result<()> {
                 .need("role")?
                 .parse()
                 .map_err(|e: String| anyhow::anyhow!(e))?;
-            let hours: i64 = args
-                .get("valid-hours")
-                .unwrap_or("72")
-                .parse()
-                .context("--valid-hours is not a whole number")?;
-            if !(1..=24 * 365).contains(&hours) {
-                bail!("--valid-hours must be between 1 and 8760");
-            }
+            let hours = valid_hours(&args)?;
             let mut reg = Registry::open(&settings(&args)?.data_dir)?;
             let code = reg.create_invite(
                 args.need("store")?,
@@ -283,4 +285,17 @@ async fn shutdown_signal() {
     }
     #[cfg(not(unix))]
     let _ = ctrl_c.await;
+}
+
+/// `--valid-hours`, 72 by default, at most a year.
+fn valid_hours(args: &Args) -> anyhow::Result<i64> {
+    let hours: i64 = args
+        .get("valid-hours")
+        .unwrap_or("72")
+        .parse()
+        .context("--valid-hours is not a whole number")?;
+    if !(1..=24 * 365).contains(&hours) {
+        bail!("--valid-hours must be between 1 and 8760");
+    }
+    Ok(hours)
 }

@@ -45,6 +45,15 @@ const REGISTRY_MIGRATIONS: &[&str] = &[
     "
     ALTER TABLE devices ADD COLUMN expires_at INTEGER;
 ",
+    "
+    CREATE TABLE store_grants (
+        code_hash BLOB PRIMARY KEY,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL,
+        redeemed_at INTEGER,
+        store_id TEXT
+    );
+",
 ];
 
 /// How long a device token stays valid; then the device enrols again.
@@ -69,6 +78,10 @@ pub enum RegistryError {
         "the invite code is not valid, has expired or was already used; ask a manager for a new one"
     )]
     InvalidInvite,
+    #[error(
+        "the new-store code is not valid, has expired or was already used; ask whoever runs the relay for a new one"
+    )]
+    InvalidGrant,
     #[error("there is no device {0:?}; `storeops-relay device list` shows them")]
     UnknownDevice(String),
     #[error("{0}")]
@@ -90,6 +103,18 @@ fn random_document_id() -> Result<DocumentId, RegistryError> {
     let mut bytes = [0u8; 16];
     getrandom::fill(&mut bytes).map_err(|e| RegistryError::Random(e.to_string()))?;
     Ok(DocumentId::from_bytes(bytes))
+}
+
+/// A one-time code short enough to type on a phone: 16 hex characters in groups of four.
+fn typeable_code() -> Result<String, RegistryError> {
+    let raw = &random_secret()?[..16];
+    Ok(format!(
+        "{}-{}-{}-{}",
+        &raw[..4],
+        &raw[4..8],
+        &raw[8..12],
+        &raw[12..]
+    ))
 }
 
 fn hash(secret: &str) -> Vec<u8> {
@@ -307,6 +332,71 @@ impl Registry {
             .ok_or_else(|| RegistryError::UnknownStore(id.into()))
     }
 
+    /// Creates a one-time code that lets an app open a new store on this relay
+    /// (`POST /v1/stores`), valid for `valid_ms`.
+    pub fn create_store_grant(
+        &mut self,
+        now_ms: i64,
+        valid_ms: i64,
+    ) -> Result<String, RegistryError> {
+        let code = typeable_code()?;
+        self.conn().execute(
+            "INSERT INTO store_grants (code_hash, created_at, expires_at) VALUES (?1, ?2, ?3)",
+            params![hash(&code), now_ms, now_ms.saturating_add(valid_ms)],
+        )?;
+        Ok(code)
+    }
+
+    /// Redeems a new-store code: creates the store from `template_id` and enrols
+    /// the calling device as its director. Nothing is created unless the code is
+    /// good; a code opens one store.
+    #[allow(clippy::too_many_arguments)]
+    pub fn open_store(
+        &mut self,
+        code: &str,
+        name: &str,
+        template_id: &str,
+        locale: &str,
+        time_zone: &str,
+        device_name: &str,
+        today: Date,
+        now_ms: i64,
+    ) -> Result<Enrolment, RegistryError> {
+        let device_name = device_name.trim();
+        if device_name.is_empty() || device_name.chars().count() > 100 {
+            return Err(RegistryError::Invalid(
+                "a device name is 1 to 100 characters".into(),
+            ));
+        }
+        if storeops_domain::calendar::fixed_utc_offset_minutes(time_zone).is_none() {
+            return Err(RegistryError::Invalid(format!(
+                "{time_zone:?} is not a time zone this relay knows; use e.g. Asia/Shanghai or UTC"
+            )));
+        }
+        let usable: bool = self.conn().query_row(
+            "SELECT EXISTS(SELECT 1 FROM store_grants
+             WHERE code_hash = ?1 AND redeemed_at IS NULL AND expires_at > ?2)",
+            params![hash(code), now_ms],
+            |r| r.get(0),
+        )?;
+        if !usable {
+            return Err(RegistryError::InvalidGrant);
+        }
+        // The registry is used by one caller at a time (the relay holds it behind a
+        // mutex), so the check above still holds here.
+        let store = self.create_store(name, template_id, locale, time_zone, today, now_ms)?;
+        let redeemed = self.conn().execute(
+            "UPDATE store_grants SET redeemed_at = ?2, store_id = ?3
+             WHERE code_hash = ?1 AND redeemed_at IS NULL",
+            params![hash(code), now_ms, store.id],
+        )?;
+        if redeemed != 1 {
+            return Err(RegistryError::InvalidGrant);
+        }
+        let invite = self.create_invite(&store.id, Role::Director, None, now_ms, 60_000)?;
+        self.enrol(&invite, device_name, now_ms)
+    }
+
     /// Creates a one-time invite code, valid for `valid_ms`.
     pub fn create_invite(
         &mut self,
@@ -317,15 +407,7 @@ impl Registry {
         valid_ms: i64,
     ) -> Result<String, RegistryError> {
         self.store(store_id)?;
-        // Short enough to type on a phone: 16 hex characters in groups of four.
-        let raw = &random_secret()?[..16];
-        let code = format!(
-            "{}-{}-{}-{}",
-            &raw[..4],
-            &raw[4..8],
-            &raw[8..12],
-            &raw[12..]
-        );
+        let code = typeable_code()?;
         self.conn().execute(
             "INSERT INTO invites (code_hash, store_id, role, person, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -45,6 +45,9 @@ fn a_store_invite_and_device_lifecycle_works_from_the_command_line() {
         "staff",
     ]);
     assert!(invite.status.success(), "{}", stderr(&invite));
+    let grant = relay(&["store", "grant", "--data-dir", d, "--valid-hours", "2"]);
+    assert!(grant.status.success(), "{}", stderr(&grant));
+    assert_eq!(String::from_utf8_lossy(&grant.stdout).trim().len(), 19);
     let backup = dir.path().join("backup.sqlite");
     let out = relay(&["backup", "--data-dir", d, "--to", backup.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -133,6 +136,14 @@ fn bad_input_gets_a_clear_error_and_a_nonzero_exit() {
                 "-3",
             ],
             "valid-hours",
+        ),
+        (
+            &["store", "grant", "--data-dir", d, "--valid-hours", "0"],
+            "valid-hours",
+        ),
+        (
+            &["store", "grant", "--data-dir", d, "--store", "x"],
+            "store",
         ),
         (
             &["device", "revoke", "--data-dir", d, "dev-nope"],

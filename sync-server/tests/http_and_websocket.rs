@@ -72,10 +72,10 @@ async fn relay() -> Fixture {
     }
 }
 
-fn post(url: String, body: &'static str) -> (u16, serde_json::Value) {
+fn post(url: String, body: impl AsRef<str>) -> (u16, serde_json::Value) {
     match ureq::post(&url)
         .set("content-type", "application/json")
-        .send_string(body)
+        .send_string(body.as_ref())
     {
         Ok(r) => (r.status(), r.into_json().unwrap_or_default()),
         Err(ureq::Error::Status(code, r)) => (code, r.into_json().unwrap_or_default()),
@@ -102,6 +102,64 @@ async fn enrolment_with_bad_json_or_an_unknown_code_is_refused_with_a_readable_e
         (403, Some("invalid_invite"))
     );
     assert!(body["message"].as_str().unwrap().contains("invite code"));
+    let _ = f.stop.send(());
+}
+
+#[tokio::test]
+async fn a_new_store_code_opens_one_store_from_a_template_and_makes_the_caller_its_director() {
+    let f = relay().await;
+    let code = Registry::open(&f.data_dir)
+        .unwrap()
+        .create_store_grant(real_now(), 3_600_000)
+        .unwrap();
+    let url = format!("http://{}/v1/stores", f.url);
+    let body = |code: &str, template: &str, tz: &str| {
+        serde_json::json!({
+            "code": code, "name": "东门店", "template": template,
+            "locale": "zh-CN", "time_zone": tz, "device_name": "店长电脑",
+        })
+        .to_string()
+    };
+    let stores_before = Registry::open(&f.data_dir).unwrap().stores().unwrap().len();
+    let cases = [
+        ("{not json".to_owned(), 400, "bad_request"),
+        (
+            body("0000-0000-0000-0000", "plan2", "UTC"),
+            403,
+            "invalid_grant",
+        ),
+        (body(&code, "plan9", "UTC"), 400, "invalid"),
+        (body(&code, "plan2", "Mars/Olympus"), 400, "invalid"),
+    ];
+    for (request, status, code_word) in cases {
+        let u = url.clone();
+        let (s, b) = tokio::task::spawn_blocking(move || post(u, request))
+            .await
+            .unwrap();
+        assert_eq!((s, b["code"].as_str()), (status, Some(code_word)), "{b}");
+    }
+    assert_eq!(
+        Registry::open(&f.data_dir).unwrap().stores().unwrap().len(),
+        stores_before,
+        "a refused request creates no store (and keeps the code usable)"
+    );
+    let (u, ok) = (url.clone(), body(&code, "plan2", "Asia/Shanghai"));
+    let (s, b) = tokio::task::spawn_blocking(move || post(u, ok))
+        .await
+        .unwrap();
+    assert_eq!(s, 200, "{b}");
+    assert_eq!(b["role"].as_str(), Some("director"));
+    assert_eq!(b["store_name"].as_str(), Some("东门店"));
+    assert!(b["token"].as_str().is_some_and(|t| t.len() == 64));
+    let again = body(&code, "plan2", "UTC");
+    let (s, b) = tokio::task::spawn_blocking(move || post(url, again))
+        .await
+        .unwrap();
+    assert_eq!((s, b["code"].as_str()), (403, Some("invalid_grant")));
+    assert_eq!(
+        Registry::open(&f.data_dir).unwrap().stores().unwrap().len(),
+        stores_before + 1
+    );
     let _ = f.stop.send(());
 }
 

@@ -192,27 +192,96 @@ pub fn enrol_with_ca(
             "enter the invite code a manager gave you".into(),
         ));
     }
+    redeem(
+        &relay_url,
+        "/v1/enrol",
+        serde_json::json!({ "code": code, "device_name": device_name.trim() }),
+        device_name,
+        ca_pem,
+    )
+}
+
+/// What opening a new store needs: a one-time code from whoever runs the relay
+/// (`storeops-relay store grant`), the store's name, seed template, language and
+/// time zone, and this device's name.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Deserialize)]
+pub struct NewStore {
+    pub code: String,
+    pub name: String,
+    pub template: String,
+    pub locale: String,
+    pub time_zone: String,
+    pub device_name: String,
+}
+
+/// Opens a new store on the relay (blocking HTTP); this device becomes its director.
+pub fn open_store_with_ca(
+    relay_url: &str,
+    new: &NewStore,
+    ca_pem: Option<&str>,
+) -> Result<(Enrolment, String), ClientError> {
+    let relay_url = normalise_relay_url(relay_url)?;
+    if new.code.trim().is_empty() {
+        return Err(ClientError::Refused(
+            "enter the new-store code from whoever runs the relay".into(),
+        ));
+    }
+    if new.name.trim().is_empty() {
+        return Err(ClientError::Refused("give the store a name".into()));
+    }
+    if storeops_domain::template::template(&new.template).is_none() {
+        return Err(ClientError::Refused(format!(
+            "{:?} is not a template; choose plan1, plan2 or plan3",
+            new.template
+        )));
+    }
+    redeem(
+        &relay_url,
+        "/v1/stores",
+        serde_json::json!({
+            "code": new.code.trim(), "name": new.name.trim(), "template": new.template,
+            "locale": new.locale, "time_zone": new.time_zone,
+            "device_name": new.device_name.trim(),
+        }),
+        &new.device_name,
+        ca_pem,
+    )
+}
+
+/// Posts a one-time code to the relay and turns its answer into an enrolment.
+fn redeem(
+    relay_url: &str,
+    path: &str,
+    body: serde_json::Value,
+    device_name: &str,
+    ca_pem: Option<&str>,
+) -> Result<(Enrolment, String), ClientError> {
     let resp = agent(ca_pem)?
-        .post(&format!("{relay_url}/v1/enrol"))
-        .send_json(serde_json::json!({ "code": code, "device_name": device_name.trim() }));
+        .post(&format!("{relay_url}{path}"))
+        .send_json(body);
     let resp = match resp {
         Ok(r) => r,
         Err(ureq::Error::Status(_, r)) => {
             let body: serde_json::Value = r.into_json().unwrap_or_default();
             let message = body["message"]
                 .as_str()
-                .unwrap_or("the relay refused the invite code")
+                .unwrap_or("the relay refused the code")
                 .to_owned();
             return Err(ClientError::Refused(message));
         }
-        Err(e) => return Err(ClientError::Unreachable(relay_url, e.to_string())),
+        Err(e) => {
+            return Err(ClientError::Unreachable(
+                relay_url.to_owned(),
+                e.to_string(),
+            ));
+        }
     };
     let r: EnrolResponse = resp
         .into_json()
         .map_err(|e| ClientError::Refused(format!("unexpected answer from the relay: {e}")))?;
     Ok((
         Enrolment {
-            relay_url,
+            relay_url: relay_url.to_owned(),
             device_id: r.device_id,
             device_name: device_name.trim().to_owned(),
             store_id: r.store_id,
@@ -249,6 +318,28 @@ impl Device {
 
     pub fn set_listener(&self, listener: impl Fn(ClientEvent) + Send + 'static) {
         self.replica().set_listener(listener);
+    }
+
+    /// Opens a new store on the relay from a seed template, enrolled as its
+    /// director, and starts syncing it.
+    pub fn open_store(
+        &self,
+        relay_url: &str,
+        new: &NewStore,
+        ca_pem: Option<&str>,
+    ) -> Result<(), ClientError> {
+        if new.device_name.trim().is_empty() {
+            return Err(ClientError::Refused("give this device a name".into()));
+        }
+        if self.replica().enrolment().is_some() {
+            return Err(ClientError::Refused(
+                "this device belongs to a store already; sign out first".into(),
+            ));
+        }
+        let (enrolment, token) = open_store_with_ca(relay_url, new, ca_pem)?;
+        self.replica().save_enrolment(enrolment, &token)?;
+        self.sync_now();
+        Ok(())
     }
 
     /// Enrols with the relay, saves the result, and starts syncing.

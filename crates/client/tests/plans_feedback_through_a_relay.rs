@@ -332,3 +332,67 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     assert!(staff.dashboard(8).is_err());
     relay.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_new_store_opened_from_the_app_makes_the_device_its_director() {
+    let relay_dir = tempfile::tempdir().unwrap();
+    let code = Registry::open(relay_dir.path())
+        .unwrap()
+        .create_store_grant(now_ms(), 3_600_000)
+        .unwrap();
+    let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let url = format!("http://{addr}");
+    let dir = tempfile::tempdir().unwrap();
+    let device = Device::open(dir.path()).unwrap();
+    let new = |template: &str| storeops_client::NewStore {
+        code: code.clone(),
+        name: "West Gate".into(),
+        template: template.into(),
+        locale: "en".into(),
+        time_zone: "UTC".into(),
+        device_name: "Director laptop".into(),
+    };
+    {
+        let (d, url, bad, good) = (device.clone(), url.clone(), new("plan7"), new("plan1"));
+        tokio::task::spawn_blocking(move || {
+            let e = d.open_store(&url, &bad, None).unwrap_err();
+            assert_eq!(e.code(), "refused", "{e}");
+            assert!(d.replica().enrolment().is_none());
+            d.open_store(&url, &good, None).unwrap();
+            let again = d.open_store(&url, &good, None).unwrap_err();
+            assert!(again.to_string().contains("sign out"), "{again}");
+        })
+        .await
+        .unwrap();
+    }
+    tokio::spawn(sync_loop(device.clone()));
+    eventually("the new store arrives", || device.status().store_arrived).await;
+    assert_eq!(device.replica().enrolment().unwrap().role, "director");
+    let org = device.org_chart().unwrap();
+    assert!(!org.departments.is_empty(), "built from the template");
+    let year = Date::from_unix_ms(now_ms(), 0).year.to_string();
+    let top = org_top_position(&device);
+    let plan = device
+        .create_plan("annual", &year, "The first year", &top, None)
+        .unwrap();
+    device
+        .set_plan_item(&plan.id, None, "Open the second floor", None, None, None)
+        .unwrap();
+    device.review_plan(&plan.id, "submit", "").unwrap();
+    let approved = device.review_plan(&plan.id, "approve", "Go").unwrap();
+    assert_eq!(
+        approved.status, "approved",
+        "the director decides for the company"
+    );
+    relay.stop().await;
+}
+
+/// A position that reports to nobody (its plans go to the company).
+fn org_top_position(device: &Device) -> String {
+    let org = device.replica().org().unwrap();
+    org.positions
+        .iter()
+        .find(|(_, p)| p.reports_to.is_none())
+        .map(|(id, _)| id.clone())
+        .unwrap()
+}
