@@ -38,6 +38,18 @@ const COMMANDS: &[&str] = &[
     "set_report_status",
     "report_photo",
     "dashboard",
+    "add_department",
+    "rename_department",
+    "move_department",
+    "set_department_head",
+    "add_position",
+    "edit_position",
+    "set_person_positions",
+    "set_person_active",
+    "add_duty",
+    "edit_duty",
+    "task_from_duty",
+    "my_duties",
 ];
 
 fn main() {

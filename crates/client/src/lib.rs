@@ -5,6 +5,7 @@
 //! The Tauri shell holds a [`Device`] and calls one method per command.
 
 pub mod boards;
+pub mod org_editing;
 pub mod replica;
 pub mod views;
 
