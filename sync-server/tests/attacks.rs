@@ -156,6 +156,44 @@ async fn a_client_that_never_finishes_the_http_handshake_does_not_block_others()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slowloris_sending_headers_a_byte_at_a_time_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (_dir, url, token) = relay(|s| s.handshake_timeout_seconds = 1).await;
+    let mut slow = tokio::net::TcpStream::connect(&url).await.unwrap();
+    let started = Instant::now();
+    let request =
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut cut = false;
+    for byte in request {
+        if slow.write_all(&[*byte]).await.is_err() {
+            cut = true;
+            break;
+        }
+        // The relay answers a timed-out request with 408 or just closes.
+        let mut buf = [0u8; 64];
+        match tokio::time::timeout(Duration::from_millis(200), slow.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                cut = true;
+                break;
+            }
+            Ok(Ok(_)) => {
+                cut = String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408");
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(cut, "the slow sender was never cut off");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let t = round_trip(&url, &token).await;
+    assert!(t < Duration::from_millis(500), "{t:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_connections_opened_and_dropped_leave_the_relay_serving() {
     let (_dir, url, token) = relay(|_| {}).await;
     for round in 0..10 {
