@@ -73,6 +73,8 @@ pub struct Replica {
     /// Documents the relay said it does not know (a period document created here
     /// before the relay saw the root list it), with when: offered again later.
     unavailable: HashMap<DocumentId, i64>,
+    /// The day, and the number of duties, recurring tasks were last generated for.
+    recurring_generated_for: Option<(storeops_domain::calendar::Date, usize)>,
 }
 
 impl std::fmt::Debug for Replica {
@@ -165,6 +167,7 @@ impl Replica {
             status: SyncStatus::default(),
             listener: None,
             unavailable: HashMap::new(),
+            recurring_generated_for: None,
         };
         replica.open_store_documents()?;
         Ok(replica)
@@ -554,6 +557,7 @@ impl Replica {
             return Ok(());
         }
         self.open_current_periods()?;
+        self.generate_recurring_tasks()?;
         self.retry_unavailable(true)
     }
 

@@ -135,6 +135,17 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     let task = manager.task_from_duty(&duty.id, None).unwrap();
     assert_eq!(task.due, Some(today.to_string()));
     assert!(manager.task_from_duty("duty:nope", None).is_err());
+    // The daily duty's own task for today, generated on the manager's device.
+    manager.replica().tick().unwrap();
+    let recurring = format!("{}@{today}", duty.id);
+    let tasks = manager.tasks().unwrap();
+    assert!(tasks.iter().any(|t| t.id == recurring), "no {recurring}");
+    manager.replica().tick().unwrap();
+    assert_eq!(
+        manager.tasks().unwrap().len(),
+        tasks.len(),
+        "generated once, however often the device ticks"
+    );
 
     // Lin's phone: the duty is theirs, with its next task.
     let code = Registry::open(relay_dir.path())
@@ -154,7 +165,9 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
             m.iter().any(|d| {
                 d.id == duty.id
                     && d.raci_role == Some("responsible")
-                    && d.next_task.as_ref().is_some_and(|t| t.id == task.id)
+                    && d.next_task
+                        .as_ref()
+                        .is_some_and(|t| t.id == task.id || t.id == recurring)
             })
         })
     })
