@@ -480,6 +480,11 @@ fn run() -> Result {
     let limit = std::env::var("STOREOPS_RUN_SECONDS")
         .ok()
         .and_then(|s| s.parse::<u64>().ok());
+    let grant = relay_cli(&relay_dir, &["store", "grant", "--valid-hours", "24"])?;
+    eprintln!(
+        "to invite staff: Settings → Invite a device. To open another store from a seed \
+         template in a second app instance: relay http://{listen}, new-store code {grant}"
+    );
     eprintln!("Storeops is running; close the window or press Ctrl-C to stop.");
     let started = Instant::now();
     loop {
