@@ -50,6 +50,15 @@ const COMMANDS: &[&str] = &[
     "edit_duty",
     "task_from_duty",
     "my_duties",
+    "assessment",
+    "define_kpi",
+    "record_kpi_value",
+    "assess",
+    "give_award",
+    "plan_training",
+    "record_attendance",
+    "open_survey",
+    "answer_survey",
 ];
 
 fn main() {

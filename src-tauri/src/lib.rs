@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use storeops_client::assessment_board::{AssessmentBoard, SessionInput};
 use storeops_client::boards::{Dashboard, FeedbackBoard, MeetingBoard, PlanBoard, PlanView};
 use storeops_client::org_editing::{MyDuty, RaciInput};
 use storeops_client::{
@@ -501,6 +502,91 @@ fn my_duties(device: State<'_, Device>) -> Result<Vec<MyDuty>> {
     Ok(device.my_duties()?)
 }
 
+// Assessment: KPIs, assessments, awards, training, surveys.
+
+#[tauri::command]
+fn assessment(device: State<'_, Device>, year: Option<String>) -> Result<AssessmentBoard> {
+    Ok(device.assessment(year.as_deref())?)
+}
+
+#[tauri::command]
+fn define_kpi(
+    device: State<'_, Device>,
+    name: String,
+    subject: String,
+    metric: String,
+    target: f64,
+) -> Result<AssessmentBoard> {
+    Ok(device.define_kpi(&name, &subject, &metric, target)?)
+}
+
+#[tauri::command]
+fn record_kpi_value(
+    device: State<'_, Device>,
+    kpi_id: String,
+    period: String,
+    value: f64,
+) -> Result<AssessmentBoard> {
+    Ok(device.record_kpi_value(&kpi_id, &period, value)?)
+}
+
+#[tauri::command]
+fn assess(
+    device: State<'_, Device>,
+    subject: String,
+    period: String,
+    score: u64,
+    comment: String,
+) -> Result<AssessmentBoard> {
+    Ok(device.assess(&subject, &period, score, &comment)?)
+}
+
+#[tauri::command]
+fn give_award(
+    device: State<'_, Device>,
+    title: String,
+    person_id: String,
+    period: String,
+    reason: String,
+) -> Result<AssessmentBoard> {
+    Ok(device.give_award(&title, &person_id, &period, &reason)?)
+}
+
+#[tauri::command]
+fn plan_training(
+    device: State<'_, Device>,
+    title: String,
+    department: Option<String>,
+    sessions: Vec<SessionInput>,
+) -> Result<AssessmentBoard> {
+    Ok(device.plan_training(&title, department.as_deref(), &sessions)?)
+}
+
+#[tauri::command]
+fn record_attendance(
+    device: State<'_, Device>,
+    training_id: String,
+    session_id: String,
+    attendees: Vec<String>,
+) -> Result<AssessmentBoard> {
+    Ok(device.record_attendance(&training_id, &session_id, &attendees)?)
+}
+
+#[tauri::command]
+fn open_survey(device: State<'_, Device>, title: String) -> Result<AssessmentBoard> {
+    Ok(device.open_survey(&title)?)
+}
+
+#[tauri::command]
+fn answer_survey(
+    device: State<'_, Device>,
+    survey_id: String,
+    score: u64,
+    comment: String,
+) -> Result<AssessmentBoard> {
+    Ok(device.answer_survey(&survey_id, score, &comment)?)
+}
+
 /// A self-hosted relay's CA certificate, from the PEM file `STOREOPS_RELAY_CA_FILE`.
 fn relay_ca() -> std::result::Result<Option<String>, ClientError> {
     match std::env::var_os("STOREOPS_RELAY_CA_FILE") {
@@ -619,6 +705,15 @@ pub fn run() {
             edit_duty,
             task_from_duty,
             my_duties,
+            assessment,
+            define_kpi,
+            record_kpi_value,
+            assess,
+            give_award,
+            plan_training,
+            record_attendance,
+            open_survey,
+            answer_survey,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -4,6 +4,7 @@
 //!
 //! The Tauri shell holds a [`Device`] and calls one method per command.
 
+pub mod assessment_board;
 pub mod boards;
 pub mod org_editing;
 pub mod replica;

@@ -411,6 +411,15 @@ impl Replica {
         self.change_document(org, f)
     }
 
+    /// A device setting (e.g. which surveys were answered here).
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>, ClientError> {
+        Ok(setting(&self.store, key)?)
+    }
+
+    pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<(), ClientError> {
+        Ok(set_setting(&self.store, key, value)?)
+    }
+
     /// Runs a domain command on `doc`; durable when this returns.
     pub(crate) fn change_doc<R>(
         &mut self,

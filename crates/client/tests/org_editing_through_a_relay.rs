@@ -188,3 +188,124 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     assert_eq!(detail.task.assignee.as_deref(), Some("Baker"));
     relay.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_keeps_kpis_assessments_awards_training_and_an_anonymous_survey() {
+    let relay_dir = tempfile::tempdir().unwrap();
+    let today = Date::from_unix_ms(now_ms(), 0);
+    let code = {
+        let mut reg = Registry::open(relay_dir.path()).unwrap();
+        let s = reg
+            .create_demo_store("Demo", "plan2", "en", "UTC", today, 0)
+            .unwrap();
+        reg.create_invite(&s.id, Role::Manager, None, now_ms(), 3_600_000)
+            .unwrap()
+    };
+    let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let m = Device::open(dir.path()).unwrap();
+    {
+        let (d, url) = (m.clone(), format!("http://{addr}"));
+        tokio::task::spawn_blocking(move || d.enrol(&url, &code, "Laptop").unwrap())
+            .await
+            .unwrap();
+    }
+    tokio::spawn(sync_loop(m.clone()));
+    eventually("the store arrives", || m.status().store_arrived).await;
+    let org = m.replica().org().unwrap();
+    let dept = org.departments.keys().next().unwrap().clone();
+    let person = org.people.keys().next().unwrap().clone();
+    let month = format!("{}-{:02}", today.year, today.month);
+
+    m.define_kpi(
+        "Task completion",
+        &format!("department:{dept}"),
+        "completion_rate",
+        0.95,
+    )
+    .unwrap();
+    let board = m
+        .define_kpi(
+            "Stock-count accuracy",
+            &format!("department:{dept}"),
+            "manual",
+            0.99,
+        )
+        .unwrap();
+    let manual = board
+        .kpis
+        .iter()
+        .find(|k| k.metric == "manual")
+        .unwrap()
+        .id
+        .clone();
+    let board = m.record_kpi_value(&manual, &month, 0.97).unwrap();
+    let k = board.kpis.iter().find(|k| k.id == manual).unwrap();
+    assert_eq!((k.current, k.target), (Some(0.97), 0.99));
+    m.assess(&format!("person:{person}"), &month, 85, "Reliable")
+        .unwrap();
+    m.give_award(
+        "Employee of the month",
+        &person,
+        &month,
+        "Saved the stock take",
+    )
+    .unwrap();
+    let sessions = [storeops_client::assessment_board::SessionInput {
+        date: today.to_string(),
+        topic: "Cold chain".into(),
+        attendees: vec![person.clone()],
+    }];
+    let board = m
+        .plan_training("Food safety", Some(&dept), &sessions)
+        .unwrap();
+    let training = board.training[0].id.clone();
+    let board = m
+        .record_attendance(&training, "s1", std::slice::from_ref(&person))
+        .unwrap();
+    assert!(board.training[0].sessions[0].held);
+    assert_eq!(board.assessments[0].score, 85);
+    assert_eq!(board.awards[0].person.id, person);
+
+    // Bad input is refused and changes nothing.
+    let before = m.assessment(None).unwrap();
+    assert!(
+        m.define_kpi("Speed", &format!("department:{dept}"), "speed", 1.0)
+            .is_err()
+    );
+    assert!(
+        m.define_kpi("", &format!("department:{dept}"), "manual", 1.0)
+            .is_err()
+    );
+    assert!(
+        m.assess(&format!("person:{person}"), &month, 101, "")
+            .is_err()
+    );
+    assert!(m.record_kpi_value("kpi-nope", &month, 1.0).is_err());
+    let bad_day = [storeops_client::assessment_board::SessionInput {
+        date: "someday".into(),
+        topic: "x".into(),
+        attendees: vec![],
+    }];
+    assert!(m.plan_training("x", None, &bad_day).is_err());
+    assert_eq!(m.assessment(None).unwrap(), before);
+
+    // The survey: one answer per device, no results below five answers.
+    let board = m.open_survey("How was this month?").unwrap();
+    let survey = board.surveys[0].id.clone();
+    assert!(
+        m.answer_survey(&survey, 6, "").is_err(),
+        "scores are 1 to 5"
+    );
+    let board = m.answer_survey(&survey, 4, "Busy but fine").unwrap();
+    let s = board.surveys.iter().find(|s| s.id == survey).unwrap();
+    assert_eq!(
+        (s.answers, s.answered_here, s.results.is_none()),
+        (1, true, true)
+    );
+    assert!(
+        m.answer_survey(&survey, 5, "again").is_err(),
+        "once per device"
+    );
+    relay.stop().await;
+}
