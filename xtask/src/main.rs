@@ -54,8 +54,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// The repository root. `cargo run` says where xtask's manifest is at run time; the
+/// path baked in at build time is only a fallback (a binary reused from a shared
+/// target directory may have been built in another checkout).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
