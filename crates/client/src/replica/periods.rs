@@ -1,8 +1,9 @@
 //! The store's period documents on this device (`docs/design/documents.md`): which
 //! exist, reading a kind's documents together, and opening a new period's document.
 //!
-//! The device keeps every document its root lists (a year of a 50-staff store is a
-//! few MB), so everything works offline; views read only the periods they show.
+//! The device keeps the documents of the periods people work in (see
+//! [`Replica::keeps`]), so everything recent works offline and a cold start stays
+//! fast however old the store is; views read only the periods they show.
 
 use automerge::Automerge;
 use storeops_domain::calendar::Date;
@@ -23,14 +24,20 @@ impl Replica {
         domain::read_store(am).ok()
     }
 
-    /// Every document the root links: org, the first tasks document and each period's.
+    /// The documents this device keeps in sync: org, the first tasks document and
+    /// the period documents [`Replica::keeps`].
     pub(super) fn linked_all(&self) -> Vec<DocumentId> {
         let Some(store) = self.store_doc() else {
             return vec![];
         };
+        let today = self.today_date();
         let mut ids = vec![store.documents.org.clone(), store.documents.tasks.clone()];
-        for docs in store.documents.periods.values() {
-            ids.extend(docs.keys().cloned());
+        for (key, docs) in &store.documents.periods {
+            if let Some((kind, period)) = key.split_once('/')
+                && keeps(kind, period, today)
+            {
+                ids.extend(docs.keys().cloned());
+            }
         }
         ids.iter().filter_map(|id| id.parse().ok()).collect()
     }
@@ -272,6 +279,28 @@ impl Replica {
     }
 }
 
+/// Whether a device keeps a period's document: tasks of the weeks the task views
+/// read, feedback of the last twelve months, plans, meetings and assessment of last,
+/// this and next year. Older documents stay on the relay (and on devices that had
+/// them); a year of a 50-staff store would otherwise load ~95,000 changes at start.
+pub fn keeps(kind: &str, period: &str, today: Date) -> bool {
+    match kind {
+        kind::TASKS => {
+            let from = week_key(today.add_days(-7 * TASK_WEEKS_BACK));
+            let to = week_key(today.add_days(7 * TASK_WEEKS_AHEAD));
+            period >= from.as_str() && period <= to.as_str()
+        }
+        kind::FEEDBACK => {
+            let from = format!("{}-{:02}", today.year - 1, today.month);
+            period > from.as_str()
+        }
+        _ => period
+            .get(..4)
+            .and_then(|y| y.parse::<i32>().ok())
+            .is_some_and(|y| (today.year - 1..=today.year + 1).contains(&y)),
+    }
+}
+
 /// `2026-W48`.
 pub fn week_key(day: Date) -> String {
     let (y, w) = day.iso_week();
@@ -287,5 +316,25 @@ fn not_found(map: &str, key: &str) -> DomainError {
             _ => "task",
         },
         id: key.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_device_keeps_recent_periods_only() {
+        let today = Date::new(2026, 11, 28).unwrap();
+        assert!(keeps(kind::TASKS, "2026-W48", today));
+        assert!(keeps(kind::TASKS, "2026-W40", today));
+        assert!(!keeps(kind::TASKS, "2026-W39", today));
+        assert!(keeps(kind::TASKS, "2026-W50", today));
+        assert!(!keeps(kind::TASKS, "2026-W51", today));
+        assert!(keeps(kind::FEEDBACK, "2025-12", today));
+        assert!(!keeps(kind::FEEDBACK, "2025-11", today));
+        assert!(keeps(kind::PLANS, "2025", today) && keeps(kind::PLANS, "2027", today));
+        assert!(!keeps(kind::MEETINGS, "2024", today));
+        assert!(!keeps(kind::ASSESSMENT, "garbage", today));
     }
 }
