@@ -30,6 +30,8 @@ pub struct TaskView {
     pub assignee: Option<String>,
     pub department: Option<String>,
     pub duty: Option<String>,
+    /// Unix ms it was done (for "done today").
+    pub done_at: Option<i64>,
 }
 
 impl TaskView {
@@ -65,6 +67,7 @@ impl TaskView {
                 .as_ref()
                 .and_then(|d| org.duties.get(d))
                 .map(|d| d.text.clone()),
+            done_at: t.completed_at.filter(|_| t.status == storeops_domain::TaskStatus::Done),
         }
     }
 
