@@ -42,6 +42,10 @@ pub struct PlanView {
     pub progress: Progress,
     pub can_edit: bool,
     pub can_review: bool,
+    /// The approver may reopen an approved plan.
+    pub can_reopen: bool,
+    /// The owner side and the approver may comment at any time.
+    pub can_comment: bool,
     pub can_schedule: bool,
 }
 
@@ -190,6 +194,8 @@ fn plan_view(
         can_edit: matches!(status, PlanStatus::Draft | PlanStatus::Returned)
             && may_act_for(org, actor, &plan.owner),
         can_review: status == PlanStatus::Submitted && is_approver(org, actor, plan),
+        can_reopen: status == PlanStatus::Approved && is_approver(org, actor, plan),
+        can_comment: is_approver(org, actor, plan) || may_act_for(org, actor, &plan.owner),
         can_schedule: plan.level == PlanLevel::Weekly
             && status == PlanStatus::Approved
             && unscheduled

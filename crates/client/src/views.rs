@@ -67,7 +67,9 @@ impl TaskView {
                 .as_ref()
                 .and_then(|d| org.duties.get(d))
                 .map(|d| d.text.clone()),
-            done_at: t.completed_at.filter(|_| t.status == storeops_domain::TaskStatus::Done),
+            done_at: t
+                .completed_at
+                .filter(|_| t.status == storeops_domain::TaskStatus::Done),
         }
     }
 

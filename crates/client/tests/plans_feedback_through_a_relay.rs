@@ -167,6 +167,7 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     assert_eq!(sent_back.code(), "invalid", "{sent_back}");
     let approved = boss.review_plan(&plan.id, "approve", "Good").unwrap();
     assert_eq!(approved.status, "approved");
+    assert!(approved.can_reopen && approved.can_comment && !approved.can_review);
 
     // The head turns it into tasks; they reach the staff device.
     eventually("the head sees it approved", || {
