@@ -757,9 +757,6 @@ pub fn add_action_item(d: &Dispatch, req: ActionRequest) {
     if action.text.is_empty() {
         return ui_problem(d, Key::ItemTextNeeded);
     }
-    if action.owner.is_empty() {
-        return ui_problem(d, Key::ActionOwnerNeeded);
-    }
     let op = Op::AddAction(action.meeting_id.clone());
     let added = req.added;
     let command = async move { api::add_action_item(&action).await };

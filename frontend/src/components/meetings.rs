@@ -338,7 +338,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                 owner: owner
                     .cast::<HtmlSelectElement>()
                     .map(|s| s.value())
-                    .unwrap_or_default(),
+                    .filter(|v| !v.is_empty()),
                 due: Some(due_el.value()).filter(|v| !v.is_empty()),
             };
             let added = Callback::from(move |()| {

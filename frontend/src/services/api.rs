@@ -311,8 +311,8 @@ pub async fn set_minutes(meeting_id: &str, text: &str) -> Result<MeetingBoard, A
 pub struct ActionItemArgs {
     pub meeting_id: String,
     pub text: String,
-    /// An owner id.
-    pub owner: String,
+    /// An owner id; `None`: no one yet.
+    pub owner: Option<String>,
     /// `YYYY-MM-DD`.
     pub due: Option<String>,
 }
