@@ -573,8 +573,16 @@ fn ui_problem(d: &Dispatch, key: Key) {
 
 // ---- Plans ------------------------------------------------------------------------
 
+/// Width below which the plans screen is one column (see `.plans-layout`).
+const PLANS_ONE_COLUMN_BELOW: f64 = 1000.0;
+
+/// Shows a plan under the cascade; on a phone or tablet, scrolls down to it.
 pub fn open_plan(d: &Dispatch, plan_id: Option<String>) {
+    let opened = plan_id.is_some();
     d.dispatch(Action::OpenPlan(plan_id));
+    if opened {
+        browser::after(0, || browser::reveal_on_narrow("plan-detail", PLANS_ONE_COLUMN_BELOW));
+    }
 }
 
 /// What the new-plan form submits; `created` is called once the plan is saved.

@@ -45,6 +45,25 @@ pub fn scroll_to_top() {
     }
 }
 
+/// Brings the element with this `id` into view where the page is one column (phones and
+/// tablets), where it would otherwise appear below the fold; wider pages show it beside.
+pub fn reveal_on_narrow(id: &str, one_column_below: f64) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let narrow = window
+        .inner_width()
+        .ok()
+        .and_then(|w| w.as_f64())
+        .is_some_and(|w| w < one_column_below);
+    if !narrow {
+        return;
+    }
+    if let Some(el) = window.document().and_then(|d| d.get_element_by_id(id)) {
+        el.scroll_into_view_with_bool(true);
+    }
+}
+
 /// Runs `f` once, `ms` milliseconds from now.
 pub fn after(ms: i32, f: impl FnOnce() + 'static) {
     let Some(window) = web_sys::window() else {
