@@ -581,7 +581,9 @@ pub fn open_plan(d: &Dispatch, plan_id: Option<String>) {
     let opened = plan_id.is_some();
     d.dispatch(Action::OpenPlan(plan_id));
     if opened {
-        browser::after(0, || browser::reveal_on_narrow("plan-detail", PLANS_ONE_COLUMN_BELOW));
+        browser::after(0, || {
+            browser::reveal_on_narrow("plan-detail", PLANS_ONE_COLUMN_BELOW)
+        });
     }
 }
 

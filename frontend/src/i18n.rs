@@ -1264,6 +1264,8 @@ pub fn action_count(lang: Lang, n: usize, pending: usize) -> String {
     match (lang, pending) {
         (Lang::En, 0) if n == 1 => "1 action item".to_owned(),
         (Lang::En, 0) => format!("{n} action items"),
+        (Lang::En, 1) if n == 1 => "1 action item, not a task yet".to_owned(),
+        (Lang::En, 1) => format!("{n} action items, 1 not a task yet"),
         (Lang::En, p) => format!("{n} action items, {p} not tasks yet"),
         (Lang::Zh, 0) => format!("{n} 个行动项"),
         (Lang::Zh, p) => format!("{n} 个行动项，{p} 个未转任务"),
@@ -1325,5 +1327,14 @@ mod tests {
         assert_eq!(changes_waiting(Lang::En, 1), "1 change waiting");
         assert_eq!(changes_waiting(Lang::En, 2), "2 changes waiting");
         assert_eq!(progress(Lang::En, 3, 12), "3 of 12 done");
+        assert_eq!(
+            action_count(Lang::En, 1, 1),
+            "1 action item, not a task yet"
+        );
+        assert_eq!(
+            action_count(Lang::En, 3, 1),
+            "3 action items, 1 not a task yet"
+        );
+        assert_eq!(attendee_count(Lang::En, 1), "1 attendee");
     }
 }

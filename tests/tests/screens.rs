@@ -170,7 +170,11 @@ fn seed_new_screens(app: &AppSession) -> anyhow::Result<()> {
         wait_for_element(app, "the new plan form", "#plan-title")?;
         app.select("#plan-level", level)?;
         app.fill("#plan-title", title)?;
-        wait_for_element(app, "positions to own a plan", "#plan-owner option[value^='pos']")?;
+        wait_for_element(
+            app,
+            "positions to own a plan",
+            "#plan-owner option[value^='pos']",
+        )?;
         if let Some(owner) = first_choice(app, "#plan-owner")? {
             app.select("#plan-owner", &owner)?;
         }
@@ -193,7 +197,11 @@ fn seed_new_screens(app: &AppSession) -> anyhow::Result<()> {
     app.click("#add-plan-item-button")?;
     wait_for_element(app, "the plan's item", "#plan-detail .plan-item")?;
     app.click("#submit-plan-button")?;
-    wait_for_element(app, "the submitted plan", "#plan-detail[data-status='submitted']")?;
+    wait_for_element(
+        app,
+        "the submitted plan",
+        "#plan-detail[data-status='submitted']",
+    )?;
 
     app.click("#nav-feedback")?;
     wait_for_element(app, "the feedback screen", "#report-text")?;
@@ -215,7 +223,17 @@ fn seed_new_screens(app: &AppSession) -> anyhow::Result<()> {
     app.fill("#action-text", "检查冷柜维修进度")?;
     app.click("#add-action-button")?;
     wait_for_element(app, "the action item", "#meeting-actions .meeting-action")?;
+    app.screenshot("meeting")?;
     app.click("#meeting-back")?;
     wait_for_element(app, "the meeting list", ".meeting")?;
+
+    // The dashboard's printable report (the print dialog is skipped under WebDriver).
+    app.click("#nav-dashboard")?;
+    wait_for_element(app, "the dashboard", "#print-report-button")?;
+    app.click("#print-report-button")?;
+    wait_for_element(app, "the printable report", "#print-report .print-page")?;
+    app.screenshot("print-report")?;
+    app.click("#close-print-button")?;
+    wait_for_element(app, "the dashboard again", "#dashboard .chart")?;
     Ok(())
 }

@@ -111,7 +111,7 @@ pub struct BarChartProps {
 #[function_component(BarChart)]
 pub fn bar_chart(props: &BarChartProps) -> Html {
     let row = 26.0;
-    let label_w = 120.0;
+    let label_w = 128.0;
     let n = props.bars.len();
     let h = TOP + row * n.max(1) as f64 + 24.0;
     let max = match props.count_floor {
@@ -149,7 +149,7 @@ pub fn bar_chart(props: &BarChartProps) -> Html {
                     html! {
                         <g class={classes!("bar-row", b.tone)}>
                             <title>{ format!("{} · {}", b.label, b.note) }</title>
-                            <text class="bar-label" x={fmt(label_w - 6.0)} y={fmt(top + height / 2.0 + 4.0)} text-anchor="end">{ clip(&b.label, 18) }</text>
+                            <text class="bar-label" x={fmt(label_w - 6.0)} y={fmt(top + height / 2.0 + 4.0)} text-anchor="end">{ clip(&b.label, 16) }</text>
                             <rect class="bar" x={fmt(label_w)} y={fmt(top)} width={fmt(width)} height={fmt(height)} rx="2" />
                             <text class="bar-value" x={fmt(label_w + width + 4.0)} y={fmt(top + height / 2.0 + 4.0)}>{ b.note.clone() }</text>
                         </g>
@@ -256,7 +256,7 @@ pub fn bullet_chart(props: &BulletChartProps) -> Html {
     let n = props.bullets.len();
     let h = TOP + row * n.max(1) as f64 + 4.0;
     let title_id = format!("{}-title", props.id);
-    let label_w = 120.0;
+    let label_w = 128.0;
     let body = if n == 0 {
         empty_text(h, &props.empty)
     } else {
@@ -268,7 +268,7 @@ pub fn bullet_chart(props: &BulletChartProps) -> Html {
                 html! {
                     <g class={classes!("bullet", if b.good { "is-good" } else { "is-short" })}>
                         <title>{ format!("{} · {} / {}", b.label, b.value_text, b.target_text) }</title>
-                        <text class="bar-label" x={fmt(label_w - 6.0)} y={fmt(top + 15.0)} text-anchor="end">{ clip(&b.label, 18) }</text>
+                        <text class="bar-label" x={fmt(label_w - 6.0)} y={fmt(top + 15.0)} text-anchor="end">{ clip(&b.label, 16) }</text>
                         <rect class="bullet-range" x={fmt(label_w)} y={fmt(top + 2.0)} width={fmt(x.at(max) - label_w)} height="20" rx="2" />
                         <rect class="bullet-value" x={fmt(label_w)} y={fmt(top + 7.0)} width={fmt((x.at(b.value.max(0.0)) - label_w).max(0.0))} height="10" rx="1" />
                         <line class="bullet-target" x1={fmt(x.at(b.target))} x2={fmt(x.at(b.target))} y1={fmt(top)} y2={fmt(top + 24.0)} />

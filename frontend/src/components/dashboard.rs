@@ -36,8 +36,8 @@ pub fn dashboard_view(props: &DashboardViewProps) -> Html {
                 </button>
             </div>
             <div class="dashboard-grid" id="dashboard">
-                <div class="chart-card chart-card-wide">{ share_lines(lang, "chart-completion", Term::CompletionByDept, dash, |d| &d.completion) }</div>
-                <div class="chart-card chart-card-wide">{ share_lines(lang, "chart-on-time", Term::OnTimeByDept, dash, |d| &d.on_time) }</div>
+                <div class="chart-card">{ share_lines(lang, "chart-completion", Term::CompletionByDept, dash, |d| &d.completion) }</div>
+                <div class="chart-card">{ share_lines(lang, "chart-on-time", Term::OnTimeByDept, dash, |d| &d.on_time) }</div>
                 <div class="chart-card">{ overdue_bars(lang, &dash.departments) }</div>
                 <div class="chart-card">{ people_bars(lang, dash) }</div>
                 <div class="chart-card">{ coverage_donut(lang, dash) }</div>
