@@ -910,6 +910,8 @@ pub enum Term {
     Person,
     Photo,
     PhotoAlt,
+    PickPhoto,
+    NoPhoto,
     PickPlan,
     PickPosition,
     PlanItems,
@@ -1045,6 +1047,8 @@ fn term_pair(term: Term) -> (&'static str, &'static str) {
         Person => ("Person", "人员"),
         Photo => ("Photo (optional)", "照片（可选）"),
         PhotoAlt => ("Photo of the problem", "问题照片"),
+        PickPhoto => ("Take or pick a photo", "拍照或选择照片"),
+        NoPhoto => ("No photo", "未选择照片"),
         PickPlan => (
             "Pick a plan to see its items and reviews.",
             "选择一个计划，查看其条目和审批记录。",

@@ -86,8 +86,19 @@ fn report_form(props: &ReportFormProps) -> Html {
     let category = use_node_ref();
     let text = use_node_ref();
     let photo = use_node_ref();
+    // The picked photo's file name: the browser's own "no file chosen" is not translated.
+    let photo_name = use_state(|| None::<String>);
+    let on_photo = {
+        let photo_name = photo_name.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            let name = input.files().and_then(|f| f.get(0)).map(|f| f.name());
+            photo_name.set(name);
+        })
+    };
     let onsubmit = {
         let (category, text, photo) = (category.clone(), text.clone(), photo.clone());
+        let photo_name = photo_name.clone();
         let on_report = props.on_report.clone();
         let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
@@ -108,11 +119,13 @@ fn report_form(props: &ReportFormProps) -> Html {
                 .and_then(|files| files.get(0));
             let sent = {
                 let text_el = text_el.clone();
+                let photo_name = photo_name.clone();
                 Callback::from(move |()| {
                     text_el.set_value("");
                     if let Some(el) = &photo_el {
                         el.set_value("");
                     }
+                    photo_name.set(None);
                 })
             };
             on_report.emit(ReportRequest {
@@ -137,8 +150,23 @@ fn report_form(props: &ReportFormProps) -> Html {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="report-photo">{ tr(lang, Term::Photo) }</label>
-                    <input id="report-photo" ref={photo} type="file" accept="image/*" capture="environment" class="file-input" />
+                    <span class="field-label" id="report-photo-label">{ tr(lang, Term::Photo) }</span>
+                    <div class="photo-picker">
+                        <input
+                            id="report-photo"
+                            ref={photo}
+                            type="file"
+                            accept="image/*"
+                            capture="environment"
+                            class="visually-hidden"
+                            aria-labelledby="report-photo-label"
+                            onchange={on_photo}
+                        />
+                        <label for="report-photo" class="button button-secondary photo-button">{ tr(lang, Term::PickPhoto) }</label>
+                        <span class="photo-name">
+                            { (*photo_name).clone().unwrap_or_else(|| tr(lang, Term::NoPhoto).to_owned()) }
+                        </span>
+                    </div>
                 </div>
                 <div class="field field-wide">
                     <label for="report-text">{ tr(lang, Term::WhatHappened) }</label>
