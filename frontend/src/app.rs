@@ -7,17 +7,19 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    AddPersonForm, AddTaskForm, AppHeader, AppNav, DutyRegisterView, EnrolForm, ErrorBanner,
-    LoadFailed, Loading, OrgChartView, SavedToast, Settings, SyncIndicator, TaskDetailView,
-    TaskList, TaskProgress, TeamBoardView, nav_label,
+    AddPersonForm, AddTaskForm, AppHeader, AppNav, DashboardView, DutyRegisterView, EnrolForm,
+    ErrorBanner, FeedbackView, LoadFailed, Loading, MeetingsView, OrgChartView, PlansView,
+    SavedToast, Settings, SyncIndicator, TaskDetailView, TaskList, TaskProgress, TeamBoardView,
+    nav_label,
 };
 use crate::controller::{
-    self, AddRequest, CopyRequest, EnrolRequest, InviteRequest, PersonRequest, ScreenQuery,
+    self, ActionRequest, AddRequest, CopyRequest, EnrolRequest, InviteRequest, NewMeetingRequest,
+    NewPlanRequest, PersonRequest, PlanItemRequest, ReportRequest, ReviewRequest, ScreenQuery,
     TextRequest,
 };
 use crate::format;
 use crate::i18n::{Key, Lang, t};
-use crate::model::{AppStatus, TaskStatus, TaskView};
+use crate::model::{AppStatus, ReportStatus, TaskStatus, TaskView};
 use crate::services::browser;
 use crate::state::{DutyFilter, Op, Screen, State, TeamGrouping};
 
@@ -192,6 +194,10 @@ fn enrolled_screen(
         Screen::Org => org_screen(state, lang, manager),
         Screen::Settings => settings_screen(state, status, lang, on_sync_now.clone()),
         Screen::Task => task_screen(state, lang, &time_zone),
+        Screen::Plans => plans_screen(state, lang, &time_zone),
+        Screen::Meetings => meetings_screen(state, lang, &time_zone),
+        Screen::Feedback => feedback_screen(state, lang, &time_zone),
+        Screen::Dashboard => dashboard_screen(state, lang, manager),
     };
     // The task list leaves its heading to the navigation, as it always did; the task
     // screen to the task's own title.
@@ -224,7 +230,7 @@ fn enrolled_screen(
                 />
                 <AppNav {lang} current={nav_current} {manager} {on_navigate} />
             </AppHeader>
-            <main class="content has-tab-bar">
+            <main class={classes!("content", "has-tab-bar", state.print_view.then_some("is-printing"))}>
                 { banner }
                 <section
                     id={format!("screen-{}", screen.slug())}
@@ -552,4 +558,149 @@ fn counts(tasks: &[TaskView]) -> (usize, usize) {
         .filter(|t| t.status() == TaskStatus::Done)
         .count();
     (done, total)
+}
+
+fn plans_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+    let Some(board) = state.plans.data.clone() else {
+        return not_loaded(state, lang, state.plans.failed);
+    };
+    let d = state.dispatcher();
+    let on_open = {
+        let d = d.clone();
+        Callback::from(move |id: Option<String>| controller::open_plan(&d, id))
+    };
+    let on_create = {
+        let d = d.clone();
+        Callback::from(move |req: NewPlanRequest| controller::create_plan(&d, req))
+    };
+    let on_item = {
+        let d = d.clone();
+        Callback::from(move |req: PlanItemRequest| controller::set_plan_item(&d, req))
+    };
+    let on_review = {
+        let d = d.clone();
+        Callback::from(move |req: ReviewRequest| controller::review_plan(&d, req))
+    };
+    let on_schedule = Callback::from(move |id: String| controller::schedule_plan(&d, id));
+    html! {
+        <PlansView
+            {lang}
+            {board}
+            open={state.open_plan.clone()}
+            staffing={state.staffing.data.clone()}
+            today={format::today(time_zone)}
+            time_zone={time_zone.to_owned()}
+            busy={Rc::new(state.busy.clone())}
+            {on_open}
+            {on_create}
+            {on_item}
+            {on_review}
+            {on_schedule}
+        />
+    }
+}
+
+fn meetings_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+    let Some(board) = state.meetings.data.clone() else {
+        return not_loaded(state, lang, state.meetings.failed);
+    };
+    let d = state.dispatcher();
+    let on_open = {
+        let d = d.clone();
+        Callback::from(move |id: Option<String>| controller::open_meeting(&d, id))
+    };
+    let on_create = {
+        let d = d.clone();
+        Callback::from(move |req: NewMeetingRequest| controller::create_meeting(&d, req))
+    };
+    let on_agenda = {
+        let d = d.clone();
+        Callback::from(move |(id, req): (String, TextRequest)| {
+            controller::add_agenda_item(&d, id, req);
+        })
+    };
+    let on_minutes = {
+        let d = d.clone();
+        Callback::from(move |(id, text): (String, String)| controller::set_minutes(&d, id, text))
+    };
+    let on_action = {
+        let d = d.clone();
+        Callback::from(move |req: ActionRequest| controller::add_action_item(&d, req))
+    };
+    let on_to_tasks = Callback::from(move |id: String| controller::actions_to_tasks(&d, id));
+    html! {
+        <MeetingsView
+            {lang}
+            {board}
+            open={state.open_meeting.clone()}
+            staffing={state.staffing.data.clone()}
+            org={state.org.data.clone()}
+            today={format::today(time_zone)}
+            busy={Rc::new(state.busy.clone())}
+            {on_open}
+            {on_create}
+            {on_agenda}
+            {on_minutes}
+            {on_action}
+            {on_to_tasks}
+        />
+    }
+}
+
+fn feedback_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+    let Some(board) = state.feedback.data.clone() else {
+        return not_loaded(state, lang, state.feedback.failed);
+    };
+    let d = state.dispatcher();
+    let on_report = {
+        let d = d.clone();
+        Callback::from(move |req: ReportRequest| controller::report_problem(&d, req))
+    };
+    let on_status = {
+        let d = d.clone();
+        Callback::from(
+            move |(id, status, resolution): (String, ReportStatus, Option<String>)| {
+                controller::set_report_status(&d, id, status, resolution);
+            },
+        )
+    };
+    let on_photo = Callback::from(move |id: String| controller::load_photo(&d, id));
+    html! {
+        <FeedbackView
+            {lang}
+            {board}
+            time_zone={time_zone.to_owned()}
+            photos={Rc::new(state.photos.clone())}
+            busy={Rc::new(state.busy.clone())}
+            {on_report}
+            {on_status}
+            {on_photo}
+        />
+    }
+}
+
+fn dashboard_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) -> Html {
+    if !manager {
+        return html! {};
+    }
+    let Some(dashboard) = state.dashboard.data.clone() else {
+        return not_loaded(state, lang, state.dashboard.failed);
+    };
+    let on_print = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::print_report(&d))
+    };
+    let on_close_print = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::close_print(&d))
+    };
+    html! {
+        <DashboardView
+            {lang}
+            {dashboard}
+            print_view={state.print_view}
+            {on_print}
+            {on_close_print}
+        />
+    }
 }

@@ -6,7 +6,7 @@ use std::cell::Cell;
 use yew::{Callback, UseReducerDispatcher};
 
 use crate::i18n::{Key, Lang};
-use crate::model::{ApiError, TaskStatus};
+use crate::model::{ApiError, PlanAction, ReportStatus, TaskStatus};
 use crate::services::{api, browser, events};
 use crate::state::{Action, DutyFilter, Op, Problem, Screen, State, TeamGrouping, ticket};
 
@@ -111,6 +111,14 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
         let essential = matches!(screen, Screen::Team | Screen::Task);
         load_staffing(d.clone(), essential);
     }
+    // Plans and meetings offer pickers to whoever may edit them, which the views' flags
+    // say, not the role: fetch them for everyone, quietly. Meetings also pick departments.
+    if matches!(screen, Screen::Plans | Screen::Meetings) {
+        load_staffing(d.clone(), false);
+    }
+    if screen == Screen::Meetings {
+        load_org_quietly(d.clone());
+    }
     if screen == Screen::Settings {
         return;
     }
@@ -147,9 +155,42 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
                 Ok(detail) => Action::TaskDetailLoaded { detail, asked_at },
                 Err(err) => load_failed(err),
             },
+            Screen::Plans => match api::plans(None).await {
+                Ok(board) => Action::PlansLoaded { board, asked_at },
+                Err(err) => load_failed(err),
+            },
+            Screen::Meetings => match api::meetings().await {
+                Ok(board) => Action::MeetingsLoaded { board, asked_at },
+                Err(err) => load_failed(err),
+            },
+            Screen::Feedback => match api::feedback().await {
+                Ok(board) => Action::FeedbackLoaded { board, asked_at },
+                Err(err) => load_failed(err),
+            },
+            Screen::Dashboard => match api::dashboard(DASHBOARD_WEEKS).await {
+                Ok(dashboard) => Action::DashboardLoaded {
+                    dashboard,
+                    asked_at,
+                },
+                Err(err) => load_failed(err),
+            },
             Screen::Settings => return,
         };
         d.dispatch(action);
+    });
+}
+
+/// How many weeks the dashboard's charts go back.
+pub const DASHBOARD_WEEKS: u32 = 8;
+
+/// The org chart, for the departments a meeting can be for; a failure only logged.
+fn load_org_quietly(d: Dispatch) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let asked_at = ticket();
+        match api::org_chart().await {
+            Ok(org) => d.dispatch(Action::OrgLoaded { org, asked_at }),
+            Err(err) => web_sys::console::warn_1(&format!("org_chart: {err}").into()),
+        }
     });
 }
 
@@ -499,4 +540,370 @@ pub fn choose_lang(d: &Dispatch, lang: Lang) {
 
 pub fn dismiss_problem(d: &Dispatch) {
     d.dispatch(Action::DismissProblem);
+}
+
+/// Runs a command that changes something, with `op` busy meanwhile; on success hands its
+/// reply and the ticket it arrived at to `ok` and says "Saved"; on failure shows why.
+fn run<T, F, K>(d: &Dispatch, op: Op, command: F, ok: K)
+where
+    T: 'static,
+    F: std::future::Future<Output = Result<T, ApiError>> + 'static,
+    K: FnOnce(&Dispatch, T, u64) + 'static,
+{
+    d.dispatch(Action::Begin(op.clone()));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = command.await;
+        d.dispatch(Action::End(op));
+        match result {
+            Ok(reply) => {
+                let at = ticket();
+                ok(&d, reply, at);
+                d.dispatch(Action::Saved(at));
+                hide_saved_later(&d, at);
+            }
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+fn ui_problem(d: &Dispatch, key: Key) {
+    d.dispatch(Action::Failed(Problem::Ui(key)));
+}
+
+// ---- Plans ------------------------------------------------------------------------
+
+/// Width below which the plans screen is one column (see `.plans-layout`).
+const PLANS_ONE_COLUMN_BELOW: f64 = 1000.0;
+
+/// Shows a plan under the cascade; on a phone or tablet, scrolls down to it.
+pub fn open_plan(d: &Dispatch, plan_id: Option<String>) {
+    let opened = plan_id.is_some();
+    d.dispatch(Action::OpenPlan(plan_id));
+    if opened {
+        browser::after(0, || {
+            browser::reveal_on_narrow("plan-detail", PLANS_ONE_COLUMN_BELOW)
+        });
+    }
+}
+
+/// What the new-plan form submits; `created` is called once the plan is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewPlanRequest {
+    pub plan: api::NewPlanArgs,
+    pub created: Callback<()>,
+}
+
+pub fn create_plan(d: &Dispatch, req: NewPlanRequest) {
+    let mut plan = req.plan;
+    plan.title = plan.title.trim().to_owned();
+    plan.period = plan.period.trim().to_owned();
+    if plan.title.is_empty() {
+        return ui_problem(d, Key::PlanTitleNeeded);
+    }
+    if plan.owner.is_empty() {
+        return ui_problem(d, Key::PlanOwnerNeeded);
+    }
+    let fits = crate::model::PlanLevel::from_wire(&plan.level)
+        .is_some_and(|level| crate::period::period_fits(level, &plan.period));
+    if !fits {
+        return ui_problem(d, Key::PlanPeriodInvalid);
+    }
+    let created = req.created;
+    let command = async move { api::create_plan(&plan).await };
+    run(d, Op::CreatePlan, command, move |d, plan, at| {
+        let id = plan.id.clone();
+        d.dispatch(Action::PlanSaved { plan, at });
+        d.dispatch(Action::OpenPlan(Some(id)));
+        created.emit(());
+    });
+}
+
+/// What the add-item form submits; `added` is called once the item is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PlanItemRequest {
+    pub item: api::PlanItemArgs,
+    pub added: Callback<()>,
+}
+
+pub fn set_plan_item(d: &Dispatch, req: PlanItemRequest) {
+    let mut item = req.item;
+    item.text = item.text.trim().to_owned();
+    if item.text.is_empty() {
+        return ui_problem(d, Key::ItemTextNeeded);
+    }
+    let op = Op::PlanItem(item.plan_id.clone());
+    let added = req.added;
+    let command = async move { api::set_plan_item(&item).await };
+    run(d, op, command, move |d, plan, at| {
+        d.dispatch(Action::PlanSaved { plan, at });
+        added.emit(());
+    });
+}
+
+/// A decision or comment on a plan; `done` is called once it is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewRequest {
+    pub plan_id: String,
+    pub action: PlanAction,
+    pub text: String,
+    pub done: Callback<()>,
+}
+
+pub fn review_plan(d: &Dispatch, req: ReviewRequest) {
+    let text = req.text.trim().to_owned();
+    if req.action.needs_text() && text.is_empty() {
+        let key = if req.action == PlanAction::Return {
+            Key::ReturnNeedsComment
+        } else {
+            Key::CommentNeeded
+        };
+        return ui_problem(d, key);
+    }
+    let op = Op::ReviewPlan(req.plan_id.clone(), req.action);
+    let (plan_id, action, done) = (req.plan_id, req.action, req.done);
+    let command = async move { api::review_plan(&plan_id, action.wire(), &text).await };
+    run(d, op, command, move |d, plan, at| {
+        d.dispatch(Action::PlanSaved { plan, at });
+        done.emit(());
+    });
+}
+
+/// "Turn into tasks": an approved weekly plan's items become tasks.
+pub fn schedule_plan(d: &Dispatch, plan_id: String) {
+    let op = Op::SchedulePlan(plan_id.clone());
+    let command = async move { api::schedule_plan(&plan_id).await };
+    run(d, op, command, |d, plan, at| {
+        d.dispatch(Action::PlanSaved { plan, at });
+    });
+}
+
+// ---- Meetings ---------------------------------------------------------------------
+
+pub fn open_meeting(d: &Dispatch, meeting_id: Option<String>) {
+    d.dispatch(Action::OpenMeeting(meeting_id));
+    browser::scroll_to_top();
+}
+
+/// What the new-meeting form submits; `created` is called once it is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct NewMeetingRequest {
+    pub meeting: api::NewMeetingArgs,
+    pub created: Callback<()>,
+}
+
+pub fn create_meeting(d: &Dispatch, req: NewMeetingRequest) {
+    let mut meeting = req.meeting;
+    meeting.title = meeting.title.trim().to_owned();
+    meeting.agenda = meeting
+        .agenda
+        .iter()
+        .map(|line| line.trim().to_owned())
+        .filter(|line| !line.is_empty())
+        .collect();
+    meeting.repeat_weeks = meeting.repeat_weeks.min(12);
+    if meeting.title.is_empty() {
+        return ui_problem(d, Key::MeetingTitleNeeded);
+    }
+    if crate::period::Day::parse(&meeting.date).is_none() {
+        return ui_problem(d, Key::MeetingDateNeeded);
+    }
+    let (title, date) = (meeting.title.clone(), meeting.date.clone());
+    let created = req.created;
+    let command = async move { api::create_meeting(&meeting).await };
+    run(d, Op::CreateMeeting, command, move |d, board, at| {
+        // The new meeting: the first with its title on its date.
+        let new = board
+            .meetings
+            .iter()
+            .find(|m| m.title == title && m.date == date)
+            .map(|m| m.id.clone());
+        d.dispatch(Action::MeetingsLoaded {
+            board,
+            asked_at: at,
+        });
+        d.dispatch(Action::OpenMeeting(new));
+        created.emit(());
+    });
+}
+
+fn meetings_saved(d: &Dispatch, board: crate::model::MeetingBoard, at: u64) {
+    d.dispatch(Action::MeetingsLoaded {
+        board,
+        asked_at: at,
+    });
+}
+
+pub fn add_agenda_item(d: &Dispatch, meeting_id: String, req: TextRequest) {
+    let text = req.text.trim().to_owned();
+    if text.is_empty() {
+        return;
+    }
+    let op = Op::AddAgenda(meeting_id.clone());
+    let added = req.added;
+    let command = async move { api::add_agenda_item(&meeting_id, &text).await };
+    run(d, op, command, move |d, board, at| {
+        meetings_saved(d, board, at);
+        added.emit(());
+    });
+}
+
+pub fn set_minutes(d: &Dispatch, meeting_id: String, text: String) {
+    let op = Op::Minutes(meeting_id.clone());
+    let command = async move { api::set_minutes(&meeting_id, &text).await };
+    run(d, op, command, meetings_saved);
+}
+
+/// What the action-item form submits; `added` is called once it is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActionRequest {
+    pub action: api::ActionItemArgs,
+    pub added: Callback<()>,
+}
+
+pub fn add_action_item(d: &Dispatch, req: ActionRequest) {
+    let mut action = req.action;
+    action.text = action.text.trim().to_owned();
+    if action.text.is_empty() {
+        return ui_problem(d, Key::ItemTextNeeded);
+    }
+    let op = Op::AddAction(action.meeting_id.clone());
+    let added = req.added;
+    let command = async move { api::add_action_item(&action).await };
+    run(d, op, command, move |d, board, at| {
+        meetings_saved(d, board, at);
+        added.emit(());
+    });
+}
+
+pub fn actions_to_tasks(d: &Dispatch, meeting_id: String) {
+    let op = Op::ActionsToTasks(meeting_id.clone());
+    let command = async move { api::actions_to_tasks(&meeting_id).await };
+    run(d, op, command, meetings_saved);
+}
+
+// ---- Feedback ---------------------------------------------------------------------
+
+/// The most a photo may weigh once encoded (the backend refuses more than 300 KB).
+const PHOTO_MAX_BYTES: usize = 300 * 1024;
+
+/// What the report form submits; `sent` is called once the report is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportRequest {
+    pub category: String,
+    pub text: String,
+    pub photo: Option<web_sys::File>,
+    pub sent: Callback<()>,
+}
+
+/// How many bytes a base64 `data:` URL decodes to.
+fn data_url_bytes(url: &str) -> usize {
+    let payload = url.split_once(',').map_or(url, |(_, p)| p);
+    payload.len() / 4 * 3
+}
+
+/// Scales the photo down and encodes it, lowering the quality until it is small enough.
+async fn encode_photo(file: &web_sys::File) -> Result<String, Key> {
+    for quality in [0.7, 0.5, 0.35] {
+        let url = browser::scale_photo(file, quality).await.map_err(|err| {
+            web_sys::console::warn_1(&format!("photo: {err}").into());
+            Key::PhotoUnreadable
+        })?;
+        if data_url_bytes(&url) <= PHOTO_MAX_BYTES {
+            return Ok(url);
+        }
+    }
+    Err(Key::PhotoTooLarge)
+}
+
+pub fn report_problem(d: &Dispatch, req: ReportRequest) {
+    let text = req.text.trim().to_owned();
+    if text.is_empty() {
+        return ui_problem(d, Key::ReportTextNeeded);
+    }
+    d.dispatch(Action::Begin(Op::ReportProblem));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let photo = match &req.photo {
+            Some(file) => match encode_photo(file).await {
+                Ok(url) => Some(url),
+                Err(key) => {
+                    d.dispatch(Action::End(Op::ReportProblem));
+                    return ui_problem(&d, key);
+                }
+            },
+            None => None,
+        };
+        let result = api::report_problem(&req.category, &text, photo.as_deref()).await;
+        d.dispatch(Action::End(Op::ReportProblem));
+        match result {
+            Ok(board) => {
+                let at = ticket();
+                d.dispatch(Action::FeedbackLoaded {
+                    board,
+                    asked_at: at,
+                });
+                d.dispatch(Action::Saved(at));
+                hide_saved_later(&d, at);
+                req.sent.emit(());
+            }
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+/// Starting work on a report, or resolving it with what was done.
+pub fn set_report_status(
+    d: &Dispatch,
+    report_id: String,
+    status: ReportStatus,
+    resolution: Option<String>,
+) {
+    let resolution = resolution
+        .map(|r| r.trim().to_owned())
+        .filter(|r| !r.is_empty());
+    if status == ReportStatus::Resolved && resolution.is_none() {
+        return ui_problem(d, Key::ResolutionNeeded);
+    }
+    let op = Op::ReportStatus(report_id.clone());
+    let command = async move {
+        api::set_report_status(&report_id, status.wire(), resolution.as_deref()).await
+    };
+    run(d, op, command, |d, board, at| {
+        d.dispatch(Action::FeedbackLoaded {
+            board,
+            asked_at: at,
+        });
+    });
+}
+
+/// "Show photo" on a report: fetched once, then kept.
+pub fn load_photo(d: &Dispatch, report_id: String) {
+    let op = Op::Photo(report_id.clone());
+    d.dispatch(Action::Begin(op.clone()));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = api::report_photo(&report_id).await;
+        d.dispatch(Action::End(op));
+        match result {
+            Ok(url) => d.dispatch(Action::PhotoLoaded {
+                report: report_id,
+                url,
+            }),
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+// ---- Dashboard --------------------------------------------------------------------
+
+/// "Print report": the printable view, then the print dialog once it has rendered.
+pub fn print_report(d: &Dispatch) {
+    d.dispatch(Action::PrintView(true));
+    browser::scroll_to_top();
+    browser::after(300, browser::print_page);
+}
+
+pub fn close_print(d: &Dispatch) {
+    d.dispatch(Action::PrintView(false));
 }

@@ -3,7 +3,7 @@
 //! Fixed strings go through [`t`] with a [`Key`]; strings with numbers or names in them
 //! have their own function below, so each language can order its words its own way.
 
-use crate::model::{Cadence, Priority, TaskStatus};
+use crate::model::{Cadence, PlanLevel, PlanStatus, Priority, ReportStatus, TaskStatus};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -194,6 +194,26 @@ pub enum Key {
     PersonNameNeeded,
     InvitePerson,
     NoOneYet,
+    // Roles, navigation and checks of the plans, meetings and feedback screens
+    RoleDepartmentManager,
+    RoleOperationsManager,
+    RoleDirector,
+    NavPlans,
+    NavMeetings,
+    NavFeedback,
+    NavDashboard,
+    PlanTitleNeeded,
+    PlanOwnerNeeded,
+    PlanPeriodInvalid,
+    ItemTextNeeded,
+    ReturnNeedsComment,
+    CommentNeeded,
+    MeetingTitleNeeded,
+    MeetingDateNeeded,
+    ReportTextNeeded,
+    ResolutionNeeded,
+    PhotoUnreadable,
+    PhotoTooLarge,
     // Errors raised on this side of the bridge
     BackendUnavailable,
     BadReply,
@@ -351,6 +371,27 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             PersonNameNeeded => "Please enter the person’s name.",
             InvitePerson => "For whom",
             NoOneYet => "No one yet",
+            RoleDepartmentManager => "Department manager",
+            RoleOperationsManager => "Operations manager",
+            RoleDirector => "Director",
+            NavPlans => "Plans",
+            NavMeetings => "Meetings",
+            NavFeedback => "Feedback",
+            NavDashboard => "Dashboard",
+            PlanTitleNeeded => "Please give the plan a title.",
+            PlanOwnerNeeded => "Please pick the position that owns the plan.",
+            PlanPeriodInvalid => {
+                "The period doesn’t match the level: write 2026 for a year, 2026-11 for a month, 2026-W48 for a week."
+            }
+            ItemTextNeeded => "Please say what needs doing.",
+            ReturnNeedsComment => "Please say why you are returning the plan.",
+            CommentNeeded => "Please write the comment first.",
+            MeetingTitleNeeded => "Please give the meeting a title.",
+            MeetingDateNeeded => "Please pick the meeting’s date.",
+            ReportTextNeeded => "Please describe the problem.",
+            ResolutionNeeded => "Please say how it was resolved.",
+            PhotoUnreadable => "This photo couldn’t be read. Try another, or send without one.",
+            PhotoTooLarge => "This photo is still too large once shrunk. Please pick another.",
             BackendUnavailable => "Can’t reach the Storeops app. Please restart it.",
             BadReply => "The app sent a reply this screen doesn’t understand.",
         },
@@ -499,6 +540,27 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             PersonNameNeeded => "请输入人员姓名。",
             InvitePerson => "使用人",
             NoOneYet => "暂不指定",
+            RoleDepartmentManager => "部门经理",
+            RoleOperationsManager => "运营经理",
+            RoleDirector => "运营总监",
+            NavPlans => "计划",
+            NavMeetings => "会议",
+            NavFeedback => "问题反馈",
+            NavDashboard => "看板",
+            PlanTitleNeeded => "请输入计划标题。",
+            PlanOwnerNeeded => "请选择负责该计划的岗位。",
+            PlanPeriodInvalid => {
+                "期间格式不对：年度计划写 2026，月度写 2026-11，周计划写 2026-W48。"
+            }
+            ItemTextNeeded => "请写明要做的事。",
+            ReturnNeedsComment => "退回计划时请写明原因。",
+            CommentNeeded => "请先写下评论内容。",
+            MeetingTitleNeeded => "请输入会议名称。",
+            MeetingDateNeeded => "请选择会议日期。",
+            ReportTextNeeded => "请描述遇到的问题。",
+            ResolutionNeeded => "请写明是如何解决的。",
+            PhotoUnreadable => "无法读取这张照片，请换一张或不附照片发送。",
+            PhotoTooLarge => "照片压缩后仍然太大，请换一张。",
             BackendUnavailable => "无法连接到 Storeops 应用，请重新启动应用。",
             BadReply => "应用返回了无法识别的数据。",
         },
@@ -537,6 +599,9 @@ pub fn priority_label(lang: Lang, priority: Priority) -> &'static str {
 pub fn role_label(lang: Lang, role: &str) -> String {
     match role {
         "manager" => t(lang, Key::RoleManager).to_owned(),
+        "department_manager" => t(lang, Key::RoleDepartmentManager).to_owned(),
+        "operations_manager" => t(lang, Key::RoleOperationsManager).to_owned(),
+        "director" => t(lang, Key::RoleDirector).to_owned(),
         "staff" => t(lang, Key::RoleStaff).to_owned(),
         other => other.to_owned(),
     }
@@ -765,6 +830,488 @@ pub fn group_heading(lang: Lang, key: Key, n: usize) -> String {
     format!("{} ({n})", t(lang, key))
 }
 
+/// The words of the plans, meetings, feedback and dashboard screens, each in both
+/// languages side by side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Term {
+    ActionItems,
+    ActionsToTasks,
+    AddAction,
+    AddComment,
+    AddItem,
+    Adding,
+    Agenda,
+    AgendaHint,
+    AllMeetings,
+    ApprovePlan,
+    Approver,
+    Approving,
+    Assignee,
+    Attendees,
+    BackToDashboard,
+    Cancel,
+    Cascade,
+    Category,
+    Close,
+    Completion,
+    CompletionAndOnTime,
+    CompletionByDept,
+    CompletionByPerson,
+    Covered,
+    CreateMeeting,
+    CreatePlan,
+    Creating,
+    Decision,
+    DepartmentLabel,
+    DepartmentNumbers,
+    DoneCount,
+    DueDate,
+    DutyCoverage,
+    FeedbackCounts,
+    KpiVsTarget,
+    LoadingPhoto,
+    MeetingDate,
+    MeetingTitle,
+    MeetingTitleHint,
+    Minutes,
+    MinutesHint,
+    NewAction,
+    NewAgendaItem,
+    NewItem,
+    NewItemHint,
+    NewMeeting,
+    NewPlan,
+    NoActions,
+    NoAgenda,
+    NoDepartmentsYet,
+    NoDutiesYet,
+    NoKpis,
+    NoMeetings,
+    NoMinutes,
+    NoNumbers,
+    NoParent,
+    NoPeopleYet,
+    NoPlanItems,
+    NoPlansStaff,
+    NoPlansYet,
+    NoReports,
+    NoReviews,
+    NoTasksYet,
+    NotATaskYet,
+    NotCovered,
+    NotRouted,
+    NothingDue,
+    OnTime,
+    OnTimeByDept,
+    OpenCount,
+    Outcome,
+    OverdueByDept,
+    OverdueCount,
+    Person,
+    Photo,
+    PhotoAlt,
+    PickPhoto,
+    NoPhoto,
+    PickPlan,
+    PickPosition,
+    PlanItems,
+    PlanLevel,
+    PlanOwner,
+    PlanParent,
+    PlanPeriod,
+    PlanProgress,
+    PlanTitle,
+    PrintHint,
+    PrintReport,
+    Progress,
+    ReopenPlan,
+    Reopening,
+    RepeatWeeks,
+    ReportIntro,
+    ReportProblem,
+    Reports,
+    Resolution,
+    ResolutionHint,
+    Resolve,
+    ReturnPlan,
+    Returning,
+    ReviewComment,
+    ReviewCommentHint,
+    ReviewLog,
+    SaveMinutes,
+    Saving,
+    SchedulePlan,
+    Scheduling,
+    SendReport,
+    Sending,
+    ShowPhoto,
+    StartWork,
+    StatusInProgress,
+    StatusOpen,
+    StatusResolved,
+    StoreWide,
+    SubmitPlan,
+    Submitting,
+    WhatHappened,
+    WhatHappenedHint,
+    WholeStore,
+}
+
+pub fn tr(lang: Lang, term: Term) -> &'static str {
+    let (en, zh) = term_pair(term);
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+fn term_pair(term: Term) -> (&'static str, &'static str) {
+    use Term::*;
+    match term {
+        ActionItems => ("Action items", "行动项"),
+        ActionsToTasks => ("Turn action items into tasks", "将行动项转为任务"),
+        AddAction => ("Add action item", "添加行动项"),
+        AddComment => ("Comment", "发表评论"),
+        AddItem => ("Add", "添加"),
+        Adding => ("Adding…", "正在添加…"),
+        Agenda => ("Agenda", "议程"),
+        AgendaHint => ("One item per line", "每行一项"),
+        AllMeetings => ("All meetings", "全部会议"),
+        ApprovePlan => ("Approve", "批准"),
+        Approver => ("Approver", "审批人"),
+        Approving => ("Approving…", "正在批准…"),
+        Assignee => ("Assigned to", "负责人"),
+        Attendees => ("Attendees", "参会人员"),
+        BackToDashboard => ("Back to dashboard", "返回看板"),
+        Cancel => ("Cancel", "取消"),
+        Cascade => ("Plan cascade", "计划层级"),
+        Category => ("Category", "类别"),
+        Close => ("Close", "关闭"),
+        Completion => ("Completion", "完成率"),
+        CompletionAndOnTime => ("Completion and on-time rate by week", "每周完成率与按时率"),
+        CompletionByDept => ("Completion rate by department", "各部门完成率"),
+        CompletionByPerson => ("Completion rate by person", "个人完成率"),
+        Covered => ("Covered", "有人负责"),
+        CreateMeeting => ("Create meeting", "创建会议"),
+        CreatePlan => ("Create plan", "创建计划"),
+        Creating => ("Creating…", "正在创建…"),
+        Decision => ("Review", "审批"),
+        DepartmentLabel => ("Department", "部门"),
+        DepartmentNumbers => ("Department numbers this week", "本周各部门数据"),
+        DoneCount => ("Done", "已完成"),
+        DueDate => ("Due date", "截止日期"),
+        DutyCoverage => ("Duty coverage", "职责覆盖"),
+        FeedbackCounts => ("Problem reports", "问题反馈"),
+        KpiVsTarget => ("KPIs against target", "KPI 与目标"),
+        LoadingPhoto => ("Loading photo…", "正在加载照片…"),
+        MeetingDate => ("Date", "日期"),
+        MeetingTitle => ("Title", "会议名称"),
+        MeetingTitleHint => ("e.g. Weekly operations meeting", "例如：运营周例会"),
+        Minutes => ("Minutes", "会议纪要"),
+        MinutesHint => ("What was discussed and decided", "讨论和决定的事项"),
+        NewAction => ("New action item", "新行动项"),
+        NewAgendaItem => ("New agenda item", "新议程"),
+        NewItem => ("New item", "新条目"),
+        NewItemHint => ("What will be done?", "要完成什么？"),
+        NewMeeting => ("New meeting", "新建会议"),
+        NewPlan => ("New plan", "新建计划"),
+        NoActions => ("No action items yet.", "暂无行动项。"),
+        NoAgenda => ("No agenda yet.", "暂无议程。"),
+        NoDepartmentsYet => ("No departments yet.", "暂无部门。"),
+        NoDutiesYet => ("No duties yet", "暂无职责"),
+        NoKpis => ("No KPIs set yet.", "尚未设定 KPI。"),
+        NoMeetings => ("No meetings yet.", "暂无会议。"),
+        NoMinutes => ("No minutes yet.", "暂无会议纪要。"),
+        NoNumbers => ("No numbers for this week yet.", "本周暂无数据。"),
+        NoParent => ("None (top of the cascade)", "无（最上层）"),
+        NoPeopleYet => ("No people yet.", "暂无人员。"),
+        NoPlanItems => ("No items yet.", "暂无条目。"),
+        NoPlansStaff => ("No plans to show yet.", "暂无可查看的计划。"),
+        NoPlansYet => (
+            "No plans yet. Start with “New plan”.",
+            "还没有计划，请点击“新建计划”开始。",
+        ),
+        NoReports => ("No problems reported.", "暂无问题反馈。"),
+        NoReviews => ("Not submitted yet.", "尚未提交。"),
+        NoTasksYet => ("No tasks yet", "暂无任务"),
+        NotATaskYet => ("Not a task yet", "尚未转为任务"),
+        NotCovered => ("No one", "无人负责"),
+        NotRouted => ("Not routed yet", "尚未分派"),
+        NothingDue => ("Nothing was due in these weeks.", "这几周没有到期的任务。"),
+        OnTime => ("On time", "按时率"),
+        OnTimeByDept => ("On-time rate by department", "各部门按时率"),
+        OpenCount => ("Open", "未完成"),
+        Outcome => ("Outcome", "处理结果"),
+        OverdueByDept => ("Overdue tasks by department", "各部门逾期任务"),
+        OverdueCount => ("Overdue", "逾期"),
+        Person => ("Person", "人员"),
+        Photo => ("Photo (optional)", "照片（可选）"),
+        PhotoAlt => ("Photo of the problem", "问题照片"),
+        PickPhoto => ("Take or pick a photo", "拍照或选择照片"),
+        NoPhoto => ("No photo", "未选择照片"),
+        PickPlan => (
+            "Pick a plan to see its items and reviews.",
+            "选择一个计划，查看其条目和审批记录。",
+        ),
+        PickPosition => ("Pick a position", "请选择岗位"),
+        PlanItems => ("Items", "计划条目"),
+        PlanLevel => ("Level", "层级"),
+        PlanOwner => ("Owner", "负责岗位"),
+        PlanParent => ("Breaks down", "上级计划"),
+        PlanPeriod => ("Period", "期间"),
+        PlanProgress => ("Plan progress", "计划进度"),
+        PlanTitle => ("Title", "计划标题"),
+        PrintHint => (
+            "One page per department. Use your browser’s print to save it as a PDF.",
+            "每个部门一页，可通过打印另存为 PDF。",
+        ),
+        PrintReport => ("Print report", "打印报告"),
+        Progress => ("Progress", "进度"),
+        ReopenPlan => ("Reopen", "重新打开"),
+        Reopening => ("Reopening…", "正在重新打开…"),
+        RepeatWeeks => ("Repeat weekly (more meetings)", "每周重复（追加场次）"),
+        ReportIntro => (
+            "Anything in the way of work: it goes to the department that can fix it.",
+            "工作中遇到的任何问题，都会转给能解决的部门。",
+        ),
+        ReportProblem => ("Report a problem", "反馈问题"),
+        Reports => ("Reports", "反馈列表"),
+        Resolution => ("How it was resolved", "处理结果"),
+        ResolutionHint => ("How was it resolved?", "是如何解决的？"),
+        Resolve => ("Resolve", "标记已解决"),
+        ReturnPlan => ("Return", "退回"),
+        Returning => ("Returning…", "正在退回…"),
+        ReviewComment => ("Comment", "审批意见"),
+        ReviewCommentHint => ("Needed to return a plan", "退回计划时必填"),
+        ReviewLog => ("Review log", "审批记录"),
+        SaveMinutes => ("Save minutes", "保存纪要"),
+        Saving => ("Saving…", "正在保存…"),
+        SchedulePlan => ("Turn into tasks", "生成任务"),
+        Scheduling => ("Making tasks…", "正在生成任务…"),
+        SendReport => ("Send report", "提交反馈"),
+        Sending => ("Sending…", "正在提交…"),
+        ShowPhoto => ("Show photo", "查看照片"),
+        StartWork => ("Start work", "开始处理"),
+        StatusInProgress => ("In progress", "处理中"),
+        StatusOpen => ("Open", "待处理"),
+        StatusResolved => ("Resolved", "已解决"),
+        StoreWide => ("Whole store", "全店"),
+        SubmitPlan => ("Submit for approval", "提交审批"),
+        Submitting => ("Submitting…", "正在提交…"),
+        WhatHappened => ("What’s the problem?", "问题描述"),
+        WhatHappenedHint => ("Where, what, since when", "在哪里、什么问题、从何时开始"),
+        WholeStore => ("Whole store", "全店"),
+    }
+}
+
+/// A plan's level: "Weekly"; an unknown level as sent.
+pub fn plan_level_label(lang: Lang, level: &str) -> String {
+    let Some(level) = PlanLevel::from_wire(level) else {
+        return level.to_owned();
+    };
+    match (lang, level) {
+        (Lang::En, PlanLevel::Annual) => "Annual",
+        (Lang::En, PlanLevel::Monthly) => "Monthly",
+        (Lang::En, PlanLevel::Weekly) => "Weekly",
+        (Lang::Zh, PlanLevel::Annual) => "年度",
+        (Lang::Zh, PlanLevel::Monthly) => "月度",
+        (Lang::Zh, PlanLevel::Weekly) => "周",
+    }
+    .to_owned()
+}
+
+pub fn plan_status_label(lang: Lang, status: PlanStatus) -> &'static str {
+    match (lang, status) {
+        (Lang::En, PlanStatus::Draft) => "Draft",
+        (Lang::En, PlanStatus::Submitted) => "Submitted",
+        (Lang::En, PlanStatus::Approved) => "Approved",
+        (Lang::En, PlanStatus::Returned) => "Returned",
+        (Lang::Zh, PlanStatus::Draft) => "草稿",
+        (Lang::Zh, PlanStatus::Submitted) => "待审批",
+        (Lang::Zh, PlanStatus::Approved) => "已批准",
+        (Lang::Zh, PlanStatus::Returned) => "已退回",
+    }
+}
+
+pub fn report_status_label(lang: Lang, status: ReportStatus) -> &'static str {
+    match status {
+        ReportStatus::Open => tr(lang, Term::StatusOpen),
+        ReportStatus::InProgress => tr(lang, Term::StatusInProgress),
+        ReportStatus::Resolved => tr(lang, Term::StatusResolved),
+    }
+}
+
+/// The approver as named on a plan: a position title, or the company.
+pub fn approver_name(lang: Lang, approver: &str) -> String {
+    match (lang, approver) {
+        (Lang::En, "company") => "The company".to_owned(),
+        (Lang::Zh, "company") => "公司".to_owned(),
+        (_, other) => other.to_owned(),
+    }
+}
+
+/// "Approver: Director" on a plan in the cascade.
+pub fn approved_by(lang: Lang, approver: &str) -> String {
+    let who = approver_name(lang, approver);
+    match lang {
+        Lang::En => format!("Approver: {who}"),
+        Lang::Zh => format!("审批：{who}"),
+    }
+}
+
+/// "1 of 4 tasks done".
+pub fn tasks_done(lang: Lang, done: u32, total: u32) -> String {
+    match (lang, total) {
+        (Lang::En, 0) => "No tasks yet".to_owned(),
+        (Lang::Zh, 0) => "暂无任务".to_owned(),
+        (Lang::En, total) => format!("{done} of {total} tasks done"),
+        (Lang::Zh, total) => format!("任务完成 {done} / {total}"),
+    }
+}
+
+/// "Plans for 2026".
+pub fn plan_year(lang: Lang, year: &str) -> String {
+    match lang {
+        Lang::En => format!("Plans for {year}"),
+        Lang::Zh => format!("{year} 年计划"),
+    }
+}
+
+/// How to write the period of a plan of `level`.
+pub fn period_hint(lang: Lang, level: PlanLevel) -> &'static str {
+    match (lang, level) {
+        (Lang::En, PlanLevel::Annual) => "A year, e.g. 2026",
+        (Lang::En, PlanLevel::Monthly) => "A month, e.g. 2026-11",
+        (Lang::En, PlanLevel::Weekly) => "An ISO week, e.g. 2026-W48",
+        (Lang::Zh, PlanLevel::Annual) => "年份，例如 2026",
+        (Lang::Zh, PlanLevel::Monthly) => "月份，例如 2026-11",
+        (Lang::Zh, PlanLevel::Weekly) => "周次，例如 2026-W48",
+    }
+}
+
+/// A line of a plan's review log: "Submitted by Wang Fang (round 1)".
+pub fn review_line(lang: Lang, kind: &str, by: &str, round: u32) -> String {
+    let what = match (lang, kind) {
+        (Lang::En, "submitted") => "Submitted",
+        (Lang::En, "approved") => "Approved",
+        (Lang::En, "returned") => "Returned",
+        (Lang::En, "reopened") => "Reopened",
+        (Lang::En, "comment") => "Comment",
+        (Lang::Zh, "submitted") => "提交",
+        (Lang::Zh, "approved") => "批准",
+        (Lang::Zh, "returned") => "退回",
+        (Lang::Zh, "reopened") => "重新打开",
+        (Lang::Zh, "comment") => "评论",
+        (_, other) => other,
+    };
+    match lang {
+        Lang::En => format!("{what} · {by} · round {round}"),
+        Lang::Zh => format!("{what} · {by} · 第 {round} 轮"),
+    }
+}
+
+/// A report's category; an unknown one as sent.
+pub fn category_label(lang: Lang, category: &str) -> String {
+    let (en, zh) = match category {
+        "stock" => ("Stock", "库存商品"),
+        "customer" => ("Customers", "顾客服务"),
+        "equipment" => ("Equipment", "设备设施"),
+        "system" => ("Systems", "系统"),
+        "staffing" => ("Staffing", "人员排班"),
+        "money" => ("Cash and money", "收银财务"),
+        "marketing" => ("Marketing", "营销活动"),
+        "safety" => ("Safety", "安全"),
+        "other" => ("Other", "其他"),
+        other => return other.to_owned(),
+    };
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+    .to_owned()
+}
+
+/// "Reported by Li Na" (or "by you").
+pub fn reported_by(lang: Lang, reporter: &str, mine: bool) -> String {
+    match (lang, mine) {
+        (Lang::En, true) => "Reported by you".to_owned(),
+        (Lang::En, false) => format!("Reported by {reporter}"),
+        (Lang::Zh, true) => "我提交的".to_owned(),
+        (Lang::Zh, false) => format!("{reporter} 提交"),
+    }
+}
+
+/// "Resolved by Wang Fang · Nov 28, 18:42".
+pub fn resolved_by(lang: Lang, who: Option<&str>, when: Option<&str>) -> String {
+    match (lang, who, when) {
+        (Lang::En, Some(who), Some(when)) => format!("Resolved by {who} · {when}"),
+        (Lang::En, Some(who), None) => format!("Resolved by {who}"),
+        (Lang::En, None, Some(when)) => format!("Resolved {when}"),
+        (Lang::Zh, Some(who), Some(when)) => format!("{who} 于 {when} 解决"),
+        (Lang::Zh, Some(who), None) => format!("{who} 已解决"),
+        (Lang::Zh, None, Some(when)) => format!("{when} 解决"),
+        (_, None, None) => String::new(),
+    }
+}
+
+/// "4 attendees".
+pub fn attendee_count(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 attendee".to_owned(),
+        (Lang::En, n) => format!("{n} attendees"),
+        (Lang::Zh, n) => format!("{n} 人参会"),
+    }
+}
+
+/// "3 action items, 1 not a task yet".
+pub fn action_count(lang: Lang, n: usize, pending: usize) -> String {
+    match (lang, pending) {
+        (Lang::En, 0) if n == 1 => "1 action item".to_owned(),
+        (Lang::En, 0) => format!("{n} action items"),
+        (Lang::En, 1) if n == 1 => "1 action item, not a task yet".to_owned(),
+        (Lang::En, 1) => format!("{n} action items, 1 not a task yet"),
+        (Lang::En, p) => format!("{n} action items, {p} not tasks yet"),
+        (Lang::Zh, 0) => format!("{n} 个行动项"),
+        (Lang::Zh, p) => format!("{n} 个行动项，{p} 个未转任务"),
+    }
+}
+
+/// "1 overdue of 5 open" at the end of a department's bar.
+pub fn overdue_of_open(lang: Lang, overdue: u32, open: u32) -> String {
+    match lang {
+        Lang::En => format!("{overdue} of {open} open"),
+        Lang::Zh => format!("{overdue} / 未完成 {open}"),
+    }
+}
+
+/// "90% · 40 done · 1 overdue" at the end of a person's bar.
+pub fn person_note(lang: Lang, share: Option<&str>, done: u32, overdue: u32) -> String {
+    let share = share.unwrap_or("–");
+    match (lang, overdue) {
+        (Lang::En, 0) => format!("{share} · {done} done"),
+        (Lang::En, o) => format!("{share} · {done} done · {o} overdue"),
+        (Lang::Zh, 0) => format!("{share} · 完成 {done}"),
+        (Lang::Zh, o) => format!("{share} · 完成 {done} · 逾期 {o}"),
+    }
+}
+
+/// "Resolved in 20.5 hours on average".
+pub fn mean_hours(lang: Lang, hours: f64) -> String {
+    match lang {
+        Lang::En => format!("Resolved in {hours:.1} hours on average"),
+        Lang::Zh => format!("平均 {hours:.1} 小时解决"),
+    }
+}
+
+/// "2026-W41 to 2026-W48" over the dashboard.
+pub fn weeks_span(lang: Lang, first: Option<&String>, last: Option<&String>) -> String {
+    match (lang, first, last) {
+        (Lang::En, Some(a), Some(b)) => format!("Weeks {a} to {b}"),
+        (Lang::Zh, Some(a), Some(b)) => format!("{a} 至 {b}"),
+        _ => String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -784,5 +1331,14 @@ mod tests {
         assert_eq!(changes_waiting(Lang::En, 1), "1 change waiting");
         assert_eq!(changes_waiting(Lang::En, 2), "2 changes waiting");
         assert_eq!(progress(Lang::En, 3, 12), "3 of 12 done");
+        assert_eq!(
+            action_count(Lang::En, 1, 1),
+            "1 action item, not a task yet"
+        );
+        assert_eq!(
+            action_count(Lang::En, 3, 1),
+            "3 action items, 1 not a task yet"
+        );
+        assert_eq!(attendee_count(Lang::En, 1), "1 attendee");
     }
 }

@@ -6,11 +6,14 @@
 //! only code that talks to Tauri), and [`i18n`] holds every visible string.
 
 pub mod app;
+pub mod cascade;
+pub mod chart;
 pub mod components;
 pub mod controller;
 pub mod format;
 pub mod i18n;
 pub mod model;
+pub mod period;
 pub mod services;
 pub mod state;
 

@@ -41,7 +41,8 @@ pub struct AppStatus {
     pub store: Option<Store>,
     #[serde(default)]
     pub device_name: Option<String>,
-    /// `"manager"` or `"staff"`.
+    /// `"staff"`, `"manager"`, `"department_manager"`, `"operations_manager"` or
+    /// `"director"`.
     #[serde(default)]
     pub role: Option<String>,
     #[serde(default)]
@@ -51,14 +52,20 @@ pub struct AppStatus {
 }
 
 impl AppStatus {
-    /// Managers see the controls that change the store (inviting devices, for now); staff
-    /// and unknown roles do not.
+    /// Every role but staff manages something (a department, the store, several stores)
+    /// and sees the managers' screens; staff and a device with no role yet do not. What
+    /// each may actually change is the backend's to say, through the views' flags.
     pub fn is_manager(&self) -> bool {
-        self.role.as_deref() == Some(ROLE_MANAGER)
+        self.role
+            .as_deref()
+            .is_some_and(|role| !role.is_empty() && role != ROLE_STAFF)
     }
 }
 
 pub const ROLE_MANAGER: &str = "manager";
+pub const ROLE_DEPARTMENT_MANAGER: &str = "department_manager";
+pub const ROLE_OPERATIONS_MANAGER: &str = "operations_manager";
+pub const ROLE_DIRECTOR: &str = "director";
 pub const ROLE_STAFF: &str = "staff";
 
 /// One task as the task list shows it.
@@ -469,4 +476,576 @@ pub struct TeamGroup {
     pub tasks: Vec<TaskView>,
     #[serde(default)]
     pub overdue: u32,
+}
+
+/// A field the backend may send as `null`: read as its default, as if it were absent.
+fn nullable<'de, D, T>(d: D) -> Result<T, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Default + Deserialize<'de>,
+{
+    Ok(Option::<T>::deserialize(d)?.unwrap_or_default())
+}
+
+fn nullable_yes<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    Ok(Option::<bool>::deserialize(d)?.unwrap_or(true))
+}
+
+// ---- Plans ------------------------------------------------------------------------
+
+/// What `plans` returns: one year's plans, in no particular order (the UI builds the
+/// cascade from `parent`).
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct PlanBoard {
+    #[serde(default, deserialize_with = "nullable")]
+    pub year: String,
+    /// This device may draw up a new plan.
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_create: bool,
+    #[serde(default, deserialize_with = "nullable")]
+    pub plans: Vec<PlanView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct PlanView {
+    pub id: String,
+    /// One of [`PlanLevel`]'s wire names.
+    #[serde(default, deserialize_with = "nullable")]
+    pub level: String,
+    /// `2026`, `2026-11` or `2026-W48`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub period: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub title: String,
+    /// The owning position's id (`pos:…`).
+    #[serde(default, deserialize_with = "nullable")]
+    pub owner: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub owner_title: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub parent: Option<String>,
+    /// One of [`PlanStatus`]'s wire names.
+    #[serde(default, deserialize_with = "nullable")]
+    pub status: String,
+    /// The approver's position title, or `"company"`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub approver: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub items: Vec<PlanItemView>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub reviews: Vec<PlanReviewView>,
+    #[serde(default)]
+    pub progress: PlanProgressView,
+    /// Owner side, plan draft or returned: items, submit.
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_edit: bool,
+    /// Approver, plan submitted: approve, return (and reopen once approved).
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_review: bool,
+    /// An approved weekly plan with items not yet tasks.
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_schedule: bool,
+    /// The approver may reopen this approved plan (if the backend says so apart from
+    /// `can_review`).
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_reopen: bool,
+    /// This device may comment (if the backend says so apart from the other flags).
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_comment: bool,
+}
+
+impl PlanView {
+    pub fn level(&self) -> Option<PlanLevel> {
+        PlanLevel::from_wire(&self.level)
+    }
+
+    pub fn status(&self) -> PlanStatus {
+        PlanStatus::from_wire(&self.status)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PlanItemView {
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub text: String,
+    #[serde(default)]
+    pub parent_item: Option<String>,
+    /// Owner id: `position:…` or `person:…`.
+    #[serde(default)]
+    pub assignee_id: Option<String>,
+    #[serde(default)]
+    pub assignee: Option<String>,
+    #[serde(default)]
+    pub due: Option<String>,
+    /// The task made from it once the plan is scheduled.
+    #[serde(default)]
+    pub task_id: Option<String>,
+    #[serde(default)]
+    pub task_status: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PlanReviewView {
+    /// `submitted`, `approved`, `returned`, `reopened` or `comment`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub kind: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub round: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub by: String,
+    /// Unix time in milliseconds.
+    #[serde(default, deserialize_with = "nullable")]
+    pub at: i64,
+    #[serde(default, deserialize_with = "nullable")]
+    pub text: String,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct PlanProgressView {
+    #[serde(default, deserialize_with = "nullable")]
+    pub tasks: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub done: u32,
+}
+
+/// The levels of the cascade, top first.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlanLevel {
+    Annual,
+    Monthly,
+    Weekly,
+}
+
+impl PlanLevel {
+    pub const ALL: [PlanLevel; 3] = [Self::Annual, Self::Monthly, Self::Weekly];
+
+    pub fn from_wire(s: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.wire() == s)
+    }
+
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Annual => "annual",
+            Self::Monthly => "monthly",
+            Self::Weekly => "weekly",
+        }
+    }
+
+    /// The level a plan of this level breaks down: annual has none.
+    pub fn parent_level(self) -> Option<Self> {
+        match self {
+            Self::Annual => None,
+            Self::Monthly => Some(Self::Annual),
+            Self::Weekly => Some(Self::Monthly),
+        }
+    }
+}
+
+/// A plan's state; an unknown wire value reads as draft.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PlanStatus {
+    Draft,
+    Submitted,
+    Approved,
+    Returned,
+}
+
+impl PlanStatus {
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "submitted" => Self::Submitted,
+            "approved" => Self::Approved,
+            "returned" => Self::Returned,
+            _ => Self::Draft,
+        }
+    }
+
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Submitted => "submitted",
+            Self::Approved => "approved",
+            Self::Returned => "returned",
+        }
+    }
+}
+
+/// A decision or a comment on a plan, as `review_plan` takes it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum PlanAction {
+    Submit,
+    Approve,
+    Return,
+    Reopen,
+    Comment,
+}
+
+impl PlanAction {
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::Approve => "approve",
+            Self::Return => "return",
+            Self::Reopen => "reopen",
+            Self::Comment => "comment",
+        }
+    }
+
+    /// Returning a plan and commenting on it say nothing without a text.
+    pub fn needs_text(self) -> bool {
+        matches!(self, Self::Return | Self::Comment)
+    }
+}
+
+// ---- Meetings ---------------------------------------------------------------------
+
+/// What `meetings` and every meeting command return: the meetings, newest first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct MeetingBoard {
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_create: bool,
+    #[serde(default, deserialize_with = "nullable")]
+    pub meetings: Vec<MeetingView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct MeetingView {
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    #[serde(default, deserialize_with = "nullable")]
+    pub date: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub attendees: Vec<Attendee>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub agenda: Vec<AgendaItemView>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub minutes: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub actions: Vec<ActionItemView>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub department_reports: Vec<DepartmentReport>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_edit: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Attendee {
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct AgendaItemView {
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub text: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ActionItemView {
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub text: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub owner: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub owner_id: String,
+    #[serde(default)]
+    pub due: Option<String>,
+    #[serde(default)]
+    pub task_id: Option<String>,
+    #[serde(default)]
+    pub task_status: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DepartmentReport {
+    #[serde(default, deserialize_with = "nullable")]
+    pub department: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub open: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub done: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub overdue: u32,
+}
+
+// ---- Feedback ---------------------------------------------------------------------
+
+/// What `feedback` and every feedback command return: the reports, open first.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct FeedbackBoard {
+    /// Category wire names, in the order the form offers them.
+    #[serde(default, deserialize_with = "nullable")]
+    pub categories: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub reports: Vec<ReportView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct ReportView {
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub category: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub text: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub reporter: String,
+    /// This device's person reported it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub mine: bool,
+    /// The department it was routed to.
+    #[serde(default)]
+    pub department: Option<String>,
+    /// One of [`ReportStatus`]'s wire names.
+    #[serde(default, deserialize_with = "nullable")]
+    pub status: String,
+    #[serde(default)]
+    pub resolution: Option<String>,
+    #[serde(default)]
+    pub resolved_by: Option<String>,
+    #[serde(default)]
+    pub resolved_at: Option<i64>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub created_at: i64,
+    #[serde(default, deserialize_with = "nullable")]
+    pub has_photo: bool,
+    /// This device may start or resolve it.
+    #[serde(default, deserialize_with = "nullable")]
+    pub can_handle: bool,
+}
+
+impl ReportView {
+    pub fn status(&self) -> ReportStatus {
+        ReportStatus::from_wire(&self.status)
+    }
+}
+
+/// A report's state; an unknown wire value reads as open.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReportStatus {
+    Open,
+    InProgress,
+    Resolved,
+}
+
+impl ReportStatus {
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "in_progress" => Self::InProgress,
+            "resolved" => Self::Resolved,
+            _ => Self::Open,
+        }
+    }
+
+    pub fn wire(self) -> &'static str {
+        match self {
+            Self::Open => "open",
+            Self::InProgress => "in_progress",
+            Self::Resolved => "resolved",
+        }
+    }
+}
+
+/// The categories a problem can be reported under, should `feedback` not list them.
+pub const REPORT_CATEGORIES: [&str; 9] = [
+    "stock",
+    "customer",
+    "equipment",
+    "system",
+    "staffing",
+    "money",
+    "marketing",
+    "safety",
+    "other",
+];
+
+// ---- Dashboard --------------------------------------------------------------------
+
+/// What `dashboard` returns: the numbers behind the managers' charts.
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct Dashboard {
+    /// ISO weeks, oldest first (`2026-W41`).
+    #[serde(default, deserialize_with = "nullable")]
+    pub weeks: Vec<String>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub departments: Vec<DashDepartment>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub people: Vec<DashPerson>,
+    #[serde(default)]
+    pub coverage: DashCoverage,
+    #[serde(default, deserialize_with = "nullable")]
+    pub plans: Vec<DashPlan>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub kpis: Vec<DashKpi>,
+    #[serde(default)]
+    pub feedback: DashFeedback,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct DashDepartment {
+    #[serde(default, deserialize_with = "nullable")]
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    /// Per week, as in [`Dashboard::weeks`]: done / due that week; `None` if none was due.
+    #[serde(default)]
+    pub completion: Vec<Option<f64>>,
+    /// Per week: done by the due date / due.
+    #[serde(default)]
+    pub on_time: Vec<Option<f64>>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub open: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub overdue: u32,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct DashPerson {
+    #[serde(default, deserialize_with = "nullable")]
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub department: String,
+    #[serde(default)]
+    pub completion: Option<f64>,
+    #[serde(default)]
+    pub on_time: Option<f64>,
+    #[serde(default, deserialize_with = "nullable")]
+    pub overdue: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub done: u32,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
+pub struct DashCoverage {
+    #[serde(default, deserialize_with = "nullable")]
+    pub duties: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub covered: u32,
+    /// The duties no one does.
+    #[serde(default, deserialize_with = "nullable")]
+    pub uncovered: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct DashPlan {
+    #[serde(default, deserialize_with = "nullable")]
+    pub id: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub title: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub level: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub status: String,
+    /// Done share of its tasks, 0 to 1.
+    #[serde(default, deserialize_with = "nullable")]
+    pub share: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct DashKpi {
+    #[serde(default, deserialize_with = "nullable")]
+    pub name: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub owner: String,
+    #[serde(default, deserialize_with = "nullable")]
+    pub target: f64,
+    /// `None` until there is something to measure.
+    #[serde(default)]
+    pub value: Option<f64>,
+    /// `"%"`: target and value are shares from 0 to 1, shown as percentages.
+    #[serde(default, deserialize_with = "nullable")]
+    pub unit: String,
+    #[serde(default = "yes", deserialize_with = "nullable_yes")]
+    pub higher_is_better: bool,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Deserialize, Serialize)]
+pub struct DashFeedback {
+    #[serde(default, deserialize_with = "nullable")]
+    pub open: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub in_progress: u32,
+    #[serde(default, deserialize_with = "nullable")]
+    pub resolved: u32,
+    #[serde(default)]
+    pub mean_hours_to_resolve: Option<f64>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn with_role(role: Option<&str>) -> AppStatus {
+        AppStatus {
+            enrolled: true,
+            role: role.map(str::to_owned),
+            ..AppStatus::default()
+        }
+    }
+
+    #[test]
+    fn every_role_but_staff_is_a_manager() {
+        for role in [
+            ROLE_MANAGER,
+            ROLE_DEPARTMENT_MANAGER,
+            ROLE_OPERATIONS_MANAGER,
+            ROLE_DIRECTOR,
+        ] {
+            assert!(with_role(Some(role)).is_manager(), "{role}");
+        }
+        assert!(!with_role(Some(ROLE_STAFF)).is_manager());
+        assert!(!with_role(None).is_manager());
+        assert!(!with_role(Some("")).is_manager());
+    }
+
+    #[test]
+    fn a_plan_board_reads_with_fields_missing() -> Result<(), serde_json::Error> {
+        let board: PlanBoard = serde_json::from_str(
+            r#"{"plans":[{"id":"plan-1","level":"weekly","status":"submitted","progress":{"tasks":4,"done":1}}]}"#,
+        )?;
+        let plan = &board.plans[0];
+        assert_eq!(plan.level(), Some(PlanLevel::Weekly));
+        assert_eq!(plan.status(), PlanStatus::Submitted);
+        assert_eq!(plan.progress.done, 1);
+        assert!(!board.can_create && plan.items.is_empty());
+        Ok(())
+    }
+
+    #[test]
+    fn a_dashboard_reads_weeks_with_nothing_due() -> Result<(), serde_json::Error> {
+        let dash: Dashboard = serde_json::from_str(
+            r#"{"weeks":["2026-W47","2026-W48"],"departments":[{"id":"dept:a","name":"A","completion":[null,0.5],"on_time":[null,0.25],"open":2,"overdue":1}],"feedback":{"open":1,"in_progress":0,"resolved":2,"mean_hours_to_resolve":null}}"#,
+        )?;
+        assert_eq!(dash.departments[0].completion, vec![None, Some(0.5)]);
+        assert_eq!(dash.feedback.mean_hours_to_resolve, None);
+        Ok(())
+    }
+
+    #[test]
+    fn nulls_read_as_absent() -> Result<(), serde_json::Error> {
+        let board: MeetingBoard = serde_json::from_str(
+            r#"{"can_create":true,"meetings":[{"id":"m","title":"周例会","date":"2026-11-30","department":null,"minutes":null,"actions":[{"id":"a","text":"x","owner":null,"owner_id":null,"due":null,"task_id":null,"task_status":null}]}]}"#,
+        )?;
+        assert_eq!(board.meetings[0].actions[0].owner, "");
+        let person: DashPerson = serde_json::from_str(
+            r#"{"id":"p","name":"王芳","department":null,"completion":null,"on_time":null,"overdue":0,"done":3}"#,
+        )?;
+        assert_eq!(person.department, "");
+        let kpi: DashKpi = serde_json::from_str(
+            r#"{"name":"k","owner":"o","target":0.9,"value":null,"unit":"%","higher_is_better":null}"#,
+        )?;
+        assert!(kpi.value.is_none() && kpi.higher_is_better);
+        Ok(())
+    }
 }

@@ -13,8 +13,9 @@ use yew::Reducible;
 
 use crate::i18n::{Key, Lang};
 use crate::model::{
-    ApiError, AppStatus, Cadence, DutyRegister, Invite, OrgChart, Staffing, SyncStatus, TaskDetail,
-    TaskView, TeamBoard,
+    ApiError, AppStatus, Cadence, Dashboard, DutyRegister, FeedbackBoard, Invite, MeetingBoard,
+    OrgChart, PlanAction, PlanBoard, PlanView, Staffing, SyncStatus, TaskDetail, TaskView,
+    TeamBoard,
 };
 
 thread_local! {
@@ -54,6 +55,24 @@ pub enum Op {
     /// Moving all open work away from this owner id.
     MoveAll(String),
     AddPerson,
+    CreatePlan,
+    /// Adding an item to this plan.
+    PlanItem(String),
+    /// Submitting, approving, returning, reopening or commenting on this plan.
+    ReviewPlan(String, PlanAction),
+    SchedulePlan(String),
+    CreateMeeting,
+    /// Adding an agenda item to this meeting.
+    AddAgenda(String),
+    /// Saving this meeting's minutes.
+    Minutes(String),
+    AddAction(String),
+    ActionsToTasks(String),
+    ReportProblem,
+    /// Starting or resolving this report.
+    ReportStatus(String),
+    /// Fetching this report's photo.
+    Photo(String),
 }
 
 /// The screens of an enrolled device, in the order the navigation shows them.
@@ -64,6 +83,13 @@ pub enum Screen {
     Duties,
     /// Open work by assignee: managers only.
     Team,
+    /// The planning cascade: annual → monthly → weekly plans.
+    Plans,
+    Meetings,
+    /// Problems reported, and reporting one.
+    Feedback,
+    /// Managers' charts.
+    Dashboard,
     Org,
     Settings,
     /// One task in full, opened from a list; not in the navigation.
@@ -72,10 +98,14 @@ pub enum Screen {
 
 impl Screen {
     /// The screens the navigation offers (managers only: see [`Screen::managers_only`]).
-    pub const ALL: [Screen; 5] = [
+    pub const ALL: [Screen; 9] = [
         Self::Today,
         Self::Duties,
+        Self::Feedback,
+        Self::Plans,
+        Self::Meetings,
         Self::Team,
+        Self::Dashboard,
         Self::Org,
         Self::Settings,
     ];
@@ -86,6 +116,10 @@ impl Screen {
             Self::Today => "today",
             Self::Duties => "duties",
             Self::Team => "team",
+            Self::Plans => "plans",
+            Self::Meetings => "meetings",
+            Self::Feedback => "feedback",
+            Self::Dashboard => "dashboard",
             Self::Org => "org",
             Self::Settings => "settings",
             Self::Task => "task",
@@ -93,7 +127,7 @@ impl Screen {
     }
 
     pub fn managers_only(self) -> bool {
-        self == Self::Team
+        matches!(self, Self::Team | Self::Dashboard)
     }
 }
 
@@ -179,6 +213,18 @@ pub struct State {
     pub team_grouping: TeamGrouping,
     /// Positions and people, for pickers: fetched by managers' screens.
     pub staffing: Remote<Staffing>,
+    pub plans: Remote<PlanBoard>,
+    /// The plan shown under the cascade.
+    pub open_plan: Option<String>,
+    pub meetings: Remote<MeetingBoard>,
+    /// The meeting shown in full.
+    pub open_meeting: Option<String>,
+    pub feedback: Remote<FeedbackBoard>,
+    /// Photos of reports fetched so far, by report id, as `data:` URLs.
+    pub photos: BTreeMap<String, String>,
+    pub dashboard: Remote<Dashboard>,
+    /// The dashboard shows its printable report, one page per department.
+    pub print_view: bool,
     /// The invite created last, shown until the manager leaves the settings screen.
     pub invite: Option<Invite>,
     pub problem: Option<Problem>,
@@ -195,6 +241,8 @@ pub struct State {
     recent_saves: BTreeMap<String, (u64, TaskView)>,
     /// Ticket at which the shown sync status arrived.
     sync_at: u64,
+    /// Plans saved by this device, as [`State::recent_saves`] for tasks.
+    plan_saves: BTreeMap<String, (u64, PlanView)>,
 }
 
 #[derive(Debug)]
@@ -258,6 +306,39 @@ pub enum Action {
         staffing: Staffing,
         asked_at: u64,
     },
+    PlansLoaded {
+        board: PlanBoard,
+        asked_at: u64,
+    },
+    /// A command returned this plan: it is durable now.
+    PlanSaved {
+        plan: PlanView,
+        at: u64,
+    },
+    /// Show this plan under the cascade (`None`: none).
+    OpenPlan(Option<String>),
+    /// The meetings, fetched (`asked_at` the ticket of the fetch) or returned by a command
+    /// (the ticket it arrived at).
+    MeetingsLoaded {
+        board: MeetingBoard,
+        asked_at: u64,
+    },
+    OpenMeeting(Option<String>),
+    /// The reports, fetched or returned by a command, as for meetings.
+    FeedbackLoaded {
+        board: FeedbackBoard,
+        asked_at: u64,
+    },
+    PhotoLoaded {
+        report: String,
+        url: String,
+    },
+    DashboardLoaded {
+        dashboard: Dashboard,
+        asked_at: u64,
+    },
+    /// Show or leave the dashboard's printable report.
+    PrintView(bool),
     /// A command with no task to show returned: show "Saved".
     Saved(u64),
     InviteCreated(Invite),
@@ -314,8 +395,24 @@ impl State {
         self.team = Remote::default();
         self.team_grouping = TeamGrouping::default();
         self.staffing = Remote::default();
+        self.plans = Remote::default();
+        self.plan_saves.clear();
+        self.open_plan = None;
+        self.meetings = Remote::default();
+        self.open_meeting = None;
+        self.feedback = Remote::default();
+        self.photos.clear();
+        self.dashboard = Remote::default();
+        self.print_view = false;
         self.invite = None;
         self.saved = None;
+    }
+
+    fn upsert_plan(plans: &mut Vec<PlanView>, plan: PlanView) {
+        match plans.iter_mut().find(|p| p.id == plan.id) {
+            Some(slot) => *slot = plan,
+            None => plans.push(plan),
+        }
     }
 
     fn upsert(tasks: &mut Vec<TaskView>, task: TaskView) {
@@ -387,6 +484,7 @@ impl Reducible for State {
                 s.screen = screen;
                 s.problem = None;
                 s.invite = None;
+                s.print_view = false;
             }
             Action::Changed => s.changes += 1,
             Action::Fetching(screen) => match screen {
@@ -395,6 +493,10 @@ impl Reducible for State {
                 Screen::Team => s.team.failed = false,
                 Screen::Org => s.org.failed = false,
                 Screen::Task => s.task_detail.failed = false,
+                Screen::Plans => s.plans.failed = false,
+                Screen::Meetings => s.meetings.failed = false,
+                Screen::Feedback => s.feedback.failed = false,
+                Screen::Dashboard => s.dashboard.failed = false,
                 Screen::Settings => return self,
             },
             Action::OrgLoaded { org, asked_at } => {
@@ -422,6 +524,10 @@ impl Reducible for State {
                     Screen::Team => s.team.fail(asked_at),
                     Screen::Org => s.org.fail(asked_at),
                     Screen::Task => s.task_detail.fail(asked_at),
+                    Screen::Plans => s.plans.fail(asked_at),
+                    Screen::Meetings => s.meetings.fail(asked_at),
+                    Screen::Feedback => s.feedback.fail(asked_at),
+                    Screen::Dashboard => s.dashboard.fail(asked_at),
                     Screen::Settings => {}
                 }
                 s.problem = Some(problem);
@@ -468,6 +574,51 @@ impl Reducible for State {
                     return self;
                 }
             }
+            Action::PlansLoaded {
+                mut board,
+                asked_at,
+            } => {
+                if asked_at < s.plans.asked_at {
+                    return self;
+                }
+                // Plans saved after this board was asked for are newer than its copies.
+                s.plan_saves.retain(|_, (at, _)| *at > asked_at);
+                for (_, plan) in s.plan_saves.values() {
+                    State::upsert_plan(&mut board.plans, plan.clone());
+                }
+                s.plans.loaded(board, asked_at);
+            }
+            Action::PlanSaved { plan, at } => {
+                s.plan_saves.insert(plan.id.clone(), (at, plan.clone()));
+                if let Some(board) = s.plans.data.as_mut() {
+                    State::upsert_plan(&mut Rc::make_mut(board).plans, plan);
+                }
+                s.saved = Some(at);
+            }
+            Action::OpenPlan(id) => s.open_plan = id,
+            Action::MeetingsLoaded { board, asked_at } => {
+                if !s.meetings.loaded(board, asked_at) {
+                    return self;
+                }
+            }
+            Action::OpenMeeting(id) => s.open_meeting = id,
+            Action::FeedbackLoaded { board, asked_at } => {
+                if !s.feedback.loaded(board, asked_at) {
+                    return self;
+                }
+            }
+            Action::PhotoLoaded { report, url } => {
+                s.photos.insert(report, url);
+            }
+            Action::DashboardLoaded {
+                dashboard,
+                asked_at,
+            } => {
+                if !s.dashboard.loaded(dashboard, asked_at) {
+                    return self;
+                }
+            }
+            Action::PrintView(on) => s.print_view = on,
             Action::Saved(at) => s.saved = Some(at),
             Action::InviteCreated(invite) => s.invite = Some(invite),
             Action::SignedOut => {
@@ -770,6 +921,157 @@ mod tests {
         assert_eq!(s.tasks.clone().unwrap_or_default()[0].status, "blocked");
         assert!(s.saved.is_some());
         assert!(s.task_detail.data.is_some());
+    }
+
+    fn plan(id: &str, status: &str) -> PlanView {
+        PlanView {
+            id: id.into(),
+            level: "weekly".into(),
+            period: "2026-W48".into(),
+            title: format!("plan {id}"),
+            owner: "pos:a".into(),
+            owner_title: "A".into(),
+            department: None,
+            parent: None,
+            status: status.into(),
+            approver: "B".into(),
+            items: Vec::new(),
+            reviews: Vec::new(),
+            progress: crate::model::PlanProgressView::default(),
+            can_edit: true,
+            can_review: false,
+            can_schedule: false,
+            can_reopen: false,
+            can_comment: false,
+        }
+    }
+
+    fn board(plans: Vec<PlanView>) -> PlanBoard {
+        PlanBoard {
+            year: "2026".into(),
+            can_create: true,
+            plans,
+        }
+    }
+
+    fn status_of(s: &State, id: &str) -> Option<String> {
+        let board = s.plans.data.as_ref()?;
+        let plan = board.plans.iter().find(|p| p.id == id)?;
+        Some(plan.status.clone())
+    }
+
+    #[test]
+    fn a_plan_board_asked_for_before_a_save_keeps_the_save() {
+        let s = apply(
+            Rc::new(State::default()),
+            Action::PlansLoaded {
+                board: board(vec![plan("p", "draft")]),
+                asked_at: ticket(),
+            },
+        );
+        let asked_at = ticket();
+        let s = apply(
+            s,
+            Action::PlanSaved {
+                plan: plan("p", "submitted"),
+                at: ticket(),
+            },
+        );
+        assert_eq!(status_of(&s, "p").as_deref(), Some("submitted"));
+        assert!(s.saved.is_some());
+        let s = apply(
+            s,
+            Action::PlansLoaded {
+                board: board(vec![plan("p", "draft"), plan("q", "draft")]),
+                asked_at,
+            },
+        );
+        assert_eq!(status_of(&s, "p").as_deref(), Some("submitted"));
+        assert_eq!(status_of(&s, "q").as_deref(), Some("draft"));
+        // A board asked for after the save is trusted as it is.
+        let s = apply(
+            s,
+            Action::PlansLoaded {
+                board: board(vec![plan("p", "approved")]),
+                asked_at: ticket(),
+            },
+        );
+        assert_eq!(status_of(&s, "p").as_deref(), Some("approved"));
+    }
+
+    #[test]
+    fn a_new_plan_saved_before_the_board_arrives_is_shown_with_it() {
+        let asked_at = ticket();
+        let s = apply(
+            Rc::new(State::default()),
+            Action::PlanSaved {
+                plan: plan("new", "draft"),
+                at: ticket(),
+            },
+        );
+        let s = apply(
+            s,
+            Action::PlansLoaded {
+                board: board(Vec::new()),
+                asked_at,
+            },
+        );
+        assert_eq!(status_of(&s, "new").as_deref(), Some("draft"));
+    }
+
+    #[test]
+    fn an_older_meeting_board_does_not_replace_one_a_command_returned() {
+        let asked_at = ticket();
+        let returned = MeetingBoard {
+            can_create: true,
+            ..MeetingBoard::default()
+        };
+        let s = apply(
+            Rc::new(State::default()),
+            Action::MeetingsLoaded {
+                board: returned,
+                asked_at: ticket(),
+            },
+        );
+        let s = apply(
+            s,
+            Action::MeetingsLoaded {
+                board: MeetingBoard::default(),
+                asked_at,
+            },
+        );
+        assert!(s.meetings.data.as_ref().is_some_and(|b| b.can_create));
+    }
+
+    #[test]
+    fn leaving_the_dashboard_leaves_its_print_view_and_signing_out_forgets_plans() {
+        let s = State {
+            status: Some(enrolled()),
+            screen: Screen::Dashboard,
+            ..State::default()
+        };
+        let s = apply(Rc::new(s), Action::PrintView(true));
+        assert!(s.print_view);
+        let s = apply(s, Action::Navigate(Screen::Plans));
+        assert!(!s.print_view);
+        let s = apply(s, Action::OpenPlan(Some("p".into())));
+        let s = apply(
+            s,
+            Action::PhotoLoaded {
+                report: "r".into(),
+                url: "data:image/jpeg;base64,AA".into(),
+            },
+        );
+        let s = apply(s, Action::SignedOut);
+        assert!(s.open_plan.is_none() && s.photos.is_empty());
+    }
+
+    #[test]
+    fn staff_do_not_get_the_managers_screens() {
+        assert!(Screen::Dashboard.managers_only() && Screen::Team.managers_only());
+        assert!(!Screen::Plans.managers_only() && !Screen::Feedback.managers_only());
+        let slugs: BTreeSet<&str> = Screen::ALL.iter().map(|s| s.slug()).collect();
+        assert_eq!(slugs.len(), Screen::ALL.len());
     }
 
     #[test]

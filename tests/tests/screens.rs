@@ -13,7 +13,17 @@ const SIZES: &[(&str, u32, u32)] = &[
     ("tablet", 820, 1180),
     ("laptop", 1440, 900),
 ];
-const SCREENS: &[&str] = &["today", "duties", "team", "org", "settings"];
+const SCREENS: &[&str] = &[
+    "today",
+    "duties",
+    "feedback",
+    "plans",
+    "meetings",
+    "team",
+    "dashboard",
+    "org",
+    "settings",
+];
 
 /// Words of the UI's own chrome that must not show in the Chinese UI.
 const ENGLISH_CHROME: &[&str] = &[
@@ -21,6 +31,10 @@ const ENGLISH_CHROME: &[&str] = &[
     "Duties",
     "Org chart",
     "Settings",
+    "Plans",
+    "Meetings",
+    "Feedback",
+    "Dashboard",
     "Sync now",
     "Online",
     "Offline",
@@ -31,6 +45,10 @@ const CHINESE_CHROME: &[&str] = &[
     "职责",
     "组织架构",
     "设置",
+    "计划",
+    "会议",
+    "问题反馈",
+    "看板",
     "立即同步",
     "在线",
     "离线",
@@ -63,6 +81,7 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
     let relay = RelayProcess::start(&relay_dir, free_port()?, &out.join("relay.log"))?;
     let app = AppSession::start("manager", &dir.path().join("app"), &out)?;
     app.enrol(&relay.url(), &code, "店长的电脑")?;
+    seed_new_screens(&app)?;
 
     for (lang, foreign) in [("zh", ENGLISH_CHROME), ("en", CHINESE_CHROME)] {
         app.click("#nav-settings")?;
@@ -113,5 +132,108 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
         }
     }
     drop(relay);
+    Ok(())
+}
+
+/// Waits for the element `css` to appear.
+fn wait_for_element(app: &AppSession, what: &str, css: &str) -> anyhow::Result<()> {
+    app.wait_for(
+        what,
+        "return !!document.querySelector(arguments[0])",
+        json!([css]),
+        Duration::from_secs(10),
+    )?;
+    Ok(())
+}
+
+/// The first option of a `<select>` with a value, if any.
+fn first_choice(app: &AppSession, css: &str) -> anyhow::Result<Option<String>> {
+    let value = app.script(
+        "return [...document.querySelector(arguments[0]).options].map(o => o.value).find(v => v) ?? null",
+        json!([css]),
+    )?;
+    Ok(value.as_str().map(str::to_owned))
+}
+
+/// Gives the plans, feedback and meetings screens something to show, through the UI: a
+/// cascade of three plans (the weekly one with an item, submitted), a problem report and
+/// a meeting with minutes and an action item.
+fn seed_new_screens(app: &AppSession) -> anyhow::Result<()> {
+    app.click("#nav-plans")?;
+    wait_for_element(app, "the plans screen", "#screen-plans #new-plan-button")?;
+    for (level, title) in [
+        ("annual", "2026 年度经营计划"),
+        ("monthly", "11 月运营计划"),
+        ("weekly", "第 48 周 运营部计划"),
+    ] {
+        app.click("#new-plan-button")?;
+        wait_for_element(app, "the new plan form", "#plan-title")?;
+        app.select("#plan-level", level)?;
+        app.fill("#plan-title", title)?;
+        wait_for_element(
+            app,
+            "positions to own a plan",
+            "#plan-owner option[value^='pos']",
+        )?;
+        if let Some(owner) = first_choice(app, "#plan-owner")? {
+            app.select("#plan-owner", &owner)?;
+        }
+        if level != "annual" {
+            if let Some(parent) = first_choice(app, "#plan-parent")? {
+                app.select("#plan-parent", &parent)?;
+            }
+        }
+        app.click("#create-plan-button")?;
+        wait_for_element(
+            app,
+            &format!("the new {level} plan"),
+            &format!(".plan-node.is-current[data-level='{level}']"),
+        )?;
+    }
+    app.fill("#plan-item-text", "收银台每日盘点")?;
+    if let Some(assignee) = first_choice(app, "#plan-item-assignee")? {
+        app.select("#plan-item-assignee", &assignee)?;
+    }
+    app.click("#add-plan-item-button")?;
+    wait_for_element(app, "the plan's item", "#plan-detail .plan-item")?;
+    app.click("#submit-plan-button")?;
+    wait_for_element(
+        app,
+        "the submitted plan",
+        "#plan-detail[data-status='submitted']",
+    )?;
+
+    app.click("#nav-feedback")?;
+    wait_for_element(app, "the feedback screen", "#report-text")?;
+    app.select("#report-category", "equipment")?;
+    app.fill("#report-text", "冷柜温度偏高，已报修")?;
+    app.click("#report-button")?;
+    wait_for_element(app, "the report", ".report[data-status='open']")?;
+
+    app.click("#nav-meetings")?;
+    wait_for_element(app, "the meetings screen", "#new-meeting-button")?;
+    app.click("#new-meeting-button")?;
+    wait_for_element(app, "the new meeting form", "#meeting-title")?;
+    app.fill("#meeting-title", "运营周例会")?;
+    app.fill("#meeting-agenda", "上周完成情况\n本周重点")?;
+    app.click("#create-meeting-button")?;
+    wait_for_element(app, "the new meeting", "#meeting-detail")?;
+    app.fill("#minutes-text", "各部门汇报了上周完成情况。")?;
+    app.click("#save-minutes-button")?;
+    app.fill("#action-text", "检查冷柜维修进度")?;
+    app.click("#add-action-button")?;
+    wait_for_element(app, "the action item", "#meeting-actions .meeting-action")?;
+    app.screenshot("meeting")?;
+    app.click("#meeting-back")?;
+    wait_for_element(app, "the meeting list", ".meeting")?;
+
+    // The dashboard's printable report (the print dialog is skipped under WebDriver).
+    app.click("#nav-dashboard")?;
+    wait_for_element(app, "the dashboard", "#print-report-button")?;
+    app.click("#print-report-button")?;
+    wait_for_element(app, "the printable report", "#print-report .print-page")?;
+    app.screenshot("print-report")?;
+    app.click("#close-print-button")?;
+    wait_for_element(app, "the dashboard again", "#dashboard .chart")?;
     Ok(())
 }

@@ -50,6 +50,10 @@ pub fn label(screen: Screen) -> Key {
         Screen::Team => Key::NavTeam,
         Screen::Task => Key::NavTask,
         Screen::Org => Key::NavOrg,
+        Screen::Plans => Key::NavPlans,
+        Screen::Meetings => Key::NavMeetings,
+        Screen::Feedback => Key::NavFeedback,
+        Screen::Dashboard => Key::NavDashboard,
         Screen::Settings => Key::NavSettings,
     }
 }
@@ -87,6 +91,37 @@ fn icon(screen: Screen) -> Html {
                 <rect x="2.5" y="15.5" width="7" height="5.5" rx="1.5" />
                 <rect x="14.5" y="15.5" width="7" height="5.5" rx="1.5" />
                 <path d="M12 8.5V12M6 15.5V12h12v3.5" />
+            </>
+        },
+        // Three stacked bars, narrowing: the cascade.
+        Screen::Plans => html! {
+            <>
+                <rect x="3" y="3.5" width="18" height="4.5" rx="1.5" />
+                <rect x="6" y="10" width="12" height="4.5" rx="1.5" />
+                <rect x="9" y="16.5" width="6" height="4.5" rx="1.5" />
+            </>
+        },
+        // Two speech bubbles.
+        Screen::Meetings => html! {
+            <>
+                <path d="M3.5 5.5a2 2 0 0 1 2-2h8a2 2 0 0 1 2 2v5a2 2 0 0 1-2 2H9l-3.5 3v-3h0a2 2 0 0 1-2-2z" />
+                <path d="M18.5 9h0a2 2 0 0 1 2 2v5a2 2 0 0 1-2 2v3L15 18h-3.5a2 2 0 0 1-2-2v-1" />
+            </>
+        },
+        // A flag on a pole.
+        Screen::Feedback => html! {
+            <>
+                <path d="M5 21V3.5" />
+                <path d="M5 4h12l-2.5 4L17 12H5" />
+            </>
+        },
+        // Bars over a baseline.
+        Screen::Dashboard => html! {
+            <>
+                <path d="M3.5 20.5h17" />
+                <rect x="5" y="11" width="3.5" height="7" rx="1" />
+                <rect x="10.25" y="5" width="3.5" height="13" rx="1" />
+                <rect x="15.5" y="8.5" width="3.5" height="9.5" rx="1" />
             </>
         },
         // Three sliders.

@@ -9,8 +9,8 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::tauri;
 use crate::model::{
-    ApiError, AppStatus, DutyRegister, Invite, OrgChart, Staffing, SyncStatus, TaskDetail,
-    TaskView, TeamBoard,
+    ApiError, AppStatus, Dashboard, DutyRegister, FeedbackBoard, Invite, MeetingBoard, OrgChart,
+    PlanBoard, PlanView, Staffing, SyncStatus, TaskDetail, TaskView, TeamBoard,
 };
 
 /// `code` of an error raised on this side of the bridge because Tauri itself could not be
@@ -191,6 +191,214 @@ pub async fn sign_out() -> Result<(), ApiError> {
     call::<_, serde::de::IgnoredAny>("sign_out", &NoArgs {})
         .await
         .map(|_| ())
+}
+
+// ---- Plans ------------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct PlansArgs<'a> {
+    /// `None`: the current year.
+    year: Option<&'a str>,
+}
+
+pub async fn plans(year: Option<&str>) -> Result<PlanBoard, ApiError> {
+    call("plans", &PlansArgs { year }).await
+}
+
+/// A new draft plan; `owner` is the owning position's id (`pos:…`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct NewPlanArgs {
+    pub level: String,
+    pub period: String,
+    pub title: String,
+    pub owner: String,
+    pub parent: Option<String>,
+}
+
+pub async fn create_plan(args: &NewPlanArgs) -> Result<PlanView, ApiError> {
+    call("create_plan", args).await
+}
+
+/// An item of a plan: `item_id` `None` adds one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PlanItemArgs {
+    pub plan_id: String,
+    pub item_id: Option<String>,
+    pub text: String,
+    /// An owner id (`position:…`, `person:…`).
+    pub assignee: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+    pub parent_item: Option<String>,
+}
+
+pub async fn set_plan_item(args: &PlanItemArgs) -> Result<PlanView, ApiError> {
+    call("set_plan_item", args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReviewPlanArgs<'a> {
+    plan_id: &'a str,
+    action: &'a str,
+    text: &'a str,
+}
+
+/// `action` is one of `PlanAction`'s wire names.
+pub async fn review_plan(plan_id: &str, action: &str, text: &str) -> Result<PlanView, ApiError> {
+    let args = ReviewPlanArgs {
+        plan_id,
+        action,
+        text,
+    };
+    call("review_plan", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PlanArgs<'a> {
+    plan_id: &'a str,
+}
+
+pub async fn schedule_plan(plan_id: &str) -> Result<PlanView, ApiError> {
+    call("schedule_plan", &PlanArgs { plan_id }).await
+}
+
+// ---- Meetings ---------------------------------------------------------------------
+
+pub async fn meetings() -> Result<MeetingBoard, ApiError> {
+    call("meetings", &NoArgs {}).await
+}
+
+/// A new meeting, and `repeat_weeks` more like it a week apart.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NewMeetingArgs {
+    pub title: String,
+    /// `YYYY-MM-DD`.
+    pub date: String,
+    /// A department id.
+    pub department: Option<String>,
+    /// Person ids.
+    pub attendees: Vec<String>,
+    pub agenda: Vec<String>,
+    pub repeat_weeks: u32,
+}
+
+pub async fn create_meeting(args: &NewMeetingArgs) -> Result<MeetingBoard, ApiError> {
+    call("create_meeting", args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MeetingTextArgs<'a> {
+    meeting_id: &'a str,
+    text: &'a str,
+}
+
+pub async fn add_agenda_item(meeting_id: &str, text: &str) -> Result<MeetingBoard, ApiError> {
+    call("add_agenda_item", &MeetingTextArgs { meeting_id, text }).await
+}
+
+pub async fn set_minutes(meeting_id: &str, text: &str) -> Result<MeetingBoard, ApiError> {
+    call("set_minutes", &MeetingTextArgs { meeting_id, text }).await
+}
+
+/// An action item of a meeting.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ActionItemArgs {
+    pub meeting_id: String,
+    pub text: String,
+    /// An owner id; `None`: no one yet.
+    pub owner: Option<String>,
+    /// `YYYY-MM-DD`.
+    pub due: Option<String>,
+}
+
+pub async fn add_action_item(args: &ActionItemArgs) -> Result<MeetingBoard, ApiError> {
+    call("add_action_item", args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct MeetingArgs<'a> {
+    meeting_id: &'a str,
+}
+
+pub async fn actions_to_tasks(meeting_id: &str) -> Result<MeetingBoard, ApiError> {
+    call("actions_to_tasks", &MeetingArgs { meeting_id }).await
+}
+
+// ---- Feedback ---------------------------------------------------------------------
+
+pub async fn feedback() -> Result<FeedbackBoard, ApiError> {
+    call("feedback", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct ReportProblemArgs<'a> {
+    category: &'a str,
+    text: &'a str,
+    /// A `data:image/jpeg;base64,…` URL.
+    photo: Option<&'a str>,
+}
+
+pub async fn report_problem(
+    category: &str,
+    text: &str,
+    photo: Option<&str>,
+) -> Result<FeedbackBoard, ApiError> {
+    let args = ReportProblemArgs {
+        category,
+        text,
+        photo,
+    };
+    call("report_problem", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportStatusArgs<'a> {
+    report_id: &'a str,
+    status: &'a str,
+    resolution: Option<&'a str>,
+}
+
+pub async fn set_report_status(
+    report_id: &str,
+    status: &str,
+    resolution: Option<&str>,
+) -> Result<FeedbackBoard, ApiError> {
+    let args = ReportStatusArgs {
+        report_id,
+        status,
+        resolution,
+    };
+    call("set_report_status", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ReportArgs<'a> {
+    report_id: &'a str,
+}
+
+/// The report's photo as a `data:` URL.
+pub async fn report_photo(report_id: &str) -> Result<String, ApiError> {
+    call("report_photo", &ReportArgs { report_id }).await
+}
+
+// ---- Dashboard --------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct DashboardArgs {
+    weeks: u32,
+}
+
+pub async fn dashboard(weeks: u32) -> Result<Dashboard, ApiError> {
+    call("dashboard", &DashboardArgs { weeks }).await
 }
 
 #[derive(Serialize)]

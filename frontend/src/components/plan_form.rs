@@ -1,0 +1,149 @@
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::cascade;
+use crate::controller::NewPlanRequest;
+use crate::i18n::{self, Lang, Term, tr};
+use crate::model::{PlanBoard, PlanLevel, Staffing};
+use crate::period;
+use crate::services::api::NewPlanArgs;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct NewPlanFormProps {
+    pub lang: Lang,
+    /// The plans a new one can break down.
+    pub plans: Rc<PlanBoard>,
+    pub staffing: Option<Rc<Staffing>>,
+    /// Today in the store's zone: the default period.
+    pub today: AttrValue,
+    pub busy: bool,
+    pub on_create: Callback<NewPlanRequest>,
+    pub on_cancel: Callback<()>,
+}
+
+/// A new draft plan: its level, period (this year, month or week unless changed), title,
+/// the position that owns it and the plan one level up that it breaks down.
+#[function_component(NewPlanForm)]
+pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
+    let lang = props.lang;
+    let level = use_state(|| PlanLevel::Weekly);
+    let period_ref = use_node_ref();
+    let title_ref = use_node_ref();
+    let owner_ref = use_node_ref();
+    let parent_ref = use_node_ref();
+
+    let on_level = {
+        let level = level.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(picked) = PlanLevel::from_wire(&select.value()) {
+                level.set(picked);
+            }
+        })
+    };
+    let onsubmit = {
+        let refs = (
+            period_ref.clone(),
+            title_ref.clone(),
+            owner_ref.clone(),
+            parent_ref.clone(),
+        );
+        let level = *level;
+        let on_create = props.on_create.clone();
+        let on_cancel = props.on_cancel.clone();
+        let busy = props.busy;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            let (period, title, owner, parent) = &refs;
+            let input = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|el| el.value());
+            let select = |r: &NodeRef| r.cast::<HtmlSelectElement>().map(|el| el.value());
+            let plan = NewPlanArgs {
+                level: level.wire().to_owned(),
+                period: input(period).unwrap_or_default(),
+                title: input(title).unwrap_or_default(),
+                owner: select(owner).unwrap_or_default(),
+                parent: select(parent).filter(|p| !p.is_empty()),
+            };
+            let on_cancel = on_cancel.clone();
+            on_create.emit(NewPlanRequest {
+                plan,
+                created: Callback::from(move |()| on_cancel.emit(())),
+            });
+        })
+    };
+    let cancel = props.on_cancel.reform(|_: MouseEvent| ());
+
+    let default_period = period::current_period(*level, &props.today);
+    let parents = cascade::parent_choices(&props.plans.plans, *level);
+    let positions = props
+        .staffing
+        .as_ref()
+        .map(|s| s.positions.clone())
+        .unwrap_or_default();
+    html! {
+        <section class="settings-card new-plan" aria-labelledby="new-plan-title">
+            <h3 class="settings-card-title" id="new-plan-title">{ tr(lang, Term::NewPlan) }</h3>
+            <form id="new-plan-form" class="grid-form" novalidate=true {onsubmit}>
+                <div class="field">
+                    <label for="plan-level">{ tr(lang, Term::PlanLevel) }</label>
+                    <select id="plan-level" class="select" onchange={on_level}>
+                        { for PlanLevel::ALL.into_iter().map(|l| html! {
+                            <option value={l.wire()} selected={l == *level}>{ i18n::plan_level_label(lang, l.wire()) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="plan-period">{ tr(lang, Term::PlanPeriod) }</label>
+                    <input
+                        id="plan-period"
+                        ref={period_ref}
+                        type="text"
+                        autocomplete="off"
+                        value={default_period}
+                        aria-describedby="plan-period-hint"
+                    />
+                    <p class="field-hint" id="plan-period-hint">{ i18n::period_hint(lang, *level) }</p>
+                </div>
+                <div class="field field-wide">
+                    <label for="plan-title">{ tr(lang, Term::PlanTitle) }</label>
+                    <input id="plan-title" ref={title_ref} type="text" autocomplete="off" aria-required="true" />
+                </div>
+                <div class="field">
+                    <label for="plan-owner">{ tr(lang, Term::PlanOwner) }</label>
+                    <select id="plan-owner" class="select" ref={owner_ref} aria-required="true">
+                        <option value="">{ tr(lang, Term::PickPosition) }</option>
+                        { for positions.iter().map(|p| html! {
+                            <option value={p.id.clone()}>{ i18n::position_choice(&p.title, &p.department) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="plan-parent">{ tr(lang, Term::PlanParent) }</label>
+                    <select id="plan-parent" class="select" ref={parent_ref} disabled={*level == PlanLevel::Annual}>
+                        <option value="">{ tr(lang, Term::NoParent) }</option>
+                        { for parents.iter().map(|p| html! {
+                            <option value={p.id.clone()}>{ format!("{} · {}", p.period, p.title) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="form-actions field-wide">
+                    <button type="button" class="button button-quiet" onclick={cancel}>{ tr(lang, Term::Cancel) }</button>
+                    <button
+                        type="submit"
+                        id="create-plan-button"
+                        class="button button-primary"
+                        disabled={props.busy}
+                        aria-busy={props.busy.to_string()}
+                    >
+                        { tr(lang, if props.busy { Term::Creating } else { Term::CreatePlan }) }
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
