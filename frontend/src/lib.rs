@@ -8,11 +8,16 @@
 pub mod app;
 pub mod components;
 pub mod controller;
+pub mod editing;
+pub mod edits;
 pub mod format;
 pub mod i18n;
+pub mod invite_link;
 pub mod model;
 pub mod services;
 pub mod state;
+pub mod templates;
+pub mod today;
 
 use wasm_bindgen::prelude::*;
 

@@ -54,7 +54,12 @@ impl AppStatus {
     /// Managers see the controls that change the store (inviting devices, for now); staff
     /// and unknown roles do not.
     pub fn is_manager(&self) -> bool {
-        self.role.as_deref() == Some(ROLE_MANAGER)
+        // Every role above staff (store, department and operations managers, the
+        // director) manages something.
+        self.role
+            .as_deref()
+            .and_then(|r| r.parse::<storeops_domain::Role>().ok())
+            .is_some_and(storeops_domain::Role::is_manager)
     }
 }
 
@@ -218,6 +223,9 @@ pub struct OrgPosition {
     /// Names of the people holding it.
     #[serde(default)]
     pub holders: Vec<String>,
+    /// Ids of the people holding it, in the order of `holders`.
+    #[serde(default)]
+    pub holder_ids: Vec<String>,
     #[serde(default)]
     pub vacant: u32,
     #[serde(default)]
@@ -293,6 +301,11 @@ pub struct DutyView {
     /// Due date of the next task generated from it, `YYYY-MM-DD`.
     #[serde(default)]
     pub next_due: Option<String>,
+    /// The owner id (`position:…`, `department:…`, `person:…`), as editing needs it.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    #[serde(default)]
+    pub raci: Option<crate::editing::RaciView>,
 }
 
 fn yes() -> bool {
