@@ -7,17 +7,18 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    AddPersonForm, AddTaskForm, AppHeader, AppNav, DutyRegisterView, EnrolForm, ErrorBanner,
-    LoadFailed, Loading, OrgChartView, SavedToast, Settings, SyncIndicator, TaskDetailView,
-    TaskList, TaskProgress, TeamBoardView, nav_label,
+    AddPersonForm, AddTaskForm, AppHeader, AppNav, DutyEditor, EnrolForm, ErrorBanner, LoadFailed,
+    Loading, MyDuties, OrgChartView, SavedToast, Settings, SyncIndicator, TaskDetailView, TaskList,
+    TeamBoardView, nav_label,
 };
 use crate::controller::{
     self, AddRequest, CopyRequest, EnrolRequest, InviteRequest, PersonRequest, ScreenQuery,
     TextRequest,
 };
+use crate::edits::{self, DutyRequest};
 use crate::format;
 use crate::i18n::{Key, Lang, t};
-use crate::model::{AppStatus, TaskStatus, TaskView};
+use crate::model::{AppStatus, TaskStatus};
 use crate::services::browser;
 use crate::state::{DutyFilter, Op, Screen, State, TeamGrouping};
 
@@ -187,7 +188,7 @@ fn enrolled_screen(
     let manager = status.is_manager();
     let body = match screen {
         Screen::Today => today_screen(state, lang, &time_zone, manager),
-        Screen::Duties => duties_screen(state, lang, &time_zone),
+        Screen::Duties => duties_screen(state, lang, &time_zone, manager),
         Screen::Team => team_screen(state, lang, &time_zone, manager),
         Screen::Org => org_screen(state, lang, manager),
         Screen::Settings => settings_screen(state, status, lang, on_sync_now.clone()),
@@ -290,13 +291,10 @@ fn today_screen(
             html! { <p class="empty" id="store-arriving">{ t(lang, Key::StoreArriving) }</p> }
         }
         Some(tasks) => {
-            let (done, total) = counts(tasks);
+            // The list groups the tasks by due date and shows today's progress over them.
             let today = format::today(time_zone);
             html! {
                 <>
-                    if total > 0 {
-                        <TaskProgress {lang} {done} {total} />
-                    }
                     <TaskList
                         {lang}
                         tasks={Rc::new(tasks.clone())}
@@ -321,22 +319,62 @@ fn today_screen(
     }
 }
 
-fn duties_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
-    let Some(register) = state.duties.data.clone() else {
-        return not_loaded(state, lang, state.duties.failed);
-    };
-    let on_filter = {
+/// My duties first, then the register (which managers edit).
+fn duties_screen(
+    state: &UseReducerHandle<State>,
+    lang: Lang,
+    time_zone: &str,
+    manager: bool,
+) -> Html {
+    let today = format::today(time_zone);
+    let on_open = {
         let d = state.dispatcher();
+        Callback::from(move |id: String| controller::open_task(&d, id))
+    };
+    let mine = html! {
+        <MyDuties {lang} duties={state.my_duties.data.clone()} today={today.clone()} {on_open} />
+    };
+    let Some(register) = state.duties.data.clone() else {
+        return html! { <>{ mine }{ not_loaded(state, lang, state.duties.failed) }</> };
+    };
+    let d = state.dispatcher();
+    let on_filter = {
+        let d = d.clone();
         Callback::from(move |filter: DutyFilter| controller::set_duty_filter(&d, filter))
     };
+    let on_save = {
+        let d = d.clone();
+        Callback::from(move |req: DutyRequest| edits::save_duty(&d, req))
+    };
+    let on_task = Callback::from(move |id: String| edits::task_from_duty(&d, id));
+    let creating: Rc<BTreeSet<String>> = Rc::new(
+        state
+            .busy
+            .iter()
+            .filter_map(|op| match op {
+                Op::TaskFromDuty(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
     html! {
-        <DutyRegisterView
-            {lang}
-            {register}
-            filter={state.duty_filter}
-            today={format::today(time_zone)}
-            {on_filter}
-        />
+        <>
+            { mine }
+            <DutyEditor
+                {lang}
+                {register}
+                filter={state.duty_filter}
+                {today}
+                {on_filter}
+                {manager}
+                org={state.org.data.clone()}
+                staffing={state.staffing.data.clone()}
+                saving={state.is_busy(&Op::EditDuty)}
+                {creating}
+                {on_save}
+                {on_task}
+            />
+        </>
     }
 }
 
@@ -539,17 +577,4 @@ fn settings_screen(
             {on_sign_out}
         />
     }
-}
-
-/// Done tasks, out of all tasks that were not cancelled.
-fn counts(tasks: &[TaskView]) -> (usize, usize) {
-    let total = tasks
-        .iter()
-        .filter(|t| t.status() != TaskStatus::Cancelled)
-        .count();
-    let done = tasks
-        .iter()
-        .filter(|t| t.status() == TaskStatus::Done)
-        .count();
-    (done, total)
 }
