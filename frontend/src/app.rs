@@ -8,8 +8,8 @@ use yew::prelude::*;
 
 use crate::components::{
     AddPersonForm, AddTaskForm, AppHeader, AppNav, DutyEditor, EnrolForm, ErrorBanner, LoadFailed,
-    Loading, MyDuties, OrgChartView, SavedToast, Settings, SyncIndicator, TaskDetailView, TaskList,
-    TeamBoardView, nav_label,
+    Loading, MyDuties, OrgChartView, OrgEditor, SavedToast, Settings, SyncIndicator,
+    TaskDetailView, TaskList, TeamBoardView, nav_label,
 };
 use crate::controller::{
     self, AddRequest, CopyRequest, EnrolRequest, InviteRequest, PersonRequest, ScreenQuery,
@@ -386,22 +386,61 @@ fn org_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) -> Htm
         let d = state.dispatcher();
         Callback::from(move |()| controller::show_uncovered_duties(&d))
     };
-    let add_person = manager.then(|| {
-        let d = state.dispatcher();
-        let on_add = Callback::from(move |req: PersonRequest| controller::add_person(&d, req));
-        html! {
+    // Staff see the chart only; managers also its edit controls and the people.
+    if manager {
+        return org_editor(state, lang, org, on_show_uncovered);
+    }
+    html! { <OrgChartView {lang} {org} {on_show_uncovered} /> }
+}
+
+/// Managers' org chart: the chart with its edit controls, the people, adding a person.
+fn org_editor(
+    state: &UseReducerHandle<State>,
+    lang: Lang,
+    org: Rc<crate::model::OrgChart>,
+    on_show_uncovered: Callback<()>,
+) -> Html {
+    let d = state.dispatcher();
+    let on_add = {
+        let d = d.clone();
+        Callback::from(move |req: PersonRequest| controller::add_person(&d, req))
+    };
+    let on_save_department = {
+        let d = d.clone();
+        Callback::from(move |req| edits::save_department(&d, req))
+    };
+    let on_save_position = {
+        let d = d.clone();
+        Callback::from(move |req| edits::save_position(&d, req))
+    };
+    let on_save_positions = {
+        let d = d.clone();
+        Callback::from(move |(person, positions, done)| {
+            edits::save_person_positions(&d, person, positions, done);
+        })
+    };
+    let on_set_active = Callback::from(move |(person, active, done)| {
+        edits::set_person_active(&d, person, active, done);
+    });
+    html! {
+        <>
+            <OrgEditor
+                {lang}
+                {org}
+                staffing={state.staffing.data.clone()}
+                busy={state.is_busy(&Op::EditOrg)}
+                {on_show_uncovered}
+                {on_save_department}
+                {on_save_position}
+                {on_save_positions}
+                {on_set_active}
+            />
             <AddPersonForm
                 {lang}
                 staffing={state.staffing.data.clone()}
                 busy={state.is_busy(&Op::AddPerson)}
                 {on_add}
             />
-        }
-    });
-    html! {
-        <>
-            <OrgChartView {lang} {org} {on_show_uncovered} />
-            { for add_person }
         </>
     }
 }

@@ -3,6 +3,7 @@
 
 mod add_person;
 mod add_task;
+mod department_form;
 mod duty_editor;
 mod duty_form;
 mod duty_raci;
@@ -15,8 +16,11 @@ mod loading;
 mod my_duties;
 mod nav;
 mod org_chart;
+mod org_editor;
 mod owner_picker;
 mod owner_select;
+mod people_editor;
+mod position_form;
 mod progress;
 mod saved;
 mod settings;
@@ -38,6 +42,7 @@ pub use loading::{LoadFailed, Loading};
 pub use my_duties::MyDuties;
 pub use nav::{AppNav, label as nav_label};
 pub use org_chart::OrgChartView;
+pub use org_editor::OrgEditor;
 pub use progress::TaskProgress;
 pub use saved::SavedToast;
 pub use settings::Settings;
