@@ -85,7 +85,16 @@ pub fn app() -> Html {
                     <AppHeader {lang} title={t(lang, Key::AppName)} {on_toggle_lang} />
                     <main class="content">
                         { banner }
-                        <EnrolForm {lang} busy={state.is_busy(&Op::Enrol)} {on_enrol} />
+                        <EnrolForm
+                            {lang}
+                            busy={state.is_busy(&Op::Enrol)}
+                            {on_enrol}
+                            opening={state.is_busy(&Op::OpenStore)}
+                            on_open_store={{
+                                let d = state.dispatcher();
+                                Callback::from(move |req| edits::open_store(&d, req))
+                            }}
+                        />
                     </main>
                 </>
             }

@@ -15,6 +15,7 @@ mod line_form;
 mod loading;
 mod my_duties;
 mod nav;
+mod open_store;
 mod org_chart;
 mod org_editor;
 mod owner_picker;
