@@ -6,6 +6,9 @@ use yew::prelude::*;
 use crate::i18n::{self, Key, Lang, t};
 use crate::model::{OrgDepartment, Staffing};
 
+/// A list of (id, name) under an optional heading, as an [`OwnerChecklist`] shows it.
+pub type ChoiceGroup = (Option<Key>, Vec<(String, String)>);
+
 /// Who a duty (or a RACI role) can belong to: departments, positions, people.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct OwnerChoices {
@@ -132,7 +135,7 @@ pub struct OwnerChecklistProps {
     /// The legend.
     pub label: AttrValue,
     /// (id, name) groups under their headings; a group with no heading has `None`.
-    pub groups: Vec<(Option<Key>, Vec<(String, String)>)>,
+    pub groups: Vec<ChoiceGroup>,
     pub chosen: BTreeSet<String>,
     pub on_change: Callback<BTreeSet<String>>,
 }
@@ -184,7 +187,7 @@ pub fn owner_checklist(props: &OwnerChecklistProps) -> Html {
 
 impl OwnerChoices {
     /// The groups for an [`OwnerChecklist`].
-    pub fn checklist_groups(&self) -> Vec<(Option<Key>, Vec<(String, String)>)> {
+    pub fn checklist_groups(&self) -> Vec<ChoiceGroup> {
         self.groups()
             .into_iter()
             .map(|(key, list)| (Some(key), list.to_vec()))
