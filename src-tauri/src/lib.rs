@@ -4,7 +4,9 @@
 use std::path::PathBuf;
 
 use serde::Serialize;
+use storeops_client::assessment_board::{AssessmentBoard, SessionInput};
 use storeops_client::boards::{Dashboard, FeedbackBoard, MeetingBoard, PlanBoard, PlanView};
+use storeops_client::org_editing::{MyDuty, RaciInput};
 use storeops_client::{
     ClientError, ClientEvent, Device, DutyRegister, Invite, NewStore, OrgChart, Staffing,
     SyncStatus, TaskDetail, TaskView, TeamBoard, sync_loop,
@@ -378,6 +380,213 @@ fn dashboard(device: State<'_, Device>, weeks: Option<u32>) -> Result<Dashboard>
     Ok(device.dashboard(weeks.unwrap_or(8) as usize)?)
 }
 
+// Editing the org chart and the duty register; my duties.
+
+#[tauri::command]
+fn add_department(
+    device: State<'_, Device>,
+    name: String,
+    parent: Option<String>,
+) -> Result<OrgChart> {
+    Ok(device.add_department(&name, parent.as_deref())?)
+}
+
+#[tauri::command]
+fn rename_department(
+    device: State<'_, Device>,
+    department_id: String,
+    name: String,
+) -> Result<OrgChart> {
+    Ok(device.rename_department(&department_id, &name)?)
+}
+
+#[tauri::command]
+fn move_department(
+    device: State<'_, Device>,
+    department_id: String,
+    parent: Option<String>,
+) -> Result<OrgChart> {
+    Ok(device.move_department(&department_id, parent.as_deref())?)
+}
+
+#[tauri::command]
+fn set_department_head(
+    device: State<'_, Device>,
+    department_id: String,
+    position: Option<String>,
+) -> Result<OrgChart> {
+    Ok(device.set_department_head(&department_id, position.as_deref())?)
+}
+
+#[tauri::command]
+fn add_position(
+    device: State<'_, Device>,
+    department: String,
+    title: String,
+    reports_to: Option<String>,
+    headcount: u32,
+) -> Result<OrgChart> {
+    Ok(device.add_position(&department, &title, reports_to.as_deref(), headcount)?)
+}
+
+#[tauri::command]
+fn edit_position(
+    device: State<'_, Device>,
+    position_id: String,
+    title: String,
+    department: String,
+    reports_to: Option<String>,
+    headcount: u32,
+) -> Result<OrgChart> {
+    Ok(device.edit_position(
+        &position_id,
+        &title,
+        &department,
+        reports_to.as_deref(),
+        headcount,
+    )?)
+}
+
+#[tauri::command]
+fn set_person_positions(
+    device: State<'_, Device>,
+    person_id: String,
+    positions: Vec<String>,
+) -> Result<OrgChart> {
+    Ok(device.set_person_positions(&person_id, &positions)?)
+}
+
+#[tauri::command]
+fn set_person_active(
+    device: State<'_, Device>,
+    person_id: String,
+    active: bool,
+) -> Result<OrgChart> {
+    Ok(device.set_person_active(&person_id, active)?)
+}
+
+#[tauri::command]
+fn add_duty(
+    device: State<'_, Device>,
+    text: String,
+    owner: Option<String>,
+    cadence: String,
+    raci: Option<RaciInput>,
+) -> Result<DutyRegister> {
+    Ok(device.add_duty(&text, owner.as_deref(), &cadence, raci.as_ref())?)
+}
+
+#[tauri::command]
+fn edit_duty(
+    device: State<'_, Device>,
+    duty_id: String,
+    text: String,
+    owner: Option<String>,
+    cadence: String,
+    raci: Option<RaciInput>,
+) -> Result<DutyRegister> {
+    Ok(device.edit_duty(&duty_id, &text, owner.as_deref(), &cadence, raci.as_ref())?)
+}
+
+#[tauri::command]
+fn task_from_duty(
+    device: State<'_, Device>,
+    duty_id: String,
+    due: Option<String>,
+) -> Result<TaskView> {
+    Ok(device.task_from_duty(&duty_id, due.as_deref())?)
+}
+
+#[tauri::command]
+fn my_duties(device: State<'_, Device>) -> Result<Vec<MyDuty>> {
+    Ok(device.my_duties()?)
+}
+
+// Assessment: KPIs, assessments, awards, training, surveys.
+
+#[tauri::command]
+fn assessment(device: State<'_, Device>, year: Option<String>) -> Result<AssessmentBoard> {
+    Ok(device.assessment(year.as_deref())?)
+}
+
+#[tauri::command]
+fn define_kpi(
+    device: State<'_, Device>,
+    name: String,
+    subject: String,
+    metric: String,
+    target: f64,
+) -> Result<AssessmentBoard> {
+    Ok(device.define_kpi(&name, &subject, &metric, target)?)
+}
+
+#[tauri::command]
+fn record_kpi_value(
+    device: State<'_, Device>,
+    kpi_id: String,
+    period: String,
+    value: f64,
+) -> Result<AssessmentBoard> {
+    Ok(device.record_kpi_value(&kpi_id, &period, value)?)
+}
+
+#[tauri::command]
+fn assess(
+    device: State<'_, Device>,
+    subject: String,
+    period: String,
+    score: u64,
+    comment: String,
+) -> Result<AssessmentBoard> {
+    Ok(device.assess(&subject, &period, score, &comment)?)
+}
+
+#[tauri::command]
+fn give_award(
+    device: State<'_, Device>,
+    title: String,
+    person_id: String,
+    period: String,
+    reason: String,
+) -> Result<AssessmentBoard> {
+    Ok(device.give_award(&title, &person_id, &period, &reason)?)
+}
+
+#[tauri::command]
+fn plan_training(
+    device: State<'_, Device>,
+    title: String,
+    department: Option<String>,
+    sessions: Vec<SessionInput>,
+) -> Result<AssessmentBoard> {
+    Ok(device.plan_training(&title, department.as_deref(), &sessions)?)
+}
+
+#[tauri::command]
+fn record_attendance(
+    device: State<'_, Device>,
+    training_id: String,
+    session_id: String,
+    attendees: Vec<String>,
+) -> Result<AssessmentBoard> {
+    Ok(device.record_attendance(&training_id, &session_id, &attendees)?)
+}
+
+#[tauri::command]
+fn open_survey(device: State<'_, Device>, title: String) -> Result<AssessmentBoard> {
+    Ok(device.open_survey(&title)?)
+}
+
+#[tauri::command]
+fn answer_survey(
+    device: State<'_, Device>,
+    survey_id: String,
+    score: u64,
+    comment: String,
+) -> Result<AssessmentBoard> {
+    Ok(device.answer_survey(&survey_id, score, &comment)?)
+}
+
 /// A self-hosted relay's CA certificate, from the PEM file `STOREOPS_RELAY_CA_FILE`.
 fn relay_ca() -> std::result::Result<Option<String>, ClientError> {
     match std::env::var_os("STOREOPS_RELAY_CA_FILE") {
@@ -484,6 +693,27 @@ pub fn run() {
             set_report_status,
             report_photo,
             dashboard,
+            add_department,
+            rename_department,
+            move_department,
+            set_department_head,
+            add_position,
+            edit_position,
+            set_person_positions,
+            set_person_active,
+            add_duty,
+            edit_duty,
+            task_from_duty,
+            my_duties,
+            assessment,
+            define_kpi,
+            record_kpi_value,
+            assess,
+            give_award,
+            plan_training,
+            record_attendance,
+            open_survey,
+            answer_survey,
         ])
         .run(tauri::generate_context!());
     if let Err(e) = result {

@@ -76,6 +76,8 @@ pub struct Hub {
     config: Config,
     /// When revocations were last looked up (Unix ms).
     revocations_checked_at: i64,
+    /// Each store's root document (it never changes), looked up once.
+    roots: HashMap<String, DocumentId>,
 }
 
 impl std::fmt::Debug for Hub {
@@ -117,6 +119,7 @@ impl Hub {
             store,
             registry,
             links: HashMap::new(),
+            roots: HashMap::new(),
             metrics,
             peer_id,
             storage_id,
@@ -232,7 +235,7 @@ impl Hub {
     }
 
     /// A document the relay has never stored is accepted when the requesting
-    /// device's store lists it in its root as a period document
+    /// device's store lists it in its root (as loaded here) as a period document
     /// (`period:<kind>/<period> <id>`): it starts empty, with that kind, and the
     /// device's sync fills it (if its role may write that kind).
     fn new_period_document(
@@ -241,26 +244,27 @@ impl Hub {
         requester: Option<ConnId>,
     ) -> Option<StoredDoc> {
         let store_id = self.links.get(&requester?)?.store_id.clone();
-        let root: DocumentId = self
-            .registry
-            .stores()
-            .ok()?
-            .into_iter()
-            .find(|s| s.id == store_id)?
-            .root_document_id
-            .parse()
-            .ok()?;
-        let kind = match self.engine.document(&root) {
-            Some(am) => period_kind(am, &doc),
+        let root = match self.roots.get(&store_id) {
+            Some(root) => *root,
             None => {
-                let stored = self.store.load(&root).ok()??;
-                let mut am = automerge::Automerge::new();
-                for chunk in &stored.chunks {
-                    am.load_incremental(chunk).ok()?;
-                }
-                period_kind(&am, &doc)
+                let root: DocumentId = self
+                    .registry
+                    .stores()
+                    .ok()?
+                    .into_iter()
+                    .find(|s| s.id == store_id)?
+                    .root_document_id
+                    .parse()
+                    .ok()?;
+                self.roots.insert(store_id.clone(), root);
+                root
             }
-        }?;
+        };
+        // Only a root in memory is consulted: a device that lists a new period has
+        // just synced its root here (and offers the document again once the root is
+        // through), while loading the root for every unknown id would let anyone make
+        // the relay parse it over and over.
+        let kind = period_kind(self.engine.document(&root)?, &doc)?;
         tracing::info!(%doc, store = %store_id, %kind, "registering a new period document");
         Some(StoredDoc {
             meta: DocMeta {

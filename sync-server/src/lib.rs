@@ -186,6 +186,8 @@ pub async fn serve(
         (None, None) => None,
         _ => return Err(tls::TlsError::Incomplete.into()),
     };
+    // A client gets as long for its HTTP request headers as for its first message.
+    let header_timeout = Duration::from_secs(settings.handshake_timeout_seconds.max(1));
     let relay = Relay::start(settings)?;
     let router = relay.router();
     let (stop_tx, stop_rx) = watch::channel(false);
@@ -196,11 +198,7 @@ pub async fn serve(
     let server = match tls {
         Some(config) => {
             let listener = tls::TlsListener::new(listener, config)?;
-            tokio::spawn(async move {
-                axum::serve(listener, router)
-                    .with_graceful_shutdown(stopped)
-                    .await
-            })
+            tokio::spawn(serve_http(listener, router, header_timeout, stopped))
         }
         None => {
             // Frames are small and latency matters: no Nagle delay.
@@ -209,11 +207,7 @@ pub async fn serve(
                     tracing::debug!(error = %e, "could not set TCP_NODELAY");
                 }
             });
-            tokio::spawn(async move {
-                axum::serve(listener, router)
-                    .with_graceful_shutdown(stopped)
-                    .await
-            })
+            tokio::spawn(serve_http(listener, router, header_timeout, stopped))
         }
     };
     shutdown.await;
@@ -224,6 +218,55 @@ pub async fn serve(
         Ok(joined) => joined??,
         Err(_) => tracing::warn!("connections did not close within 10 s"),
     }
+    Ok(())
+}
+
+/// Serves HTTP/1.1 with WebSocket upgrades until `stopped`, then waits for open
+/// requests to finish. Unlike `axum::serve`, a client has `header_timeout` to send
+/// a request's headers, so a slow sender (slowloris) cannot hold a connection.
+async fn serve_http<L>(
+    mut listener: L,
+    router: Router,
+    header_timeout: Duration,
+    stopped: impl Future<Output = ()>,
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+{
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut connections = tokio::task::JoinSet::new();
+    let mut stopped = std::pin::pin!(stopped);
+    loop {
+        let (io, _) = tokio::select! {
+            conn = listener.accept() => conn,
+            Some(_) = connections.join_next() => continue,
+            () = &mut stopped => break,
+        };
+        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let conn = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(header_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(io), service)
+            .with_upgrades();
+        let mut stop = stop_rx.clone();
+        connections.spawn(async move {
+            let mut conn = std::pin::pin!(conn);
+            let result = tokio::select! {
+                r = conn.as_mut() => r,
+                _ = async { stop.wait_for(|s| *s).await.map(|_| ()) } => {
+                    // Finish the request in flight, then close.
+                    conn.as_mut().graceful_shutdown();
+                    conn.await
+                }
+            };
+            if let Err(e) = result {
+                tracing::debug!(error = %e, "HTTP connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    let _ = stop_tx.send(true);
+    while connections.join_next().await.is_some() {}
     Ok(())
 }
 

@@ -178,7 +178,7 @@ impl Settings {
              # Frames queued for one connection before it is cut as a slow reader.\noutbox_frames = {}\n\
              # Most documents one connection may sync.\nmax_documents_per_connection = {}\n\
              # Unload a document nobody used for this many seconds.\nidle_unload_seconds = {}\n\
-             # Close a WebSocket whose first message does not arrive in this many seconds.\nhandshake_timeout_seconds = {}\n\
+             # Close a connection whose HTTP request headers, or whose first WebSocket message, take longer than this many seconds.\nhandshake_timeout_seconds = {}\n\
              # Bytes read from a connection's socket at a time (resident per connection).\nws_read_buffer_bytes = {}\n\
              # Serve https/wss with this PEM certificate chain and key (both or neither).\n\
              # tls_cert_file = \"/etc/storeops/relay.crt\"\n\

@@ -156,6 +156,117 @@ async fn a_client_that_never_finishes_the_http_handshake_does_not_block_others()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_slowloris_sending_headers_a_byte_at_a_time_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let (_dir, url, token) = relay(|s| s.handshake_timeout_seconds = 1).await;
+    let mut slow = tokio::net::TcpStream::connect(&url).await.unwrap();
+    let started = Instant::now();
+    let request =
+        b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let mut cut = false;
+    for byte in request {
+        if slow.write_all(&[*byte]).await.is_err() {
+            cut = true;
+            break;
+        }
+        // The relay answers a timed-out request with 408 or just closes.
+        let mut buf = [0u8; 64];
+        match tokio::time::timeout(Duration::from_millis(200), slow.read(&mut buf)).await {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                cut = true;
+                break;
+            }
+            Ok(Ok(_)) => {
+                cut = String::from_utf8_lossy(&buf).starts_with("HTTP/1.1 408");
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(cut, "the slow sender was never cut off");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let t = round_trip(&url, &token).await;
+    assert!(t < Duration::from_millis(500), "{t:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_reader_that_stops_reading_is_cut_when_its_outbox_fills() {
+    let (_dir, url, token) = relay(|s| {
+        s.outbox_frames = 16;
+        s.max_messages_per_second = 1_000_000;
+    })
+    .await;
+    // A client with a tiny receive window that, after the handshake, never reads.
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.set_recv_buffer_size(2048).unwrap();
+    let tcp = socket.connect(url.parse().unwrap()).await.unwrap();
+    let mut req = format!("ws://{url}/sync").into_client_request().unwrap();
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (mut ws, _) = tokio_tungstenite::client_async(req, tcp).await.unwrap();
+    ws.send(join("slow")).await.unwrap();
+    let relay_peer = loop {
+        if let Some(Ok(WsMessage::Binary(b))) = ws.next().await
+            && let Ok(Message::Peer { sender_id, .. }) = Message::decode(&b)
+        {
+            break sender_id;
+        }
+    };
+    // Ask for thousands of documents it may not see; each answer is a frame.
+    let mut empty = automerge::sync::State::new();
+    let data = {
+        use automerge::sync::SyncDoc;
+        automerge::Automerge::new()
+            .generate_sync_message(&mut empty)
+            .unwrap()
+            .encode()
+    };
+    let mut sent = 0u32;
+    for i in 0..20_000u32 {
+        let mut id = [0u8; 16];
+        id[..4].copy_from_slice(&i.to_be_bytes());
+        let m = Message::Request {
+            sender_id: PeerId::new("slow"),
+            target_id: relay_peer.clone(),
+            document_id: storeops_sync::DocumentId::from_bytes(id),
+            data: data.clone(),
+        };
+        if ws.send(WsMessage::Binary(m.encode().into())).await.is_err() {
+            break;
+        }
+        sent += 1;
+    }
+    let base = format!("http://{url}");
+    let cut = tokio::task::spawn_blocking(move || {
+        for _ in 0..50 {
+            let metrics = ureq::get(&format!("{base}/metrics"))
+                .call()
+                .unwrap()
+                .into_string()
+                .unwrap();
+            if metrics.contains("reason=\"slow_reader\"") {
+                return true;
+            }
+
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    })
+    .await
+    .unwrap();
+    assert!(
+        cut,
+        "the relay never cut the slow reader ({sent} requests sent)"
+    );
+    let t = round_trip(&url, &token).await;
+    assert!(t < Duration::from_millis(500), "{t:?}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn thousands_of_connections_opened_and_dropped_leave_the_relay_serving() {
     let (_dir, url, token) = relay(|_| {}).await;
     for round in 0..10 {

@@ -54,8 +54,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// The repository root. `cargo run` says where xtask's manifest is at run time; the
+/// path baked in at build time is only a fallback (a binary reused from a shared
+/// target directory may have been built in another checkout).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    manifest
         .parent()
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("."))
@@ -480,6 +486,11 @@ fn run() -> Result {
     let limit = std::env::var("STOREOPS_RUN_SECONDS")
         .ok()
         .and_then(|s| s.parse::<u64>().ok());
+    let grant = relay_cli(&relay_dir, &["store", "grant", "--valid-hours", "24"])?;
+    eprintln!(
+        "to invite staff: Settings → Invite a device. To open another store from a seed \
+         template in a second app instance: relay http://{listen}, new-store code {grant}"
+    );
     eprintln!("Storeops is running; close the window or press Ctrl-C to stop.");
     let started = Instant::now();
     loop {

@@ -13,6 +13,7 @@ use storeops_domain::plans::{self, Approver, NewPlan, PlanAction, PlanLevel, Pla
 use storeops_domain::{self as domain, Actor, DomainError, OrgDoc, Owner, Role, Task, kind};
 
 use crate::replica::week_key;
+use crate::views::Named;
 use crate::{ClientError, Device, Replica, parse_owner, random_id};
 
 // ---------------------------------------------------------------- plans
@@ -460,12 +461,6 @@ pub struct MeetingView {
     pub actions: Vec<ActionView>,
     pub department_reports: Vec<DepartmentReport>,
     pub can_edit: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Named {
-    pub id: String,
-    pub name: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

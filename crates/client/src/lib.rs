@@ -4,7 +4,9 @@
 //!
 //! The Tauri shell holds a [`Device`] and calls one method per command.
 
+pub mod assessment_board;
 pub mod boards;
+pub mod org_editing;
 pub mod replica;
 pub mod views;
 

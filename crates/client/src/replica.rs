@@ -73,6 +73,8 @@ pub struct Replica {
     /// Documents the relay said it does not know (a period document created here
     /// before the relay saw the root list it), with when: offered again later.
     unavailable: HashMap<DocumentId, i64>,
+    /// The day, and the number of duties, recurring tasks were last generated for.
+    recurring_generated_for: Option<(storeops_domain::calendar::Date, usize)>,
 }
 
 impl std::fmt::Debug for Replica {
@@ -165,6 +167,7 @@ impl Replica {
             status: SyncStatus::default(),
             listener: None,
             unavailable: HashMap::new(),
+            recurring_generated_for: None,
         };
         replica.open_store_documents()?;
         Ok(replica)
@@ -408,6 +411,15 @@ impl Replica {
         self.change_document(org, f)
     }
 
+    /// A device setting (e.g. which surveys were answered here).
+    pub(crate) fn setting(&self, key: &str) -> Result<Option<String>, ClientError> {
+        Ok(setting(&self.store, key)?)
+    }
+
+    pub(crate) fn set_setting(&self, key: &str, value: &str) -> Result<(), ClientError> {
+        Ok(set_setting(&self.store, key, value)?)
+    }
+
     /// Runs a domain command on `doc`; durable when this returns.
     pub(crate) fn change_doc<R>(
         &mut self,
@@ -554,6 +566,7 @@ impl Replica {
             return Ok(());
         }
         self.open_current_periods()?;
+        self.generate_recurring_tasks()?;
         self.retry_unavailable(true)
     }
 

@@ -103,6 +103,8 @@ pub struct OrgPosition {
     pub reports_to: Option<String>,
     pub headcount: u32,
     pub holders: Vec<String>,
+    /// The holders' person ids, in the order of `holders`.
+    pub holder_ids: Vec<String>,
     pub vacant: u32,
     pub uncovered_duties: u32,
 }
@@ -118,11 +120,18 @@ pub struct OrgTotals {
 
 /// Names of the active people holding a position.
 fn holders(org: &OrgDoc, position: &str) -> Vec<String> {
-    org.people
-        .values()
-        .filter(|p| p.active && p.positions.iter().any(|q| q == position))
-        .map(|p| p.name.clone())
+    holding(org, position)
+        .map(|(_, p)| p.name.clone())
         .collect()
+}
+
+fn holding<'a>(
+    org: &'a OrgDoc,
+    position: &'a str,
+) -> impl Iterator<Item = (&'a String, &'a storeops_domain::Person)> {
+    org.people
+        .iter()
+        .filter(move |(_, p)| p.active && p.positions.iter().any(|q| q == position))
 }
 
 /// A duty is covered when someone active holds its owner: the position, the
@@ -192,6 +201,7 @@ impl OrgChart {
                             reports_to: p.reports_to.clone(),
                             headcount,
                             holders,
+                            holder_ids: holding(org, pid).map(|(id, _)| id.clone()).collect(),
                             vacant,
                             uncovered_duties: uncovered_of_position(pid),
                         }
@@ -253,8 +263,40 @@ pub struct DutyView {
     pub text: String,
     pub cadence: String,
     pub owner: String,
+    /// The owner as an owner string, for editing.
+    pub owner_id: Option<String>,
+    pub raci: Option<RaciView>,
     pub covered: bool,
     pub next_due: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RaciView {
+    pub responsible: Option<Named>,
+    pub accountable: Option<Named>,
+    pub consulted: Vec<Named>,
+    pub informed: Vec<Named>,
+}
+
+impl RaciView {
+    fn new(org: &OrgDoc, raci: &storeops_domain::Raci) -> Self {
+        let named = |o: &Owner| Named {
+            id: o.to_string(),
+            name: owner_name(org, Some(o)),
+        };
+        Self {
+            responsible: raci.responsible.as_ref().map(named),
+            accountable: raci.accountable.as_ref().map(named),
+            consulted: raci.consulted.iter().map(named).collect(),
+            informed: raci.informed.iter().map(named).collect(),
+        }
+    }
 }
 
 fn cadence_name(c: Cadence) -> &'static str {
@@ -283,6 +325,8 @@ impl DutyRegister {
             text: d.text.clone(),
             cadence: cadence_name(d.cadence).into(),
             owner: owner_name(org, d.owner.as_ref()),
+            owner_id: d.owner.as_ref().map(ToString::to_string),
+            raci: d.raci.as_ref().map(|r| RaciView::new(org, r)),
             covered: covered(org, d.owner.as_ref()),
             next_due: next_due(id),
         };

@@ -3,52 +3,13 @@
 
 #![allow(clippy::unwrap_used)] // test helpers may panic: that is how a test fails
 
-use std::net::SocketAddr;
-use std::time::Duration;
+mod support;
 
 use storeops_client::{Device, sync_loop};
 use storeops_domain::Role;
 use storeops_domain::calendar::Date;
 use storeops_relay::registry::Registry;
-use storeops_relay::{Settings, serve};
-use tokio::sync::oneshot;
-
-struct RunningRelay {
-    stop: oneshot::Sender<()>,
-    done: tokio::task::JoinHandle<anyhow::Result<()>>,
-}
-
-async fn start_relay(data_dir: &std::path::Path, addr: SocketAddr) -> (RunningRelay, SocketAddr) {
-    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let settings = Settings {
-        listen: addr,
-        data_dir: data_dir.to_owned(),
-        ..Settings::default()
-    };
-    let (stop, stopped) = oneshot::channel::<()>();
-    let done = tokio::spawn(serve(settings, listener, async move {
-        let _ = stopped.await;
-    }));
-    (RunningRelay { stop, done }, addr)
-}
-
-impl RunningRelay {
-    async fn stop(self) {
-        let _ = self.stop.send(());
-        self.done.await.unwrap().unwrap();
-    }
-}
-
-async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..200 {
-        if check() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(25)).await;
-    }
-    panic!("timed out waiting for: {what}");
-}
+use support::*;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_syncs_back() {

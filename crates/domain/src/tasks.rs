@@ -880,6 +880,19 @@ pub fn generate_recurring(
     actor: &Actor,
     now_ms: i64,
 ) -> Result<usize, DomainError> {
+    generate_recurring_except(am, org, today, actor, now_ms, |_| false)
+}
+
+/// [`generate_recurring`], also skipping the ids `exists_elsewhere` knows (tasks
+/// split over several documents: a recurring task lives in exactly one).
+pub fn generate_recurring_except(
+    am: &mut Automerge,
+    org: &OrgDoc,
+    today: Date,
+    actor: &Actor,
+    now_ms: i64,
+    exists_elsewhere: impl Fn(&str) -> bool,
+) -> Result<usize, DomainError> {
     let tasks = tasks_obj(am)?;
     let mut due = Vec::new();
     for (duty_id, duty) in &org.duties {
@@ -887,7 +900,7 @@ pub fn generate_recurring(
             continue;
         };
         let id = recurring_task_id(duty_id, &period);
-        if am.get(&tasks, id.as_str())?.is_none() {
+        if !exists_elsewhere(&id) && am.get(&tasks, id.as_str())?.is_none() {
             due.push((id, duty_id, duty));
         }
     }

@@ -241,6 +241,37 @@ impl Replica {
     }
 }
 
+impl Replica {
+    /// Creates the recurring tasks the duties' cadences owe for today (managers'
+    /// devices, once a day and whenever the number of duties changes), in this
+    /// week's document, skipping any that exist in another. Ids are deterministic,
+    /// so devices doing it at once write the same tasks.
+    pub(crate) fn generate_recurring_tasks(&mut self) -> Result<usize, ClientError> {
+        let all_here = {
+            let linked = self.linked_all();
+            !linked.is_empty() && linked.iter().all(|d| self.arrived(d).is_some())
+        };
+        if !all_here || !self.actor().is_ok_and(|a| a.is_manager()) {
+            return Ok(0);
+        }
+        let today = self.today_date();
+        let org = self.org()?;
+        let mark = (today, org.duties.len());
+        if org.duties.is_empty() || self.recurring_generated_for == Some(mark) {
+            return Ok(0);
+        }
+        let existing: std::collections::BTreeSet<String> =
+            self.all_tasks()?.into_iter().map(|(id, _)| id).collect();
+        let made = self.change_period(kind::TASKS, &week_key(today), |am, actor, now| {
+            domain::generate_recurring_except(am, &org, today, actor, now, |id| {
+                existing.contains(id)
+            })
+        })?;
+        self.recurring_generated_for = Some(mark);
+        Ok(made)
+    }
+}
+
 /// `2026-W48`.
 pub fn week_key(day: Date) -> String {
     let (y, w) = day.iso_week();

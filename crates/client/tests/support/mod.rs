@@ -1,0 +1,57 @@
+//! A real relay in-process on loopback, and waiting for eventual consistency.
+
+#![allow(dead_code, clippy::unwrap_used)] // each test file uses part of it
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use storeops_relay::{Settings, serve};
+use tokio::sync::oneshot;
+
+pub struct RunningRelay {
+    stop: oneshot::Sender<()>,
+    done: tokio::task::JoinHandle<anyhow::Result<()>>,
+}
+
+pub async fn start_relay(
+    data_dir: &std::path::Path,
+    addr: SocketAddr,
+) -> (RunningRelay, SocketAddr) {
+    let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let settings = Settings {
+        listen: addr,
+        data_dir: data_dir.to_owned(),
+        ..Settings::default()
+    };
+    let (stop, stopped) = oneshot::channel::<()>();
+    let done = tokio::spawn(serve(settings, listener, async move {
+        let _ = stopped.await;
+    }));
+    (RunningRelay { stop, done }, addr)
+}
+
+impl RunningRelay {
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.done.await.unwrap().unwrap();
+    }
+}
+
+/// Waits up to 10 s for `check`.
+pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
+    for _ in 0..400 {
+        if check() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("timed out waiting for: {what}");
+}
+
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
