@@ -7,19 +7,20 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    AddPersonForm, AddTaskForm, AppHeader, AppNav, DashboardView, DutyRegisterView, EnrolForm,
-    ErrorBanner, FeedbackView, LoadFailed, Loading, MeetingsView, OrgChartView, PlansView,
-    SavedToast, Settings, SyncIndicator, TaskDetailView, TaskList, TaskProgress, TeamBoardView,
-    nav_label,
+    AddPersonForm, AddTaskForm, AppHeader, AppNav, DashboardView, DutyEditor, EnrolForm,
+    ErrorBanner, FeedbackView, LoadFailed, Loading, MeetingsView, MyDuties, OrgChartView,
+    OrgEditor, PlansView, SavedToast, Settings, SyncIndicator, TaskDetailView, TaskList,
+    TeamBoardView, nav_label,
 };
 use crate::controller::{
     self, ActionRequest, AddRequest, CopyRequest, EnrolRequest, InviteRequest, NewMeetingRequest,
     NewPlanRequest, PersonRequest, PlanItemRequest, ReportRequest, ReviewRequest, ScreenQuery,
     TextRequest,
 };
+use crate::edits::{self, DutyRequest};
 use crate::format;
 use crate::i18n::{Key, Lang, t};
-use crate::model::{AppStatus, ReportStatus, TaskStatus, TaskView};
+use crate::model::{AppStatus, ReportStatus, TaskStatus};
 use crate::services::browser;
 use crate::state::{DutyFilter, Op, Screen, State, TeamGrouping};
 
@@ -86,7 +87,16 @@ pub fn app() -> Html {
                     <AppHeader {lang} title={t(lang, Key::AppName)} {on_toggle_lang} />
                     <main class="content">
                         { banner }
-                        <EnrolForm {lang} busy={state.is_busy(&Op::Enrol)} {on_enrol} />
+                        <EnrolForm
+                            {lang}
+                            busy={state.is_busy(&Op::Enrol)}
+                            {on_enrol}
+                            opening={state.is_busy(&Op::OpenStore)}
+                            on_open_store={{
+                                let d = state.dispatcher();
+                                Callback::from(move |req| edits::open_store(&d, req))
+                            }}
+                        />
                     </main>
                 </>
             }
@@ -189,7 +199,7 @@ fn enrolled_screen(
     let manager = status.is_manager();
     let body = match screen {
         Screen::Today => today_screen(state, lang, &time_zone, manager),
-        Screen::Duties => duties_screen(state, lang, &time_zone),
+        Screen::Duties => duties_screen(state, lang, &time_zone, manager),
         Screen::Team => team_screen(state, lang, &time_zone, manager),
         Screen::Org => org_screen(state, lang, manager),
         Screen::Settings => settings_screen(state, status, lang, on_sync_now.clone()),
@@ -296,13 +306,10 @@ fn today_screen(
             html! { <p class="empty" id="store-arriving">{ t(lang, Key::StoreArriving) }</p> }
         }
         Some(tasks) => {
-            let (done, total) = counts(tasks);
+            // The list groups the tasks by due date and shows today's progress over them.
             let today = format::today(time_zone);
             html! {
                 <>
-                    if total > 0 {
-                        <TaskProgress {lang} {done} {total} />
-                    }
                     <TaskList
                         {lang}
                         tasks={Rc::new(tasks.clone())}
@@ -327,22 +334,62 @@ fn today_screen(
     }
 }
 
-fn duties_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
-    let Some(register) = state.duties.data.clone() else {
-        return not_loaded(state, lang, state.duties.failed);
-    };
-    let on_filter = {
+/// My duties first, then the register (which managers edit).
+fn duties_screen(
+    state: &UseReducerHandle<State>,
+    lang: Lang,
+    time_zone: &str,
+    manager: bool,
+) -> Html {
+    let today = format::today(time_zone);
+    let on_open = {
         let d = state.dispatcher();
+        Callback::from(move |id: String| controller::open_task(&d, id))
+    };
+    let mine = html! {
+        <MyDuties {lang} duties={state.my_duties.data.clone()} today={today.clone()} {on_open} />
+    };
+    let Some(register) = state.duties.data.clone() else {
+        return html! { <>{ mine }{ not_loaded(state, lang, state.duties.failed) }</> };
+    };
+    let d = state.dispatcher();
+    let on_filter = {
+        let d = d.clone();
         Callback::from(move |filter: DutyFilter| controller::set_duty_filter(&d, filter))
     };
+    let on_save = {
+        let d = d.clone();
+        Callback::from(move |req: DutyRequest| edits::save_duty(&d, req))
+    };
+    let on_task = Callback::from(move |id: String| edits::task_from_duty(&d, id));
+    let creating: Rc<BTreeSet<String>> = Rc::new(
+        state
+            .busy
+            .iter()
+            .filter_map(|op| match op {
+                Op::TaskFromDuty(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
     html! {
-        <DutyRegisterView
-            {lang}
-            {register}
-            filter={state.duty_filter}
-            today={format::today(time_zone)}
-            {on_filter}
-        />
+        <>
+            { mine }
+            <DutyEditor
+                {lang}
+                {register}
+                filter={state.duty_filter}
+                {today}
+                {on_filter}
+                {manager}
+                org={state.org.data.clone()}
+                staffing={state.staffing.data.clone()}
+                saving={state.is_busy(&Op::EditDuty)}
+                {creating}
+                {on_save}
+                {on_task}
+            />
+        </>
     }
 }
 
@@ -354,22 +401,61 @@ fn org_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) -> Htm
         let d = state.dispatcher();
         Callback::from(move |()| controller::show_uncovered_duties(&d))
     };
-    let add_person = manager.then(|| {
-        let d = state.dispatcher();
-        let on_add = Callback::from(move |req: PersonRequest| controller::add_person(&d, req));
-        html! {
+    // Staff see the chart only; managers also its edit controls and the people.
+    if manager {
+        return org_editor(state, lang, org, on_show_uncovered);
+    }
+    html! { <OrgChartView {lang} {org} {on_show_uncovered} /> }
+}
+
+/// Managers' org chart: the chart with its edit controls, the people, adding a person.
+fn org_editor(
+    state: &UseReducerHandle<State>,
+    lang: Lang,
+    org: Rc<crate::model::OrgChart>,
+    on_show_uncovered: Callback<()>,
+) -> Html {
+    let d = state.dispatcher();
+    let on_add = {
+        let d = d.clone();
+        Callback::from(move |req: PersonRequest| controller::add_person(&d, req))
+    };
+    let on_save_department = {
+        let d = d.clone();
+        Callback::from(move |req| edits::save_department(&d, req))
+    };
+    let on_save_position = {
+        let d = d.clone();
+        Callback::from(move |req| edits::save_position(&d, req))
+    };
+    let on_save_positions = {
+        let d = d.clone();
+        Callback::from(move |(person, positions, done)| {
+            edits::save_person_positions(&d, person, positions, done);
+        })
+    };
+    let on_set_active = Callback::from(move |(person, active, done)| {
+        edits::set_person_active(&d, person, active, done);
+    });
+    html! {
+        <>
+            <OrgEditor
+                {lang}
+                {org}
+                staffing={state.staffing.data.clone()}
+                busy={state.is_busy(&Op::EditOrg)}
+                {on_show_uncovered}
+                {on_save_department}
+                {on_save_position}
+                {on_save_positions}
+                {on_set_active}
+            />
             <AddPersonForm
                 {lang}
                 staffing={state.staffing.data.clone()}
                 busy={state.is_busy(&Op::AddPerson)}
                 {on_add}
             />
-        }
-    });
-    html! {
-        <>
-            <OrgChartView {lang} {org} {on_show_uncovered} />
-            { for add_person }
         </>
     }
 }
@@ -545,19 +631,6 @@ fn settings_screen(
             {on_sign_out}
         />
     }
-}
-
-/// Done tasks, out of all tasks that were not cancelled.
-fn counts(tasks: &[TaskView]) -> (usize, usize) {
-    let total = tasks
-        .iter()
-        .filter(|t| t.status() != TaskStatus::Cancelled)
-        .count();
-    let done = tasks
-        .iter()
-        .filter(|t| t.status() == TaskStatus::Done)
-        .count();
-    (done, total)
 }
 
 fn plans_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {

@@ -103,7 +103,7 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
     } = query;
     let pickers = matches!(
         screen,
-        Screen::Team | Screen::Task | Screen::Org | Screen::Settings
+        Screen::Team | Screen::Task | Screen::Org | Screen::Settings | Screen::Duties
     );
     if manager && pickers {
         // The pickers of the team board and the task screen are their main controls: say
@@ -121,6 +121,9 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
     }
     if screen == Screen::Settings {
         return;
+    }
+    if screen == Screen::Duties {
+        crate::edits::load_my_duties(d.clone());
     }
     let task = match (screen, task) {
         (Screen::Task, None) => return,

@@ -10,12 +10,17 @@ pub mod cascade;
 pub mod chart;
 pub mod components;
 pub mod controller;
+pub mod editing;
+pub mod edits;
 pub mod format;
 pub mod i18n;
+pub mod invite_link;
 pub mod model;
 pub mod period;
 pub mod services;
 pub mod state;
+pub mod templates;
+pub mod today;
 
 use wasm_bindgen::prelude::*;
 

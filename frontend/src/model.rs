@@ -56,9 +56,12 @@ impl AppStatus {
     /// and sees the managers' screens; staff and a device with no role yet do not. What
     /// each may actually change is the backend's to say, through the views' flags.
     pub fn is_manager(&self) -> bool {
+        // Every role above staff (store, department and operations managers, the
+        // director) manages something.
         self.role
             .as_deref()
-            .is_some_and(|role| !role.is_empty() && role != ROLE_STAFF)
+            .and_then(|r| r.parse::<storeops_domain::Role>().ok())
+            .is_some_and(storeops_domain::Role::is_manager)
     }
 }
 
@@ -225,6 +228,9 @@ pub struct OrgPosition {
     /// Names of the people holding it.
     #[serde(default)]
     pub holders: Vec<String>,
+    /// Ids of the people holding it, in the order of `holders`.
+    #[serde(default)]
+    pub holder_ids: Vec<String>,
     #[serde(default)]
     pub vacant: u32,
     #[serde(default)]
@@ -300,6 +306,11 @@ pub struct DutyView {
     /// Due date of the next task generated from it, `YYYY-MM-DD`.
     #[serde(default)]
     pub next_due: Option<String>,
+    /// The owner id (`position:…`, `department:…`, `person:…`), as editing needs it.
+    #[serde(default)]
+    pub owner_id: Option<String>,
+    #[serde(default)]
+    pub raci: Option<crate::editing::RaciView>,
 }
 
 fn yes() -> bool {

@@ -73,6 +73,13 @@ pub enum Op {
     ReportStatus(String),
     /// Fetching this report's photo.
     Photo(String),
+    /// An org chart command (departments, positions, people).
+    EditOrg,
+    /// Adding or editing a duty.
+    EditDuty,
+    /// "Create task now" for this duty id.
+    TaskFromDuty(String),
+    OpenStore,
 }
 
 /// The screens of an enrolled device, in the order the navigation shows them.
@@ -243,6 +250,8 @@ pub struct State {
     sync_at: u64,
     /// Plans saved by this device, as [`State::recent_saves`] for tasks.
     plan_saves: BTreeMap<String, (u64, PlanView)>,
+    /// The standing duties of this device's person (`my_duties`), on the Duties screen.
+    pub my_duties: Remote<Vec<crate::editing::MyDuty>>,
 }
 
 #[derive(Debug)]
@@ -350,6 +359,10 @@ pub enum Action {
     DismissProblem,
     ChooseLang(Lang),
     HideSaved(u64),
+    MyDutiesLoaded {
+        duties: Vec<crate::editing::MyDuty>,
+        asked_at: u64,
+    },
 }
 
 impl State {
@@ -406,6 +419,7 @@ impl State {
         self.print_view = false;
         self.invite = None;
         self.saved = None;
+        self.my_duties = Remote::default();
     }
 
     fn upsert_plan(plans: &mut Vec<PlanView>, plan: PlanView) {
@@ -645,6 +659,11 @@ impl Reducible for State {
                     return self;
                 }
                 s.saved = None;
+            }
+            Action::MyDutiesLoaded { duties, asked_at } => {
+                if !s.my_duties.loaded(duties, asked_at) {
+                    return self;
+                }
             }
         }
         Rc::new(s)
@@ -1072,6 +1091,76 @@ mod tests {
         assert!(!Screen::Plans.managers_only() && !Screen::Feedback.managers_only());
         let slugs: BTreeSet<&str> = Screen::ALL.iter().map(|s| s.slug()).collect();
         assert_eq!(slugs.len(), Screen::ALL.len());
+    }
+
+    fn my_duty(id: &str) -> crate::editing::MyDuty {
+        crate::editing::MyDuty {
+            id: id.into(),
+            text: id.into(),
+            cadence: "daily".into(),
+            owner: String::new(),
+            department: None,
+            raci_role: None,
+            next_task: None,
+        }
+    }
+
+    #[test]
+    fn my_duties_keep_the_newest_answer_and_go_with_the_store() {
+        let first = ticket();
+        let second = ticket();
+        let s = State {
+            status: Some(enrolled()),
+            ..State::default()
+        };
+        let s = apply(
+            Rc::new(s),
+            Action::MyDutiesLoaded {
+                duties: vec![my_duty("new")],
+                asked_at: second,
+            },
+        );
+        let s = apply(
+            s,
+            Action::MyDutiesLoaded {
+                duties: vec![my_duty("old")],
+                asked_at: first,
+            },
+        );
+        assert_eq!(
+            s.my_duties.data.as_ref().map(|d| d[0].id.as_str()),
+            Some("new")
+        );
+        let s = apply(s, Action::SignedOut);
+        assert!(s.my_duties.data.is_none());
+    }
+
+    #[test]
+    fn an_edit_shows_the_chart_it_returned_over_an_older_fetch() {
+        let fetch = ticket();
+        let s = apply(Rc::new(State::default()), Action::Begin(Op::EditOrg));
+        assert!(s.is_busy(&Op::EditOrg));
+        // The edit's reply is ticketed when it arrives; a fetch asked for before it loses.
+        let s = apply(
+            s,
+            Action::OrgLoaded {
+                org: org("renamed"),
+                asked_at: ticket(),
+            },
+        );
+        let s = apply(s, Action::End(Op::EditOrg));
+        let s = apply(
+            s,
+            Action::OrgLoaded {
+                org: org("before"),
+                asked_at: fetch,
+            },
+        );
+        assert!(!s.is_busy(&Op::EditOrg));
+        assert_eq!(
+            s.org.data.as_ref().map(|o| o.departments[0].name.as_str()),
+            Some("renamed")
+        );
     }
 
     #[test]

@@ -333,9 +333,12 @@ impl AppSession {
         loop {
             attempt += 1;
             let el = self.element(css)?;
-            // Centre it first: sticky headers and tab bars cover the edges of a phone screen.
+            // Open a folded section it is in (Today's "Upcoming"), as a person would, and
+            // centre it: sticky headers and tab bars cover the edges of a phone screen.
             self.script(
-                "document.querySelector(arguments[0])?.scrollIntoView({ block: 'center' })",
+                "const e = document.querySelector(arguments[0]);
+                 for (let d = e?.closest('details:not([open])'); d; d = d.closest('details:not([open])')) d.open = true;
+                 e?.scrollIntoView({ block: 'center' })",
                 json!([css]),
             )?;
             match self.call("POST", &format!("/element/{el}/click"), Some(json!({}))) {

@@ -15,6 +15,20 @@ pub struct DutyRegisterViewProps {
     /// Today in the store's zone, `YYYY-MM-DD`.
     pub today: AttrValue,
     pub on_filter: Callback<DutyFilter>,
+    /// Managers: "Edit" and "Create task now" on each duty.
+    #[prop_or_default]
+    pub actions: Option<DutyActions>,
+}
+
+/// What a manager can do with each duty.
+#[derive(Clone, PartialEq, Debug)]
+pub struct DutyActions {
+    /// "Edit", with the duty's id.
+    pub on_edit: Callback<String>,
+    /// "Create task now", with the duty's id.
+    pub on_task: Callback<String>,
+    /// Duties whose task is being created.
+    pub creating: Rc<std::collections::BTreeSet<String>>,
 }
 
 /// The standing duties by department and then position, with who covers each, how often
@@ -59,7 +73,7 @@ pub fn duty_register_view(props: &DutyRegisterViewProps) -> Html {
             <>{ for groups.iter().map(|(group, sections)| html! {
                 <section class="duty-group" key={group.department_id.clone()} data-department-id={group.department_id.clone()}>
                     <h3 class="duty-group-title">{ group.department.clone() }</h3>
-                    { for sections.iter().map(|(section, duties)| render_section(lang, &props.today, group, section, duties)) }
+                    { for sections.iter().map(|(section, duties)| render_section(lang, &props.today, group, section, duties, props.actions.as_ref())) }
                 </section>
             }) }</>
         }
@@ -105,6 +119,7 @@ fn render_section(
     group: &DutyGroup,
     section: &DutySection,
     duties: &[&DutyView],
+    actions: Option<&DutyActions>,
 ) -> Html {
     let own = section.position_id.is_none();
     // The department's own duties, under its own name again: just say whose they are.
@@ -138,13 +153,13 @@ fn render_section(
                 { holders }
             </div>
             <ul class="duties">
-                { for duties.iter().map(|duty| render_duty(lang, today, duty)) }
+                { for duties.iter().map(|duty| render_duty(lang, today, duty, actions)) }
             </ul>
         </div>
     }
 }
 
-fn render_duty(lang: Lang, today: &str, duty: &DutyView) -> Html {
+fn render_duty(lang: Lang, today: &str, duty: &DutyView, actions: Option<&DutyActions>) -> Html {
     let next = duty.next_due.as_deref().map(|date| {
         let is_today = date == today;
         html! {
@@ -158,6 +173,7 @@ fn render_duty(lang: Lang, today: &str, duty: &DutyView) -> Html {
             class={classes!("duty", (!duty.covered).then_some("is-uncovered"))}
             key={duty.id.clone()}
             data-duty-id={duty.id.clone()}
+            data-id={duty.id.clone()}
             data-cadence={duty.cadence.clone()}
             data-covered={duty.covered.to_string()}
         >
@@ -177,6 +193,8 @@ fn render_duty(lang: Lang, today: &str, duty: &DutyView) -> Html {
                     </span>
                 }
             </div>
+            { super::duty_raci::raci_line(lang, duty.raci.as_ref()) }
+            { for actions.map(|a| super::duty_raci::duty_buttons(lang, &duty.id, a)) }
         </li>
     }
 }

@@ -1,8 +1,11 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::open_store::OpenStoreForm;
 use crate::controller::EnrolRequest;
+use crate::edits::OpenStoreRequest;
 use crate::i18n::{Key, Lang, t};
+use crate::invite_link::parse_invite_link;
 
 /// The relay a fresh install points at until told otherwise.
 pub const DEFAULT_RELAY_URL: &str = "http://127.0.0.1:8787";
@@ -12,6 +15,11 @@ pub struct EnrolFormProps {
     pub lang: Lang,
     pub busy: bool,
     pub on_enrol: Callback<EnrolRequest>,
+    /// "Open a new store" is under way.
+    #[prop_or_default]
+    pub opening: bool,
+    #[prop_or_default]
+    pub on_open_store: Callback<OpenStoreRequest>,
 }
 
 /// Joins this device to a store with an invite code.
@@ -24,12 +32,15 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
     let relay = use_node_ref();
     let code = use_node_ref();
     let device = use_node_ref();
+    // Join with an invite code (false), or open a new store (true).
+    let new_store = use_state(|| false);
 
-    // Prefill the relay once; prefill the device name in the language shown, and follow the
-    // language toggle for as long as the name is still one of the defaults.
+    // Prefill the relay whenever the join form is drawn; prefill the device name in the
+    // language shown, and follow the language toggle while the name is still a default.
     {
+        // Again when coming back from "Open a new store": the form is drawn anew.
         let relay = relay.clone();
-        use_effect_with((), move |()| {
+        use_effect_with(*new_store, move |_| {
             if let Some(input) = relay.cast::<HtmlInputElement>() {
                 input.set_value(DEFAULT_RELAY_URL);
             }
@@ -37,18 +48,16 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
     }
     {
         let device = device.clone();
-        let first = use_mut_ref(|| true);
-        use_effect_with(lang, move |lang| {
+        use_effect_with((lang, *new_store), move |(lang, _)| {
             if let Some(input) = device.cast::<HtmlInputElement>() {
                 let value = input.value();
                 let is_default = [Lang::En, Lang::Zh]
                     .iter()
                     .any(|l| value == t(*l, Key::DefaultDeviceName));
-                if is_default || (*first.borrow() && value.is_empty()) {
+                if is_default || value.is_empty() {
                     input.set_value(t(*lang, Key::DefaultDeviceName));
                 }
             }
-            *first.borrow_mut() = false;
         });
     }
 
@@ -66,16 +75,67 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
+            // An invite link pasted whole brings its relay with it.
+            let (relay_url, code) = match parse_invite_link(&value(&code)) {
+                Some(link) => (link.relay.unwrap_or_else(|| value(&relay)), link.code),
+                None => (value(&relay), value(&code)),
+            };
             on_enrol.emit(EnrolRequest {
-                relay_url: value(&relay),
-                code: value(&code),
+                relay_url,
+                code,
                 device_name: value(&device),
             });
         })
     };
+    // A pasted invite link fills in the code and the relay address.
+    let on_code_input = {
+        let (relay, code) = (relay.clone(), code.clone());
+        Callback::from(move |_: InputEvent| {
+            let Some(code_el) = code.cast::<HtmlInputElement>() else {
+                return;
+            };
+            if let Some(link) = parse_invite_link(&code_el.value()) {
+                code_el.set_value(&link.code);
+                if let (Some(url), Some(relay_el)) = (link.relay, relay.cast::<HtmlInputElement>())
+                {
+                    relay_el.set_value(&url);
+                }
+            }
+        })
+    };
+    let tab = |id: &'static str, key: Key, is_new: bool| {
+        let current = *new_store == is_new;
+        let onclick = {
+            let new_store = new_store.clone();
+            Callback::from(move |_: MouseEvent| new_store.set(is_new))
+        };
+        html! {
+            <button type="button" {id} class="segment" role="tab" aria-selected={current.to_string()}
+                aria-pressed={current.to_string()} {onclick}>
+                { t(lang, key) }
+            </button>
+        }
+    };
+    let tabs = html! {
+        <div class="segmented segmented-wide enrol-tabs" role="tablist">
+            { tab("join-tab", Key::JoinTab, false) }
+            { tab("open-store-tab", Key::OpenStoreTab, true) }
+        </div>
+    };
+    if *new_store {
+        return html! {
+            <section class="card enrol" aria-labelledby="enrol-title">
+                { tabs }
+                <h2 id="enrol-title" class="card-title">{ t(lang, Key::OpenStoreTitle) }</h2>
+                <p class="card-intro">{ t(lang, Key::OpenStoreIntro) }</p>
+                <OpenStoreForm {lang} busy={props.opening} on_open_store={props.on_open_store.clone()} />
+            </section>
+        };
+    }
 
     html! {
         <section class="card enrol" aria-labelledby="enrol-title">
+            { tabs }
             <h2 id="enrol-title" class="card-title">{ t(lang, Key::EnrolTitle) }</h2>
             <p class="card-intro">{ t(lang, Key::EnrolIntro) }</p>
             <form class="form" novalidate=true {onsubmit}>
@@ -84,6 +144,7 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
                     <input
                         id="invite-code"
                         ref={code}
+                        oninput={on_code_input}
                         type="text"
                         autocomplete="off"
                         autocapitalize="off"

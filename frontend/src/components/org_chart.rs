@@ -12,6 +12,18 @@ pub struct OrgChartViewProps {
     pub org: Rc<OrgChart>,
     /// "Show them" on the uncovered-duties total.
     pub on_show_uncovered: Callback<()>,
+    /// Managers: "Edit" on each department and position.
+    #[prop_or_default]
+    pub actions: Option<OrgActions>,
+}
+
+/// What a manager can do from the chart itself.
+#[derive(Clone, PartialEq, Debug)]
+pub struct OrgActions {
+    /// "Edit" on a department, with its id.
+    pub on_edit_department: Callback<String>,
+    /// "Edit" on a position, with its id.
+    pub on_edit_position: Callback<String>,
 }
 
 /// The totals, then the departments drawn as a tree: each a card listing its positions.
@@ -42,7 +54,7 @@ pub fn org_chart_view(props: &OrgChartViewProps) -> Html {
         let tree = Tree::new(&org.departments);
         html! {
             <ul class="org-tree">
-                { for tree.roots.iter().map(|&i| tree.render(lang, i)) }
+                { for tree.roots.iter().map(|&i| tree.render(lang, i, props.actions.as_ref())) }
             </ul>
         }
     };
@@ -159,15 +171,15 @@ impl<'a> Tree<'a> {
         }
     }
 
-    fn render(&self, lang: Lang, i: usize) -> Html {
+    fn render(&self, lang: Lang, i: usize, actions: Option<&OrgActions>) -> Html {
         let dept = &self.departments[i];
         let children = self.children.get(&i).filter(|c| !c.is_empty());
         html! {
             <li class="org-node" key={dept.id.clone()}>
-                <DepartmentCard {lang} dept={dept.clone()} />
+                <DepartmentCard {lang} dept={dept.clone()} actions={actions.cloned()} />
                 if let Some(children) = children {
                     <ul class="org-children">
-                        { for children.iter().map(|&c| self.render(lang, c)) }
+                        { for children.iter().map(|&c| self.render(lang, c, actions)) }
                     </ul>
                 }
             </li>
@@ -179,6 +191,7 @@ impl<'a> Tree<'a> {
 struct DepartmentCardProps {
     lang: Lang,
     dept: OrgDepartment,
+    actions: Option<OrgActions>,
 }
 
 #[function_component(DepartmentCard)]
@@ -188,12 +201,27 @@ fn department_card(props: &DepartmentCardProps) -> Html {
     let positions = ordered_positions(dept);
     html! {
         <article
-            class={classes!("org-dept", (dept.uncovered_duties > 0).then_some("has-uncovered"))}
+            class={classes!("org-dept", "org-department", (dept.uncovered_duties > 0).then_some("has-uncovered"))}
             data-dept-id={dept.id.clone()}
+            data-id={dept.id.clone()}
         >
             <header class="org-dept-head">
                 <h3 class="org-dept-name">{ dept.name.clone() }</h3>
                 { warning(lang, dept.uncovered_duties) }
+                if let Some(actions) = &props.actions {
+                    <button
+                        type="button"
+                        class="icon-button edit-department"
+                        aria-label={format!("{} · {}", t(lang, Key::EditDepartment), dept.name)}
+                        title={t(lang, Key::EditDepartment)}
+                        onclick={{
+                            let id = dept.id.clone();
+                            actions.on_edit_department.reform(move |_: MouseEvent| id.clone())
+                        }}
+                    >
+                        { pencil() }
+                    </button>
+                }
             </header>
             if positions.is_empty() {
                 <p class="org-empty">{ t(lang, Key::NoPositions) }</p>
@@ -207,6 +235,7 @@ fn department_card(props: &DepartmentCardProps) -> Html {
                                 position={(*position).clone()}
                                 depth={*depth}
                                 head={dept.head.as_deref() == Some(position.id.as_str())}
+                                on_edit={props.actions.as_ref().map(|a| a.on_edit_position.clone())}
                             />
                         })
                     }
@@ -223,6 +252,7 @@ struct PositionProps {
     /// How many positions of the same department it reports through.
     depth: usize,
     head: bool,
+    on_edit: Option<Callback<String>>,
 }
 
 #[function_component(Position)]
@@ -241,6 +271,7 @@ fn position(props: &PositionProps) -> Html {
                 (position.uncovered_duties > 0).then_some("has-uncovered"),
             )}
             data-position-id={position.id.clone()}
+            data-id={position.id.clone()}
             data-depth={props.depth.to_string()}
             style={format!("--depth: {}", props.depth)}
         >
@@ -256,6 +287,20 @@ fn position(props: &PositionProps) -> Html {
                         <span aria-hidden="true">{ format!("{held}/{}", position.headcount) }</span>
                         <span class="visually-hidden">{ filled }</span>
                     </span>
+                }
+                if let Some(on_edit) = &props.on_edit {
+                    <button
+                        type="button"
+                        class="icon-button edit-position"
+                        aria-label={format!("{} · {}", t(lang, Key::EditPosition), position.title)}
+                        title={t(lang, Key::EditPosition)}
+                        onclick={{
+                            let id = position.id.clone();
+                            on_edit.reform(move |_: MouseEvent| id.clone())
+                        }}
+                    >
+                        { pencil() }
+                    </button>
                 }
             </div>
             <div class="org-position-line">
@@ -324,4 +369,14 @@ fn ordered_positions(dept: &OrgDepartment) -> Vec<(&OrgPosition, usize)> {
         }
     }
     out
+}
+
+/// A pencil, drawn in the text colour.
+fn pencil() -> Html {
+    html! {
+        <svg class="icon" viewBox="0 0 24 24" width="18" height="18" aria-hidden="true"
+            fill="none" stroke="currentColor" stroke-width="1.8" stroke-linecap="round" stroke-linejoin="round">
+            <path d="M4 20h4L19 9l-4-4L4 16v4zM13.5 6.5l4 4" />
+        </svg>
+    }
 }

@@ -227,11 +227,15 @@ fn invite_card(props: &InviteCardProps) -> Html {
     let picked = use_state(|| ROLE_STAFF.to_owned());
     let picked_person = use_state(String::new);
     let copied = use_state(|| false);
+    let link_copied = use_state(|| false);
     {
         // A new code has not been copied yet.
-        let copied = copied.clone();
+        let (copied, link_copied) = (copied.clone(), link_copied.clone());
         let code = props.invite.as_ref().map(|i| i.code.clone());
-        use_effect_with(code, move |_| copied.set(false));
+        use_effect_with(code, move |_| {
+            copied.set(false);
+            link_copied.set(false);
+        });
     }
 
     let on_pick = {
@@ -323,6 +327,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
                         { t(lang, Key::InviteRelayHint) }{ ": " }
                         <span class="invite-relay-url">{ relay.clone() }</span>
                     </p>
+                    { invite_link_row(lang, relay, &invite.code, &props.on_copy, &link_copied) }
                 }
             </div>
         }
@@ -463,5 +468,42 @@ fn sign_out_card(props: &SignOutCardProps) -> Html {
                 </div>
             }
         </section>
+    }
+}
+
+/// The invite as a `storeops://enrol?…` link, with its own "Copy link".
+fn invite_link_row(
+    lang: Lang,
+    relay: &str,
+    code: &str,
+    on_copy: &Callback<CopyRequest>,
+    copied: &UseStateHandle<bool>,
+) -> Html {
+    let link = crate::invite_link::invite_link(relay, code);
+    let onclick = {
+        let (on_copy, copied, text) = (on_copy.clone(), copied.clone(), link.clone());
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            on_copy.emit(CopyRequest {
+                text: text.clone(),
+                copied: Callback::from(move |()| copied.set(true)),
+            });
+        })
+    };
+    html! {
+        <div class="invite-link">
+            <p class="invite-label">{ t(lang, Key::InviteLinkLabel) }</p>
+            <div class="invite-code-row">
+                <output id="invite-link-shown" class="invite-link-text">{ link }</output>
+                <button type="button" id="invite-link-copy" class="button button-secondary" {onclick}>
+                    if **copied {
+                        <span class="toast-check" aria-hidden="true"></span>
+                        { t(lang, Key::Copied) }
+                    } else {
+                        { t(lang, Key::CopyLink) }
+                    }
+                </button>
+            </div>
+        </div>
     }
 }

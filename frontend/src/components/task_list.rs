@@ -1,11 +1,14 @@
+use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::progress::TaskProgress;
 use super::task_item::TaskItem;
 use crate::i18n::{self, Key, Lang, t};
 use crate::model::{TaskStatus, TaskView};
+use crate::today::group_today;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskListProps {
@@ -19,23 +22,26 @@ pub struct TaskListProps {
     pub on_open: Callback<String>,
 }
 
-/// Open tasks (most urgent, then soonest due, first), then done and cancelled ones.
+/// Today's work with its progress: overdue, due today, undated; what is due later folded
+/// under "Upcoming"; what was done today at the bottom.
 #[function_component(TaskList)]
 pub fn task_list(props: &TaskListProps) -> Html {
     let lang = props.lang;
-    let (mut open, closed): (Vec<&TaskView>, Vec<&TaskView>) =
-        props.tasks.iter().partition(|task| task.status().is_open());
-    // Stable: tasks that tie keep the backend's order.
-    open.sort_by(|a, b| {
-        b.priority()
-            .cmp(&a.priority())
-            .then_with(|| match (&a.due, &b.due) {
-                (Some(x), Some(y)) => x.cmp(y),
-                (Some(_), None) => std::cmp::Ordering::Less,
-                (None, Some(_)) => std::cmp::Ordering::Greater,
-                (None, None) => std::cmp::Ordering::Equal,
-            })
-    });
+    // Tasks closed from this list since it was shown stay in view under "Done today",
+    // even when they were due on an earlier day.
+    let closed_here = use_mut_ref(BTreeSet::<String>::new);
+    let on_set_status = {
+        let closed_here = closed_here.clone();
+        let on_set_status = props.on_set_status.clone();
+        Callback::from(move |(id, status): (String, TaskStatus)| {
+            if !status.is_open() {
+                closed_here.borrow_mut().insert(id.clone());
+            }
+            on_set_status.emit((id, status));
+        })
+    };
+    let closed: BTreeSet<String> = RefCell::borrow(&closed_here).clone();
+    let groups = group_today(&props.tasks, &props.today, &closed);
 
     let item = |task: &&TaskView| {
         html! {
@@ -45,34 +51,51 @@ pub fn task_list(props: &TaskListProps) -> Html {
                 task={(*task).clone()}
                 today={props.today.clone()}
                 busy={props.busy.contains(&task.id)}
-                on_set_status={props.on_set_status.clone()}
+                on_set_status={on_set_status.clone()}
                 on_open={props.on_open.clone()}
             />
         }
     };
+    let section = |slug: &'static str, key: Key, list: &[&TaskView]| {
+        let heading = format!("{slug}-heading");
+        html! {
+            <section class={classes!("task-group", format!("task-group-{slug}"))} aria-labelledby={heading.clone()}>
+                <h2 class="group-heading" id={heading}>{ i18n::group_heading(lang, key, list.len()) }</h2>
+                <ul class="tasks">{ for list.iter().map(item) }</ul>
+            </section>
+        }
+    };
 
+    let (done, total) = groups.progress();
     let body = if props.tasks.is_empty() {
         html! { <p class="empty">{ t(lang, Key::NoTasks) }</p> }
     } else {
         html! {
             <>
-                <section class="task-group task-group-open" aria-labelledby="open-heading">
-                    <h2 class="group-heading" id="open-heading">
-                        { i18n::group_heading(lang, Key::OpenGroup, open.len()) }
-                    </h2>
-                    if open.is_empty() {
-                        <p class="empty">{ t(lang, Key::NoOpenTasks) }</p>
-                    } else {
-                        <ul class="tasks">{ for open.iter().map(item) }</ul>
-                    }
-                </section>
-                if !closed.is_empty() {
-                    <section class="task-group task-group-done" aria-labelledby="done-heading">
-                        <h2 class="group-heading" id="done-heading">
-                            { i18n::group_heading(lang, Key::DoneGroup, closed.len()) }
-                        </h2>
-                        <ul class="tasks">{ for closed.iter().map(item) }</ul>
-                    </section>
+                if total > 0 {
+                    <TaskProgress {lang} {done} {total} />
+                }
+                if !groups.overdue.is_empty() {
+                    { section("overdue", Key::OverdueGroup, &groups.overdue) }
+                }
+                if !groups.today.is_empty() {
+                    { section("today", Key::TodayGroup, &groups.today) }
+                } else if groups.overdue.is_empty() {
+                    <p class="empty" id="nothing-today">{ t(lang, Key::NothingToday) }</p>
+                }
+                if !groups.no_date.is_empty() {
+                    { section("no-date", Key::NoDateGroup, &groups.no_date) }
+                }
+                if !groups.upcoming.is_empty() {
+                    <details class="task-group task-group-upcoming" id="today-upcoming">
+                        <summary class="group-heading group-toggle" id="upcoming-heading">
+                            { i18n::group_heading(lang, Key::UpcomingGroup, groups.upcoming.len()) }
+                        </summary>
+                        <ul class="tasks">{ for groups.upcoming.iter().map(item) }</ul>
+                    </details>
+                }
+                if !groups.done.is_empty() {
+                    { section("done", Key::DoneTodayGroup, &groups.done) }
                 }
             </>
         }

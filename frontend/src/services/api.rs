@@ -402,9 +402,12 @@ pub async fn dashboard(weeks: u32) -> Result<Dashboard, ApiError> {
 }
 
 #[derive(Serialize)]
-struct NoArgs {}
+pub(super) struct NoArgs {}
 
-async fn call<A: Serialize, R: DeserializeOwned>(cmd: &str, args: &A) -> Result<R, ApiError> {
+pub(super) async fn call<A: Serialize, R: DeserializeOwned>(
+    cmd: &str,
+    args: &A,
+) -> Result<R, ApiError> {
     // `None` goes over as `null`, not as a missing key.
     let serializer = serde_wasm_bindgen::Serializer::new().serialize_missing_as_null(true);
     let args = args.serialize(&serializer).map_err(|e| ApiError {

@@ -4,5 +4,6 @@
 
 pub mod api;
 pub mod browser;
+pub mod edit_api;
 pub mod events;
 mod tauri;

@@ -1,0 +1,127 @@
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::duty_form::DutyForm;
+use super::duty_register::{DutyActions, DutyRegisterView};
+use super::owner_picker::OwnerChoices;
+use crate::edits::DutyRequest;
+use crate::i18n::{Key, Lang, t};
+use crate::model::{DutyRegister, DutyView, OrgChart, Staffing};
+use crate::state::DutyFilter;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct DutyEditorProps {
+    pub lang: Lang,
+    pub register: Rc<DutyRegister>,
+    pub filter: DutyFilter,
+    pub today: AttrValue,
+    pub on_filter: Callback<DutyFilter>,
+    /// Managers edit; staff only read.
+    pub manager: bool,
+    /// For the owner pickers: departments (else taken from the register), positions, people.
+    #[prop_or_default]
+    pub org: Option<Rc<OrgChart>>,
+    #[prop_or_default]
+    pub staffing: Option<Rc<Staffing>>,
+    pub saving: bool,
+    /// Duties whose "Create task now" is under way.
+    pub creating: Rc<BTreeSet<String>>,
+    pub on_save: Callback<DutyRequest>,
+    pub on_task: Callback<String>,
+}
+
+/// What the duty form is open for.
+#[derive(Clone, Debug, PartialEq)]
+enum Editing {
+    New,
+    Duty(DutyView),
+}
+
+/// The duty register; for managers with "Add duty", and "Edit" / "Create task now" on
+/// each duty, the form opening over the register.
+#[function_component(DutyEditor)]
+pub fn duty_editor(props: &DutyEditorProps) -> Html {
+    let lang = props.lang;
+    let editing = use_state(|| None::<Editing>);
+    let close = {
+        let editing = editing.clone();
+        Callback::from(move |()| editing.set(None))
+    };
+    let actions = props.manager.then(|| {
+        let on_edit = {
+            let (editing, register) = (editing.clone(), props.register.clone());
+            Callback::from(move |id: String| {
+                let duty = register
+                    .groups
+                    .iter()
+                    .flat_map(|g| &g.sections)
+                    .flat_map(|s| &s.duties)
+                    .find(|d| d.id == id);
+                if let Some(duty) = duty {
+                    editing.set(Some(Editing::Duty(duty.clone())));
+                }
+            })
+        };
+        DutyActions {
+            on_edit,
+            on_task: props.on_task.clone(),
+            creating: props.creating.clone(),
+        }
+    });
+    let choices = Rc::new(match &props.org {
+        Some(org) => OwnerChoices::from_org(&org.departments, props.staffing.as_deref()),
+        None => {
+            let named: Vec<_> = props
+                .register
+                .groups
+                .iter()
+                .map(|g| (g.department_id.clone(), g.department.clone()))
+                .collect();
+            OwnerChoices::new(&named, props.staffing.as_deref())
+        }
+    });
+    let add = {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(Some(Editing::New)))
+    };
+    let form = (*editing).clone().map(|what| {
+        let duty = match what {
+            Editing::New => None,
+            Editing::Duty(duty) => Some(duty),
+        };
+        let key = duty.as_ref().map_or_else(String::new, |d| d.id.clone());
+        html! {
+            <DutyForm
+                {key}
+                {lang}
+                {duty}
+                {choices}
+                busy={props.saving}
+                on_save={props.on_save.clone()}
+                on_close={close.clone()}
+            />
+        }
+    });
+    html! {
+        <>
+            if props.manager {
+                <div class="screen-actions">
+                    <button type="button" id="add-duty-button" class="button button-primary" onclick={add}>
+                        <span aria-hidden="true">{ "+ " }</span>{ t(lang, Key::AddDuty) }
+                    </button>
+                </div>
+            }
+            <DutyRegisterView
+                {lang}
+                register={props.register.clone()}
+                filter={props.filter}
+                today={props.today.clone()}
+                on_filter={props.on_filter.clone()}
+                {actions}
+            />
+            { for form }
+        </>
+    }
+}

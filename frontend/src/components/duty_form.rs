@@ -1,0 +1,202 @@
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::owner_picker::{OwnerChecklist, OwnerChoices, OwnerSelect};
+use super::sheet::Sheet;
+use crate::editing::{DutyDraft, Raci};
+use crate::edits::DutyRequest;
+use crate::i18n::{self, Key, Lang, t};
+use crate::model::{Cadence, DutyView};
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct DutyFormProps {
+    pub lang: Lang,
+    /// The duty edited; `None` for a new one.
+    pub duty: Option<DutyView>,
+    pub choices: Rc<OwnerChoices>,
+    pub busy: bool,
+    pub on_save: Callback<DutyRequest>,
+    pub on_close: Callback<()>,
+}
+
+/// A duty's text, owner, cadence and (optionally) RACI, in a sheet.
+#[function_component(DutyForm)]
+pub fn duty_form(props: &DutyFormProps) -> Html {
+    let lang = props.lang;
+    let duty = props.duty.as_ref();
+    let text = use_node_ref();
+    let owner = use_state(|| duty.and_then(|d| d.owner_id.clone()).unwrap_or_default());
+    let cadence = use_state(|| {
+        duty.map(|d| d.cadence.clone())
+            .filter(|c| Cadence::from_wire(c).is_some())
+            .unwrap_or_else(|| Cadence::Daily.wire().to_owned())
+    });
+    let raci = use_state(|| {
+        duty.and_then(|d| d.raci.as_ref())
+            .map(|r| r.to_raci())
+            .unwrap_or_default()
+    });
+
+    let onsubmit = {
+        let text = text.clone();
+        let (owner, cadence, raci) = (owner.clone(), cadence.clone(), raci.clone());
+        let id = duty.map(|d| d.id.clone());
+        let on_save = props.on_save.clone();
+        let on_close = props.on_close.clone();
+        let busy = props.busy;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            let text = text
+                .cast::<HtmlTextAreaElement>()
+                .map(|t| t.value())
+                .unwrap_or_default();
+            on_save.emit(DutyRequest {
+                draft: DutyDraft {
+                    id: id.clone(),
+                    text,
+                    owner: Some((*owner).clone()).filter(|o| !o.is_empty()),
+                    cadence: (*cadence).clone(),
+                    raci: (*raci).clone(),
+                },
+                done: on_close.clone(),
+            });
+        })
+    };
+    let set = |state: &UseStateHandle<String>| {
+        let state = state.clone();
+        Callback::from(move |v: String| state.set(v))
+    };
+    let on_cadence = {
+        let cadence = cadence.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            cadence.set(select.value());
+        })
+    };
+    let set_raci = |f: fn(&mut Raci, Option<String>)| {
+        let raci = raci.clone();
+        Callback::from(move |v: String| {
+            let mut next = (*raci).clone();
+            f(&mut next, Some(v).filter(|v| !v.is_empty()));
+            raci.set(next);
+        })
+    };
+    let set_raci_list = |f: fn(&mut Raci, Vec<String>)| {
+        let raci = raci.clone();
+        Callback::from(move |v: BTreeSet<String>| {
+            let mut next = (*raci).clone();
+            f(&mut next, v.into_iter().collect());
+            raci.set(next);
+        })
+    };
+    let names = duty.and_then(|d| d.raci.clone()).unwrap_or_default();
+    let title = t(
+        lang,
+        if duty.is_some() {
+            Key::EditDuty
+        } else {
+            Key::NewDuty
+        },
+    );
+    html! {
+        <Sheet {lang} id="duty-editor" {title} on_close={props.on_close.clone()}>
+            <form class="form sheet-form" novalidate=true {onsubmit}>
+                <div class="field">
+                    <label for="duty-text">{ t(lang, Key::DutyText) }</label>
+                    <textarea id="duty-text" ref={text} rows="3" aria-required="true"
+                        value={duty.map(|d| d.text.clone()).unwrap_or_default()} />
+                </div>
+                <div class="field-row">
+                    <div class="field">
+                        <label for="duty-owner">{ t(lang, Key::DutyOwner) }</label>
+                        <OwnerSelect
+                            {lang}
+                            id="duty-owner"
+                            choices={props.choices.clone()}
+                            value={(*owner).clone()}
+                            none={Key::NoOwner}
+                            value_name={duty.map(|d| AttrValue::from(d.owner.clone()))}
+                            on_change={set(&owner)}
+                        />
+                    </div>
+                    <div class="field">
+                        <label for="duty-cadence">{ t(lang, Key::DutyCadence) }</label>
+                        <select id="duty-cadence" class="select" onchange={on_cadence}>
+                            {
+                                for Cadence::ALL.into_iter().map(|c| html! {
+                                    <option value={c.wire()} selected={*cadence == c.wire()}>
+                                        { i18n::cadence_label(lang, c.wire()) }
+                                    </option>
+                                })
+                            }
+                        </select>
+                    </div>
+                </div>
+                <details class="raci-fields" open={!raci.is_empty()}>
+                    <summary>{ t(lang, Key::RaciSection) }</summary>
+                    <div class="field-row">
+                        <div class="field">
+                            <label for="duty-responsible">{ t(lang, Key::Responsible) }</label>
+                            <OwnerSelect
+                                {lang}
+                                id="duty-responsible"
+                                choices={props.choices.clone()}
+                                value={raci.responsible.clone().unwrap_or_default()}
+                                none={Key::Nobody}
+                                value_name={names.responsible.as_ref().map(|n| AttrValue::from(n.name.clone()))}
+                                on_change={set_raci(|r, v| r.responsible = v)}
+                            />
+                        </div>
+                        <div class="field">
+                            <label for="duty-accountable">{ t(lang, Key::Accountable) }</label>
+                            <OwnerSelect
+                                {lang}
+                                id="duty-accountable"
+                                choices={props.choices.clone()}
+                                value={raci.accountable.clone().unwrap_or_default()}
+                                none={Key::Nobody}
+                                value_name={names.accountable.as_ref().map(|n| AttrValue::from(n.name.clone()))}
+                                on_change={set_raci(|r, v| r.accountable = v)}
+                            />
+                        </div>
+                    </div>
+                    <div class="field-row">
+                        <OwnerChecklist
+                            {lang}
+                            id="duty-consulted"
+                            label={t(lang, Key::Consulted)}
+                            groups={props.choices.checklist_groups()}
+                            chosen={raci.consulted.iter().cloned().collect::<BTreeSet<_>>()}
+                            on_change={set_raci_list(|r, v| r.consulted = v)}
+                        />
+                        <OwnerChecklist
+                            {lang}
+                            id="duty-informed"
+                            label={t(lang, Key::Informed)}
+                            groups={props.choices.checklist_groups()}
+                            chosen={raci.informed.iter().cloned().collect::<BTreeSet<_>>()}
+                            on_change={set_raci_list(|r, v| r.informed = v)}
+                        />
+                    </div>
+                </details>
+                <div class="sheet-actions">
+                    <button
+                        type="submit"
+                        id="save-duty-button"
+                        class="button button-primary"
+                        disabled={props.busy}
+                        aria-busy={props.busy.to_string()}
+                    >
+                        { t(lang, if props.busy { Key::Saving } else { Key::SaveDuty }) }
+                    </button>
+                </div>
+            </form>
+        </Sheet>
+    }
+}

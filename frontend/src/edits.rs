@@ -1,0 +1,336 @@
+//! What happens when a manager edits the org chart or the duty register, when "my
+//! duties" are fetched, and when a new store is opened: checks, then commands through
+//! `crate::services::edit_api`, then [`Action`]s. Like `crate::controller`, whose
+//! conventions it follows; kept apart so each file stays about one thing.
+
+use std::rc::Rc;
+
+use yew::Callback;
+
+use crate::controller::Dispatch;
+use crate::editing::{DepartmentDraft, DutyDraft, PositionDraft, all_positions};
+use crate::i18n::Key;
+use crate::model::{ApiError, OrgChart, OrgDepartment};
+use crate::services::edit_api::{self, NewStore};
+use crate::services::{api, browser};
+use crate::state::{Action, Op, Problem, ticket};
+
+/// How long "Saved" stays up after a command returns.
+const SAVED_MS: i32 = 2_000;
+
+fn failed(d: &Dispatch, err: ApiError) {
+    d.dispatch(Action::Failed(Problem::Api(err)));
+}
+
+fn refused(d: &Dispatch, key: Key) {
+    d.dispatch(Action::Failed(Problem::Ui(key)));
+}
+
+fn show_saved(d: &Dispatch) {
+    let at = ticket();
+    d.dispatch(Action::Saved(at));
+    let d = d.clone();
+    browser::after(SAVED_MS, move || d.dispatch(Action::HideSaved(at)));
+}
+
+/// The chart a command returned is the newest there is; the pickers' positions and
+/// people may have changed with it, so they are fetched again.
+fn org_changed(d: &Dispatch, org: OrgChart) {
+    d.dispatch(Action::OrgLoaded {
+        org,
+        asked_at: ticket(),
+    });
+    show_saved(d);
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let asked_at = ticket();
+        match api::people_and_positions().await {
+            Ok(staffing) => d.dispatch(Action::StaffingLoaded { staffing, asked_at }),
+            Err(err) => web_sys::console::warn_1(&format!("people_and_positions: {err}").into()),
+        }
+    });
+}
+
+/// Runs an org chart command with [`Op::EditOrg`] busy; on success shows the chart it
+/// returned and calls `done`.
+fn change_org<F>(d: &Dispatch, command: F, done: Callback<()>)
+where
+    F: std::future::Future<Output = Result<OrgChart, ApiError>> + 'static,
+{
+    d.dispatch(Action::Begin(Op::EditOrg));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = command.await;
+        d.dispatch(Action::End(Op::EditOrg));
+        match result {
+            Ok(org) => {
+                org_changed(&d, org);
+                done.emit(());
+            }
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+/// `my_duties`, on the Duties screen. Quiet on failure (the register below is the
+/// screen's main content and says so itself); the console keeps the reason.
+pub fn load_my_duties(d: Dispatch) {
+    wasm_bindgen_futures::spawn_local(async move {
+        let asked_at = ticket();
+        match edit_api::my_duties().await {
+            Ok(duties) => d.dispatch(Action::MyDutiesLoaded { duties, asked_at }),
+            Err(err) => web_sys::console::warn_1(&format!("my_duties: {err}").into()),
+        }
+    });
+}
+
+/// What the department form submits; `done` closes it once saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DepartmentRequest {
+    pub draft: DepartmentDraft,
+    /// The chart the form was filled in from, to check against and compare with.
+    pub org: Rc<OrgChart>,
+    pub done: Callback<()>,
+}
+
+/// A new department, or an existing one's name, parent and head: only the commands for
+/// what changed, one after another.
+pub fn save_department(d: &Dispatch, req: DepartmentRequest) {
+    let draft = match req.draft.checked(&req.org.departments) {
+        Ok(draft) => draft,
+        Err(key) => return refused(d, key),
+    };
+    let before: Option<OrgDepartment> = draft
+        .id
+        .as_ref()
+        .and_then(|id| req.org.departments.iter().find(|x| &x.id == id).cloned());
+    let command = async move {
+        let Some(id) = draft.id.clone() else {
+            return edit_api::add_department(&draft.name, draft.parent.as_deref()).await;
+        };
+        let mut org = None;
+        let unchanged = |f: &dyn Fn(&OrgDepartment) -> bool| before.as_ref().is_some_and(f);
+        if !unchanged(&|b| b.name == draft.name) {
+            org = Some(edit_api::rename_department(&id, &draft.name).await?);
+        }
+        if !unchanged(&|b| b.parent == draft.parent) {
+            org = Some(edit_api::move_department(&id, draft.parent.as_deref()).await?);
+        }
+        if !unchanged(&|b| b.head == draft.head) {
+            org = Some(edit_api::set_department_head(&id, draft.head.as_deref()).await?);
+        }
+        match org {
+            Some(org) => Ok(org),
+            // Nothing changed: show the chart as it is.
+            None => api::org_chart().await,
+        }
+    };
+    change_org(d, command, req.done);
+}
+
+/// What the position form submits; `done` closes it once saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PositionRequest {
+    pub draft: PositionDraft,
+    pub org: Rc<OrgChart>,
+    pub done: Callback<()>,
+}
+
+pub fn save_position(d: &Dispatch, req: PositionRequest) {
+    let edit = match req.draft.checked(&all_positions(&req.org.departments)) {
+        Ok(edit) => edit,
+        Err(key) => return refused(d, key),
+    };
+    let command = async move {
+        match &edit.id {
+            None => {
+                edit_api::add_position(
+                    &edit.department,
+                    &edit.title,
+                    edit.reports_to.as_deref(),
+                    edit.headcount,
+                )
+                .await
+            }
+            Some(id) => {
+                edit_api::edit_position(
+                    id,
+                    &edit.title,
+                    &edit.department,
+                    edit.reports_to.as_deref(),
+                    edit.headcount,
+                )
+                .await
+            }
+        }
+    };
+    change_org(d, command, req.done);
+}
+
+/// The positions a person holds, all of them (none: they hold none).
+pub fn save_person_positions(
+    d: &Dispatch,
+    person_id: String,
+    positions: Vec<String>,
+    done: Callback<()>,
+) {
+    let command = async move { edit_api::set_person_positions(&person_id, &positions).await };
+    change_org(d, command, done);
+}
+
+/// Someone left (`active` false), or came back.
+pub fn set_person_active(d: &Dispatch, person_id: String, active: bool, done: Callback<()>) {
+    let command = async move { edit_api::set_person_active(&person_id, active).await };
+    change_org(d, command, done);
+}
+
+/// What the duty form submits; `done` closes it once saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DutyRequest {
+    pub draft: DutyDraft,
+    pub done: Callback<()>,
+}
+
+pub fn save_duty(d: &Dispatch, req: DutyRequest) {
+    let edit = match req.draft.checked() {
+        Ok(edit) => edit,
+        Err(key) => return refused(d, key),
+    };
+    d.dispatch(Action::Begin(Op::EditDuty));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let cadence = edit.cadence.wire();
+        let owner = edit.owner.as_deref();
+        let raci = edit.raci.as_ref();
+        let result = match &edit.id {
+            None => edit_api::add_duty(&edit.text, owner, cadence, raci).await,
+            Some(id) => edit_api::edit_duty(id, &edit.text, owner, cadence, raci).await,
+        };
+        d.dispatch(Action::End(Op::EditDuty));
+        match result {
+            Ok(duties) => {
+                d.dispatch(Action::DutiesLoaded {
+                    duties,
+                    asked_at: ticket(),
+                });
+                show_saved(&d);
+                req.done.emit(());
+                load_my_duties(d.clone());
+            }
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+/// "Create task now" on a duty: a task due today for the duty's owner, then shown.
+pub fn task_from_duty(d: &Dispatch, duty_id: String) {
+    let op = Op::TaskFromDuty(duty_id.clone());
+    d.dispatch(Action::Begin(op.clone()));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let result = edit_api::task_from_duty(&duty_id, None).await;
+        d.dispatch(Action::End(op));
+        match result {
+            Ok(task) => {
+                let id = task.id.clone();
+                let at = ticket();
+                d.dispatch(Action::TaskSaved { task, at });
+                browser::after(SAVED_MS, {
+                    let d = d.clone();
+                    move || d.dispatch(Action::HideSaved(at))
+                });
+                crate::controller::open_task(&d, id);
+            }
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+/// What the new-store form submits.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OpenStoreRequest {
+    pub relay_url: String,
+    pub store: NewStore,
+}
+
+impl OpenStoreRequest {
+    /// Trims every field; refuses one left empty.
+    pub fn checked(mut self) -> Result<Self, Key> {
+        let s = &mut self.store;
+        for field in [
+            &mut self.relay_url,
+            &mut s.code,
+            &mut s.name,
+            &mut s.device_name,
+            &mut s.time_zone,
+        ] {
+            *field = field.trim().to_owned();
+            if field.is_empty() {
+                return Err(Key::FillStoreFields);
+            }
+        }
+        Ok(self)
+    }
+}
+
+/// "Open store" on the first-run screen: like enrolling, the status it returns shows the
+/// new store's screens.
+pub fn open_store(d: &Dispatch, req: OpenStoreRequest) {
+    let req = match req.checked() {
+        Ok(req) => req,
+        Err(key) => return refused(d, key),
+    };
+    d.dispatch(Action::Begin(Op::OpenStore));
+    let d = d.clone();
+    wasm_bindgen_futures::spawn_local(async move {
+        let asked_at = ticket();
+        let result = edit_api::open_store(&req.relay_url, &req.store).await;
+        d.dispatch(Action::End(Op::OpenStore));
+        match result {
+            Ok(status) => d.dispatch(Action::StatusLoaded { status, asked_at }),
+            Err(err) => failed(&d, err),
+        }
+    });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn request() -> OpenStoreRequest {
+        OpenStoreRequest {
+            relay_url: " http://127.0.0.1:8787 ".into(),
+            store: NewStore {
+                code: " NEW-1 ".into(),
+                name: " 人民路店 ".into(),
+                template: "plan2".into(),
+                locale: "zh-CN".into(),
+                time_zone: "Asia/Shanghai".into(),
+                device_name: "店长的电脑".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_new_store_request_is_trimmed() {
+        let req = request().checked();
+        let req = req.as_ref().map(|r| {
+            (
+                r.relay_url.as_str(),
+                r.store.name.as_str(),
+                r.store.code.as_str(),
+            )
+        });
+        assert_eq!(req, Ok(("http://127.0.0.1:8787", "人民路店", "NEW-1")));
+    }
+
+    #[test]
+    fn a_new_store_needs_every_field() {
+        let mut req = request();
+        req.store.name = "  ".into();
+        assert_eq!(req.checked(), Err(Key::FillStoreFields));
+        let mut req = request();
+        req.store.code = String::new();
+        assert_eq!(req.checked(), Err(Key::FillStoreFields));
+    }
+}
