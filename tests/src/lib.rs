@@ -546,3 +546,34 @@ pub fn stored_task_titles(
         .map(|(_, t)| t.title)
         .collect())
 }
+
+/// A store's org document as the relay (stopped) has it in `relay_dir`.
+pub fn stored_org(relay_dir: &Path, store_id: &str) -> Result<storeops_domain::OrgDoc> {
+    use storeops_storage::DocumentStore;
+    let listing = relay_cli(relay_dir, &["store", "list"])?;
+    let root: storeops_sync::DocumentId = listing
+        .lines()
+        .find_map(|l| {
+            let mut cols = l.split('\t');
+            (cols.next() == Some(store_id))
+                .then(|| cols.next())
+                .flatten()
+        })
+        .ok_or_else(|| anyhow!("no store {store_id} on the relay"))?
+        .parse()?;
+    let store = storeops_storage::SqliteStore::open(&relay_dir.join("relay.sqlite"))?;
+    let load = |doc: &storeops_sync::DocumentId| -> Result<automerge::Automerge> {
+        let stored = store
+            .load(doc)?
+            .ok_or_else(|| anyhow!("the relay has no document {doc}"))?;
+        let mut am = automerge::Automerge::new();
+        for chunk in &stored.chunks {
+            am.load_incremental(chunk)?;
+        }
+        Ok(am)
+    };
+    let root = storeops_domain::read_store(&load(&root)?)?;
+    Ok(storeops_domain::read_org(&load(
+        &root.documents.org.parse()?,
+    )?)?)
+}

@@ -36,7 +36,7 @@ pub struct DutyEditorProps {
 #[derive(Clone, Debug, PartialEq)]
 enum Editing {
     New,
-    Duty(DutyView),
+    Duty(Box<DutyView>),
 }
 
 /// The duty register; for managers with "Add duty", and "Edit" / "Create task now" on
@@ -60,7 +60,7 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
                     .flat_map(|s| &s.duties)
                     .find(|d| d.id == id);
                 if let Some(duty) = duty {
-                    editing.set(Some(Editing::Duty(duty.clone())));
+                    editing.set(Some(Editing::Duty(Box::new(duty.clone()))));
                 }
             })
         };
@@ -89,7 +89,7 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
     let form = (*editing).clone().map(|what| {
         let duty = match what {
             Editing::New => None,
-            Editing::Duty(duty) => Some(duty),
+            Editing::Duty(duty) => Some(*duty),
         };
         let key = duty.as_ref().map_or_else(String::new, |d| d.id.clone());
         html! {
