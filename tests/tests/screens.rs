@@ -178,10 +178,10 @@ fn seed_new_screens(app: &AppSession) -> anyhow::Result<()> {
         if let Some(owner) = first_choice(app, "#plan-owner")? {
             app.select("#plan-owner", &owner)?;
         }
-        if level != "annual" {
-            if let Some(parent) = first_choice(app, "#plan-parent")? {
-                app.select("#plan-parent", &parent)?;
-            }
+        if level != "annual"
+            && let Some(parent) = first_choice(app, "#plan-parent")?
+        {
+            app.select("#plan-parent", &parent)?;
         }
         app.click("#create-plan-button")?;
         wait_for_element(
