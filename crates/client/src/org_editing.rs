@@ -268,7 +268,7 @@ impl Device {
         let r = self.replica();
         let org = r.org()?;
         let actor = r.actor()?;
-        let tasks = r.all_tasks()?;
+        let tasks = r.listed_tasks(&org, None)?;
         let mine = org::my_duties(&org, &actor);
         let in_raci = |raci: &Raci| -> Option<&'static str> {
             let me = |o: &Owner| match o {

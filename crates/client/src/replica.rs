@@ -294,14 +294,8 @@ impl Replica {
             .as_ref()
             .is_some_and(|a| a.role == Role::Staff && a.person.is_some());
         let mut views: Vec<TaskView> = self
-            .all_tasks()?
+            .listed_tasks(&org, actor.as_ref().filter(|_| mine_only))?
             .into_iter()
-            .filter(|(_, t)| {
-                !mine_only
-                    || actor
-                        .as_ref()
-                        .is_some_and(|a| storeops_domain::is_mine(a, Some(&org), t))
-            })
             .map(|(id, t)| TaskView::new(id, &t, &org))
             .collect();
         views.sort_by_key(TaskView::sort_key);
@@ -337,7 +331,8 @@ impl Replica {
 
     /// Duties by department and position, with coverage and next due dates.
     pub fn duty_register(&self) -> Result<DutyRegister, ClientError> {
-        Ok(DutyRegister::new(&self.org()?, &self.all_tasks()?))
+        let org = self.org()?;
+        Ok(DutyRegister::new(&org, &self.listed_tasks(&org, None)?))
     }
 
     /// Current heads of a document, if it is loaded (for convergence checks).
@@ -474,6 +469,50 @@ impl Replica {
         Ok(domain::split::read_tasks_of(&docs)?)
     }
 
+    /// The tasks the lists show (open ones, and those finished today), of `actor`
+    /// only if given; only these are hydrated.
+    pub(crate) fn listed_tasks(
+        &self,
+        org: &storeops_domain::OrgDoc,
+        actor: Option<&Actor>,
+    ) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
+        let docs: Vec<&automerge::Automerge> = self
+            .task_docs()
+            .iter()
+            .filter_map(|d| self.arrived(d))
+            .collect();
+        let today = self.today_date();
+        let offset = self
+            .store_profile()
+            .and_then(|p| storeops_domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
+            .unwrap_or(0);
+        let since = today.days_since_epoch() * 86_400_000 - i64::from(offset) * 60_000;
+        Ok(domain::split::list_tasks_in(
+            &docs,
+            Some(org),
+            actor,
+            today,
+            since,
+        )?)
+    }
+
+    /// The ids of the tasks in the task views' documents (no hydration).
+    pub(crate) fn task_ids(&self) -> std::collections::BTreeSet<String> {
+        use automerge::ReadDoc;
+        let mut ids = std::collections::BTreeSet::new();
+        for doc in self.task_docs() {
+            let Some(am) = self.arrived(&doc) else {
+                continue;
+            };
+            if let Ok(Some((automerge::Value::Object(automerge::ObjType::Map), tasks))) =
+                am.get(automerge::ROOT, "tasks")
+            {
+                ids.extend(am.keys(&tasks));
+            }
+        }
+        ids
+    }
+
     /// The document holding task `id`.
     fn task_doc_of(&self, id: &str) -> Result<&automerge::Automerge, ClientError> {
         if self.linked().is_none() {
@@ -543,7 +582,12 @@ impl Replica {
     /// Open work by assignee.
     pub fn team_board(&self) -> Result<TeamBoard, ClientError> {
         let today = self.today();
-        Ok(TeamBoard::new(&self.all_tasks()?, &self.org()?, &today))
+        let org = self.org()?;
+        Ok(TeamBoard::new(
+            &self.listed_tasks(&org, None)?,
+            &org,
+            &today,
+        ))
     }
 
     /// Today's date in the store's time zone (UTC when the zone is unknown).

@@ -184,6 +184,60 @@ pub fn my_day_in(
     Ok(crate::my_day(&mine, org, actor, today))
 }
 
+/// The tasks the task lists show, from several documents, by id: every open task,
+/// and those finished (done or cancelled) that were due today or completed since
+/// `since_ms`. With `actor`, only that person's work ([`crate::is_mine`]). Status,
+/// due date, completion time and assignee are read first; only the tasks kept are
+/// hydrated, so a week of finished work costs little.
+pub fn list_tasks_in(
+    docs: &[&Automerge],
+    org: Option<&OrgDoc>,
+    actor: Option<&Actor>,
+    today: Date,
+    since_ms: i64,
+) -> Result<Vec<(String, Task)>, DomainError> {
+    use automerge::{ObjType, ReadDoc, Value};
+    use autosurgeon::hydrate_prop;
+    let today_s = today.to_string();
+    let mut all = std::collections::BTreeMap::new();
+    for am in docs {
+        let tasks = crate::tasks::tasks_obj(*am)?;
+        for item in am.map_range(&tasks, ..) {
+            let id = item.key.to_string();
+            if all.contains_key(&id) {
+                continue;
+            }
+            let Ok(Some((Value::Object(ObjType::Map), obj))) = am.get(&tasks, id.as_str()) else {
+                continue;
+            };
+            let status: Option<TaskStatus> = hydrate_prop(*am, &obj, "status").ok();
+            if status.is_some_and(|s| !s.is_open()) {
+                let due: Option<String> = hydrate_prop(*am, &obj, "due").ok().flatten();
+                let done_at: Option<i64> = hydrate_prop(*am, &obj, "completed_at").ok().flatten();
+                if due.as_deref() != Some(today_s.as_str())
+                    && done_at.is_none_or(|at| at < since_ms)
+                {
+                    continue;
+                }
+            }
+            if let Some(actor) = actor {
+                let assignee: Option<Owner> = hydrate_prop(*am, &obj, "assignee").ok().flatten();
+                let probe = Task {
+                    assignee,
+                    ..Task::new("", "", 0)
+                };
+                if !crate::is_mine(actor, org, &probe) {
+                    continue;
+                }
+            }
+            let task: Task = hydrate_prop(*am, &tasks, id.as_str())
+                .map_err(|e| DomainError::Malformed("tasks", e.to_string()))?;
+            all.insert(id, task);
+        }
+    }
+    Ok(all.into_iter().collect())
+}
+
 /// The tasks of several documents, by id (a task id appears in one document;
 /// should two hold it, the first wins).
 pub fn read_tasks_of(docs: &[&Automerge]) -> Result<Vec<(String, Task)>, DomainError> {

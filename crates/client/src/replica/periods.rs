@@ -267,8 +267,7 @@ impl Replica {
         if org.duties.is_empty() || self.recurring_generated_for == Some(mark) {
             return Ok(0);
         }
-        let existing: std::collections::BTreeSet<String> =
-            self.all_tasks()?.into_iter().map(|(id, _)| id).collect();
+        let existing = self.task_ids();
         let made = self.change_period(kind::TASKS, &week_key(today), |am, actor, now| {
             domain::generate_recurring_except(am, &org, today, actor, now, |id| {
                 existing.contains(id)
