@@ -48,6 +48,13 @@ impl std::fmt::Debug for Enrolment {
     }
 }
 
+/// Documents read often and changed rarely, kept hydrated per heads.
+#[derive(Default)]
+struct Reads {
+    store: Option<(Vec<automerge::ChangeHash>, domain::StoreDoc)>,
+    org: Option<(Vec<automerge::ChangeHash>, storeops_domain::OrgDoc)>,
+}
+
 /// Something the UI should hear about.
 #[derive(Debug, Clone, PartialEq)]
 pub enum ClientEvent {
@@ -73,6 +80,9 @@ pub struct Replica {
     /// Documents the relay said it does not know (a period document created here
     /// before the relay saw the root list it), with when: offered again later.
     unavailable: HashMap<DocumentId, i64>,
+    /// The root and org documents as last read, with the heads they were read at:
+    /// most calls read them, few change them.
+    reads: std::cell::RefCell<Reads>,
     /// The day, and the number of duties, recurring tasks were last generated for.
     recurring_generated_for: Option<(storeops_domain::calendar::Date, usize)>,
 }
@@ -168,6 +178,7 @@ impl Replica {
             listener: None,
             unavailable: HashMap::new(),
             recurring_generated_for: None,
+            reads: Default::default(),
         };
         replica.open_store_documents()?;
         Ok(replica)
@@ -236,8 +247,7 @@ impl Replica {
     }
 
     fn linked(&self) -> Option<(DocumentId, DocumentId)> {
-        let root = self.root_doc()?;
-        let store = domain::read_store(self.engine.document(&root)?).ok()?;
+        let store = self.store_doc()?;
         Some((
             store.documents.org.parse().ok()?,
             store.documents.tasks.parse().ok()?,
@@ -265,8 +275,7 @@ impl Replica {
 
     /// The store's profile, once its root document has arrived.
     pub fn store_profile(&self) -> Option<domain::StoreProfile> {
-        let am = self.engine.document(&self.root_doc()?)?;
-        domain::read_store(am).ok().map(|s| s.profile)
+        self.store_doc().map(|s| s.profile)
     }
 
     pub fn status(&self) -> SyncStatus {
@@ -311,10 +320,18 @@ impl Replica {
     }
 
     fn org_of(&self, org_id: DocumentId) -> Result<storeops_domain::OrgDoc, ClientError> {
-        match self.engine.document(&org_id) {
-            Some(am) if !am.get_heads().is_empty() => Ok(domain::read_org(am)?),
-            _ => Ok(Default::default()),
+        let Some(am) = self.arrived(&org_id) else {
+            return Ok(Default::default());
+        };
+        let heads = am.get_heads();
+        if let Some((at, org)) = &self.reads.borrow().org
+            && *at == heads
+        {
+            return Ok(org.clone());
         }
+        let org = domain::read_org(am)?;
+        self.reads.borrow_mut().org = Some((heads, org.clone()));
+        Ok(org)
     }
 
     /// One task as the task list shows it (reads only that task).

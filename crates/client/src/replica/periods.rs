@@ -21,7 +21,15 @@ pub const TASK_WEEKS_AHEAD: i64 = 2;
 impl Replica {
     pub(super) fn store_doc(&self) -> Option<domain::StoreDoc> {
         let am = self.engine.document(&self.root_doc()?)?;
-        domain::read_store(am).ok()
+        let heads = am.get_heads();
+        if let Some((at, store)) = &self.reads.borrow().store
+            && *at == heads
+        {
+            return Some(store.clone());
+        }
+        let store = domain::read_store(am).ok()?;
+        self.reads.borrow_mut().store = Some((heads, store.clone()));
+        Some(store)
     }
 
     /// The documents this device keeps in sync: org, the first tasks document and
