@@ -5,8 +5,23 @@
 //! them **in order**: a [`StorageOp`] always comes before the frames that tell a
 //! peer about the data it stores, so a peer never sees acknowledged what is not
 //! durable.
+//!
+//! **Batches.** Inputs only apply changes and remember what must follow: which
+//! documents changed and which (document, peer) pairs owe a sync message. Nothing
+//! of that is produced until [`Engine::flush`], which emits, in this order, every
+//! [`Output::Store`] of the batch (one per changed document, covering all its
+//! changes, plus the sync states saved on disconnects), one
+//! [`Output::DocChanged`] per changed document, and then one sync message per
+//! pending (document, peer) pair. A shell that commits the run of `Store`s in one
+//! transaction before performing the `Send`s after it therefore never lets a peer
+//! see a change acknowledged (or forwarded) before it is durable, and pays one
+//! commit and one sync message per peer per batch instead of one per input.
+//! [`Engine::poll_output`] and [`Engine::drain_outputs`] flush by themselves when
+//! nothing else is queued, so a shell that drains after every input gets a batch
+//! of one. Handshake answers, errors, `doc-unavailable` and closes do not depend
+//! on document data and are queued at once.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
 use automerge::{Automerge, ChangeHash, sync, sync::SyncDoc};
 
@@ -250,6 +265,28 @@ pub struct Engine {
     conns: HashMap<ConnId, Conn>,
     docs: HashMap<DocumentId, Slot>,
     out: VecDeque<Output>,
+    /// The batch since the last [`Engine::flush`].
+    batch: Batch,
+}
+
+/// What the next [`Engine::flush`] must produce.
+#[derive(Default)]
+struct Batch {
+    /// Documents whose changes are not stored yet (local or a peer's).
+    changed: BTreeSet<DocumentId>,
+    /// Documents changed by a peer (announced as [`Output::DocChanged`]).
+    changed_by_peer: BTreeSet<DocumentId>,
+    /// (document, peer) pairs owed a sync message; `true`: a `request` (we have
+    /// nothing of the document yet).
+    sync: BTreeMap<(DocumentId, ConnId), bool>,
+    /// Storage writes that are not document chunks (sync states on disconnect).
+    stores: Vec<StorageOp>,
+}
+
+impl Batch {
+    fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.sync.is_empty() && self.stores.is_empty()
+    }
 }
 
 impl std::fmt::Debug for Engine {
@@ -276,6 +313,7 @@ impl Engine {
             conns: HashMap::new(),
             docs: HashMap::new(),
             out: VecDeque::new(),
+            batch: Batch::default(),
         }
     }
 
@@ -283,14 +321,64 @@ impl Engine {
         &self.me
     }
 
-    /// The next thing the shell must do, in order.
+    /// The next thing the shell must do, in order. When nothing else is queued
+    /// it [flushes](Engine::flush) the batch first.
     pub fn poll_output(&mut self) -> Option<Output> {
+        if self.out.is_empty() {
+            self.flush();
+        }
         self.out.pop_front()
     }
 
-    /// Every pending output, in order.
+    /// The next output already queued, without flushing the batch: loads,
+    /// handshake answers, refusals, closes — never a sync message.
+    pub fn poll_queued(&mut self) -> Option<Output> {
+        self.out.pop_front()
+    }
+
+    /// Every pending output, in order, the batch flushed at the end.
     pub fn drain_outputs(&mut self) -> Vec<Output> {
+        self.flush();
         self.out.drain(..).collect()
+    }
+
+    /// True when inputs since the last flush left work for [`Engine::flush`].
+    pub fn has_unflushed(&self) -> bool {
+        !self.batch.is_empty()
+    }
+
+    /// Ends the batch: queues every storage write the inputs since the last
+    /// flush call for (one per changed document, then the saved sync states),
+    /// then a [`Output::DocChanged`] per document a peer changed, then one sync
+    /// message per (document, peer) that is owed one. The shell must make the
+    /// `Store`s durable before it sends any frame that follows them.
+    pub fn flush(&mut self) {
+        if self.batch.is_empty() {
+            return;
+        }
+        let batch = std::mem::take(&mut self.batch);
+        for doc_id in &batch.changed {
+            self.persist(*doc_id);
+        }
+        self.out.extend(batch.stores.into_iter().map(Output::Store));
+        for doc_id in batch.changed_by_peer {
+            self.out.push_back(Output::DocChanged { doc: doc_id });
+        }
+        let mut sync = batch.sync;
+        if self.role == Role::Client {
+            // A client syncs a changed document with every relay it is not yet
+            // syncing it with.
+            for doc_id in &batch.changed {
+                for conn in self.relays_not_syncing(*doc_id) {
+                    if let Some(request) = self.start_sync(conn, *doc_id) {
+                        sync.entry((*doc_id, conn)).or_insert(request);
+                    }
+                }
+            }
+        }
+        for ((doc_id, conn), request) in sync {
+            self.sync_one(conn, doc_id, request);
+        }
     }
 
     /// Number of documents in memory.
@@ -398,13 +486,14 @@ impl Engine {
             {
                 let bytes = state.encode();
                 d.persisted_states.insert(sid.clone(), bytes.clone());
-                self.out.push_back(Output::Store(StorageOp::SaveSyncState {
+                self.batch.stores.push(StorageOp::SaveSyncState {
                     doc: doc_id,
                     peer_storage_id: sid.clone(),
                     state: bytes,
-                }));
+                });
             }
         }
+        self.batch.sync.retain(|(_, c), _| *c != conn);
         for slot in self.docs.values_mut() {
             if let Slot::Loading { waiting, .. } = slot {
                 waiting.retain(|(c, _)| *c != conn);
@@ -520,7 +609,7 @@ impl Engine {
             open: self.role == Role::Client,
         };
         self.docs.insert(doc_id, Slot::Live(Box::new(live)));
-        self.persist(doc_id);
+        self.batch.changed.insert(doc_id);
         self.sync_with_all_relays(doc_id);
     }
 
@@ -539,7 +628,7 @@ impl Engine {
         let before = d.am.get_heads();
         let r = f(&mut d.am).map_err(ChangeError::Rejected)?;
         if d.am.get_heads() != before {
-            self.persist(doc_id);
+            self.batch.changed.insert(doc_id);
             self.broadcast(doc_id, None);
         }
         Ok(r)
@@ -548,9 +637,13 @@ impl Engine {
     /// Periodic housekeeping: unloads idle documents.
     pub fn tick(&mut self, now: Millis) {
         let idle = self.config.idle_unload_ms;
-        self.docs.retain(|_, slot| match slot {
+        let changed = &self.batch.changed;
+        self.docs.retain(|id, slot| match slot {
             Slot::Live(d) => {
-                d.open || !d.peers.is_empty() || now.saturating_sub(d.last_used) < idle
+                d.open
+                    || !d.peers.is_empty()
+                    || changed.contains(id)
+                    || now.saturating_sub(d.last_used) < idle
             }
             Slot::Loading { .. } => true,
         });
@@ -720,57 +813,62 @@ impl Engine {
             SyncOutcome::Unavailable => self.unavailable(conn, doc_id),
             SyncOutcome::Applied { changed } => {
                 if changed {
-                    self.persist(doc_id);
-                    self.out.push_back(Output::DocChanged { doc: doc_id });
+                    self.batch.changed.insert(doc_id);
+                    self.batch.changed_by_peer.insert(doc_id);
                     self.broadcast(doc_id, Some(conn));
                 }
-                self.sync_one(conn, doc_id, false);
+                self.batch.sync.entry((doc_id, conn)).or_insert(false);
             }
         }
     }
 
-    /// Sends the next sync message for `doc` to every peer (but `except`).
+    /// Owes every peer of `doc` (but `except`) a sync message at the next flush.
     fn broadcast(&mut self, doc_id: DocumentId, except: Option<ConnId>) {
-        if self.role == Role::Client {
-            self.sync_with_all_relays(doc_id);
-        }
-        let peers: Vec<ConnId> = match self.docs.get(&doc_id) {
-            Some(Slot::Live(d)) => d
-                .peers
-                .keys()
-                .copied()
-                .filter(|c| Some(*c) != except)
-                .collect(),
-            _ => return,
+        let Some(Slot::Live(d)) = self.docs.get(&doc_id) else {
+            return;
         };
-        for conn in peers {
-            self.sync_one(conn, doc_id, false);
+        for conn in d.peers.keys() {
+            if Some(*conn) != except {
+                self.batch.sync.entry((doc_id, *conn)).or_insert(false);
+            }
         }
     }
 
-    fn sync_with_all_relays(&mut self, doc_id: DocumentId) {
+    /// Ready connections (a client's relays) not syncing `doc` yet.
+    fn relays_not_syncing(&self, doc_id: DocumentId) -> Vec<ConnId> {
         if self.role != Role::Client {
-            return;
+            return Vec::new();
         }
-        let ready: Vec<ConnId> = self
-            .conns
+        self.conns
             .iter()
             .filter(|(_, c)| {
                 matches!(c.handshake, Handshake::Ready { .. }) && !c.docs.contains(&doc_id)
             })
             .map(|(id, _)| *id)
-            .collect();
-        for conn in ready {
+            .collect()
+    }
+
+    fn sync_with_all_relays(&mut self, doc_id: DocumentId) {
+        for conn in self.relays_not_syncing(doc_id) {
             self.begin_sync(conn, doc_id);
         }
     }
 
+    /// Starts syncing `doc` with the peer on `conn`; its first message goes out
+    /// at the next flush.
     fn begin_sync(&mut self, conn: ConnId, doc_id: DocumentId) {
-        let Some(c) = self.conns.get_mut(&conn) else {
-            return;
-        };
+        if let Some(request) = self.start_sync(conn, doc_id) {
+            self.batch.sync.entry((doc_id, conn)).or_insert(request);
+        }
+    }
+
+    /// Sets up the sync state with the peer on `conn` (from the persisted one if
+    /// any). `Some(request)` if it is set up: `true` when we have nothing of the
+    /// document yet, so the first message is a `request`.
+    fn start_sync(&mut self, conn: ConnId, doc_id: DocumentId) -> Option<bool> {
+        let c = self.conns.get_mut(&conn)?;
         let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
-            return;
+            return None;
         };
         c.docs.insert(doc_id);
         let storage_id = match &c.handshake {
@@ -783,8 +881,7 @@ impl Engine {
                 .and_then(|b| sync::State::decode(b).ok())
                 .unwrap_or_default()
         });
-        let request = d.am.get_heads().is_empty();
-        self.sync_one(conn, doc_id, request);
+        Some(d.am.get_heads().is_empty())
     }
 
     fn sync_one(&mut self, conn: ConnId, doc_id: DocumentId, request: bool) {
