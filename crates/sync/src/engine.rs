@@ -1047,7 +1047,7 @@ fn apply_sync(
             .unwrap_or_default()
     });
     let before = d.am.get_heads();
-    if let Err(e) = d.am.receive_sync_message(state, msg) {
+    if let Err(e) = receive_sync_message(&mut d.am, state, msg) {
         return SyncOutcome::Refused(
             Rejection::CorruptSyncMessage,
             format!("sync message for {doc_id} was refused: {e}"),
@@ -1058,10 +1058,155 @@ fn apply_sync(
     }
 }
 
+/// [`SyncDoc::receive_sync_message`], with a shortcut for the commonest message
+/// a relay gets: a peer's answer that carries no changes and says it now has
+/// exactly the heads we last sent it (or all we have).
+///
+/// automerge's own receive trims the hashes we sent the peer to those it has
+/// not seen by walking the whole change graph back from the peer's heads — on
+/// every message, in time proportional to the document's history. When the
+/// peer's heads are our heads, or the heads of our last message to it, every
+/// change we ever sent it is among their ancestors (a document only grows, and
+/// each message we send carries only changes under our heads of that moment,
+/// which `last_sent_heads` records), so that trimming empties the set and the
+/// walk can be skipped. Every other field is set as automerge sets it for such
+/// a message; `receive_matches_automerge` checks the two agree.
+fn receive_sync_message(
+    am: &mut Automerge,
+    state: &mut sync::State,
+    msg: sync::Message,
+) -> Result<(), automerge::AutomergeError> {
+    let shortcut = msg.changes.is_empty()
+        && !msg.heads.is_empty()
+        && !state.read_only
+        && (msg.heads == state.last_sent_heads || msg.heads == am.get_heads());
+    if !shortcut {
+        return am.receive_sync_message(state, msg);
+    }
+    let sync::Message {
+        heads,
+        need,
+        have,
+        flags,
+        ..
+    } = msg;
+    state.in_flight = false;
+    if let Some(flags) = flags {
+        let mut caps = vec![sync::Capability::MessageV2];
+        if flags.contains(sync::MessageFlags::SUPPORTS_SYNC_RESET) {
+            caps.push(sync::Capability::SyncReset);
+        }
+        state.their_capabilities = Some(caps);
+        state.peer_read_only = flags.contains(sync::MessageFlags::READ_ONLY);
+    }
+    state.sent_hashes.clear();
+    if heads == am.get_heads() {
+        state.last_sent_heads.clone_from(&heads);
+    }
+    state.shared_heads.clone_from(&heads);
+    state.their_have = Some(have);
+    state.their_heads = Some(heads);
+    state.their_need = Some(need);
+    Ok(())
+}
+
 fn load_chunks(chunks: &[Vec<u8>]) -> Result<Automerge, String> {
     let mut am = Automerge::new();
     for chunk in chunks {
         am.load_incremental(chunk).map_err(|e| e.to_string())?;
     }
     Ok(am)
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use super::*;
+    use automerge::transaction::Transactable;
+
+    fn edit(am: &mut Automerge, key: &str, value: u64) {
+        let mut tx = am.transaction();
+        tx.put(automerge::ROOT, key, value).unwrap();
+        tx.commit();
+    }
+
+    /// A relay and three peers edit and sync with messages delayed and
+    /// reordered per peer; at every message the relay receives, the shortcut
+    /// and automerge's own receive must leave the same state and document.
+    #[test]
+    fn receive_matches_automerge() {
+        let mut shortcuts = 0;
+        let mut messages = 0;
+        for seed in 1..=30u64 {
+            let mut rng = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+            let mut next = move |n: u64| {
+                rng ^= rng << 13;
+                rng ^= rng >> 7;
+                rng ^= rng << 17;
+                rng % n
+            };
+            let mut relay = Automerge::new();
+            let mut relay_states: Vec<sync::State> = (0..3).map(|_| sync::State::new()).collect();
+            let mut peers: Vec<Automerge> = (0..3).map(|_| Automerge::new()).collect();
+            let mut peer_states: Vec<sync::State> = (0..3).map(|_| sync::State::new()).collect();
+            // (to relay?, peer, message)
+            let mut wire: Vec<(bool, usize, sync::Message)> = Vec::new();
+            for step in 0..400 {
+                match next(12) {
+                    0 => edit(&mut relay, "r", step),
+                    1 => {
+                        let p = next(3) as usize;
+                        edit(&mut peers[p], &format!("p{p}"), step);
+                    }
+                    2..=5 => {
+                        let p = next(3) as usize;
+                        if let Some(m) = relay.generate_sync_message(&mut relay_states[p]) {
+                            wire.push((false, p, m));
+                        }
+                        if let Some(m) = peers[p].generate_sync_message(&mut peer_states[p]) {
+                            wire.push((true, p, m));
+                        }
+                    }
+                    _ => {
+                        if wire.is_empty() {
+                            continue;
+                        }
+                        // Deliver one message, the oldest of a random peer's.
+                        let p = next(3) as usize;
+                        let Some(i) = wire.iter().position(|(_, q, _)| *q == p) else {
+                            continue;
+                        };
+                        let (to_relay, p, m) = wire.remove(i);
+                        if to_relay {
+                            messages += 1;
+                            let mut their_am = relay.clone();
+                            let mut their_state = relay_states[p].clone();
+                            if m.changes.is_empty()
+                                && !m.heads.is_empty()
+                                && (m.heads == relay_states[p].last_sent_heads
+                                    || m.heads == relay.get_heads())
+                            {
+                                shortcuts += 1;
+                            }
+                            their_am
+                                .receive_sync_message(&mut their_state, m.clone())
+                                .unwrap();
+                            receive_sync_message(&mut relay, &mut relay_states[p], m).unwrap();
+                            assert_eq!(relay_states[p], their_state, "seed {seed} step {step}");
+                            assert_eq!(relay.get_heads(), their_am.get_heads());
+                        } else {
+                            peers[p]
+                                .receive_sync_message(&mut peer_states[p], m)
+                                .unwrap();
+                        }
+                    }
+                }
+            }
+        }
+        assert!(
+            shortcuts >= 50,
+            "{shortcuts} of {messages} took the shortcut"
+        );
+    }
 }
