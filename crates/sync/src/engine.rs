@@ -330,8 +330,11 @@ impl Engine {
         self.out.pop_front()
     }
 
-    /// The next output already queued, without flushing the batch: loads,
-    /// handshake answers, refusals, closes — never a sync message.
+    /// The next output already queued, without flushing the batch. Between
+    /// flushes that is only what does not depend on document data (loads,
+    /// handshake answers, refusals, `doc-unavailable`, closes): never a sync
+    /// message or a storage write. A shell may perform those at once, e.g. to
+    /// load a document while it takes more inputs for the batch.
     pub fn poll_queued(&mut self) -> Option<Output> {
         self.out.pop_front()
     }

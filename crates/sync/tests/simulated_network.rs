@@ -718,7 +718,7 @@ fn changes_from_many_devices_in_one_batch_are_stored_once_and_answered_once_per_
 
     let relay_heads = Net::heads(&net.relay, doc(1));
     assert_eq!(relay_heads.len(), n);
-    for c in 0..n {
+    for (c, conn) in conns.iter().enumerate() {
         assert_eq!(
             Net::heads(&net.clients[c], doc(1)),
             relay_heads,
@@ -730,7 +730,7 @@ fn changes_from_many_devices_in_one_batch_are_stored_once_and_answered_once_per_
                 Some(format!("from {k}"))
             );
         }
-        assert!(net.clients[c].engine.in_sync_with(conns[c], &doc(1)));
+        assert!(net.clients[c].engine.in_sync_with(*conn, &doc(1)));
     }
     assert_eq!(Net::stored_heads(&net.relay, doc(1)), relay_heads);
     assert_eq!(net.relay.storage[&doc(1)].chunks.len(), chunks_before + 1);
