@@ -279,6 +279,9 @@ struct Batch {
     /// (document, peer) pairs owed a sync message; `true`: a `request` (we have
     /// nothing of the document yet).
     sync: BTreeMap<(DocumentId, ConnId), bool>,
+    /// Pairs whose peer sent changes in this batch: it is owed a message naming
+    /// our heads even if it has since said it has them (see `sync_one`).
+    acks: BTreeSet<(DocumentId, ConnId)>,
     /// Storage writes that are not document chunks (sync states on disconnect).
     stores: Vec<StorageOp>,
 }
@@ -380,7 +383,8 @@ impl Engine {
             }
         }
         for ((doc_id, conn), request) in sync {
-            self.sync_one(conn, doc_id, request);
+            let ack = batch.acks.contains(&(doc_id, conn));
+            self.sync_one(conn, doc_id, request, ack);
         }
     }
 
@@ -497,6 +501,7 @@ impl Engine {
             }
         }
         self.batch.sync.retain(|(_, c), _| *c != conn);
+        self.batch.acks.retain(|(_, c)| *c != conn);
         for slot in self.docs.values_mut() {
             if let Slot::Loading { waiting, .. } = slot {
                 waiting.retain(|(c, _)| *c != conn);
@@ -814,7 +819,13 @@ impl Engine {
         match outcome {
             SyncOutcome::Refused(reason, text) => self.refuse(conn, reason, &text),
             SyncOutcome::Unavailable => self.unavailable(conn, doc_id),
-            SyncOutcome::Applied { changed } => {
+            SyncOutcome::Applied {
+                changed,
+                brought_changes,
+            } => {
+                if brought_changes {
+                    self.batch.acks.insert((doc_id, conn));
+                }
                 if changed {
                     self.batch.changed.insert(doc_id);
                     self.batch.changed_by_peer.insert(doc_id);
@@ -887,13 +898,22 @@ impl Engine {
         Some(d.am.get_heads().is_empty())
     }
 
-    fn sync_one(&mut self, conn: ConnId, doc_id: DocumentId, request: bool) {
+    /// Generates and queues the next sync message for `doc` to the peer on
+    /// `conn`, if automerge has one. With `ack` there always is one: the peer
+    /// sent us changes, and a later message of it in the same batch may already
+    /// have said it has our heads — after which automerge would stay silent, and
+    /// the peer would never hear that its changes arrived (it learns that from
+    /// our heads).
+    fn sync_one(&mut self, conn: ConnId, doc_id: DocumentId, request: bool, ack: bool) {
         let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
             return;
         };
         let Some(state) = d.peers.get_mut(&conn) else {
             return;
         };
+        if ack {
+            state.have_responded = false;
+        }
         let Some(msg) = d.am.generate_sync_message(state) else {
             return;
         };
@@ -1001,7 +1021,10 @@ impl Engine {
 }
 
 enum SyncOutcome {
-    Applied { changed: bool },
+    Applied {
+        changed: bool,
+        brought_changes: bool,
+    },
     Unavailable,
     Refused(Rejection, String),
 }
@@ -1050,6 +1073,7 @@ fn apply_sync(
             .unwrap_or_default()
     });
     let before = d.am.get_heads();
+    let brought_changes = !msg.changes.is_empty();
     if let Err(e) = receive_sync_message(&mut d.am, state, msg) {
         return SyncOutcome::Refused(
             Rejection::CorruptSyncMessage,
@@ -1058,6 +1082,7 @@ fn apply_sync(
     }
     SyncOutcome::Applied {
         changed: d.am.get_heads() != before,
+        brought_changes,
     }
 }
 

@@ -859,3 +859,52 @@ fn a_device_that_disconnects_before_the_flush_has_its_change_stored_and_forwarde
         Net::heads(&net.clients[0], doc(1))
     );
 }
+
+/// A device's change and its next message (which says it has our heads, the
+/// change included) reach the relay in one batch: the relay must still tell
+/// it that the change arrived, or the device shows it waiting until somebody
+/// else's change comes by.
+#[test]
+fn a_change_and_the_senders_next_message_in_one_batch_still_get_an_acknowledgement() {
+    let mut net = Net::new(2);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    let a = net.connect(0, staff("s1"));
+    net.connect(1, staff("s1"));
+    for c in 0..2 {
+        net.clients[c].engine.open(doc(1), 0);
+    }
+    net.run();
+
+    // Device 0 changes the document; its frame stays on the wire.
+    net.clients[0].put(doc(1), "status", "done");
+    Net::pump(&mut net.clients[0], Some(0), &mut net.wire, &mut net.up);
+    let change_of_0: Vec<_> = net.wire.drain(..).collect();
+    assert_eq!(change_of_0.len(), 1);
+
+    // Meanwhile device 1's change reaches device 0 through the relay, and
+    // device 0 answers (no changes: its own is in flight).
+    net.clients[1].put(doc(1), "note", "aisle 3");
+    net.pump_clients();
+    net.deliver_to_relay_unflushed();
+    Net::pump(&mut net.relay, None, &mut net.wire, &mut net.up);
+    let to_0: Vec<_> = net.wire.drain(..).filter(|(_, c, _)| *c == a).collect();
+    assert!(!to_0.is_empty());
+    for (_, conn, frame) in to_0 {
+        net.clients[0].engine.received(conn, &frame, 0);
+    }
+    Net::pump(&mut net.clients[0], Some(0), &mut net.wire, &mut net.up);
+    let answer_of_0: Vec<_> = net.wire.drain(..).filter(|(_, c, _)| *c == a).collect();
+    assert!(!answer_of_0.is_empty());
+
+    // Both of device 0's frames arrive in one batch.
+    net.wire.clear();
+    for (_, conn, frame) in change_of_0.into_iter().chain(answer_of_0) {
+        net.relay.engine.received(conn, &frame, 0);
+    }
+    net.run();
+    assert!(net.clients[0].engine.in_sync_with(a, &doc(1)));
+    assert_eq!(
+        net.clients[0].engine.unconfirmed_changes(a, &doc(1)),
+        Some(0)
+    );
+}
