@@ -88,6 +88,13 @@ impl std::fmt::Debug for Hub {
     }
 }
 
+/// Most inputs the engine takes before it flushes: fan-out and the storage
+/// commit happen once per batch, so a batch bounds how long the first input of
+/// it waits for its answer.
+const MAX_BATCH_INPUTS: usize = 256;
+/// A batch also ends once it has taken this long to apply.
+const MAX_BATCH_TIME: Duration = Duration::from_millis(10);
+
 /// How often revocations are checked.
 const REVOCATION_CHECK: Duration = Duration::from_millis(250);
 /// Revocations written up to this long before the last check are still looked at.
@@ -127,18 +134,45 @@ impl Hub {
     }
 
     /// Runs until a `Shutdown` arrives or every sender is gone.
+    ///
+    /// Inputs are taken in batches: the first one waited for, then whatever is
+    /// already queued (up to [`MAX_BATCH_INPUTS`] or [`MAX_BATCH_TIME`]); then the
+    /// engine flushes once — every storage write of the batch committed in one
+    /// transaction, then one sync message per (document, peer) the batch
+    /// touched.
     pub fn run(mut self, inputs: Receiver<HubInput>) {
         let mut last_check = Instant::now();
         loop {
-            match inputs.recv_timeout(REVOCATION_CHECK) {
-                Ok(HubInput::Shutdown { done }) => {
-                    self.close_all("the relay is shutting down; reconnect shortly");
-                    let _ = done.send(());
+            let first = match inputs.recv_timeout(REVOCATION_CHECK) {
+                Ok(input) => Some(input),
+                Err(RecvTimeoutError::Timeout) => None,
+                Err(RecvTimeoutError::Disconnected) => {
+                    self.pump();
                     return;
                 }
-                Ok(input) => self.handle(input),
-                Err(RecvTimeoutError::Timeout) => {}
-                Err(RecvTimeoutError::Disconnected) => return,
+            };
+            if let Some(first) = first {
+                let started = Instant::now();
+                let mut next = Some(first);
+                let mut taken = 0;
+                while let Some(input) = next.take() {
+                    if let HubInput::Shutdown { done } = input {
+                        self.pump();
+                        self.close_all("the relay is shutting down; reconnect shortly");
+                        let _ = done.send(());
+                        return;
+                    }
+                    self.handle(input);
+                    // Loads, handshake answers and refusals at once; sync
+                    // messages and storage writes wait for the flush.
+                    self.perform(false);
+                    taken += 1;
+                    if taken < MAX_BATCH_INPUTS && started.elapsed() < MAX_BATCH_TIME {
+                        next = inputs.try_recv().ok();
+                    }
+                }
+                self.pump();
+                self.metrics.observe_batch(started.elapsed());
             }
             if last_check.elapsed() >= REVOCATION_CHECK {
                 last_check = Instant::now();
@@ -149,6 +183,7 @@ impl Hub {
         }
     }
 
+    /// Feeds one input to the engine; its outputs wait for [`Hub::pump`].
     fn handle(&mut self, input: HubInput) {
         let now = now_ms();
         match input {
@@ -174,7 +209,6 @@ impl Hub {
             HubInput::Frame { conn, bytes } => {
                 let started = Instant::now();
                 self.engine.received(conn, &bytes, now);
-                self.pump();
                 self.metrics.observe_sync(started.elapsed());
             }
             HubInput::Disconnect { conn } => {
@@ -183,19 +217,37 @@ impl Hub {
             }
             HubInput::Shutdown { .. } => {}
         }
-        self.pump();
     }
 
-    /// Performs the engine's outputs in order, committing storage writes in
-    /// batches before the frames that follow them.
+    /// Flushes the engine's batch and performs every output.
     fn pump(&mut self) {
+        self.perform(true);
+    }
+
+    /// Performs the engine's outputs in order — with `flush`, flushing its batch
+    /// when they run out; without, only what it queued already — committing each
+    /// run of storage writes in one transaction before any frame, close or load
+    /// that follows it.
+    fn perform(&mut self, flush: bool) {
         let mut batch: Vec<StorageOp> = Vec::new();
-        while let Some(out) = self.engine.poll_output() {
+        loop {
+            let next = if flush {
+                self.engine.poll_output()
+            } else {
+                self.engine.poll_queued()
+            };
+            let Some(out) = next else {
+                break;
+            };
             if let Output::Store(op) = out {
                 batch.push(op);
                 continue;
             }
-            if !self.commit(&mut batch) {
+            if matches!(
+                out,
+                Output::Send { .. } | Output::Close { .. } | Output::Load { .. }
+            ) && !self.commit(&mut batch)
+            {
                 return;
             }
             match out {

@@ -55,6 +55,8 @@ pub struct Metrics {
     bytes_out: AtomicU64,
     sync: Histogram,
     storage: Histogram,
+    batch: Histogram,
+    batches: AtomicU64,
     rejected: Mutex<BTreeMap<&'static str, u64>>,
 }
 
@@ -83,6 +85,12 @@ impl Metrics {
 
     pub fn observe_sync(&self, d: Duration) {
         self.sync.observe(d);
+    }
+
+    /// One batch of inputs: applied, flushed, committed, handed to connections.
+    pub fn observe_batch(&self, d: Duration) {
+        self.batches.fetch_add(1, Ordering::Relaxed);
+        self.batch.observe(d);
     }
 
     pub fn observe_storage(&self, d: Duration) {
@@ -131,6 +139,7 @@ impl Metrics {
         self.sync.render("storeops_relay_sync_seconds", &mut out);
         self.storage
             .render("storeops_relay_storage_seconds", &mut out);
+        self.batch.render("storeops_relay_batch_seconds", &mut out);
         let _ = writeln!(out, "# TYPE storeops_relay_rejected_total counter");
         if let Ok(m) = self.rejected.lock() {
             for (reason, n) in m.iter() {

@@ -20,6 +20,11 @@ struct Node {
     role: Role,
     rejections: Vec<Rejection>,
     unavailable: Vec<DocumentId>,
+    /// What storage holds, loaded, to check that every frame sent covers only
+    /// stored changes (the durability invariant), kept up to date by `apply`.
+    durable: HashMap<DocumentId, automerge::Automerge>,
+    /// Sync messages checked against `durable`.
+    checked_sends: usize,
 }
 
 impl Node {
@@ -36,7 +41,83 @@ impl Node {
             role,
             rejections: vec![],
             unavailable: vec![],
+            durable: HashMap::new(),
+            checked_sends: 0,
         }
+    }
+
+    /// Performs one output as the shell does: stores applied at once (the
+    /// simulated storage is durable as soon as written), and every frame sent
+    /// checked first: a sync message may name as heads only changes storage
+    /// already holds (a stored change is stored with its dependencies, so
+    /// everything it carries or acknowledges is durable too).
+    fn perform(
+        &mut self,
+        out: Output,
+        client: Option<usize>,
+        wire: &mut VecDeque<(bool, ConnId, Vec<u8>)>,
+        up: &mut HashMap<ConnId, bool>,
+    ) {
+        match out {
+            Output::Send { conn, frame } => {
+                self.check_durable(&frame);
+                wire.push_back((client.is_some(), conn, frame));
+            }
+            Output::Close { conn, .. } => {
+                up.insert(conn, false);
+            }
+            Output::Load { doc, .. } => {
+                let stored = self.storage.get(&doc).cloned();
+                self.engine.loaded(doc, stored, 0);
+            }
+            Output::Store(op) => {
+                let doc = match &op {
+                    StorageOp::Append { doc, .. }
+                    | StorageOp::Compact { doc, .. }
+                    | StorageOp::SaveSyncState { doc, .. } => *doc,
+                };
+                apply(&mut self.storage, op);
+                self.durable.remove(&doc);
+            }
+            Output::Rejected { reason, .. } => self.rejections.push(reason),
+            Output::DocUnavailable { doc } => self.unavailable.push(doc),
+            Output::PeerReady { .. } | Output::DocChanged { .. } | Output::Corrupt { .. } => {}
+        }
+    }
+
+    fn check_durable(&mut self, frame: &[u8]) {
+        let (Message::Sync {
+            document_id, data, ..
+        }
+        | Message::Request {
+            document_id, data, ..
+        }) = Message::decode(frame).expect("we send valid frames")
+        else {
+            return;
+        };
+        let msg = automerge::sync::Message::decode(&data).expect("valid sync message");
+        let storage = &self.storage;
+        let durable = self.durable.entry(document_id).or_insert_with(|| {
+            let mut am = automerge::Automerge::new();
+            for chunk in storage
+                .get(&document_id)
+                .map(|d| &d.chunks[..])
+                .unwrap_or(&[])
+            {
+                if am.load_incremental(chunk).is_err() {
+                    return automerge::Automerge::new();
+                }
+            }
+            am
+        });
+        for head in &msg.heads {
+            assert!(
+                durable.get_change_by_hash(head).is_some(),
+                "{} sent heads naming change {head} of {document_id} before storing it",
+                self.name
+            );
+        }
+        self.checked_sends += 1;
     }
 
     /// The process restarts: memory is gone, storage stays.
@@ -160,20 +241,7 @@ impl Net {
         let mut moved = false;
         while let Some(out) = node.engine.poll_output() {
             moved = true;
-            match out {
-                Output::Send { conn, frame } => wire.push_back((client.is_some(), conn, frame)),
-                Output::Close { conn, .. } => {
-                    up.insert(conn, false);
-                }
-                Output::Load { doc, .. } => {
-                    let stored = node.storage.get(&doc).cloned();
-                    node.engine.loaded(doc, stored, 0);
-                }
-                Output::Store(op) => apply(&mut node.storage, op),
-                Output::Rejected { reason, .. } => node.rejections.push(reason),
-                Output::DocUnavailable { doc } => node.unavailable.push(doc),
-                Output::PeerReady { .. } | Output::DocChanged { .. } | Output::Corrupt { .. } => {}
-            }
+            node.perform(out, client, wire, up);
         }
         moved
     }
@@ -556,5 +624,287 @@ fn random_edits_disconnects_and_relay_restarts_converge_to_identical_heads() {
             stored_heads, relay_heads,
             "seed {seed}: relay storage behind memory"
         );
+        assert!(net.relay.checked_sends > 0 && net.clients[0].checked_sends > 0);
     }
+}
+
+impl Net {
+    /// Sends what each client has queued onto the wire (without delivering it).
+    fn pump_clients(&mut self) {
+        for (i, c) in self.clients.iter_mut().enumerate() {
+            Self::pump(c, Some(i), &mut self.wire, &mut self.up);
+        }
+    }
+
+    /// Hands every frame on the wire for the relay to its engine, without letting
+    /// it flush: one batch of inputs.
+    fn deliver_to_relay_unflushed(&mut self) -> usize {
+        let mut n = 0;
+        let frames: Vec<_> = self.wire.drain(..).collect();
+        for (to_relay, conn, frame) in frames {
+            if to_relay && self.up.get(&conn).copied().unwrap_or(false) {
+                self.relay.engine.received(conn, &frame, 0);
+                n += 1;
+            } else {
+                self.wire.push_back((to_relay, conn, frame));
+            }
+        }
+        n
+    }
+
+    fn heads(node: &Node, d: DocumentId) -> Vec<automerge::ChangeHash> {
+        let mut h = node.engine.document(&d).expect("loaded").get_heads();
+        h.sort();
+        h
+    }
+
+    fn stored_heads(node: &Node, d: DocumentId) -> Vec<automerge::ChangeHash> {
+        let mut am = automerge::Automerge::new();
+        for chunk in &node.storage[&d].chunks {
+            am.load_incremental(chunk).expect("stored chunks load");
+        }
+        let mut h = am.get_heads();
+        h.sort();
+        h
+    }
+}
+
+#[test]
+fn changes_from_many_devices_in_one_batch_are_stored_once_and_answered_once_per_peer() {
+    let n = 8;
+    let mut net = Net::new(n);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    let conns: Vec<ConnId> = (0..n).map(|c| net.connect(c, staff("s1"))).collect();
+    for c in 0..n {
+        net.clients[c].engine.open(doc(1), 0);
+    }
+    net.run();
+    let chunks_before = net.relay.storage[&doc(1)].chunks.len();
+
+    for c in 0..n {
+        net.clients[c].put(doc(1), &format!("k{c}"), &format!("from {c}"));
+    }
+    net.pump_clients();
+    let delivered = net.deliver_to_relay_unflushed();
+    assert!(delivered >= n, "{delivered} frames");
+    // Before the flush the relay has neither stored nor sent anything.
+    assert!(net.relay.engine.has_unflushed());
+    assert_eq!(net.relay.engine.poll_queued(), None);
+
+    net.relay.engine.flush();
+    let mut outs = Vec::new();
+    while let Some(out) = net.relay.engine.poll_queued() {
+        outs.push(out);
+    }
+    let stores: Vec<usize> = (0..outs.len())
+        .filter(|i| matches!(outs[*i], Output::Store(_)))
+        .collect();
+    let sends: Vec<usize> = (0..outs.len())
+        .filter(|i| matches!(outs[*i], Output::Send { .. }))
+        .collect();
+    assert_eq!(stores.len(), 1, "one write for the batch's {n} changes");
+    assert!(stores[0] < sends[0], "stored before anything is sent");
+    for conn in &conns {
+        let to_conn = outs
+            .iter()
+            .filter(|o| matches!(o, Output::Send { conn: c, .. } if c == conn))
+            .count();
+        assert_eq!(to_conn, 1, "one sync message per peer per batch");
+    }
+    for out in outs {
+        net.relay.perform(out, None, &mut net.wire, &mut net.up);
+    }
+    net.run();
+
+    let relay_heads = Net::heads(&net.relay, doc(1));
+    assert_eq!(relay_heads.len(), n);
+    for (c, conn) in conns.iter().enumerate() {
+        assert_eq!(
+            Net::heads(&net.clients[c], doc(1)),
+            relay_heads,
+            "client {c}"
+        );
+        for k in 0..n {
+            assert_eq!(
+                net.clients[c].read(doc(1), &format!("k{k}")),
+                Some(format!("from {k}"))
+            );
+        }
+        assert!(net.clients[c].engine.in_sync_with(*conn, &doc(1)));
+    }
+    assert_eq!(Net::stored_heads(&net.relay, doc(1)), relay_heads);
+    assert_eq!(net.relay.storage[&doc(1)].chunks.len(), chunks_before + 1);
+    assert!(net.relay.checked_sends > 0);
+}
+
+#[test]
+fn a_relay_that_dies_before_its_flush_acknowledged_nothing_and_receives_the_change_again() {
+    let mut net = Net::new(2);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    let a = net.connect(0, staff("s1"));
+    net.connect(1, staff("s1"));
+    for c in 0..2 {
+        net.clients[c].engine.open(doc(1), 0);
+    }
+    net.run();
+
+    net.clients[0].put(doc(1), "status", "done");
+    net.pump_clients();
+    assert_eq!(net.deliver_to_relay_unflushed(), 1);
+    assert_eq!(net.relay.read(doc(1), "status").as_deref(), Some("done"));
+    // The relay dies with the change applied in memory but not flushed: the
+    // device has not been told it arrived.
+    assert_eq!(
+        net.clients[0].engine.unconfirmed_changes(a, &doc(1)),
+        Some(1)
+    );
+    net.relay.restart();
+    for (conn, client) in net.links.clone() {
+        net.up.insert(conn, false);
+        net.clients[client].engine.disconnected(conn);
+    }
+    net.wire.clear();
+    net.run();
+    assert!(
+        !Net::stored_heads(&net.relay, doc(1)).contains(&Net::heads(&net.clients[0], doc(1))[0])
+    );
+
+    let a = net.connect(0, staff("s1"));
+    net.connect(1, staff("s1"));
+    net.run();
+    assert!(net.clients[0].engine.in_sync_with(a, &doc(1)));
+    assert_eq!(
+        net.clients[1].read(doc(1), "status").as_deref(),
+        Some("done")
+    );
+    assert_eq!(
+        Net::stored_heads(&net.relay, doc(1)),
+        Net::heads(&net.clients[0], doc(1))
+    );
+}
+
+#[test]
+fn the_sender_of_a_change_is_not_told_it_arrived_before_the_relay_stored_it() {
+    let mut net = Net::new(2);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    let a = net.connect(0, staff("s1"));
+    net.connect(1, staff("s1"));
+    for c in 0..2 {
+        net.clients[c].engine.open(doc(1), 0);
+    }
+    net.run();
+    net.clients[0].put(doc(1), "status", "done");
+    net.pump_clients();
+    net.deliver_to_relay_unflushed();
+    net.relay.engine.flush();
+    let mut stored = false;
+    while let Some(out) = net.relay.engine.poll_queued() {
+        match &out {
+            Output::Store(StorageOp::Append { doc: d, .. } | StorageOp::Compact { doc: d, .. }) => {
+                assert_eq!(*d, doc(1));
+                stored = true;
+            }
+            Output::Send { conn, .. } => {
+                assert!(stored, "a frame to {conn} before the change was stored");
+            }
+            _ => {}
+        }
+        net.relay.perform(out, None, &mut net.wire, &mut net.up);
+    }
+    assert!(stored);
+    net.run();
+    assert!(net.clients[0].engine.in_sync_with(a, &doc(1)));
+}
+
+#[test]
+fn a_device_that_disconnects_before_the_flush_has_its_change_stored_and_forwarded() {
+    let mut net = Net::new(2);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    let a = net.connect(0, staff("s1"));
+    net.connect(1, staff("s1"));
+    for c in 0..2 {
+        net.clients[c].engine.open(doc(1), 0);
+    }
+    net.run();
+    net.clients[0].put(doc(1), "status", "done");
+    net.pump_clients();
+    net.deliver_to_relay_unflushed();
+    net.up.insert(a, false);
+    net.relay.engine.disconnected(a);
+    net.clients[0].engine.disconnected(a);
+    let outs = net.relay.engine.drain_outputs();
+    assert!(
+        outs.iter()
+            .any(|o| matches!(o, Output::Store(StorageOp::Append { .. })))
+    );
+    assert!(
+        outs.iter()
+            .any(|o| matches!(o, Output::Store(StorageOp::SaveSyncState { peer_storage_id, .. }) if peer_storage_id == "device-0-storage"))
+    );
+    assert!(
+        !outs
+            .iter()
+            .any(|o| matches!(o, Output::Send { conn, .. } if *conn == a))
+    );
+    for out in outs {
+        net.relay.perform(out, None, &mut net.wire, &mut net.up);
+    }
+    net.run();
+    assert_eq!(
+        net.clients[1].read(doc(1), "status").as_deref(),
+        Some("done")
+    );
+    assert_eq!(
+        Net::stored_heads(&net.relay, doc(1)),
+        Net::heads(&net.clients[0], doc(1))
+    );
+}
+
+/// A device's change and its next message (which says it has our heads, the
+/// change included) reach the relay in one batch: the relay must still tell
+/// it that the change arrived, or the device shows it waiting until somebody
+/// else's change comes by.
+#[test]
+fn a_change_and_the_senders_next_message_in_one_batch_still_get_an_acknowledgement() {
+    let mut net = Net::new(2);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+    let a = net.connect(0, staff("s1"));
+    net.connect(1, staff("s1"));
+    for c in 0..2 {
+        net.clients[c].engine.open(doc(1), 0);
+    }
+    net.run();
+
+    // Device 0 changes the document; its frame stays on the wire.
+    net.clients[0].put(doc(1), "status", "done");
+    Net::pump(&mut net.clients[0], Some(0), &mut net.wire, &mut net.up);
+    let change_of_0: Vec<_> = net.wire.drain(..).collect();
+    assert_eq!(change_of_0.len(), 1);
+
+    // Meanwhile device 1's change reaches device 0 through the relay, and
+    // device 0 answers (no changes: its own is in flight).
+    net.clients[1].put(doc(1), "note", "aisle 3");
+    net.pump_clients();
+    net.deliver_to_relay_unflushed();
+    Net::pump(&mut net.relay, None, &mut net.wire, &mut net.up);
+    let to_0: Vec<_> = net.wire.drain(..).filter(|(_, c, _)| *c == a).collect();
+    assert!(!to_0.is_empty());
+    for (_, conn, frame) in to_0 {
+        net.clients[0].engine.received(conn, &frame, 0);
+    }
+    Net::pump(&mut net.clients[0], Some(0), &mut net.wire, &mut net.up);
+    let answer_of_0: Vec<_> = net.wire.drain(..).filter(|(_, c, _)| *c == a).collect();
+    assert!(!answer_of_0.is_empty());
+
+    // Both of device 0's frames arrive in one batch.
+    net.wire.clear();
+    for (_, conn, frame) in change_of_0.into_iter().chain(answer_of_0) {
+        net.relay.engine.received(conn, &frame, 0);
+    }
+    net.run();
+    assert!(net.clients[0].engine.in_sync_with(a, &doc(1)));
+    assert_eq!(
+        net.clients[0].engine.unconfirmed_changes(a, &doc(1)),
+        Some(0)
+    );
 }
