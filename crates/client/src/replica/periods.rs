@@ -140,15 +140,31 @@ impl Replica {
     ) -> Result<DocumentId, ClientError> {
         let store = self.store_doc().ok_or(ClientError::NotSyncedYet)?;
         let listed = domain::split::period_docs(&store, kind, period);
+        let actor = self.actor()?;
         if !listed.is_empty() {
-            return self
+            let here = self
                 .kind_docs(kind, |p| p == period)
                 .into_iter()
                 .map(|(_, d)| d)
-                .next()
-                .ok_or(ClientError::NotSyncedYet);
+                .next();
+            // Listed but not here yet: online it is on its way; offline, a manager
+            // opens a second document for the period rather than wait (readers take
+            // both, see docs/design/documents.md).
+            // Staff, who cannot list documents, write to the latest one they have.
+            match here {
+                Some(doc) => return Ok(doc),
+                None if !actor.is_manager() => {
+                    return self
+                        .kind_docs(kind, |p| p <= period)
+                        .into_iter()
+                        .map(|(_, d)| d)
+                        .next_back()
+                        .ok_or(ClientError::NotSyncedYet);
+                }
+                None if self.status.online => return Err(ClientError::NotSyncedYet),
+                None => {}
+            }
         }
-        let actor = self.actor()?;
         if !actor.is_manager() {
             return self
                 .kind_docs(kind, |p| p <= period)
