@@ -197,6 +197,9 @@ impl AppSession {
                 &native.to_string(),
             ])
             .env("STOREOPS_DATA_DIR", data_dir)
+            // No desktop session here: no D-Bus autolaunch (or keyring prompt) either;
+            // the token goes to the private file (the keyring has its own test).
+            .env("DBUS_SESSION_BUS_ADDRESS", "disabled:")
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()

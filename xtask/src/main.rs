@@ -26,6 +26,11 @@ const APT_PACKAGES: &[&str] = &[
     "webkit2gtk-driver",
     "imagemagick",
     "fonts-noto-cjk",
+    // The device token in the OS keyring: the D-Bus library the keyring crate links,
+    // and a Secret Service (plus a session bus) for the keyring test.
+    "libdbus-1-dev",
+    "dbus",
+    "gnome-keyring",
 ];
 
 fn main() -> ExitCode {
@@ -452,7 +457,8 @@ fn run() -> Result {
     step("starting the app");
     let mut app = Command::new(bin("storeops-app"));
     app.env("STOREOPS_DATA_DIR", &app_dir);
-    if !app_dir.join("device-token").exists() {
+    // Enrolled before (the token may be in the OS keyring, not in a file).
+    if !app_dir.join("storeops.sqlite").exists() {
         let code = relay_cli(
             &relay_dir,
             &[
@@ -464,7 +470,10 @@ fn run() -> Result {
             .env("STOREOPS_DEVICE_NAME", "店长的电脑 Manager's laptop");
     }
     if let Some(x) = &display {
-        app.env("DISPLAY", &x.display);
+        // Our own Xvfb has no desktop session: no keyring prompt, the token goes to
+        // the private file.
+        app.env("DISPLAY", &x.display)
+            .env("DBUS_SESSION_BUS_ADDRESS", "disabled:");
     }
     let mut app = app
         .spawn()

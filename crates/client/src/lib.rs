@@ -8,6 +8,7 @@ pub mod assessment_board;
 pub mod boards;
 pub mod org_editing;
 pub mod replica;
+mod vault;
 pub mod views;
 
 use std::path::Path;

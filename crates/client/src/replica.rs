@@ -192,20 +192,19 @@ impl Replica {
         self.enrolment.as_ref()
     }
 
-    fn token_path(&self) -> PathBuf {
-        self.data_dir.join("device-token")
+    fn vault(&self) -> Result<crate::vault::TokenVault, ClientError> {
+        let storage_id = setting(&self.store, "storage_id")?.unwrap_or_default();
+        Ok(crate::vault::TokenVault::open(&self.data_dir, &storage_id))
     }
 
-    /// The device token (kept in a file only this user can read).
+    /// The device token (in the OS keyring, or in a file only this user can read).
     pub fn token(&self) -> Result<String, ClientError> {
-        std::fs::read_to_string(self.token_path())
-            .map(|t| t.trim().to_owned())
-            .map_err(|_| ClientError::NotEnrolled)
+        self.vault()?.load()
     }
 
     /// Saves what enrolment returned and opens the store's documents.
     pub fn save_enrolment(&mut self, enrolment: Enrolment, token: &str) -> Result<(), ClientError> {
-        write_private(&self.token_path(), token)?;
+        self.vault()?.save(token)?;
         let json =
             serde_json::to_string(&enrolment).map_err(|e| ClientError::Internal(e.to_string()))?;
         set_setting(&self.store, "enrolment", &json)?;
@@ -379,15 +378,7 @@ impl Replica {
         )
         .map_err(StorageError::from)?;
         tx.commit().map_err(StorageError::from)?;
-        match std::fs::remove_file(self.token_path()) {
-            Ok(()) => {}
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => {
-                return Err(ClientError::Storage(format!(
-                    "cannot remove the device token: {e}"
-                )));
-            }
-        }
+        self.vault()?.delete()?;
         let peer = self.engine.peer_id().clone();
         let storage_id = setting(&self.store, "storage_id")?;
         self.engine = Engine::new(
@@ -818,21 +809,4 @@ impl Replica {
         self.store.apply(&batch)?;
         Ok(())
     }
-}
-
-fn write_private(path: &Path, secret: &str) -> Result<(), ClientError> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts
-        .open(path)
-        .map_err(|e| ClientError::Storage(format!("cannot save the device token: {e}")))?;
-    f.write_all(secret.as_bytes())
-        .and_then(|_| f.sync_all())
-        .map_err(|e| ClientError::Storage(format!("cannot save the device token: {e}")))
 }
