@@ -27,6 +27,7 @@ pub fn department_form(props: &DepartmentFormProps) -> Html {
     let lang = props.lang;
     let dept = props.department.as_ref();
     let name = use_node_ref();
+    super::seed::use_seed(&name, dept.map(|d| d.name.clone()).unwrap_or_default());
     let parent = use_state(|| dept.and_then(|d| d.parent.clone()).unwrap_or_default());
     let head = use_state(|| dept.and_then(|d| d.head.clone()).unwrap_or_default());
     let picker = |state: &UseStateHandle<String>| {
@@ -81,8 +82,7 @@ pub fn department_form(props: &DepartmentFormProps) -> Html {
             <form class="form sheet-form" novalidate=true {onsubmit}>
                 <div class="field">
                     <label for="department-name">{ t(lang, Key::DepartmentName) }</label>
-                    <input id="department-name" ref={name} type="text" autocomplete="off" aria-required="true"
-                        value={dept.map(|d| d.name.clone()).unwrap_or_default()} />
+                    <input id="department-name" ref={name} type="text" autocomplete="off" aria-required="true" />
                 </div>
                 <div class="field">
                     <label for="department-parent">{ t(lang, Key::ParentDepartment) }</label>

@@ -28,6 +28,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
     let lang = props.lang;
     let duty = props.duty.as_ref();
     let text = use_node_ref();
+    super::seed::use_seed(&text, duty.map(|d| d.text.clone()).unwrap_or_default());
     let owner = use_state(|| duty.and_then(|d| d.owner_id.clone()).unwrap_or_default());
     let cadence = use_state(|| {
         duty.map(|d| d.cadence.clone())
@@ -109,8 +110,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
             <form class="form sheet-form" novalidate=true {onsubmit}>
                 <div class="field">
                     <label for="duty-text">{ t(lang, Key::DutyText) }</label>
-                    <textarea id="duty-text" ref={text} rows="3" aria-required="true"
-                        value={duty.map(|d| d.text.clone()).unwrap_or_default()} />
+                    <textarea id="duty-text" ref={text} rows="3" aria-required="true" />
                 </div>
                 <div class="field-row">
                     <div class="field">

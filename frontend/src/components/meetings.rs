@@ -143,6 +143,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
     let lang = props.lang;
     let title = use_node_ref();
     let date = use_node_ref();
+    super::seed::use_seed(&date, props.today.to_string());
     let department = use_node_ref();
     let agenda = use_node_ref();
     let repeat = use_node_ref();
@@ -229,7 +230,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                 </div>
                 <div class="field">
                     <label for="meeting-date">{ tr(lang, Term::MeetingDate) }</label>
-                    <input id="meeting-date" ref={date} type="date" value={props.today.clone()} />
+                    <input id="meeting-date" ref={date} type="date" />
                 </div>
                 <div class="field">
                     <label for="meeting-department">{ tr(lang, Term::DepartmentLabel) }</label>
@@ -293,6 +294,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
     let m = &props.meeting;
     let busy = |op: Op| props.busy.contains(&op);
     let minutes = use_node_ref();
+    super::seed::use_seed(&minutes, m.minutes.clone());
     let action_text = use_node_ref();
     let action_owner = use_node_ref();
     let action_due = use_node_ref();
@@ -399,7 +401,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                 <div class="detail-card">
                     <h4 class="detail-section-title"><label for="minutes-text">{ tr(lang, Term::Minutes) }</label></h4>
                     if m.can_edit {
-                        <textarea id="minutes-text" ref={minutes} rows="6" value={m.minutes.clone()} placeholder={tr(lang, Term::MinutesHint)}></textarea>
+                        <textarea id="minutes-text" ref={minutes} rows="6" placeholder={tr(lang, Term::MinutesHint)}></textarea>
                         <div class="card-actions">
                             <button type="button" id="save-minutes-button" class="button button-secondary" disabled={saving_minutes} aria-busy={saving_minutes.to_string()} onclick={save_minutes}>
                                 { tr(lang, if saving_minutes { Term::Saving } else { Term::SaveMinutes }) }

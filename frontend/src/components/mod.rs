@@ -31,6 +31,7 @@ mod plans;
 mod position_form;
 mod progress;
 mod saved;
+mod seed;
 mod settings;
 mod sheet;
 mod sync_indicator;

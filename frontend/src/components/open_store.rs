@@ -45,6 +45,22 @@ pub fn open_store_form(props: &OpenStoreFormProps) -> Html {
     let locale = use_state(|| lang.tag().to_owned());
     let time_zone = use_state(|| TIME_ZONES[0].to_owned());
     let template = use_state(|| DEFAULT_TEMPLATE.to_owned());
+    // Defaults go in once, when the form appears: a `value` attribute would put them
+    // back over what the person typed on every render (e.g. after a refusal).
+    {
+        let (relay, device) = (relay.clone(), device.clone());
+        use_effect_with((), move |_| {
+            let fill = |r: &NodeRef, text: &str| {
+                if let Some(input) = r.cast::<HtmlInputElement>()
+                    && input.value().is_empty()
+                {
+                    input.set_value(text);
+                }
+            };
+            fill(&relay, DEFAULT_RELAY_URL);
+            fill(&device, t(lang, Key::DefaultDeviceName));
+        });
+    }
     let picker = |state: &UseStateHandle<String>| {
         let state = state.clone();
         Callback::from(move |e: Event| {
@@ -125,13 +141,12 @@ pub fn open_store_form(props: &OpenStoreFormProps) -> Html {
             }
             <div class="field">
                 <label for="store-device-name">{ t(lang, Key::DeviceName) }</label>
-                <input id="store-device-name" ref={device} type="text" autocomplete="off" aria-required="true"
-                    value={t(lang, Key::DefaultDeviceName)} />
+                <input id="store-device-name" ref={device} type="text" autocomplete="off" aria-required="true" />
             </div>
             <div class="field">
                 <label for="store-relay-url">{ t(lang, Key::RelayUrl) }</label>
                 <input id="store-relay-url" ref={relay} type="url" inputmode="url" autocomplete="off"
-                    autocapitalize="off" spellcheck="false" aria-required="true" value={DEFAULT_RELAY_URL} />
+                    autocapitalize="off" spellcheck="false" aria-required="true" />
             </div>
             <button
                 type="submit"

@@ -79,6 +79,7 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
 
     let default_period = period::current_period(*level, &props.today);
+    super::seed::use_seed(&period_ref, default_period.clone());
     let parents = cascade::parent_choices(&props.plans.plans, *level);
     let positions = props
         .staffing
@@ -104,7 +105,6 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                         ref={period_ref}
                         type="text"
                         autocomplete="off"
-                        value={default_period}
                         aria-describedby="plan-period-hint"
                     />
                     <p class="field-hint" id="plan-period-hint">{ i18n::period_hint(lang, *level) }</p>

@@ -30,6 +30,14 @@ pub fn position_form(props: &PositionFormProps) -> Html {
     let editing = props.position.as_ref();
     let title = use_node_ref();
     let headcount = use_node_ref();
+    super::seed::use_seed(
+        &title,
+        editing.map(|(p, _)| p.title.clone()).unwrap_or_default(),
+    );
+    super::seed::use_seed(
+        &headcount,
+        editing.map_or(1, |(p, _)| p.headcount.max(1)).to_string(),
+    );
     let department = use_state(|| editing.map(|(_, d)| d.clone()).unwrap_or_default());
     let reports_to = use_state(|| {
         editing
@@ -94,8 +102,7 @@ pub fn position_form(props: &PositionFormProps) -> Html {
             <form class="form sheet-form" novalidate=true {onsubmit}>
                 <div class="field">
                     <label for="position-title">{ t(lang, Key::PositionTitle) }</label>
-                    <input id="position-title" ref={title} type="text" autocomplete="off" aria-required="true"
-                        value={editing.map(|(p, _)| p.title.clone()).unwrap_or_default()} />
+                    <input id="position-title" ref={title} type="text" autocomplete="off" aria-required="true" />
                 </div>
                 <div class="field">
                     <label for="position-department">{ t(lang, Key::PositionDepartment) }</label>
@@ -125,8 +132,7 @@ pub fn position_form(props: &PositionFormProps) -> Html {
                     <div class="field field-narrow">
                         <label for="position-headcount">{ t(lang, Key::Headcount) }</label>
                         <input id="position-headcount" ref={headcount} type="text" inputmode="numeric"
-                            autocomplete="off" aria-describedby="position-headcount-hint"
-                            value={editing.map_or(1, |(p, _)| p.headcount.max(1)).to_string()} />
+                            autocomplete="off" aria-describedby="position-headcount-hint" />
                     </div>
                 </div>
                 <p class="field-hint" id="position-headcount-hint">{ t(lang, Key::HeadcountHint) }</p>
