@@ -95,6 +95,9 @@ pub struct TaskView {
     /// The owner id of the assignee: `"position:…"` or `"person:…"` (see [`owner_id`]).
     #[serde(default)]
     pub assignee_id: Option<String>,
+    /// The store's date it was done on, if done.
+    #[serde(default)]
+    pub done_on: Option<String>,
 }
 
 fn normal() -> String {

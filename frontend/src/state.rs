@@ -685,6 +685,7 @@ mod tests {
             department: None,
             duty: None,
             assignee_id: None,
+            done_on: None,
         }
     }
 

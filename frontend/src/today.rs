@@ -43,7 +43,7 @@ pub fn group_of(
         let todays = match due {
             None => true,
             Some(due) => due == today,
-        };
+        } || task.done_on.as_deref() == Some(today);
         return (todays || closed_here.contains(&task.id)).then_some(TodayGroup::Done);
     }
     Some(match due {
@@ -131,6 +131,7 @@ mod tests {
             department: None,
             duty: None,
             assignee_id: None,
+            done_on: None,
         }
     }
 
@@ -171,6 +172,18 @@ mod tests {
         );
         // Cancelled work is neither done nor to do.
         assert_eq!(g.progress(), (2, 2));
+    }
+
+    #[test]
+    fn work_due_later_but_finished_today_on_another_device_is_under_done() {
+        let mut early = task("month-end", "done", Some("2026-11-30"));
+        early.done_on = Some(TODAY.into());
+        let mut yesterday = task("yesterday", "done", Some("2026-11-30"));
+        yesterday.done_on = Some("2026-11-27".into());
+        let tasks = vec![early, yesterday];
+        let g = group_today(&tasks, TODAY, &BTreeSet::new());
+        assert_eq!(ids(&g.done), ["month-end"]);
+        assert!(g.upcoming.is_empty());
     }
 
     #[test]

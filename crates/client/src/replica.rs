@@ -304,7 +304,7 @@ impl Replica {
         let mut views: Vec<TaskView> = self
             .listed_tasks(&org, actor.as_ref().filter(|_| mine_only))?
             .into_iter()
-            .map(|(id, t)| TaskView::new(id, &t, &org))
+            .map(|(id, t)| self.task_view_of(id, &t, &org))
             .collect();
         views.sort_by_key(TaskView::sort_key);
         Ok(views)
@@ -337,7 +337,24 @@ impl Replica {
     pub fn task_view(&self, id: &str) -> Result<TaskView, ClientError> {
         let am = self.task_doc_of(id)?;
         let task = domain::read_task(am, id)?;
-        Ok(TaskView::new(id.into(), &task, &self.org()?))
+        Ok(self.task_view_of(id.into(), &task, &self.org()?))
+    }
+
+    fn task_view_of(
+        &self,
+        id: String,
+        task: &storeops_domain::Task,
+        org: &storeops_domain::OrgDoc,
+    ) -> TaskView {
+        let mut view = TaskView::new(id, task, org);
+        let offset = self
+            .store_profile()
+            .and_then(|p| storeops_domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
+            .unwrap_or(0);
+        view.done_on = view
+            .done_at
+            .map(|ms| storeops_domain::calendar::Date::from_unix_ms(ms, offset).to_string());
+        view
     }
 
     /// The org chart with holders, vacancies and uncovered duties.

@@ -30,8 +30,11 @@ pub struct TaskView {
     pub assignee: Option<String>,
     pub department: Option<String>,
     pub duty: Option<String>,
-    /// Unix ms it was done (for "done today").
+    /// Unix ms it was done.
     pub done_at: Option<i64>,
+    /// The store's date it was done on (for "done today"); set by the replica, which
+    /// knows the store's time zone.
+    pub done_on: Option<String>,
 }
 
 impl TaskView {
@@ -70,6 +73,7 @@ impl TaskView {
             done_at: t
                 .completed_at
                 .filter(|_| t.status == storeops_domain::TaskStatus::Done),
+            done_on: None,
         }
     }
 
