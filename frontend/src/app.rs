@@ -7,15 +7,15 @@ use std::rc::Rc;
 use yew::prelude::*;
 
 use crate::components::{
-    AddPersonForm, AddTaskForm, AppHeader, AppNav, DashboardView, DutyEditor, EnrolForm,
-    ErrorBanner, FeedbackView, LoadFailed, Loading, MeetingsView, MyDuties, OrgChartView,
-    OrgEditor, PlansView, SavedToast, Settings, SyncIndicator, TaskDetailView, TaskList,
-    TeamBoardView, nav_label,
+    AddPersonForm, AddTaskForm, AppHeader, AppNav, AssessmentView, DashboardView, DutyEditor,
+    EnrolForm, ErrorBanner, FeedbackView, LoadFailed, Loading, MeetingsView, MyDuties,
+    OrgChartView, OrgEditor, PlansView, SavedToast, Settings, SyncIndicator, TaskDetailView,
+    TaskList, TeamBoardView, nav_label,
 };
 use crate::controller::{
-    self, ActionRequest, AddRequest, CopyRequest, EnrolRequest, InviteRequest, NewMeetingRequest,
-    NewPlanRequest, PersonRequest, PlanItemRequest, ReportRequest, ReviewRequest, ScreenQuery,
-    TextRequest,
+    self, ActionRequest, AddRequest, AssessmentRequest, CopyRequest, EnrolRequest, InviteRequest,
+    NewMeetingRequest, NewPlanRequest, PersonRequest, PlanItemRequest, ReportRequest,
+    ReviewRequest, ScreenQuery, TextRequest,
 };
 use crate::edits::{self, DutyRequest};
 use crate::format;
@@ -207,6 +207,7 @@ fn enrolled_screen(
         Screen::Plans => plans_screen(state, lang, &time_zone),
         Screen::Meetings => meetings_screen(state, lang, &time_zone),
         Screen::Feedback => feedback_screen(state, lang, &time_zone),
+        Screen::Assessment => assessment_screen(state, lang, &time_zone),
         Screen::Dashboard => dashboard_screen(state, lang, manager),
     };
     // The task list leaves its heading to the navigation, as it always did; the task
@@ -748,6 +749,26 @@ fn feedback_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str)
             {on_report}
             {on_status}
             {on_photo}
+        />
+    }
+}
+
+fn assessment_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+    let Some(board) = state.assessment.data.clone() else {
+        return not_loaded(state, lang, state.assessment.failed);
+    };
+    let d = state.dispatcher();
+    let on_command =
+        Callback::from(move |req: AssessmentRequest| controller::assessment_command(&d, req));
+    html! {
+        <AssessmentView
+            {lang}
+            {board}
+            staffing={state.staffing.data.clone()}
+            org={state.org.data.clone()}
+            today={format::today(time_zone)}
+            busy={Rc::new(state.busy.clone())}
+            {on_command}
         />
     }
 }

@@ -116,7 +116,11 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
     if matches!(screen, Screen::Plans | Screen::Meetings) {
         load_staffing(d.clone(), false);
     }
-    if screen == Screen::Meetings {
+    // The assessment screen picks departments and people for whoever may manage it.
+    if screen == Screen::Assessment {
+        load_staffing(d.clone(), false);
+    }
+    if matches!(screen, Screen::Meetings | Screen::Assessment) {
         load_org_quietly(d.clone());
     }
     if screen == Screen::Settings {
@@ -168,6 +172,10 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
             },
             Screen::Feedback => match api::feedback().await {
                 Ok(board) => Action::FeedbackLoaded { board, asked_at },
+                Err(err) => load_failed(err),
+            },
+            Screen::Assessment => match api::assessment(None).await {
+                Ok(board) => Action::AssessmentLoaded { board, asked_at },
                 Err(err) => load_failed(err),
             },
             Screen::Dashboard => match api::dashboard(DASHBOARD_WEEKS).await {
@@ -895,6 +903,77 @@ pub fn load_photo(d: &Dispatch, report_id: String) {
             }),
             Err(err) => failed(&d, err),
         }
+    });
+}
+
+// ---- Assessment -------------------------------------------------------------------
+
+/// What a form of the assessment screen submits; `done` is called once it is saved
+/// (the form clears itself then).
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssessmentRequest {
+    pub command: crate::assessment::Command,
+    pub done: Callback<()>,
+}
+
+/// Any assessment command: checked here, then sent; every one returns the whole board.
+pub fn assessment_command(d: &Dispatch, req: AssessmentRequest) {
+    use crate::assessment::Checked;
+    let op = req.command.op();
+    let checked = match req.command.check() {
+        Ok(checked) => checked,
+        Err(key) => return ui_problem(d, key),
+    };
+    let command = async move {
+        match checked {
+            Checked::DefineKpi {
+                name,
+                subject,
+                metric,
+                target,
+            } => api::define_kpi(&name, &subject, &metric, target).await,
+            Checked::RecordKpiValue {
+                kpi_id,
+                period,
+                value,
+            } => api::record_kpi_value(&kpi_id, &period, value).await,
+            Checked::Assess {
+                subject,
+                period,
+                score,
+                comment,
+            } => api::assess(&subject, &period, score, &comment).await,
+            Checked::GiveAward {
+                title,
+                person,
+                period,
+                reason,
+            } => api::give_award(&title, &person, &period, &reason).await,
+            Checked::PlanTraining {
+                title,
+                department,
+                sessions,
+            } => api::plan_training(&title, department.as_deref(), &sessions).await,
+            Checked::RecordAttendance {
+                training_id,
+                session_id,
+                attendees,
+            } => api::record_attendance(&training_id, &session_id, &attendees).await,
+            Checked::OpenSurvey { title } => api::open_survey(&title).await,
+            Checked::AnswerSurvey {
+                survey_id,
+                score,
+                comment,
+            } => api::answer_survey(&survey_id, score, &comment).await,
+        }
+    };
+    let done = req.done;
+    run(d, op, command, move |d, board, at| {
+        d.dispatch(Action::AssessmentLoaded {
+            board,
+            asked_at: at,
+        });
+        done.emit(());
     });
 }
 

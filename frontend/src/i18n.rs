@@ -214,6 +214,19 @@ pub enum Key {
     ResolutionNeeded,
     PhotoUnreadable,
     PhotoTooLarge,
+    // The assessment screen
+    NavAssessment,
+    KpiNameNeeded,
+    SubjectNeeded,
+    TargetInvalid,
+    KpiValueInvalid,
+    MonthInvalid,
+    ScoreInvalid,
+    AwardTitleNeeded,
+    AwardPersonNeeded,
+    TrainingTitleNeeded,
+    TrainingSessionNeeded,
+    SurveyTitleNeeded,
     // Errors raised on this side of the bridge
     BackendUnavailable,
     BadReply,
@@ -473,6 +486,18 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MeetingDateNeeded => "Please pick the meeting’s date.",
             ReportTextNeeded => "Please describe the problem.",
             ResolutionNeeded => "Please say how it was resolved.",
+            NavAssessment => "Assessment",
+            KpiNameNeeded => "Please give the KPI a name.",
+            SubjectNeeded => "Please pick a department or a person.",
+            TargetInvalid => "Please write the target as a percentage from 0 to 100, e.g. 95.",
+            KpiValueInvalid => "Please write the value as a percentage from 0 to 100.",
+            MonthInvalid => "Please write the period as a month, e.g. 2026-11.",
+            ScoreInvalid => "Please give a score from 0 to 100.",
+            AwardTitleNeeded => "Please give the award a title.",
+            AwardPersonNeeded => "Please pick who receives the award.",
+            TrainingTitleNeeded => "Please give the training a title.",
+            TrainingSessionNeeded => "Please add at least one session with a date and a topic.",
+            SurveyTitleNeeded => "Please give the survey a title.",
             PhotoUnreadable => "This photo couldn’t be read. Try another, or send without one.",
             PhotoTooLarge => "This photo is still too large once shrunk. Please pick another.",
             BackendUnavailable => "Can’t reach the Storeops app. Please restart it.",
@@ -730,6 +755,18 @@ pub fn t(lang: Lang, key: Key) -> &'static str {
             MeetingDateNeeded => "请选择会议日期。",
             ReportTextNeeded => "请描述遇到的问题。",
             ResolutionNeeded => "请写明是如何解决的。",
+            NavAssessment => "考核",
+            KpiNameNeeded => "请输入指标名称。",
+            SubjectNeeded => "请选择部门或人员。",
+            TargetInvalid => "请以 0 到 100 的百分比填写目标，例如 95。",
+            KpiValueInvalid => "请以 0 到 100 的百分比填写数值。",
+            MonthInvalid => "请以月份填写期间，例如 2026-11。",
+            ScoreInvalid => "请填写 0 到 100 的分数。",
+            AwardTitleNeeded => "请输入奖项名称。",
+            AwardPersonNeeded => "请选择获奖人。",
+            TrainingTitleNeeded => "请输入培训名称。",
+            TrainingSessionNeeded => "请至少添加一场有日期和主题的培训。",
+            SurveyTitleNeeded => "请输入调查名称。",
             PhotoUnreadable => "无法读取这张照片，请换一张或不附照片发送。",
             PhotoTooLarge => "照片压缩后仍然太大，请换一张。",
             BackendUnavailable => "无法连接到 Storeops 应用，请重新启动应用。",
@@ -1615,6 +1652,221 @@ pub fn next_task(lang: Lang, title: &str) -> String {
     }
 }
 
+/// The words of the assessment screen, each in both languages side by side.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Word {
+    Kpis,
+    NoKpis,
+    DefineKpi,
+    DefineKpiButton,
+    KpiName,
+    KpiNameHint,
+    Subject,
+    Choose,
+    Departments,
+    People,
+    Metric,
+    MetricCompletion,
+    MetricOnTime,
+    MetricManual,
+    TargetPercent,
+    Target,
+    ThisMonth,
+    Recorded,
+    Period,
+    PeriodHint,
+    ValuePercent,
+    RecordValue,
+    Saving,
+    Assessments,
+    NoAssessments,
+    NewAssessment,
+    AssessButton,
+    Score,
+    Comment,
+    CommentOptional,
+    Awards,
+    NoAwards,
+    GiveAward,
+    GiveAwardButton,
+    AwardTitle,
+    AwardTitleHint,
+    Person,
+    Reason,
+    Training,
+    NoTraining,
+    PlanTraining,
+    PlanTrainingButton,
+    TrainingTitle,
+    TrainingTitleHint,
+    Department,
+    WholeStore,
+    Sessions,
+    SessionDate,
+    SessionTopic,
+    AddSession,
+    RemoveSession,
+    Held,
+    Planned,
+    MarkHeld,
+    WhoAttended,
+    SaveAttendance,
+    Cancel,
+    NoAttendees,
+    Survey,
+    NoSurveys,
+    OpenSurvey,
+    OpenSurveyButton,
+    SurveyTitle,
+    SurveyTitleHint,
+    YourAnswer,
+    ScaleHint,
+    Answered,
+    ResultsFrom5,
+    Comments,
+    AnswersByScore,
+}
+
+pub fn word(lang: Lang, w: Word) -> &'static str {
+    let (en, zh) = word_pair(w);
+    match lang {
+        Lang::En => en,
+        Lang::Zh => zh,
+    }
+}
+
+fn word_pair(w: Word) -> (&'static str, &'static str) {
+    use Word::*;
+    match w {
+        Kpis => ("KPIs", "关键指标"),
+        NoKpis => ("No KPIs yet.", "暂无指标。"),
+        DefineKpi => ("Define a KPI", "设定指标"),
+        DefineKpiButton => ("Define KPI", "设定指标"),
+        KpiName => ("Name", "指标名称"),
+        KpiNameHint => ("e.g. Task completion", "例如：任务完成率"),
+        Subject => ("For", "考核对象"),
+        Choose => ("Choose…", "请选择…"),
+        Departments => ("Departments", "部门"),
+        People => ("People", "人员"),
+        Metric => ("Metric", "指标类型"),
+        MetricCompletion => ("Completion rate", "完成率"),
+        MetricOnTime => ("On-time rate", "准时率"),
+        MetricManual => ("Entered by hand", "手工录入"),
+        TargetPercent => ("Target (%)", "目标（%）"),
+        Target => ("Target", "目标"),
+        ThisMonth => ("This month", "本月"),
+        Recorded => ("Recorded", "已录入"),
+        Period => ("Period", "期间"),
+        PeriodHint => ("YYYY-MM", "YYYY-MM"),
+        ValuePercent => ("Value (%)", "数值（%）"),
+        RecordValue => ("Record value", "录入数值"),
+        Saving => ("Saving…", "正在保存…"),
+        Assessments => ("Assessments", "考核评分"),
+        NoAssessments => ("No assessments yet.", "暂无考核评分。"),
+        NewAssessment => ("Record an assessment", "录入考核"),
+        AssessButton => ("Save assessment", "保存评分"),
+        Score => ("Score (0–100)", "分数（0–100）"),
+        Comment => ("Comment", "评语"),
+        CommentOptional => ("Comment (optional)", "留言（可选）"),
+        Awards => ("Awards", "奖励"),
+        NoAwards => ("No awards yet.", "暂无奖励。"),
+        GiveAward => ("Give an award", "颁发奖励"),
+        GiveAwardButton => ("Give award", "颁发"),
+        AwardTitle => ("Award", "奖项"),
+        AwardTitleHint => ("e.g. Employee of the month", "例如：月度之星"),
+        Person => ("Person", "人员"),
+        Reason => ("Reason", "理由"),
+        Training => ("Training", "培训"),
+        NoTraining => ("No training planned yet.", "暂无培训计划。"),
+        PlanTraining => ("Plan training", "制定培训计划"),
+        PlanTrainingButton => ("Plan training", "保存培训计划"),
+        TrainingTitle => ("Title", "培训名称"),
+        TrainingTitleHint => ("e.g. Food safety", "例如：食品安全"),
+        Department => ("Department", "部门"),
+        WholeStore => ("Whole store", "全店"),
+        Sessions => ("Sessions", "培训场次"),
+        SessionDate => ("Date", "日期"),
+        SessionTopic => ("Topic", "主题"),
+        AddSession => ("Add session", "添加场次"),
+        RemoveSession => ("Remove", "移除"),
+        Held => ("Held", "已举行"),
+        Planned => ("Planned", "计划中"),
+        MarkHeld => ("Mark held", "标记已举行"),
+        WhoAttended => ("Who attended", "出席人员"),
+        SaveAttendance => ("Save attendance", "保存出席"),
+        Cancel => ("Cancel", "取消"),
+        NoAttendees => ("No one recorded", "无出席记录"),
+        Survey => ("Satisfaction survey", "满意度调查"),
+        NoSurveys => ("No survey yet.", "暂无调查。"),
+        OpenSurvey => ("Open a survey", "发起调查"),
+        OpenSurveyButton => ("Open survey", "发起调查"),
+        SurveyTitle => ("Title", "调查名称"),
+        SurveyTitleHint => ("e.g. Q4 staff satisfaction", "例如：第四季度员工满意度"),
+        YourAnswer => (
+            "How satisfied are you? Tap a score to send your answer.",
+            "您的满意度如何？点击分数即提交。",
+        ),
+        ScaleHint => (
+            "1 = very dissatisfied, 5 = very satisfied",
+            "1 = 非常不满意，5 = 非常满意",
+        ),
+        Answered => (
+            "Thank you: this device has answered.",
+            "感谢参与：本设备已作答。",
+        ),
+        ResultsFrom5 => ("Results show from 5 answers.", "满 5 份回答后显示结果。"),
+        Comments => ("Comments", "意见"),
+        AnswersByScore => ("Answers by score", "各分数回答数"),
+    }
+}
+
+/// A KPI's metric, by its wire name.
+pub fn metric_label(lang: Lang, metric: &str) -> &'static str {
+    word(
+        lang,
+        match metric {
+            "completion_rate" => Word::MetricCompletion,
+            "on_time_rate" => Word::MetricOnTime,
+            _ => Word::MetricManual,
+        },
+    )
+}
+
+/// Who recorded an assessment or gave an award.
+pub fn by_whom(lang: Lang, who: &str) -> String {
+    match lang {
+        Lang::En => format!("by {who}"),
+        Lang::Zh => format!("由 {who}"),
+    }
+}
+
+/// "3 answers" under a survey.
+pub fn survey_answers(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 answer".to_owned(),
+        (Lang::En, n) => format!("{n} answers"),
+        (Lang::Zh, n) => format!("{n} 份回答"),
+    }
+}
+
+/// A survey's mean score.
+pub fn survey_mean(lang: Lang, mean: f64) -> String {
+    match lang {
+        Lang::En => format!("Average {mean:.1} / 5"),
+        Lang::Zh => format!("平均 {mean:.1} / 5"),
+    }
+}
+
+/// "Target 95% · This month 90%" on a KPI.
+pub fn target_vs_current(lang: Lang, target: &str, current: Option<&str>) -> String {
+    let current = current.unwrap_or("—");
+    format!(
+        "{} {target} · {} {current}",
+        word(lang, Word::Target),
+        word(lang, Word::ThisMonth)
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1643,5 +1895,18 @@ mod tests {
             "3 action items, 1 not a task yet"
         );
         assert_eq!(attendee_count(Lang::En, 1), "1 attendee");
+    }
+
+    #[test]
+    fn assessment_words_read_naturally() {
+        assert_eq!(survey_answers(Lang::En, 1), "1 answer");
+        assert_eq!(survey_answers(Lang::Zh, 3), "3 份回答");
+        assert_eq!(survey_mean(Lang::En, 4.24), "Average 4.2 / 5");
+        assert_eq!(
+            target_vs_current(Lang::En, "95%", None),
+            "Target 95% · This month —"
+        );
+        assert_eq!(metric_label(Lang::Zh, "on_time_rate"), "准时率");
+        assert_eq!(t(Lang::Zh, Key::NavAssessment), "考核");
     }
 }

@@ -6,6 +6,7 @@
 //! only code that talks to Tauri), and [`i18n`] holds every visible string.
 
 pub mod app;
+pub mod assessment;
 pub mod cascade;
 pub mod chart;
 pub mod components;

@@ -996,6 +996,133 @@ pub struct DashFeedback {
     pub mean_hours_to_resolve: Option<f64>,
 }
 
+// ---- Assessment -------------------------------------------------------------------
+
+/// What `assessment` and every assessment command return: the year's KPIs, assessments,
+/// awards and training, and the satisfaction surveys.
+#[derive(Clone, Debug, PartialEq, Default, Deserialize, Serialize)]
+pub struct AssessmentBoard {
+    #[serde(default)]
+    pub year: String,
+    #[serde(default)]
+    pub can_manage: bool,
+    #[serde(default)]
+    pub kpis: Vec<KpiView>,
+    #[serde(default)]
+    pub assessments: Vec<AssessmentEntry>,
+    #[serde(default)]
+    pub awards: Vec<AwardView>,
+    #[serde(default)]
+    pub training: Vec<TrainingView>,
+    #[serde(default)]
+    pub surveys: Vec<SurveyView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct KpiView {
+    pub id: String,
+    pub name: String,
+    /// The department's or person's name.
+    pub subject: String,
+    /// `department:<id>` or `person:<id>`.
+    #[serde(default)]
+    pub subject_id: String,
+    /// `completion_rate`, `on_time_rate` or `manual`.
+    pub metric: String,
+    /// A share, 0.0–1.0.
+    pub target: f64,
+    /// This month's value, if there is one.
+    #[serde(default)]
+    pub current: Option<f64>,
+    #[serde(default)]
+    pub values: Vec<PeriodValue>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct PeriodValue {
+    pub period: String,
+    pub value: f64,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct AssessmentEntry {
+    pub id: String,
+    pub subject: String,
+    #[serde(default)]
+    pub subject_id: String,
+    pub period: String,
+    pub score: u64,
+    #[serde(default)]
+    pub comment: String,
+    #[serde(default)]
+    pub by: String,
+    #[serde(default)]
+    pub at: i64,
+}
+
+/// A person named in a reply.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct Named {
+    pub id: String,
+    pub name: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct AwardView {
+    pub id: String,
+    pub title: String,
+    pub person: Named,
+    pub period: String,
+    #[serde(default)]
+    pub reason: String,
+    #[serde(default)]
+    pub by: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct TrainingView {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub department: Option<String>,
+    #[serde(default)]
+    pub sessions: Vec<SessionView>,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
+pub struct SessionView {
+    pub id: String,
+    pub date: String,
+    pub topic: String,
+    #[serde(default)]
+    pub attendees: Vec<Named>,
+    #[serde(default)]
+    pub held: bool,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct SurveyView {
+    pub id: String,
+    pub title: String,
+    #[serde(default)]
+    pub answers: usize,
+    #[serde(default)]
+    pub answered_here: bool,
+    /// Only from 5 answers on.
+    #[serde(default)]
+    pub results: Option<SurveyResults>,
+}
+
+#[derive(Clone, Debug, PartialEq, Deserialize, Serialize)]
+pub struct SurveyResults {
+    pub answers: usize,
+    pub mean: f64,
+    /// How many answered 1, 2, 3, 4 and 5.
+    pub distribution: [usize; 5],
+    #[serde(default)]
+    pub comments: Vec<String>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1061,5 +1188,18 @@ mod tests {
         )?;
         assert!(kpi.value.is_none() && kpi.higher_is_better);
         Ok(())
+    }
+    #[test]
+    fn an_assessment_board_reads() {
+        let board: AssessmentBoard = serde_json::from_str(
+            r#"{"year":"2026","can_manage":true,"kpis":[{"id":"k","name":"N","subject":"Ops","subject_id":"department:d","metric":"manual","target":0.95,"current":null,"values":[{"period":"2026-11","value":0.97}]}],"assessments":[],"awards":[{"id":"a","title":"Star","person":{"id":"p","name":"Li"},"period":"2026-11","reason":"r","by":"b"}],"training":[{"id":"t","title":"T","department":null,"sessions":[{"id":"s","date":"2026-12-01","topic":"x","attendees":[],"held":false}]}],"surveys":[{"id":"v","title":"Q4","answers":5,"answered_here":true,"results":{"answers":5,"mean":4.2,"distribution":[0,0,1,2,2],"comments":["ok"]}}]}"#,
+        )
+        .expect("board");
+        assert!(board.can_manage);
+        assert_eq!(board.kpis[0].values[0].period, "2026-11");
+        assert_eq!(
+            board.surveys[0].results.as_ref().map(|r| r.distribution[4]),
+            Some(2)
+        );
     }
 }

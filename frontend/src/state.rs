@@ -13,9 +13,9 @@ use yew::Reducible;
 
 use crate::i18n::{Key, Lang};
 use crate::model::{
-    ApiError, AppStatus, Cadence, Dashboard, DutyRegister, FeedbackBoard, Invite, MeetingBoard,
-    OrgChart, PlanAction, PlanBoard, PlanView, Staffing, SyncStatus, TaskDetail, TaskView,
-    TeamBoard,
+    ApiError, AppStatus, AssessmentBoard, Cadence, Dashboard, DutyRegister, FeedbackBoard, Invite,
+    MeetingBoard, OrgChart, PlanAction, PlanBoard, PlanView, Staffing, SyncStatus, TaskDetail,
+    TaskView, TeamBoard,
 };
 
 thread_local! {
@@ -73,6 +73,17 @@ pub enum Op {
     ReportStatus(String),
     /// Fetching this report's photo.
     Photo(String),
+    DefineKpi,
+    /// Recording a value of this KPI.
+    KpiValue(String),
+    Assess,
+    GiveAward,
+    PlanTraining,
+    /// Marking this session held.
+    Attendance(String),
+    OpenSurvey,
+    /// Answering this survey.
+    AnswerSurvey(String),
     /// An org chart command (departments, positions, people).
     EditOrg,
     /// Adding or editing a duty.
@@ -95,6 +106,8 @@ pub enum Screen {
     Meetings,
     /// Problems reported, and reporting one.
     Feedback,
+    /// KPIs, assessments, awards, training and the satisfaction survey.
+    Assessment,
     /// Managers' charts.
     Dashboard,
     Org,
@@ -105,12 +118,13 @@ pub enum Screen {
 
 impl Screen {
     /// The screens the navigation offers (managers only: see [`Screen::managers_only`]).
-    pub const ALL: [Screen; 9] = [
+    pub const ALL: [Screen; 10] = [
         Self::Today,
         Self::Duties,
         Self::Feedback,
         Self::Plans,
         Self::Meetings,
+        Self::Assessment,
         Self::Team,
         Self::Dashboard,
         Self::Org,
@@ -126,6 +140,7 @@ impl Screen {
             Self::Plans => "plans",
             Self::Meetings => "meetings",
             Self::Feedback => "feedback",
+            Self::Assessment => "assessment",
             Self::Dashboard => "dashboard",
             Self::Org => "org",
             Self::Settings => "settings",
@@ -229,6 +244,7 @@ pub struct State {
     pub feedback: Remote<FeedbackBoard>,
     /// Photos of reports fetched so far, by report id, as `data:` URLs.
     pub photos: BTreeMap<String, String>,
+    pub assessment: Remote<AssessmentBoard>,
     pub dashboard: Remote<Dashboard>,
     /// The dashboard shows its printable report, one page per department.
     pub print_view: bool,
@@ -338,6 +354,11 @@ pub enum Action {
         board: FeedbackBoard,
         asked_at: u64,
     },
+    /// The assessment board, fetched or returned by a command, as for meetings.
+    AssessmentLoaded {
+        board: AssessmentBoard,
+        asked_at: u64,
+    },
     PhotoLoaded {
         report: String,
         url: String,
@@ -415,6 +436,7 @@ impl State {
         self.open_meeting = None;
         self.feedback = Remote::default();
         self.photos.clear();
+        self.assessment = Remote::default();
         self.dashboard = Remote::default();
         self.print_view = false;
         self.invite = None;
@@ -510,6 +532,7 @@ impl Reducible for State {
                 Screen::Plans => s.plans.failed = false,
                 Screen::Meetings => s.meetings.failed = false,
                 Screen::Feedback => s.feedback.failed = false,
+                Screen::Assessment => s.assessment.failed = false,
                 Screen::Dashboard => s.dashboard.failed = false,
                 Screen::Settings => return self,
             },
@@ -541,6 +564,7 @@ impl Reducible for State {
                     Screen::Plans => s.plans.fail(asked_at),
                     Screen::Meetings => s.meetings.fail(asked_at),
                     Screen::Feedback => s.feedback.fail(asked_at),
+                    Screen::Assessment => s.assessment.fail(asked_at),
                     Screen::Dashboard => s.dashboard.fail(asked_at),
                     Screen::Settings => {}
                 }
@@ -618,6 +642,11 @@ impl Reducible for State {
             Action::OpenMeeting(id) => s.open_meeting = id,
             Action::FeedbackLoaded { board, asked_at } => {
                 if !s.feedback.loaded(board, asked_at) {
+                    return self;
+                }
+            }
+            Action::AssessmentLoaded { board, asked_at } => {
+                if !s.assessment.loaded(board, asked_at) {
                     return self;
                 }
             }
@@ -1090,6 +1119,8 @@ mod tests {
     fn staff_do_not_get_the_managers_screens() {
         assert!(Screen::Dashboard.managers_only() && Screen::Team.managers_only());
         assert!(!Screen::Plans.managers_only() && !Screen::Feedback.managers_only());
+        assert!(!Screen::Assessment.managers_only());
+        assert_eq!(Screen::Assessment.slug(), "assessment");
         let slugs: BTreeSet<&str> = Screen::ALL.iter().map(|s| s.slug()).collect();
         assert_eq!(slugs.len(), Screen::ALL.len());
     }
@@ -1181,5 +1212,57 @@ mod tests {
         assert_eq!(s.lang(), Lang::Zh);
         s.lang_choice = Some(Lang::En);
         assert_eq!(s.lang(), Lang::En);
+    }
+
+    fn assessment_board(year: &str) -> AssessmentBoard {
+        AssessmentBoard {
+            year: year.into(),
+            ..AssessmentBoard::default()
+        }
+    }
+
+    #[test]
+    fn the_assessment_board_keeps_the_newest_answer_and_goes_with_the_store() {
+        let fetch = ticket();
+        let s = State {
+            status: Some(enrolled()),
+            screen: Screen::Assessment,
+            ..State::default()
+        };
+        let s = apply(Rc::new(s), Action::Fetching(Screen::Assessment));
+        let s = apply(s, Action::Begin(Op::DefineKpi));
+        assert!(s.is_busy(&Op::DefineKpi));
+        // A command's reply, ticketed when it arrives, wins over a fetch asked before it.
+        let s = apply(
+            s,
+            Action::AssessmentLoaded {
+                board: assessment_board("saved"),
+                asked_at: ticket(),
+            },
+        );
+        let s = apply(s, Action::End(Op::DefineKpi));
+        let s = apply(
+            s,
+            Action::AssessmentLoaded {
+                board: assessment_board("stale"),
+                asked_at: fetch,
+            },
+        );
+        assert!(!s.is_busy(&Op::DefineKpi));
+        assert_eq!(
+            s.assessment.data.as_ref().map(|b| b.year.as_str()),
+            Some("saved")
+        );
+        let s = apply(
+            s,
+            Action::LoadFailed {
+                screen: Screen::Assessment,
+                problem: Problem::Ui(Key::NavAssessment),
+                asked_at: fetch,
+            },
+        );
+        assert!(!s.assessment.failed);
+        let s = apply(s, Action::SignedOut);
+        assert!(s.assessment.data.is_none());
     }
 }

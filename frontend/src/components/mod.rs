@@ -3,6 +3,7 @@
 
 mod add_person;
 mod add_task;
+mod assessment;
 mod charts;
 mod dashboard;
 mod department_form;
@@ -42,6 +43,7 @@ mod team_board;
 
 pub use add_person::AddPersonForm;
 pub use add_task::AddTaskForm;
+pub use assessment::AssessmentView;
 pub use dashboard::DashboardView;
 pub use duty_editor::DutyEditor;
 pub use duty_register::DutyRegisterView;

@@ -53,6 +53,7 @@ pub fn label(screen: Screen) -> Key {
         Screen::Plans => Key::NavPlans,
         Screen::Meetings => Key::NavMeetings,
         Screen::Feedback => Key::NavFeedback,
+        Screen::Assessment => Key::NavAssessment,
         Screen::Dashboard => Key::NavDashboard,
         Screen::Settings => Key::NavSettings,
     }
@@ -113,6 +114,14 @@ fn icon(screen: Screen) -> Html {
             <>
                 <path d="M5 21V3.5" />
                 <path d="M5 4h12l-2.5 4L17 12H5" />
+            </>
+        },
+        // A rosette: a medal on two ribbons.
+        Screen::Assessment => html! {
+            <>
+                <circle cx="12" cy="9" r="5.5" />
+                <path d="M9 13.8 7.5 21l4.5-2.5 4.5 2.5-1.5-7.2" />
+                <path d="m10 9 1.5 1.5L14.5 7.5" />
             </>
         },
         // Bars over a baseline.

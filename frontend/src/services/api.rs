@@ -8,9 +8,11 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::tauri;
+use crate::assessment::SessionArgs;
 use crate::model::{
-    ApiError, AppStatus, Dashboard, DutyRegister, FeedbackBoard, Invite, MeetingBoard, OrgChart,
-    PlanBoard, PlanView, Staffing, SyncStatus, TaskDetail, TaskView, TeamBoard,
+    ApiError, AppStatus, AssessmentBoard, Dashboard, DutyRegister, FeedbackBoard, Invite,
+    MeetingBoard, OrgChart, PlanBoard, PlanView, Staffing, SyncStatus, TaskDetail, TaskView,
+    TeamBoard,
 };
 
 /// `code` of an error raised on this side of the bridge because Tauri itself could not be
@@ -399,6 +401,179 @@ struct DashboardArgs {
 
 pub async fn dashboard(weeks: u32) -> Result<Dashboard, ApiError> {
     call("dashboard", &DashboardArgs { weeks }).await
+}
+
+// ---- Assessment -------------------------------------------------------------------
+
+#[derive(Serialize)]
+struct YearArgs<'a> {
+    year: Option<&'a str>,
+}
+
+pub async fn assessment(year: Option<&str>) -> Result<AssessmentBoard, ApiError> {
+    call("assessment", &YearArgs { year }).await
+}
+
+#[derive(Serialize)]
+struct DefineKpiArgs<'a> {
+    name: &'a str,
+    subject: &'a str,
+    metric: &'a str,
+    target: f64,
+}
+
+pub async fn define_kpi(
+    name: &str,
+    subject: &str,
+    metric: &str,
+    target: f64,
+) -> Result<AssessmentBoard, ApiError> {
+    let args = DefineKpiArgs {
+        name,
+        subject,
+        metric,
+        target,
+    };
+    call("define_kpi", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct KpiValueArgs<'a> {
+    kpi_id: &'a str,
+    period: &'a str,
+    value: f64,
+}
+
+pub async fn record_kpi_value(
+    kpi_id: &str,
+    period: &str,
+    value: f64,
+) -> Result<AssessmentBoard, ApiError> {
+    let args = KpiValueArgs {
+        kpi_id,
+        period,
+        value,
+    };
+    call("record_kpi_value", &args).await
+}
+
+#[derive(Serialize)]
+struct AssessArgs<'a> {
+    subject: &'a str,
+    period: &'a str,
+    score: u64,
+    comment: &'a str,
+}
+
+pub async fn assess(
+    subject: &str,
+    period: &str,
+    score: u64,
+    comment: &str,
+) -> Result<AssessmentBoard, ApiError> {
+    let args = AssessArgs {
+        subject,
+        period,
+        score,
+        comment,
+    };
+    call("assess", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AwardArgs<'a> {
+    title: &'a str,
+    person_id: &'a str,
+    period: &'a str,
+    reason: &'a str,
+}
+
+pub async fn give_award(
+    title: &str,
+    person_id: &str,
+    period: &str,
+    reason: &str,
+) -> Result<AssessmentBoard, ApiError> {
+    let args = AwardArgs {
+        title,
+        person_id,
+        period,
+        reason,
+    };
+    call("give_award", &args).await
+}
+
+#[derive(Serialize)]
+struct PlanTrainingArgs<'a> {
+    title: &'a str,
+    department: Option<&'a str>,
+    sessions: &'a [SessionArgs],
+}
+
+pub async fn plan_training(
+    title: &str,
+    department: Option<&str>,
+    sessions: &[SessionArgs],
+) -> Result<AssessmentBoard, ApiError> {
+    let args = PlanTrainingArgs {
+        title,
+        department,
+        sessions,
+    };
+    call("plan_training", &args).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AttendanceArgs<'a> {
+    training_id: &'a str,
+    session_id: &'a str,
+    attendees: &'a [String],
+}
+
+pub async fn record_attendance(
+    training_id: &str,
+    session_id: &str,
+    attendees: &[String],
+) -> Result<AssessmentBoard, ApiError> {
+    let args = AttendanceArgs {
+        training_id,
+        session_id,
+        attendees,
+    };
+    call("record_attendance", &args).await
+}
+
+#[derive(Serialize)]
+struct OpenSurveyArgs<'a> {
+    title: &'a str,
+}
+
+pub async fn open_survey(title: &str) -> Result<AssessmentBoard, ApiError> {
+    call("open_survey", &OpenSurveyArgs { title }).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct AnswerSurveyArgs<'a> {
+    survey_id: &'a str,
+    score: u64,
+    comment: &'a str,
+}
+
+pub async fn answer_survey(
+    survey_id: &str,
+    score: u64,
+    comment: &str,
+) -> Result<AssessmentBoard, ApiError> {
+    let args = AnswerSurveyArgs {
+        survey_id,
+        score,
+        comment,
+    };
+    call("answer_survey", &args).await
 }
 
 #[derive(Serialize)]
