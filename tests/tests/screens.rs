@@ -21,6 +21,7 @@ const SCREENS: &[&str] = &[
     "meetings",
     "team",
     "dashboard",
+    "assessment",
     "org",
     "settings",
 ];
@@ -35,6 +36,7 @@ const ENGLISH_CHROME: &[&str] = &[
     "Meetings",
     "Feedback",
     "Dashboard",
+    "Assessment",
     "Sync now",
     "Online",
     "Offline",
