@@ -9,6 +9,7 @@ use storeops_domain::calendar::Date;
 use storeops_domain::feedback;
 use storeops_domain::{self as domain, DomainError, OrgDoc, kind};
 
+use crate::boards::{check_date, not_found};
 use crate::views::Named;
 use crate::{ClientError, Device, Replica, parse_owner, random_id};
 
@@ -141,10 +142,7 @@ impl Replica {
         let today = self.today_date();
         let month = format!("{}-{:02}", today.year, today.month);
         let tasks = self.all_tasks()?;
-        let offset = self
-            .store_profile()
-            .and_then(|p| domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
-            .unwrap_or(0);
+        let offset = self.utc_offset();
         let report = assessment::task_kpis(
             &tasks,
             &org,
@@ -265,19 +263,6 @@ impl Replica {
             .remove(id)
             .ok_or_else(|| not_found("training plan", id))
     }
-}
-
-fn not_found(what: &'static str, id: &str) -> ClientError {
-    ClientError::Domain(DomainError::NotFound {
-        what,
-        id: id.to_owned(),
-    })
-}
-
-fn check_date(text: &str) -> Result<String, ClientError> {
-    text.parse::<Date>()
-        .map(|d| d.to_string())
-        .map_err(|_| invalid(format!("{text:?} is not a date; write it like 2026-11-30")))
 }
 
 impl Device {

@@ -239,7 +239,7 @@ impl Replica {
     }
 }
 
-fn not_found(what: &'static str, id: &str) -> ClientError {
+pub(crate) fn not_found(what: &'static str, id: &str) -> ClientError {
     ClientError::Domain(DomainError::NotFound {
         what,
         id: id.to_owned(),
@@ -301,12 +301,18 @@ fn week_monday(week: &str) -> Option<Date> {
     Some(Date::new(y, 1, 4)?.week_start().add_days(7 * (w - 1)))
 }
 
-fn check_date(text: &str) -> Result<String, ClientError> {
-    text.parse::<Date>().map(|d| d.to_string()).map_err(|_| {
+/// A date as the UI sends it (`YYYY-MM-DD`).
+pub(crate) fn parse_date(text: &str) -> Result<Date, ClientError> {
+    text.parse::<Date>().map_err(|_| {
         ClientError::Domain(DomainError::Invalid(format!(
             "{text:?} is not a date; write it like 2026-11-30"
         )))
     })
+}
+
+/// [`parse_date`], written back in its canonical form.
+pub(crate) fn check_date(text: &str) -> Result<String, ClientError> {
+    parse_date(text).map(|d| d.to_string())
 }
 
 impl Device {
@@ -631,9 +637,7 @@ impl Device {
                 "repeat a meeting for at most 12 weeks".into(),
             )));
         }
-        let first: Date = check_date(date)?
-            .parse()
-            .map_err(|_| not_found("date", date))?;
+        let first = parse_date(date)?;
         let mut r = self.replica();
         let org = r.org()?;
         for n in 0..=i64::from(repeat_weeks) {
@@ -1016,12 +1020,6 @@ pub struct FeedbackCounts {
 }
 
 impl Replica {
-    fn utc_offset(&self) -> i32 {
-        self.store_profile()
-            .and_then(|p| domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
-            .unwrap_or(0)
-    }
-
     fn dashboard(&self, weeks: usize) -> Result<Dashboard, ClientError> {
         let actor = self.actor()?;
         actor.require_manager("see the dashboard")?;

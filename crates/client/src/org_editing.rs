@@ -84,17 +84,6 @@ pub struct NextTask {
     pub status: &'static str,
 }
 
-fn cadence_code(c: Cadence) -> &'static str {
-    match c {
-        Cadence::Daily => "daily",
-        Cadence::Weekly => "weekly",
-        Cadence::Monthly => "monthly",
-        Cadence::Quarterly => "quarterly",
-        Cadence::Yearly => "yearly",
-        Cadence::AsNeeded => "as_needed",
-    }
-}
-
 impl Device {
     fn edit_org(
         &self,
@@ -242,12 +231,8 @@ impl Device {
                 id: duty.to_owned(),
             })
         })?;
-        let due: domain::calendar::Date = match due {
-            Some(text) => text.parse().map_err(|_| {
-                ClientError::Domain(DomainError::Invalid(format!(
-                    "{text:?} is not a date; write it like 2026-11-30"
-                )))
-            })?,
+        let due = match due {
+            Some(text) => crate::boards::parse_date(text)?,
             None => r.today_date(),
         };
         let new = NewTask {
@@ -325,7 +310,7 @@ impl Device {
                 });
                 MyDuty {
                     raci_role: d.raci.as_ref().and_then(in_raci),
-                    cadence: cadence_code(d.cadence),
+                    cadence: crate::views::cadence_name(d.cadence),
                     owner: d
                         .owner
                         .as_ref()

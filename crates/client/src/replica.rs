@@ -296,6 +296,7 @@ impl Replica {
             return Ok(vec![]);
         };
         let org = self.org_of(org_id)?;
+        let offset = self.utc_offset();
         // Staff linked to a person see their own work; everyone else sees all.
         let actor = self.actor().ok();
         let mine_only = actor
@@ -304,7 +305,7 @@ impl Replica {
         let mut views: Vec<TaskView> = self
             .listed_tasks(&org, actor.as_ref().filter(|_| mine_only))?
             .into_iter()
-            .map(|(id, t)| self.task_view_of(id, &t, &org))
+            .map(|(id, t)| self.task_view_of(id, &t, &org, offset))
             .collect();
         views.sort_by_key(TaskView::sort_key);
         Ok(views)
@@ -337,7 +338,7 @@ impl Replica {
     pub fn task_view(&self, id: &str) -> Result<TaskView, ClientError> {
         let am = self.task_doc_of(id)?;
         let task = domain::read_task(am, id)?;
-        Ok(self.task_view_of(id.into(), &task, &self.org()?))
+        Ok(self.task_view_of(id.into(), &task, &self.org()?, self.utc_offset()))
     }
 
     fn task_view_of(
@@ -345,15 +346,12 @@ impl Replica {
         id: String,
         task: &storeops_domain::Task,
         org: &storeops_domain::OrgDoc,
+        utc_offset: i32,
     ) -> TaskView {
         let mut view = TaskView::new(id, task, org);
-        let offset = self
-            .store_profile()
-            .and_then(|p| storeops_domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
-            .unwrap_or(0);
         view.done_on = view
             .done_at
-            .map(|ms| storeops_domain::calendar::Date::from_unix_ms(ms, offset).to_string());
+            .map(|ms| storeops_domain::calendar::Date::from_unix_ms(ms, utc_offset).to_string());
         view
     }
 
@@ -507,10 +505,7 @@ impl Replica {
             .filter_map(|d| self.arrived(d))
             .collect();
         let today = self.today_date();
-        let offset = self
-            .store_profile()
-            .and_then(|p| storeops_domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
-            .unwrap_or(0);
+        let offset = self.utc_offset();
         let since = today.days_since_epoch() * 86_400_000 - i64::from(offset) * 60_000;
         Ok(domain::split::list_tasks_in(
             &docs,
@@ -621,11 +616,14 @@ impl Replica {
     }
 
     pub(crate) fn today_date(&self) -> storeops_domain::calendar::Date {
-        let offset = self
-            .store_profile()
+        storeops_domain::calendar::Date::from_unix_ms(now_ms(), self.utc_offset())
+    }
+
+    /// The store's offset from UTC in minutes (0 when its time zone is unknown).
+    pub(crate) fn utc_offset(&self) -> i32 {
+        self.store_profile()
             .and_then(|p| storeops_domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
-            .unwrap_or(0);
-        storeops_domain::calendar::Date::from_unix_ms(now_ms(), offset)
+            .unwrap_or(0)
     }
 
     /// Periodic upkeep while connected: offers again the documents the relay did not

@@ -308,7 +308,7 @@ impl RaciView {
     }
 }
 
-fn cadence_name(c: Cadence) -> &'static str {
+pub(crate) fn cadence_name(c: Cadence) -> &'static str {
     match c {
         Cadence::Daily => "daily",
         Cadence::Weekly => "weekly",
