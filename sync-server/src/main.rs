@@ -119,7 +119,13 @@ fn run() -> anyhow::Result<()> {
                 )
                 .with_writer(std::io::stderr)
                 .init();
-            let rt = tokio::runtime::Runtime::new()?;
+            // Blocking work is registry look-ups behind one mutex: a few threads
+            // serve it as well as many, and each thread costs a stack and an
+            // allocator arena (tokio's default allows 512).
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .enable_all()
+                .max_blocking_threads(4)
+                .build()?;
             rt.block_on(async move {
                 let listener = tokio::net::TcpListener::bind(settings.listen)
                     .await

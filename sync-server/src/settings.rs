@@ -48,7 +48,7 @@ impl Default for Settings {
             max_documents_per_connection: 10_000,
             idle_unload_seconds: 300,
             handshake_timeout_seconds: 10,
-            ws_read_buffer_bytes: 8 * 1024,
+            ws_read_buffer_bytes: 2 * 1024,
             tls_cert_file: None,
             tls_key_file: None,
         }

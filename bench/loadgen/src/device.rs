@@ -156,42 +156,63 @@ impl Device {
 
     /// Handles one frame from the relay.
     pub fn receive(&mut self, frame: &[u8]) -> Result<Received, DeviceError> {
+        self.receive_all(&[frame])
+    }
+
+    /// Handles frames that arrived together, as a device under load does: the
+    /// sync messages for one document are received as one — every change
+    /// applied in one go, with the heads, needs and haves of the last message
+    /// (each message supersedes the ones before it) — and answered once.
+    pub fn receive_all<F: AsRef<[u8]>>(&mut self, frames: &[F]) -> Result<Received, DeviceError> {
         let mut out = Received::default();
-        match Message::decode(frame)? {
-            Message::Peer {
-                sender_id,
-                selected_protocol_version,
-                ..
-            } => {
-                if selected_protocol_version != PROTOCOL_VERSION {
-                    return Err(DeviceError::Version(selected_protocol_version));
+        let mut arrived: Vec<(usize, Vec<sync::Message>)> = Vec::new();
+        for frame in frames {
+            match Message::decode(frame.as_ref())? {
+                Message::Peer {
+                    sender_id,
+                    selected_protocol_version,
+                    ..
+                } => {
+                    if selected_protocol_version != PROTOCOL_VERSION {
+                        return Err(DeviceError::Version(selected_protocol_version));
+                    }
+                    self.relay = Some(sender_id);
+                    for i in 0..self.docs.len() {
+                        // Back with nothing new since the last exchange: in sync
+                        // unless the relay says otherwise (it answers only when it
+                        // has news).
+                        let d = &mut self.docs[i];
+                        let heads = d.am.get_heads();
+                        d.synced = !heads.is_empty() && d.state.shared_heads == heads;
+                        self.announce(i, &mut out);
+                    }
                 }
-                self.relay = Some(sender_id);
-                for i in 0..self.docs.len() {
-                    // Back with nothing new since the last exchange: in sync unless
-                    // the relay says otherwise (it answers only when it has news).
-                    let d = &mut self.docs[i];
-                    let heads = d.am.get_heads();
-                    d.synced = !heads.is_empty() && d.state.shared_heads == heads;
-                    self.announce(i, &mut out);
+                Message::Sync {
+                    document_id, data, ..
                 }
-            }
-            Message::Sync {
-                document_id, data, ..
-            }
-            | Message::Request {
-                document_id, data, ..
-            } => {
-                if let Some(i) = self.docs.iter().position(|d| d.id == document_id) {
-                    self.on_sync(i, &data, &mut out)?;
+                | Message::Request {
+                    document_id, data, ..
+                } => {
+                    if let Some(i) = self.docs.iter().position(|d| d.id == document_id) {
+                        let msg = sync::Message::decode(&data)?;
+                        match arrived.iter_mut().find(|(d, _)| *d == i) {
+                            Some((_, msgs)) => msgs.push(msg),
+                            None => arrived.push((i, vec![msg])),
+                        }
+                    }
                 }
+                Message::DocUnavailable { .. } => out.unavailable = true,
+                Message::Error { message, .. } => return Err(DeviceError::Relay(message)),
+                Message::Join { .. }
+                | Message::Leave { .. }
+                | Message::Ephemeral { .. }
+                | Message::Ignored { .. } => {}
             }
-            Message::DocUnavailable { .. } => out.unavailable = true,
-            Message::Error { message, .. } => return Err(DeviceError::Relay(message)),
-            Message::Join { .. }
-            | Message::Leave { .. }
-            | Message::Ephemeral { .. }
-            | Message::Ignored { .. } => {}
+        }
+        for (i, msgs) in arrived {
+            if let Some(msg) = merge(msgs) {
+                self.on_sync(i, msg, &mut out)?;
+            }
         }
         Ok(out)
     }
@@ -293,11 +314,17 @@ impl Device {
         }
     }
 
-    fn on_sync(&mut self, i: usize, data: &[u8], out: &mut Received) -> Result<(), DeviceError> {
-        let msg = sync::Message::decode(data)?;
+    fn on_sync(
+        &mut self,
+        i: usize,
+        msg: sync::Message,
+        out: &mut Received,
+    ) -> Result<(), DeviceError> {
         let doc = &mut self.docs[i];
         let before = doc.am.get_heads();
-        doc.am.receive_sync_message(&mut doc.state, msg)?;
+        // The engine's receive, as our app's devices run it (automerge's own
+        // walks the whole history on every message).
+        storeops_sync::receive_sync_message(&mut doc.am, &mut doc.state, msg)?;
         let heads = doc.am.get_heads();
         if heads != before {
             out.new_changes
@@ -371,10 +398,29 @@ impl Device {
     }
 }
 
-/// Whether a peer whose heads are `theirs` has change `hash`: every one of their
-/// heads is known here and `hash` is not among the changes they lack.
+/// One sync message with the changes of `msgs`, in order, and the rest of the
+/// last one.
+fn merge(mut msgs: Vec<sync::Message>) -> Option<sync::Message> {
+    let last = msgs.pop()?;
+    if msgs.is_empty() {
+        return Some(last);
+    }
+    let changes: Vec<Vec<u8>> = msgs
+        .iter()
+        .chain(std::iter::once(&last))
+        .flat_map(|m| m.changes.iter().map(<[u8]>::to_vec))
+        .collect();
+    Some(sync::Message {
+        changes: changes.into(),
+        ..last
+    })
+}
+
+/// Whether a peer whose heads are `theirs` has change `hash` (one we have):
+/// every one of their heads is known here and `hash` is not among the changes
+/// they lack.
 fn relay_has(am: &Automerge, theirs: &[ChangeHash], hash: &ChangeHash) -> bool {
-    if theirs.contains(hash) {
+    if theirs.contains(hash) || theirs == am.get_heads() {
         return true;
     }
     if theirs.is_empty()

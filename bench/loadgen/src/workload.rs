@@ -24,12 +24,13 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use automerge::{Automerge, ChangeHash};
-use futures_util::{SinkExt, StreamExt};
+use futures_util::{FutureExt, SinkExt, StreamExt};
 use storeops_sync::PeerId;
 use tokio::net::TcpStream;
 use tokio::sync::{Semaphore, watch};
 use tokio_tungstenite::tungstenite::Message as WsMessage;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+use tokio_tungstenite::tungstenite::protocol::CloseFrame;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::device::Device;
@@ -628,21 +629,30 @@ async fn session(
         }
         tokio::select! {
             msg = ws.next() => {
-                let bytes = match msg {
+                let head = match msg {
                     Some(Ok(WsMessage::Binary(b))) => b,
-                    Some(Ok(WsMessage::Close(frame))) => {
-                        if *ctx.phase.borrow() == Phase::Done {
-                            return Ok(SessionEnd::Done);
-                        }
-                        anyhow::bail!("the relay closed the connection: {:?}", frame.map(|f| f.reason.to_string()));
-                    }
+                    Some(Ok(WsMessage::Close(frame))) => return closed(ctx, frame),
                     Some(Ok(_)) => continue,
                     Some(Err(e)) => return Err(e.into()),
                     None => anyhow::bail!("the relay closed the connection"),
                 };
+                // Take every frame that has already arrived too, and answer them
+                // together (what a device that is behind does).
+                let mut frames = vec![head];
+                let mut end = None;
+                while end.is_none() && frames.len() < 64 {
+                    match ws.next().now_or_never() {
+                        None => break,
+                        Some(Some(Ok(WsMessage::Binary(b)))) => frames.push(b),
+                        Some(Some(Ok(WsMessage::Close(frame)))) => end = Some(closed(ctx, frame)),
+                        Some(Some(Ok(_))) => {}
+                        Some(Some(Err(e))) => end = Some(Err(e.into())),
+                        Some(None) => end = Some(Err(anyhow::anyhow!("the relay closed the connection"))),
+                    }
+                }
                 let now = Instant::now();
-                ctx.counters.frames.fetch_add(1, Ordering::Relaxed);
-                let r = device.receive(&bytes)?;
+                ctx.counters.frames.fetch_add(frames.len() as u64, Ordering::Relaxed);
+                let r = device.receive_all(&frames)?;
                 send_all(&mut ws, r.replies).await?;
                 if r.newly_synced > 0 && ready_since.is_none() {
                     ctx.counters.docs_synced.fetch_add(r.newly_synced as u64, Ordering::Relaxed);
@@ -679,6 +689,9 @@ async fn session(
                     }
                     next_edit = tokio::time::Instant::now() + rng.exp(mean_gap);
                 }
+                if let Some(end) = end {
+                    return end;
+                }
             }
             _ = tokio::time::sleep_until(next_edit), if ready && phase == Phase::Steady => {
                 edit(ctx, store, device, &mut ws, Phase::Steady, &mut last_edit).await?;
@@ -710,6 +723,18 @@ async fn session(
             }
         }
     }
+}
+
+/// How a session ends when the relay closes the connection: as planned once the
+/// run is done, an error before.
+fn closed(ctx: &Ctx, frame: Option<CloseFrame>) -> anyhow::Result<SessionEnd> {
+    if *ctx.phase.borrow() == Phase::Done {
+        return Ok(SessionEnd::Done);
+    }
+    anyhow::bail!(
+        "the relay closed the connection: {:?}",
+        frame.map(|f| f.reason.to_string())
+    )
 }
 
 async fn edit(

@@ -1112,7 +1112,7 @@ fn apply_sync(
 /// after we applied its changes (applying them again is a no-op), and the one
 /// field that depends on the heads before them, `shared_heads`, is completed
 /// with the heads they added.
-fn receive_sync_message(
+pub fn receive_sync_message(
     am: &mut Automerge,
     state: &mut sync::State,
     msg: sync::Message,

@@ -30,6 +30,6 @@ pub mod protocol;
 
 pub use engine::{
     Access, ChangeError, Config, DocMeta, Engine, Millis, Output, Rejection, Role, StorageOp,
-    StoredDoc,
+    StoredDoc, receive_sync_message,
 };
 pub use ids::{ConnId, DocumentId, DocumentIdError, PeerId};
