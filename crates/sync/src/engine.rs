@@ -23,10 +23,11 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 
-use automerge::{Automerge, ChangeHash, sync, sync::SyncDoc};
+use automerge::{Automerge, ChangeHash, sync};
 
 use crate::ids::{ConnId, DocumentId, PeerId};
 use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata};
+use crate::sync_steps::{RecentChanges, generate_sync_message, receive_sync_message};
 
 /// Milliseconds since the Unix epoch, supplied by the shell.
 pub type Millis = u64;
@@ -246,6 +247,8 @@ struct LiveDoc {
     last_used: Millis,
     /// A client wants this document kept and synced.
     open: bool,
+    /// Changes lately received, to pass on to the other peers.
+    recent: RecentChanges,
 }
 
 enum Slot {
@@ -385,6 +388,11 @@ impl Engine {
         for ((doc_id, conn), request) in sync {
             let ack = batch.acks.contains(&(doc_id, conn));
             self.sync_one(conn, doc_id, request, ack);
+        }
+        for doc_id in &batch.changed {
+            if let Some(Slot::Live(d)) = self.docs.get_mut(doc_id) {
+                d.recent.rotate();
+            }
         }
     }
 
@@ -539,6 +547,7 @@ impl Engine {
                         saves_since_compact: stored.chunks.len().saturating_sub(1),
                         last_used: now,
                         open,
+                        recent: RecentChanges::default(),
                     })
                 }
                 Err(error) => {
@@ -556,6 +565,7 @@ impl Engine {
                 saves_since_compact: 0,
                 last_used: now,
                 open,
+                recent: RecentChanges::default(),
             }),
             None => None,
         };
@@ -621,6 +631,7 @@ impl Engine {
             saves_since_compact: 0,
             last_used: now,
             open: self.role == Role::Client,
+            recent: RecentChanges::default(),
         };
         self.docs.insert(doc_id, Slot::Live(Box::new(live)));
         self.batch.changed.insert(doc_id);
@@ -920,7 +931,7 @@ impl Engine {
         if ack {
             state.have_responded = false;
         }
-        let Some(msg) = d.am.generate_sync_message(state) else {
+        let Some(msg) = generate_sync_message(&d.am, state, &d.recent) else {
             return;
         };
         let Some(Conn {
@@ -1071,6 +1082,11 @@ fn apply_sync(
         Handshake::Ready { storage_id, .. } => storage_id.clone(),
         _ => None,
     };
+    let brought_changes = !msg.changes.is_empty();
+    if brought_changes && d.peers.keys().any(|p| *p != conn) {
+        // Kept to pass on to the other peers (see `sync_steps`).
+        d.recent.add(&msg.changes);
+    }
     let persisted = &d.persisted_states;
     let state = d.peers.entry(conn).or_insert_with(|| {
         storage_id
@@ -1079,7 +1095,6 @@ fn apply_sync(
             .unwrap_or_default()
     });
     let before = d.am.get_heads();
-    let brought_changes = !msg.changes.is_empty();
     if let Err(e) = receive_sync_message(&mut d.am, state, msg) {
         return SyncOutcome::Refused(
             Rejection::CorruptSyncMessage,
@@ -1092,227 +1107,10 @@ fn apply_sync(
     }
 }
 
-/// [`SyncDoc::receive_sync_message`] without its walk of the whole history.
-///
-/// automerge's own receive trims the hashes we sent the peer to those it has
-/// not seen by walking the change graph back from the peer's heads to the
-/// first change — on every message, in time proportional to the document's
-/// history; at saturation that walk was most of the relay's CPU. Here, when we
-/// know every head the peer names (the common case), the trimming is done
-/// without it: when the peer's heads are our heads (after applying its
-/// changes) or the heads of our last message to it, every change we ever sent
-/// it is under them (a document only grows, and each message we send carries
-/// only changes under our heads of that moment, which `last_sent_heads`
-/// records), so nothing is left; otherwise what is left is found from
-/// automerge's per-actor clocks (`get_changes_meta`), which are cached. Every
-/// other field is set as automerge sets it; `receive_matches_automerge` checks
-/// the two agree on thousands of random messages.
-///
-/// When the peer names a head we do not know, automerge receives the message
-/// after we applied its changes (applying them again is a no-op), and the one
-/// field that depends on the heads before them, `shared_heads`, is completed
-/// with the heads they added.
-pub fn receive_sync_message(
-    am: &mut Automerge,
-    state: &mut sync::State,
-    msg: sync::Message,
-) -> Result<(), automerge::AutomergeError> {
-    if msg.heads.is_empty() || state.read_only {
-        return am.receive_sync_message(state, msg);
-    }
-    let before = am.get_heads();
-    if !msg.changes.is_empty() {
-        let bytes: Vec<u8> = msg.changes.iter().flatten().copied().collect();
-        am.load_incremental(&bytes)?;
-    }
-    let after = am.get_heads();
-    // Every change we sent the peer is under these heads (see above).
-    let covers_sent = msg.heads == after || msg.heads == state.last_sent_heads;
-    let all_known = covers_sent
-        || msg
-            .heads
-            .iter()
-            .all(|h| am.get_change_meta_by_hash(h).is_some());
-    if !all_known {
-        let added: Vec<ChangeHash> = after
-            .iter()
-            .filter(|h| !before.contains(h))
-            .copied()
-            .collect();
-        let heads = msg.heads.clone();
-        am.receive_sync_message(state, msg)?;
-        // automerge's `shared_heads` when some of the peer's heads are unknown:
-        // the shared heads still among ours, the peer's heads we know, and the
-        // heads its changes added — which it cannot see any more.
-        if !added.is_empty() && state.shared_heads != heads {
-            state.shared_heads.extend(added);
-            state.shared_heads.sort();
-            state.shared_heads.dedup();
-        }
-        return Ok(());
-    }
-    let sync::Message {
-        heads,
-        changes,
-        need,
-        have,
-        flags,
-        ..
-    } = msg;
-    state.in_flight = false;
-    if let Some(flags) = flags {
-        let mut caps = vec![sync::Capability::MessageV2];
-        if flags.contains(sync::MessageFlags::SUPPORTS_SYNC_RESET) {
-            caps.push(sync::Capability::SyncReset);
-        }
-        state.their_capabilities = Some(caps);
-        state.peer_read_only = flags.contains(sync::MessageFlags::READ_ONLY);
-        if flags.contains(sync::MessageFlags::SYNC_RESET) {
-            state.sent_hashes.clear();
-        }
-    }
-    if covers_sent {
-        state.sent_hashes.clear();
-    } else if !state.sent_hashes.is_empty() {
-        // Keep what the peer has not seen: the changes not under its heads,
-        // found from per-actor clocks rather than a walk of the whole graph.
-        let unseen: HashSet<ChangeHash> = am
-            .get_changes_meta(&heads)
-            .into_iter()
-            .map(|m| m.hash)
-            .collect();
-        state.sent_hashes.retain(|h| unseen.contains(h));
-    }
-    if changes.is_empty() && heads == before {
-        state.last_sent_heads.clone_from(&heads);
-    }
-    state.shared_heads.clone_from(&heads);
-    state.their_have = Some(have);
-    state.their_heads = Some(heads);
-    state.their_need = Some(need);
-    Ok(())
-}
-
 fn load_chunks(chunks: &[Vec<u8>]) -> Result<Automerge, String> {
     let mut am = Automerge::new();
     for chunk in chunks {
         am.load_incremental(chunk).map_err(|e| e.to_string())?;
     }
     Ok(am)
-}
-
-#[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-
-    use super::*;
-    use automerge::transaction::Transactable;
-
-    fn edit(am: &mut Automerge, key: &str, value: u64) {
-        let mut tx = am.transaction();
-        tx.put(automerge::ROOT, key, value).unwrap();
-        tx.commit();
-    }
-
-    /// A relay and three peers edit and sync with messages delayed and
-    /// reordered per peer; at every message the relay receives, ours (shortcut
-    /// or not) and automerge's own receive must leave the same state and
-    /// document.
-    #[test]
-    fn receive_matches_automerge() {
-        let mut shortcuts = 0;
-        let mut fallbacks = 0;
-        let mut clock_trims = 0;
-        let mut messages = 0;
-        for seed in 1..=30u64 {
-            let mut rng = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let mut next = move |n: u64| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                rng % n
-            };
-            let mut relay = Automerge::new();
-            let mut relay_states: Vec<sync::State> = (0..3).map(|_| sync::State::new()).collect();
-            let mut peers: Vec<Automerge> = (0..3).map(|_| Automerge::new()).collect();
-            let mut peer_states: Vec<sync::State> = (0..3).map(|_| sync::State::new()).collect();
-            // (to relay?, peer, message)
-            let mut wire: Vec<(bool, usize, sync::Message)> = Vec::new();
-            for step in 0..400 {
-                match next(12) {
-                    0 => edit(&mut relay, "r", step),
-                    1 => {
-                        let p = next(3) as usize;
-                        edit(&mut peers[p], &format!("p{p}"), step);
-                    }
-                    2..=5 => {
-                        let p = next(3) as usize;
-                        if let Some(m) = relay.generate_sync_message(&mut relay_states[p]) {
-                            wire.push((false, p, m));
-                        }
-                        if let Some(m) = peers[p].generate_sync_message(&mut peer_states[p]) {
-                            wire.push((true, p, m));
-                        }
-                    }
-                    _ => {
-                        if wire.is_empty() {
-                            continue;
-                        }
-                        // Deliver one message of a random peer's, mostly the oldest.
-                        let p = next(3) as usize;
-                        let of_p: Vec<usize> =
-                            (0..wire.len()).filter(|i| wire[*i].1 == p).collect();
-                        if of_p.is_empty() {
-                            continue;
-                        }
-                        // Now and then out of order, as after a lost frame.
-                        let i = if next(4) == 0 {
-                            of_p[next(of_p.len() as u64) as usize]
-                        } else {
-                            of_p[0]
-                        };
-                        let (to_relay, p, m) = wire.remove(i);
-                        if to_relay {
-                            messages += 1;
-                            let mut their_am = relay.clone();
-                            let mut their_state = relay_states[p].clone();
-                            let mut after = relay.clone();
-                            for chunk in m.changes.iter() {
-                                after.load_incremental(chunk).unwrap();
-                            }
-                            let known = m
-                                .heads
-                                .iter()
-                                .all(|h| after.get_change_meta_by_hash(h).is_some());
-                            if m.heads.is_empty() {
-                            } else if m.heads == relay_states[p].last_sent_heads
-                                || m.heads == after.get_heads()
-                            {
-                                shortcuts += 1;
-                            } else if known && !relay_states[p].sent_hashes.is_empty() {
-                                clock_trims += 1;
-                            } else if !known {
-                                fallbacks += 1;
-                            }
-                            their_am
-                                .receive_sync_message(&mut their_state, m.clone())
-                                .unwrap();
-                            receive_sync_message(&mut relay, &mut relay_states[p], m).unwrap();
-                            assert_eq!(relay_states[p], their_state, "seed {seed} step {step}");
-                            assert_eq!(relay.get_heads(), their_am.get_heads());
-                        } else {
-                            peers[p]
-                                .receive_sync_message(&mut peer_states[p], m)
-                                .unwrap();
-                        }
-                    }
-                }
-            }
-        }
-        eprintln!(
-            "of {messages} messages: {shortcuts} named heads covering all we sent, \
-             {clock_trims} trimmed by clocks, {fallbacks} named unknown heads"
-        );
-        assert!(shortcuts >= 50 && clock_trims >= 50 && fallbacks >= 10);
-    }
 }

@@ -27,9 +27,11 @@
 pub mod engine;
 pub mod ids;
 pub mod protocol;
+pub mod sync_steps;
 
 pub use engine::{
     Access, ChangeError, Config, DocMeta, Engine, Millis, Output, Rejection, Role, StorageOp,
-    StoredDoc, receive_sync_message,
+    StoredDoc,
 };
 pub use ids::{ConnId, DocumentId, DocumentIdError, PeerId};
+pub use sync_steps::{generate_sync_message, receive_sync_message};
