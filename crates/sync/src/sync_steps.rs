@@ -612,4 +612,60 @@ mod tests {
         );
         assert!(shortcuts >= 200 && shortcut_changes >= 100 && generated > shortcuts);
     }
+
+    /// Changes arrive one per chunk (v1) or one after another in one chunk (v2);
+    /// whatever else a peer puts there — truncated chunks, a document, random
+    /// bytes — is skipped without a panic.
+    #[test]
+    fn recent_changes_keeps_changes_and_skips_anything_else() {
+        let mut am = Automerge::new();
+        for i in 0..3 {
+            edit(&mut am, "k", i);
+        }
+        let changes = am.get_changes(&[]);
+        let hashes: Vec<ChangeHash> = changes.iter().map(Change::hash).collect();
+        let joined: Vec<u8> = changes
+            .iter()
+            .flat_map(|c| c.raw_bytes().to_vec())
+            .collect();
+
+        let mut recent = RecentChanges::default();
+        recent.add(&vec![joined.clone()].into());
+        assert!(hashes.iter().all(|h| recent.get(h).is_some()));
+        recent.rotate();
+        assert!(
+            hashes.iter().all(|h| recent.get(h).is_some()),
+            "kept one rotation"
+        );
+        recent.rotate();
+        assert!(
+            hashes.iter().all(|h| recent.get(h).is_none()),
+            "gone after two"
+        );
+
+        let one: Vec<Vec<u8>> = changes.iter().map(|c| c.raw_bytes().to_vec()).collect();
+        recent.add(&one.into());
+        assert!(hashes.iter().all(|h| recent.get(h).is_some()));
+
+        let mut junk = RecentChanges::default();
+        let first = changes[0].raw_bytes();
+        for cut in 0..first.len() {
+            junk.add(&vec![first[..cut].to_vec()].into());
+        }
+        junk.add(&vec![am.save()].into());
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..2_000 {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            let len = (rng % 64) as usize;
+            let mut bytes: Vec<u8> = (0..len).map(|i| (rng >> (i % 8 * 8)) as u8).collect();
+            if rng % 3 == 0 {
+                // A valid header, then garbage.
+                bytes.splice(0..0, first[..9.min(first.len())].iter().copied());
+            }
+            junk.add(&vec![bytes].into());
+        }
+        assert!(junk.current.is_empty() && junk.previous.is_empty());
+    }
 }
