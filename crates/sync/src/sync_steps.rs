@@ -660,7 +660,7 @@ mod tests {
             rng ^= rng << 17;
             let len = (rng % 64) as usize;
             let mut bytes: Vec<u8> = (0..len).map(|i| (rng >> (i % 8 * 8)) as u8).collect();
-            if rng % 3 == 0 {
+            if rng.is_multiple_of(3) {
                 // A valid header, then garbage.
                 bytes.splice(0..0, first[..9.min(first.len())].iter().copied());
             }
