@@ -508,4 +508,69 @@ mod tests {
         assert!(relay.get_change_by_hash(&hash).is_some());
         assert!(!device.edit_in_flight());
     }
+
+    /// Two messages that arrived together are received as one: both changes
+    /// are applied and seen, one answer goes back, and the relay and the
+    /// device end in sync.
+    #[test]
+    fn frames_that_arrived_together_are_answered_once() {
+        let id = DocumentId::from_bytes([7; 16]);
+        let mut relay = tasks_doc();
+        let mut relay_state = sync::State::new();
+        let mut device = Device::new(PeerId::new("d"), vec![(id, relay.fork())], 0);
+        device.connect();
+        let peer = Message::Peer {
+            sender_id: PeerId::new("relay"),
+            target_id: PeerId::new("d"),
+            selected_protocol_version: "1".into(),
+            metadata: PeerMetadata::default(),
+        };
+        let mut frames = device.receive(&peer.encode()).expect("peer").replies;
+        while let Some(f) = frames.pop() {
+            let answer = relay_answer(&mut relay, &mut relay_state, &f);
+            frames.extend(device.receive(&answer).expect("sync").replies);
+        }
+        assert!(device.all_synced());
+        let mut together = Vec::new();
+        let mut made = Vec::new();
+        for value in ["in_progress", "done"] {
+            let mut tx = relay.transaction();
+            let tasks = tx.get(ROOT, "tasks").expect("get").expect("tasks").1;
+            let task = tx.get(&tasks, "task-0").expect("get").expect("task").1;
+            tx.put(&task, "status", value).expect("status");
+            made.push(tx.commit().0.expect("a change"));
+            // Sent before the device answered the first: automerge sends
+            // again once its heads move.
+            let data = relay
+                .generate_sync_message(&mut relay_state)
+                .expect("message")
+                .encode();
+            together.push(
+                Message::Sync {
+                    sender_id: PeerId::new("relay"),
+                    target_id: PeerId::new("d"),
+                    document_id: id,
+                    data,
+                }
+                .encode(),
+            );
+        }
+        let r = device.receive_all(&together).expect("both");
+        let mut seen = r.new_changes.clone();
+        seen.sort();
+        made.sort();
+        assert_eq!(seen, made);
+        assert_eq!(r.replies.len(), 1);
+        let Message::Sync { data, .. } = Message::decode(&r.replies[0]).expect("frame") else {
+            panic!("a sync answer");
+        };
+        relay
+            .receive_sync_message(
+                &mut relay_state,
+                sync::Message::decode(&data).expect("sync"),
+            )
+            .expect("apply");
+        assert_eq!(device.docs[0].am.get_heads(), relay.get_heads());
+        assert_eq!(relay_state.their_heads, Some(relay.get_heads()));
+    }
 }
