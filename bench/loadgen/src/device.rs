@@ -357,7 +357,7 @@ impl Device {
         }
         if i == self.edit_doc
             && let Some(pending) = self.pending_edit
-            && relay_has(&doc.am, &theirs, &pending)
+            && (in_sync || relay_has(&doc.am, &theirs, &pending))
         {
             self.pending_edit = None;
             out.edit_acknowledged = true;
@@ -420,7 +420,7 @@ fn merge(mut msgs: Vec<sync::Message>) -> Option<sync::Message> {
 /// every one of their heads is known here and `hash` is not among the changes
 /// they lack.
 fn relay_has(am: &Automerge, theirs: &[ChangeHash], hash: &ChangeHash) -> bool {
-    if theirs.contains(hash) || theirs == am.get_heads() {
+    if theirs.contains(hash) {
         return true;
     }
     if theirs.is_empty()

@@ -629,6 +629,20 @@ fn random_edits_disconnects_and_relay_restarts_converge_to_identical_heads() {
 }
 
 impl Net {
+    /// Two staff devices of store s1 with a tasks document of the relay open
+    /// and in sync; the connection of the first.
+    fn two_staff_in_sync_on_a_tasks_document() -> (Net, ConnId) {
+        let mut net = Net::new(2);
+        net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
+        let a = net.connect(0, staff("s1"));
+        net.connect(1, staff("s1"));
+        for c in 0..2 {
+            net.clients[c].engine.open(doc(1), 0);
+        }
+        net.run();
+        (net, a)
+    }
+
     /// Sends what each client has queued onto the wire (without delivering it).
     fn pump_clients(&mut self) {
         for (i, c) in self.clients.iter_mut().enumerate() {
@@ -739,14 +753,7 @@ fn changes_from_many_devices_in_one_batch_are_stored_once_and_answered_once_per_
 
 #[test]
 fn a_relay_that_dies_before_its_flush_acknowledged_nothing_and_receives_the_change_again() {
-    let mut net = Net::new(2);
-    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
-    let a = net.connect(0, staff("s1"));
-    net.connect(1, staff("s1"));
-    for c in 0..2 {
-        net.clients[c].engine.open(doc(1), 0);
-    }
-    net.run();
+    let (mut net, a) = Net::two_staff_in_sync_on_a_tasks_document();
 
     net.clients[0].put(doc(1), "status", "done");
     net.pump_clients();
@@ -785,14 +792,7 @@ fn a_relay_that_dies_before_its_flush_acknowledged_nothing_and_receives_the_chan
 
 #[test]
 fn the_sender_of_a_change_is_not_told_it_arrived_before_the_relay_stored_it() {
-    let mut net = Net::new(2);
-    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
-    let a = net.connect(0, staff("s1"));
-    net.connect(1, staff("s1"));
-    for c in 0..2 {
-        net.clients[c].engine.open(doc(1), 0);
-    }
-    net.run();
+    let (mut net, a) = Net::two_staff_in_sync_on_a_tasks_document();
     net.clients[0].put(doc(1), "status", "done");
     net.pump_clients();
     net.deliver_to_relay_unflushed();
@@ -818,14 +818,7 @@ fn the_sender_of_a_change_is_not_told_it_arrived_before_the_relay_stored_it() {
 
 #[test]
 fn a_device_that_disconnects_before_the_flush_has_its_change_stored_and_forwarded() {
-    let mut net = Net::new(2);
-    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
-    let a = net.connect(0, staff("s1"));
-    net.connect(1, staff("s1"));
-    for c in 0..2 {
-        net.clients[c].engine.open(doc(1), 0);
-    }
-    net.run();
+    let (mut net, a) = Net::two_staff_in_sync_on_a_tasks_document();
     net.clients[0].put(doc(1), "status", "done");
     net.pump_clients();
     net.deliver_to_relay_unflushed();
@@ -866,14 +859,7 @@ fn a_device_that_disconnects_before_the_flush_has_its_change_stored_and_forwarde
 /// else's change comes by.
 #[test]
 fn a_change_and_the_senders_next_message_in_one_batch_still_get_an_acknowledgement() {
-    let mut net = Net::new(2);
-    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
-    let a = net.connect(0, staff("s1"));
-    net.connect(1, staff("s1"));
-    for c in 0..2 {
-        net.clients[c].engine.open(doc(1), 0);
-    }
-    net.run();
+    let (mut net, a) = Net::two_staff_in_sync_on_a_tasks_document();
 
     // Device 0 changes the document; its frame stays on the wire.
     net.clients[0].put(doc(1), "status", "done");
