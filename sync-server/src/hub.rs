@@ -6,23 +6,14 @@ use std::collections::HashMap;
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
+use crate::Settings;
+use crate::metrics::Metrics;
+use crate::outbox;
+use crate::registry::{Registry, database_path};
 use storeops_storage::{DocumentStore, SqliteStore};
 use storeops_sync::{
     Access, Config, ConnId, DocMeta, DocumentId, Engine, Output, PeerId, Role, StorageOp, StoredDoc,
 };
-use tokio::sync::mpsc;
-
-use crate::Settings;
-use crate::metrics::Metrics;
-use crate::registry::{Registry, database_path};
-
-/// What a connection's writer task receives.
-#[derive(Debug)]
-pub enum Outgoing {
-    Frame(Vec<u8>),
-    /// Send a close frame with this reason and stop.
-    Close(String),
-}
 
 /// Inputs to the engine thread.
 #[derive(Debug)]
@@ -33,9 +24,7 @@ pub enum HubInput {
         /// The store the device belongs to.
         store_id: String,
         access: Access,
-        outbox: mpsc::Sender<Outgoing>,
-        /// Signalled when the connection must end at once (slow reader, revoked).
-        kill: tokio::sync::watch::Sender<Option<String>>,
+        outbox: outbox::Sender,
     },
     Frame {
         conn: ConnId,
@@ -53,8 +42,7 @@ pub enum HubInput {
 struct Link {
     device_id: String,
     store_id: String,
-    outbox: mpsc::Sender<Outgoing>,
-    kill: tokio::sync::watch::Sender<Option<String>>,
+    outbox: outbox::Sender,
 }
 
 pub(crate) fn now_ms() -> u64 {
@@ -193,7 +181,6 @@ impl Hub {
                 store_id,
                 access,
                 outbox,
-                kill,
             } => {
                 self.links.insert(
                     conn,
@@ -201,7 +188,6 @@ impl Hub {
                         device_id,
                         store_id,
                         outbox,
-                        kill,
                     },
                 );
                 self.engine.connected(conn, access);
@@ -253,11 +239,12 @@ impl Hub {
             match out {
                 Output::Send { conn, frame } => {
                     self.metrics.add_out(frame.len());
-                    self.deliver(conn, Outgoing::Frame(frame));
+                    self.deliver(conn, frame);
                 }
                 Output::Close { conn, reason } => {
-                    self.deliver(conn, Outgoing::Close(reason));
-                    self.links.remove(&conn);
+                    if let Some(link) = self.links.remove(&conn) {
+                        link.outbox.close(reason);
+                    }
                 }
                 Output::Load { doc, requester } => {
                     let started = Instant::now();
@@ -356,16 +343,14 @@ impl Hub {
         }
     }
 
-    fn deliver(&mut self, conn: ConnId, out: Outgoing) {
+    fn deliver(&mut self, conn: ConnId, frame: Vec<u8>) {
         let Some(link) = self.links.get(&conn) else {
             return;
         };
-        if link.outbox.try_send(out).is_err() {
+        if link.outbox.send(frame).is_err() {
             // The peer does not read fast enough: cut it rather than buffer without bound.
             self.metrics.reject("slow_reader");
-            let _ = link
-                .kill
-                .send(Some("the connection was too slow to keep up".into()));
+            link.outbox.cut("the connection was too slow to keep up");
             self.links.remove(&conn);
             self.engine.disconnected(conn);
         }
@@ -373,7 +358,8 @@ impl Hub {
 
     fn close_all(&mut self, reason: &str) {
         for (conn, link) in self.links.drain() {
-            let _ = link.kill.send(Some(reason.into()));
+            // Frames already queued go out first: they carry stored changes.
+            link.outbox.close(reason);
             self.engine.disconnected(conn);
         }
         while let Some(out) = self.engine.poll_output() {
@@ -418,7 +404,7 @@ impl Hub {
         for conn in cut {
             if let Some(link) = self.links.remove(&conn) {
                 tracing::info!(%conn, device = %link.device_id, "device revoked; connection cut");
-                let _ = link.kill.send(Some("this device was revoked".into()));
+                link.outbox.cut("this device was revoked");
             }
             self.engine.disconnected(conn);
         }

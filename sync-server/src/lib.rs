@@ -12,8 +12,10 @@
 //! - `GET /sync` (also `/`) — the WebSocket, authenticated by
 //!   `Authorization: Bearer TOKEN` or `?token=TOKEN` before the upgrade.
 
+mod connection;
 pub mod hub;
 pub mod metrics;
+pub mod outbox;
 pub mod registry;
 pub mod settings;
 pub mod tls;
@@ -24,21 +26,19 @@ use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::ws::{CloseFrame, Message as WsMessage, WebSocket, WebSocketUpgrade};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use futures_util::{SinkExt, StreamExt};
 use storeops_domain::{Role, kind};
 use storeops_sync::{Access, ConnId};
-use tokio::sync::{mpsc, watch};
+use tokio::sync::watch;
 
-use hub::{HubInput, Outgoing};
+use hub::HubInput;
 use metrics::Metrics;
 use registry::{Registry, RegistryError};
 
@@ -449,15 +449,45 @@ fn bearer(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String
         .or_else(|| query.get("token").cloned())
 }
 
+/// Whether `headers` ask for a WebSocket (RFC 6455 §4.2.1); the key if so.
+fn websocket_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
+    let has_token = |name: &str, token: &str| {
+        headers.get_all(name).iter().any(|v| {
+            v.to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+        })
+    };
+    if !(has_token("connection", "upgrade") && has_token("upgrade", "websocket")) {
+        return Ok(None);
+    }
+    let bad =
+        |message: &str| ApiError::new(StatusCode::BAD_REQUEST, "bad_websocket_request", message);
+    if headers
+        .get("sec-websocket-version")
+        .and_then(|v| v.to_str().ok())
+        != Some("13")
+    {
+        return Err(bad("only WebSocket version 13 is spoken here"));
+    }
+    match headers
+        .get("sec-websocket-key")
+        .and_then(|v| v.to_str().ok())
+    {
+        Some(key) if !key.trim().is_empty() => Ok(Some(key)),
+        _ => Err(bad("the WebSocket request has no Sec-WebSocket-Key")),
+    }
+}
+
 async fn websocket(
     State(state): State<AppState>,
-    headers: HeaderMap,
     Query(query): Query<HashMap<String, String>>,
-    ws: Result<WebSocketUpgrade, axum::extract::ws::rejection::WebSocketUpgradeRejection>,
+    mut request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
-    let Ok(ws) = ws else {
+    let headers = request.headers();
+    let Some(key) = websocket_key(headers)? else {
         return Ok((StatusCode::OK, "Storeops relay: connect with a WebSocket").into_response());
     };
+    let accept = storeops_websocket::accept_key(key);
     let unauthorized = || {
         ApiError::new(
             StatusCode::UNAUTHORIZED,
@@ -465,7 +495,17 @@ async fn websocket(
             "this device is not enrolled, was revoked or its sign-in expired; enrol it again with an invite code",
         )
     };
-    let token = bearer(&headers, &query).ok_or_else(unauthorized)?;
+    let token = bearer(headers, &query).ok_or_else(unauthorized)?;
+    let upgrade = request
+        .extensions_mut()
+        .remove::<hyper::upgrade::OnUpgrade>()
+        .ok_or_else(|| {
+            ApiError::new(
+                StatusCode::UPGRADE_REQUIRED,
+                "no_upgrade",
+                "this connection cannot be upgraded to a WebSocket",
+            )
+        })?;
     let registry = state.registry.clone();
     let device = tokio::task::spawn_blocking(move || {
         registry
@@ -504,131 +544,39 @@ async fn websocket(
             .collect()
     };
     let access = Access::scoped(device.store_id.clone(), writable);
-    let max = state.settings.max_frame_bytes;
-    Ok(ws
-        .read_buffer_size(state.settings.ws_read_buffer_bytes)
-        .max_message_size(max)
-        .max_frame_size(max)
-        .on_upgrade(move |socket| connection(socket, state, device.id, device.store_id, access)))
-}
-
-/// One WebSocket connection: a writer task draining the outbox, and this task
-/// reading frames into the engine with a rate limit.
-#[tracing::instrument(skip_all, fields(conn, device = %device_id))]
-async fn connection(
-    socket: WebSocket,
-    state: AppState,
-    device_id: String,
-    store_id: String,
-    access: Access,
-) {
-    let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
-    tracing::Span::current().record("conn", conn.0);
-    let (outbox_tx, mut outbox) = mpsc::channel::<Outgoing>(state.settings.outbox_frames);
-    let (kill_tx, mut kill) = watch::channel::<Option<String>>(None);
-    let mut reader_kill = kill.clone();
-    if state
-        .hub
-        .send(HubInput::Connect {
-            conn,
-            device_id,
-            store_id,
-            access,
-            outbox: outbox_tx,
-            kill: kill_tx,
-        })
-        .is_err()
-    {
-        return;
-    }
-    state.metrics.connection_opened();
-    let (mut sink, mut stream) = socket.split();
-    let close = |reason: String| {
-        WsMessage::Close(Some(CloseFrame {
-            code: 1008,
-            reason: reason.chars().take(120).collect::<String>().into(),
-        }))
+    let settings = &state.settings;
+    let limits = connection::Limits {
+        max_message_bytes: settings.max_frame_bytes,
+        messages_per_second: settings.max_messages_per_second,
+        handshake_timeout: Duration::from_secs(settings.handshake_timeout_seconds),
+        outbox_frames: settings.outbox_frames,
     };
-    let writer = tokio::spawn(async move {
-        // The hub drops the kill sender when it forgets the connection; after that
-        // only the outbox (which ends with a Close) matters.
-        let mut kill_alive = true;
-        loop {
-            tokio::select! {
-                next = outbox.recv() => match next {
-                    Some(Outgoing::Frame(f)) => {
-                        if sink.send(WsMessage::Binary(f.into())).await.is_err() { break; }
-                    }
-                    Some(Outgoing::Close(reason)) => {
-                        let _ = sink.send(close(reason)).await;
-                        break;
-                    }
-                    None => break,
-                },
-                changed = kill.changed(), if kill_alive => {
-                    if changed.is_err() {
-                        kill_alive = false;
-                        continue;
-                    }
-                    let reason = kill.borrow().clone();
-                    let _ = sink.send(close(reason.unwrap_or_default())).await;
-                    break;
+    let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
+    let span = tracing::info_span!("connection", conn = conn.0, device = %device.id);
+    tokio::spawn(tracing::Instrument::instrument(
+        async move {
+            let io = match upgrade.await {
+                Ok(upgraded) => hyper_util::rt::TokioIo::new(upgraded),
+                Err(e) => {
+                    tracing::debug!(error = %e, "the WebSocket upgrade failed");
+                    return;
                 }
-            }
-        }
-        let _ = sink.close().await;
-    });
-
-    let rate = f64::from(state.settings.max_messages_per_second);
-    let mut tokens = rate * 2.0;
-    let mut last = Instant::now();
-    let handshake_deadline =
-        tokio::time::Instant::now() + Duration::from_secs(state.settings.handshake_timeout_seconds);
-    let mut first = true;
-    loop {
-        let msg = tokio::select! {
-            m = stream.next() => m,
-            Ok(()) = reader_kill.changed() => break,
-            _ = tokio::time::sleep_until(handshake_deadline), if first => {
-                state.metrics.reject("handshake_timeout");
-                tracing::warn!("no join within the handshake timeout; closing");
-                break;
-            }
-        };
-        first = false;
-        let Some(Ok(msg)) = msg else { break };
-        match msg {
-            WsMessage::Binary(bytes) => {
-                let now = Instant::now();
-                tokens = (tokens + now.duration_since(last).as_secs_f64() * rate).min(rate * 2.0);
-                last = now;
-                if tokens < 1.0 {
-                    state.metrics.reject("rate_limited");
-                    tracing::warn!("message rate limit exceeded; closing");
-                    break;
-                }
-                tokens -= 1.0;
-                state.metrics.add_in(bytes.len());
-                if state
-                    .hub
-                    .send(HubInput::Frame {
-                        conn,
-                        bytes: bytes.to_vec(),
-                    })
-                    .is_err()
-                {
-                    break;
-                }
-            }
-            WsMessage::Text(_) => {
-                state.metrics.reject("text_frame");
-                break;
-            }
-            WsMessage::Close(_) => break,
-            WsMessage::Ping(_) | WsMessage::Pong(_) => {}
-        }
-    }
-    let _ = state.hub.send(HubInput::Disconnect { conn });
-    state.metrics.connection_closed();
-    let _ = tokio::time::timeout(Duration::from_secs(2), writer).await;
+            };
+            let connect = |outbox| HubInput::Connect {
+                conn,
+                device_id: device.id,
+                store_id: device.store_id,
+                access,
+                outbox,
+            };
+            connection::run(io, conn, state.hub, state.metrics, limits, connect).await;
+        },
+        span,
+    ));
+    let headers = [
+        ("connection", "upgrade".to_owned()),
+        ("upgrade", "websocket".to_owned()),
+        ("sec-websocket-accept", accept),
+    ];
+    Ok((StatusCode::SWITCHING_PROTOCOLS, headers).into_response())
 }

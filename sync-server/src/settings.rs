@@ -26,11 +26,6 @@ pub struct Settings {
     pub idle_unload_seconds: u64,
     /// Close a WebSocket whose first message does not arrive within this many seconds.
     pub handshake_timeout_seconds: u64,
-    /// Bytes a connection reads from its socket at a time. The WebSocket library
-    /// zero-fills this buffer on the first read, so it is resident memory for every
-    /// connection (its default, 128 KiB, dominated an idle connection's cost);
-    /// larger frames still arrive whole, in more reads.
-    pub ws_read_buffer_bytes: usize,
     /// PEM certificate chain: with `tls_key_file`, the relay serves `https`/`wss`.
     pub tls_cert_file: Option<PathBuf>,
     /// PEM private key for `tls_cert_file`.
@@ -48,7 +43,6 @@ impl Default for Settings {
             max_documents_per_connection: 10_000,
             idle_unload_seconds: 300,
             handshake_timeout_seconds: 10,
-            ws_read_buffer_bytes: 2 * 1024,
             tls_cert_file: None,
             tls_key_file: None,
         }
@@ -138,12 +132,6 @@ impl Settings {
         )?;
         parse(
             &env,
-            "WS_READ_BUFFER_BYTES",
-            "a number of bytes",
-            &mut s.ws_read_buffer_bytes,
-        )?;
-        parse(
-            &env,
             "HANDSHAKE_TIMEOUT_SECONDS",
             "a number of seconds",
             &mut s.handshake_timeout_seconds,
@@ -179,7 +167,6 @@ impl Settings {
              # Most documents one connection may sync.\nmax_documents_per_connection = {}\n\
              # Unload a document nobody used for this many seconds.\nidle_unload_seconds = {}\n\
              # Close a connection whose HTTP request headers, or whose first WebSocket message, take longer than this many seconds.\nhandshake_timeout_seconds = {}\n\
-             # Bytes read from a connection's socket at a time (resident per connection).\nws_read_buffer_bytes = {}\n\
              # Serve https/wss with this PEM certificate chain and key (both or neither).\n\
              # tls_cert_file = \"/etc/storeops/relay.crt\"\n\
              # tls_key_file = \"/etc/storeops/relay.key\"\n",
@@ -191,7 +178,6 @@ impl Settings {
             d.max_documents_per_connection,
             d.idle_unload_seconds,
             d.handshake_timeout_seconds,
-            d.ws_read_buffer_bytes
         )
     }
 }

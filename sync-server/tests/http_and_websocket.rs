@@ -227,6 +227,55 @@ async fn a_websocket_without_a_valid_token_is_refused_before_the_handshake() {
     let _ = f.stop.send(());
 }
 
+/// Sends a raw HTTP request; returns the status line and the body.
+async fn raw_request(url: &str, request: String) -> (String, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(url).await.unwrap();
+    tcp.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), tcp.read_to_end(&mut response)).await;
+    let response = String::from_utf8_lossy(&response).into_owned();
+    let status = response.lines().next().unwrap_or_default().to_owned();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+#[tokio::test]
+async fn a_websocket_request_in_a_version_we_do_not_speak_or_without_a_key_is_refused() {
+    let f = relay().await;
+    let request = |version: &str, key: &str| {
+        format!(
+            "GET /sync HTTP/1.1\r\nHost: relay\r\nConnection: keep-alive, Upgrade\r\nUpgrade: websocket\r\n\
+             Authorization: Bearer {}\r\n{version}{key}Connection: close\r\n\r\n",
+            f.staff_token
+        )
+    };
+    let key = "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    let (status, body) = raw_request(&f.url, request("Sec-WebSocket-Version: 8\r\n", key)).await;
+    assert!(status.contains(" 400 "), "{status}");
+    assert!(body.contains("version 13"), "{body}");
+    let (status, body) = raw_request(&f.url, request("Sec-WebSocket-Version: 13\r\n", "")).await;
+    assert!(status.contains(" 400 "), "{status}");
+    assert!(body.contains("Sec-WebSocket-Key"), "{body}");
+    // A good request is switched, with the accept key RFC 6455 gives for this key.
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut tcp = tokio::net::TcpStream::connect(&f.url).await.unwrap();
+    let good = request("Sec-WebSocket-Version: 13\r\n", key).replace("Connection: close\r\n", "");
+    tcp.write_all(good.as_bytes()).await.unwrap();
+    let mut head = vec![0; 1024];
+    let n = tcp.read(&mut head).await.unwrap();
+    let head = String::from_utf8_lossy(&head[..n]).to_lowercase();
+    assert!(head.starts_with("http/1.1 101"), "{head}");
+    assert!(
+        head.contains("sec-websocket-accept: s3pplmbitxaq9kygzzhzrbk+xoo="),
+        "{head}"
+    );
+    let _ = f.stop.send(());
+}
+
 /// Reads until the relay closes; returns the error messages it sent.
 async fn errors_until_closed(
     ws: &mut tokio_tungstenite::WebSocketStream<

@@ -590,6 +590,7 @@ fn fuzz_briefly() -> Result {
         "relay_frames",
         "stored_chunks",
         "command_input",
+        "websocket_frames",
     ];
     for target in targets {
         step(&format!("fuzzing {target} for {seconds} s"));

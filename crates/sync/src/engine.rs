@@ -27,7 +27,9 @@ use automerge::{Automerge, ChangeHash, sync};
 
 use crate::ids::{ConnId, DocumentId, PeerId};
 use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata};
-use crate::sync_steps::{RecentChanges, generate_sync_message, receive_sync_message};
+use crate::sync_steps::{
+    RecentChanges, WholeDocument, generate_sync_message, receive_sync_message,
+};
 
 /// Milliseconds since the Unix epoch, supplied by the shell.
 pub type Millis = u64;
@@ -249,6 +251,8 @@ struct LiveDoc {
     open: bool,
     /// Changes lately received, to pass on to the other peers.
     recent: RecentChanges,
+    /// The document saved whole, for peers that have none of it.
+    whole: WholeDocument,
 }
 
 enum Slot {
@@ -392,6 +396,7 @@ impl Engine {
         for doc_id in &batch.changed {
             if let Some(Slot::Live(d)) = self.docs.get_mut(doc_id) {
                 d.recent.rotate();
+                d.whole.clear();
             }
         }
     }
@@ -548,6 +553,7 @@ impl Engine {
                         last_used: now,
                         open,
                         recent: RecentChanges::default(),
+                        whole: WholeDocument::default(),
                     })
                 }
                 Err(error) => {
@@ -566,6 +572,7 @@ impl Engine {
                 last_used: now,
                 open,
                 recent: RecentChanges::default(),
+                whole: WholeDocument::default(),
             }),
             None => None,
         };
@@ -632,6 +639,7 @@ impl Engine {
             last_used: now,
             open: self.role == Role::Client,
             recent: RecentChanges::default(),
+            whole: WholeDocument::default(),
         };
         self.docs.insert(doc_id, Slot::Live(Box::new(live)));
         self.batch.changed.insert(doc_id);
@@ -931,7 +939,7 @@ impl Engine {
         if ack {
             state.have_responded = false;
         }
-        let Some(msg) = generate_sync_message(&d.am, state, &d.recent) else {
+        let Some(msg) = generate_sync_message(&d.am, state, &d.recent, &mut d.whole) else {
             return;
         };
         let Some(Conn {

@@ -191,6 +191,7 @@ pub fn generate_sync_message(
     am: &Automerge,
     state: &mut sync::State,
     recent: &RecentChanges,
+    whole: &mut WholeDocument,
 ) -> Option<sync::Message> {
     let Some(Plan {
         heads,
@@ -198,7 +199,7 @@ pub fn generate_sync_message(
         hashes,
         changes,
         version,
-    }) = plan(am, state, recent)
+    }) = plan(am, state, recent, whole)
     else {
         return am.generate_sync_message(state);
     };
@@ -235,7 +236,12 @@ struct Plan {
     version: MessageVersion,
 }
 
-fn plan(am: &Automerge, state: &sync::State, recent: &RecentChanges) -> Option<Plan> {
+fn plan(
+    am: &Automerge,
+    state: &sync::State,
+    recent: &RecentChanges,
+    whole: &mut WholeDocument,
+) -> Option<Plan> {
     if state.read_only || state.needs_reset || state.is_peer_read_only() {
         return None;
     }
@@ -258,10 +264,12 @@ fn plan(am: &Automerge, state: &sync::State, recent: &RecentChanges) -> Option<P
     // The changes since our last sync, for our bloom filter — and, as the peer
     // usually says its last sync is that one too, for what it lacks.
     let since_shared = am.get_changes_meta(&state.shared_heads);
+    let bloom = || BloomFilter::from_hashes(since_shared.iter().map(|c| c.hash));
     let hashes = match (&state.their_have, &state.their_need) {
         (Some(have), Some(need)) => {
             if v2 && state.their_heads.as_deref() == Some(&[]) {
-                return None;
+                // The peer has nothing: it gets the whole document.
+                return whole.plan(am, heads, state.shared_heads.clone(), bloom());
             }
             let hashes: Vec<ChangeHash> =
                 hashes_to_send(am, have, need, &state.shared_heads, &since_shared)
@@ -269,9 +277,13 @@ fn plan(am: &Automerge, state: &sync::State, recent: &RecentChanges) -> Option<P
                     .filter(|h| !state.sent_hashes.contains(h))
                     .collect();
             // automerge sends the whole document instead when that is more than
-            // a third of it; decide only when that is surely not the case.
-            if !hashes.is_empty() && v2 && hashes.len() > changes_at_least(am) / 3 {
-                return None;
+            // a third of it (counting all changes only when it may be).
+            if !hashes.is_empty()
+                && v2
+                && hashes.len() > changes_at_least(am) / 3
+                && hashes.len() > whole.change_count(am, &heads) / 3
+            {
+                return whole.plan(am, heads, state.shared_heads.clone(), bloom());
             }
             hashes
         }
@@ -290,12 +302,11 @@ fn plan(am: &Automerge, state: &sync::State, recent: &RecentChanges) -> Option<P
     } else {
         changes.into_iter().map(<[u8]>::to_vec).collect()
     };
-    let bloom = BloomFilter::from_hashes(since_shared.iter().map(|c| c.hash));
     Some(Plan {
         heads,
         have: vec![Have {
             last_sync: state.shared_heads.clone(),
-            bloom,
+            bloom: bloom(),
         }],
         hashes,
         changes,
@@ -305,6 +316,62 @@ fn plan(am: &Automerge, state: &sync::State, recent: &RecentChanges) -> Option<P
             MessageVersion::V1
         },
     })
+}
+
+/// The whole document as automerge sends it to a peer that has nothing (or
+/// lacks more than a third of it): saved once, and kept while the heads stay,
+/// rather than saved (and compressed) again for every such peer.
+#[derive(Debug, Default)]
+pub struct WholeDocument {
+    heads: Vec<ChangeHash>,
+    saved: Vec<u8>,
+    hashes: Vec<ChangeHash>,
+}
+
+impl WholeDocument {
+    /// Brings the saved copy up to `heads`.
+    fn refresh(&mut self, am: &Automerge, heads: &[ChangeHash]) {
+        if self.saved.is_empty() || self.heads != heads {
+            self.saved = am.save();
+            self.hashes = am.get_changes_meta(&[]).iter().map(|c| c.hash).collect();
+            self.heads = heads.to_vec();
+        }
+    }
+
+    /// How many changes the document has.
+    fn change_count(&self, am: &Automerge, heads: &[ChangeHash]) -> usize {
+        if !self.saved.is_empty() && self.heads == heads {
+            self.hashes.len()
+        } else {
+            am.get_changes_meta(&[]).len()
+        }
+    }
+
+    /// A message carrying the whole document, as automerge builds it.
+    fn plan(
+        &mut self,
+        am: &Automerge,
+        heads: Vec<ChangeHash>,
+        last_sync: Vec<ChangeHash>,
+        bloom: BloomFilter,
+    ) -> Option<Plan> {
+        self.refresh(am, &heads);
+        if self.hashes.is_empty() {
+            return None;
+        }
+        Some(Plan {
+            heads,
+            have: vec![Have { last_sync, bloom }],
+            hashes: self.hashes.clone(),
+            changes: vec![self.saved.clone()],
+            version: MessageVersion::V2,
+        })
+    }
+
+    /// Forgets the saved copy (the document changed, or it is not needed).
+    pub fn clear(&mut self) {
+        *self = Self::default();
+    }
 }
 
 /// automerge's choice of changes for a peer that has `have` and needs `need`:
@@ -524,6 +591,7 @@ mod tests {
         let mut generated = 0;
         let mut shortcuts = 0;
         let mut shortcut_changes = 0;
+        let mut whole_documents = 0;
         for seed in 1..=30u64 {
             let mut rng = seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1;
             let mut next = move |n: u64| {
@@ -534,6 +602,7 @@ mod tests {
             };
             let mut relay = Automerge::new();
             let mut recent = RecentChanges::default();
+            let mut whole = WholeDocument::default();
             let mut relay_states: Vec<sync::State> =
                 (0..PEERS).map(|_| sync::State::new()).collect();
             let mut peers: Vec<Automerge> = (0..PEERS).map(|_| Automerge::new()).collect();
@@ -552,8 +621,16 @@ mod tests {
                         let p = next(PEERS as u64) as usize;
                         let mut their_state = relay_states[p].clone();
                         let theirs = relay.generate_sync_message(&mut their_state);
-                        let took_shortcut = plan(&relay, &relay_states[p], &recent).is_some();
-                        let ours = generate_sync_message(&relay, &mut relay_states[p], &recent);
+                        let shortcut = plan(&relay, &relay_states[p], &recent, &mut whole);
+                        let took_shortcut = shortcut.is_some();
+                        let whole_document =
+                            shortcut.is_some_and(|p| p.changes.first() == Some(&whole.saved));
+                        let ours = generate_sync_message(
+                            &relay,
+                            &mut relay_states[p],
+                            &recent,
+                            &mut whole,
+                        );
                         assert_eq!(relay_states[p], their_state, "seed {seed} step {step}");
                         match (&ours, &theirs) {
                             (None, None) => {}
@@ -565,6 +642,10 @@ mod tests {
                                 assert_eq!(o.version, t.version);
                                 assert_eq!(change_hashes(o), change_hashes(t));
                                 generated += 1;
+                                if whole_document {
+                                    assert_eq!(o.changes, t.changes, "the same bytes");
+                                    whole_documents += 1;
+                                }
                                 if took_shortcut {
                                     shortcuts += 1;
                                     if !o.changes.is_empty() {
@@ -608,9 +689,10 @@ mod tests {
         }
         eprintln!(
             "of {generated} messages: {shortcuts} by the shortcut, \
-             {shortcut_changes} of them with changes"
+             {shortcut_changes} of them with changes, {whole_documents} whole documents"
         );
         assert!(shortcuts >= 200 && shortcut_changes >= 100 && generated > shortcuts);
+        assert!(whole_documents >= 20);
     }
 
     /// Changes arrive one per chunk (v1) or one after another in one chunk (v2);
