@@ -43,7 +43,7 @@ fn round_trip(message: &Incoming) {
     encode_masked(true, opcode, &payload, [1, 2, 3, 4], &mut frame);
     let mut again = Decoder::new(LIMIT);
     again.feed(&frame);
-    assert_eq!(again.next().as_ref(), Ok(Some(message)));
+    assert_eq!(again.next(), Ok(Some(message.clone())));
     assert!(matches!(again.next(), Ok(None)));
     assert!(again.is_idle());
 }
