@@ -7,7 +7,7 @@
 //! vectored writes (no copy), their memory freed once the socket took them.
 
 use std::collections::VecDeque;
-use std::future::{Future, poll_fn};
+use std::future::Future;
 use std::io::IoSlice;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 
 use storeops_sync::ConnId;
 use storeops_websocket::{Decoder, FrameError, Header, Incoming, Opcode, close_payload};
-use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, ReadBuf};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::hub::HubInput;
 use crate::metrics::Metrics;
@@ -51,53 +51,141 @@ enum End {
     Gone,
 }
 
-/// Runs a connection until it ends: registers it with the engine thread
-/// (`connect` receives the outbox), then moves frames both ways.
-pub(crate) async fn run<IO>(
-    io: IO,
-    conn: ConnId,
-    hub: Sender<HubInput>,
-    metrics: Arc<Metrics>,
-    limits: Limits,
-    connect: impl FnOnce(outbox::Sender) -> HubInput,
-) where
+/// One connection's task: waits for the HTTP upgrade, registers the connection
+/// with the engine thread, moves frames both ways, and after a close frame lets
+/// the peer answer it. A hand-written state machine: the task is only as large
+/// as its biggest state (a compiler-built future kept every step's variables).
+pub(crate) enum Task<U, IO> {
+    Upgrading {
+        upgrade: U,
+        setup: Setup,
+        /// The registration, sent once the socket is ours; it takes the outbox.
+        connect: Box<dyn FnOnce(outbox::Sender) -> HubInput + Send>,
+    },
+    Open(Connection<IO>),
+    /// Our close frame is out: shut our side, read until the peer's end.
+    Closing(Connection<IO>, Pin<Box<tokio::time::Sleep>>),
+    Done,
+}
+
+/// What a connection needs besides its socket.
+pub(crate) struct Setup {
+    pub conn: ConnId,
+    pub hub: Sender<HubInput>,
+    pub metrics: Arc<Metrics>,
+    pub limits: Limits,
+}
+
+impl<U, IO, E> Task<U, IO>
+where
+    U: Future<Output = Result<IO, E>> + Unpin,
     IO: AsyncRead + AsyncWrite + Unpin,
+    E: std::fmt::Display,
 {
-    let (tx, outbox) = outbox::outbox(limits.outbox_frames);
-    if hub.send(connect(tx)).is_err() {
-        return;
+    pub fn new(
+        upgrade: U,
+        setup: Setup,
+        connect: impl FnOnce(outbox::Sender) -> HubInput + Send + 'static,
+    ) -> Self {
+        Self::Upgrading {
+            upgrade,
+            setup,
+            connect: Box::new(connect),
+        }
     }
-    metrics.connection_opened();
-    let mut c = Connection {
-        io,
-        conn,
-        decoder: Decoder::new(limits.max_message_bytes),
-        outbox,
-        hub,
-        metrics,
-        queue: VecDeque::new(),
-        sent: 0,
-        needs_flush: false,
-        closing: false,
-        rate: RateLimit::new(limits.messages_per_second),
-        handshake: Some(Box::pin(tokio::time::sleep(limits.handshake_timeout))),
-    };
-    let end = poll_fn(|cx| c.poll(cx)).await;
-    let _ = c.hub.send(HubInput::Disconnect { conn });
-    c.metrics.connection_closed();
-    if end == End::Closed {
-        // Let the peer read our close and answer it; then the socket goes.
-        let io = &mut c.io;
-        let _ = tokio::time::timeout(Duration::from_secs(2), async move {
-            let _ = io.shutdown().await;
-            let mut sink = [0u8; 512];
-            while matches!(io.read(&mut sink).await, Ok(n) if n > 0) {}
+
+    /// The socket is ours: register, and open.
+    fn open(
+        io: IO,
+        setup: Setup,
+        connect: Box<dyn FnOnce(outbox::Sender) -> HubInput + Send>,
+    ) -> Self {
+        let Setup {
+            conn,
+            hub,
+            metrics,
+            limits,
+        } = setup;
+        let (tx, outbox) = outbox::outbox(limits.outbox_frames);
+        if hub.send(connect(tx)).is_err() {
+            return Self::Done;
+        }
+        metrics.connection_opened();
+        Self::Open(Connection {
+            io,
+            conn,
+            decoder: Decoder::new(limits.max_message_bytes),
+            outbox,
+            hub,
+            metrics,
+            queue: VecDeque::new(),
+            sent: 0,
+            needs_flush: false,
+            closing: false,
+            shut: false,
+            rate: RateLimit::new(limits.messages_per_second),
+            handshake: Some(Box::pin(tokio::time::sleep(limits.handshake_timeout))),
         })
-        .await;
     }
 }
 
-struct Connection<IO> {
+impl<U, IO, E> Future for Task<U, IO>
+where
+    U: Future<Output = Result<IO, E>> + Unpin,
+    IO: AsyncRead + AsyncWrite + Unpin,
+    E: std::fmt::Display,
+{
+    type Output = ();
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<()> {
+        loop {
+            let next = match &mut *self {
+                Self::Upgrading { upgrade, .. } => match Pin::new(upgrade).poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(upgraded) => {
+                        let Self::Upgrading { setup, connect, .. } =
+                            std::mem::replace(&mut *self, Self::Done)
+                        else {
+                            unreachable!("matched above")
+                        };
+                        match upgraded {
+                            Ok(io) => Self::open(io, setup, connect),
+                            Err(e) => {
+                                tracing::debug!(error = %e, "the WebSocket upgrade failed");
+                                Self::Done
+                            }
+                        }
+                    }
+                },
+                Self::Open(c) => match c.poll(cx) {
+                    Poll::Pending => return Poll::Pending,
+                    Poll::Ready(end) => {
+                        let _ = c.hub.send(HubInput::Disconnect { conn: c.conn });
+                        c.metrics.connection_closed();
+                        match (end, std::mem::replace(&mut *self, Self::Done)) {
+                            (End::Closed, Self::Open(c)) => {
+                                let deadline = tokio::time::sleep(Duration::from_secs(2));
+                                Self::Closing(c, Box::pin(deadline))
+                            }
+                            _ => Self::Done,
+                        }
+                    }
+                },
+                Self::Closing(c, deadline) => {
+                    if deadline.as_mut().poll(cx).is_ready() || c.poll_peer_end(cx).is_ready() {
+                        Self::Done
+                    } else {
+                        return Poll::Pending;
+                    }
+                }
+                Self::Done => return Poll::Ready(()),
+            };
+            *self = next;
+        }
+    }
+}
+
+pub(crate) struct Connection<IO> {
     io: IO,
     conn: ConnId,
     decoder: Decoder,
@@ -110,6 +198,8 @@ struct Connection<IO> {
     needs_flush: bool,
     /// A close frame is queued: nothing more is read or taken.
     closing: bool,
+    /// Our side of the socket is shut (after our close frame went out).
+    shut: bool,
     rate: RateLimit,
     /// Until the first message arrives: its deadline.
     handshake: Option<Pin<Box<tokio::time::Sleep>>>,
@@ -149,6 +239,27 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Connection<IO> {
         // Busy: let other connections run, and come back.
         cx.waker().wake_by_ref();
         Poll::Pending
+    }
+
+    /// After our close: shuts our side, then reads (and drops) until the peer
+    /// ends its side too.
+    fn poll_peer_end(&mut self, cx: &mut Context<'_>) -> Poll<()> {
+        if !self.shut {
+            match Pin::new(&mut self.io).poll_shutdown(cx) {
+                Poll::Pending => return Poll::Pending,
+                Poll::Ready(Ok(())) => self.shut = true,
+                Poll::Ready(Err(_)) => return Poll::Ready(()),
+            }
+        }
+        let mut sink = [0u8; 512];
+        loop {
+            let mut buf = ReadBuf::new(&mut sink);
+            match Pin::new(&mut self.io).poll_read(cx, &mut buf) {
+                Poll::Ready(Ok(())) if !buf.filled().is_empty() => {}
+                Poll::Ready(_) => return Poll::Ready(()),
+                Poll::Pending => return Poll::Pending,
+            }
+        }
     }
 
     /// Takes frames from the outbox while there is room; true if any.
@@ -341,7 +452,7 @@ mod tests {
     use super::*;
     use storeops_sync::Access;
     use storeops_websocket::encode_masked;
-    use tokio::io::DuplexStream;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt, DuplexStream};
 
     const MASK: [u8; 4] = [0xA1, 0xB2, 0xC3, 0xD4];
 
@@ -375,14 +486,14 @@ mod tests {
             access: Access::full(),
             outbox,
         };
-        let task = tokio::spawn(run(
-            server,
-            ConnId(1),
+        let setup = Setup {
+            conn: ConnId(1),
             hub,
-            metrics.clone(),
+            metrics: metrics.clone(),
             limits,
-            connect,
-        ));
+        };
+        let upgraded = std::future::ready(Ok::<_, std::convert::Infallible>(server));
+        let task = tokio::spawn(Task::new(upgraded, setup, connect));
         let Ok(HubInput::Connect { outbox, .. }) = inputs.recv_timeout(Duration::from_secs(5))
         else {
             panic!("the connection registers first");
@@ -548,5 +659,24 @@ mod tests {
         f.send(true, 0x2, b"join").await;
         assert!(matches!(f.input(), HubInput::Frame { .. }));
         f.ends().await;
+    }
+}
+
+#[cfg(test)]
+mod size {
+    use super::*;
+
+    type Upgrade = futures_util::future::MapOk<
+        hyper::upgrade::OnUpgrade,
+        fn(hyper::upgrade::Upgraded) -> hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>,
+    >;
+
+    /// Every idle connection holds one task; keep it small.
+    #[test]
+    fn a_connection_task_stays_small() {
+        let size =
+            std::mem::size_of::<Task<Upgrade, hyper_util::rt::TokioIo<hyper::upgrade::Upgraded>>>();
+        eprintln!("a connection task is {size} bytes");
+        assert!(size <= 320, "{size} bytes");
     }
 }

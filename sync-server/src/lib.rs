@@ -553,24 +553,23 @@ async fn websocket(
     };
     let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
     let span = tracing::info_span!("connection", conn = conn.0, device = %device.id);
+    let (device_id, store_id) = (device.id, device.store_id);
+    let connect = move |outbox| HubInput::Connect {
+        conn,
+        device_id,
+        store_id,
+        access,
+        outbox,
+    };
+    let setup = connection::Setup {
+        conn,
+        hub: state.hub.clone(),
+        metrics: state.metrics.clone(),
+        limits,
+    };
+    let upgraded = futures_util::TryFutureExt::map_ok(upgrade, hyper_util::rt::TokioIo::new);
     tokio::spawn(tracing::Instrument::instrument(
-        async move {
-            let io = match upgrade.await {
-                Ok(upgraded) => hyper_util::rt::TokioIo::new(upgraded),
-                Err(e) => {
-                    tracing::debug!(error = %e, "the WebSocket upgrade failed");
-                    return;
-                }
-            };
-            let connect = |outbox| HubInput::Connect {
-                conn,
-                device_id: device.id,
-                store_id: device.store_id,
-                access,
-                outbox,
-            };
-            connection::run(io, conn, state.hub, state.metrics, limits, connect).await;
-        },
+        connection::Task::new(upgraded, setup, connect),
         span,
     ));
     let headers = [
