@@ -477,8 +477,9 @@ mod tests {
         .encode()
     }
 
-    #[test]
-    fn a_device_edits_and_learns_the_relay_has_its_edit() {
+    /// A device with a copy of a tasks document, connected to a relay holding
+    /// it and synced; also how many documents the device counted as synced.
+    fn synced_with_relay() -> (Device, Automerge, sync::State, DocumentId, usize) {
         let id = DocumentId::from_bytes([7; 16]);
         let mut relay = tasks_doc();
         let mut relay_state = sync::State::new();
@@ -498,6 +499,12 @@ mod tests {
             synced += r.newly_synced;
             frames.extend(r.replies);
         }
+        (device, relay, relay_state, id, synced)
+    }
+
+    #[test]
+    fn a_device_edits_and_learns_the_relay_has_its_edit() {
+        let (mut device, mut relay, mut relay_state, _, synced) = synced_with_relay();
         assert_eq!(synced, 1);
         assert!(device.all_synced());
         let (hash, frame) = device.edit(1).expect("an edit");
@@ -514,22 +521,7 @@ mod tests {
     /// device end in sync.
     #[test]
     fn frames_that_arrived_together_are_answered_once() {
-        let id = DocumentId::from_bytes([7; 16]);
-        let mut relay = tasks_doc();
-        let mut relay_state = sync::State::new();
-        let mut device = Device::new(PeerId::new("d"), vec![(id, relay.fork())], 0);
-        device.connect();
-        let peer = Message::Peer {
-            sender_id: PeerId::new("relay"),
-            target_id: PeerId::new("d"),
-            selected_protocol_version: "1".into(),
-            metadata: PeerMetadata::default(),
-        };
-        let mut frames = device.receive(&peer.encode()).expect("peer").replies;
-        while let Some(f) = frames.pop() {
-            let answer = relay_answer(&mut relay, &mut relay_state, &f);
-            frames.extend(device.receive(&answer).expect("sync").replies);
-        }
+        let (mut device, mut relay, mut relay_state, id, _) = synced_with_relay();
         assert!(device.all_synced());
         let mut together = Vec::new();
         let mut made = Vec::new();

@@ -27,9 +27,7 @@ use automerge::{Automerge, ChangeHash, sync};
 
 use crate::ids::{ConnId, DocumentId, PeerId};
 use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata};
-use crate::sync_steps::{
-    RecentChanges, WholeDocument, generate_sync_message, receive_sync_message,
-};
+use crate::sync_steps::{SendCache, generate_sync_message, receive_sync_message};
 
 /// Milliseconds since the Unix epoch, supplied by the shell.
 pub type Millis = u64;
@@ -249,10 +247,9 @@ struct LiveDoc {
     last_used: Millis,
     /// A client wants this document kept and synced.
     open: bool,
-    /// Changes lately received, to pass on to the other peers.
-    recent: RecentChanges,
-    /// The document saved whole, for peers that have none of it.
-    whole: WholeDocument,
+    /// Changes lately received, to pass on to the other peers, and the
+    /// document saved whole, for peers that have none of it.
+    send_cache: SendCache,
 }
 
 enum Slot {
@@ -395,8 +392,7 @@ impl Engine {
         }
         for doc_id in &batch.changed {
             if let Some(Slot::Live(d)) = self.docs.get_mut(doc_id) {
-                d.recent.rotate();
-                d.whole.clear();
+                d.send_cache.flushed();
             }
         }
     }
@@ -552,8 +548,7 @@ impl Engine {
                         saves_since_compact: stored.chunks.len().saturating_sub(1),
                         last_used: now,
                         open,
-                        recent: RecentChanges::default(),
-                        whole: WholeDocument::default(),
+                        send_cache: SendCache::default(),
                     })
                 }
                 Err(error) => {
@@ -571,8 +566,7 @@ impl Engine {
                 saves_since_compact: 0,
                 last_used: now,
                 open,
-                recent: RecentChanges::default(),
-                whole: WholeDocument::default(),
+                send_cache: SendCache::default(),
             }),
             None => None,
         };
@@ -638,8 +632,7 @@ impl Engine {
             saves_since_compact: 0,
             last_used: now,
             open: self.role == Role::Client,
-            recent: RecentChanges::default(),
-            whole: WholeDocument::default(),
+            send_cache: SendCache::default(),
         };
         self.docs.insert(doc_id, Slot::Live(Box::new(live)));
         self.batch.changed.insert(doc_id);
@@ -939,7 +932,7 @@ impl Engine {
         if ack {
             state.have_responded = false;
         }
-        let Some(msg) = generate_sync_message(&d.am, state, &d.recent, &mut d.whole) else {
+        let Some(msg) = generate_sync_message(&d.am, state, &mut d.send_cache) else {
             return;
         };
         let Some(Conn {
@@ -1093,7 +1086,7 @@ fn apply_sync(
     let brought_changes = !msg.changes.is_empty();
     if brought_changes && d.peers.keys().any(|p| *p != conn) {
         // Kept to pass on to the other peers (see `sync_steps`).
-        d.recent.add(&msg.changes);
+        d.send_cache.add(&msg.changes);
     }
     let persisted = &d.persisted_states;
     let state = d.peers.entry(conn).or_insert_with(|| {

@@ -114,6 +114,29 @@ pub fn receive_sync_message(
     Ok(())
 }
 
+/// What a document keeps so that the messages it sends need not be rebuilt from
+/// it: the changes that arrived lately, and its last whole save. After a flush
+/// that changed the document, [`SendCache::flushed`] ages the one and drops the
+/// other.
+#[derive(Debug, Default)]
+pub struct SendCache {
+    recent: RecentChanges,
+    whole: WholeDocument,
+}
+
+impl SendCache {
+    /// Keeps the changes a peer sent, to pass them on to the others.
+    pub fn add(&mut self, chunks: &sync::ChunkList) {
+        self.recent.add(chunks);
+    }
+
+    /// The document changed in the flush just done.
+    pub fn flushed(&mut self) {
+        self.recent.rotate();
+        self.whole.clear();
+    }
+}
+
 /// Changes that arrived lately, as bytes, so that messages passing them on need
 /// not rebuild them from the document. Two generations: the changes since the
 /// last [`RecentChanges::rotate`] and those of the rotation before.
@@ -177,21 +200,20 @@ fn split_chunks(mut bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
     })
 }
 
-/// [`SyncDoc::generate_sync_message`], taking the changes it sends from
-/// `recent` instead of rebuilding them from the document.
+/// [`SyncDoc::generate_sync_message`], taking what it sends from `cache`
+/// instead of rebuilding it from the document.
 ///
-/// The shortcut is taken when automerge would send changes (or none) built one
-/// by one: we know every head the peer named (so we need nothing from it), its
-/// last sync is known to us (no reset), neither side is read-only, the peer
-/// does not want the whole document, and every change to send is in `recent`.
-/// The message and the state then come out as automerge makes them, but for
-/// the order of changes inside a message; `generate_matches_automerge` checks
-/// that. Otherwise automerge generates the message.
+/// The shortcut is taken when we know every head the peer named (so we need
+/// nothing from it), its last sync is known to us (no reset), neither side is
+/// read-only, and what automerge would send is in the cache: every change it
+/// would send one by one, or the whole document (saved into the cache once per
+/// heads). The message and the state then come out as automerge makes them,
+/// but for the order of changes inside a message; `generate_matches_automerge`
+/// checks that. Otherwise automerge generates the message.
 pub fn generate_sync_message(
     am: &Automerge,
     state: &mut sync::State,
-    recent: &RecentChanges,
-    whole: &mut WholeDocument,
+    cache: &mut SendCache,
 ) -> Option<sync::Message> {
     let Some(Plan {
         heads,
@@ -199,7 +221,7 @@ pub fn generate_sync_message(
         hashes,
         changes,
         version,
-    }) = plan(am, state, recent, whole)
+    }) = plan(am, state, cache)
     else {
         return am.generate_sync_message(state);
     };
@@ -236,12 +258,8 @@ struct Plan {
     version: MessageVersion,
 }
 
-fn plan(
-    am: &Automerge,
-    state: &sync::State,
-    recent: &RecentChanges,
-    whole: &mut WholeDocument,
-) -> Option<Plan> {
+fn plan(am: &Automerge, state: &sync::State, cache: &mut SendCache) -> Option<Plan> {
+    let SendCache { recent, whole } = cache;
     if state.read_only || state.needs_reset || state.is_peer_read_only() {
         return None;
     }
@@ -322,7 +340,7 @@ fn plan(
 /// lacks more than a third of it): saved once, and kept while the heads stay,
 /// rather than saved (and compressed) again for every such peer.
 #[derive(Debug, Default)]
-pub struct WholeDocument {
+struct WholeDocument {
     heads: Vec<ChangeHash>,
     saved: Vec<u8>,
     hashes: Vec<ChangeHash>,
@@ -368,8 +386,8 @@ impl WholeDocument {
         })
     }
 
-    /// Forgets the saved copy (the document changed, or it is not needed).
-    pub fn clear(&mut self) {
+    /// Forgets the saved copy (the document changed).
+    fn clear(&mut self) {
         *self = Self::default();
     }
 }
@@ -451,6 +469,18 @@ mod tests {
     use super::*;
     use automerge::transaction::Transactable;
 
+    /// A xorshift generator from `seed`: `next(n)` is a number below `n`, the
+    /// same ones in every run.
+    fn below(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut rng = seed | 1;
+        move |n| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        }
+    }
+
     fn edit(am: &mut Automerge, key: &str, value: u64) {
         let mut tx = am.transaction();
         tx.put(automerge::ROOT, key, value).unwrap();
@@ -468,13 +498,7 @@ mod tests {
         let mut clock_trims = 0;
         let mut messages = 0;
         for seed in 1..=30u64 {
-            let mut rng = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
-            let mut next = move |n: u64| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                rng % n
-            };
+            let mut next = below(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15));
             let mut relay = Automerge::new();
             let mut relay_states: Vec<sync::State> = (0..3).map(|_| sync::State::new()).collect();
             let mut peers: Vec<Automerge> = (0..3).map(|_| Automerge::new()).collect();
@@ -593,16 +617,9 @@ mod tests {
         let mut shortcut_changes = 0;
         let mut whole_documents = 0;
         for seed in 1..=30u64 {
-            let mut rng = seed.wrapping_mul(0x2545_f491_4f6c_dd1d) | 1;
-            let mut next = move |n: u64| {
-                rng ^= rng << 13;
-                rng ^= rng >> 7;
-                rng ^= rng << 17;
-                rng % n
-            };
+            let mut next = below(seed.wrapping_mul(0x2545_f491_4f6c_dd1d));
             let mut relay = Automerge::new();
-            let mut recent = RecentChanges::default();
-            let mut whole = WholeDocument::default();
+            let mut cache = SendCache::default();
             let mut relay_states: Vec<sync::State> =
                 (0..PEERS).map(|_| sync::State::new()).collect();
             let mut peers: Vec<Automerge> = (0..PEERS).map(|_| Automerge::new()).collect();
@@ -616,21 +633,16 @@ mod tests {
                         edit(&mut peers[p], &format!("p{p}"), step);
                     }
                     1 => edit(&mut peers[0], "shared", step),
-                    2 => recent.rotate(),
+                    2 => cache.recent.rotate(),
                     3..=6 => {
                         let p = next(PEERS as u64) as usize;
                         let mut their_state = relay_states[p].clone();
                         let theirs = relay.generate_sync_message(&mut their_state);
-                        let shortcut = plan(&relay, &relay_states[p], &recent, &mut whole);
+                        let shortcut = plan(&relay, &relay_states[p], &mut cache);
                         let took_shortcut = shortcut.is_some();
                         let whole_document =
-                            shortcut.is_some_and(|p| p.changes.first() == Some(&whole.saved));
-                        let ours = generate_sync_message(
-                            &relay,
-                            &mut relay_states[p],
-                            &recent,
-                            &mut whole,
-                        );
+                            shortcut.is_some_and(|p| p.changes.first() == Some(&cache.whole.saved));
+                        let ours = generate_sync_message(&relay, &mut relay_states[p], &mut cache);
                         assert_eq!(relay_states[p], their_state, "seed {seed} step {step}");
                         match (&ours, &theirs) {
                             (None, None) => {}
@@ -676,7 +688,7 @@ mod tests {
                         };
                         let (to_relay, p, m) = wire.remove(i);
                         if to_relay {
-                            recent.add(&m.changes);
+                            cache.add(&m.changes);
                             receive_sync_message(&mut relay, &mut relay_states[p], m).unwrap();
                         } else {
                             peers[p]
