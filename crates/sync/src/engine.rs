@@ -1068,7 +1068,12 @@ fn apply_sync(
             );
         }
     };
-    if !msg.changes.is_empty() && !c.access.can_write(&d.meta) {
+    // A peer may send what it has of a document it may not write (the whole of an
+    // empty one, changes we hold); only a change we lack is a write.
+    if !msg.changes.is_empty()
+        && !c.access.can_write(&d.meta)
+        && crate::chunks::new_changes(&d.am, &msg.changes)
+    {
         return SyncOutcome::Refused(
             Rejection::WriteForbidden,
             format!(

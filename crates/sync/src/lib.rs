@@ -24,6 +24,7 @@
 //! assert!(relay.is_ready(ConnId(1)));
 //! ```
 
+pub mod chunks;
 pub mod engine;
 pub mod ids;
 pub mod protocol;

@@ -285,8 +285,10 @@ fn plan(am: &Automerge, state: &sync::State, cache: &mut SendCache) -> Option<Pl
     let bloom = || BloomFilter::from_hashes(since_shared.iter().map(|c| c.hash));
     let hashes = match (&state.their_have, &state.their_need) {
         (Some(have), Some(need)) => {
-            if v2 && state.their_heads.as_deref() == Some(&[]) {
-                // The peer has nothing: it gets the whole document.
+            if v2 && state.their_heads.as_deref() == Some(&[]) && !heads.is_empty() {
+                // The peer has nothing: it gets the whole document. (automerge
+                // sends an empty one too; two empty peers then send each other
+                // empty documents for ever. Here an empty one sends nothing.)
                 return whole.plan(am, heads, state.shared_heads.clone(), bloom());
             }
             let hashes: Vec<ChangeHash> =

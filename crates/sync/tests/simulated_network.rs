@@ -213,9 +213,18 @@ impl Net {
         self.run();
     }
 
-    /// Executes every node's outputs and delivers frames until nothing moves.
+    /// A document the relay knows of but holds nothing of yet (a new period's).
+    fn register_on_relay(&mut self, doc: DocumentId, meta: DocMeta) {
+        self.relay
+            .engine
+            .create(doc, meta, automerge::Automerge::new(), 0);
+        self.run();
+    }
+
+    /// Executes every node's outputs and delivers frames until nothing moves;
+    /// fails when that takes more rounds than any sync here needs.
     fn run(&mut self) {
-        loop {
+        for _round in 0..10_000 {
             let mut moved = false;
             moved |= Self::pump(&mut self.relay, None, &mut self.wire, &mut self.up);
             for (i, c) in self.clients.iter_mut().enumerate() {
@@ -238,6 +247,7 @@ impl Net {
                 return;
             }
         }
+        panic!("the peers never stop sending each other messages");
     }
 
     fn pump(
@@ -901,4 +911,84 @@ fn a_change_and_the_senders_next_message_in_one_batch_still_get_an_acknowledgeme
         net.clients[0].engine.unconfirmed_changes(a, &doc(1)),
         Some(0)
     );
+}
+
+#[test]
+fn a_staff_device_syncing_an_empty_document_it_may_not_write_is_not_refused() {
+    // A period document the relay has registered but nobody has filled yet:
+    // both sides are empty. (automerge would send the peer the whole, empty,
+    // document, and two empty peers would answer each other for ever.)
+    let mut net = Net::new(2);
+    net.register_on_relay(doc(3), meta("s1", "plans"));
+    let staff_conn = net.connect(0, staff("s1"));
+    net.clients[0].engine.open(doc(3), 0);
+    net.run();
+    assert_eq!(net.relay.rejections, vec![]);
+    assert!(net.up[&staff_conn]);
+
+    // The manager fills it; the staff device gets it over the same connection.
+    net.connect(1, Access::full());
+    net.clients[1].engine.open(doc(3), 0);
+    net.run();
+    net.clients[1].put(doc(3), "plan", "weekly");
+    net.run();
+    assert_eq!(
+        net.clients[0].read(doc(3), "plan").as_deref(),
+        Some("weekly")
+    );
+    assert_eq!(net.relay.rejections, vec![]);
+    assert!(net.up[&staff_conn]);
+
+    // A change of its own is still refused.
+    net.clients[0].put(doc(3), "plan", "mine");
+    net.run();
+    assert_eq!(net.relay.rejections, vec![Rejection::WriteForbidden]);
+    assert_eq!(net.relay.read(doc(3), "plan").as_deref(), Some("weekly"));
+    assert!(!net.up[&staff_conn]);
+}
+
+#[test]
+fn what_a_device_has_of_a_document_it_may_not_write_is_no_write_but_a_new_change_is() {
+    // Messages as automerge itself (and so the JS client) builds them: the whole
+    // document for a peer that has nothing, even an empty one; changes we hold.
+    let mut net = Net::new(1);
+    net.register_on_relay(doc(3), meta("s1", "plans"));
+    net.create_on_relay(doc(4), meta("s1", "plans"), "plan", "weekly");
+    let conn = net.connect(0, staff("s1"));
+    let send = |net: &mut Net, d: DocumentId, changes: Vec<Vec<u8>>| {
+        let mut flags = automerge::sync::MessageFlags::new();
+        flags.set(automerge::sync::MessageFlags::SUPPORTS_SYNC_RESET);
+        let msg = automerge::sync::Message {
+            heads: vec![],
+            need: vec![],
+            have: vec![automerge::sync::Have::default()],
+            changes: changes.into(),
+            flags: Some(flags),
+            version: automerge::sync::MessageVersion::V2,
+        };
+        let frame = Message::Sync {
+            sender_id: PeerId::new("device-0"),
+            target_id: PeerId::new("relay"),
+            document_id: d,
+            data: msg.encode(),
+        };
+        net.relay.engine.received(conn, &frame.encode(), 0);
+        net.run();
+    };
+    let mut known = net.relay.engine.document(&doc(4)).expect("live").clone();
+    let change = known.get_changes(&[]).remove(0).raw_bytes().to_vec();
+
+    send(&mut net, doc(3), vec![automerge::Automerge::new().save()]);
+    send(&mut net, doc(4), vec![known.save()]);
+    send(&mut net, doc(4), vec![change]);
+    assert_eq!(net.relay.rejections, vec![]);
+    assert!(net.up[&conn]);
+
+    known
+        .transact::<_, _, AutomergeError>(|tx| tx.put(ROOT, "plan", "mine"))
+        .expect("put");
+    send(&mut net, doc(4), vec![known.save()]);
+    assert_eq!(net.relay.rejections, vec![Rejection::WriteForbidden]);
+    assert_eq!(net.relay.read(doc(4), "plan").as_deref(), Some("weekly"));
+    assert!(!net.up[&conn]);
 }
