@@ -38,6 +38,16 @@ pub fn receive_sync_message(
     state: &mut sync::State,
     msg: sync::Message,
 ) -> Result<(), automerge::AutomergeError> {
+    let result = receive(am, state, msg);
+    trim(state);
+    result
+}
+
+fn receive(
+    am: &mut Automerge,
+    state: &mut sync::State,
+    msg: sync::Message,
+) -> Result<(), automerge::AutomergeError> {
     if msg.heads.is_empty() || state.read_only {
         return am.receive_sync_message(state, msg);
     }
@@ -215,6 +225,16 @@ pub fn generate_sync_message(
     state: &mut sync::State,
     cache: &mut SendCache,
 ) -> Option<sync::Message> {
+    let msg = generate(am, state, cache);
+    trim(state);
+    msg
+}
+
+fn generate(
+    am: &Automerge,
+    state: &mut sync::State,
+    cache: &mut SendCache,
+) -> Option<sync::Message> {
     let Some(Plan {
         heads,
         have,
@@ -247,6 +267,29 @@ pub fn generate_sync_message(
         flags: Some(flags),
         version,
     })
+}
+
+/// Gives back the room a sync state's lists keep beyond what they hold. They
+/// grow to room for four heads (128 bytes) for the usual one, five lists to a
+/// state, and a relay keeps a state per document for every connected device.
+fn trim(state: &mut sync::State) {
+    state.shared_heads.shrink_to_fit();
+    state.last_sent_heads.shrink_to_fit();
+    for heads in [&mut state.their_heads, &mut state.their_need]
+        .into_iter()
+        .flatten()
+    {
+        heads.shrink_to_fit();
+    }
+    if let Some(have) = &mut state.their_have {
+        have.shrink_to_fit();
+        for h in have {
+            h.last_sync.shrink_to_fit();
+        }
+    }
+    if let Some(capabilities) = &mut state.their_capabilities {
+        capabilities.shrink_to_fit();
+    }
 }
 
 /// What a shortcut message carries.
@@ -763,5 +806,31 @@ mod tests {
             junk.add(&vec![bytes].into());
         }
         assert!(junk.current.is_empty() && junk.previous.is_empty());
+    }
+
+    /// A state kept for an in-sync peer holds its lists at their length.
+    #[test]
+    fn states_keep_no_spare_room() {
+        let (mut ours, mut theirs) = (Automerge::new(), Automerge::new());
+        edit(&mut theirs, "a", 1);
+        edit(&mut ours, "b", 2);
+        let (mut our_state, mut their_state) = (sync::State::new(), sync::State::new());
+        let mut cache = SendCache::default();
+        for _ in 0..6 {
+            if let Some(m) = generate_sync_message(&ours, &mut our_state, &mut cache) {
+                theirs.receive_sync_message(&mut their_state, m).unwrap();
+            }
+            if let Some(m) = theirs.generate_sync_message(&mut their_state) {
+                receive_sync_message(&mut ours, &mut our_state, m).unwrap();
+            }
+        }
+        assert_eq!(ours.get_heads(), theirs.get_heads());
+        let s = &our_state;
+        assert_eq!(s.their_heads.as_deref(), Some(&ours.get_heads()[..]));
+        let tight = |v: &Vec<ChangeHash>| v.capacity() == v.len();
+        assert!(tight(&s.shared_heads) && tight(&s.last_sent_heads));
+        assert!(s.their_heads.iter().chain(&s.their_need).all(tight));
+        let have = s.their_have.as_ref().unwrap();
+        assert!(have.capacity() == have.len() && have.iter().all(|h| tight(&h.last_sync)));
     }
 }
