@@ -280,7 +280,7 @@ impl Registry {
                 scope: store_id.clone(),
                 kind: kind.into(),
             },
-            bytes: am.save(),
+            bytes: storeops_sync::save_whole(am),
         };
         let ops = [
             op(root, kind::STORE, &docs.store),

@@ -976,7 +976,7 @@ impl Engine {
             StorageOp::Compact {
                 doc: doc_id,
                 meta: d.meta.clone(),
-                bytes: d.am.save(),
+                bytes: crate::save_whole(&d.am),
             }
         } else {
             d.saves_since_compact += 1;

@@ -35,4 +35,4 @@ pub use engine::{
     StoredDoc,
 };
 pub use ids::{ConnId, DocumentId, DocumentIdError, PeerId};
-pub use sync_steps::{generate_sync_message, receive_sync_message};
+pub use sync_steps::{generate_sync_message, receive_sync_message, save_whole};

@@ -381,14 +381,15 @@ fn plan(am: &Automerge, state: &sync::State, cache: &mut SendCache) -> Option<Pl
     })
 }
 
-/// Whole documents up to this size are sent uncompressed. automerge compresses
-/// every column of a save, and each compression allocates ~380 KiB of state:
-/// for a small document that saves a few hundred bytes on the wire and leaves
-/// the relay's memory fragmented. Larger documents are compressed.
+/// Whole documents up to this size are saved uncompressed, to send and to store.
+/// automerge compresses every column of a save, and each compression allocates
+/// ~380 KiB of state (each decompression on load ~46 KiB): for a small document
+/// that saves a few hundred bytes and leaves the relay's memory fragmented.
+/// Larger documents are compressed.
 pub const COMPRESS_ABOVE: usize = 64 * 1024;
 
-/// A document saved whole, to send: compressed above [`COMPRESS_ABOVE`].
-fn save_whole(am: &Automerge) -> Vec<u8> {
+/// A document saved whole: compressed above [`COMPRESS_ABOVE`].
+pub fn save_whole(am: &Automerge) -> Vec<u8> {
     let plain = am.save_nocompress();
     if plain.len() > COMPRESS_ABOVE {
         am.save()
