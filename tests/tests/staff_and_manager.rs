@@ -152,6 +152,14 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
         json!([]),
         Duration::from_secs(10),
     )?;
+    // A problem that lasts is spelled out under the bar (after a few seconds,
+    // so a blip in the connection does not move the screen).
+    phone.wait_for(
+        "the sync problem spelled out",
+        "return document.querySelector('.sync-bar .sync-error')?.innerText.includes('relay')",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
     phone.screenshot("2-done-offline")?;
     phone.click("#task-back")?;
 

@@ -1,8 +1,12 @@
+use std::cell::Cell;
+use std::rc::Rc;
+
 use yew::prelude::*;
 
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
 use crate::model::SyncStatus;
+use crate::services::browser;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SyncIndicatorProps {
@@ -14,11 +18,35 @@ pub struct SyncIndicatorProps {
     pub on_sync_now: Callback<()>,
 }
 
+/// How long a sync problem lasts before the bar spells it out. A connection that
+/// drops and comes back at once would otherwise add a line and move the screen
+/// under a finger about to tap; the pill says "Offline" at once either way, and
+/// Settings shows the problem at once.
+const PROBLEM_AFTER_MS: i32 = 4000;
+
 /// "Online · synced 10:42" / "Offline · 2 changes waiting", with a "Sync now" button.
 #[function_component(SyncIndicator)]
 pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
     let lang = props.lang;
     let sync = &props.sync;
+    let problem_lasted = use_state(|| false);
+    {
+        let problem_lasted = problem_lasted.clone();
+        use_effect_with(sync.last_error.is_some(), move |has_problem| {
+            problem_lasted.set(false);
+            // Cleared when the problem goes (or the bar goes) before the timer fires.
+            let current = Rc::new(Cell::new(true));
+            if *has_problem {
+                let current = current.clone();
+                browser::after(PROBLEM_AFTER_MS, move || {
+                    if current.get() {
+                        problem_lasted.set(true);
+                    }
+                });
+            }
+            move || current.set(false)
+        });
+    }
     let state = t(
         lang,
         if sync.online {
@@ -73,7 +101,7 @@ pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
             >
                 { t(lang, if props.syncing { Key::Syncing } else { Key::SyncNow }) }
             </button>
-            if let Some(err) = &sync.last_error {
+            if let (Some(err), true) = (&sync.last_error, *problem_lasted) {
                 <p class="sync-error">
                     <strong>{ t(lang, Key::SyncProblem) }{ ": " }</strong>{ err.clone() }
                 </p>
