@@ -218,8 +218,12 @@ fn split_chunks(mut bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
 /// read-only, and what automerge would send is in the cache: every change it
 /// would send one by one, or the whole document (saved into the cache once per
 /// heads). The message and the state then come out as automerge makes them,
-/// but for the order of changes inside a message; `generate_matches_automerge`
-/// checks that. Otherwise automerge generates the message.
+/// but for the order of changes inside a message and a small whole document
+/// sent uncompressed ([`save_whole`]); `generate_matches_automerge` checks
+/// that. Otherwise automerge generates the message. Two deliberate
+/// differences: an empty document is never sent whole (automerge sends it,
+/// and two empty peers then answer each other for ever), and the state's lists
+/// are trimmed to their length.
 pub fn generate_sync_message(
     am: &Automerge,
     state: &mut sync::State,
