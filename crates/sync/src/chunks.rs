@@ -24,9 +24,8 @@ const COMPRESSED_CHANGE: u8 = 2;
 pub fn new_changes(am: &Automerge, chunks: &ChunkList) -> bool {
     let known = |h: &automerge::ChangeHash| am.get_change_meta_by_hash(h).is_some();
     for bytes in chunks.iter() {
-        let mut rest = bytes;
-        while !rest.is_empty() {
-            let Some((chunk, tail)) = split_chunk(rest) else {
+        for chunk in split(bytes) {
+            let Ok(chunk) = chunk else {
                 return true;
             };
             let all_known = match chunk[FIXED_HEADER - 1] {
@@ -42,10 +41,25 @@ pub fn new_changes(am: &Automerge, chunks: &ChunkList) -> bool {
             if !all_known {
                 return true;
             }
-            rest = tail;
         }
     }
     false
+}
+
+/// The chunks in `bytes`, one after another: each whole one, then an `Err` for
+/// what is left if that is not a whole chunk.
+pub(crate) fn split(mut bytes: &[u8]) -> impl Iterator<Item = Result<&[u8], ()>> {
+    std::iter::from_fn(move || {
+        if bytes.is_empty() {
+            return None;
+        }
+        let Some((chunk, rest)) = split_chunk(bytes) else {
+            bytes = &[];
+            return Some(Err(()));
+        };
+        bytes = rest;
+        Some(Ok(chunk))
+    })
 }
 
 /// The first chunk of `bytes` and what follows it; `None` when `bytes` does not

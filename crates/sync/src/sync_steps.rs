@@ -161,7 +161,7 @@ impl RecentChanges {
     /// changes one after another). Anything that is not a change is skipped.
     pub fn add(&mut self, chunks: &sync::ChunkList) {
         for chunk in chunks.iter() {
-            for one in split_chunks(chunk) {
+            for one in crate::chunks::split(chunk).map_while(Result::ok) {
                 if let Ok(change) = Change::from_bytes(one.to_vec()) {
                     self.current
                         .insert(change.hash(), change.raw_bytes().to_vec());
@@ -183,31 +183,6 @@ impl RecentChanges {
             .or_else(|| self.previous.get(hash))
             .map(Vec::as_slice)
     }
-}
-
-/// The chunks in `bytes`, one after another: magic (4 bytes), checksum (4),
-/// type (1), body length (uLEB128), body. Stops at the first that does not fit.
-fn split_chunks(mut bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
-    std::iter::from_fn(move || {
-        let header = bytes.get(..9)?;
-        if header[..4] != [0x85, 0x6f, 0x4a, 0x83] {
-            return None;
-        }
-        let mut len: u64 = 0;
-        let mut at = 9;
-        for shift in (0..64).step_by(7) {
-            let b = *bytes.get(at)?;
-            at += 1;
-            len |= u64::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                break;
-            }
-        }
-        let end = at.checked_add(usize::try_from(len).ok()?)?;
-        let chunk = bytes.get(..end)?;
-        bytes = &bytes[end..];
-        Some(chunk)
-    })
 }
 
 /// [`SyncDoc::generate_sync_message`], taking what it sends from `cache`
@@ -392,7 +367,10 @@ fn plan(am: &Automerge, state: &sync::State, cache: &mut SendCache) -> Option<Pl
 /// Larger documents are compressed.
 pub const COMPRESS_ABOVE: usize = 64 * 1024;
 
-/// A document saved whole: compressed above [`COMPRESS_ABOVE`].
+/// A document saved whole: compressed above [`COMPRESS_ABOVE`]. A large one is
+/// saved twice (automerge tells no size beforehand); that happens once per heads
+/// for sending and once per compaction for storing, and the uncompressed save
+/// costs less than the compressed one.
 pub fn save_whole(am: &Automerge) -> Vec<u8> {
     let plain = am.save_nocompress();
     if plain.len() > COMPRESS_ABOVE {
@@ -654,7 +632,7 @@ mod tests {
         let mut hashes: Vec<ChangeHash> = m
             .changes
             .iter()
-            .flat_map(split_chunks)
+            .flat_map(|b| crate::chunks::split(b).map_while(Result::ok))
             .flat_map(|c| match Change::from_bytes(c.to_vec()) {
                 Ok(change) => vec![change.hash()],
                 // The whole document.
