@@ -158,6 +158,17 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
             .unwrap_or(false)
     })
     .await;
+    // The tasks document syncs on its own, a few milliseconds apart.
+    eventually("the duties' tasks arrive", || {
+        manager.duty_register().is_ok_and(|r| {
+            r.groups
+                .iter()
+                .flat_map(|g| &g.sections)
+                .flat_map(|s| &s.duties)
+                .any(|d| d.next_due.is_some())
+        })
+    })
+    .await;
 
     let chart = manager.org_chart().unwrap();
     assert_eq!(chart.totals.departments, 6);

@@ -26,6 +26,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
 use automerge::{Automerge, ChangeHash, sync};
 
 use crate::ids::{ConnId, DocumentId, PeerId};
+use crate::packed_state::PackedState;
 use crate::protocol::{Message, PROTOCOL_VERSION, PeerMetadata};
 use crate::sync_steps::{SendCache, generate_sync_message, receive_sync_message};
 
@@ -240,7 +241,9 @@ struct Conn {
 struct LiveDoc {
     am: Automerge,
     meta: DocMeta,
-    peers: HashMap<ConnId, sync::State>,
+    /// The sync state with each peer, packed between messages (most peers sit
+    /// idle, and a relay keeps one per document per connected device).
+    peers: HashMap<ConnId, PackedState>,
     persisted_states: HashMap<String, Vec<u8>>,
     saved_heads: Vec<ChangeHash>,
     saves_since_compact: usize,
@@ -434,9 +437,8 @@ impl Engine {
         let Some(Slot::Live(d)) = self.docs.get(doc) else {
             return None;
         };
-        let state = d.peers.get(&conn)?;
-        let theirs = state.their_heads.as_ref()?;
-        let missing = automerge::ReadDoc::get_missing_deps(&d.am, theirs);
+        let theirs = d.peers.get(&conn)?.unpack().their_heads?;
+        let missing = automerge::ReadDoc::get_missing_deps(&d.am, &theirs);
         let known: Vec<ChangeHash> = theirs
             .iter()
             .copied()
@@ -500,7 +502,7 @@ impl Engine {
                 && let Some(state) = d.peers.remove(&conn)
                 && let Some(sid) = &storage_id
             {
-                let bytes = state.encode();
+                let bytes = state.unpack().encode();
                 d.persisted_states.insert(sid.clone(), bytes.clone());
                 self.batch.stores.push(StorageOp::SaveSyncState {
                     doc: doc_id,
@@ -908,10 +910,7 @@ impl Engine {
             _ => None,
         };
         d.peers.entry(conn).or_insert_with(|| {
-            storage_id
-                .and_then(|sid| d.persisted_states.get(&sid))
-                .and_then(|b| sync::State::decode(b).ok())
-                .unwrap_or_default()
+            PackedState::pack(&persisted_state(&d.persisted_states, storage_id))
         });
         Some(d.am.get_heads().is_empty())
     }
@@ -929,10 +928,13 @@ impl Engine {
         let Some(state) = d.peers.get_mut(&conn) else {
             return;
         };
-        if ack {
-            state.have_responded = false;
-        }
-        let Some(msg) = generate_sync_message(&d.am, state, &mut d.send_cache) else {
+        let msg = state.update(|state| {
+            if ack {
+                state.have_responded = false;
+            }
+            generate_sync_message(&d.am, state, &mut d.send_cache)
+        });
+        let Some(msg) = msg else {
             return;
         };
         let Some(Conn {
@@ -1094,14 +1096,12 @@ fn apply_sync(
         d.send_cache.add(&msg.changes);
     }
     let persisted = &d.persisted_states;
-    let state = d.peers.entry(conn).or_insert_with(|| {
-        storage_id
-            .and_then(|sid| persisted.get(&sid))
-            .and_then(|b| sync::State::decode(b).ok())
-            .unwrap_or_default()
-    });
+    let state = d
+        .peers
+        .entry(conn)
+        .or_insert_with(|| PackedState::pack(&persisted_state(persisted, storage_id)));
     let before = d.am.get_heads();
-    if let Err(e) = receive_sync_message(&mut d.am, state, msg) {
+    if let Err(e) = state.update(|state| receive_sync_message(&mut d.am, state, msg)) {
         return SyncOutcome::Refused(
             Rejection::CorruptSyncMessage,
             format!("sync message for {doc_id} was refused: {e}"),
@@ -1111,6 +1111,17 @@ fn apply_sync(
         changed: d.am.get_heads() != before,
         brought_changes,
     }
+}
+
+/// The sync state a device with `storage_id` left last time, or a fresh one.
+fn persisted_state(
+    persisted: &HashMap<String, Vec<u8>>,
+    storage_id: Option<String>,
+) -> sync::State {
+    storage_id
+        .and_then(|sid| persisted.get(&sid))
+        .and_then(|b| sync::State::decode(b).ok())
+        .unwrap_or_default()
 }
 
 fn load_chunks(chunks: &[Vec<u8>]) -> Result<Automerge, String> {

@@ -27,6 +27,7 @@
 pub mod chunks;
 pub mod engine;
 pub mod ids;
+pub mod packed_state;
 pub mod protocol;
 pub mod sync_steps;
 

@@ -38,16 +38,6 @@ pub fn receive_sync_message(
     state: &mut sync::State,
     msg: sync::Message,
 ) -> Result<(), automerge::AutomergeError> {
-    let result = receive(am, state, msg);
-    trim(state);
-    result
-}
-
-fn receive(
-    am: &mut Automerge,
-    state: &mut sync::State,
-    msg: sync::Message,
-) -> Result<(), automerge::AutomergeError> {
     if msg.heads.is_empty() || state.read_only {
         return am.receive_sync_message(state, msg);
     }
@@ -196,20 +186,9 @@ impl RecentChanges {
 /// but for the order of changes inside a message and a small whole document
 /// sent uncompressed ([`save_whole`]); `generate_matches_automerge` checks
 /// that. Otherwise automerge generates the message. Two deliberate
-/// differences: an empty document is never sent whole (automerge sends it,
-/// and two empty peers then answer each other for ever), and the state's lists
-/// are trimmed to their length.
+/// difference: an empty document is never sent whole (automerge sends it,
+/// and two empty peers then answer each other for ever).
 pub fn generate_sync_message(
-    am: &Automerge,
-    state: &mut sync::State,
-    cache: &mut SendCache,
-) -> Option<sync::Message> {
-    let msg = generate(am, state, cache);
-    trim(state);
-    msg
-}
-
-fn generate(
     am: &Automerge,
     state: &mut sync::State,
     cache: &mut SendCache,
@@ -246,29 +225,6 @@ fn generate(
         flags: Some(flags),
         version,
     })
-}
-
-/// Gives back the room a sync state's lists keep beyond what they hold. They
-/// grow to room for four heads (128 bytes) for the usual one, five lists to a
-/// state, and a relay keeps a state per document for every connected device.
-fn trim(state: &mut sync::State) {
-    state.shared_heads.shrink_to_fit();
-    state.last_sent_heads.shrink_to_fit();
-    for heads in [&mut state.their_heads, &mut state.their_need]
-        .into_iter()
-        .flatten()
-    {
-        heads.shrink_to_fit();
-    }
-    if let Some(have) = &mut state.their_have {
-        have.shrink_to_fit();
-        for h in have {
-            h.last_sync.shrink_to_fit();
-        }
-    }
-    if let Some(capabilities) = &mut state.their_capabilities {
-        capabilities.shrink_to_fit();
-    }
 }
 
 /// What a shortcut message carries.
@@ -511,6 +467,7 @@ mod tests {
     #![allow(clippy::unwrap_used)]
 
     use super::*;
+    use crate::packed_state::PackedState;
     use automerge::transaction::Transactable;
 
     /// A xorshift generator from `seed`: `next(n)` is a number below `n`, the
@@ -610,6 +567,9 @@ mod tests {
                                 .unwrap();
                             receive_sync_message(&mut relay, &mut relay_states[p], m).unwrap();
                             assert_eq!(relay_states[p], their_state, "seed {seed} step {step}");
+                            // Every state the relay reaches packs and comes back equal.
+                            let packed = PackedState::pack(&relay_states[p]);
+                            assert_eq!(packed.unpack(), relay_states[p], "seed {seed} step {step}");
                             assert_eq!(relay.get_heads(), their_am.get_heads());
                         } else {
                             peers[p]
@@ -688,6 +648,9 @@ mod tests {
                             shortcut.is_some_and(|p| p.changes.first() == Some(&cache.whole.saved));
                         let ours = generate_sync_message(&relay, &mut relay_states[p], &mut cache);
                         assert_eq!(relay_states[p], their_state, "seed {seed} step {step}");
+                        // Every state the relay reaches packs and comes back equal.
+                        let packed = PackedState::pack(&relay_states[p]);
+                        assert_eq!(packed.unpack(), relay_states[p], "seed {seed} step {step}");
                         match (&ours, &theirs) {
                             (None, None) => {}
                             (Some(o), Some(t)) => {
@@ -809,9 +772,9 @@ mod tests {
         assert!(junk.current.is_empty() && junk.previous.is_empty());
     }
 
-    /// A state kept for an in-sync peer holds its lists at their length.
+    /// The state kept for an in-sync peer packs into a few dozen bytes.
     #[test]
-    fn states_keep_no_spare_room() {
+    fn a_settled_peer_state_packs_small() {
         let (mut ours, mut theirs) = (Automerge::new(), Automerge::new());
         edit(&mut theirs, "a", 1);
         edit(&mut ours, "b", 2);
@@ -826,13 +789,11 @@ mod tests {
             }
         }
         assert_eq!(ours.get_heads(), theirs.get_heads());
-        let s = &our_state;
-        assert_eq!(s.their_heads.as_deref(), Some(&ours.get_heads()[..]));
-        let tight = |v: &Vec<ChangeHash>| v.capacity() == v.len();
-        assert!(tight(&s.shared_heads) && tight(&s.last_sent_heads));
-        assert!(s.their_heads.iter().chain(&s.their_need).all(tight));
-        let have = s.their_have.as_ref().unwrap();
-        assert!(have.capacity() == have.len() && have.iter().all(|h| tight(&h.last_sync)));
+        assert_eq!(our_state.their_heads, Some(ours.get_heads()));
+        let packed = PackedState::pack(&our_state);
+        assert_eq!(packed.unpack(), our_state);
+        // Two heads (a merge), named once: 1 + 2 × 32 bytes and a little.
+        assert!(packed.heap_bytes() < 90, "{} bytes", packed.heap_bytes());
     }
 
     #[test]
