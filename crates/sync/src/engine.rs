@@ -190,6 +190,11 @@ pub enum Output {
     },
 }
 
+/// How long a document nobody uses keeps what it saved to send (its whole save,
+/// the changes lately passed on): the burst of devices connecting or editing
+/// is over by then.
+const SEND_CACHE_KEPT_MS: Millis = 10_000;
+
 /// Tuning.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -662,16 +667,19 @@ impl Engine {
         Ok(r)
     }
 
-    /// Periodic housekeeping: unloads idle documents.
+    /// Periodic housekeeping: unloads idle documents, and lets documents that
+    /// stay loaded for their peers, but nobody used lately, drop what they keep
+    /// to send (see [`SendCache::settle`]).
     pub fn tick(&mut self, now: Millis) {
         let idle = self.config.idle_unload_ms;
         let changed = &self.batch.changed;
         self.docs.retain(|id, slot| match slot {
             Slot::Live(d) => {
-                d.open
-                    || !d.peers.is_empty()
-                    || changed.contains(id)
-                    || now.saturating_sub(d.last_used) < idle
+                let quiet = now.saturating_sub(d.last_used);
+                if quiet >= SEND_CACHE_KEPT_MS {
+                    d.send_cache.settle();
+                }
+                d.open || !d.peers.is_empty() || changed.contains(id) || quiet < idle
             }
             Slot::Loading { .. } => true,
         });

@@ -135,6 +135,12 @@ impl SendCache {
         self.recent.rotate();
         self.whole.clear();
     }
+
+    /// Drops everything kept (the document sits idle): the next message
+    /// rebuilds what it needs from the document.
+    pub fn settle(&mut self) {
+        *self = Self::default();
+    }
 }
 
 /// Changes that arrived lately, as bytes, so that messages passing them on need

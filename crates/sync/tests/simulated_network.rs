@@ -525,6 +525,39 @@ fn idle_documents_are_unloaded_and_reload_on_demand() {
 }
 
 #[test]
+fn a_document_kept_for_idle_peers_still_serves_a_new_device_and_passes_changes_on() {
+    let mut net = Net::new(3);
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "count stock");
+    for c in 0..2 {
+        net.connect(c, staff("s1"));
+        net.clients[c].engine.open(doc(1), 0);
+    }
+    net.run();
+    net.clients[0].put(doc(1), "status", "doing");
+    net.run();
+    // Nobody used the document for a minute: it stays loaded for its peers,
+    // and drops what it kept to send.
+    net.relay.engine.tick(60_000);
+    assert_eq!(net.relay.engine.loaded_documents(), 1);
+
+    net.connect(2, staff("s1"));
+    net.clients[2].engine.open(doc(1), 0);
+    net.run();
+    assert_eq!(
+        net.clients[2].read(doc(1), "status").as_deref(),
+        Some("doing")
+    );
+    net.clients[1].put(doc(1), "status", "done");
+    net.run();
+    for c in [0, 2] {
+        assert_eq!(
+            net.clients[c].read(doc(1), "status").as_deref(),
+            Some("done")
+        );
+    }
+}
+
+#[test]
 fn many_incremental_saves_are_compacted_into_one_chunk() {
     let mut net = Net::new(0);
     net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "x");
