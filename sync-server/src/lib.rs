@@ -25,7 +25,7 @@ pub use settings::Settings;
 use std::collections::HashMap;
 use std::future::Future;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use axum::Router;
@@ -440,6 +440,30 @@ async fn create_invite(
     .into_response())
 }
 
+/// The kinds of document a role may change: one list per role, shared by
+/// every connection.
+fn writable_kinds(role: Role) -> Arc<[String]> {
+    static MANAGER: OnceLock<Arc<[String]>> = OnceLock::new();
+    static STAFF: OnceLock<Arc<[String]>> = OnceLock::new();
+    let (list, kinds): (_, &[&str]) = if role.is_manager() {
+        (
+            &MANAGER,
+            &[
+                kind::STORE,
+                kind::ORG,
+                kind::TASKS,
+                kind::PLANS,
+                kind::MEETINGS,
+                kind::FEEDBACK,
+                kind::ASSESSMENT,
+            ],
+        )
+    } else {
+        (&STAFF, kind::STAFF_WRITABLE)
+    };
+    Arc::clone(list.get_or_init(|| kinds.iter().map(|k| (*k).to_owned()).collect()))
+}
+
 fn bearer(headers: &HeaderMap, query: &HashMap<String, String>) -> Option<String> {
     headers
         .get("authorization")
@@ -524,26 +548,7 @@ async fn websocket(
     };
     // The relay checks kinds; the domain commands check the finer scope
     // (a department manager's departments) on every device.
-    let writable: Vec<String> = if device.role.is_manager() {
-        [
-            kind::STORE,
-            kind::ORG,
-            kind::TASKS,
-            kind::PLANS,
-            kind::MEETINGS,
-            kind::FEEDBACK,
-            kind::ASSESSMENT,
-        ]
-        .iter()
-        .map(|k| (*k).to_owned())
-        .collect()
-    } else {
-        kind::STAFF_WRITABLE
-            .iter()
-            .map(|k| (*k).to_owned())
-            .collect()
-    };
-    let access = Access::scoped(device.store_id.clone(), writable);
+    let access = Access::scoped(device.store_id.clone(), writable_kinds(device.role));
     let settings = &state.settings;
     let limits = connection::Limits {
         max_message_bytes: settings.max_frame_bytes,

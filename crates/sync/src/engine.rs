@@ -22,6 +22,7 @@
 //! on document data and are queued at once.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use automerge::{Automerge, ChangeHash, sync};
 
@@ -55,8 +56,9 @@ pub struct DocMeta {
 pub struct Access {
     /// `None`: every scope.
     scope: Option<String>,
-    /// `None`: every kind.
-    writable_kinds: Option<Vec<String>>,
+    /// `None`: every kind. Shared: a relay gives thousands of connections the
+    /// same few lists.
+    writable_kinds: Option<Arc<[String]>>,
 }
 
 impl Access {
@@ -69,10 +71,10 @@ impl Access {
     }
 
     /// Reads every document of `scope`; writes only those of the given kinds.
-    pub fn scoped(scope: impl Into<String>, writable_kinds: Vec<String>) -> Self {
+    pub fn scoped(scope: impl Into<String>, writable_kinds: impl Into<Arc<[String]>>) -> Self {
         Self {
             scope: Some(scope.into()),
-            writable_kinds: Some(writable_kinds),
+            writable_kinds: Some(writable_kinds.into()),
         }
     }
 
