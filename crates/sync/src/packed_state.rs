@@ -60,7 +60,8 @@ impl PackedState {
         }
     }
 
-    /// Bytes this state takes on the heap.
+    /// Bytes this state takes on the heap (of one kept unpacked, its inline
+    /// size only).
     pub fn heap_bytes(&self) -> usize {
         match &self.0 {
             Repr::Packed(bytes) => bytes.len(),
