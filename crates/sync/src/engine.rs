@@ -396,20 +396,13 @@ impl Engine {
                 }
             }
         }
-        let mut synced = BTreeSet::new();
         for ((doc_id, conn), request) in sync {
             let ack = batch.acks.contains(&(doc_id, conn));
             self.sync_one(conn, doc_id, request, ack);
-            synced.insert(doc_id);
         }
         for doc_id in &batch.changed {
             if let Some(Slot::Live(d)) = self.docs.get_mut(doc_id) {
                 d.send_cache.flushed();
-            }
-        }
-        for doc_id in &synced {
-            if let Some(Slot::Live(d)) = self.docs.get_mut(doc_id) {
-                d.send_cache.sent();
             }
         }
     }

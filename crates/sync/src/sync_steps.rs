@@ -136,16 +136,6 @@ impl SendCache {
         self.whole.changed();
     }
 
-    /// A flush sent this document's messages. The peers that lacked the
-    /// document have it now: a small whole save (uncompressed, quick to make
-    /// again) is dropped rather than kept for the next new device; a large one
-    /// is kept until the document changes or sits idle.
-    pub fn sent(&mut self) {
-        if !self.whole.large {
-            self.whole.changed();
-        }
-    }
-
     /// Drops everything kept (the document sits idle): the next message
     /// rebuilds what it needs from the document.
     pub fn settle(&mut self) {
@@ -354,16 +344,11 @@ pub const COMPRESS_ABOVE: usize = 64 * 1024;
 /// for sending and once per compaction for storing, and the uncompressed save
 /// costs less than the compressed one.
 pub fn save_whole(am: &Automerge) -> Vec<u8> {
-    save_whole_sized(am).0
-}
-
-/// [`save_whole`], and whether the document was large (saved compressed).
-fn save_whole_sized(am: &Automerge) -> (Vec<u8>, bool) {
     let plain = am.save_nocompress();
     if plain.len() > COMPRESS_ABOVE {
-        (am.save(), true)
+        am.save()
     } else {
-        (plain, false)
+        plain
     }
 }
 
@@ -376,10 +361,9 @@ fn save_whole_sized(am: &Automerge) -> (Vec<u8>, bool) {
 /// per new device on a document of a few thousand changes.
 #[derive(Debug, Default)]
 struct WholeDocument {
-    /// The document saved at `saved_at`; `large`: above [`COMPRESS_ABOVE`].
+    /// The document saved at `saved_at`.
     saved: Vec<u8>,
     saved_at: Vec<ChangeHash>,
-    large: bool,
     /// Every change's hash, in automerge's order, at `hashes_at`.
     hashes: Vec<ChangeHash>,
     hashes_at: Vec<ChangeHash>,
@@ -412,7 +396,7 @@ impl WholeDocument {
             return None;
         }
         if self.saved.is_empty() || self.saved_at != heads {
-            (self.saved, self.large) = save_whole_sized(am);
+            self.saved = save_whole(am);
             self.saved_at.clone_from(&heads);
         }
         let bloom = bloom.unwrap_or_else(|| BloomFilter::from_hashes(hashes.iter()));
@@ -430,7 +414,6 @@ impl WholeDocument {
     fn changed(&mut self) {
         self.saved = Vec::new();
         self.saved_at = Vec::new();
-        self.large = false;
     }
 }
 
@@ -836,35 +819,6 @@ mod tests {
         assert_eq!(packed.unpack(), our_state);
         // Two heads (a merge), named once: 1 + 2 × 32 bytes and a little.
         assert!(packed.heap_bytes() < 90, "{} bytes", packed.heap_bytes());
-    }
-
-    /// After a flush, a small whole save is made again when needed; a large
-    /// one is kept for the next new device.
-    #[test]
-    fn only_a_large_whole_save_outlives_its_flush() {
-        let mut small = Automerge::new();
-        edit(&mut small, "k", 1);
-        let mut large = Automerge::new();
-        let mut tx = large.transaction();
-        for i in 0..3000u64 {
-            tx.put(
-                automerge::ROOT,
-                format!("task-{i}"),
-                format!("count aisle {i}"),
-            )
-            .unwrap();
-        }
-        tx.commit();
-        for (am, kept) in [(&small, false), (&large, true)] {
-            let mut cache = SendCache::default();
-            let plan = cache
-                .whole
-                .plan(am, am.get_heads(), Vec::new(), None)
-                .unwrap();
-            assert_eq!(plan.changes, vec![save_whole(am)]);
-            cache.sent();
-            assert_eq!(!cache.whole.saved.is_empty(), kept);
-        }
     }
 
     #[test]
