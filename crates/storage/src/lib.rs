@@ -81,13 +81,13 @@ const DOCUMENT_MIGRATIONS: &[&str] = &["
     );
 "];
 
-/// Opens (creating if needed) a SQLite database with the settings Storeops needs:
 /// SQLite's own page cache per connection, in KiB. Reads are few (a document
 /// is loaded once and then lives in memory) and the OS caches the file; the
 /// default (2 MiB per connection, three connections in a relay) was a tenth of
 /// the memory a relay holding thousands of idle devices used.
 pub const PAGE_CACHE_KIB: i64 = 256;
 
+/// Opens (creating if needed) a SQLite database with the settings Storeops needs:
 /// WAL, full sync on commit, foreign keys, a busy timeout for concurrent
 /// readers, a small page cache ([`PAGE_CACHE_KIB`]).
 pub fn open_database(path: &Path) -> Result<Connection, StorageError> {

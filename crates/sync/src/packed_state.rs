@@ -104,8 +104,9 @@ impl<'a> Writer<'a> {
         w.list(Some(&state.last_sent_heads));
         w.list(state.their_heads.as_deref());
         w.list(state.their_need.as_deref());
+        // Not kept for back-references: it lives only here.
         let sent: Vec<ChangeHash> = state.sent_hashes.iter().copied().collect();
-        w.owned_list(&sent);
+        w.literal(&sent);
         match &state.their_have {
             None => w.out.push(ABSENT),
             Some(haves) => {
@@ -150,11 +151,6 @@ impl<'a> Writer<'a> {
             return;
         }
         self.lists.push(list);
-        self.literal(list);
-    }
-
-    /// A list that is not kept for back-references (it lives only here).
-    fn owned_list(&mut self, list: &[ChangeHash]) {
         self.literal(list);
     }
 

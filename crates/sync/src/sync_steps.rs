@@ -191,7 +191,7 @@ impl RecentChanges {
 /// heads). The message and the state then come out as automerge makes them,
 /// but for the order of changes inside a message and a small whole document
 /// sent uncompressed ([`save_whole`]); `generate_matches_automerge` checks
-/// that. Otherwise automerge generates the message. Two deliberate
+/// that. Otherwise automerge generates the message. One deliberate
 /// difference: an empty document is never sent whole (automerge sends it,
 /// and two empty peers then answer each other for ever).
 pub fn generate_sync_message(

@@ -194,6 +194,12 @@ impl Net {
         conn
     }
 
+    /// Connects `client` as staff of store "s1" and opens `doc` on it.
+    fn staff_opens(&mut self, client: usize, doc: DocumentId) {
+        self.connect(client, staff("s1"));
+        self.clients[client].engine.open(doc, 0);
+    }
+
     fn disconnect_all(&mut self) {
         for (conn, client) in self.links.clone() {
             if self.up.insert(conn, false) == Some(true) {
@@ -332,8 +338,7 @@ fn edits_made_while_the_relay_is_down_arrive_after_it_restarts() {
     let mut net = Net::new(2);
     net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "count stock");
     for c in 0..2 {
-        net.connect(c, staff("s1"));
-        net.clients[c].engine.open(doc(1), 0);
+        net.staff_opens(c, doc(1));
     }
     net.run();
     net.disconnect_all();
@@ -529,8 +534,7 @@ fn a_document_kept_for_idle_peers_still_serves_a_new_device_and_passes_changes_o
     let mut net = Net::new(3);
     net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "count stock");
     for c in 0..2 {
-        net.connect(c, staff("s1"));
-        net.clients[c].engine.open(doc(1), 0);
+        net.staff_opens(c, doc(1));
     }
     net.run();
     net.clients[0].put(doc(1), "status", "doing");
@@ -540,8 +544,7 @@ fn a_document_kept_for_idle_peers_still_serves_a_new_device_and_passes_changes_o
     net.relay.engine.tick(60_000);
     assert_eq!(net.relay.engine.loaded_documents(), 1);
 
-    net.connect(2, staff("s1"));
-    net.clients[2].engine.open(doc(1), 0);
+    net.staff_opens(2, doc(1));
     net.run();
     assert_eq!(
         net.clients[2].read(doc(1), "status").as_deref(),
