@@ -206,7 +206,7 @@ pub fn table(ours: &Report, reference: &Report, w: &Workload) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "{} stores × {} devices (+{} joining per store), {} documents per store; steady: {} edit/s per device for {:?}, reconnect every ~{}; saturate: closed loop for {:?}",
+        "{} stores × {} devices (+{} joining per store), {} documents per store; steady: {} edit/s per device for {:?}, reconnect every ~{}; saturate: closed loop {}",
         ours.stores,
         w.devices_per_store,
         w.joins_per_store,
@@ -308,16 +308,16 @@ pub fn table(ours: &Report, reference: &Report, w: &Workload) -> String {
         })
     };
     row(
-        "CPU cores used, relay / load generator (steady)",
+        "CPU cores used, relay / load generator (steady, until settled)",
         format!(
             "{} / {}",
-            cores(ours.relay_cpu_steady, ours.steady_time),
-            cores(ours.loadgen_cpu_steady, ours.steady_time)
+            cores(ours.relay_cpu_steady, ours.steady_settled),
+            cores(ours.loadgen_cpu_steady, ours.steady_settled)
         ),
         format!(
             "{} / {}",
-            cores(reference.relay_cpu_steady, reference.steady_time),
-            cores(reference.loadgen_cpu_steady, reference.steady_time)
+            cores(reference.relay_cpu_steady, reference.steady_settled),
+            cores(reference.loadgen_cpu_steady, reference.steady_settled)
         ),
         String::new(),
     );

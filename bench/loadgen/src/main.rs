@@ -8,7 +8,7 @@ use storeops_loadgen::compare::{self, Relays};
 use storeops_loadgen::relay::{RelayProcess, default_reference_dir, default_relay_bin};
 use storeops_loadgen::setup;
 use storeops_loadgen::stats::open_files_limit;
-use storeops_loadgen::workload::{self, Target, Workload};
+use storeops_loadgen::workload::{self, Saturation, Target, Workload};
 
 const HELP: &str = "storeops-loadgen — simulated stores and devices against automerge-repo relays
 
@@ -33,6 +33,8 @@ WORKLOAD:
   --rate 1              task edits per second per device in the steady phase
   --reconnect-every 30  mean seconds between a device's reconnects (0: never)
   --saturate 10         seconds of closed-loop load (throughput)
+  --saturate-edits N    closed-loop load until the relay acknowledged N edits in all (the
+                        same work for every relay; instead of --saturate)
   --concurrency 64      devices doing their first sync at once
 
 OPTIONS:
@@ -112,13 +114,24 @@ impl Args {
             ))
         };
         let reconnect = secs("reconnect-every", d.reconnect_every.unwrap_or_default())?;
+        let saturate = match (self.get("saturate"), self.get("saturate-edits")) {
+            (Some(_), Some(_)) => bail!("--saturate and --saturate-edits: give one of them"),
+            (_, Some(_)) => match self.num("saturate-edits", 0u64)? {
+                0 => bail!("--saturate-edits needs at least one edit"),
+                n => Saturation::Edits(n),
+            },
+            _ => match d.saturate {
+                Saturation::For(t) => Saturation::For(secs("saturate", t)?),
+                by_count => by_count,
+            },
+        };
         Ok(Workload {
             devices_per_store: self.num("devices", d.devices_per_store)?,
             joins_per_store: self.num("joins", d.joins_per_store)?,
             steady: secs("steady", d.steady)?,
             edit_rate: self.num("rate", d.edit_rate)?,
             reconnect_every: (!reconnect.is_zero()).then_some(reconnect),
-            saturate: secs("saturate", d.saturate)?,
+            saturate,
             connect_concurrency: self.num("concurrency", d.connect_concurrency)?,
             connect_timeout: d.connect_timeout,
         })
@@ -150,6 +163,7 @@ const WORKLOAD_FLAGS: &[&str] = &[
     "rate",
     "reconnect-every",
     "saturate",
+    "saturate-edits",
     "concurrency",
     "relay-bin",
     "reference-dir",

@@ -4,7 +4,11 @@
 //!    of its store from nothing (`request`); measured: time and documents/s.
 //! 2. **saturate** — closed loop: each device makes its next edit as soon as the
 //!    relay acknowledged the previous one (its sync answer carries heads that
-//!    include the edit); measured: edits/s the relay applied, deliveries/s.
+//!    include the edit), for a time or until a number of edits (the same work
+//!    for every relay: each edit makes the stores' histories longer, and every
+//!    later edit dearer to apply, so a faster relay that runs for the same time
+//!    also works on longer histories); measured: edits/s the relay applied,
+//!    deliveries/s.
 //! 3. **steady** — each device makes task edits to its store's tasks document at
 //!    a fixed mean rate (Poisson arrivals), reconnects now and then (keeping its
 //!    documents and sync states, as a device does), and new devices join their
@@ -48,7 +52,7 @@ pub struct Workload {
     pub edit_rate: f64,
     /// Mean time between a device's reconnects in the steady phase; `None`: never.
     pub reconnect_every: Option<Duration>,
-    pub saturate: Duration,
+    pub saturate: Saturation,
     /// Devices syncing their first time at once in the connect phase.
     pub connect_concurrency: usize,
     /// Gives up on the connect phase after this long.
@@ -63,9 +67,33 @@ impl Default for Workload {
             steady: Duration::from_secs(20),
             edit_rate: 1.0,
             reconnect_every: Some(Duration::from_secs(30)),
-            saturate: Duration::from_secs(10),
+            saturate: Saturation::For(Duration::from_secs(10)),
             connect_concurrency: 64,
             connect_timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+/// How long the closed-loop phase runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Saturation {
+    /// For this long.
+    For(Duration),
+    /// Until the relay acknowledged this many edits, in all stores together
+    /// (or [`Saturation::LONGEST`] passed).
+    Edits(u64),
+}
+
+impl Saturation {
+    /// A run by edit count ends after this long in any case.
+    pub const LONGEST: Duration = Duration::from_secs(600);
+}
+
+impl std::fmt::Display for Saturation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Self::For(d) => write!(f, "for {} s", d.as_secs_f64()),
+            Self::Edits(n) => write!(f, "until {n} edits"),
         }
     }
 }
@@ -93,6 +121,9 @@ pub struct Report {
     pub docs_synced: u64,
     pub docs_per_sec: f64,
     pub steady_time: Duration,
+    /// From the start of the steady phase until every device heard the last
+    /// of it: the span its CPU times cover.
+    pub steady_settled: Duration,
     pub steady_edits: u64,
     pub steady_latency: Percentiles,
     pub reconnects: u64,
@@ -359,9 +390,31 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     let delivered0 = ctx.counters.deliveries.load(Ordering::Relaxed);
     let _ = phase_tx.send(Phase::Saturate);
     let sat_started = Instant::now();
-    tokio::time::sleep(workload.saturate).await;
+    let acked = || ctx.counters.saturate_acked.load(Ordering::Relaxed) - acked0;
+    let timeline = std::env::var_os("LOADGEN_TIMELINE").is_some();
+    let (mut second, mut at_second) = (0, 0);
+    loop {
+        let elapsed = sat_started.elapsed();
+        let done = match workload.saturate {
+            Saturation::For(d) => elapsed >= d,
+            Saturation::Edits(n) => acked() >= n || elapsed >= Saturation::LONGEST,
+        };
+        if timeline && (elapsed.as_secs() > second || done) {
+            let now = acked();
+            eprintln!(
+                "saturate second {second}: {} edits, relay RSS {} KiB",
+                now - at_second,
+                rss("VmRSS").unwrap_or(0)
+            );
+            (second, at_second) = (elapsed.as_secs(), now);
+        }
+        if done {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(1)).await;
+    }
     let saturate_time = sat_started.elapsed();
-    let saturate_edits = ctx.counters.saturate_acked.load(Ordering::Relaxed) - acked0;
+    let saturate_edits = acked();
     let delivered = ctx.counters.deliveries.load(Ordering::Relaxed) - delivered0;
     let relay_cpu_saturate = cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
     let loadgen_cpu_saturate = cpu_time(me).zip(my_cpu0).map(|(b, a)| b.saturating_sub(a));
@@ -403,6 +456,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     let steady_time = steady_started.elapsed();
     let _ = phase_tx.send(Phase::Settle);
     quiesce(&ctx).await;
+    let steady_settled = steady_started.elapsed();
     let relay_cpu_steady = cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
     let loadgen_cpu_steady = cpu_time(me)
         .zip(my_steady0)
@@ -440,6 +494,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         docs_synced,
         docs_per_sec: docs_synced as f64 / connect_time.as_secs_f64(),
         steady_time,
+        steady_settled,
         steady_edits,
         steady_latency: Percentiles::of_micros(samples.steady),
         reconnects: ctx.counters.reconnects.load(Ordering::Relaxed),

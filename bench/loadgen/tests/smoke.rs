@@ -8,7 +8,7 @@
 use std::time::Duration;
 
 use storeops_loadgen::setup;
-use storeops_loadgen::workload::{self, Target, Workload};
+use storeops_loadgen::workload::{self, Saturation, Target, Workload};
 use storeops_relay::{Settings, serve};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -44,7 +44,7 @@ async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_re
         steady: Duration::from_secs(2),
         edit_rate: 5.0,
         reconnect_every: Some(Duration::from_millis(700)),
-        saturate: Duration::from_secs(1),
+        saturate: Saturation::Edits(30),
         connect_concurrency: 4,
         connect_timeout: Duration::from_secs(60),
     };
@@ -58,7 +58,10 @@ async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_re
     assert!(r.steady_latency.p50 <= r.steady_latency.p99);
     assert!(r.reconnects > 0 && r.reconnect_time.count > 0);
     assert_eq!(r.join_time.count, 2, "one device joined each store");
-    assert!(r.saturate_edits > 0, "the relay acknowledged edits");
+    assert!(
+        r.saturate_edits >= 30,
+        "the relay acknowledged the edits asked for"
+    );
     assert!(r.rss_peak_kib.unwrap_or(0) > 0);
 
     let _ = stop.send(());
