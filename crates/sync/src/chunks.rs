@@ -46,6 +46,11 @@ pub fn new_changes(am: &Automerge, chunks: &ChunkList) -> bool {
     false
 }
 
+/// Whether a whole chunk is a saved document.
+pub(crate) fn is_document(chunk: &[u8]) -> bool {
+    chunk.get(FIXED_HEADER - 1) == Some(&DOCUMENT)
+}
+
 /// The chunks in `bytes`, one after another: each whole one, then an `Err` for
 /// what is left if that is not a whole chunk.
 pub(crate) fn split(mut bytes: &[u8]) -> impl Iterator<Item = Result<&[u8], ()>> {
