@@ -257,7 +257,12 @@ fn generate_by_automerge(am: &Automerge, state: &mut sync::State) -> Option<sync
         && carries_document(&message)
     {
         let capabilities = changes_only.their_capabilities.take();
-        changes_only.their_capabilities = Some(vec![sync::Capability::SyncReset]);
+        changes_only.their_capabilities = capabilities.as_ref().map(|c| {
+            c.iter()
+                .filter(|c| **c != sync::Capability::MessageV2)
+                .cloned()
+                .collect()
+        });
         if let Some(few) = am
             .generate_sync_message(&mut changes_only)
             .filter(|m| m.changes.len() < WHOLE_DOCUMENT_FROM)
@@ -734,7 +739,11 @@ mod tests {
                                 .is_some_and(|h| !h.is_empty())
                         {
                             let mut v1_state = relay_states[p].clone();
-                            v1_state.their_capabilities = Some(vec![sync::Capability::SyncReset]);
+                            v1_state.their_capabilities = v1_state.their_capabilities.map(|c| {
+                                c.into_iter()
+                                    .filter(|c| *c != sync::Capability::MessageV2)
+                                    .collect()
+                            });
                             let v1 = relay.generate_sync_message(&mut v1_state);
                             if let Some(m) = v1.filter(|m| m.changes.len() < WHOLE_DOCUMENT_FROM) {
                                 v1_state.their_capabilities =
