@@ -119,6 +119,17 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
                     json!(false),
                     "{lang}/{size}/{screen} scrolls sideways"
                 );
+                if *size == "laptop" {
+                    // On a laptop every tab shows whole: none is cut off at the edge.
+                    let clipped = app.script(
+                        "const list = document.querySelector('.app-nav-list').getBoundingClientRect();
+                         return [...document.querySelectorAll('.app-nav-item')]
+                           .filter(i => i.getBoundingClientRect().right > list.right + 1)
+                           .map(i => i.innerText.trim())",
+                        json!([]),
+                    )?;
+                    assert_eq!(clipped, json!([]), "{lang}/laptop/{screen}: tabs cut off");
+                }
             }
             // A task's detail: checklist, comments, history, reassignment.
             app.click("#nav-today")?;
