@@ -183,10 +183,8 @@ impl AppSession {
 
     fn try_start(name: &str, data_dir: &Path, artifacts: &Path, attempt: u32) -> Result<Self> {
         let app = binary("storeops-app")?;
-        let driver_bin = std::env::var_os("HOME")
-            .map(|h| PathBuf::from(h).join(".cargo/bin/tauri-driver"))
-            .filter(|p| p.exists())
-            .unwrap_or_else(|| PathBuf::from("tauri-driver"));
+        // From PATH: `cargo xtask test` puts the tools directory it installed into first.
+        let driver_bin = "tauri-driver";
         let (port, native) = (free_port()?, free_port()?);
         let log = std::fs::File::create(artifacts.join(format!("{name}-app-{attempt}.log")))?;
         let driver = Command::new(driver_bin)

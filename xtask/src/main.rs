@@ -112,12 +112,55 @@ fn cargo() -> Command {
     cmd(&std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
 }
 
-fn cargo_bin_dir() -> PathBuf {
-    std::env::var_os("CARGO_HOME")
+/// Where the project's cargo tools (wasm-bindgen, tauri-driver, cargo-fuzz) live:
+/// `STOREOPS_TOOLS_DIR`, else `tools/` in the target directory. The project installs
+/// them there itself, so nothing is assumed from `~/.cargo/bin`; `.ci/run` points it
+/// at an empty directory on every run to prove the installs work from nothing.
+fn tools_dir() -> PathBuf {
+    std::env::var_os("STOREOPS_TOOLS_DIR")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("HOME").map(|h| PathBuf::from(h).join(".cargo")))
-        .unwrap_or_default()
-        .join("bin")
+        .map(|p| if p.is_absolute() { p } else { root().join(p) })
+        .unwrap_or_else(|| target_dir().join("tools"))
+}
+
+fn tool(name: &str) -> PathBuf {
+    tools_dir().join("bin").join(name)
+}
+
+/// `PATH` with the tools directory first, for the tests (tauri-driver) and cargo's
+/// own subcommand lookup (cargo-fuzz).
+fn path_with_tools() -> std::ffi::OsString {
+    let mut dirs = vec![tools_dir().join("bin")];
+    dirs.extend(
+        std::env::var_os("PATH")
+            .map(|p| std::env::split_paths(&p).collect::<Vec<_>>())
+            .unwrap_or_default(),
+    );
+    std::env::join_paths(dirs).unwrap_or_default()
+}
+
+/// `cargo install` of one tool into the tools directory. Its build directory sits in
+/// the target directory, so a reinstall into an empty tools directory is only a copy.
+fn cargo_install(krate: &str, version: Option<&str>, locked: bool) -> Result {
+    let mut c = cargo();
+    c.current_dir("/")
+        .args(["install", krate, "--force", "--root"])
+        .arg(tools_dir())
+        .arg("--target-dir")
+        .arg(target_dir().join("tool-builds"));
+    if let Some(v) = version {
+        c.args(["--version", v]);
+    }
+    if locked {
+        c.arg("--locked");
+    }
+    status(&mut c)
+}
+
+/// The version a tool prints with `--version` (its second word), if it runs at all.
+fn tool_version(name: &str) -> Option<String> {
+    output(Command::new(tool(name)).arg("--version"))
+        .and_then(|v| v.split_whitespace().nth(1).map(str::to_owned))
 }
 
 // ---------------------------------------------------------------- setup
@@ -127,6 +170,11 @@ fn setup() -> Result {
     install_wasm_target()?;
     install_wasm_bindgen()?;
     install_tauri_driver()?;
+    if has_nightly() {
+        install_cargo_fuzz()?;
+    } else {
+        eprintln!("cargo-fuzz: not installed, no nightly toolchain on this machine to run it");
+    }
     install_interop_packages()?;
     Ok(())
 }
@@ -141,11 +189,14 @@ fn install_interop_packages() -> Result {
         _ => false,
     };
     if fresh {
+        eprintln!("JS automerge-repo client: node_modules up to date with package-lock.json");
         return Ok(());
     }
-    if output(Command::new("node").arg("--version")).is_none() {
-        step("installing Node.js");
-        status(Command::new("apt-get").args(["install", "-y", "-q", "nodejs", "npm"]))?;
+    // Any Node.js on PATH will do (the machine may bring a newer one than Debian's).
+    if output(Command::new("node").arg("--version")).is_none()
+        || output(Command::new("npm").arg("--version")).is_none()
+    {
+        apt_install(&["nodejs", "npm"])?;
     }
     step("installing the JS automerge-repo client (npm install)");
     status(
@@ -165,11 +216,17 @@ fn install_apt_packages() -> Result {
         })
         .collect();
     if missing.is_empty() {
+        eprintln!("Debian packages: all {} installed", APT_PACKAGES.len());
         return Ok(());
     }
+    apt_install(&missing)
+}
+
+/// `apt-get update` + `install`, through sudo when not root.
+fn apt_install(packages: &[&str]) -> Result {
     step(&format!(
         "installing Debian packages: {}",
-        missing.join(" ")
+        packages.join(" ")
     ));
     let sudo = output(Command::new("id").arg("-u")).is_some_and(|u| u.trim() != "0");
     let apt = |args: &[&str]| {
@@ -185,7 +242,7 @@ fn install_apt_packages() -> Result {
     };
     status(&mut apt(&["update", "-q"]))?;
     let mut install = apt(&["install", "-y", "-q"]);
-    install.args(&missing);
+    install.args(packages);
     status(&mut install)
 }
 
@@ -196,6 +253,7 @@ fn install_wasm_target() -> Result {
         .lines()
         .any(|l| l.trim() == "wasm32-unknown-unknown")
     {
+        eprintln!("wasm32-unknown-unknown target: installed");
         return Ok(());
     }
     step("adding the wasm32-unknown-unknown target");
@@ -217,30 +275,56 @@ fn locked_version(krate: &str) -> Result<String> {
 
 fn install_wasm_bindgen() -> Result {
     let version = locked_version("wasm-bindgen")?;
-    let have = output(Command::new(cargo_bin_dir().join("wasm-bindgen")).arg("--version"))
-        .unwrap_or_default();
-    if have.split_whitespace().nth(1) == Some(version.as_str()) {
+    if tool_version("wasm-bindgen").as_deref() == Some(version.as_str()) {
+        eprintln!(
+            "wasm-bindgen-cli {version}: already in {}",
+            tools_dir().display()
+        );
         return Ok(());
     }
     step(&format!(
-        "installing wasm-bindgen-cli {version} (a few minutes, once)"
+        "installing wasm-bindgen-cli {version} into {} (a few minutes the first time)",
+        tools_dir().display()
     ));
     // Not --locked: its lockfile wants a crate version the registry mirror lacks.
-    status(cargo().args([
-        "install",
-        "wasm-bindgen-cli",
-        "--version",
-        &version,
-        "--force",
-    ]))
+    cargo_install("wasm-bindgen-cli", Some(&version), false)
 }
 
 fn install_tauri_driver() -> Result {
-    if cargo_bin_dir().join("tauri-driver").exists() {
+    if tool_version("tauri-driver").is_some_and(|v| v.starts_with("2.")) {
+        eprintln!("tauri-driver: already in {}", tools_dir().display());
         return Ok(());
     }
-    step("installing tauri-driver (once)");
-    status(cargo().args(["install", "tauri-driver", "--version", "^2", "--locked"]))
+    step(&format!(
+        "installing tauri-driver 2 into {}",
+        tools_dir().display()
+    ));
+    cargo_install("tauri-driver", Some("^2"), true)
+}
+
+/// cargo-fuzz itself builds on stable; only running the targets needs nightly.
+fn install_cargo_fuzz() -> Result {
+    if tool_version("cargo-fuzz").is_some() {
+        eprintln!("cargo-fuzz: already in {}", tools_dir().display());
+        return Ok(());
+    }
+    step(&format!(
+        "installing cargo-fuzz into {}",
+        tools_dir().display()
+    ));
+    cargo_install("cargo-fuzz", None, true)
+}
+
+/// Whether a nightly toolchain is installed (cargo fuzz needs one to run).
+fn has_nightly() -> bool {
+    output(
+        Command::new("rustup")
+            .current_dir("/")
+            .args(["toolchain", "list"]),
+    )
+    .unwrap_or_default()
+    .lines()
+    .any(|l| l.starts_with("nightly"))
 }
 
 // ---------------------------------------------------------------- builds
@@ -258,7 +342,7 @@ fn build_frontend() -> Result {
     let dist = root().join("frontend/dist");
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
     status(
-        Command::new(cargo_bin_dir().join("wasm-bindgen"))
+        Command::new(tool("wasm-bindgen"))
             .args([
                 "--target",
                 "web",
@@ -553,7 +637,9 @@ fn test(extra: &[String]) -> Result {
     let display = ensure_display()?;
     step("cargo test --workspace");
     let mut t = cargo();
-    t.args(["test", "--workspace"]).args(extra);
+    t.args(["test", "--workspace"])
+        .args(extra)
+        .env("PATH", path_with_tools());
     if let Some(x) = &display {
         t.env("DISPLAY", &x.display);
     }
@@ -565,23 +651,9 @@ fn test(extra: &[String]) -> Result {
 /// after replaying the committed regression inputs. Needs a nightly toolchain;
 /// without one it says so and skips.
 fn fuzz_briefly() -> Result {
-    let toolchains = output(
-        Command::new("rustup")
-            .current_dir("/")
-            .args(["toolchain", "list"]),
-    )
-    .unwrap_or_default();
-    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+    if !has_nightly() {
         eprintln!("skipping fuzzing: no nightly toolchain on this machine (cargo fuzz needs one)");
         return Ok(());
-    }
-    if !cargo_bin_dir().join("cargo-fuzz").exists() {
-        step("installing cargo-fuzz (once)");
-        status(
-            cargo()
-                .current_dir("/")
-                .args(["+nightly", "install", "cargo-fuzz", "--locked"]),
-        )?;
     }
     let seconds = std::env::var("STOREOPS_FUZZ_SECONDS").unwrap_or_else(|_| "20".into());
     let fuzz = root().join("fuzz");
@@ -597,10 +669,22 @@ fn fuzz_briefly() -> Result {
         let corpus = fuzz.join("corpus").join(target);
         let regressions = fuzz.join("regressions").join(target);
         let _ = std::fs::create_dir_all(&regressions);
-        let mut run = Command::new("cargo");
+        // Through the rustup proxy: `$CARGO` is one toolchain's own binary and cannot
+        // switch to nightly. Cargo finds `cargo-fuzz` on PATH, in the tools directory.
+        let mut run = Command::new("rustup");
         run.current_dir(&fuzz)
             .env_remove("CARGO_TARGET_DIR")
-            .args(["+nightly", "fuzz", "run", target, "--target-dir"])
+            .env_remove("CARGO")
+            .env("PATH", path_with_tools())
+            .args([
+                "run",
+                "nightly",
+                "cargo",
+                "fuzz",
+                "run",
+                target,
+                "--target-dir",
+            ])
             .arg(target_dir().join("fuzz"))
             .arg(&corpus)
             .arg(&regressions)
