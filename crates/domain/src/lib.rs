@@ -123,7 +123,8 @@ impl From<autosurgeon::ReconcileError> for DomainError {
 }
 
 /// A person's role, deciding what they may change (see [`access`] for scopes).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Floor staff: progress on their own or their position's tasks.
     Staff,

@@ -37,7 +37,8 @@ pub struct PlansDoc {
     pub plans: BTreeMap<String, Plan>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PlanLevel {
     #[autosurgeon(rename = "annual")]
     Annual,
@@ -77,7 +78,8 @@ pub struct PlanItem {
     pub due: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ReviewKind {
     #[autosurgeon(rename = "submitted")]
     Submitted,
@@ -104,7 +106,8 @@ pub struct Review {
     pub text: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
     Draft,
     Submitted,
@@ -403,7 +406,8 @@ fn append_review(
 }
 
 /// A decision or comment on a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum PlanAction {
     Submit,
     Approve,

@@ -1,0 +1,247 @@
+//! Every command the UI can send to the device, defined once.
+//!
+//! Each command is a request struct with the view it returns ([`Command::Output`]) and
+//! its wire name ([`Command::NAME`]). [`Request`] carries any of them over a boundary
+//! (Tauri IPC, a worker's messages) as `{"command": NAME, "args": {...}}`; a device side
+//! implements [`Handles`] for each, which makes it a [`Handler`], and answers any
+//! [`Request`] through [`Request::dispatch`]. A command missing a handler does not
+//! compile.
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use storeops_domain::assessment::KpiMetric;
+use storeops_domain::feedback::ReportStatus;
+use storeops_domain::plans::{PlanAction, PlanLevel};
+use storeops_domain::{Cadence, Role, TaskStatus};
+
+use crate::assessment::{AssessmentBoard, SessionInput};
+use crate::dashboard::Dashboard;
+use crate::error::{ApiError, ErrorCode};
+use crate::feedback::FeedbackBoard;
+use crate::meetings::MeetingBoard;
+use crate::org::{DutyRegister, MyDuty, OrgChart, RaciInput};
+use crate::plans::{PlanBoard, PlanView};
+use crate::relay::{Invite, NewStore};
+use crate::status::{AppStatus, SyncStatus};
+use crate::tasks::{Staffing, TaskDetail, TaskView, TeamBoard};
+
+/// A command's answer as it crosses a boundary, before the caller reads it as the
+/// command's [`Command::Output`].
+pub type Reply = serde_json::Value;
+
+/// One command: its arguments are the struct's fields.
+pub trait Command: Serialize + DeserializeOwned + Into<Request> {
+    /// The wire name, as in `docs/design/app-api.md`.
+    const NAME: &'static str;
+    /// What the command returns.
+    type Output: Serialize + DeserializeOwned;
+}
+
+/// A device side's answer to one command.
+pub trait Handles<C: Command> {
+    fn handle(&self, command: C) -> Result<C::Output, ApiError>;
+}
+
+macro_rules! commands {
+    ($(
+        $(#[$meta:meta])*
+        $wire:literal => $name:ident { $( $(#[$fmeta:meta])* $field:ident : $ty:ty ),* $(,)? } -> $out:ty;
+    )*) => {
+        $(
+            $(#[$meta])*
+            #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+            pub struct $name { $( $(#[$fmeta])* pub $field: $ty, )* }
+
+            impl Command for $name {
+                const NAME: &'static str = $wire;
+                type Output = $out;
+            }
+
+            impl From<$name> for Request {
+                fn from(c: $name) -> Self {
+                    Request::$name(c)
+                }
+            }
+        )*
+
+        /// Any command, as it crosses a boundary.
+        #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+        #[serde(tag = "command", content = "args")]
+        pub enum Request {
+            $( #[serde(rename = $wire)] $name($name), )*
+        }
+
+        /// Every command's wire name.
+        pub const COMMANDS: &[&str] = &[$($wire),*];
+
+        /// A device side that answers every command.
+        pub trait Handler: $(Handles<$name> +)* {}
+
+        impl<T: $(Handles<$name> +)* ?Sized> Handler for T {}
+
+        impl Request {
+            /// The command's wire name.
+            pub fn name(&self) -> &'static str {
+                match self {
+                    $( Request::$name(_) => $wire, )*
+                }
+            }
+
+            /// Answers the request with `handler`; the output as a [`Reply`].
+            pub fn dispatch<H: Handler + ?Sized>(self, handler: &H) -> Result<Reply, ApiError> {
+                match self {
+                    $( Request::$name(c) => reply(Handles::<$name>::handle(handler, c)), )*
+                }
+            }
+        }
+    };
+}
+
+fn reply<T: Serialize>(result: Result<T, ApiError>) -> Result<Reply, ApiError> {
+    serde_json::to_value(result?)
+        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot serialise the answer: {e}")))
+}
+
+commands! {
+    // ---- the device -------------------------------------------------------------
+    /// The device's state: enrolled, its store, its role, its sync.
+    "status" => GetStatus {} -> AppStatus;
+    /// Redeems an invite code at the relay and starts syncing.
+    "enrol" => Enrol { relay_url: String, code: String, device_name: String } -> AppStatus;
+    /// Opens a new store from a seed template; this device becomes its director.
+    "open_store" => OpenStore { relay_url: String, store: NewStore } -> AppStatus;
+    /// Reconnects to the relay at once.
+    "sync_now" => SyncNow {} -> SyncStatus;
+    /// A one-time invite code for another device of this store.
+    "create_invite" => CreateInvite { role: Role, person: Option<String> } -> Invite;
+    /// Leaves the store: enrolment, token and local documents are removed.
+    "sign_out" => SignOut {} -> ();
+
+    // ---- tasks ------------------------------------------------------------------
+    /// This device's tasks (its person's, its positions').
+    "list_tasks" => ListTasks {} -> Vec<TaskView>;
+    /// An ad-hoc task.
+    "add_task" => AddTask { title: String } -> TaskView;
+    "set_task_status" => SetTaskStatus { task_id: String, status: TaskStatus } -> TaskView;
+    "task_detail" => GetTaskDetail { task_id: String } -> TaskDetail;
+    "set_checklist_item" => SetChecklistItem { task_id: String, item_id: String, done: bool } -> TaskDetail;
+    "add_checklist_item" => AddChecklistItem { task_id: String, text: String } -> TaskDetail;
+    "add_comment" => AddComment { task_id: String, text: String } -> TaskDetail;
+    /// Gives a task to an owner id (`position:…`, `person:…`) or to no one.
+    "reassign_task" => ReassignTask { task_id: String, assignee: Option<String> } -> TaskDetail;
+    /// Moves every open task of owner `from` to `to`; answers how many moved.
+    "reassign_open_tasks" => ReassignOpenTasks { from: String, to: Option<String> } -> u32;
+    /// Positions and people, for pickers.
+    "people_and_positions" => GetStaffing {} -> Staffing;
+    /// Open work grouped by who holds it.
+    "team_board" => GetTeamBoard {} -> TeamBoard;
+
+    // ---- org chart and duties ---------------------------------------------------
+    "org_chart" => GetOrgChart {} -> OrgChart;
+    "duty_register" => GetDutyRegister {} -> DutyRegister;
+    /// This device's person's standing duties.
+    "my_duties" => GetMyDuties {} -> Vec<MyDuty>;
+    /// Adds a person, optionally holding a position; answers the new person's id.
+    "add_person" => AddPerson { name: String, contact: String, position: Option<String> } -> String;
+    "add_department" => AddDepartment { name: String, parent: Option<String> } -> OrgChart;
+    "rename_department" => RenameDepartment { department_id: String, name: String } -> OrgChart;
+    "move_department" => MoveDepartment { department_id: String, parent: Option<String> } -> OrgChart;
+    "set_department_head" => SetDepartmentHead { department_id: String, position: Option<String> } -> OrgChart;
+    "add_position" => AddPosition { department: String, title: String, reports_to: Option<String>, headcount: u32 } -> OrgChart;
+    "edit_position" => EditPosition { position_id: String, title: String, department: String, reports_to: Option<String>, headcount: u32 } -> OrgChart;
+    "set_person_positions" => SetPersonPositions { person_id: String, positions: Vec<String> } -> OrgChart;
+    /// Marks a person as active or as having left.
+    "set_person_active" => SetPersonActive { person_id: String, active: bool } -> OrgChart;
+    "add_duty" => AddDuty { text: String, owner: Option<String>, cadence: Cadence, raci: Option<RaciInput> } -> DutyRegister;
+    "edit_duty" => EditDuty { duty_id: String, text: String, owner: Option<String>, cadence: Cadence, raci: Option<RaciInput> } -> DutyRegister;
+    /// An ad-hoc task for the duty's owner; due today when `due` is `None`.
+    "task_from_duty" => TaskFromDuty { duty_id: String, due: Option<String> } -> TaskView;
+
+    // ---- plans ------------------------------------------------------------------
+    /// The plans of `year` (`None`: this year).
+    "plans" => GetPlans { year: Option<String> } -> PlanBoard;
+    /// A new draft plan; `owner` is the owning position's id.
+    "create_plan" => CreatePlan { level: PlanLevel, period: String, title: String, owner: String, parent: Option<String> } -> PlanView;
+    /// Adds (`item_id` `None`) or changes an item of a plan.
+    "set_plan_item" => SetPlanItem { plan_id: String, item_id: Option<String>, text: String, assignee: Option<String>, due: Option<String>, parent_item: Option<String> } -> PlanView;
+    "review_plan" => ReviewPlan { plan_id: String, action: PlanAction, text: String } -> PlanView;
+    /// Turns an approved weekly plan's items into tasks.
+    "schedule_plan" => SchedulePlan { plan_id: String } -> PlanView;
+
+    // ---- meetings ---------------------------------------------------------------
+    "meetings" => GetMeetings {} -> MeetingBoard;
+    /// A new meeting, and `repeat_weeks` more like it a week apart.
+    "create_meeting" => CreateMeeting { title: String, date: String, department: Option<String>, attendees: Vec<String>, agenda: Vec<String>, repeat_weeks: u32 } -> MeetingBoard;
+    "add_agenda_item" => AddAgendaItem { meeting_id: String, text: String } -> MeetingBoard;
+    "set_minutes" => SetMinutes { meeting_id: String, text: String } -> MeetingBoard;
+    "add_action_item" => AddActionItem { meeting_id: String, text: String, owner: Option<String>, due: Option<String> } -> MeetingBoard;
+    "actions_to_tasks" => ActionsToTasks { meeting_id: String } -> MeetingBoard;
+
+    // ---- feedback ---------------------------------------------------------------
+    "feedback" => GetFeedback {} -> FeedbackBoard;
+    /// `photo` is a `data:image/jpeg;base64,…` URL.
+    "report_problem" => ReportProblem { category: String, text: String, photo: Option<String> } -> FeedbackBoard;
+    "set_report_status" => SetReportStatus { report_id: String, status: ReportStatus, resolution: Option<String> } -> FeedbackBoard;
+    /// The report's photo as a `data:` URL.
+    "report_photo" => GetReportPhoto { report_id: String } -> String;
+
+    // ---- dashboard and assessment -----------------------------------------------
+    /// The last `weeks` weeks (default 8).
+    "dashboard" => GetDashboard { weeks: Option<u32> } -> Dashboard;
+    "assessment" => GetAssessment { year: Option<String> } -> AssessmentBoard;
+    /// `subject` is a department or person owner id.
+    "define_kpi" => DefineKpi { name: String, subject: String, metric: KpiMetric, target: f64 } -> AssessmentBoard;
+    "record_kpi_value" => RecordKpiValue { kpi_id: String, period: String, value: f64 } -> AssessmentBoard;
+    "assess" => Assess { subject: String, period: String, score: u64, comment: String } -> AssessmentBoard;
+    "give_award" => GiveAward { title: String, person_id: String, period: String, reason: String } -> AssessmentBoard;
+    "plan_training" => PlanTraining { title: String, department: Option<String>, sessions: Vec<SessionInput> } -> AssessmentBoard;
+    "record_attendance" => RecordAttendance { training_id: String, session_id: String, attendees: Vec<String> } -> AssessmentBoard;
+    "open_survey" => OpenSurvey { title: String } -> AssessmentBoard;
+    "answer_survey" => AnswerSurvey { survey_id: String, score: u64, comment: String } -> AssessmentBoard;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_request_travels_as_its_command_name_and_arguments() {
+        let req: Request = SetTaskStatus {
+            task_id: "task-1".into(),
+            status: TaskStatus::InProgress,
+        }
+        .into();
+        let wire = serde_json::to_value(&req).expect("serialise");
+        assert_eq!(
+            wire,
+            serde_json::json!({"command": "set_task_status", "args": {"task_id": "task-1", "status": "in_progress"}})
+        );
+        assert_eq!(req.name(), SetTaskStatus::NAME);
+        let back: Request = serde_json::from_value(wire).expect("read back");
+        assert_eq!(back, req);
+    }
+
+    #[test]
+    fn every_command_name_is_unique_and_snake_case() {
+        let mut seen = std::collections::BTreeSet::new();
+        for name in COMMANDS {
+            assert!(seen.insert(*name), "{name} twice");
+            assert!(
+                name.chars().all(|c| c.is_ascii_lowercase() || c == '_'),
+                "{name}"
+            );
+        }
+        assert_eq!(COMMANDS.len(), 57);
+    }
+
+    #[test]
+    fn an_unknown_command_or_bad_arguments_do_not_read() {
+        for bad in [
+            serde_json::json!({"command": "drop_everything", "args": {}}),
+            serde_json::json!({"command": "add_task", "args": {"title": 42}}),
+            serde_json::json!({"command": "set_task_status", "args": {"task_id": "t", "status": "exploded"}}),
+        ] {
+            assert!(serde_json::from_value::<Request>(bad.clone()).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,118 @@
+//! How every command fails: a stable code the UI words, and the device's message.
+
+use serde::{Deserialize, Serialize};
+
+/// What went wrong, by kind. The wire spelling is the code (`not_enrolled`, …);
+/// `docs/design/app-api.md` lists them all (a test checks it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The device has no store yet.
+    NotEnrolled,
+    /// The store's documents have not reached the device yet.
+    NotSyncedYet,
+    /// The device's person may not do this.
+    Forbidden,
+    /// No such task, plan, person, … (perhaps removed on another device).
+    NotFound,
+    /// The entity is not in a state that allows this (e.g. approving a draft plan).
+    IllegalTransition,
+    /// The input is not valid (empty, too long, a bad date, …).
+    Invalid,
+    /// The relay said no (a used invite, a revoked device, …).
+    Refused,
+    /// The relay cannot be reached.
+    Unreachable,
+    /// What was typed is not a relay address.
+    BadRelayUrl,
+    /// The device's own storage failed.
+    Storage,
+    /// The relay's CA certificate file cannot be used.
+    BadCertificate,
+    /// A bug.
+    Internal,
+    /// The UI cannot reach its backend at all.
+    #[serde(rename = "ui.unavailable")]
+    Unavailable,
+    /// The backend's answer did not have the shape this UI expects.
+    #[serde(rename = "ui.bad_reply")]
+    BadReply,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 14] = [
+        Self::NotEnrolled,
+        Self::NotSyncedYet,
+        Self::Forbidden,
+        Self::NotFound,
+        Self::IllegalTransition,
+        Self::Invalid,
+        Self::Refused,
+        Self::Unreachable,
+        Self::BadRelayUrl,
+        Self::Storage,
+        Self::BadCertificate,
+        Self::Internal,
+        Self::Unavailable,
+        Self::BadReply,
+    ];
+
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotEnrolled => "not_enrolled",
+            Self::NotSyncedYet => "not_synced_yet",
+            Self::Forbidden => "forbidden",
+            Self::NotFound => "not_found",
+            Self::IllegalTransition => "illegal_transition",
+            Self::Invalid => "invalid",
+            Self::Refused => "refused",
+            Self::Unreachable => "unreachable",
+            Self::BadRelayUrl => "bad_relay_url",
+            Self::Storage => "storage",
+            Self::BadCertificate => "bad_certificate",
+            Self::Internal => "internal",
+            Self::Unavailable => "ui.unavailable",
+            Self::BadReply => "ui.bad_reply",
+        }
+    }
+}
+
+/// A failed command: the promise rejects with this, the worker posts it back.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiError {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+impl ApiError {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_spelled_on_the_wire_as_as_str_says() {
+        for code in ErrorCode::ALL {
+            let wire = serde_json::to_value(code).expect("serialise");
+            assert_eq!(wire, serde_json::json!(code.as_str()));
+            let back: ErrorCode = serde_json::from_value(wire).expect("read back");
+            assert_eq!(back, code);
+        }
+    }
+}

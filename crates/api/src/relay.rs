@@ -1,0 +1,88 @@
+//! The relay's HTTP API, as both the relay and the device use it.
+//!
+//! - `POST /v1/enrol` [`EnrolRequest`] → [`Enrolled`]
+//! - `POST /v1/stores` [`NewStore`] → [`Enrolled`]
+//! - `POST /v1/invites` (bearer token) [`InviteRequest`] → [`Invite`]
+//!
+//! A refusal is [`RelayError`] with a 4xx/5xx status.
+
+use serde::{Deserialize, Serialize};
+use storeops_domain::Role;
+
+/// Redeems a one-time invite code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct EnrolRequest {
+    pub code: String,
+    pub device_name: String,
+}
+
+/// Opens a new store from a seed template with a one-time code from whoever runs the
+/// relay (`storeops-relay store grant`); the caller becomes its director.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewStore {
+    pub code: String,
+    pub name: String,
+    /// `plan1`, `plan2` or `plan3`.
+    pub template: String,
+    /// `zh-CN` or `en`.
+    pub locale: String,
+    /// IANA name.
+    pub time_zone: String,
+    pub device_name: String,
+}
+
+/// What enrolling or opening a store gives the device. The token is shown only here.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Enrolled {
+    pub device_id: String,
+    pub token: String,
+    pub store_id: String,
+    pub store_name: String,
+    pub root_document_id: String,
+    pub role: Role,
+    /// The person of the org chart this device is for, if the invite named one.
+    pub person: Option<String>,
+}
+
+impl std::fmt::Debug for Enrolled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Enrolled")
+            .field("device_id", &self.device_id)
+            .field("token", &"<redacted>")
+            .field("store_id", &self.store_id)
+            .field("store_name", &self.store_name)
+            .field("root_document_id", &self.root_document_id)
+            .field("role", &self.role)
+            .field("person", &self.person)
+            .finish()
+    }
+}
+
+/// Asks for a one-time invite code for another device of the caller's store.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    pub role: Role,
+    #[serde(default)]
+    pub person: Option<String>,
+    /// 1 to 720; 72 when absent.
+    #[serde(default)]
+    pub valid_hours: Option<i64>,
+}
+
+/// A one-time invite code another device enrols with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Invite {
+    pub code: String,
+    pub role: Role,
+    /// Unix ms.
+    pub expires_at: i64,
+}
+
+/// The body of every refusal.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RelayError {
+    /// `bad_request`, `unauthorized`, `forbidden`, `invalid_invite`, `invalid_grant`,
+    /// `invalid`, `internal`, …
+    pub code: String,
+    pub message: String,
+}
