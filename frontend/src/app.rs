@@ -4,6 +4,9 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::org::OrgChart;
+use storeops_api::status::AppStatus;
+use storeops_api::{ReportStatus, TaskStatus};
 use yew::prelude::*;
 
 use crate::components::{
@@ -20,7 +23,6 @@ use crate::controller::{
 use crate::edits::{self, DutyRequest};
 use crate::format;
 use crate::i18n::{Key, Lang, t};
-use crate::model::{AppStatus, ReportStatus, TaskStatus};
 use crate::services::browser;
 use crate::state::{DutyFilter, Op, Screen, State, TeamGrouping};
 
@@ -174,10 +176,7 @@ fn enrolled_screen(
     let subtitle = {
         let parts: Vec<String> = [
             status.device_name.clone(),
-            status
-                .role
-                .as_deref()
-                .map(|r| crate::i18n::role_label(lang, r)),
+            status.role.map(|r| crate::i18n::role_label(lang, r)),
         ]
         .into_iter()
         .flatten()
@@ -413,7 +412,7 @@ fn org_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) -> Htm
 fn org_editor(
     state: &UseReducerHandle<State>,
     lang: Lang,
-    org: Rc<crate::model::OrgChart>,
+    org: Rc<OrgChart>,
     on_show_uncovered: Callback<()>,
 ) -> Html {
     let d = state.dispatcher();

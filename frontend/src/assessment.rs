@@ -1,19 +1,26 @@
 //! The assessment screen's pure side: what its forms submit, how typed percentages,
 //! scores and months are read and checked, and how shares are shown.
 
-use serde::Serialize;
+use storeops_api::KpiMetric;
+use storeops_api::assessment::SessionInput;
+use storeops_api::command as api;
+use storeops_api::org::OrgChart;
+use storeops_api::tasks::Staffing;
 
 use crate::i18n::Key;
-use crate::model::{OrgChart, Staffing};
 use crate::period::Day;
 use crate::state::Op;
 
-/// The metrics a KPI can follow, as the backend names them.
-pub const METRICS: [&str; 3] = ["completion_rate", "on_time_rate", "manual"];
+/// The metrics a KPI can follow, in the order the form offers them.
+pub const METRICS: [KpiMetric; 3] = [
+    KpiMetric::CompletionRate,
+    KpiMetric::OnTimeRate,
+    KpiMetric::Manual,
+];
 
-/// Whether a metric is a share computed from the tasks.
-pub fn is_rate(metric: &str) -> bool {
-    matches!(metric, "completion_rate" | "on_time_rate")
+/// Whether a metric is a share computed from the tasks (rather than entered by hand).
+pub fn is_rate(metric: KpiMetric) -> bool {
+    matches!(metric, KpiMetric::CompletionRate | KpiMetric::OnTimeRate)
 }
 
 /// Reads a percentage as typed ("95", "95%", "97.5") into a share (0.95); `None` for
@@ -86,21 +93,13 @@ pub fn bar_shares(distribution: &[usize; 5]) -> [f64; 5] {
     distribution.map(|n| n as f64 / max as f64)
 }
 
-/// One session of a training plan, as `plan_training` takes it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SessionArgs {
-    pub date: String,
-    pub topic: String,
-    /// Ids of the people expected.
-    pub attendees: Vec<String>,
-}
-
 /// What a form of the assessment screen submits, as typed.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Command {
     DefineKpi {
         name: String,
         subject: String,
+        /// The metric's wire name, as the form's `<select>` holds it.
         metric: String,
         /// A percentage, as typed.
         target: String,
@@ -126,7 +125,7 @@ pub enum Command {
     PlanTraining {
         title: String,
         department: Option<String>,
-        sessions: Vec<SessionArgs>,
+        sessions: Vec<SessionInput>,
     },
     RecordAttendance {
         training_id: String,
@@ -143,50 +142,17 @@ pub enum Command {
     },
 }
 
-/// A [`Command`] once checked: trimmed, numbers read.
+/// A [`Command`] once checked (trimmed, numbers read): the command to send.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Checked {
-    DefineKpi {
-        name: String,
-        subject: String,
-        metric: String,
-        target: f64,
-    },
-    RecordKpiValue {
-        kpi_id: String,
-        period: String,
-        value: f64,
-    },
-    Assess {
-        subject: String,
-        period: String,
-        score: u64,
-        comment: String,
-    },
-    GiveAward {
-        title: String,
-        person: String,
-        period: String,
-        reason: String,
-    },
-    PlanTraining {
-        title: String,
-        department: Option<String>,
-        sessions: Vec<SessionArgs>,
-    },
-    RecordAttendance {
-        training_id: String,
-        session_id: String,
-        attendees: Vec<String>,
-    },
-    OpenSurvey {
-        title: String,
-    },
-    AnswerSurvey {
-        survey_id: String,
-        score: u64,
-        comment: String,
-    },
+    DefineKpi(api::DefineKpi),
+    RecordKpiValue(api::RecordKpiValue),
+    Assess(api::Assess),
+    GiveAward(api::GiveAward),
+    PlanTraining(api::PlanTraining),
+    RecordAttendance(api::RecordAttendance),
+    OpenSurvey(api::OpenSurvey),
+    AnswerSurvey(api::AnswerSurvey),
 }
 
 fn needed(text: &str, key: Key) -> Result<String, Key> {
@@ -230,99 +196,98 @@ impl Command {
                 subject,
                 metric,
                 target,
-            } => Checked::DefineKpi {
+            } => Checked::DefineKpi(api::DefineKpi {
                 name: needed(&name, Key::KpiNameNeeded)?,
                 subject: needed(&subject, Key::SubjectNeeded)?,
-                metric: if METRICS.contains(&metric.as_str()) {
-                    metric
-                } else {
-                    "manual".to_owned()
-                },
+                metric: crate::wire::parse(&metric).unwrap_or(KpiMetric::Manual),
                 target: parse_percent(&target).ok_or(Key::TargetInvalid)?,
-            },
+            }),
             Self::RecordKpiValue {
                 kpi_id,
                 period,
                 value,
-            } => Checked::RecordKpiValue {
+            } => Checked::RecordKpiValue(api::RecordKpiValue {
                 kpi_id,
                 period: month(&period)?,
                 value: parse_percent(&value).ok_or(Key::KpiValueInvalid)?,
-            },
+            }),
             Self::Assess {
                 subject,
                 period,
                 score,
                 comment,
-            } => Checked::Assess {
+            } => Checked::Assess(api::Assess {
                 subject: needed(&subject, Key::SubjectNeeded)?,
                 period: month(&period)?,
                 score: parse_score(&score).ok_or(Key::ScoreInvalid)?,
                 comment: comment.trim().to_owned(),
-            },
+            }),
             Self::GiveAward {
                 title,
                 person,
                 period,
                 reason,
-            } => Checked::GiveAward {
+            } => Checked::GiveAward(api::GiveAward {
                 title: needed(&title, Key::AwardTitleNeeded)?,
-                person: needed(&person, Key::AwardPersonNeeded)?,
+                person_id: needed(&person, Key::AwardPersonNeeded)?,
                 period: month(&period)?,
                 reason: reason.trim().to_owned(),
-            },
+            }),
             Self::PlanTraining {
                 title,
                 department,
                 sessions,
             } => {
                 let title = needed(&title, Key::TrainingTitleNeeded)?;
-                let sessions: Vec<SessionArgs> = sessions
+                let sessions: Vec<SessionInput> = sessions
                     .into_iter()
-                    .map(|s| SessionArgs {
+                    .map(|s| SessionInput {
                         date: s.date.trim().to_owned(),
                         topic: s.topic.trim().to_owned(),
                         attendees: s.attendees,
                     })
                     .collect();
                 let complete =
-                    |s: &SessionArgs| Day::parse(&s.date).is_some() && !s.topic.is_empty();
+                    |s: &SessionInput| Day::parse(&s.date).is_some() && !s.topic.is_empty();
                 if sessions.is_empty() || !sessions.iter().all(complete) {
                     return Err(Key::TrainingSessionNeeded);
                 }
-                Checked::PlanTraining {
+                Checked::PlanTraining(api::PlanTraining {
                     title,
                     department: department.filter(|d| !d.trim().is_empty()),
                     sessions,
-                }
+                })
             }
             Self::RecordAttendance {
                 training_id,
                 session_id,
                 attendees,
-            } => Checked::RecordAttendance {
+            } => Checked::RecordAttendance(api::RecordAttendance {
                 training_id,
                 session_id,
                 attendees,
-            },
-            Self::OpenSurvey { title } => Checked::OpenSurvey {
+            }),
+            Self::OpenSurvey { title } => Checked::OpenSurvey(api::OpenSurvey {
                 title: needed(&title, Key::SurveyTitleNeeded)?,
-            },
+            }),
             Self::AnswerSurvey {
                 survey_id,
                 score,
                 comment,
-            } => Checked::AnswerSurvey {
+            } => Checked::AnswerSurvey(api::AnswerSurvey {
                 survey_id,
                 score: score.clamp(1, 5),
                 comment: comment.trim().to_owned(),
-            },
+            }),
         })
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use storeops_api::org::OrgDepartment;
+    use storeops_api::tasks::StaffingPerson;
+
     use super::*;
 
     #[test]
@@ -369,12 +334,27 @@ mod tests {
 
     #[test]
     fn subjects_are_departments_then_active_people() {
-        let org: OrgChart =
-            serde_json::from_str(r#"{"departments":[{"id":"dept:a","name":"Ops"}]}"#).expect("org");
-        let staffing: Staffing = serde_json::from_str(
-            r#"{"people":[{"id":"p1","name":"Li"},{"id":"p2","name":"Gone","active":false}]}"#,
-        )
-        .expect("staffing");
+        let org = OrgChart {
+            departments: vec![OrgDepartment {
+                id: "dept:a".into(),
+                name: "Ops".into(),
+                parent: None,
+                head: None,
+                positions: Vec::new(),
+                uncovered_duties: 0,
+            }],
+            ..OrgChart::default()
+        };
+        let person = |id: &str, name: &str, active: bool| StaffingPerson {
+            id: id.into(),
+            name: name.into(),
+            positions: Vec::new(),
+            active,
+        };
+        let staffing = Staffing {
+            positions: Vec::new(),
+            people: vec![person("p1", "Li", true), person("p2", "Gone", false)],
+        };
         assert_eq!(
             subjects(Some(&org), Some(&staffing)),
             vec![
@@ -403,12 +383,12 @@ mod tests {
         assert_eq!(kpi.op(), Op::DefineKpi);
         assert_eq!(
             kpi.check(),
-            Ok(Checked::DefineKpi {
+            Ok(Checked::DefineKpi(api::DefineKpi {
                 name: "Sales".into(),
                 subject: "department:d".into(),
-                metric: "completion_rate".into(),
+                metric: KpiMetric::CompletionRate,
                 target: 0.95,
-            })
+            }))
         );
         let no_target = Command::DefineKpi {
             name: "Sales".into(),
@@ -440,7 +420,7 @@ mod tests {
         let training = Command::PlanTraining {
             title: "Safety".into(),
             department: Some(String::new()),
-            sessions: vec![SessionArgs {
+            sessions: vec![SessionInput {
                 date: "2026-12-01".into(),
                 topic: " Fire drill ".into(),
                 attendees: vec![],
@@ -448,15 +428,15 @@ mod tests {
         };
         assert_eq!(
             training.check(),
-            Ok(Checked::PlanTraining {
+            Ok(Checked::PlanTraining(api::PlanTraining {
                 title: "Safety".into(),
                 department: None,
-                sessions: vec![SessionArgs {
+                sessions: vec![SessionInput {
                     date: "2026-12-01".into(),
                     topic: "Fire drill".into(),
                     attendees: vec![],
                 }],
-            })
+            }))
         );
         let empty = Command::PlanTraining {
             title: "Safety".into(),
@@ -472,11 +452,11 @@ mod tests {
         assert_eq!(answer.op(), Op::AnswerSurvey("s".into()));
         assert_eq!(
             answer.check(),
-            Ok(Checked::AnswerSurvey {
+            Ok(Checked::AnswerSurvey(api::AnswerSurvey {
                 survey_id: "s".into(),
                 score: 5,
                 comment: "fine".into(),
-            })
+            }))
         );
     }
 }

@@ -3,7 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{PlanLevel, PlanView};
+use storeops_api::PlanLevel;
+use storeops_api::plans::PlanView;
 
 /// One row of the tree: the plan's index in the board and how deep it sits.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -14,11 +15,10 @@ pub struct Row {
 
 /// The order plans are shown in among their siblings: by level, then period, then title.
 fn sort_key(plan: &PlanView) -> (u8, &str, &str, &str) {
-    let level = match plan.level() {
-        Some(PlanLevel::Annual) => 0,
-        Some(PlanLevel::Monthly) => 1,
-        Some(PlanLevel::Weekly) => 2,
-        None => 3,
+    let level = match plan.level {
+        PlanLevel::Annual => 0,
+        PlanLevel::Monthly => 1,
+        PlanLevel::Weekly => 2,
     };
     (
         level,
@@ -86,20 +86,17 @@ pub fn parent_choices(plans: &[PlanView], level: PlanLevel) -> Vec<&PlanView> {
     let Some(parent_level) = level.parent_level() else {
         return Vec::new();
     };
-    let mut choices: Vec<&PlanView> = plans
-        .iter()
-        .filter(|p| p.level() == Some(parent_level))
-        .collect();
+    let mut choices: Vec<&PlanView> = plans.iter().filter(|p| p.level == parent_level).collect();
     choices.sort_by(|a, b| sort_key(a).cmp(&sort_key(b)));
     choices
 }
 
 /// Share of a plan's tasks done, 0 to 1 (0 when it has none yet).
-pub fn share(done: u32, tasks: u32) -> f64 {
+pub fn share(done: usize, tasks: usize) -> f64 {
     if tasks == 0 {
         0.0
     } else {
-        (f64::from(done) / f64::from(tasks)).clamp(0.0, 1.0)
+        (done as f64 / tasks as f64).clamp(0.0, 1.0)
     }
 }
 
@@ -107,17 +104,19 @@ pub fn share(done: u32, tasks: u32) -> f64 {
 mod tests {
     use super::*;
 
+    use storeops_api::PlanStatus;
+
     fn plan(id: &str, level: &str, period: &str, parent: Option<&str>) -> PlanView {
         PlanView {
             id: id.into(),
-            level: level.into(),
+            level: crate::wire::parse(level).unwrap_or(PlanLevel::Annual),
             period: period.into(),
             title: id.into(),
             owner: String::new(),
             owner_title: String::new(),
             department: None,
             parent: parent.map(str::to_owned),
-            status: "draft".into(),
+            status: PlanStatus::Draft,
             approver: String::new(),
             items: Vec::new(),
             reviews: Vec::new(),

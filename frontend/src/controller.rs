@@ -1,13 +1,23 @@
-//! What happens when: each user intent or backend event becomes service calls and then
-//! [`Action`]s. Components only emit callbacks; the IPC itself lives in `crate::services`.
+//! What happens when: each user intent or backend event becomes commands sent through
+//! [`call`] and then [`Action`]s. Components only emit callbacks; the backend itself
+//! lives behind `crate::services::backend`.
 
-use std::cell::Cell;
-
+use storeops_api::command::{
+    ActionsToTasks, AddActionItem, AddAgendaItem, AddChecklistItem, AddComment, AddPerson, AddTask,
+    CreateInvite, CreateMeeting, CreatePlan, Enrol, GetAssessment, GetDashboard, GetDutyRegister,
+    GetFeedback, GetMeetings, GetOrgChart, GetPlans, GetReportPhoto, GetStaffing, GetStatus,
+    GetTaskDetail, GetTeamBoard, ListTasks, ReassignOpenTasks, ReassignTask, ReportProblem,
+    ReviewPlan, SchedulePlan, SetChecklistItem, SetMinutes, SetPlanItem, SetReportStatus,
+    SetTaskStatus, SignOut, SyncNow,
+};
+use storeops_api::meetings::MeetingBoard;
+use storeops_api::tasks::{TaskDetail, TaskView};
+use storeops_api::{ApiError, PlanAction, ReportStatus, Role, TaskStatus};
 use yew::{Callback, UseReducerDispatcher};
 
 use crate::i18n::{Key, Lang};
-use crate::model::{ApiError, PlanAction, ReportStatus, TaskStatus};
-use crate::services::{api, browser, events};
+use crate::services::backend::{self, Event};
+use crate::services::{browser, call};
 use crate::state::{Action, DutyFilter, Op, Problem, Screen, State, TeamGrouping, ticket};
 
 pub type Dispatch = UseReducerDispatcher<State>;
@@ -19,16 +29,11 @@ fn failed(d: &Dispatch, err: ApiError) {
     d.dispatch(Action::Failed(Problem::Api(err)));
 }
 
-thread_local! {
-    /// Which event subscriptions are in place: each is made once for the page's life.
-    static SUBSCRIBED_CHANGED: Cell<bool> = const { Cell::new(false) };
-    static SUBSCRIBED_SYNC: Cell<bool> = const { Cell::new(false) };
-}
-
 /// When the app mounts, and on "Try again": subscribe to the backend's events (those not
-/// yet subscribed), then load the status. Subscribing first means no change can slip in
-/// between the first fetch and the subscription. The shown screen fetches its own data
-/// (see [`load_screen`]) once the status says this device is enrolled.
+/// yet subscribed: see [`backend::Backend::listen`]), then load the status. Subscribing
+/// first means no change can slip in between the first fetch and the subscription. The
+/// shown screen fetches its own data (see [`load_screen`]) once the status says this
+/// device is enrolled.
 pub fn start(d: Dispatch) {
     wasm_bindgen_futures::spawn_local(async move {
         subscribe(&d).await;
@@ -37,28 +42,16 @@ pub fn start(d: Dispatch) {
 }
 
 async fn subscribe(d: &Dispatch) {
-    if !SUBSCRIBED_CHANGED.get() {
-        let on_changed = {
-            let d = d.clone();
-            move || changed(d.clone())
-        };
-        match events::on_changed(on_changed).await {
-            Ok(()) => SUBSCRIBED_CHANGED.set(true),
-            Err(err) => failed(d, err),
+    let on_event = {
+        let d = d.clone();
+        move |event| match event {
+            Ok(Event::Changed) => changed(d.clone()),
+            Ok(Event::Sync(sync)) => d.dispatch(Action::SyncChanged { sync, at: ticket() }),
+            Err(err) => failed(&d, err),
         }
-    }
-    if !SUBSCRIBED_SYNC.get() {
-        let on_sync = {
-            let d = d.clone();
-            move |sync| match sync {
-                Ok(sync) => d.dispatch(Action::SyncChanged { sync, at: ticket() }),
-                Err(err) => failed(&d, err),
-            }
-        };
-        match events::on_sync(on_sync).await {
-            Ok(()) => SUBSCRIBED_SYNC.set(true),
-            Err(err) => failed(d, err),
-        }
+    };
+    if let Err(err) = backend::listen(on_event).await {
+        failed(d, err);
     }
 }
 
@@ -76,7 +69,7 @@ pub fn reload(d: Dispatch) {
 
 async fn load(d: &Dispatch) {
     let asked_at = ticket();
-    match api::status().await {
+    match call(GetStatus {}).await {
         Ok(status) => d.dispatch(Action::StatusLoaded { status, asked_at }),
         Err(err) => d.dispatch(Action::StatusFailed(Problem::Api(err))),
     }
@@ -142,43 +135,47 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
             asked_at,
         };
         let action = match screen {
-            Screen::Today => match api::list_tasks().await {
+            Screen::Today => match call(ListTasks {}).await {
                 Ok(tasks) => Action::TasksLoaded { tasks, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Duties => match api::duty_register().await {
+            Screen::Duties => match call(GetDutyRegister {}).await {
                 Ok(duties) => Action::DutiesLoaded { duties, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Team => match api::team_board().await {
+            Screen::Team => match call(GetTeamBoard {}).await {
                 Ok(team) => Action::TeamLoaded { team, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Org => match api::org_chart().await {
+            Screen::Org => match call(GetOrgChart {}).await {
                 Ok(org) => Action::OrgLoaded { org, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Task => match api::task_detail(&task).await {
+            Screen::Task => match call(GetTaskDetail { task_id: task }).await {
                 Ok(detail) => Action::TaskDetailLoaded { detail, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Plans => match api::plans(None).await {
+            Screen::Plans => match call(GetPlans { year: None }).await {
                 Ok(board) => Action::PlansLoaded { board, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Meetings => match api::meetings().await {
+            Screen::Meetings => match call(GetMeetings {}).await {
                 Ok(board) => Action::MeetingsLoaded { board, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Feedback => match api::feedback().await {
+            Screen::Feedback => match call(GetFeedback {}).await {
                 Ok(board) => Action::FeedbackLoaded { board, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Assessment => match api::assessment(None).await {
+            Screen::Assessment => match call(GetAssessment { year: None }).await {
                 Ok(board) => Action::AssessmentLoaded { board, asked_at },
                 Err(err) => load_failed(err),
             },
-            Screen::Dashboard => match api::dashboard(DASHBOARD_WEEKS).await {
+            Screen::Dashboard => match call(GetDashboard {
+                weeks: Some(DASHBOARD_WEEKS),
+            })
+            .await
+            {
                 Ok(dashboard) => Action::DashboardLoaded {
                     dashboard,
                     asked_at,
@@ -198,21 +195,26 @@ pub const DASHBOARD_WEEKS: u32 = 8;
 fn load_org_quietly(d: Dispatch) {
     wasm_bindgen_futures::spawn_local(async move {
         let asked_at = ticket();
-        match api::org_chart().await {
+        match call(GetOrgChart {}).await {
             Ok(org) => d.dispatch(Action::OrgLoaded { org, asked_at }),
-            Err(err) => web_sys::console::warn_1(&format!("org_chart: {err}").into()),
+            Err(err) => warn_quietly::<GetOrgChart>(&err),
         }
     });
+}
+
+/// A fetch whose failure is only logged: the console keeps the command and the reason.
+pub fn warn_quietly<C: storeops_api::Command>(err: &ApiError) {
+    web_sys::console::warn_1(&format!("{}: {err}", C::NAME).into());
 }
 
 /// Positions and people; a failure is shown in the banner only if `loud`.
 fn load_staffing(d: Dispatch, loud: bool) {
     wasm_bindgen_futures::spawn_local(async move {
         let asked_at = ticket();
-        match api::people_and_positions().await {
+        match call(GetStaffing {}).await {
             Ok(staffing) => d.dispatch(Action::StaffingLoaded { staffing, asked_at }),
             Err(err) if loud => failed(&d, err),
-            Err(err) => web_sys::console::warn_1(&format!("people_and_positions: {err}").into()),
+            Err(err) => warn_quietly::<GetStaffing>(&err),
         }
     });
 }
@@ -255,7 +257,12 @@ pub fn enrol(d: &Dispatch, req: EnrolRequest) {
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let asked_at = ticket();
-        let result = api::enrol(&relay_url, &code, &device_name).await;
+        let result = call(Enrol {
+            relay_url,
+            code,
+            device_name,
+        })
+        .await;
         d.dispatch(Action::End(Op::Enrol));
         match result {
             // Once enrolled, the task list fetches itself.
@@ -281,7 +288,7 @@ pub fn add_task(d: &Dispatch, req: AddRequest) {
     d.dispatch(Action::Begin(Op::AddTask));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::add_task(&title).await;
+        let result = call(AddTask { title }).await;
         d.dispatch(Action::End(Op::AddTask));
         match result {
             Ok(task) => {
@@ -300,14 +307,18 @@ pub fn set_task_status(d: &Dispatch, task_id: String, status: TaskStatus, with_d
     d.dispatch(Action::Begin(op.clone()));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::set_task_status(&task_id, status.wire()).await;
+        let result = call(SetTaskStatus {
+            task_id: task_id.clone(),
+            status,
+        })
+        .await;
         d.dispatch(Action::End(op));
         match result {
             Ok(task) => {
                 saved(&d, task);
                 if with_detail {
                     let asked_at = ticket();
-                    match api::task_detail(&task_id).await {
+                    match call(GetTaskDetail { task_id }).await {
                         Ok(detail) => d.dispatch(Action::TaskDetailLoaded { detail, asked_at }),
                         Err(err) => failed(&d, err),
                     }
@@ -335,7 +346,7 @@ pub struct TextRequest {
 /// detail returned and "Saved", and calls `done`.
 fn change_detail<F>(d: &Dispatch, op: Op, command: F, done: Option<Callback<()>>)
 where
-    F: std::future::Future<Output = Result<crate::model::TaskDetail, ApiError>> + 'static,
+    F: std::future::Future<Output = Result<TaskDetail, ApiError>> + 'static,
 {
     d.dispatch(Action::Begin(op.clone()));
     let d = d.clone();
@@ -358,7 +369,11 @@ where
 
 pub fn set_checklist_item(d: &Dispatch, task_id: String, item_id: String, done: bool) {
     let op = Op::Checklist(item_id.clone());
-    let command = async move { api::set_checklist_item(&task_id, &item_id, done).await };
+    let command = call(SetChecklistItem {
+        task_id,
+        item_id,
+        done,
+    });
     change_detail(d, op, command, None);
 }
 
@@ -367,7 +382,7 @@ pub fn add_checklist_item(d: &Dispatch, task_id: String, req: TextRequest) {
     if text.is_empty() {
         return;
     }
-    let command = async move { api::add_checklist_item(&task_id, &text).await };
+    let command = call(AddChecklistItem { task_id, text });
     change_detail(d, Op::AddChecklistItem, command, Some(req.added));
 }
 
@@ -376,13 +391,13 @@ pub fn add_comment(d: &Dispatch, task_id: String, req: TextRequest) {
     if text.is_empty() {
         return;
     }
-    let command = async move { api::add_comment(&task_id, &text).await };
+    let command = call(AddComment { task_id, text });
     change_detail(d, Op::AddComment, command, Some(req.added));
 }
 
 /// Gives the task to `assignee` (an owner id), or to no one.
 pub fn reassign_task(d: &Dispatch, task_id: String, assignee: Option<String>) {
-    let command = async move { api::reassign_task(&task_id, assignee.as_deref()).await };
+    let command = call(ReassignTask { task_id, assignee });
     change_detail(d, Op::Reassign, command, None);
 }
 
@@ -396,7 +411,7 @@ pub fn move_open_tasks(d: &Dispatch, from: String, to: Option<String>) {
     d.dispatch(Action::Begin(op.clone()));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::reassign_open_tasks(&from, to.as_deref()).await;
+        let result = call(ReassignOpenTasks { from, to }).await;
         d.dispatch(Action::End(op));
         match result {
             Ok(_moved) => {
@@ -436,10 +451,15 @@ pub fn add_person(d: &Dispatch, req: PersonRequest) {
     d.dispatch(Action::Begin(Op::AddPerson));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::add_person(&name, &contact, req.position.as_deref()).await;
+        let result = call(AddPerson {
+            name,
+            contact,
+            position: req.position,
+        })
+        .await;
         d.dispatch(Action::End(Op::AddPerson));
         match result {
-            Ok(()) => {
+            Ok(_person_id) => {
                 show_saved(&d);
                 req.added.emit(());
                 let query = ScreenQuery {
@@ -455,7 +475,7 @@ pub fn add_person(d: &Dispatch, req: PersonRequest) {
 }
 
 /// A command returned `task`, so it is durable: show it and say so briefly.
-fn saved(d: &Dispatch, task: crate::model::TaskView) {
+fn saved(d: &Dispatch, task: TaskView) {
     let at = ticket();
     d.dispatch(Action::TaskSaved { task, at });
     hide_saved_later(d, at);
@@ -477,7 +497,7 @@ pub fn sync_now(d: &Dispatch) {
     d.dispatch(Action::Begin(Op::Sync));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::sync_now().await;
+        let result = call(SyncNow {}).await;
         d.dispatch(Action::End(Op::Sync));
         match result {
             Ok(sync) => d.dispatch(Action::SyncChanged { sync, at: ticket() }),
@@ -489,8 +509,7 @@ pub fn sync_now(d: &Dispatch) {
 /// What "Create invite code" asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InviteRequest {
-    /// `"staff"` or `"manager"`.
-    pub role: String,
+    pub role: Role,
     /// The id of the person the device is for, if chosen.
     pub person: Option<String>,
 }
@@ -500,7 +519,11 @@ pub fn create_invite(d: &Dispatch, req: InviteRequest) {
     d.dispatch(Action::Begin(Op::Invite));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::create_invite(&req.role, req.person.as_deref()).await;
+        let result = call(CreateInvite {
+            role: req.role,
+            person: req.person,
+        })
+        .await;
         d.dispatch(Action::End(Op::Invite));
         match result {
             Ok(invite) => d.dispatch(Action::InviteCreated(invite)),
@@ -531,7 +554,7 @@ pub fn sign_out(d: &Dispatch) {
     d.dispatch(Action::Begin(Op::SignOut));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::sign_out().await;
+        let result = call(SignOut {}).await;
         d.dispatch(Action::End(Op::SignOut));
         match result {
             Ok(()) => {
@@ -601,7 +624,7 @@ pub fn open_plan(d: &Dispatch, plan_id: Option<String>) {
 /// What the new-plan form submits; `created` is called once the plan is saved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewPlanRequest {
-    pub plan: api::NewPlanArgs,
+    pub plan: CreatePlan,
     pub created: Callback<()>,
 }
 
@@ -615,13 +638,11 @@ pub fn create_plan(d: &Dispatch, req: NewPlanRequest) {
     if plan.owner.is_empty() {
         return ui_problem(d, Key::PlanOwnerNeeded);
     }
-    let fits = crate::model::PlanLevel::from_wire(&plan.level)
-        .is_some_and(|level| crate::period::period_fits(level, &plan.period));
-    if !fits {
+    if !crate::period::period_fits(plan.level, &plan.period) {
         return ui_problem(d, Key::PlanPeriodInvalid);
     }
     let created = req.created;
-    let command = async move { api::create_plan(&plan).await };
+    let command = call(plan);
     run(d, Op::CreatePlan, command, move |d, plan, at| {
         let id = plan.id.clone();
         d.dispatch(Action::PlanSaved { plan, at });
@@ -633,7 +654,7 @@ pub fn create_plan(d: &Dispatch, req: NewPlanRequest) {
 /// What the add-item form submits; `added` is called once the item is saved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PlanItemRequest {
-    pub item: api::PlanItemArgs,
+    pub item: SetPlanItem,
     pub added: Callback<()>,
 }
 
@@ -645,7 +666,7 @@ pub fn set_plan_item(d: &Dispatch, req: PlanItemRequest) {
     }
     let op = Op::PlanItem(item.plan_id.clone());
     let added = req.added;
-    let command = async move { api::set_plan_item(&item).await };
+    let command = call(item);
     run(d, op, command, move |d, plan, at| {
         d.dispatch(Action::PlanSaved { plan, at });
         added.emit(());
@@ -673,7 +694,11 @@ pub fn review_plan(d: &Dispatch, req: ReviewRequest) {
     }
     let op = Op::ReviewPlan(req.plan_id.clone(), req.action);
     let (plan_id, action, done) = (req.plan_id, req.action, req.done);
-    let command = async move { api::review_plan(&plan_id, action.wire(), &text).await };
+    let command = call(ReviewPlan {
+        plan_id,
+        action,
+        text,
+    });
     run(d, op, command, move |d, plan, at| {
         d.dispatch(Action::PlanSaved { plan, at });
         done.emit(());
@@ -683,7 +708,7 @@ pub fn review_plan(d: &Dispatch, req: ReviewRequest) {
 /// "Turn into tasks": an approved weekly plan's items become tasks.
 pub fn schedule_plan(d: &Dispatch, plan_id: String) {
     let op = Op::SchedulePlan(plan_id.clone());
-    let command = async move { api::schedule_plan(&plan_id).await };
+    let command = call(SchedulePlan { plan_id });
     run(d, op, command, |d, plan, at| {
         d.dispatch(Action::PlanSaved { plan, at });
     });
@@ -699,7 +724,7 @@ pub fn open_meeting(d: &Dispatch, meeting_id: Option<String>) {
 /// What the new-meeting form submits; `created` is called once it is saved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct NewMeetingRequest {
-    pub meeting: api::NewMeetingArgs,
+    pub meeting: CreateMeeting,
     pub created: Callback<()>,
 }
 
@@ -721,7 +746,7 @@ pub fn create_meeting(d: &Dispatch, req: NewMeetingRequest) {
     }
     let (title, date) = (meeting.title.clone(), meeting.date.clone());
     let created = req.created;
-    let command = async move { api::create_meeting(&meeting).await };
+    let command = call(meeting);
     run(d, Op::CreateMeeting, command, move |d, board, at| {
         // The new meeting: the first with its title on its date.
         let new = board
@@ -738,7 +763,7 @@ pub fn create_meeting(d: &Dispatch, req: NewMeetingRequest) {
     });
 }
 
-fn meetings_saved(d: &Dispatch, board: crate::model::MeetingBoard, at: u64) {
+fn meetings_saved(d: &Dispatch, board: MeetingBoard, at: u64) {
     d.dispatch(Action::MeetingsLoaded {
         board,
         asked_at: at,
@@ -752,7 +777,7 @@ pub fn add_agenda_item(d: &Dispatch, meeting_id: String, req: TextRequest) {
     }
     let op = Op::AddAgenda(meeting_id.clone());
     let added = req.added;
-    let command = async move { api::add_agenda_item(&meeting_id, &text).await };
+    let command = call(AddAgendaItem { meeting_id, text });
     run(d, op, command, move |d, board, at| {
         meetings_saved(d, board, at);
         added.emit(());
@@ -761,14 +786,14 @@ pub fn add_agenda_item(d: &Dispatch, meeting_id: String, req: TextRequest) {
 
 pub fn set_minutes(d: &Dispatch, meeting_id: String, text: String) {
     let op = Op::Minutes(meeting_id.clone());
-    let command = async move { api::set_minutes(&meeting_id, &text).await };
+    let command = call(SetMinutes { meeting_id, text });
     run(d, op, command, meetings_saved);
 }
 
 /// What the action-item form submits; `added` is called once it is saved.
 #[derive(Clone, Debug, PartialEq)]
 pub struct ActionRequest {
-    pub action: api::ActionItemArgs,
+    pub action: AddActionItem,
     pub added: Callback<()>,
 }
 
@@ -780,7 +805,7 @@ pub fn add_action_item(d: &Dispatch, req: ActionRequest) {
     }
     let op = Op::AddAction(action.meeting_id.clone());
     let added = req.added;
-    let command = async move { api::add_action_item(&action).await };
+    let command = call(action);
     run(d, op, command, move |d, board, at| {
         meetings_saved(d, board, at);
         added.emit(());
@@ -789,7 +814,7 @@ pub fn add_action_item(d: &Dispatch, req: ActionRequest) {
 
 pub fn actions_to_tasks(d: &Dispatch, meeting_id: String) {
     let op = Op::ActionsToTasks(meeting_id.clone());
-    let command = async move { api::actions_to_tasks(&meeting_id).await };
+    let command = call(ActionsToTasks { meeting_id });
     run(d, op, command, meetings_saved);
 }
 
@@ -845,7 +870,12 @@ pub fn report_problem(d: &Dispatch, req: ReportRequest) {
             },
             None => None,
         };
-        let result = api::report_problem(&req.category, &text, photo.as_deref()).await;
+        let result = call(ReportProblem {
+            category: req.category,
+            text,
+            photo,
+        })
+        .await;
         d.dispatch(Action::End(Op::ReportProblem));
         match result {
             Ok(board) => {
@@ -877,9 +907,11 @@ pub fn set_report_status(
         return ui_problem(d, Key::ResolutionNeeded);
     }
     let op = Op::ReportStatus(report_id.clone());
-    let command = async move {
-        api::set_report_status(&report_id, status.wire(), resolution.as_deref()).await
-    };
+    let command = call(SetReportStatus {
+        report_id,
+        status,
+        resolution,
+    });
     run(d, op, command, |d, board, at| {
         d.dispatch(Action::FeedbackLoaded {
             board,
@@ -894,7 +926,10 @@ pub fn load_photo(d: &Dispatch, report_id: String) {
     d.dispatch(Action::Begin(op.clone()));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = api::report_photo(&report_id).await;
+        let result = call(GetReportPhoto {
+            report_id: report_id.clone(),
+        })
+        .await;
         d.dispatch(Action::End(op));
         match result {
             Ok(url) => d.dispatch(Action::PhotoLoaded {
@@ -926,45 +961,14 @@ pub fn assessment_command(d: &Dispatch, req: AssessmentRequest) {
     };
     let command = async move {
         match checked {
-            Checked::DefineKpi {
-                name,
-                subject,
-                metric,
-                target,
-            } => api::define_kpi(&name, &subject, &metric, target).await,
-            Checked::RecordKpiValue {
-                kpi_id,
-                period,
-                value,
-            } => api::record_kpi_value(&kpi_id, &period, value).await,
-            Checked::Assess {
-                subject,
-                period,
-                score,
-                comment,
-            } => api::assess(&subject, &period, score, &comment).await,
-            Checked::GiveAward {
-                title,
-                person,
-                period,
-                reason,
-            } => api::give_award(&title, &person, &period, &reason).await,
-            Checked::PlanTraining {
-                title,
-                department,
-                sessions,
-            } => api::plan_training(&title, department.as_deref(), &sessions).await,
-            Checked::RecordAttendance {
-                training_id,
-                session_id,
-                attendees,
-            } => api::record_attendance(&training_id, &session_id, &attendees).await,
-            Checked::OpenSurvey { title } => api::open_survey(&title).await,
-            Checked::AnswerSurvey {
-                survey_id,
-                score,
-                comment,
-            } => api::answer_survey(&survey_id, score, &comment).await,
+            Checked::DefineKpi(c) => call(c).await,
+            Checked::RecordKpiValue(c) => call(c).await,
+            Checked::Assess(c) => call(c).await,
+            Checked::GiveAward(c) => call(c).await,
+            Checked::PlanTraining(c) => call(c).await,
+            Checked::RecordAttendance(c) => call(c).await,
+            Checked::OpenSurvey(c) => call(c).await,
+            Checked::AnswerSurvey(c) => call(c).await,
         }
     };
     let done = req.done;

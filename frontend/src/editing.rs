@@ -1,106 +1,15 @@
-//! Editing the org chart and the duty register, and "my duties": the data the new
-//! commands send and return, and the checks a form makes before it sends anything.
-//! Pure, so it is tested without a browser.
+//! Editing the org chart and the duty register: what the forms hold, and the checks a
+//! form makes before it sends anything. Pure, so it is tested without a browser.
 
 use std::collections::BTreeSet;
 
-use serde::{Deserialize, Serialize};
+use storeops_api::Cadence;
+use storeops_api::org::{OrgDepartment, OrgPosition, RaciInput};
 
 use crate::i18n::Key;
-use crate::model::{Cadence, OrgDepartment, OrgPosition};
 
 /// The most people one position can be for.
 pub const MAX_HEADCOUNT: u32 = 50;
-
-/// A person, position or department by id and display name, as a duty's RACI names them.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-pub struct Named {
-    pub id: String,
-    #[serde(default)]
-    pub name: String,
-}
-
-/// Who is responsible, accountable, consulted and informed for a duty, as shown.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-pub struct RaciView {
-    #[serde(default)]
-    pub responsible: Option<Named>,
-    #[serde(default)]
-    pub accountable: Option<Named>,
-    #[serde(default)]
-    pub consulted: Vec<Named>,
-    #[serde(default)]
-    pub informed: Vec<Named>,
-}
-
-impl RaciView {
-    pub fn is_empty(&self) -> bool {
-        self.responsible.is_none()
-            && self.accountable.is_none()
-            && self.consulted.is_empty()
-            && self.informed.is_empty()
-    }
-
-    /// The owner ids, as a form edits them.
-    pub fn to_raci(&self) -> Raci {
-        Raci {
-            responsible: self.responsible.as_ref().map(|n| n.id.clone()),
-            accountable: self.accountable.as_ref().map(|n| n.id.clone()),
-            consulted: self.consulted.iter().map(|n| n.id.clone()).collect(),
-            informed: self.informed.iter().map(|n| n.id.clone()).collect(),
-        }
-    }
-}
-
-/// A duty's RACI as `add_duty` / `edit_duty` take it: owner ids.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Deserialize, Serialize)]
-pub struct Raci {
-    pub responsible: Option<String>,
-    pub accountable: Option<String>,
-    pub consulted: Vec<String>,
-    pub informed: Vec<String>,
-}
-
-impl Raci {
-    pub fn is_empty(&self) -> bool {
-        self.responsible.is_none()
-            && self.accountable.is_none()
-            && self.consulted.is_empty()
-            && self.informed.is_empty()
-    }
-}
-
-/// One of `my_duties`: a standing duty of this device's person.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-pub struct MyDuty {
-    pub id: String,
-    pub text: String,
-    #[serde(default)]
-    pub cadence: String,
-    /// The owner's display name.
-    #[serde(default)]
-    pub owner: String,
-    #[serde(default)]
-    pub department: Option<String>,
-    /// `responsible`, `accountable`, `consulted`, `informed`, or `None` when the duty is
-    /// theirs as its owner.
-    #[serde(default)]
-    pub raci_role: Option<String>,
-    #[serde(default)]
-    pub next_task: Option<NextTask>,
-}
-
-/// The next open task a duty has generated.
-#[derive(Clone, Debug, PartialEq, Eq, Deserialize, Serialize)]
-pub struct NextTask {
-    pub id: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub due: Option<String>,
-    #[serde(default)]
-    pub status: String,
-}
 
 /// A department as its form submits it; `id` is `None` for a new one.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -190,8 +99,9 @@ pub struct DutyDraft {
     pub text: String,
     /// An owner id (`position:…`, `department:…`, `person:…`), or none yet.
     pub owner: Option<String>,
+    /// The cadence's wire name, as the form's `<select>` holds it.
     pub cadence: String,
-    pub raci: Raci,
+    pub raci: RaciInput,
 }
 
 /// A checked [`DutyDraft`]: the RACI is `None` when nothing in it is set.
@@ -201,7 +111,7 @@ pub struct DutyEdit {
     pub text: String,
     pub owner: Option<String>,
     pub cadence: Cadence,
-    pub raci: Option<Raci>,
+    pub raci: Option<RaciInput>,
 }
 
 impl DutyDraft {
@@ -210,7 +120,7 @@ impl DutyDraft {
         if text.is_empty() {
             return Err(Key::DutyTextNeeded);
         }
-        let cadence = Cadence::from_wire(&self.cadence).ok_or(Key::CadenceNeeded)?;
+        let cadence = crate::wire::parse(&self.cadence).ok_or(Key::CadenceNeeded)?;
         let mut raci = self.raci;
         // One name in one list: informed is the weakest, so it gives way.
         raci.consulted.sort();
@@ -464,7 +374,7 @@ mod tests {
 
     #[test]
     fn a_duty_needs_text_and_a_cadence_and_an_empty_raci_is_none() {
-        let draft = |text: &str, cadence: &str, raci: Raci| DutyDraft {
+        let draft = |text: &str, cadence: &str, raci: RaciInput| DutyDraft {
             id: None,
             text: text.into(),
             owner: Some(String::new()),
@@ -472,14 +382,14 @@ mod tests {
             raci,
         };
         assert_eq!(
-            draft(" ", "daily", Raci::default()).checked(),
+            draft(" ", "daily", RaciInput::default()).checked(),
             Err(Key::DutyTextNeeded)
         );
         assert_eq!(
-            draft("Count", "hourly", Raci::default()).checked(),
+            draft("Count", "hourly", RaciInput::default()).checked(),
             Err(Key::CadenceNeeded)
         );
-        let ok = draft("Count stock", "monthly", Raci::default()).checked();
+        let ok = draft("Count stock", "monthly", RaciInput::default()).checked();
         assert_eq!(
             ok,
             Ok(DutyEdit {
@@ -494,7 +404,7 @@ mod tests {
 
     #[test]
     fn someone_consulted_is_not_also_informed() {
-        let raci = Raci {
+        let raci = RaciInput {
             responsible: Some("position:pos:a".into()),
             accountable: None,
             consulted: vec!["person:p1".into(), "person:p1".into()],
@@ -511,39 +421,5 @@ mod tests {
         let raci = edit.ok().and_then(|e| e.raci).unwrap_or_default();
         assert_eq!(raci.consulted, ["person:p1"]);
         assert_eq!(raci.informed, ["department:dept:x"]);
-    }
-
-    #[test]
-    fn a_raci_view_reads_back_as_ids() {
-        let view = RaciView {
-            responsible: Some(Named {
-                id: "position:pos:a".into(),
-                name: "A".into(),
-            }),
-            accountable: None,
-            consulted: vec![],
-            informed: vec![Named {
-                id: "person:p".into(),
-                name: "P".into(),
-            }],
-        };
-        let raci = view.to_raci();
-        assert_eq!(raci.responsible.as_deref(), Some("position:pos:a"));
-        assert_eq!(raci.informed, ["person:p"]);
-        assert!(!raci.is_empty());
-    }
-
-    #[test]
-    fn my_duties_read_the_contract_shape() {
-        let json = r#"[{"id":"duty:x","text":"Count","cadence":"monthly","owner":"Clerk",
-            "department":null,"raci_role":"informed",
-            "next_task":{"id":"t1","title":"Count","due":"2026-11-30","status":"todo"}}]"#;
-        let duties: Vec<MyDuty> = serde_json::from_str(json).unwrap_or_default();
-        assert_eq!(duties.len(), 1);
-        assert_eq!(duties[0].raci_role.as_deref(), Some("informed"));
-        assert_eq!(
-            duties[0].next_task.as_ref().map(|t| t.id.as_str()),
-            Some("t1")
-        );
     }
 }

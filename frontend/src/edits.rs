@@ -1,18 +1,24 @@
 //! What happens when a manager edits the org chart or the duty register, when "my
 //! duties" are fetched, and when a new store is opened: checks, then commands through
-//! `crate::services::edit_api`, then [`Action`]s. Like `crate::controller`, whose
-//! conventions it follows; kept apart so each file stays about one thing.
+//! [`call`], then [`Action`]s. Like `crate::controller`, whose conventions it follows;
+//! kept apart so each file stays about one thing.
 
 use std::rc::Rc;
 
+use storeops_api::ApiError;
+use storeops_api::command::{
+    AddDepartment, AddDuty, AddPosition, EditDuty, EditPosition, GetMyDuties, GetOrgChart,
+    GetStaffing, MoveDepartment, OpenStore, RenameDepartment, SetDepartmentHead, SetPersonActive,
+    SetPersonPositions, TaskFromDuty,
+};
+use storeops_api::org::{OrgChart, OrgDepartment};
+use storeops_api::relay::NewStore;
 use yew::Callback;
 
-use crate::controller::Dispatch;
+use crate::controller::{Dispatch, warn_quietly};
 use crate::editing::{DepartmentDraft, DutyDraft, PositionDraft, all_positions};
 use crate::i18n::Key;
-use crate::model::{ApiError, OrgChart, OrgDepartment};
-use crate::services::edit_api::{self, NewStore};
-use crate::services::{api, browser};
+use crate::services::{browser, call};
 use crate::state::{Action, Op, Problem, ticket};
 
 /// How long "Saved" stays up after a command returns.
@@ -44,9 +50,9 @@ fn org_changed(d: &Dispatch, org: OrgChart) {
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let asked_at = ticket();
-        match api::people_and_positions().await {
+        match call(GetStaffing {}).await {
             Ok(staffing) => d.dispatch(Action::StaffingLoaded { staffing, asked_at }),
-            Err(err) => web_sys::console::warn_1(&format!("people_and_positions: {err}").into()),
+            Err(err) => warn_quietly::<GetStaffing>(&err),
         }
     });
 }
@@ -77,9 +83,9 @@ where
 pub fn load_my_duties(d: Dispatch) {
     wasm_bindgen_futures::spawn_local(async move {
         let asked_at = ticket();
-        match edit_api::my_duties().await {
+        match call(GetMyDuties {}).await {
             Ok(duties) => d.dispatch(Action::MyDutiesLoaded { duties, asked_at }),
-            Err(err) => web_sys::console::warn_1(&format!("my_duties: {err}").into()),
+            Err(err) => warn_quietly::<GetMyDuties>(&err),
         }
     });
 }
@@ -106,23 +112,48 @@ pub fn save_department(d: &Dispatch, req: DepartmentRequest) {
         .and_then(|id| req.org.departments.iter().find(|x| &x.id == id).cloned());
     let command = async move {
         let Some(id) = draft.id.clone() else {
-            return edit_api::add_department(&draft.name, draft.parent.as_deref()).await;
+            let DepartmentDraft { name, parent, .. } = draft;
+            return call(AddDepartment { name, parent }).await;
         };
         let mut org = None;
         let unchanged = |f: &dyn Fn(&OrgDepartment) -> bool| before.as_ref().is_some_and(f);
         if !unchanged(&|b| b.name == draft.name) {
-            org = Some(edit_api::rename_department(&id, &draft.name).await?);
+            let name = draft.name.clone();
+            let department_id = id.clone();
+            org = Some(
+                call(RenameDepartment {
+                    department_id,
+                    name,
+                })
+                .await?,
+            );
         }
         if !unchanged(&|b| b.parent == draft.parent) {
-            org = Some(edit_api::move_department(&id, draft.parent.as_deref()).await?);
+            let parent = draft.parent.clone();
+            let department_id = id.clone();
+            org = Some(
+                call(MoveDepartment {
+                    department_id,
+                    parent,
+                })
+                .await?,
+            );
         }
         if !unchanged(&|b| b.head == draft.head) {
-            org = Some(edit_api::set_department_head(&id, draft.head.as_deref()).await?);
+            let position = draft.head.clone();
+            let department_id = id;
+            org = Some(
+                call(SetDepartmentHead {
+                    department_id,
+                    position,
+                })
+                .await?,
+            );
         }
         match org {
             Some(org) => Ok(org),
             // Nothing changed: show the chart as it is.
-            None => api::org_chart().await,
+            None => call(GetOrgChart {}).await,
         }
     };
     change_org(d, command, req.done);
@@ -142,24 +173,24 @@ pub fn save_position(d: &Dispatch, req: PositionRequest) {
         Err(key) => return refused(d, key),
     };
     let command = async move {
-        match &edit.id {
+        match edit.id {
             None => {
-                edit_api::add_position(
-                    &edit.department,
-                    &edit.title,
-                    edit.reports_to.as_deref(),
-                    edit.headcount,
-                )
+                call(AddPosition {
+                    department: edit.department,
+                    title: edit.title,
+                    reports_to: edit.reports_to,
+                    headcount: edit.headcount,
+                })
                 .await
             }
-            Some(id) => {
-                edit_api::edit_position(
-                    id,
-                    &edit.title,
-                    &edit.department,
-                    edit.reports_to.as_deref(),
-                    edit.headcount,
-                )
+            Some(position_id) => {
+                call(EditPosition {
+                    position_id,
+                    title: edit.title,
+                    department: edit.department,
+                    reports_to: edit.reports_to,
+                    headcount: edit.headcount,
+                })
                 .await
             }
         }
@@ -174,13 +205,16 @@ pub fn save_person_positions(
     positions: Vec<String>,
     done: Callback<()>,
 ) {
-    let command = async move { edit_api::set_person_positions(&person_id, &positions).await };
+    let command = call(SetPersonPositions {
+        person_id,
+        positions,
+    });
     change_org(d, command, done);
 }
 
 /// Someone left (`active` false), or came back.
 pub fn set_person_active(d: &Dispatch, person_id: String, active: bool, done: Callback<()>) {
-    let command = async move { edit_api::set_person_active(&person_id, active).await };
+    let command = call(SetPersonActive { person_id, active });
     change_org(d, command, done);
 }
 
@@ -199,12 +233,27 @@ pub fn save_duty(d: &Dispatch, req: DutyRequest) {
     d.dispatch(Action::Begin(Op::EditDuty));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let cadence = edit.cadence.wire();
-        let owner = edit.owner.as_deref();
-        let raci = edit.raci.as_ref();
-        let result = match &edit.id {
-            None => edit_api::add_duty(&edit.text, owner, cadence, raci).await,
-            Some(id) => edit_api::edit_duty(id, &edit.text, owner, cadence, raci).await,
+        let (text, owner, cadence, raci) = (edit.text, edit.owner, edit.cadence, edit.raci);
+        let result = match edit.id {
+            None => {
+                call(AddDuty {
+                    text,
+                    owner,
+                    cadence,
+                    raci,
+                })
+                .await
+            }
+            Some(duty_id) => {
+                call(EditDuty {
+                    duty_id,
+                    text,
+                    owner,
+                    cadence,
+                    raci,
+                })
+                .await
+            }
         };
         d.dispatch(Action::End(Op::EditDuty));
         match result {
@@ -228,7 +277,7 @@ pub fn task_from_duty(d: &Dispatch, duty_id: String) {
     d.dispatch(Action::Begin(op.clone()));
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
-        let result = edit_api::task_from_duty(&duty_id, None).await;
+        let result = call(TaskFromDuty { duty_id, due: None }).await;
         d.dispatch(Action::End(op));
         match result {
             Ok(task) => {
@@ -284,7 +333,11 @@ pub fn open_store(d: &Dispatch, req: OpenStoreRequest) {
     let d = d.clone();
     wasm_bindgen_futures::spawn_local(async move {
         let asked_at = ticket();
-        let result = edit_api::open_store(&req.relay_url, &req.store).await;
+        let result = call(OpenStore {
+            relay_url: req.relay_url,
+            store: req.store,
+        })
+        .await;
         d.dispatch(Action::End(Op::OpenStore));
         match result {
             Ok(status) => d.dispatch(Action::StatusLoaded { status, asked_at }),

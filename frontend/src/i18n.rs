@@ -3,7 +3,10 @@
 //! Fixed strings go through [`t`] with a [`Key`]; strings with numbers or names in them
 //! have their own function below, so each language can order its words its own way.
 
-use crate::model::{Cadence, PlanLevel, PlanStatus, Priority, ReportStatus, TaskStatus};
+use storeops_api::org::RaciRole;
+use storeops_api::{
+    Cadence, KpiMetric, PlanLevel, PlanStatus, Priority, ReportStatus, ReviewKind, Role, TaskStatus,
+};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
 pub enum Lang {
@@ -887,16 +890,16 @@ pub fn priority_label(lang: Lang, priority: Priority) -> &'static str {
     }
 }
 
-/// The role as shown under the store name; an unknown role is shown as sent.
-pub fn role_label(lang: Lang, role: &str) -> String {
-    match role {
-        "manager" => t(lang, Key::RoleManager).to_owned(),
-        "department_manager" => t(lang, Key::RoleDepartmentManager).to_owned(),
-        "operations_manager" => t(lang, Key::RoleOperationsManager).to_owned(),
-        "director" => t(lang, Key::RoleDirector).to_owned(),
-        "staff" => t(lang, Key::RoleStaff).to_owned(),
-        other => other.to_owned(),
-    }
+/// The role as shown under the store name.
+pub fn role_label(lang: Lang, role: Role) -> String {
+    let key = match role {
+        Role::Manager => Key::RoleManager,
+        Role::DepartmentManager => Key::RoleDepartmentManager,
+        Role::OperationsManager => Key::RoleOperationsManager,
+        Role::Director => Key::RoleDirector,
+        Role::Staff => Key::RoleStaff,
+    };
+    t(lang, key).to_owned()
 }
 
 /// "3 of 12 done".
@@ -940,11 +943,8 @@ pub fn overdue(lang: Lang, date: &str) -> String {
     }
 }
 
-/// How often a duty comes round; an unknown cadence is shown as sent.
-pub fn cadence_label(lang: Lang, cadence: &str) -> String {
-    let Some(cadence) = Cadence::from_wire(cadence) else {
-        return cadence.to_owned();
-    };
+/// How often a duty comes round.
+pub fn cadence_label(lang: Lang, cadence: Cadence) -> &'static str {
     match (lang, cadence) {
         (Lang::En, Cadence::Daily) => "Daily",
         (Lang::En, Cadence::Weekly) => "Weekly",
@@ -959,7 +959,6 @@ pub fn cadence_label(lang: Lang, cadence: &str) -> String {
         (Lang::Zh, Cadence::Yearly) => "每年",
         (Lang::Zh, Cadence::AsNeeded) => "按需",
     }
-    .to_owned()
 }
 
 /// "12 people" under the number of positions.
@@ -1038,7 +1037,7 @@ pub fn expires(lang: Lang, when: &str) -> String {
 }
 
 /// The role an invite is for: "For a staff device".
-pub fn invite_for(lang: Lang, role: &str) -> String {
+pub fn invite_for(lang: Lang, role: Role) -> String {
     let role_name = role_label(lang, role);
     match lang {
         Lang::En => format!("For a {} device", role_name.to_lowercase()),
@@ -1080,7 +1079,7 @@ pub fn open_count(lang: Lang, n: usize) -> String {
 }
 
 /// "2 overdue" on a team board group.
-pub fn overdue_count(lang: Lang, n: u32) -> String {
+pub fn overdue_count(lang: Lang, n: usize) -> String {
     match lang {
         Lang::En => format!("{n} overdue"),
         Lang::Zh => format!("{n} 项逾期"),
@@ -1396,11 +1395,8 @@ fn term_pair(term: Term) -> (&'static str, &'static str) {
     }
 }
 
-/// A plan's level: "Weekly"; an unknown level as sent.
-pub fn plan_level_label(lang: Lang, level: &str) -> String {
-    let Some(level) = PlanLevel::from_wire(level) else {
-        return level.to_owned();
-    };
+/// A plan's level: "Weekly".
+pub fn plan_level_label(lang: Lang, level: PlanLevel) -> &'static str {
     match (lang, level) {
         (Lang::En, PlanLevel::Annual) => "Annual",
         (Lang::En, PlanLevel::Monthly) => "Monthly",
@@ -1409,7 +1405,6 @@ pub fn plan_level_label(lang: Lang, level: &str) -> String {
         (Lang::Zh, PlanLevel::Monthly) => "月度",
         (Lang::Zh, PlanLevel::Weekly) => "周",
     }
-    .to_owned()
 }
 
 pub fn plan_status_label(lang: Lang, status: PlanStatus) -> &'static str {
@@ -1452,7 +1447,7 @@ pub fn approved_by(lang: Lang, approver: &str) -> String {
 }
 
 /// "1 of 4 tasks done".
-pub fn tasks_done(lang: Lang, done: u32, total: u32) -> String {
+pub fn tasks_done(lang: Lang, done: usize, total: usize) -> String {
     match (lang, total) {
         (Lang::En, 0) => "No tasks yet".to_owned(),
         (Lang::Zh, 0) => "暂无任务".to_owned(),
@@ -1482,19 +1477,18 @@ pub fn period_hint(lang: Lang, level: PlanLevel) -> &'static str {
 }
 
 /// A line of a plan's review log: "Submitted by Wang Fang (round 1)".
-pub fn review_line(lang: Lang, kind: &str, by: &str, round: u32) -> String {
+pub fn review_line(lang: Lang, kind: ReviewKind, by: &str, round: u64) -> String {
     let what = match (lang, kind) {
-        (Lang::En, "submitted") => "Submitted",
-        (Lang::En, "approved") => "Approved",
-        (Lang::En, "returned") => "Returned",
-        (Lang::En, "reopened") => "Reopened",
-        (Lang::En, "comment") => "Comment",
-        (Lang::Zh, "submitted") => "提交",
-        (Lang::Zh, "approved") => "批准",
-        (Lang::Zh, "returned") => "退回",
-        (Lang::Zh, "reopened") => "重新打开",
-        (Lang::Zh, "comment") => "评论",
-        (_, other) => other,
+        (Lang::En, ReviewKind::Submitted) => "Submitted",
+        (Lang::En, ReviewKind::Approved) => "Approved",
+        (Lang::En, ReviewKind::Returned) => "Returned",
+        (Lang::En, ReviewKind::Reopened) => "Reopened",
+        (Lang::En, ReviewKind::Comment) => "Comment",
+        (Lang::Zh, ReviewKind::Submitted) => "提交",
+        (Lang::Zh, ReviewKind::Approved) => "批准",
+        (Lang::Zh, ReviewKind::Returned) => "退回",
+        (Lang::Zh, ReviewKind::Reopened) => "重新打开",
+        (Lang::Zh, ReviewKind::Comment) => "评论",
     };
     match lang {
         Lang::En => format!("{what} · {by} · round {round}"),
@@ -1569,7 +1563,7 @@ pub fn action_count(lang: Lang, n: usize, pending: usize) -> String {
 }
 
 /// "1 overdue of 5 open" at the end of a department's bar.
-pub fn overdue_of_open(lang: Lang, overdue: u32, open: u32) -> String {
+pub fn overdue_of_open(lang: Lang, overdue: usize, open: usize) -> String {
     match lang {
         Lang::En => format!("{overdue} of {open} open"),
         Lang::Zh => format!("{overdue} / 未完成 {open}"),
@@ -1577,7 +1571,7 @@ pub fn overdue_of_open(lang: Lang, overdue: u32, open: u32) -> String {
 }
 
 /// "90% · 40 done · 1 overdue" at the end of a person's bar.
-pub fn person_note(lang: Lang, share: Option<&str>, done: u32, overdue: u32) -> String {
+pub fn person_note(lang: Lang, share: Option<&str>, done: usize, overdue: usize) -> String {
     let share = share.unwrap_or("–");
     match (lang, overdue) {
         (Lang::En, 0) => format!("{share} · {done} done"),
@@ -1606,15 +1600,15 @@ pub fn weeks_span(lang: Lang, first: Option<&String>, last: Option<&String>) -> 
 
 // ---- Org and duty editing, my duties, new store --------------------------------
 
-/// A RACI role's name; an unknown role is shown as sent.
-pub fn raci_label(lang: Lang, role: &str) -> String {
-    match role {
-        "responsible" => t(lang, Key::Responsible).to_owned(),
-        "accountable" => t(lang, Key::Accountable).to_owned(),
-        "consulted" => t(lang, Key::Consulted).to_owned(),
-        "informed" => t(lang, Key::Informed).to_owned(),
-        other => other.to_owned(),
-    }
+/// A RACI role's name.
+pub fn raci_label(lang: Lang, role: RaciRole) -> &'static str {
+    let key = match role {
+        RaciRole::Responsible => Key::Responsible,
+        RaciRole::Accountable => Key::Accountable,
+        RaciRole::Consulted => Key::Consulted,
+        RaciRole::Informed => Key::Informed,
+    };
+    t(lang, key)
 }
 
 /// "Did Li Na leave the store?" before marking someone as left.
@@ -1820,14 +1814,14 @@ fn word_pair(w: Word) -> (&'static str, &'static str) {
     }
 }
 
-/// A KPI's metric, by its wire name.
-pub fn metric_label(lang: Lang, metric: &str) -> &'static str {
+/// A KPI's metric.
+pub fn metric_label(lang: Lang, metric: KpiMetric) -> &'static str {
     word(
         lang,
         match metric {
-            "completion_rate" => Word::MetricCompletion,
-            "on_time_rate" => Word::MetricOnTime,
-            _ => Word::MetricManual,
+            KpiMetric::CompletionRate => Word::MetricCompletion,
+            KpiMetric::OnTimeRate => Word::MetricOnTime,
+            KpiMetric::Manual => Word::MetricManual,
         },
     )
 }
@@ -1906,7 +1900,7 @@ mod tests {
             target_vs_current(Lang::En, "95%", None),
             "Target 95% · This month —"
         );
-        assert_eq!(metric_label(Lang::Zh, "on_time_rate"), "准时率");
+        assert_eq!(metric_label(Lang::Zh, KpiMetric::OnTimeRate), "准时率");
         assert_eq!(t(Lang::Zh, Key::NavAssessment), "考核");
     }
 }

@@ -3,7 +3,9 @@
 //! Layout follows yew's `function_todomvc`: [`state`] holds the screen's state as a
 //! `Reducible` with an `Action` enum, [`components`] render it and report user intents
 //! through callbacks, [`controller`] turns those intents into calls to [`services`] (the
-//! only code that talks to Tauri), and [`i18n`] holds every visible string.
+//! only code that talks to the device, through its `Backend` seam), and [`i18n`] holds
+//! every visible string. What crosses to the device, views and commands alike, is
+//! `storeops_api`'s.
 
 pub mod app;
 pub mod assessment;
@@ -16,12 +18,12 @@ pub mod edits;
 pub mod format;
 pub mod i18n;
 pub mod invite_link;
-pub mod model;
 pub mod period;
 pub mod services;
 pub mod state;
 pub mod templates;
 pub mod today;
+pub mod wire;
 
 use wasm_bindgen::prelude::*;
 
@@ -31,5 +33,6 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
     }));
+    services::backend::install(std::rc::Rc::new(services::tauri::TauriBackend::default()));
     yew::Renderer::<app::App>::new().render();
 }

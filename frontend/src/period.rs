@@ -1,6 +1,8 @@
 //! Plan periods and calendar arithmetic on `YYYY-MM-DD` dates: the current year, month
 //! and ISO week a new plan defaults to, and the week after a date for repeated meetings.
 
+use storeops_api::PlanLevel;
+
 /// A civil date.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Day {
@@ -112,8 +114,7 @@ fn month_length(year: i32, month: u32) -> u32 {
 
 /// The period a new plan of `level` covers by default, given today (`YYYY-MM-DD`):
 /// `2026`, `2026-11` or `2026-W48`. Empty if today cannot be read.
-pub fn current_period(level: crate::model::PlanLevel, today: &str) -> String {
-    use crate::model::PlanLevel;
+pub fn current_period(level: PlanLevel, today: &str) -> String {
     let Some(day) = Day::parse(today) else {
         return String::new();
     };
@@ -128,8 +129,7 @@ pub fn current_period(level: crate::model::PlanLevel, today: &str) -> String {
 }
 
 /// Whether `period` is written as a period of `level` is: `2026`, `2026-11`, `2026-W48`.
-pub fn period_fits(level: crate::model::PlanLevel, period: &str) -> bool {
-    use crate::model::PlanLevel;
+pub fn period_fits(level: PlanLevel, period: &str) -> bool {
     let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
     match level {
         PlanLevel::Annual => digits(period, 4),
@@ -150,7 +150,6 @@ pub fn year_of(period: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::PlanLevel;
 
     fn day(text: &str) -> Day {
         Day::parse(text).unwrap_or(Day {

@@ -11,12 +11,18 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use storeops_api::assessment::AssessmentBoard;
+use storeops_api::dashboard::Dashboard;
+use storeops_api::feedback::FeedbackBoard;
+use storeops_api::meetings::MeetingBoard;
+use storeops_api::org::{DutyRegister, MyDuty, OrgChart};
+use storeops_api::plans::{PlanBoard, PlanView};
+use storeops_api::relay::Invite;
+use storeops_api::status::{AppStatus, SyncStatus};
+use storeops_api::tasks::{Staffing, TaskDetail, TaskView, TeamBoard};
+use storeops_api::{ApiError, Cadence, PlanAction};
+
 use crate::i18n::{Key, Lang};
-use crate::model::{
-    ApiError, AppStatus, AssessmentBoard, Cadence, Dashboard, DutyRegister, FeedbackBoard, Invite,
-    MeetingBoard, OrgChart, PlanAction, PlanBoard, PlanView, Staffing, SyncStatus, TaskDetail,
-    TaskView, TeamBoard,
-};
 
 thread_local! {
     static TICKETS: Cell<u64> = const { Cell::new(0) };
@@ -267,7 +273,7 @@ pub struct State {
     /// Plans saved by this device, as [`State::recent_saves`] for tasks.
     plan_saves: BTreeMap<String, (u64, PlanView)>,
     /// The standing duties of this device's person (`my_duties`), on the Duties screen.
-    pub my_duties: Remote<Vec<crate::editing::MyDuty>>,
+    pub my_duties: Remote<Vec<MyDuty>>,
 }
 
 #[derive(Debug)]
@@ -381,7 +387,7 @@ pub enum Action {
     ChooseLang(Lang),
     HideSaved(u64),
     MyDutiesLoaded {
-        duties: Vec<crate::editing::MyDuty>,
+        duties: Vec<MyDuty>,
         asked_at: u64,
     },
 }
@@ -701,19 +707,25 @@ impl Reducible for State {
 
 #[cfg(test)]
 mod tests {
+    use storeops_api::org::OrgDepartment;
+    use storeops_api::plans::Progress;
+    use storeops_api::status::StoreInfo;
+    use storeops_api::{PlanLevel, PlanStatus, Priority, Role, TaskStatus};
+
     use super::*;
 
-    fn task(id: &str, status: &str) -> TaskView {
+    fn task(id: &str, status: TaskStatus) -> TaskView {
         TaskView {
             id: id.into(),
             title: format!("task {id}"),
-            status: status.into(),
-            priority: "normal".into(),
+            status,
+            priority: Priority::Normal,
             due: None,
             assignee: None,
             department: None,
             duty: None,
             assignee_id: None,
+            done_at: None,
             done_on: None,
         }
     }
@@ -729,32 +741,32 @@ mod tests {
         let s = apply(
             s,
             Action::TaskSaved {
-                task: task("a", "done"),
+                task: task("a", TaskStatus::Done),
                 at: ticket(),
             },
         );
         let s = apply(
             s,
             Action::TasksLoaded {
-                tasks: vec![task("a", "todo"), task("b", "todo")],
+                tasks: vec![task("a", TaskStatus::Todo), task("b", TaskStatus::Todo)],
                 asked_at,
             },
         );
         let tasks = s.tasks.clone().unwrap_or_default();
         assert_eq!(tasks.len(), 2);
-        assert_eq!(tasks[0].status, "done");
+        assert_eq!(tasks[0].status, TaskStatus::Done);
 
         // A list asked for after the save is trusted as it is.
         let s = apply(
             s,
             Action::TasksLoaded {
-                tasks: vec![task("a", "in_progress")],
+                tasks: vec![task("a", TaskStatus::InProgress)],
                 asked_at: ticket(),
             },
         );
         let tasks = s.tasks.clone().unwrap_or_default();
         assert_eq!(tasks.len(), 1);
-        assert_eq!(tasks[0].status, "in_progress");
+        assert_eq!(tasks[0].status, TaskStatus::InProgress);
     }
 
     #[test]
@@ -764,14 +776,14 @@ mod tests {
         let s = apply(
             Rc::new(State::default()),
             Action::TasksLoaded {
-                tasks: vec![task("new", "todo")],
+                tasks: vec![task("new", TaskStatus::Todo)],
                 asked_at: second,
             },
         );
         let s = apply(
             s,
             Action::TasksLoaded {
-                tasks: vec![task("old", "todo")],
+                tasks: vec![task("old", TaskStatus::Todo)],
                 asked_at: first,
             },
         );
@@ -780,7 +792,7 @@ mod tests {
 
     fn org(name: &str) -> OrgChart {
         OrgChart {
-            departments: vec![crate::model::OrgDepartment {
+            departments: vec![OrgDepartment {
                 id: "dept:a".into(),
                 name: name.into(),
                 parent: None,
@@ -795,7 +807,7 @@ mod tests {
     fn enrolled() -> AppStatus {
         AppStatus {
             enrolled: true,
-            role: Some("manager".into()),
+            role: Some(Role::Manager),
             ..AppStatus::default()
         }
     }
@@ -854,9 +866,9 @@ mod tests {
         let mut s = State {
             status: Some(enrolled()),
             problem: Some(Problem::Ui(Key::BadReply)),
-            invite: Some(crate::model::Invite {
+            invite: Some(Invite {
                 code: "ABC".into(),
-                role: "staff".into(),
+                role: Role::Staff,
                 expires_at: 0,
             }),
             ..State::default()
@@ -873,7 +885,7 @@ mod tests {
         let s = State {
             status: Some(enrolled()),
             screen: Screen::Org,
-            tasks: Some(vec![task("a", "todo")]),
+            tasks: Some(vec![task("a", TaskStatus::Todo)]),
             ..State::default()
         };
         let s = apply(
@@ -895,7 +907,7 @@ mod tests {
         let s = State {
             status: Some(enrolled()),
             screen: Screen::Duties,
-            tasks: Some(vec![task("a", "todo")]),
+            tasks: Some(vec![task("a", TaskStatus::Todo)]),
             ..State::default()
         };
         let s = apply(
@@ -909,7 +921,7 @@ mod tests {
         assert!(s.tasks.is_none());
     }
 
-    fn detail(id: &str, status: &str) -> TaskDetail {
+    fn detail(id: &str, status: TaskStatus) -> TaskDetail {
         TaskDetail {
             task: task(id, status),
             description: String::new(),
@@ -934,7 +946,7 @@ mod tests {
         let s = apply(
             s,
             Action::TaskDetailLoaded {
-                detail: detail("b", "todo"),
+                detail: detail("b", TaskStatus::Todo),
                 asked_at: ticket(),
             },
         );
@@ -942,7 +954,7 @@ mod tests {
         let s = apply(
             s,
             Action::TaskDetailLoaded {
-                detail: detail("a", "todo"),
+                detail: detail("a", TaskStatus::Todo),
                 asked_at: ticket(),
             },
         );
@@ -956,37 +968,40 @@ mod tests {
     fn a_saved_detail_updates_the_task_list_and_says_saved() {
         let s = State {
             status: Some(enrolled()),
-            tasks: Some(vec![task("a", "todo")]),
+            tasks: Some(vec![task("a", TaskStatus::Todo)]),
             ..State::default()
         };
         let s = apply(Rc::new(s), Action::OpenTask("a".into()));
         let s = apply(
             s,
             Action::TaskDetailSaved {
-                detail: detail("a", "blocked"),
+                detail: detail("a", TaskStatus::Blocked),
                 at: ticket(),
             },
         );
-        assert_eq!(s.tasks.clone().unwrap_or_default()[0].status, "blocked");
+        assert_eq!(
+            s.tasks.clone().unwrap_or_default()[0].status,
+            TaskStatus::Blocked
+        );
         assert!(s.saved.is_some());
         assert!(s.task_detail.data.is_some());
     }
 
-    fn plan(id: &str, status: &str) -> PlanView {
+    fn plan(id: &str, status: PlanStatus) -> PlanView {
         PlanView {
             id: id.into(),
-            level: "weekly".into(),
+            level: PlanLevel::Weekly,
             period: "2026-W48".into(),
             title: format!("plan {id}"),
             owner: "pos:a".into(),
             owner_title: "A".into(),
             department: None,
             parent: None,
-            status: status.into(),
+            status,
             approver: "B".into(),
             items: Vec::new(),
             reviews: Vec::new(),
-            progress: crate::model::PlanProgressView::default(),
+            progress: Progress::default(),
             can_edit: true,
             can_review: false,
             can_schedule: false,
@@ -1003,10 +1018,10 @@ mod tests {
         }
     }
 
-    fn status_of(s: &State, id: &str) -> Option<String> {
+    fn status_of(s: &State, id: &str) -> Option<PlanStatus> {
         let board = s.plans.data.as_ref()?;
         let plan = board.plans.iter().find(|p| p.id == id)?;
-        Some(plan.status.clone())
+        Some(plan.status)
     }
 
     #[test]
@@ -1014,7 +1029,7 @@ mod tests {
         let s = apply(
             Rc::new(State::default()),
             Action::PlansLoaded {
-                board: board(vec![plan("p", "draft")]),
+                board: board(vec![plan("p", PlanStatus::Draft)]),
                 asked_at: ticket(),
             },
         );
@@ -1022,30 +1037,33 @@ mod tests {
         let s = apply(
             s,
             Action::PlanSaved {
-                plan: plan("p", "submitted"),
+                plan: plan("p", PlanStatus::Submitted),
                 at: ticket(),
             },
         );
-        assert_eq!(status_of(&s, "p").as_deref(), Some("submitted"));
+        assert_eq!(status_of(&s, "p"), Some(PlanStatus::Submitted));
         assert!(s.saved.is_some());
         let s = apply(
             s,
             Action::PlansLoaded {
-                board: board(vec![plan("p", "draft"), plan("q", "draft")]),
+                board: board(vec![
+                    plan("p", PlanStatus::Draft),
+                    plan("q", PlanStatus::Draft),
+                ]),
                 asked_at,
             },
         );
-        assert_eq!(status_of(&s, "p").as_deref(), Some("submitted"));
-        assert_eq!(status_of(&s, "q").as_deref(), Some("draft"));
+        assert_eq!(status_of(&s, "p"), Some(PlanStatus::Submitted));
+        assert_eq!(status_of(&s, "q"), Some(PlanStatus::Draft));
         // A board asked for after the save is trusted as it is.
         let s = apply(
             s,
             Action::PlansLoaded {
-                board: board(vec![plan("p", "approved")]),
+                board: board(vec![plan("p", PlanStatus::Approved)]),
                 asked_at: ticket(),
             },
         );
-        assert_eq!(status_of(&s, "p").as_deref(), Some("approved"));
+        assert_eq!(status_of(&s, "p"), Some(PlanStatus::Approved));
     }
 
     #[test]
@@ -1054,7 +1072,7 @@ mod tests {
         let s = apply(
             Rc::new(State::default()),
             Action::PlanSaved {
-                plan: plan("new", "draft"),
+                plan: plan("new", PlanStatus::Draft),
                 at: ticket(),
             },
         );
@@ -1065,7 +1083,7 @@ mod tests {
                 asked_at,
             },
         );
-        assert_eq!(status_of(&s, "new").as_deref(), Some("draft"));
+        assert_eq!(status_of(&s, "new"), Some(PlanStatus::Draft));
     }
 
     #[test]
@@ -1125,11 +1143,11 @@ mod tests {
         assert_eq!(slugs.len(), Screen::ALL.len());
     }
 
-    fn my_duty(id: &str) -> crate::editing::MyDuty {
-        crate::editing::MyDuty {
+    fn my_duty(id: &str) -> MyDuty {
+        MyDuty {
             id: id.into(),
             text: id.into(),
-            cadence: "daily".into(),
+            cadence: Cadence::Daily,
             owner: String::new(),
             department: None,
             raci_role: None,
@@ -1201,7 +1219,7 @@ mod tests {
         assert_eq!(s.lang(), Lang::En);
         s.status = Some(AppStatus {
             enrolled: true,
-            store: Some(crate::model::Store {
+            store: Some(StoreInfo {
                 id: "s".into(),
                 name: "Store".into(),
                 time_zone: "Asia/Shanghai".into(),

@@ -3,7 +3,8 @@
 
 use std::collections::BTreeSet;
 
-use crate::model::{TaskStatus, TaskView};
+use storeops_api::TaskStatus;
+use storeops_api::tasks::TaskView;
 
 /// Where a task shows on the Today screen.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -39,7 +40,7 @@ pub fn group_of(
     closed_here: &BTreeSet<String>,
 ) -> Option<TodayGroup> {
     let due = task.due.as_deref().filter(|d| !d.is_empty());
-    if !task.status().is_open() {
+    if !task.status.is_open() {
         let todays = match due {
             None => true,
             Some(due) => due == today,
@@ -74,8 +75,8 @@ pub fn group_today<'a>(
         list.push(task);
     }
     let urgent_first = |a: &&TaskView, b: &&TaskView| {
-        b.priority()
-            .cmp(&a.priority())
+        b.priority
+            .cmp(&a.priority)
             .then_with(|| match (&a.due, &b.due) {
                 (Some(x), Some(y)) => x.cmp(y),
                 (Some(_), None) => std::cmp::Ordering::Less,
@@ -102,7 +103,7 @@ impl TodayGroups<'_> {
         let done = self
             .done
             .iter()
-            .filter(|t| t.status() == TaskStatus::Done)
+            .filter(|t| t.status == TaskStatus::Done)
             .count();
         (done, open + done)
     }
@@ -118,19 +119,22 @@ impl TodayGroups<'_> {
 
 #[cfg(test)]
 mod tests {
+    use storeops_api::Priority;
+
     use super::*;
 
     fn task(id: &str, status: &str, due: Option<&str>) -> TaskView {
         TaskView {
             id: id.into(),
             title: id.into(),
-            status: status.into(),
-            priority: "normal".into(),
+            status: crate::wire::parse(status).unwrap_or(TaskStatus::Todo),
+            priority: Priority::Normal,
             due: due.map(Into::into),
             assignee: None,
             department: None,
             duty: None,
             assignee_id: None,
+            done_at: None,
             done_on: None,
         }
     }
@@ -211,7 +215,7 @@ mod tests {
     #[test]
     fn urgent_work_comes_first_then_the_soonest_due() {
         let mut urgent = task("urgent", "todo", Some("2026-11-26"));
-        urgent.priority = "urgent".into();
+        urgent.priority = Priority::Urgent;
         let tasks = vec![
             task("older", "todo", Some("2026-11-20")),
             task("newer", "todo", Some("2026-11-25")),

@@ -98,8 +98,12 @@ macro_rules! commands {
 }
 
 fn reply<T: Serialize>(result: Result<T, ApiError>) -> Result<Reply, ApiError> {
-    serde_json::to_value(result?)
-        .map_err(|e| ApiError::new(ErrorCode::Internal, format!("cannot serialise the answer: {e}")))
+    serde_json::to_value(result?).map_err(|e| {
+        ApiError::new(
+            ErrorCode::Internal,
+            format!("cannot serialise the answer: {e}"),
+        )
+    })
 }
 
 commands! {
@@ -241,7 +245,10 @@ mod tests {
             serde_json::json!({"command": "add_task", "args": {"title": 42}}),
             serde_json::json!({"command": "set_task_status", "args": {"task_id": "t", "status": "exploded"}}),
         ] {
-            assert!(serde_json::from_value::<Request>(bad.clone()).is_err(), "{bad}");
+            assert!(
+                serde_json::from_value::<Request>(bad.clone()).is_err(),
+                "{bad}"
+            );
         }
     }
 }

@@ -39,6 +39,14 @@ pub struct OrgPosition {
     pub uncovered_duties: u32,
 }
 
+impl OrgPosition {
+    /// Places not filled: `vacant`, and never fewer than headcount − holders.
+    pub fn vacancies(&self) -> u32 {
+        let held = u32::try_from(self.holders.len()).unwrap_or(u32::MAX);
+        self.vacant.max(self.headcount.saturating_sub(held))
+    }
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct OrgTotals {
     pub departments: u32,

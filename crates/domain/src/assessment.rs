@@ -23,7 +23,9 @@ pub struct AssessmentDoc {
     pub training: BTreeMap<String, TrainingPlan>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum KpiMetric {
     /// Share of the tasks due in the period that were done.

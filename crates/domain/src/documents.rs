@@ -316,6 +316,18 @@ pub enum Cadence {
     AsNeeded,
 }
 
+impl Cadence {
+    /// Every cadence, most frequent first.
+    pub const ALL: [Cadence; 6] = [
+        Self::Daily,
+        Self::Weekly,
+        Self::Monthly,
+        Self::Quarterly,
+        Self::Yearly,
+        Self::AsNeeded,
+    ];
+}
+
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Duty {
     #[autosurgeon(hydrate = "crate::text::string")]
@@ -395,7 +407,10 @@ impl std::str::FromStr for TaskStatus {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
+/// Least urgent first, so that `Ord` sorts by urgency.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Reconcile, Hydrate, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     #[autosurgeon(rename = "low")]

@@ -33,7 +33,9 @@ pub struct FeedbackDoc {
     pub surveys: BTreeMap<String, Survey>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReportStatus {
     #[autosurgeon(rename = "open")]

@@ -37,7 +37,9 @@ pub struct PlansDoc {
     pub plans: BTreeMap<String, Plan>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanLevel {
     #[autosurgeon(rename = "annual")]
@@ -46,6 +48,20 @@ pub enum PlanLevel {
     Monthly,
     #[autosurgeon(rename = "weekly")]
     Weekly,
+}
+
+impl PlanLevel {
+    /// The levels of the cascade, top first.
+    pub const ALL: [PlanLevel; 3] = [Self::Annual, Self::Monthly, Self::Weekly];
+
+    /// The level a plan of this level breaks down: an annual plan breaks down none.
+    pub fn parent_level(self) -> Option<Self> {
+        match self {
+            Self::Annual => None,
+            Self::Monthly => Some(Self::Annual),
+            Self::Weekly => Some(Self::Monthly),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -78,7 +94,9 @@ pub struct PlanItem {
     pub due: Option<String>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ReviewKind {
     #[autosurgeon(rename = "submitted")]
@@ -285,12 +303,7 @@ pub fn create_plan(
         })?;
     if let Some(p) = &new.parent {
         let parent = plan_of(&doc, p)?;
-        let expected = match new.level {
-            PlanLevel::Annual => None,
-            PlanLevel::Monthly => Some(PlanLevel::Annual),
-            PlanLevel::Weekly => Some(PlanLevel::Monthly),
-        };
-        if Some(parent.level) != expected {
+        if Some(parent.level) != new.level.parent_level() {
             return Err(DomainError::Invalid(
                 "a monthly plan breaks down an annual one and a weekly plan a monthly one".into(),
             ));
@@ -406,7 +419,9 @@ fn append_review(
 }
 
 /// A decision or comment on a plan.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanAction {
     Submit,
@@ -414,6 +429,14 @@ pub enum PlanAction {
     Return,
     Reopen,
     Comment,
+}
+
+impl PlanAction {
+    /// Returning a plan and commenting on it say nothing without a text; [`review_plan`]
+    /// refuses them with none.
+    pub fn needs_text(self) -> bool {
+        matches!(self, Self::Return | Self::Comment)
+    }
 }
 
 /// Records `action` on a plan as one change, checking the transition and who

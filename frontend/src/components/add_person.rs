@@ -1,11 +1,11 @@
 use std::rc::Rc;
 
+use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::controller::PersonRequest;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::Staffing;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AddPersonFormProps {

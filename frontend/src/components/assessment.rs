@@ -1,18 +1,21 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::assessment::{
+    AssessmentBoard, AssessmentRow, AwardRow, KpiRow, SessionInput, SessionRow, SurveyRow,
+    TrainingRow,
+};
+use storeops_api::org::OrgChart;
+use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::seed::use_seed;
-use crate::assessment::{self, Command, METRICS, SessionArgs};
+use crate::assessment::{self, Command, METRICS};
 use crate::controller::AssessmentRequest;
 use crate::i18n::{self, Lang, Word, word};
-use crate::model::{
-    AssessmentBoard, AssessmentEntry, AwardView, KpiView, OrgChart, SessionView, Staffing,
-    SurveyView, TrainingView,
-};
 use crate::state::Op;
+use crate::wire;
 
 /// `(value, label)` options of a picker.
 type Options = Rc<Vec<(String, String)>>;
@@ -247,7 +250,7 @@ fn share(value: f64) -> String {
 #[derive(Properties, PartialEq, Debug)]
 struct KpiItemProps {
     lang: Lang,
-    kpi: KpiView,
+    kpi: KpiRow,
     manage: bool,
     month: AttrValue,
     busy: bool,
@@ -289,11 +292,11 @@ fn kpi_item(props: &KpiItemProps) -> Html {
         <li
             class={classes!("kpi", met.map(|m| if m { "kpi-met" } else { "kpi-below" }))}
             data-kpi-id={kpi.id.clone()}
-            data-metric={kpi.metric.clone()}
+            data-metric={wire::name(kpi.metric)}
         >
             <div class="assess-row">
                 <span class="assess-name">{ kpi.name.clone() }</span>
-                <span class="badge">{ i18n::metric_label(lang, &kpi.metric) }</span>
+                <span class="badge">{ i18n::metric_label(lang, kpi.metric) }</span>
             </div>
             <p class="assess-meta">{ kpi.subject.clone() }</p>
             <p class="kpi-figures">
@@ -305,7 +308,7 @@ fn kpi_item(props: &KpiItemProps) -> Html {
                     { kpi.values.iter().map(|v| format!("{} {}", v.period, share(v.value))).collect::<Vec<_>>().join(" · ") }
                 </p>
             }
-            if props.manage && !assessment::is_rate(&kpi.metric) {
+            if props.manage && !assessment::is_rate(kpi.metric) {
                 <form class="inline-form kpi-value-form" novalidate=true {onsubmit}>
                     <label class="visually-hidden" for={period_id.clone()}>{ word(lang, Word::Period) }</label>
                     <input id={period_id} class="kpi-period" ref={period} type="text" inputmode="numeric" autocomplete="off" placeholder={word(lang, Word::PeriodHint)} />
@@ -377,8 +380,8 @@ fn kpi_form(props: &KpiFormProps) -> Html {
             <div class="field">
                 <label for="kpi-metric">{ word(lang, Word::Metric) }</label>
                 <select id="kpi-metric" class="select" ref={metric}>
-                    { for METRICS.iter().map(|m| html! {
-                        <option value={*m}>{ i18n::metric_label(lang, m) }</option>
+                    { for METRICS.into_iter().map(|m| html! {
+                        <option value={wire::name(m)}>{ i18n::metric_label(lang, m) }</option>
                     }) }
                 </select>
             </div>
@@ -393,7 +396,7 @@ fn kpi_form(props: &KpiFormProps) -> Html {
 
 // ---- Assessments ------------------------------------------------------------------
 
-fn assessment_item(lang: Lang, a: &AssessmentEntry) -> Html {
+fn assessment_item(lang: Lang, a: &AssessmentRow) -> Html {
     html! {
         <li class="assessment" key={a.id.clone()} data-assessment-id={a.id.clone()}>
             <div class="assess-row">
@@ -484,7 +487,7 @@ fn assess_form(props: &AssessFormProps) -> Html {
 
 // ---- Awards -----------------------------------------------------------------------
 
-fn award_item(lang: Lang, a: &AwardView) -> Html {
+fn award_item(lang: Lang, a: &AwardRow) -> Html {
     html! {
         <li class="award" key={a.id.clone()} data-award-id={a.id.clone()}>
             <div class="assess-row">
@@ -579,7 +582,7 @@ fn award_form(props: &AwardFormProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct TrainingItemProps {
     lang: Lang,
-    training: TrainingView,
+    training: TrainingRow,
     manage: bool,
     people: Options,
     busy: Rc<BTreeSet<Op>>,
@@ -620,7 +623,7 @@ fn training_item(props: &TrainingItemProps) -> Html {
 struct SessionItemProps {
     lang: Lang,
     training_id: String,
-    session: SessionView,
+    session: SessionRow,
     manage: bool,
     people: Options,
     busy: bool,
@@ -741,12 +744,12 @@ fn training_form(props: &TrainingFormProps) -> Html {
         use_node_ref(),
     );
     // Sessions added so far; the one still in the date and topic fields joins on submit.
-    let sessions = use_state(Vec::<SessionArgs>::new);
+    let sessions = use_state(Vec::<SessionInput>::new);
     let typed = {
         let (date, topic) = (date.clone(), topic.clone());
         move || {
             let (d, t) = (read(&date), read(&topic));
-            (!d.trim().is_empty() || !t.trim().is_empty()).then(|| SessionArgs {
+            (!d.trim().is_empty() || !t.trim().is_empty()).then(|| SessionInput {
                 date: d,
                 topic: t,
                 attendees: Vec::new(),
@@ -860,7 +863,7 @@ fn training_form(props: &TrainingFormProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct SurveyItemProps {
     lang: Lang,
-    survey: SurveyView,
+    survey: SurveyRow,
     busy: bool,
     on_command: Callback<AssessmentRequest>,
 }

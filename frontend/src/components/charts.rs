@@ -174,7 +174,7 @@ pub struct DonutProps {
     pub id: AttrValue,
     pub title: AttrValue,
     /// Each part's name, count and tone class.
-    pub parts: Vec<(String, u32, &'static str)>,
+    pub parts: Vec<(String, usize, &'static str)>,
     /// The big number in the middle, e.g. "93%".
     pub centre: AttrValue,
     pub empty: AttrValue,
@@ -183,7 +183,7 @@ pub struct DonutProps {
 /// A ring cut into parts by count, the headline number in its middle.
 #[function_component(Donut)]
 pub fn donut(props: &DonutProps) -> Html {
-    let total: u32 = props.parts.iter().map(|p| p.1).sum();
+    let total: usize = props.parts.iter().map(|p| p.1).sum();
     let title_id = format!("{}-title", props.id);
     let (cx, cy, outer, inner) = (100.0, 90.0, 78.0, 52.0);
     let mut from = 0.0;
@@ -192,7 +192,7 @@ pub fn donut(props: &DonutProps) -> Html {
         .iter()
         .filter(|p| p.1 > 0)
         .map(|(name, count, tone)| {
-            let share = f64::from(*count) / f64::from(total.max(1));
+            let share = *count as f64 / total.max(1) as f64;
             let path = chart::ring_segment(cx, cy, outer, inner, from, from + share);
             from += share;
             html! {

@@ -1,11 +1,11 @@
 use std::rc::Rc;
 
+use storeops_api::dashboard::{Dashboard, DepartmentSeries, KpiSummary};
 use yew::prelude::*;
 
 use super::charts::{Bar, BarChart, Bullet, BulletChart, Donut, LineChart, Series};
 use crate::chart;
 use crate::i18n::{self, Lang, Term, tr};
-use crate::model::{DashDepartment, DashKpi, Dashboard};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DashboardViewProps {
@@ -54,7 +54,7 @@ fn share_lines(
     id: &'static str,
     title: Term,
     dash: &Dashboard,
-    values: impl Fn(&DashDepartment) -> &Vec<Option<f64>>,
+    values: impl Fn(&DepartmentSeries) -> &Vec<Option<f64>>,
 ) -> Html {
     let series: Vec<Series> = dash
         .departments
@@ -75,12 +75,12 @@ fn share_lines(
     }
 }
 
-fn overdue_bars(lang: Lang, departments: &[DashDepartment]) -> Html {
+fn overdue_bars(lang: Lang, departments: &[DepartmentSeries]) -> Html {
     let bars: Vec<Bar> = departments
         .iter()
         .map(|d| Bar {
             label: d.name.clone(),
-            value: f64::from(d.overdue),
+            value: d.overdue as f64,
             note: i18n::overdue_of_open(lang, d.overdue, d.open),
             tone: if d.overdue > 0 {
                 "bar-danger"
@@ -130,7 +130,7 @@ fn coverage_donut(lang: Lang, dash: &Dashboard) -> Html {
     let centre = if c.duties == 0 {
         String::new()
     } else {
-        chart::percent(f64::from(c.covered) / f64::from(c.duties))
+        chart::percent(c.covered as f64 / c.duties as f64)
     };
     let parts = vec![
         (tr(lang, Term::Covered).to_owned(), c.covered, "part-ok"),
@@ -192,8 +192,8 @@ fn plan_bars(lang: Lang, dash: &Dashboard) -> Html {
     }
 }
 
-fn kpi_bullets(lang: Lang, id: String, kpis: &[&DashKpi]) -> Html {
-    let show = |k: &DashKpi, v: f64| {
+fn kpi_bullets(lang: Lang, id: String, kpis: &[&KpiSummary]) -> Html {
+    let show = |k: &KpiSummary, v: f64| {
         if k.unit == "%" {
             chart::percent(v)
         } else {
@@ -247,8 +247,12 @@ fn print_report(lang: Lang, dash: &Dashboard, on_close: &Callback<()>) -> Html {
                 values: d.on_time.clone(),
             },
         ];
-        let people: Vec<_> = dash.people.iter().filter(|p| p.department == d.name).collect();
-        let kpis: Vec<&DashKpi> = dash.kpis.iter().filter(|k| k.owner == d.name).collect();
+        let people: Vec<_> = dash
+            .people
+            .iter()
+            .filter(|p| p.department.as_ref() == Some(&d.name))
+            .collect();
+        let kpis: Vec<&KpiSummary> = dash.kpis.iter().filter(|k| k.owner == d.name).collect();
         let chart_id = format!("print-chart-{}", d.id.replace(':', "-"));
         html! {
             <section class="print-page" data-department={d.id.clone()}>

@@ -7,7 +7,7 @@ use super::sheet::Sheet;
 use crate::editing::{DepartmentDraft, department_choices, indented};
 use crate::edits::DepartmentRequest;
 use crate::i18n::{Key, Lang, t};
-use crate::model::{OrgChart, OrgDepartment};
+use storeops_api::org::{OrgChart, OrgDepartment};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DepartmentFormProps {

@@ -1,6 +1,8 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::org::{DutyRegister, DutyView, OrgChart};
+use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
 use super::duty_form::DutyForm;
@@ -8,7 +10,6 @@ use super::duty_register::{DutyActions, DutyRegisterView};
 use super::owner_picker::OwnerChoices;
 use crate::edits::DutyRequest;
 use crate::i18n::{Key, Lang, t};
-use crate::model::{DutyRegister, DutyView, OrgChart, Staffing};
 use crate::state::DutyFilter;
 
 #[derive(Properties, PartialEq, Debug)]

@@ -1,15 +1,17 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::org::{DutyView, RaciInput};
+use storeops_api::{Cadence, Named};
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::owner_picker::{OwnerChecklist, OwnerChoices, OwnerSelect};
 use super::sheet::Sheet;
-use crate::editing::{DutyDraft, Raci};
+use crate::editing::DutyDraft;
 use crate::edits::DutyRequest;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{Cadence, DutyView};
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DutyFormProps {
@@ -30,14 +32,11 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
     let text = use_node_ref();
     super::seed::use_seed(&text, duty.map(|d| d.text.clone()).unwrap_or_default());
     let owner = use_state(|| duty.and_then(|d| d.owner_id.clone()).unwrap_or_default());
-    let cadence = use_state(|| {
-        duty.map(|d| d.cadence.clone())
-            .filter(|c| Cadence::from_wire(c).is_some())
-            .unwrap_or_else(|| Cadence::Daily.wire().to_owned())
-    });
+    // The cadence's wire name, as the select holds it.
+    let cadence = use_state(|| wire::name(duty.map_or(Cadence::Daily, |d| d.cadence)));
     let raci = use_state(|| {
         duty.and_then(|d| d.raci.as_ref())
-            .map(|r| r.to_raci())
+            .map(|r| r.to_input())
             .unwrap_or_default()
     });
 
@@ -80,7 +79,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
             cadence.set(select.value());
         })
     };
-    let set_raci = |f: fn(&mut Raci, Option<String>)| {
+    let set_raci = |f: fn(&mut RaciInput, Option<String>)| {
         let raci = raci.clone();
         Callback::from(move |v: String| {
             let mut next = (*raci).clone();
@@ -88,7 +87,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
             raci.set(next);
         })
     };
-    let set_raci_list = |f: fn(&mut Raci, Vec<String>)| {
+    let set_raci_list = |f: fn(&mut RaciInput, Vec<String>)| {
         let raci = raci.clone();
         Callback::from(move |v: BTreeSet<String>| {
             let mut next = (*raci).clone();
@@ -96,7 +95,9 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
             raci.set(next);
         })
     };
-    let names = duty.and_then(|d| d.raci.clone()).unwrap_or_default();
+    // The names of those the duty's RACI holds, should the choices not list them.
+    let names = duty.and_then(|d| d.raci.as_ref());
+    let name_of = |n: Option<&Named>| n.map(|n| AttrValue::from(n.name.clone()));
     let title = t(
         lang,
         if duty.is_some() {
@@ -130,8 +131,8 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                         <select id="duty-cadence" class="select" onchange={on_cadence}>
                             {
                                 for Cadence::ALL.into_iter().map(|c| html! {
-                                    <option value={c.wire()} selected={*cadence == c.wire()}>
-                                        { i18n::cadence_label(lang, c.wire()) }
+                                    <option value={wire::name(c)} selected={*cadence == wire::name(c)}>
+                                        { i18n::cadence_label(lang, c) }
                                     </option>
                                 })
                             }
@@ -149,7 +150,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                                 choices={props.choices.clone()}
                                 value={raci.responsible.clone().unwrap_or_default()}
                                 none={Key::Nobody}
-                                value_name={names.responsible.as_ref().map(|n| AttrValue::from(n.name.clone()))}
+                                value_name={name_of(names.and_then(|n| n.responsible.as_ref()))}
                                 on_change={set_raci(|r, v| r.responsible = v)}
                             />
                         </div>
@@ -161,7 +162,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                                 choices={props.choices.clone()}
                                 value={raci.accountable.clone().unwrap_or_default()}
                                 none={Key::Nobody}
-                                value_name={names.accountable.as_ref().map(|n| AttrValue::from(n.name.clone()))}
+                                value_name={name_of(names.and_then(|n| n.accountable.as_ref()))}
                                 on_change={set_raci(|r, v| r.accountable = v)}
                             />
                         </div>

@@ -3,8 +3,9 @@
 use yew::prelude::*;
 
 use super::duty_register::DutyActions;
-use crate::editing::{Named, RaciView};
 use crate::i18n::{Key, Lang, t};
+use storeops_api::Named;
+use storeops_api::org::RaciView;
 
 /// "Responsible: … · Accountable: … · Consulted: … · Informed: …"; nothing without a RACI.
 pub fn raci_line(lang: Lang, raci: Option<&RaciView>) -> Html {

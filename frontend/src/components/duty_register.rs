@@ -1,11 +1,13 @@
 use std::rc::Rc;
 
+use storeops_api::Cadence;
+use storeops_api::org::{DutyGroup, DutyRegister, DutySection, DutyView};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{Cadence, DutyGroup, DutyRegister, DutySection, DutyView};
 use crate::state::DutyFilter;
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DutyRegisterViewProps {
@@ -94,7 +96,7 @@ type Shown<'a> = Vec<(&'a DutyGroup, Vec<(&'a DutySection, Vec<&'a DutyView>)>)>
 fn filtered(register: &DutyRegister, filter: DutyFilter) -> Shown<'_> {
     let passes = |duty: &DutyView| {
         (!filter.uncovered_only || !duty.covered)
-            && filter.cadence.is_none_or(|c| duty.cadence() == Some(c))
+            && filter.cadence.is_none_or(|c| duty.cadence == c)
     };
     register
         .groups
@@ -174,14 +176,14 @@ fn render_duty(lang: Lang, today: &str, duty: &DutyView, actions: Option<&DutyAc
             key={duty.id.clone()}
             data-duty-id={duty.id.clone()}
             data-id={duty.id.clone()}
-            data-cadence={duty.cadence.clone()}
+            data-cadence={wire::name(duty.cadence)}
             data-covered={duty.covered.to_string()}
         >
             <p class="duty-text">{ duty.text.clone() }</p>
             <div class="duty-meta">
-                <span class={classes!("badge", "cadence", format!("cadence-{}", duty.cadence))}>
+                <span class={classes!("badge", "cadence", format!("cadence-{}", wire::name(duty.cadence)))}>
                     <span class="duty-mark" aria-hidden="true">{ "↻" }</span>
-                    { i18n::cadence_label(lang, &duty.cadence) }
+                    { i18n::cadence_label(lang, duty.cadence) }
                 </span>
                 if !duty.owner.is_empty() {
                     <span class="badge badge-owner">{ t(lang, Key::Owner) }{ ": " }{ duty.owner.clone() }</span>
@@ -224,7 +226,7 @@ fn filters(props: &FiltersProps) -> Html {
     let on_cadence = props.on_filter.reform(move |e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         DutyFilter {
-            cadence: Cadence::from_wire(&select.value()),
+            cadence: wire::parse(&select.value()),
             ..filter
         }
     });
@@ -256,8 +258,8 @@ fn filters(props: &FiltersProps) -> Html {
                     <option value="" selected={filter.cadence.is_none()}>{ t(lang, Key::AllCadences) }</option>
                     {
                         for Cadence::ALL.into_iter().map(|c| html! {
-                            <option value={c.wire()} selected={filter.cadence == Some(c)}>
-                                { i18n::cadence_label(lang, c.wire()) }
+                            <option value={wire::name(c)} selected={filter.cadence == Some(c)}>
+                                { i18n::cadence_label(lang, c) }
                             </option>
                         })
                     }

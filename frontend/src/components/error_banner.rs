@@ -1,17 +1,17 @@
+use storeops_api::ErrorCode;
 use yew::prelude::*;
 
 use crate::i18n::{Key, Lang, t};
-use crate::services::api::{CODE_BAD_REPLY, CODE_UNAVAILABLE};
 use crate::state::Problem;
 
 /// The words for a problem: the backend's own message, or ours for problems on this side.
 pub fn problem_text(lang: Lang, problem: &Problem) -> String {
     match problem {
         Problem::Ui(key) => t(lang, *key).to_owned(),
-        Problem::Api(err) if err.code == CODE_UNAVAILABLE => {
+        Problem::Api(err) if err.code == ErrorCode::Unavailable => {
             format!("{} ({})", t(lang, Key::BackendUnavailable), err.message)
         }
-        Problem::Api(err) if err.code == CODE_BAD_REPLY => {
+        Problem::Api(err) if err.code == ErrorCode::BadReply => {
             format!("{} ({})", t(lang, Key::BadReply), err.message)
         }
         Problem::Api(err) => err.message.clone(),
@@ -32,8 +32,8 @@ pub fn error_banner(props: &ErrorBannerProps) -> Html {
     };
     let lang = props.lang;
     let code = match problem {
-        Problem::Api(err) if !err.code.is_empty() => Some(err.code.clone()),
-        _ => None,
+        Problem::Api(err) => Some(err.code.as_str()),
+        Problem::Ui(_) => None,
     };
     let onclick = props.on_dismiss.reform(|_: MouseEvent| ());
     html! {

@@ -1,14 +1,29 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use storeops_api::ReportStatus;
+use storeops_api::feedback::{FeedbackBoard, ReportView};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::controller::ReportRequest;
 use crate::format;
 use crate::i18n::{self, Lang, Term, tr};
-use crate::model::{FeedbackBoard, REPORT_CATEGORIES, ReportStatus, ReportView};
 use crate::state::Op;
+use crate::wire;
+
+/// The categories a problem can be reported under, should the board not list them.
+const REPORT_CATEGORIES: [&str; 9] = [
+    "stock",
+    "customer",
+    "equipment",
+    "system",
+    "staffing",
+    "money",
+    "marketing",
+    "safety",
+    "other",
+];
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct FeedbackViewProps {
@@ -204,7 +219,7 @@ struct ReportItemProps {
 fn report_item(props: &ReportItemProps) -> Html {
     let lang = props.lang;
     let report = &props.report;
-    let status = report.status();
+    let status = report.status;
     let resolution = use_node_ref();
     let when = |ms: i64| format::date_time(ms, lang, &props.time_zone);
     let start = {
@@ -229,10 +244,10 @@ fn report_item(props: &ReportItemProps) -> Html {
     let resolution_id = format!("resolution-{}", report.id);
     let handle = report.can_handle && status != ReportStatus::Resolved;
     html! {
-        <li class={classes!("report", format!("report-{}", status.wire()))} data-report-id={report.id.clone()} data-status={status.wire()}>
+        <li class={classes!("report", format!("report-{}", wire::name(status)))} data-report-id={report.id.clone()} data-status={wire::name(status)}>
             <div class="report-head">
                 <span class="badge badge-category">{ i18n::category_label(lang, &report.category) }</span>
-                <span class={classes!("badge", "badge-report-status", format!("report-status-{}", status.wire()))}>
+                <span class={classes!("badge", "badge-report-status", format!("report-status-{}", wire::name(status)))}>
                     { i18n::report_status_label(lang, status) }
                 </span>
                 <time class="report-time" data-at={report.created_at.to_string()}>{ when(report.created_at) }</time>

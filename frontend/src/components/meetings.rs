@@ -1,6 +1,10 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::command::{AddActionItem, CreateMeeting};
+use storeops_api::meetings::{MeetingBoard, MeetingView};
+use storeops_api::org::OrgChart;
+use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -8,9 +12,8 @@ use super::line_form::LineForm;
 use super::owner_select::owner_options;
 use crate::controller::{ActionRequest, NewMeetingRequest, TextRequest};
 use crate::i18n::{self, Key, Lang, Term, t, tr};
-use crate::model::{MeetingBoard, MeetingView, OrgChart, Staffing, TaskStatus};
-use crate::services::api::{ActionItemArgs, NewMeetingArgs};
 use crate::state::Op;
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct MeetingsViewProps {
@@ -180,7 +183,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                         .collect()
                 })
                 .unwrap_or_default();
-            let meeting = NewMeetingArgs {
+            let meeting = CreateMeeting {
                 title: input(title).unwrap_or_default(),
                 date: input(date).unwrap_or_default(),
                 department: department
@@ -334,7 +337,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                 return;
             };
             let sent = text_el.value();
-            let action = ActionItemArgs {
+            let action = AddActionItem {
                 meeting_id: id.clone(),
                 text: sent.clone(),
                 owner: owner
@@ -420,19 +423,19 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                     } else {
                         <ul class="meeting-actions" id="meeting-actions">
                             { for m.actions.iter().map(|a| {
-                                let status = a.task_status.as_deref().map(TaskStatus::from_wire);
+                                let status = a.task_status;
                                 html! {
                                     <li class="meeting-action" key={a.id.clone()} data-task-id={a.task_id.clone().unwrap_or_default()}>
                                         <p class="plan-item-text">{ a.text.clone() }</p>
                                         <div class="task-meta">
-                                            if !a.owner.is_empty() {
-                                                <span class="badge badge-assignee">{ a.owner.clone() }</span>
+                                            if let Some(owner) = a.owner.as_ref().filter(|o| !o.is_empty()) {
+                                                <span class="badge badge-assignee">{ owner.clone() }</span>
                                             }
                                             if let Some(due) = &a.due {
                                                 <span class="badge badge-due due-later"><time datetime={due.clone()}>{ i18n::due_on(lang, due) }</time></span>
                                             }
                                             if let Some(status) = status {
-                                                <span class={classes!("badge", "badge-status", format!("status-{}", status.wire()))}>{ i18n::status_label(lang, status) }</span>
+                                                <span class={classes!("badge", "badge-status", format!("status-{}", wire::name(status)))}>{ i18n::status_label(lang, status) }</span>
                                             } else {
                                                 <span class="badge">{ tr(lang, Term::NotATaskYet) }</span>
                                             }

@@ -1,10 +1,10 @@
 use std::rc::Rc;
 
+use storeops_api::org::MyDuty;
 use yew::prelude::*;
 
-use crate::editing::MyDuty;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::TaskStatus;
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct MyDutiesProps {
@@ -25,9 +25,9 @@ pub fn my_duties(props: &MyDutiesProps) -> Html {
         return html! {};
     };
     let item = |duty: &MyDuty| {
-        let role = match duty.raci_role.as_deref() {
+        let role = match duty.raci_role {
             Some(role) => i18n::raci_label(lang, role),
-            None => t(lang, Key::YourDuty).to_owned(),
+            None => t(lang, Key::YourDuty),
         };
         let next = match &duty.next_task {
             Some(task) => {
@@ -37,7 +37,7 @@ pub fn my_duties(props: &MyDutiesProps) -> Html {
                 };
                 let due = task.due.as_deref().map(|date| {
                     let is_today = date == props.today.as_str();
-                    let late = date < props.today.as_str() && TaskStatus::from_wire(&task.status).is_open();
+                    let late = date < props.today.as_str() && task.status.is_open();
                     html! {
                         <time
                             class={classes!("badge", is_today.then_some("due-today"), late.then_some("due-overdue"))}
@@ -68,11 +68,11 @@ pub fn my_duties(props: &MyDutiesProps) -> Html {
             <li class="my-duty" key={duty.id.clone()} data-id={duty.id.clone()}>
                 <p class="duty-text">{ duty.text.clone() }</p>
                 <div class="duty-meta">
-                    <span class={classes!("badge", "cadence", format!("cadence-{}", duty.cadence))}>
+                    <span class={classes!("badge", "cadence", format!("cadence-{}", wire::name(duty.cadence)))}>
                         <span class="duty-mark" aria-hidden="true">{ "↻" }</span>
-                        { i18n::cadence_label(lang, &duty.cadence) }
+                        { i18n::cadence_label(lang, duty.cadence) }
                     </span>
-                    <span class="badge raci-badge" data-role={duty.raci_role.clone().unwrap_or_else(|| "owner".to_owned())}>{ role }</span>
+                    <span class="badge raci-badge" data-role={duty.raci_role.map_or_else(|| "owner".to_owned(), wire::name)}>{ role }</span>
                     if !duty.owner.is_empty() {
                         <span class="badge badge-owner">{ duty.owner.clone() }</span>
                     }

@@ -1,10 +1,10 @@
+use storeops_api::relay::NewStore;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::enrol::DEFAULT_RELAY_URL;
 use crate::edits::OpenStoreRequest;
 use crate::i18n::{self, Key, Lang, t};
-use crate::services::edit_api::NewStore;
 use crate::templates::{DEFAULT_TEMPLATE, TemplatePreview, previews};
 
 /// The time zones offered; the first is the default.

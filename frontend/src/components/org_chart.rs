@@ -1,10 +1,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use storeops_api::org::{OrgChart, OrgDepartment, OrgPosition, OrgTotals};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{OrgChart, OrgDepartment, OrgPosition, OrgTotals};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OrgChartViewProps {

@@ -1,5 +1,7 @@
 use std::rc::Rc;
 
+use storeops_api::org::OrgChart;
+use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
 use super::department_form::DepartmentForm;
@@ -8,7 +10,6 @@ use super::people_editor::{ActiveRequest, PeopleEditor, PositionsRequest};
 use super::position_form::PositionForm;
 use crate::edits::{DepartmentRequest, PositionRequest};
 use crate::i18n::{Key, Lang, t};
-use crate::model::{OrgChart, Staffing};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OrgEditorProps {

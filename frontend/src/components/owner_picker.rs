@@ -1,10 +1,11 @@
 use std::collections::BTreeSet;
 
+use storeops_api::org::OrgDepartment;
+use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{OrgDepartment, Staffing};
 
 /// A list of (id, name) under an optional heading, as an [`OwnerChecklist`] shows it.
 pub type ChoiceGroup = (Option<Key>, Vec<(String, String)>);

@@ -1,7 +1,22 @@
+use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{OwnerKind, Staffing, owner_id};
+
+/// Someone work can be assigned to: a position (whoever holds it) or a person.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OwnerKind {
+    Position,
+    Person,
+}
+
+/// The owner id of a position or a person, as tasks and `reassign_*` commands carry it.
+pub fn owner_id(kind: OwnerKind, id: &str) -> String {
+    match kind {
+        OwnerKind::Position => format!("position:{id}"),
+        OwnerKind::Person => format!("person:{id}"),
+    }
+}
 
 /// The `<option>`s of a picker of owners: "Unassigned" (value `""`), then positions, then
 /// active people. `selected` is preselected; if it is not among them (the list has not

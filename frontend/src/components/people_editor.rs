@@ -1,12 +1,12 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::tasks::{Staffing, StaffingPerson};
 use yew::prelude::*;
 
 use super::owner_picker::OwnerChecklist;
 use super::sheet::Sheet;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{StaffPerson, Staffing};
 
 /// Save these positions for this person, then call back (closes the form).
 pub type PositionsRequest = (String, Vec<String>, Callback<()>);
@@ -40,9 +40,9 @@ pub fn people_editor(props: &PeopleEditorProps) -> Html {
             .find(|p| p.id == id)
             .map_or_else(|| id.to_owned(), |p| p.title.clone())
     };
-    let (active, former): (Vec<&StaffPerson>, Vec<&StaffPerson>) =
+    let (active, former): (Vec<&StaffingPerson>, Vec<&StaffingPerson>) =
         staffing.people.iter().partition(|p| p.active);
-    let row = |person: &StaffPerson| {
+    let row = |person: &StaffingPerson| {
         let held: Vec<String> = person.positions.iter().map(|id| title_of(id)).collect();
         let on_edit = {
             let (editing, id) = (editing.clone(), person.id.clone());
@@ -66,7 +66,7 @@ pub fn people_editor(props: &PeopleEditorProps) -> Html {
             </li>
         }
     };
-    let former_row = |person: &StaffPerson| {
+    let former_row = |person: &StaffingPerson| {
         let on_rejoin = {
             let (id, on_set_active) = (person.id.clone(), props.on_set_active.clone());
             Callback::from(move |_: MouseEvent| {
@@ -124,7 +124,7 @@ pub fn people_editor(props: &PeopleEditorProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct PersonFormProps {
     lang: Lang,
-    person: StaffPerson,
+    person: StaffingPerson,
     staffing: Rc<Staffing>,
     busy: bool,
     on_save_positions: Callback<PositionsRequest>,

@@ -1,6 +1,10 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::command::SetPlanItem;
+use storeops_api::plans::{PlanItemView, PlanView};
+use storeops_api::tasks::Staffing;
+use storeops_api::{PlanAction, PlanStatus};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
@@ -8,9 +12,8 @@ use super::owner_select::owner_options;
 use crate::controller::{PlanItemRequest, ReviewRequest};
 use crate::format;
 use crate::i18n::{self, Lang, Term, tr};
-use crate::model::{PlanAction, PlanItemView, PlanStatus, PlanView, Staffing, TaskStatus};
-use crate::services::api::PlanItemArgs;
 use crate::state::Op;
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PlanDetailProps {
@@ -31,7 +34,7 @@ pub struct PlanDetailProps {
 pub fn plan_detail(props: &PlanDetailProps) -> Html {
     let lang = props.lang;
     let plan = &props.plan;
-    let status = plan.status();
+    let status = plan.status;
     let busy = |op: Op| props.busy.contains(&op);
     let reviewing = |action: PlanAction| busy(Op::ReviewPlan(plan.id.clone(), action));
     let comment_ref = use_node_ref();
@@ -139,10 +142,10 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
         html! {
             <ol class="history plan-reviews" id="plan-reviews">
                 { for plan.reviews.iter().map(|r| html! {
-                    <li class={classes!("history-entry", "plan-review", format!("review-{}", r.kind))} data-kind={r.kind.clone()}>
+                    <li class={classes!("history-entry", "plan-review", format!("review-{}", wire::name(r.kind)))} data-kind={wire::name(r.kind)}>
                         <time class="history-time" data-at={r.at.to_string()}>{ when(r.at) }</time>
                         <p class="history-message">
-                            { i18n::review_line(lang, &r.kind, &r.by, r.round) }
+                            { i18n::review_line(lang, r.kind, &r.by, r.round) }
                         </p>
                         if !r.text.is_empty() {
                             <p class="review-text">{ r.text.clone() }</p>
@@ -156,14 +159,14 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
     let close = props.on_close.reform(|_: MouseEvent| ());
 
     html! {
-        <article class="detail-card plan-detail" id="plan-detail" data-plan-id={plan.id.clone()} data-status={status.wire()}>
+        <article class="detail-card plan-detail" id="plan-detail" data-plan-id={plan.id.clone()} data-status={wire::name(status)}>
             <div class="plan-detail-head">
                 <div class="plan-node-top">
-                    <span class={classes!("badge", "badge-level", format!("level-{}", plan.level))}>
-                        { i18n::plan_level_label(lang, &plan.level) }
+                    <span class={classes!("badge", "badge-level", format!("level-{}", wire::name(plan.level)))}>
+                        { i18n::plan_level_label(lang, plan.level) }
                     </span>
                     <span class="plan-period">{ plan.period.clone() }</span>
-                    <span class={classes!("badge", "badge-plan-status", format!("plan-{}", status.wire()))} id="plan-status">
+                    <span class={classes!("badge", "badge-plan-status", format!("plan-{}", wire::name(status)))} id="plan-status">
                         { i18n::plan_status_label(lang, status) }
                     </span>
                 </div>
@@ -228,7 +231,7 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
 }
 
 fn plan_item(lang: Lang, item: &PlanItemView) -> Html {
-    let task_status = item.task_status.as_deref().map(TaskStatus::from_wire);
+    let task_status = item.task_status;
     html! {
         <li class="plan-item" key={item.id.clone()} data-item-id={item.id.clone()} data-task-id={item.task_id.clone().unwrap_or_default()}>
             <p class="plan-item-text">{ item.text.clone() }</p>
@@ -240,7 +243,7 @@ fn plan_item(lang: Lang, item: &PlanItemView) -> Html {
                     <span class="badge badge-due due-later"><time datetime={due.clone()}>{ i18n::due_on(lang, due) }</time></span>
                 }
                 if let Some(status) = task_status {
-                    <span class={classes!("badge", "badge-status", format!("status-{}", status.wire()))}>
+                    <span class={classes!("badge", "badge-status", format!("status-{}", wire::name(status)))}>
                         { i18n::status_label(lang, status) }
                     </span>
                 }
@@ -282,7 +285,7 @@ fn plan_item_form(props: &PlanItemFormProps) -> Html {
                 return;
             };
             let sent = text_el.value();
-            let item = PlanItemArgs {
+            let item = SetPlanItem {
                 plan_id: plan_id.clone(),
                 item_id: None,
                 text: sent.clone(),

@@ -1,14 +1,17 @@
 use std::rc::Rc;
 
+use storeops_api::PlanLevel;
+use storeops_api::command::CreatePlan;
+use storeops_api::plans::PlanBoard;
+use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::cascade;
 use crate::controller::NewPlanRequest;
 use crate::i18n::{self, Lang, Term, tr};
-use crate::model::{PlanBoard, PlanLevel, Staffing};
 use crate::period;
-use crate::services::api::NewPlanArgs;
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct NewPlanFormProps {
@@ -38,7 +41,7 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
         let level = level.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(picked) = PlanLevel::from_wire(&select.value()) {
+            if let Some(picked) = wire::parse(&select.value()) {
                 level.set(picked);
             }
         })
@@ -62,8 +65,8 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
             let (period, title, owner, parent) = &refs;
             let input = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|el| el.value());
             let select = |r: &NodeRef| r.cast::<HtmlSelectElement>().map(|el| el.value());
-            let plan = NewPlanArgs {
-                level: level.wire().to_owned(),
+            let plan = CreatePlan {
+                level,
                 period: input(period).unwrap_or_default(),
                 title: input(title).unwrap_or_default(),
                 owner: select(owner).unwrap_or_default(),
@@ -94,7 +97,7 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                     <label for="plan-level">{ tr(lang, Term::PlanLevel) }</label>
                     <select id="plan-level" class="select" onchange={on_level}>
                         { for PlanLevel::ALL.into_iter().map(|l| html! {
-                            <option value={l.wire()} selected={l == *level}>{ i18n::plan_level_label(lang, l.wire()) }</option>
+                            <option value={wire::name(l)} selected={l == *level}>{ i18n::plan_level_label(lang, l) }</option>
                         }) }
                     </select>
                 </div>

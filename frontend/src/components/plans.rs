@@ -1,6 +1,8 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::plans::{PlanBoard, PlanView};
+use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
 use super::plan_detail::PlanDetail;
@@ -8,8 +10,8 @@ use super::plan_form::NewPlanForm;
 use crate::cascade;
 use crate::controller::{NewPlanRequest, PlanItemRequest, ReviewRequest};
 use crate::i18n::{self, Lang, Term, tr};
-use crate::model::{PlanBoard, PlanView, Staffing};
 use crate::state::Op;
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PlansViewProps {
@@ -127,7 +129,7 @@ fn plan_node(
     current: bool,
     on_open: &Callback<Option<String>>,
 ) -> Html {
-    let status = plan.status();
+    let status = plan.status;
     let onclick = {
         let id = plan.id.clone();
         on_open.reform(move |_: MouseEvent| Some(id.clone()))
@@ -140,16 +142,16 @@ fn plan_node(
             class={classes!("plan-node", format!("depth-{depth}"), current.then_some("is-current"))}
             key={plan.id.clone()}
             data-plan-id={plan.id.clone()}
-            data-status={status.wire()}
-            data-level={plan.level.clone()}
+            data-status={wire::name(status)}
+            data-level={wire::name(plan.level)}
         >
             <button type="button" class="plan-node-button" aria-current={current.then_some("true")} {onclick}>
                 <span class="plan-node-top">
-                    <span class={classes!("badge", "badge-level", format!("level-{}", plan.level))}>
-                        { i18n::plan_level_label(lang, &plan.level) }
+                    <span class={classes!("badge", "badge-level", format!("level-{}", wire::name(plan.level)))}>
+                        { i18n::plan_level_label(lang, plan.level) }
                     </span>
                     <span class="plan-period">{ plan.period.clone() }</span>
-                    <span class={classes!("badge", "badge-plan-status", format!("plan-{}", status.wire()))}>
+                    <span class={classes!("badge", "badge-plan-status", format!("plan-{}", wire::name(status)))}>
                         { i18n::plan_status_label(lang, status) }
                     </span>
                 </span>

@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use storeops_api::org::{OrgChart, OrgPosition};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -9,7 +10,6 @@ use crate::editing::{
 };
 use crate::edits::PositionRequest;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{OrgChart, OrgPosition};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PositionFormProps {

@@ -1,12 +1,19 @@
 use std::rc::Rc;
 
+use storeops_api::Role;
+use storeops_api::relay::Invite;
+use storeops_api::status::AppStatus;
+use storeops_api::tasks::Staffing;
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::controller::{CopyRequest, InviteRequest};
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{AppStatus, Invite, ROLE_MANAGER, ROLE_STAFF, Staffing};
+use crate::wire;
+
+/// The roles a manager can invite a device for.
+const INVITE_ROLES: [Role; 2] = [Role::Staff, Role::Manager];
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SettingsProps {
@@ -53,7 +60,7 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <h3 class="settings-card-title" id="settings-device-title">{ t(lang, Key::DeviceSection) }</h3>
                 <dl class="facts">
                     { fact(t(lang, Key::DeviceName), status.device_name.clone(), "settings-device-name") }
-                    { fact(t(lang, Key::Role), status.role.as_deref().map(|r| i18n::role_label(lang, r)), "settings-role") }
+                    { fact(t(lang, Key::Role), status.role.map(|r| i18n::role_label(lang, r)), "settings-role") }
                     { fact(t(lang, Key::RelayUrl), status.relay_url.clone(), "settings-relay-url") }
                 </dl>
             </section>
@@ -224,7 +231,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
     let role = use_node_ref();
     let person = use_node_ref();
     // Kept so that re-rendering shows the role picked, not the first option again.
-    let picked = use_state(|| ROLE_STAFF.to_owned());
+    let picked = use_state(|| Role::Staff);
     let picked_person = use_state(String::new);
     let copied = use_state(|| false);
     let link_copied = use_state(|| false);
@@ -242,7 +249,9 @@ fn invite_card(props: &InviteCardProps) -> Html {
         let picked = picked.clone();
         Callback::from(move |e: Event| {
             let select: HtmlSelectElement = e.target_unchecked_into();
-            picked.set(select.value());
+            if let Some(role) = wire::parse(&select.value()) {
+                picked.set(role);
+            }
         })
     };
     let on_pick_person = {
@@ -264,10 +273,9 @@ fn invite_card(props: &InviteCardProps) -> Html {
             }
             let value = role
                 .cast::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .filter(|v| !v.is_empty())
-                .unwrap_or_else(|| ROLE_STAFF.to_owned());
-            picked.set(value.clone());
+                .and_then(|s| wire::parse(&s.value()))
+                .unwrap_or(Role::Staff);
+            picked.set(value);
             let person = person
                 .cast::<HtmlSelectElement>()
                 .map(|s| s.value())
@@ -305,9 +313,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
         });
         html! {
             <div class="invite-result" aria-live="polite">
-                if !invite.role.is_empty() {
-                    <p class="invite-for" data-role={invite.role.clone()}>{ i18n::invite_for(lang, &invite.role) }</p>
-                }
+                <p class="invite-for" data-role={wire::name(invite.role)}>{ i18n::invite_for(lang, invite.role) }</p>
                 <div class="invite-code-row">
                     <output id="invite-code-shown" class="invite-code">{ invite.code.clone() }</output>
                     <button type="button" id="invite-copy" class="button button-secondary" onclick={on_copy}>
@@ -352,8 +358,8 @@ fn invite_card(props: &InviteCardProps) -> Html {
             <div class="invite-form">
                 <select id="invite-role" class="select" ref={role} onchange={on_pick}>
                     {
-                        for [ROLE_STAFF, ROLE_MANAGER].into_iter().map(|r| html! {
-                            <option value={r} selected={*picked == r}>{ i18n::role_label(lang, r) }</option>
+                        for INVITE_ROLES.into_iter().map(|r| html! {
+                            <option value={wire::name(r)} selected={*picked == r}>{ i18n::role_label(lang, r) }</option>
                         })
                     }
                 </select>

@@ -5,8 +5,8 @@ use yew::prelude::*;
 
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::SyncStatus;
 use crate::services::browser;
+use storeops_api::status::SyncStatus;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SyncIndicatorProps {

@@ -1,6 +1,8 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::TaskStatus;
+use storeops_api::tasks::{ChecklistItemView, Staffing, TaskDetail};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
@@ -9,7 +11,7 @@ use super::owner_select::owner_options;
 use crate::controller::TextRequest;
 use crate::format;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{ChecklistItemView, Staffing, TaskDetail, TaskStatus};
+use crate::wire;
 
 const STATUSES: [TaskStatus; 5] = [
     TaskStatus::Todo,
@@ -51,7 +53,7 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     let lang = props.lang;
     let detail = &props.detail;
     let task = &detail.task;
-    let status = task.status();
+    let status = task.status;
     let when = |ms: i64| format::date_time(ms, lang, &props.time_zone);
 
     let status_buttons = STATUSES.into_iter().map(|choice| {
@@ -60,8 +62,8 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
         html! {
             <button
                 type="button"
-                id={format!("status-{}", choice.wire())}
-                class={classes!("segment", "status-choice", format!("choice-{}", choice.wire()))}
+                id={format!("status-{}", wire::name(choice))}
+                class={classes!("segment", "status-choice", format!("choice-{}", wire::name(choice)))}
                 aria-pressed={current.to_string()}
                 disabled={!detail.can_edit || props.status_busy}
                 {onclick}
@@ -180,7 +182,7 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     });
 
     html! {
-        <div class="task-detail" data-task-id={task.id.clone()} data-status={task.status.clone()}>
+        <div class="task-detail" data-task-id={task.id.clone()} data-status={wire::name(status)}>
             <div class="detail-col detail-col-main">
             <article class="detail-card detail-main">
                 <h3 class="detail-title" id="task-detail-title">{ task.title.clone() }</h3>
@@ -197,8 +199,8 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                     { fact(Key::Assignee, "task-assignee", text_or(&task.assignee, t(lang, Key::Unassigned))) }
                     { fact(Key::Due, "task-due", due.unwrap_or_else(|| html! { <span class="is-unknown">{ t(lang, Key::NoDueDate) }</span> })) }
                     { fact(Key::Priority, "task-priority", html! {
-                        <span class={classes!("badge", "badge-priority", format!("priority-{}", task.priority().wire()))}>
-                            { i18n::priority_label(lang, task.priority()) }
+                        <span class={classes!("badge", "badge-priority", format!("priority-{}", wire::name(task.priority)))}>
+                            { i18n::priority_label(lang, task.priority) }
                         </span>
                     }) }
                     { fact(Key::Department, "task-department", text_or(&task.department, "—")) }

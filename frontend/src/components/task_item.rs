@@ -1,7 +1,9 @@
+use storeops_api::tasks::TaskView;
+use storeops_api::{Priority, TaskStatus};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{Priority, TaskStatus, TaskView};
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskItemProps {
@@ -19,8 +21,8 @@ pub struct TaskItemProps {
 pub fn task_item(props: &TaskItemProps) -> Html {
     let lang = props.lang;
     let task = &props.task;
-    let status = task.status();
-    let priority = task.priority();
+    let status = task.status;
+    let priority = task.priority;
     let done = status == TaskStatus::Done;
 
     let onclick = {
@@ -54,14 +56,14 @@ pub fn task_item(props: &TaskItemProps) -> Html {
     )
     .then(|| {
         html! {
-            <span class={classes!("badge", "badge-status", format!("status-{}", status.wire()))}>
+            <span class={classes!("badge", "badge-status", format!("status-{}", wire::name(status)))}>
                 { i18n::status_label(lang, status) }
             </span>
         }
     });
     let priority_badge = (priority != Priority::Normal).then(|| {
         html! {
-            <span class={classes!("badge", "badge-priority", format!("priority-{}", priority.wire()))}>
+            <span class={classes!("badge", "badge-priority", format!("priority-{}", wire::name(priority)))}>
                 { i18n::priority_label(lang, priority) }
             </span>
         }
@@ -141,10 +143,10 @@ pub fn task_item(props: &TaskItemProps) -> Html {
 
     html! {
         <li
-            class={classes!("task", format!("task-{}", status.wire()), props.busy.then_some("is-saving"))}
+            class={classes!("task", format!("task-{}", wire::name(status)), props.busy.then_some("is-saving"))}
             data-task-id={task.id.clone()}
-            data-status={task.status.clone()}
-            data-priority={priority.wire()}
+            data-status={wire::name(status)}
+            data-priority={wire::name(priority)}
             aria-busy={props.busy.to_string()}
         >
             <button

@@ -2,12 +2,13 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::TaskStatus;
+use storeops_api::tasks::TaskView;
 use yew::prelude::*;
 
 use super::progress::TaskProgress;
 use super::task_item::TaskItem;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{TaskStatus, TaskView};
 use crate::today::group_today;
 
 #[derive(Properties, PartialEq, Debug)]

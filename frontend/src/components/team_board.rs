@@ -1,13 +1,15 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::TaskStatus;
+use storeops_api::tasks::{Staffing, TaskView, TeamBoard, TeamGroup};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::owner_select::owner_options;
 use crate::i18n::{self, Key, Lang, t};
-use crate::model::{Staffing, TaskStatus, TaskView, TeamBoard, TeamGroup};
 use crate::state::TeamGrouping;
+use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TeamBoardViewProps {
@@ -82,7 +84,7 @@ pub fn team_board_view(props: &TeamBoardViewProps) -> Html {
 }
 
 fn is_overdue(task: &TaskView, today: &str) -> bool {
-    task.status().is_open() && task.due.as_deref().is_some_and(|due| due < today)
+    task.status.is_open() && task.due.as_deref().is_some_and(|due| due < today)
 }
 
 /// Open tasks by status (in progress, blocked, to do), each with who has it.
@@ -104,23 +106,23 @@ fn by_status(lang: Lang, board: &TeamBoard, today: &str, on_open: &Callback<Stri
                 };
                 g.tasks.iter().map(move |task| (task, owner))
             })
-            .filter(|(task, _)| task.status() == status)
+            .filter(|(task, _)| task.status == status)
             .collect();
         if tasks.is_empty() {
             return None;
         }
         let overdue = tasks.iter().filter(|(task, _)| is_overdue(task, today)).count();
         Some(html! {
-            <section class={classes!("team-group", "team-group-status", (overdue > 0).then_some("has-overdue"))} data-status={status.wire()}>
+            <section class={classes!("team-group", "team-group-status", (overdue > 0).then_some("has-overdue"))} data-status={wire::name(status)}>
                 <header class="team-group-head">
                     <h3 class="team-group-name">
-                        <span class={classes!("badge", "badge-status", format!("status-{}", status.wire()))}>
+                        <span class={classes!("badge", "badge-status", format!("status-{}", wire::name(status)))}>
                             { i18n::status_label(lang, status) }
                         </span>
                     </h3>
                     <span class="team-count">{ i18n::open_count(lang, tasks.len()) }</span>
                     if overdue > 0 {
-                        <span class="team-overdue">{ i18n::overdue_count(lang, u32::try_from(overdue).unwrap_or(u32::MAX)) }</span>
+                        <span class="team-overdue">{ i18n::overdue_count(lang, overdue) }</span>
                     }
                 </header>
                 <ul class="team-tasks">
@@ -139,7 +141,7 @@ fn team_task(
     today: &str,
     on_open: &Callback<String>,
 ) -> Html {
-    let status = task.status();
+    let status = task.status;
     let overdue = is_overdue(task, today);
     let open = {
         let id = task.id.clone();
@@ -164,13 +166,13 @@ fn team_task(
             class={classes!("team-task", overdue.then_some("overdue"))}
             key={task.id.clone()}
             data-task-id={task.id.clone()}
-            data-status={task.status.clone()}
+            data-status={wire::name(status)}
         >
             <button type="button" class="task-title task-open" title={t(lang, Key::OpenTask)} onclick={open}>
                 { task.title.clone() }
             </button>
             <div class="task-meta">
-                <span class={classes!("badge", "badge-status", format!("status-{}", status.wire()))}>
+                <span class={classes!("badge", "badge-status", format!("status-{}", wire::name(status)))}>
                     { i18n::status_label(lang, status) }
                 </span>
                 { for due }
@@ -253,7 +255,7 @@ fn owner_group(props: &OwnerGroupProps) -> Html {
                 <h3 class="team-group-name">{ owner }</h3>
                 <span class="team-count">{ i18n::open_count(lang, group.tasks.len()) }</span>
                 if group.overdue > 0 {
-                    <span class="team-overdue">{ i18n::overdue_count(lang, group.overdue) }</span>
+                    <span class="team-overdue">{ i18n::overdue_count(lang, group.overdue as usize) }</span>
                 }
             </header>
             <ul class="team-tasks">

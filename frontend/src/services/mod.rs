@@ -1,9 +1,10 @@
-//! Everything that leaves the wasm module: the Tauri bridge (commands and events) and the
-//! few browser facilities the UI needs (local storage, the browser's language, timers).
-//! Components never touch these directly; `crate::controller` calls them.
+//! Everything that leaves the wasm module: the device behind the [`backend`] seam
+//! (commands and events) and the few browser facilities the UI needs (local storage,
+//! the browser's language, timers). Components never touch these directly;
+//! `crate::controller` and `crate::edits` call them.
 
-pub mod api;
+pub mod backend;
 pub mod browser;
-pub mod edit_api;
-pub mod events;
-mod tauri;
+pub mod tauri;
+
+pub use backend::call;
