@@ -34,6 +34,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
+use storeops_api::relay::{EnrolRequest, Invite, InviteRequest, NewStore, RelayError};
 use storeops_domain::{Role, kind};
 use storeops_sync::{Access, ConnId};
 use tokio::sync::watch;
@@ -96,7 +97,10 @@ impl From<RegistryError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = serde_json::json!({ "code": self.code, "message": self.message });
+        let body = RelayError {
+            code: self.code.to_owned(),
+            message: self.message,
+        };
         (self.status, axum::Json(body)).into_response()
     }
 }
@@ -277,12 +281,6 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-#[derive(serde::Deserialize)]
-struct EnrolRequest {
-    code: String,
-    device_name: String,
-}
-
 async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
     let req: EnrolRequest = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
@@ -304,20 +302,10 @@ async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, A
     Ok(axum::Json(enrolment).into_response())
 }
 
-#[derive(serde::Deserialize)]
-struct NewStoreRequest {
-    code: String,
-    name: String,
-    template: String,
-    locale: String,
-    time_zone: String,
-    device_name: String,
-}
-
 /// Opens a new store from a seed template with a one-time code from whoever runs
 /// the relay (`storeops-relay store grant`); the caller becomes its director.
 async fn open_store(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
-    let req: NewStoreRequest = serde_json::from_slice(&body).map_err(|e| {
+    let req: NewStore = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
@@ -352,22 +340,6 @@ async fn open_store(State(state): State<AppState>, body: Bytes) -> Result<Respon
     Ok(axum::Json(enrolment).into_response())
 }
 
-#[derive(serde::Deserialize)]
-struct InviteRequest {
-    role: String,
-    #[serde(default)]
-    person: Option<String>,
-    #[serde(default)]
-    valid_hours: Option<i64>,
-}
-
-#[derive(serde::Serialize)]
-struct InviteResponse {
-    code: String,
-    role: String,
-    expires_at: i64,
-}
-
 /// Managers invite devices to their own store.
 async fn create_invite(
     State(state): State<AppState>,
@@ -378,13 +350,12 @@ async fn create_invite(
         ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
-            format!("expected JSON {{\"role\": \"staff\" | \"manager\"}}: {e}"),
+            format!(
+                "expected JSON {{\"role\": \"staff\" | \"department_manager\" | \"manager\" | \"operations_manager\" | \"director\", \"person\"?, \"valid_hours\"?}}: {e}"
+            ),
         )
     })?;
-    let role: Role = req
-        .role
-        .parse()
-        .map_err(|m: String| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", m))?;
+    let role = req.role;
     let hours = req.valid_hours.unwrap_or(72);
     if !(1..=24 * 30).contains(&hours) {
         return Err(ApiError::new(
@@ -401,7 +372,6 @@ async fn create_invite(
         )
     })?;
     let registry = state.registry.clone();
-    let role_text = role.as_str().to_owned();
     let (code, expires_at) = tokio::task::spawn_blocking(move || {
         let mut reg = registry
             .lock()
@@ -432,9 +402,9 @@ async fn create_invite(
             "this device is not enrolled or was revoked",
         ),
     })?;
-    Ok(axum::Json(InviteResponse {
+    Ok(axum::Json(Invite {
         code,
-        role: role_text,
+        role,
         expires_at,
     })
     .into_response())

@@ -151,27 +151,9 @@ impl std::fmt::Debug for Device {
     }
 }
 
-/// What redeeming an invite gives the device. The token is shown only here.
-#[derive(Clone, serde::Serialize)]
-pub struct Enrolment {
-    pub device_id: String,
-    pub token: String,
-    pub store_id: String,
-    pub store_name: String,
-    pub root_document_id: String,
-    pub role: String,
-    pub person: Option<String>,
-}
-
-impl std::fmt::Debug for Enrolment {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Enrolment")
-            .field("device_id", &self.device_id)
-            .field("token", &"<redacted>")
-            .field("store_id", &self.store_id)
-            .finish_non_exhaustive()
-    }
-}
+/// What redeeming an invite gives the device (the token is shown only here): the
+/// relay's HTTP answer, defined once in `storeops_api`.
+pub use storeops_api::relay::Enrolled as Enrolment;
 
 /// A store as listed.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -451,13 +433,16 @@ impl Registry {
         let Some((store_id, role, person)) = invite else {
             return Err(RegistryError::InvalidInvite);
         };
+        let role: Role = role.parse().map_err(|_| {
+            RegistryError::Invalid(format!("the invite names an unknown role {role:?}"))
+        })?;
         tx.execute(
             "INSERT INTO devices (id, store_id, role, person, name, token_hash, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
             params![
                 device_id,
                 store_id,
-                role,
+                role.as_str(),
                 person,
                 device_name,
                 hash(&token),

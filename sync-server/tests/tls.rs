@@ -5,6 +5,8 @@
 
 use std::time::Duration;
 
+use storeops_api::command::Enrol;
+use storeops_api::{ErrorCode, Handles};
 use storeops_client::{Device, sync_loop};
 use storeops_domain::Role;
 use storeops_domain::calendar::Date;
@@ -79,39 +81,53 @@ async fn a_device_trusting_the_relays_ca_enrols_and_syncs_over_wss_and_others_ar
     // Without the CA, TLS refuses the self-signed relay.
     let untrusting = Device::open(&dir.path().join("untrusting")).unwrap();
     let (u, url2) = (untrusting.clone(), url.clone());
-    let err = tokio::task::spawn_blocking(move || u.enrol(&url2, &other_code, "Phone"))
+    let enrol = |url: &str, code: &str, device_name: &str| Enrol {
+        relay_url: url.to_owned(),
+        code: code.to_owned(),
+        device_name: device_name.to_owned(),
+    };
+    let request = enrol(&url, &other_code, "Phone");
+    let err = tokio::task::spawn_blocking(move || u.handle(request))
         .await
         .unwrap()
         .unwrap_err();
-    assert_eq!(err.code(), "unreachable", "{err}");
+    assert_eq!(err.code, ErrorCode::Unreachable, "{err}");
     // A garbage CA file is refused before anything is sent.
-    let (u, url2) = (untrusting.clone(), url.clone());
-    let err = tokio::task::spawn_blocking(move || {
-        u.enrol_with_ca(&url2, "x", "Phone", Some("not a certificate"))
-    })
-    .await
-    .unwrap()
-    .unwrap_err();
-    assert_eq!(err.code(), "bad_certificate", "{err}");
+    let u = Device::open(&dir.path().join("garbage-ca"))
+        .unwrap()
+        .trusting(Some("not a certificate".into()));
+    let request = enrol(&url2, "x", "Phone");
+    let err = tokio::task::spawn_blocking(move || u.handle(request))
+        .await
+        .unwrap()
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadCertificate, "{err}");
 
     // With the CA: enrol over https, sync over wss.
-    let device = Device::open(&dir.path().join("trusting")).unwrap();
-    let (d, ca) = (device.clone(), pki.ca_pem.clone());
-    tokio::task::spawn_blocking(move || d.enrol_with_ca(&url, &code, "Laptop", Some(&ca)))
+    let device = Device::open(&dir.path().join("trusting"))
+        .unwrap()
+        .trusting(Some(pki.ca_pem.clone()));
+    let (d, request) = (device.clone(), enrol(&url, &code, "Laptop"));
+    tokio::task::spawn_blocking(move || d.handle(request))
         .await
         .unwrap()
         .unwrap();
     tokio::spawn(sync_loop(device.clone()));
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
-    while device.tasks().map(|t| t.is_empty()).unwrap_or(true) {
+    while device
+        .replica()
+        .tasks()
+        .map(|t| t.is_empty())
+        .unwrap_or(true)
+    {
         assert!(
             tokio::time::Instant::now() < deadline,
             "no sync over wss: {:?}",
-            device.status()
+            device.app_status()
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    assert!(device.status().online);
+    assert!(device.app_status().sync.online);
 }
 
 #[tokio::test]

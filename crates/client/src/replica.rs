@@ -14,8 +14,9 @@ use tokio::sync::mpsc;
 mod periods;
 pub use periods::{TASK_WEEKS_AHEAD, TASK_WEEKS_BACK, week_key};
 
-use crate::views::{DutyRegister, OrgChart, Staffing, SyncStatus, TaskDetail, TaskView, TeamBoard};
-use crate::{ClientError, now_ms};
+use crate::ClientError;
+use crate::device::now_ms;
+use storeops_api::status::SyncStatus;
 
 /// The device's own tables. Only ever append.
 const DEVICE_MIGRATIONS: &[&str] = &["
@@ -245,7 +246,7 @@ impl Replica {
         self.linked()
     }
 
-    fn linked(&self) -> Option<(DocumentId, DocumentId)> {
+    pub(crate) fn linked(&self) -> Option<(DocumentId, DocumentId)> {
         let store = self.store_doc()?;
         Some((
             store.documents.org.parse().ok()?,
@@ -290,27 +291,6 @@ impl Replica {
         s
     }
 
-    /// Every task, open first, for the task list.
-    pub fn tasks(&self) -> Result<Vec<TaskView>, ClientError> {
-        let Some((org_id, _)) = self.linked() else {
-            return Ok(vec![]);
-        };
-        let org = self.org_of(org_id)?;
-        let offset = self.utc_offset();
-        // Staff linked to a person see their own work; everyone else sees all.
-        let actor = self.actor().ok();
-        let mine_only = actor
-            .as_ref()
-            .is_some_and(|a| a.role == Role::Staff && a.person.is_some());
-        let mut views: Vec<TaskView> = self
-            .listed_tasks(&org, actor.as_ref().filter(|_| mine_only))?
-            .into_iter()
-            .map(|(id, t)| self.task_view_of(id, &t, &org, offset))
-            .collect();
-        views.sort_by_key(TaskView::sort_key);
-        Ok(views)
-    }
-
     /// The org document, empty until it arrives.
     pub fn org(&self) -> Result<storeops_domain::OrgDoc, ClientError> {
         match self.linked() {
@@ -319,7 +299,10 @@ impl Replica {
         }
     }
 
-    fn org_of(&self, org_id: DocumentId) -> Result<storeops_domain::OrgDoc, ClientError> {
+    pub(crate) fn org_of(
+        &self,
+        org_id: DocumentId,
+    ) -> Result<storeops_domain::OrgDoc, ClientError> {
         let Some(am) = self.arrived(&org_id) else {
             return Ok(Default::default());
         };
@@ -332,38 +315,6 @@ impl Replica {
         let org = domain::read_org(am)?;
         self.reads.borrow_mut().org = Some((heads, org.clone()));
         Ok(org)
-    }
-
-    /// One task as the task list shows it (reads only that task).
-    pub fn task_view(&self, id: &str) -> Result<TaskView, ClientError> {
-        let am = self.task_doc_of(id)?;
-        let task = domain::read_task(am, id)?;
-        Ok(self.task_view_of(id.into(), &task, &self.org()?, self.utc_offset()))
-    }
-
-    fn task_view_of(
-        &self,
-        id: String,
-        task: &storeops_domain::Task,
-        org: &storeops_domain::OrgDoc,
-        utc_offset: i32,
-    ) -> TaskView {
-        let mut view = TaskView::new(id, task, org);
-        view.done_on = view
-            .done_at
-            .map(|ms| storeops_domain::calendar::Date::from_unix_ms(ms, utc_offset).to_string());
-        view
-    }
-
-    /// The org chart with holders, vacancies and uncovered duties.
-    pub fn org_chart(&self) -> Result<OrgChart, ClientError> {
-        Ok(OrgChart::new(&self.org()?))
-    }
-
-    /// Duties by department and position, with coverage and next due dates.
-    pub fn duty_register(&self) -> Result<DutyRegister, ClientError> {
-        let org = self.org()?;
-        Ok(DutyRegister::new(&org, &self.listed_tasks(&org, None)?))
     }
 
     /// Current heads of a document, if it is loaded (for convergence checks).
@@ -534,7 +485,7 @@ impl Replica {
     }
 
     /// The document holding task `id`.
-    fn task_doc_of(&self, id: &str) -> Result<&automerge::Automerge, ClientError> {
+    pub(crate) fn task_doc_of(&self, id: &str) -> Result<&automerge::Automerge, ClientError> {
         if self.linked().is_none() {
             return Err(ClientError::NotSyncedYet);
         }
@@ -573,41 +524,6 @@ impl Replica {
             all.extend(self.change_document(doc, &mut f)?);
         }
         Ok(all)
-    }
-
-    /// One task with its checklist, comments and history.
-    pub fn task_detail(&self, id: &str) -> Result<TaskDetail, ClientError> {
-        let am = self.task_doc_of(id)?;
-        let task = domain::read_task(am, id)?;
-        let org = self.org()?;
-        let history = storeops_domain::history::task_history(am, id)?;
-        let actor = self.actor()?;
-        let can_edit = actor.may_progress_task(Some(&org), &task);
-        let can_reassign = actor.require_task(Some(&org), &task, "reassign").is_ok();
-        Ok(TaskDetail::new(
-            id.into(),
-            &task,
-            &org,
-            history,
-            can_edit,
-            can_reassign,
-        ))
-    }
-
-    /// Positions and people, for pickers.
-    pub fn staffing(&self) -> Result<Staffing, ClientError> {
-        Ok(Staffing::new(&self.org()?))
-    }
-
-    /// Open work by assignee.
-    pub fn team_board(&self) -> Result<TeamBoard, ClientError> {
-        let today = self.today();
-        let org = self.org()?;
-        Ok(TeamBoard::new(
-            &self.listed_tasks(&org, None)?,
-            &org,
-            &today,
-        ))
     }
 
     /// Today's date in the store's time zone (UTC when the zone is unknown).

@@ -299,7 +299,10 @@ impl Hydrate for Owner {
         ))
     }
 }
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Reconcile, Hydrate, Serialize, Deserialize)]
+/// How often a duty comes round; ordered from most to least often.
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Reconcile, Hydrate, Serialize, Deserialize,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Cadence {
     #[autosurgeon(rename = "daily")]

@@ -277,6 +277,28 @@ fn report_of(am: &Automerge, id: &str) -> Result<Report, DomainError> {
         })
 }
 
+/// The categories a problem can be reported under (the UI translates their names).
+pub const CATEGORIES: &[&str] = &[
+    "stock",
+    "customer",
+    "equipment",
+    "system",
+    "staffing",
+    "money",
+    "marketing",
+    "safety",
+    "other",
+];
+
+/// Whether `actor` may handle (move, resolve, reopen) reports routed to `department`
+/// (`None`: the store's).
+pub fn may_handle(org: &OrgDoc, actor: &Actor, department: Option<&str>) -> bool {
+    match department {
+        Some(d) => actor.require_department(org, d, "").is_ok(),
+        None => actor.require_store_level("").is_ok(),
+    }
+}
+
 fn require_handler(org: &OrgDoc, actor: &Actor, report: &Report) -> Result<(), DomainError> {
     match &report.department {
         Some(d) => actor.require_department(org, d, "handle its problem reports"),

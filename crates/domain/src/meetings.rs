@@ -94,6 +94,21 @@ fn meeting_of(am: &Automerge, id: &str) -> Result<Meeting, DomainError> {
         })
 }
 
+/// Whether `actor` may run the meetings of `department` (`None`: store-wide ones):
+/// create them, change their agenda, minutes and action items.
+pub fn may_host(org: &crate::OrgDoc, actor: &Actor, department: Option<&str>) -> bool {
+    require_host(org, actor, department).is_ok()
+}
+
+/// Whether `actor` may create some meeting: store-wide or of some department.
+pub fn may_create_meetings(org: &crate::OrgDoc, actor: &Actor) -> bool {
+    may_host(org, actor, None)
+        || org
+            .departments
+            .keys()
+            .any(|d| may_host(org, actor, Some(d)))
+}
+
 fn require_host(
     org: &crate::OrgDoc,
     actor: &Actor,

@@ -64,6 +64,16 @@ impl PlanLevel {
     }
 }
 
+impl PlanLevel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Annual => "annual",
+            Self::Monthly => "monthly",
+            Self::Weekly => "weekly",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Plan {
     pub level: PlanLevel,
@@ -260,6 +270,57 @@ fn require_owner_side(
         return Ok(());
     }
     actor.require_owner_in_scope(org, &Owner::Position(plan.owner.clone()), action)
+}
+
+/// What the plan screens may offer `actor`: each flag is true exactly when the
+/// command behind it would be allowed (the commands below check the same rules).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct PlanPermissions {
+    /// Change items and submit: the owner side, while the plan is a draft or returned.
+    pub edit: bool,
+    /// Approve or return: the approver, while the plan is submitted.
+    pub review: bool,
+    /// Reopen: the approver, once the plan is approved.
+    pub reopen: bool,
+    /// Comment: the owner side or the approver, at any time.
+    pub comment: bool,
+    /// Turn into tasks: an approved weekly plan, someone with its owner in scope.
+    pub schedule: bool,
+}
+
+/// [`PlanPermissions`] of `actor` on `plan`.
+pub fn permissions(org: &crate::OrgDoc, actor: &Actor, plan: &Plan) -> PlanPermissions {
+    let status = plan.status();
+    let owner_side = require_owner_side(org, actor, plan, "").is_ok();
+    let approver = require_approver(org, actor, plan).is_ok();
+    PlanPermissions {
+        edit: owner_side && matches!(status, PlanStatus::Draft | PlanStatus::Returned),
+        review: approver && status == PlanStatus::Submitted,
+        reopen: approver && status == PlanStatus::Approved,
+        comment: owner_side || approver,
+        schedule: plan.level == PlanLevel::Weekly
+            && status == PlanStatus::Approved
+            && require_schedule(org, actor, plan).is_ok(),
+    }
+}
+
+/// Whether `actor` may draw up a plan for at least one position (what
+/// [`create_plan`] checks, for some owner).
+pub fn may_create_plans(org: &crate::OrgDoc, actor: &Actor) -> bool {
+    org.positions.keys().any(|p| {
+        actor.positions.contains(p)
+            || actor
+                .require_owner_in_scope(org, &Owner::Position(p.clone()), "")
+                .is_ok()
+    })
+}
+
+fn require_schedule(org: &crate::OrgDoc, actor: &Actor, plan: &Plan) -> Result<(), DomainError> {
+    actor.require_owner_in_scope(
+        org,
+        &Owner::Position(plan.owner.clone()),
+        "schedule its work",
+    )
 }
 
 fn require_approver(org: &crate::OrgDoc, actor: &Actor, plan: &Plan) -> Result<(), DomainError> {
@@ -560,11 +621,7 @@ pub fn plan_to_tasks(
 ) -> Result<Vec<String>, DomainError> {
     let doc = read_plans(plans_am)?;
     let plan = plan_of(&doc, plan_id)?;
-    actor.require_owner_in_scope(
-        org,
-        &Owner::Position(plan.owner.clone()),
-        "schedule its work",
-    )?;
+    require_schedule(org, actor, plan)?;
     if plan.level != PlanLevel::Weekly || plan.status() != PlanStatus::Approved {
         return Err(DomainError::IllegalTransition {
             what: "plan",

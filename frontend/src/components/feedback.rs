@@ -12,19 +12,6 @@ use crate::i18n::{self, Lang, Term, tr};
 use crate::state::Op;
 use crate::wire;
 
-/// The categories a problem can be reported under, should the board not list them.
-const REPORT_CATEGORIES: [&str; 9] = [
-    "stock",
-    "customer",
-    "equipment",
-    "system",
-    "staffing",
-    "money",
-    "marketing",
-    "safety",
-    "other",
-];
-
 #[derive(Properties, PartialEq, Debug)]
 pub struct FeedbackViewProps {
     pub lang: Lang,
@@ -46,7 +33,10 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
     let lang = props.lang;
     let board = &props.board;
     let categories: Vec<String> = if board.categories.is_empty() {
-        REPORT_CATEGORIES.iter().map(|c| (*c).to_owned()).collect()
+        storeops_domain::feedback::CATEGORIES
+            .iter()
+            .map(|c| (*c).to_owned())
+            .collect()
     } else {
         board.categories.clone()
     };

@@ -11,7 +11,8 @@ use storeops_domain::{self as domain, DomainError, kind};
 use storeops_sync::{DocMeta, DocumentId};
 
 use super::Replica;
-use crate::{ClientError, now_ms};
+use crate::ClientError;
+use crate::device::now_ms;
 
 /// How many weeks back the task views read (older work is history).
 pub const TASK_WEEKS_BACK: i64 = 8;

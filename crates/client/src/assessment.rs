@@ -3,121 +3,22 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
+use storeops_api::Named;
+use storeops_api::assessment::{
+    AssessmentBoard, AssessmentRow, AwardRow, KpiRow, PeriodValue, SessionInput, SessionRow,
+    SurveyResultsView, SurveyRow, TrainingRow,
+};
+use storeops_api::command::{
+    AnswerSurvey, Assess, DefineKpi, GetAssessment, GiveAward, OpenSurvey, PlanTraining,
+    RecordAttendance, RecordKpiValue,
+};
 use storeops_domain::assessment::{self, Award, Kpi, KpiMetric, TrainingPlan, TrainingSession};
 use storeops_domain::calendar::Date;
 use storeops_domain::feedback;
 use storeops_domain::{self as domain, DomainError, OrgDoc, kind};
 
-use crate::boards::{check_date, not_found};
-use crate::views::Named;
-use crate::{ClientError, Device, Replica, parse_owner, random_id};
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct AssessmentBoard {
-    pub year: String,
-    pub can_manage: bool,
-    pub kpis: Vec<KpiRow>,
-    pub assessments: Vec<AssessmentRow>,
-    pub awards: Vec<AwardRow>,
-    pub training: Vec<TrainingRow>,
-    pub surveys: Vec<SurveyRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct KpiRow {
-    pub id: String,
-    pub name: String,
-    pub subject: String,
-    pub subject_id: String,
-    pub metric: &'static str,
-    pub target: f64,
-    /// This month's value: computed from the tasks for the rate metrics, else recorded.
-    pub current: Option<f64>,
-    /// Recorded values by period, oldest first.
-    pub values: Vec<PeriodValue>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct PeriodValue {
-    pub period: String,
-    pub value: f64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AssessmentRow {
-    pub id: String,
-    pub subject: String,
-    pub subject_id: String,
-    pub period: String,
-    pub score: u64,
-    pub comment: String,
-    pub by: String,
-    pub at: i64,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AwardRow {
-    pub id: String,
-    pub title: String,
-    pub person: Named,
-    pub period: String,
-    pub reason: String,
-    pub by: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct TrainingRow {
-    pub id: String,
-    pub title: String,
-    pub department: Option<String>,
-    pub sessions: Vec<SessionRow>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct SessionRow {
-    pub id: String,
-    pub date: String,
-    pub topic: String,
-    pub attendees: Vec<Named>,
-    pub held: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SurveyRow {
-    pub id: String,
-    pub title: String,
-    pub answers: usize,
-    /// Shown only from [`feedback::MIN_SURVEY_ANSWERS`] answers on.
-    pub results: Option<SurveyResultsView>,
-    /// This device has answered it (remembered here only; answers carry no name).
-    pub answered_here: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct SurveyResultsView {
-    pub answers: usize,
-    pub mean: f64,
-    pub distribution: [usize; 5],
-    pub comments: Vec<String>,
-}
-
-/// A training session as the UI sends it.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-pub struct SessionInput {
-    pub date: String,
-    pub topic: String,
-    #[serde(default)]
-    pub attendees: Vec<String>,
-}
-
-fn metric_code(m: KpiMetric) -> &'static str {
-    match m {
-        KpiMetric::CompletionRate => "completion_rate",
-        KpiMetric::OnTimeRate => "on_time_rate",
-        KpiMetric::Manual => "manual",
-    }
-}
+use crate::device::{Run, check_date, not_found, parse_owner, random_id};
+use crate::{ClientError, Device, Replica};
 
 fn invalid(message: String) -> ClientError {
     ClientError::Domain(DomainError::Invalid(message))
@@ -169,7 +70,7 @@ impl Replica {
                     current: assessment::kpi_value(&k, &report, &month),
                     subject: domain::owner_name(&org, &k.subject),
                     subject_id: k.subject.to_string(),
-                    metric: metric_code(k.metric),
+                    metric: k.metric,
                     target: k.target,
                     values: k
                         .values
@@ -267,7 +168,7 @@ impl Replica {
 
 impl Device {
     /// KPIs, assessments, awards, training and surveys of a year (`None`: this year).
-    pub fn assessment(&self, year: Option<&str>) -> Result<AssessmentBoard, ClientError> {
+    fn assessment(&self, year: Option<&str>) -> Result<AssessmentBoard, ClientError> {
         let r = self.replica();
         let year = year.map_or_else(|| r.today_date().year.to_string(), str::to_owned);
         r.assessment_board(&year)
@@ -311,23 +212,13 @@ impl Device {
     }
 
     /// Defines a KPI for a department or a person.
-    pub fn define_kpi(
+    fn define_kpi(
         &self,
         name: &str,
         subject: &str,
-        metric: &str,
+        metric: KpiMetric,
         target: f64,
     ) -> Result<AssessmentBoard, ClientError> {
-        let metric = match metric {
-            "completion_rate" => KpiMetric::CompletionRate,
-            "on_time_rate" => KpiMetric::OnTimeRate,
-            "manual" => KpiMetric::Manual,
-            other => {
-                return Err(invalid(format!(
-                    "{other:?} is not a KPI metric; use completion_rate, on_time_rate or manual"
-                )));
-            }
-        };
         let kpi = Kpi {
             name: name.trim().to_owned(),
             subject: parse_owner(subject)?,
@@ -342,7 +233,7 @@ impl Device {
     }
 
     /// Records a hand-entered KPI value (e.g. stock-count accuracy) for a period.
-    pub fn record_kpi_value(
+    fn record_kpi_value(
         &self,
         kpi: &str,
         period: &str,
@@ -358,7 +249,7 @@ impl Device {
     }
 
     /// Records an assessment (score 0 to 100) of a department or person.
-    pub fn assess(
+    fn assess(
         &self,
         subject: &str,
         period: &str,
@@ -384,7 +275,7 @@ impl Device {
     }
 
     /// Gives an outstanding-employee award.
-    pub fn give_award(
+    fn give_award(
         &self,
         title: &str,
         person: &str,
@@ -392,7 +283,7 @@ impl Device {
         reason: &str,
     ) -> Result<AssessmentBoard, ClientError> {
         let id = format!("award-{}", random_id()?);
-        let now = crate::now_ms();
+        let now = crate::device::now_ms();
         let by = self.replica().actor()?.name;
         let award = Award {
             title: title.trim().to_owned(),
@@ -408,7 +299,7 @@ impl Device {
     }
 
     /// Plans training: sessions with a date, a topic and who should attend.
-    pub fn plan_training(
+    fn plan_training(
         &self,
         title: &str,
         department: Option<&str>,
@@ -441,7 +332,7 @@ impl Device {
     }
 
     /// Records that a session was held and who attended.
-    pub fn record_attendance(
+    fn record_attendance(
         &self,
         training: &str,
         session: &str,
@@ -464,7 +355,7 @@ impl Device {
     }
 
     /// Opens an anonymous satisfaction survey (managers), in this month's feedback.
-    pub fn open_survey(&self, title: &str) -> Result<AssessmentBoard, ClientError> {
+    fn open_survey(&self, title: &str) -> Result<AssessmentBoard, ClientError> {
         let id = format!("survey-{}", random_id()?);
         let mut r = self.replica();
         let month = domain::split::period_of(kind::FEEDBACK, r.today_date())?;
@@ -476,7 +367,7 @@ impl Device {
     }
 
     /// Answers a survey (anyone, once per device); the answer carries no name.
-    pub fn answer_survey(
+    fn answer_survey(
         &self,
         survey: &str,
         score: u64,
@@ -495,5 +386,59 @@ impl Device {
         r.set_setting(&answered_key(survey), "1")?;
         let year = r.today_date().year.to_string();
         r.assessment_board(&year)
+    }
+}
+
+impl Run<GetAssessment> for Device {
+    fn run(&self, c: GetAssessment) -> Result<AssessmentBoard, ClientError> {
+        self.assessment(c.year.as_deref())
+    }
+}
+
+impl Run<DefineKpi> for Device {
+    fn run(&self, c: DefineKpi) -> Result<AssessmentBoard, ClientError> {
+        self.define_kpi(&c.name, &c.subject, c.metric, c.target)
+    }
+}
+
+impl Run<RecordKpiValue> for Device {
+    fn run(&self, c: RecordKpiValue) -> Result<AssessmentBoard, ClientError> {
+        self.record_kpi_value(&c.kpi_id, &c.period, c.value)
+    }
+}
+
+impl Run<Assess> for Device {
+    fn run(&self, c: Assess) -> Result<AssessmentBoard, ClientError> {
+        self.assess(&c.subject, &c.period, c.score, &c.comment)
+    }
+}
+
+impl Run<GiveAward> for Device {
+    fn run(&self, c: GiveAward) -> Result<AssessmentBoard, ClientError> {
+        self.give_award(&c.title, &c.person_id, &c.period, &c.reason)
+    }
+}
+
+impl Run<PlanTraining> for Device {
+    fn run(&self, c: PlanTraining) -> Result<AssessmentBoard, ClientError> {
+        self.plan_training(&c.title, c.department.as_deref(), &c.sessions)
+    }
+}
+
+impl Run<RecordAttendance> for Device {
+    fn run(&self, c: RecordAttendance) -> Result<AssessmentBoard, ClientError> {
+        self.record_attendance(&c.training_id, &c.session_id, &c.attendees)
+    }
+}
+
+impl Run<OpenSurvey> for Device {
+    fn run(&self, c: OpenSurvey) -> Result<AssessmentBoard, ClientError> {
+        self.open_survey(&c.title)
+    }
+}
+
+impl Run<AnswerSurvey> for Device {
+    fn run(&self, c: AnswerSurvey) -> Result<AssessmentBoard, ClientError> {
+        self.answer_survey(&c.survey_id, c.score, &c.comment)
     }
 }

@@ -1,0 +1,122 @@
+//! The device itself: its status, enrolling or opening a new store, invites for other
+//! devices, "sync now" and signing out.
+
+use storeops_api::command::{CreateInvite, Enrol, GetStatus, OpenStore, SignOut, SyncNow};
+use storeops_api::relay::{Invite, InviteRequest};
+use storeops_api::status::{AppStatus, StoreInfo, SyncStatus};
+
+use crate::device::Run;
+use crate::{ClientError, Device, relay};
+
+impl Device {
+    /// What the UI needs at start and after enrolment.
+    pub fn app_status(&self) -> AppStatus {
+        let r = self.replica();
+        let e = r.enrolment();
+        let store = r
+            .store_profile()
+            .map(|p| StoreInfo {
+                id: p.id,
+                name: p.name,
+                time_zone: p.time_zone,
+                locale: p.locale,
+            })
+            .or_else(|| {
+                e.map(|e| StoreInfo {
+                    id: e.store_id.clone(),
+                    name: e.store_name.clone(),
+                    time_zone: String::new(),
+                    locale: String::new(),
+                })
+            });
+        AppStatus {
+            enrolled: e.is_some(),
+            store,
+            device_name: e.map(|e| e.device_name.clone()),
+            role: e.and_then(|e| e.role.parse().ok()),
+            relay_url: e.map(|e| e.relay_url.clone()),
+            sync: r.status(),
+        }
+    }
+
+    fn require_unenrolled(&self) -> Result<(), ClientError> {
+        if self.replica().enrolment().is_some() {
+            return Err(ClientError::Refused(
+                "this device belongs to a store already; sign out first".into(),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn device_name(name: &str) -> Result<&str, ClientError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(ClientError::Refused("give this device a name".into()));
+    }
+    Ok(name)
+}
+
+impl Run<GetStatus> for Device {
+    fn run(&self, _: GetStatus) -> Result<AppStatus, ClientError> {
+        Ok(self.app_status())
+    }
+}
+
+/// Enrols with the relay (blocking HTTP), saves the result, and starts syncing.
+impl Run<Enrol> for Device {
+    fn run(&self, c: Enrol) -> Result<AppStatus, ClientError> {
+        let name = device_name(&c.device_name)?;
+        let (enrolment, token) = relay::enrol(&c.relay_url, &c.code, name, self.relay_ca())?;
+        self.replica().save_enrolment(enrolment, &token)?;
+        self.sync_now();
+        Ok(self.app_status())
+    }
+}
+
+/// Opens a new store on the relay from a seed template (blocking HTTP), enrolled as
+/// its director, and starts syncing it.
+impl Run<OpenStore> for Device {
+    fn run(&self, c: OpenStore) -> Result<AppStatus, ClientError> {
+        device_name(&c.store.device_name)?;
+        self.require_unenrolled()?;
+        let (enrolment, token) = relay::open_store(&c.relay_url, &c.store, self.relay_ca())?;
+        self.replica().save_enrolment(enrolment, &token)?;
+        self.sync_now();
+        Ok(self.app_status())
+    }
+}
+
+impl Run<SyncNow> for Device {
+    fn run(&self, _: SyncNow) -> Result<SyncStatus, ClientError> {
+        self.sync_now();
+        Ok(self.replica().status())
+    }
+}
+
+/// Asks the relay for a one-time invite code (blocking HTTP); the relay decides who
+/// may invite whom.
+impl Run<CreateInvite> for Device {
+    fn run(&self, c: CreateInvite) -> Result<Invite, ClientError> {
+        let (relay_url, token, ca) = {
+            let r = self.replica();
+            let e = r.enrolment().ok_or(ClientError::NotEnrolled)?;
+            (e.relay_url.clone(), r.token()?, e.relay_ca_pem.clone())
+        };
+        let request = InviteRequest {
+            role: c.role,
+            person: c.person,
+            valid_hours: None,
+        };
+        relay::create_invite(&relay_url, &token, &request, ca.as_deref())
+    }
+}
+
+/// Signs this device out: enrolment, token and local documents are removed.
+impl Run<SignOut> for Device {
+    fn run(&self, _: SignOut) -> Result<(), ClientError> {
+        self.replica().sign_out()?;
+        self.sync_now();
+        Ok(())
+    }
+}

@@ -1,0 +1,111 @@
+//! The app's handle on the device side: the replica behind a lock, the sync loop's
+//! wake-up, and the one way to call it — a `storeops_api` command through
+//! [`Handles`] (each feature module implements [`Run`] for its commands).
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use storeops_api::{ApiError, Command, Handles};
+use tokio::sync::Notify;
+
+use crate::{ClientError, ClientEvent, Replica};
+
+/// The app's handle: the replica plus the sync loop's wake-up.
+#[derive(Debug, Clone)]
+pub struct Device {
+    replica: Arc<Mutex<Replica>>,
+    pub(crate) wake: Arc<Notify>,
+    /// A self-hosted relay's CA certificate (PEM) to trust when enrolling.
+    relay_ca: Option<String>,
+}
+
+impl Device {
+    pub fn open(data_dir: &Path) -> Result<Self, ClientError> {
+        Ok(Self {
+            replica: Arc::new(Mutex::new(Replica::open(data_dir)?)),
+            wake: Arc::new(Notify::new()),
+            relay_ca: None,
+        })
+    }
+
+    /// Trusts a self-hosted relay's CA certificate (PEM) when enrolling or opening a
+    /// store (once enrolled, the enrolment keeps it).
+    pub fn trusting(mut self, relay_ca_pem: Option<String>) -> Self {
+        self.relay_ca = relay_ca_pem;
+        self
+    }
+
+    pub(crate) fn relay_ca(&self) -> Option<&str> {
+        self.relay_ca.as_deref()
+    }
+
+    /// Locks the replica (recovering from a poisoned lock: the replica's state
+    /// is always consistent between calls because every call commits first).
+    pub fn replica(&self) -> MutexGuard<'_, Replica> {
+        self.replica.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn set_listener(&self, listener: impl Fn(ClientEvent) + Send + 'static) {
+        self.replica().set_listener(listener);
+    }
+
+    /// Wakes the sync loop to reconnect at once.
+    pub fn sync_now(&self) {
+        self.wake.notify_one();
+    }
+}
+
+/// One command as the device runs it, failing with a [`ClientError`]; every `Run`
+/// is also the [`Handles`] that `storeops_api::Request::dispatch` calls.
+pub trait Run<C: Command> {
+    fn run(&self, command: C) -> Result<C::Output, ClientError>;
+}
+
+impl<C: Command> Handles<C> for Device
+where
+    Device: Run<C>,
+{
+    fn handle(&self, command: C) -> Result<C::Output, ApiError> {
+        self.run(command).map_err(ApiError::from)
+    }
+}
+
+pub(crate) fn parse_owner(text: &str) -> Result<storeops_domain::Owner, ClientError> {
+    text.parse()
+        .map_err(|e: storeops_domain::OwnerParseError| ClientError::Refused(e.to_string()))
+}
+
+/// A fresh random id part: 16 hex digits.
+pub(crate) fn random_id() -> Result<String, ClientError> {
+    let mut b = [0u8; 8];
+    getrandom::fill(&mut b).map_err(|e| ClientError::Internal(e.to_string()))?;
+    Ok(b.iter().map(|x| format!("{x:02x}")).collect())
+}
+
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as i64)
+        .unwrap_or(0)
+}
+pub(crate) fn not_found(what: &'static str, id: &str) -> ClientError {
+    ClientError::Domain(storeops_domain::DomainError::NotFound {
+        what,
+        id: id.to_owned(),
+    })
+}
+
+/// A date as the UI sends it (`YYYY-MM-DD`).
+pub(crate) fn parse_date(text: &str) -> Result<storeops_domain::calendar::Date, ClientError> {
+    text.parse::<storeops_domain::calendar::Date>()
+        .map_err(|_| {
+            ClientError::Domain(storeops_domain::DomainError::Invalid(format!(
+                "{text:?} is not a date; write it like 2026-11-30"
+            )))
+        })
+}
+
+/// [`parse_date`], written back in its canonical form.
+pub(crate) fn check_date(text: &str) -> Result<String, ClientError> {
+    parse_date(text).map(|d| d.to_string())
+}

@@ -1,0 +1,198 @@
+//! The problem feedback channel: reports, their routing to a department, resolution.
+
+use std::collections::BTreeSet;
+
+use storeops_api::command::{GetFeedback, GetReportPhoto, ReportProblem, SetReportStatus};
+use storeops_api::feedback::{FeedbackBoard, ReportView};
+use storeops_domain::feedback::{self, ReportStatus};
+use storeops_domain::{self as domain, DomainError, kind};
+
+use crate::device::{Run, not_found, random_id};
+use crate::{ClientError, Device, Replica};
+
+impl Replica {
+    /// Every report this device's person may see, with the document holding it.
+    pub(crate) fn reports(&self) -> Result<Vec<(feedback::Report, ReportView)>, ClientError> {
+        let org = self.org()?;
+        let actor = self.actor()?;
+        let my_departments: BTreeSet<String> = actor
+            .positions
+            .iter()
+            .filter_map(|p| org.positions.get(p).map(|x| x.department.clone()))
+            .collect();
+        let mut out: Vec<(feedback::Report, ReportView)> = Vec::new();
+        for (_, doc) in self.kind_docs(kind::FEEDBACK, |_| true) {
+            let Some(am) = self.arrived(&doc) else {
+                continue;
+            };
+            for (id, rep) in feedback::read_feedback(am)?.reports {
+                let mine = rep.reporter_person.is_some() && rep.reporter_person == actor.person
+                    || rep.reporter_person.is_none() && rep.reporter == actor.name;
+                let handle = feedback::may_handle(&org, &actor, rep.department.as_deref());
+                let visible = mine
+                    || handle
+                    || actor.is_store_level()
+                    || rep
+                        .department
+                        .as_ref()
+                        .is_some_and(|d| my_departments.contains(d));
+                if !visible || out.iter().any(|(_, v)| v.id == id) {
+                    continue;
+                }
+                let view = ReportView {
+                    has_photo: feedback::has_photo(am, &id),
+                    id,
+                    category: rep.category.clone(),
+                    text: rep.text.clone(),
+                    reporter: rep.reporter.clone(),
+                    mine,
+                    department: rep
+                        .department
+                        .as_ref()
+                        .map(|d| org.departments.get(d).map_or(d.clone(), |x| x.name.clone())),
+                    status: rep.status,
+                    resolution: rep.resolution.clone(),
+                    resolved_by: rep.resolved_by.clone(),
+                    resolved_at: rep.resolved_at,
+                    created_at: rep.created_at,
+                    can_handle: handle,
+                };
+                out.push((rep, view));
+            }
+        }
+        Ok(out)
+    }
+
+    fn feedback_board(&self) -> Result<FeedbackBoard, ClientError> {
+        let mut reports: Vec<ReportView> = self.reports()?.into_iter().map(|(_, v)| v).collect();
+        reports.sort_by_key(|r| {
+            (
+                r.status == ReportStatus::Resolved,
+                std::cmp::Reverse(r.created_at),
+            )
+        });
+        Ok(FeedbackBoard {
+            categories: feedback::CATEGORIES
+                .iter()
+                .map(|c| (*c).to_owned())
+                .collect(),
+            reports,
+        })
+    }
+}
+
+/// `data:image/jpeg;base64,...` → bytes.
+fn decode_data_url(url: &str) -> Result<Vec<u8>, ClientError> {
+    use base64::Engine as _;
+    let bad = |why: &str| ClientError::Domain(DomainError::Invalid(format!("the photo {why}")));
+    let (head, data) = url
+        .split_once(',')
+        .ok_or_else(|| bad("is not a data URL"))?;
+    if !head.starts_with("data:image/") || !head.ends_with(";base64") {
+        return Err(bad("must be a base64 image data URL"));
+    }
+    // Refuse before decoding what could never fit.
+    if data.len() > feedback::MAX_PHOTO_BYTES / 3 * 4 + 8 {
+        return Err(bad(&format!(
+            "is larger than {} KB",
+            feedback::MAX_PHOTO_BYTES / 1024
+        )));
+    }
+    base64::engine::general_purpose::STANDARD
+        .decode(data.trim())
+        .map_err(|_| bad("is not valid base64"))
+}
+
+impl Device {
+    fn feedback(&self) -> Result<FeedbackBoard, ClientError> {
+        self.replica().feedback_board()
+    }
+
+    /// Reports a problem (anyone), with an optional photo as a data URL.
+    fn report_problem(
+        &self,
+        category: &str,
+        text: &str,
+        photo: Option<&str>,
+    ) -> Result<FeedbackBoard, ClientError> {
+        let photo = photo.map(decode_data_url).transpose()?;
+        let id = format!("report-{}", random_id()?);
+        let mut r = self.replica();
+        let org = r.org()?;
+        let month = domain::split::period_of(kind::FEEDBACK, r.today_date())?;
+        r.change_period(kind::FEEDBACK, &month, |am, actor, now| {
+            feedback::report_problem_with_photo(
+                am,
+                &org,
+                actor,
+                &id,
+                category,
+                text,
+                photo.as_deref(),
+                now,
+            )
+        })?;
+        r.feedback_board()
+    }
+
+    fn set_report_status(
+        &self,
+        report: &str,
+        status: ReportStatus,
+        resolution: Option<&str>,
+    ) -> Result<FeedbackBoard, ClientError> {
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_holding(kind::FEEDBACK, "reports", report, |am, actor, now| {
+            feedback::set_report_status(am, &org, actor, report, status, resolution, now)
+        })?;
+        r.feedback_board()
+    }
+
+    /// A report's photo as a data URL.
+    fn report_photo(&self, report: &str) -> Result<String, ClientError> {
+        use base64::Engine as _;
+        let r = self.replica();
+        if !r.feedback_board()?.reports.iter().any(|v| v.id == report) {
+            return Err(not_found("report", report));
+        }
+        let doc = r
+            .locate(kind::FEEDBACK, "reports", report)
+            .ok_or_else(|| not_found("report", report))?;
+        let am = r.arrived(&doc).ok_or(ClientError::NotSyncedYet)?;
+        let bytes = feedback::report_photo(am, report).ok_or_else(|| not_found("photo", report))?;
+        let mime = if bytes.starts_with(b"\x89PNG") {
+            "image/png"
+        } else {
+            "image/jpeg"
+        };
+        Ok(format!(
+            "data:{mime};base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(bytes)
+        ))
+    }
+}
+
+impl Run<GetFeedback> for Device {
+    fn run(&self, _: GetFeedback) -> Result<FeedbackBoard, ClientError> {
+        self.feedback()
+    }
+}
+
+impl Run<ReportProblem> for Device {
+    fn run(&self, c: ReportProblem) -> Result<FeedbackBoard, ClientError> {
+        self.report_problem(&c.category, &c.text, c.photo.as_deref())
+    }
+}
+
+impl Run<SetReportStatus> for Device {
+    fn run(&self, c: SetReportStatus) -> Result<FeedbackBoard, ClientError> {
+        self.set_report_status(&c.report_id, c.status, c.resolution.as_deref())
+    }
+}
+
+impl Run<GetReportPhoto> for Device {
+    fn run(&self, c: GetReportPhoto) -> Result<String, ClientError> {
+        self.report_photo(&c.report_id)
+    }
+}

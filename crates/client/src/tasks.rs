@@ -1,0 +1,323 @@
+//! Tasks: the list, the detail, progress (status, checklist, comments), reassignment,
+//! the team board and the people to assign to.
+
+use storeops_api::command::{
+    AddChecklistItem, AddComment, AddTask, GetStaffing, GetTaskDetail, GetTeamBoard, ListTasks,
+    ReassignOpenTasks, ReassignTask, SetChecklistItem, SetTaskStatus,
+};
+use storeops_api::tasks::{
+    ChecklistItemView, CommentView, HistoryView, Staffing, StaffingPerson, StaffingPosition,
+    TaskDetail, TaskView, TeamBoard, TeamGroup,
+};
+use storeops_domain::{self as domain, NewTask, OrgDoc, Owner, Role, Task};
+
+use crate::device::{Run, parse_owner, random_id};
+use crate::{ClientError, Device, Replica};
+
+/// A task as the lists show it, ids resolved to names through the org document.
+pub fn task_view(id: String, t: &Task, org: &OrgDoc) -> TaskView {
+    let position_dept = |p: &str| org.positions.get(p).map(|p| p.department.clone());
+    let dept_of = match &t.assignee {
+        Some(Owner::Position(p)) => position_dept(p),
+        Some(Owner::Department(d)) => Some(d.clone()),
+        Some(Owner::Person(p)) => org
+            .people
+            .get(p)
+            .and_then(|person| person.positions.first())
+            .and_then(|p| position_dept(p)),
+        None => None,
+    };
+    TaskView {
+        id,
+        assignee_id: t.assignee.as_ref().map(ToString::to_string),
+        title: t.title.clone(),
+        status: t.status,
+        priority: t.priority,
+        due: t.due.clone(),
+        assignee: t.assignee.as_ref().map(|a| domain::owner_name(org, a)),
+        department: dept_of.map(|d| org.departments.get(&d).map_or(d, |d| d.name.clone())),
+        duty: t
+            .source_duty
+            .as_ref()
+            .and_then(|d| org.duties.get(d))
+            .map(|d| d.text.clone()),
+        done_at: t
+            .completed_at
+            .filter(|_| t.status == domain::TaskStatus::Done),
+        done_on: None,
+    }
+}
+
+fn task_detail(
+    id: String,
+    t: &Task,
+    org: &OrgDoc,
+    history: Vec<domain::history::HistoryEntry>,
+    can_edit: bool,
+    can_reassign: bool,
+) -> TaskDetail {
+    TaskDetail {
+        task: task_view(id, t, org),
+        description: t.description.clone(),
+        checklist: t
+            .checklist
+            .iter()
+            .map(|c| ChecklistItemView {
+                id: c.id.clone(),
+                text: c.text.clone(),
+                done: c.done,
+                done_by: c.done_by.clone(),
+                done_at: c.done_at,
+            })
+            .collect(),
+        comments: t
+            .comments
+            .iter()
+            .map(|c| CommentView {
+                id: c.id.clone(),
+                author: c.author.clone(),
+                at: c.at,
+                text: c.text.clone(),
+            })
+            .collect(),
+        history: history
+            .into_iter()
+            .map(|h| HistoryView {
+                at: h.at_ms,
+                message: h.message,
+            })
+            .collect(),
+        can_edit,
+        can_reassign,
+    }
+}
+
+fn staffing(org: &OrgDoc) -> Staffing {
+    Staffing {
+        positions: org
+            .positions
+            .iter()
+            .map(|(id, p)| StaffingPosition {
+                id: id.clone(),
+                title: p.title.clone(),
+                department: org
+                    .departments
+                    .get(&p.department)
+                    .map_or(p.department.clone(), |d| d.name.clone()),
+            })
+            .collect(),
+        people: org
+            .people
+            .iter()
+            .map(|(id, p)| StaffingPerson {
+                id: id.clone(),
+                name: p.name.clone(),
+                positions: p.held_positions().into_iter().map(String::from).collect(),
+                active: p.active,
+            })
+            .collect(),
+    }
+}
+
+/// Open work grouped by who holds it; `today` is `YYYY-MM-DD` in the store's zone.
+fn team_board(tasks: &[(String, Task)], org: &OrgDoc, today: &str) -> TeamBoard {
+    let mut groups: std::collections::BTreeMap<Option<String>, TeamGroup> = Default::default();
+    for (id, t) in tasks.iter().filter(|(_, t)| t.status.is_open()) {
+        let key = t.assignee.as_ref().map(ToString::to_string);
+        let group = groups.entry(key.clone()).or_insert_with(|| TeamGroup {
+            owner_id: key,
+            owner: t
+                .assignee
+                .as_ref()
+                .map(|a| domain::owner_name(org, a))
+                .unwrap_or_default(),
+            tasks: vec![],
+            overdue: 0,
+        });
+        if t.due.as_deref().is_some_and(|d| d < today) {
+            group.overdue += 1;
+        }
+        group.tasks.push(task_view(id.clone(), t, org));
+    }
+    let mut groups: Vec<TeamGroup> = groups.into_values().collect();
+    for g in &mut groups {
+        g.tasks.sort_by_key(TaskView::sort_key);
+    }
+    groups.sort_by(|a, b| b.overdue.cmp(&a.overdue).then(a.owner.cmp(&b.owner)));
+    TeamBoard { groups }
+}
+
+impl Replica {
+    /// Every task, open first, for the task list: staff linked to a person see
+    /// their own work, everyone else sees all.
+    pub fn tasks(&self) -> Result<Vec<TaskView>, ClientError> {
+        let Some((org_id, _)) = self.linked() else {
+            return Ok(vec![]);
+        };
+        let org = self.org_of(org_id)?;
+        let offset = self.utc_offset();
+        let actor = self.actor().ok();
+        let mine_only = actor
+            .as_ref()
+            .is_some_and(|a| a.role == Role::Staff && a.person.is_some());
+        let mut views: Vec<TaskView> = self
+            .listed_tasks(&org, actor.as_ref().filter(|_| mine_only))?
+            .into_iter()
+            .map(|(id, t)| self.task_view_of(id, &t, &org, offset))
+            .collect();
+        views.sort_by_key(TaskView::sort_key);
+        Ok(views)
+    }
+
+    /// One task as the task list shows it (reads only that task).
+    pub fn task_view(&self, id: &str) -> Result<TaskView, ClientError> {
+        let am = self.task_doc_of(id)?;
+        let task = domain::read_task(am, id)?;
+        Ok(self.task_view_of(id.into(), &task, &self.org()?, self.utc_offset()))
+    }
+
+    fn task_view_of(&self, id: String, task: &Task, org: &OrgDoc, utc_offset: i32) -> TaskView {
+        let mut view = task_view(id, task, org);
+        view.done_on = view
+            .done_at
+            .map(|ms| domain::calendar::Date::from_unix_ms(ms, utc_offset).to_string());
+        view
+    }
+
+    /// One task with its checklist, comments and history.
+    pub fn task_detail(&self, id: &str) -> Result<TaskDetail, ClientError> {
+        let am = self.task_doc_of(id)?;
+        let task = domain::read_task(am, id)?;
+        let org = self.org()?;
+        let history = domain::history::task_history(am, id)?;
+        let actor = self.actor()?;
+        let can_edit = actor.may_progress_task(Some(&org), &task);
+        let can_reassign = actor.require_task(Some(&org), &task, "reassign").is_ok();
+        Ok(task_detail(
+            id.into(),
+            &task,
+            &org,
+            history,
+            can_edit,
+            can_reassign,
+        ))
+    }
+}
+
+impl Run<ListTasks> for Device {
+    fn run(&self, _: ListTasks) -> Result<Vec<TaskView>, ClientError> {
+        self.replica().tasks()
+    }
+}
+
+/// Adds an ad-hoc task; durable when this returns.
+impl Run<AddTask> for Device {
+    fn run(&self, c: AddTask) -> Result<TaskView, ClientError> {
+        let id = format!("task-{}", random_id()?);
+        let mut r = self.replica();
+        r.change_tasks(|am, actor, now| {
+            domain::add_task(am, actor, &id, NewTask::titled(&c.title), now)
+        })?;
+        r.task_view(&id)
+    }
+}
+
+/// Moves a task to a status; durable when this returns.
+impl Run<SetTaskStatus> for Device {
+    fn run(&self, c: SetTaskStatus) -> Result<TaskView, ClientError> {
+        let id = c.task_id.as_str();
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_task(id, |am, actor, now| {
+            domain::change_task_status(am, Some(&org), actor, id, c.status, now)
+        })?;
+        r.task_view(id)
+    }
+}
+
+impl Run<GetTaskDetail> for Device {
+    fn run(&self, c: GetTaskDetail) -> Result<TaskDetail, ClientError> {
+        self.replica().task_detail(&c.task_id)
+    }
+}
+
+/// Ticks or unticks a checklist item; durable when this returns.
+impl Run<SetChecklistItem> for Device {
+    fn run(&self, c: SetChecklistItem) -> Result<TaskDetail, ClientError> {
+        let task = c.task_id.as_str();
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_task(task, |am, actor, now| {
+            domain::set_checklist_item(am, Some(&org), actor, task, &c.item_id, c.done, now)
+        })?;
+        r.task_detail(task)
+    }
+}
+
+impl Run<AddChecklistItem> for Device {
+    fn run(&self, c: AddChecklistItem) -> Result<TaskDetail, ClientError> {
+        let task = c.task_id.as_str();
+        let item = format!("item-{}", random_id()?);
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_task(task, |am, actor, now| {
+            domain::add_checklist_item(am, Some(&org), actor, task, &item, &c.text, now)
+        })?;
+        r.task_detail(task)
+    }
+}
+
+impl Run<AddComment> for Device {
+    fn run(&self, c: AddComment) -> Result<TaskDetail, ClientError> {
+        let task = c.task_id.as_str();
+        let comment = format!("comment-{}", random_id()?);
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_task(task, |am, actor, now| {
+            domain::add_comment(am, Some(&org), actor, task, &comment, &c.text, now)
+        })?;
+        r.task_detail(task)
+    }
+}
+
+/// Gives a task to an owner (`position:<id>`, `person:<id>`) or to no one.
+impl Run<ReassignTask> for Device {
+    fn run(&self, c: ReassignTask) -> Result<TaskDetail, ClientError> {
+        let task = c.task_id.as_str();
+        let to = c.assignee.as_deref().map(parse_owner).transpose()?;
+        let mut r = self.replica();
+        let org = r.org()?;
+        r.change_task(task, |am, actor, now| {
+            domain::reassign_task(am, &org, actor, task, to, now)
+        })?;
+        r.task_detail(task)
+    }
+}
+
+/// Moves every open task of `from` to `to`; answers how many moved.
+impl Run<ReassignOpenTasks> for Device {
+    fn run(&self, c: ReassignOpenTasks) -> Result<u32, ClientError> {
+        let from = parse_owner(&c.from)?;
+        let to = c.to.as_deref().map(parse_owner).transpose()?;
+        let mut r = self.replica();
+        let org = r.org()?;
+        let moved = r.change_each_tasks_doc(|am, actor, now| {
+            domain::reassign_open_tasks(am, &org, actor, &from, to.clone(), now)
+        })?;
+        Ok(u32::try_from(moved.len()).unwrap_or(u32::MAX))
+    }
+}
+
+impl Run<GetStaffing> for Device {
+    fn run(&self, _: GetStaffing) -> Result<Staffing, ClientError> {
+        Ok(staffing(&self.replica().org()?))
+    }
+}
+
+impl Run<GetTeamBoard> for Device {
+    fn run(&self, _: GetTeamBoard) -> Result<TeamBoard, ClientError> {
+        let r = self.replica();
+        let org = r.org()?;
+        Ok(team_board(&r.listed_tasks(&org, None)?, &org, &r.today()))
+    }
+}
