@@ -47,7 +47,9 @@ pub enum ReportStatus {
 }
 
 impl ReportStatus {
-    pub fn as_str(self) -> &'static str {
+    /// In words, for the English change messages the task history shows (the wire
+    /// spelling is serde's: `in_progress`).
+    pub fn words(self) -> &'static str {
         match self {
             Self::Open => "open",
             Self::InProgress => "in progress",
@@ -341,7 +343,7 @@ pub fn set_report_status(
         "{} set a {} problem report to {}",
         actor.name,
         report.category,
-        status.as_str()
+        status.words()
     );
     transact(am, message, now_ms, |tx| {
         let reports = map_of(tx, "reports")?;
