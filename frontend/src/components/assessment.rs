@@ -13,7 +13,7 @@ use yew::prelude::*;
 use super::seed::use_seed;
 use crate::assessment::{self, Command, METRICS};
 use crate::controller::AssessmentRequest;
-use crate::i18n::{self, Lang, Word, word};
+use crate::i18n::{self, Key, Lang, t};
 use crate::state::Op;
 use crate::wire;
 
@@ -63,9 +63,9 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
     html! {
         <div class="assessment-layout">
             <section class="settings-card assess-section" aria-labelledby="kpis-title">
-                <h3 class="settings-card-title" id="kpis-title">{ word(lang, Word::Kpis) }</h3>
+                <h3 class="settings-card-title" id="kpis-title">{ t(lang, Key::Kpis) }</h3>
                 if board.kpis.is_empty() {
-                    <p class="empty">{ word(lang, Word::NoKpis) }</p>
+                    <p class="empty">{ t(lang, Key::NoKpisYet) }</p>
                 } else {
                     <ul class="assess-list kpis" id="kpis">
                         { for board.kpis.iter().map(|kpi| html! {
@@ -87,9 +87,9 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
             </section>
 
             <section class="settings-card assess-section" aria-labelledby="assessments-title">
-                <h3 class="settings-card-title" id="assessments-title">{ word(lang, Word::Assessments) }</h3>
+                <h3 class="settings-card-title" id="assessments-title">{ t(lang, Key::Assessments) }</h3>
                 if board.assessments.is_empty() {
-                    <p class="empty">{ word(lang, Word::NoAssessments) }</p>
+                    <p class="empty">{ t(lang, Key::NoAssessments) }</p>
                 } else {
                     <ul class="assess-list assessments" id="assessments">
                         { for board.assessments.iter().map(|a| assessment_item(lang, a)) }
@@ -101,9 +101,9 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
             </section>
 
             <section class="settings-card assess-section" aria-labelledby="awards-title">
-                <h3 class="settings-card-title" id="awards-title">{ word(lang, Word::Awards) }</h3>
+                <h3 class="settings-card-title" id="awards-title">{ t(lang, Key::Awards) }</h3>
                 if board.awards.is_empty() {
-                    <p class="empty">{ word(lang, Word::NoAwards) }</p>
+                    <p class="empty">{ t(lang, Key::NoAwards) }</p>
                 } else {
                     <ul class="assess-list awards" id="awards">
                         { for board.awards.iter().map(|a| award_item(lang, a)) }
@@ -115,9 +115,9 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
             </section>
 
             <section class="settings-card assess-section" aria-labelledby="training-heading">
-                <h3 class="settings-card-title" id="training-heading">{ word(lang, Word::Training) }</h3>
+                <h3 class="settings-card-title" id="training-heading">{ t(lang, Key::Training) }</h3>
                 if board.training.is_empty() {
-                    <p class="empty">{ word(lang, Word::NoTraining) }</p>
+                    <p class="empty">{ t(lang, Key::NoTraining) }</p>
                 } else {
                     <ul class="assess-list trainings" id="trainings">
                         { for board.training.iter().map(|training| html! {
@@ -139,9 +139,9 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
             </section>
 
             <section class="settings-card assess-section" aria-labelledby="surveys-title">
-                <h3 class="settings-card-title" id="surveys-title">{ word(lang, Word::Survey) }</h3>
+                <h3 class="settings-card-title" id="surveys-title">{ t(lang, Key::Survey) }</h3>
                 if board.surveys.is_empty() {
-                    <p class="empty">{ word(lang, Word::NoSurveys) }</p>
+                    <p class="empty">{ t(lang, Key::NoSurveys) }</p>
                 } else {
                     <ul class="assess-list surveys" id="surveys">
                         { for board.surveys.iter().map(|survey| html! {
@@ -197,7 +197,7 @@ fn send(on_command: &Callback<AssessmentRequest>, command: Command, done: impl F
     });
 }
 
-fn submit_button(lang: Lang, id: &'static str, label: Word, busy: bool) -> Html {
+fn submit_button(lang: Lang, id: &'static str, label: Key, busy: bool) -> Html {
     html! {
         <div class="form-actions field-wide">
             <button
@@ -207,7 +207,7 @@ fn submit_button(lang: Lang, id: &'static str, label: Word, busy: bool) -> Html 
                 disabled={busy}
                 aria-busy={busy.to_string()}
             >
-                { word(lang, if busy { Word::Saving } else { label }) }
+                { t(lang, if busy { Key::Saving } else { label }) }
             </button>
         </div>
     }
@@ -215,7 +215,7 @@ fn submit_button(lang: Lang, id: &'static str, label: Word, busy: bool) -> Html 
 
 /// A picker of departments and people, valued `department:<id>` / `person:<id>`.
 fn subject_options(lang: Lang, subjects: &[(String, String)]) -> Html {
-    let group = |prefix: &str, label: Word| {
+    let group = |prefix: &str, label: Key| {
         let options: Vec<&(String, String)> = subjects
             .iter()
             .filter(|(value, _)| value.starts_with(prefix))
@@ -224,7 +224,7 @@ fn subject_options(lang: Lang, subjects: &[(String, String)]) -> Html {
             return html! {};
         }
         html! {
-            <optgroup label={word(lang, label)}>
+            <optgroup label={t(lang, label)}>
                 { for options.into_iter().map(|(value, name)| html! {
                     <option value={value.clone()}>{ name.clone() }</option>
                 }) }
@@ -233,9 +233,9 @@ fn subject_options(lang: Lang, subjects: &[(String, String)]) -> Html {
     };
     html! {
         <>
-            <option value="">{ word(lang, Word::Choose) }</option>
-            { group("department:", Word::Departments) }
-            { group("person:", Word::People) }
+            <option value="">{ t(lang, Key::Choose) }</option>
+            { group("department:", Key::TotalDepartments) }
+            { group("person:", Key::PeopleGroup) }
         </>
     }
 }
@@ -304,18 +304,18 @@ fn kpi_item(props: &KpiItemProps) -> Html {
             </p>
             if !kpi.values.is_empty() {
                 <p class="assess-meta kpi-values">
-                    { word(lang, Word::Recorded) }{ ": " }
+                    { t(lang, Key::Recorded) }{ ": " }
                     { kpi.values.iter().map(|v| format!("{} {}", v.period, share(v.value))).collect::<Vec<_>>().join(" · ") }
                 </p>
             }
             if props.manage && !assessment::is_rate(kpi.metric) {
                 <form class="inline-form kpi-value-form" novalidate=true {onsubmit}>
-                    <label class="visually-hidden" for={period_id.clone()}>{ word(lang, Word::Period) }</label>
-                    <input id={period_id} class="kpi-period" ref={period} type="text" inputmode="numeric" autocomplete="off" placeholder={word(lang, Word::PeriodHint)} />
-                    <label class="visually-hidden" for={value_id.clone()}>{ word(lang, Word::ValuePercent) }</label>
-                    <input id={value_id} class="kpi-value" ref={value} type="text" inputmode="decimal" autocomplete="off" placeholder={word(lang, Word::ValuePercent)} />
+                    <label class="visually-hidden" for={period_id.clone()}>{ t(lang, Key::PlanPeriod) }</label>
+                    <input id={period_id} class="kpi-period" ref={period} type="text" inputmode="numeric" autocomplete="off" placeholder={t(lang, Key::PeriodHint)} />
+                    <label class="visually-hidden" for={value_id.clone()}>{ t(lang, Key::ValuePercent) }</label>
+                    <input id={value_id} class="kpi-value" ref={value} type="text" inputmode="decimal" autocomplete="off" placeholder={t(lang, Key::ValuePercent)} />
                     <button type="submit" class="button button-secondary record-kpi-button" disabled={props.busy} aria-busy={props.busy.to_string()}>
-                        { word(lang, if props.busy { Word::Saving } else { Word::RecordValue }) }
+                        { t(lang, if props.busy { Key::Saving } else { Key::RecordValue }) }
                     </button>
                 </form>
             }
@@ -366,19 +366,19 @@ fn kpi_form(props: &KpiFormProps) -> Html {
     };
     html! {
         <form id="kpi-form" class="grid-form assess-form" novalidate=true {onsubmit}>
-            <h4 class="assess-form-title field-wide">{ word(lang, Word::DefineKpi) }</h4>
+            <h4 class="assess-form-title field-wide">{ t(lang, Key::DefineKpi) }</h4>
             <div class="field field-wide">
-                <label for="kpi-name">{ word(lang, Word::KpiName) }</label>
-                <input id="kpi-name" ref={name} type="text" autocomplete="off" placeholder={word(lang, Word::KpiNameHint)} />
+                <label for="kpi-name">{ t(lang, Key::KpiName) }</label>
+                <input id="kpi-name" ref={name} type="text" autocomplete="off" placeholder={t(lang, Key::KpiNameHint)} />
             </div>
             <div class="field">
-                <label for="kpi-subject">{ word(lang, Word::Subject) }</label>
+                <label for="kpi-subject">{ t(lang, Key::Subject) }</label>
                 <select id="kpi-subject" class="select" ref={subject}>
                     { subject_options(lang, &props.subjects) }
                 </select>
             </div>
             <div class="field">
-                <label for="kpi-metric">{ word(lang, Word::Metric) }</label>
+                <label for="kpi-metric">{ t(lang, Key::Metric) }</label>
                 <select id="kpi-metric" class="select" ref={metric}>
                     { for METRICS.into_iter().map(|m| html! {
                         <option value={wire::name(m)}>{ i18n::metric_label(lang, m) }</option>
@@ -386,10 +386,10 @@ fn kpi_form(props: &KpiFormProps) -> Html {
                 </select>
             </div>
             <div class="field">
-                <label for="kpi-target">{ word(lang, Word::TargetPercent) }</label>
+                <label for="kpi-target">{ t(lang, Key::TargetPercent) }</label>
                 <input id="kpi-target" ref={target} type="text" inputmode="decimal" autocomplete="off" placeholder="95" />
             </div>
-            { submit_button(lang, "define-kpi-button", Word::DefineKpiButton, props.busy) }
+            { submit_button(lang, "define-kpi-button", Key::DefineKpiButton, props.busy) }
         </form>
     }
 }
@@ -461,26 +461,26 @@ fn assess_form(props: &AssessFormProps) -> Html {
     };
     html! {
         <form id="assess-form" class="grid-form assess-form" novalidate=true {onsubmit}>
-            <h4 class="assess-form-title field-wide">{ word(lang, Word::NewAssessment) }</h4>
+            <h4 class="assess-form-title field-wide">{ t(lang, Key::NewAssessment) }</h4>
             <div class="field">
-                <label for="assess-subject">{ word(lang, Word::Subject) }</label>
+                <label for="assess-subject">{ t(lang, Key::Subject) }</label>
                 <select id="assess-subject" class="select" ref={subject}>
                     { subject_options(lang, &props.subjects) }
                 </select>
             </div>
             <div class="field">
-                <label for="assess-period">{ word(lang, Word::Period) }</label>
-                <input id="assess-period" ref={period} type="text" inputmode="numeric" autocomplete="off" placeholder={word(lang, Word::PeriodHint)} />
+                <label for="assess-period">{ t(lang, Key::PlanPeriod) }</label>
+                <input id="assess-period" ref={period} type="text" inputmode="numeric" autocomplete="off" placeholder={t(lang, Key::PeriodHint)} />
             </div>
             <div class="field">
-                <label for="assess-score">{ word(lang, Word::Score) }</label>
+                <label for="assess-score">{ t(lang, Key::Score) }</label>
                 <input id="assess-score" ref={score} type="number" min="0" max="100" step="1" inputmode="numeric" />
             </div>
             <div class="field field-wide">
-                <label for="assess-comment">{ word(lang, Word::Comment) }</label>
+                <label for="assess-comment">{ t(lang, Key::Comment) }</label>
                 <textarea id="assess-comment" ref={comment} rows="2"></textarea>
             </div>
-            { submit_button(lang, "assess-button", Word::AssessButton, props.busy) }
+            { submit_button(lang, "assess-button", Key::AssessButton, props.busy) }
         </form>
     }
 }
@@ -550,29 +550,29 @@ fn award_form(props: &AwardFormProps) -> Html {
     };
     html! {
         <form id="award-form" class="grid-form assess-form" novalidate=true {onsubmit}>
-            <h4 class="assess-form-title field-wide">{ word(lang, Word::GiveAward) }</h4>
+            <h4 class="assess-form-title field-wide">{ t(lang, Key::GiveAward) }</h4>
             <div class="field field-wide">
-                <label for="award-title">{ word(lang, Word::AwardTitle) }</label>
-                <input id="award-title" ref={title} type="text" autocomplete="off" placeholder={word(lang, Word::AwardTitleHint)} />
+                <label for="award-title">{ t(lang, Key::AwardTitle) }</label>
+                <input id="award-title" ref={title} type="text" autocomplete="off" placeholder={t(lang, Key::AwardTitleHint)} />
             </div>
             <div class="field">
-                <label for="award-person">{ word(lang, Word::Person) }</label>
+                <label for="award-person">{ t(lang, Key::Person) }</label>
                 <select id="award-person" class="select" ref={person}>
-                    <option value="">{ word(lang, Word::Choose) }</option>
+                    <option value="">{ t(lang, Key::Choose) }</option>
                     { for props.people.iter().map(|(id, name)| html! {
                         <option value={id.clone()}>{ name.clone() }</option>
                     }) }
                 </select>
             </div>
             <div class="field">
-                <label for="award-period">{ word(lang, Word::Period) }</label>
-                <input id="award-period" ref={period} type="text" inputmode="numeric" autocomplete="off" placeholder={word(lang, Word::PeriodHint)} />
+                <label for="award-period">{ t(lang, Key::PlanPeriod) }</label>
+                <input id="award-period" ref={period} type="text" inputmode="numeric" autocomplete="off" placeholder={t(lang, Key::PeriodHint)} />
             </div>
             <div class="field field-wide">
-                <label for="award-reason">{ word(lang, Word::Reason) }</label>
+                <label for="award-reason">{ t(lang, Key::Reason) }</label>
                 <textarea id="award-reason" ref={reason} rows="2"></textarea>
             </div>
-            { submit_button(lang, "give-award-button", Word::GiveAwardButton, props.busy) }
+            { submit_button(lang, "give-award-button", Key::GiveAwardButton, props.busy) }
         </form>
     }
 }
@@ -598,7 +598,7 @@ fn training_item(props: &TrainingItemProps) -> Html {
             <div class="assess-row">
                 <span class="assess-name">{ training.title.clone() }</span>
                 <span class="badge">
-                    { training.department.clone().unwrap_or_else(|| word(lang, Word::WholeStore).to_owned()) }
+                    { training.department.clone().unwrap_or_else(|| t(lang, Key::StoreWide).to_owned()) }
                 </span>
             </div>
             <ul class="training-sessions">
@@ -667,7 +667,7 @@ fn session_item(props: &SessionItemProps) -> Html {
         })
     };
     let attendees = if session.attendees.is_empty() {
-        word(lang, Word::NoAttendees).to_owned()
+        t(lang, Key::NoAttendees).to_owned()
     } else {
         session
             .attendees
@@ -681,14 +681,14 @@ fn session_item(props: &SessionItemProps) -> Html {
             <div class="assess-row">
                 <span><time class="session-date">{ session.date.clone() }</time>{ " · " }{ session.topic.clone() }</span>
                 <span class={classes!("badge", if session.held { "badge-held" } else { "badge-planned" })}>
-                    { word(lang, if session.held { Word::Held } else { Word::Planned }) }
+                    { t(lang, if session.held { Key::Held } else { Key::Planned }) }
                 </span>
             </div>
             <p class="assess-meta session-attendees">{ attendees }</p>
             if props.manage && !session.held {
                 if *picking {
                     <fieldset class="attendance-picker">
-                        <legend>{ word(lang, Word::WhoAttended) }</legend>
+                        <legend>{ t(lang, Key::WhoAttended) }</legend>
                         { for props.people.iter().map(|(id, name)| {
                             let checked = ticked.contains(id);
                             let onchange = {
@@ -713,13 +713,13 @@ fn session_item(props: &SessionItemProps) -> Html {
                         }) }
                         <div class="card-actions">
                             <button type="button" class="button button-primary save-attendance-button" disabled={props.busy} aria-busy={props.busy.to_string()} onclick={save}>
-                                { word(lang, if props.busy { Word::Saving } else { Word::SaveAttendance }) }
+                                { t(lang, if props.busy { Key::Saving } else { Key::SaveAttendance }) }
                             </button>
-                            <button type="button" class="button button-secondary" onclick={cancel}>{ word(lang, Word::Cancel) }</button>
+                            <button type="button" class="button button-secondary" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
                         </div>
                     </fieldset>
                 } else {
-                    <button type="button" class="link-button mark-held-button" onclick={open}>{ word(lang, Word::MarkHeld) }</button>
+                    <button type="button" class="link-button mark-held-button" onclick={open}>{ t(lang, Key::MarkHeld) }</button>
                 }
             }
         </li>
@@ -801,22 +801,22 @@ fn training_form(props: &TrainingFormProps) -> Html {
     };
     html! {
         <form id="training-form" class="grid-form assess-form" novalidate=true {onsubmit}>
-            <h4 class="assess-form-title field-wide">{ word(lang, Word::PlanTraining) }</h4>
+            <h4 class="assess-form-title field-wide">{ t(lang, Key::PlanTraining) }</h4>
             <div class="field">
-                <label for="training-title">{ word(lang, Word::TrainingTitle) }</label>
-                <input id="training-title" ref={title} type="text" autocomplete="off" placeholder={word(lang, Word::TrainingTitleHint)} />
+                <label for="training-title">{ t(lang, Key::TrainingTitle) }</label>
+                <input id="training-title" ref={title} type="text" autocomplete="off" placeholder={t(lang, Key::TrainingTitleHint)} />
             </div>
             <div class="field">
-                <label for="training-department">{ word(lang, Word::Department) }</label>
+                <label for="training-department">{ t(lang, Key::Department) }</label>
                 <select id="training-department" class="select" ref={department}>
-                    <option value="">{ word(lang, Word::WholeStore) }</option>
+                    <option value="">{ t(lang, Key::StoreWide) }</option>
                     { for props.departments.iter().map(|(id, name)| html! {
                         <option value={id.clone()}>{ name.clone() }</option>
                     }) }
                 </select>
             </div>
             <fieldset class="field-wide session-fields">
-                <legend>{ word(lang, Word::Sessions) }</legend>
+                <legend>{ t(lang, Key::Sessions) }</legend>
                 if !sessions.is_empty() {
                     <ul class="draft-sessions">
                         { for sessions.iter().enumerate().map(|(i, s)| {
@@ -833,7 +833,7 @@ fn training_form(props: &TrainingFormProps) -> Html {
                             html! {
                                 <li class="draft-session">
                                     <span>{ format!("{} · {}", s.date, s.topic) }</span>
-                                    <button type="button" class="link-button remove-session-button" onclick={remove}>{ word(lang, Word::RemoveSession) }</button>
+                                    <button type="button" class="link-button remove-session-button" onclick={remove}>{ t(lang, Key::RemoveSession) }</button>
                                 </li>
                             }
                         }) }
@@ -841,19 +841,19 @@ fn training_form(props: &TrainingFormProps) -> Html {
                 }
                 <div class="session-inputs">
                     <div class="field">
-                        <label for="session-date">{ word(lang, Word::SessionDate) }</label>
+                        <label for="session-date">{ t(lang, Key::MeetingDate) }</label>
                         <input id="session-date" ref={date} type="date" />
                     </div>
                     <div class="field">
-                        <label for="session-topic">{ word(lang, Word::SessionTopic) }</label>
+                        <label for="session-topic">{ t(lang, Key::SessionTopic) }</label>
                         <input id="session-topic" ref={topic} type="text" autocomplete="off" />
                     </div>
                     <button type="button" id="add-session-button" class="button button-secondary" onclick={add}>
-                        { word(lang, Word::AddSession) }
+                        { t(lang, Key::AddSession) }
                     </button>
                 </div>
             </fieldset>
-            { submit_button(lang, "plan-training-button", Word::PlanTrainingButton, props.busy) }
+            { submit_button(lang, "plan-training-button", Key::PlanTrainingButton, props.busy) }
         </form>
     }
 }
@@ -897,13 +897,13 @@ fn survey_item(props: &SurveyItemProps) -> Html {
                 <span class="assess-meta survey-count">{ i18n::survey_answers(lang, survey.answers) }</span>
             </div>
             if survey.answered_here {
-                <p class="survey-answered">{ word(lang, Word::Answered) }</p>
+                <p class="survey-answered">{ t(lang, Key::Answered) }</p>
             } else {
                 <div class="survey-answer">
-                    <label for={comment_id.clone()}>{ word(lang, Word::CommentOptional) }</label>
+                    <label for={comment_id.clone()}>{ t(lang, Key::CommentOptional) }</label>
                     <textarea id={comment_id} class="survey-comment" ref={comment.clone()} rows="2"></textarea>
-                    <p class="card-intro">{ word(lang, Word::YourAnswer) }</p>
-                    <div class="survey-scores" role="group" aria-label={word(lang, Word::ScaleHint)}>
+                    <p class="card-intro">{ t(lang, Key::YourAnswer) }</p>
+                    <div class="survey-scores" role="group" aria-label={t(lang, Key::ScaleHint)}>
                         { for (1..=5u64).map(|score| html! {
                             <button
                                 type="button"
@@ -916,7 +916,7 @@ fn survey_item(props: &SurveyItemProps) -> Html {
                             </button>
                         }) }
                     </div>
-                    <p class="assess-meta">{ word(lang, Word::ScaleHint) }</p>
+                    <p class="assess-meta">{ t(lang, Key::ScaleHint) }</p>
                 </div>
             }
             if let Some(results) = &survey.results {
@@ -924,14 +924,14 @@ fn survey_item(props: &SurveyItemProps) -> Html {
                     <p class="survey-mean">{ i18n::survey_mean(lang, results.mean) }</p>
                     { distribution_chart(lang, &results.distribution) }
                     if !results.comments.is_empty() {
-                        <p class="assess-form-title">{ word(lang, Word::Comments) }</p>
+                        <p class="assess-form-title">{ t(lang, Key::SurveyComments) }</p>
                         <ul class="survey-comments">
                             { for results.comments.iter().map(|c| html! { <li>{ c.clone() }</li> }) }
                         </ul>
                     }
                 </div>
             } else {
-                <p class="assess-meta survey-pending">{ word(lang, Word::ResultsFrom5) }</p>
+                <p class="assess-meta survey-pending">{ t(lang, Key::ResultsFrom5) }</p>
             }
         </li>
     }
@@ -946,7 +946,7 @@ fn distribution_chart(lang: Lang, distribution: &[usize; 5]) -> Html {
     let shares = assessment::bar_shares(distribution);
     let label = format!(
         "{}: {}",
-        word(lang, Word::AnswersByScore),
+        t(lang, Key::AnswersByScore),
         distribution
             .iter()
             .enumerate()
@@ -1002,12 +1002,12 @@ fn survey_form(props: &SurveyFormProps) -> Html {
     };
     html! {
         <form id="survey-form" class="grid-form assess-form" novalidate=true {onsubmit}>
-            <h4 class="assess-form-title field-wide">{ word(lang, Word::OpenSurvey) }</h4>
+            <h4 class="assess-form-title field-wide">{ t(lang, Key::OpenSurvey) }</h4>
             <div class="field field-wide">
-                <label for="survey-title">{ word(lang, Word::SurveyTitle) }</label>
-                <input id="survey-title" ref={title} type="text" autocomplete="off" placeholder={word(lang, Word::SurveyTitleHint)} />
+                <label for="survey-title">{ t(lang, Key::SurveyTitle) }</label>
+                <input id="survey-title" ref={title} type="text" autocomplete="off" placeholder={t(lang, Key::SurveyTitleHint)} />
             </div>
-            { submit_button(lang, "open-survey-button", Word::OpenSurveyButton, props.busy) }
+            { submit_button(lang, "open-survey-button", Key::OpenSurveyButton, props.busy) }
         </form>
     }
 }

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::charts::{Bar, BarChart, Bullet, BulletChart, Donut, LineChart, Series};
 use crate::chart;
-use crate::i18n::{self, Lang, Term, tr};
+use crate::i18n::{self, Key, Lang, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DashboardViewProps {
@@ -32,12 +32,12 @@ pub fn dashboard_view(props: &DashboardViewProps) -> Html {
             <div class="screen-actions">
                 <span class="screen-note">{ i18n::weeks_span(lang, dash.weeks.first(), dash.weeks.last()) }</span>
                 <button type="button" id="print-report-button" class="button button-secondary" onclick={print}>
-                    { tr(lang, Term::PrintReport) }
+                    { t(lang, Key::PrintReport) }
                 </button>
             </div>
             <div class="dashboard-grid" id="dashboard">
-                <div class="chart-card">{ share_lines(lang, "chart-completion", Term::CompletionByDept, dash, |d| &d.completion) }</div>
-                <div class="chart-card">{ share_lines(lang, "chart-on-time", Term::OnTimeByDept, dash, |d| &d.on_time) }</div>
+                <div class="chart-card">{ share_lines(lang, "chart-completion", Key::CompletionByDept, dash, |d| &d.completion) }</div>
+                <div class="chart-card">{ share_lines(lang, "chart-on-time", Key::OnTimeByDept, dash, |d| &d.on_time) }</div>
                 <div class="chart-card">{ overdue_bars(lang, &dash.departments) }</div>
                 <div class="chart-card">{ people_bars(lang, dash) }</div>
                 <div class="chart-card">{ coverage_donut(lang, dash) }</div>
@@ -52,7 +52,7 @@ pub fn dashboard_view(props: &DashboardViewProps) -> Html {
 fn share_lines(
     lang: Lang,
     id: &'static str,
-    title: Term,
+    title: Key,
     dash: &Dashboard,
     values: impl Fn(&DepartmentSeries) -> &Vec<Option<f64>>,
 ) -> Html {
@@ -67,10 +67,10 @@ fn share_lines(
     html! {
         <LineChart
             {id}
-            title={tr(lang, title)}
+            title={t(lang, title)}
             labels={dash.weeks.clone()}
             {series}
-            empty={tr(lang, Term::NothingDue)}
+            empty={t(lang, Key::NothingDue)}
         />
     }
 }
@@ -90,7 +90,7 @@ fn overdue_bars(lang: Lang, departments: &[DepartmentSeries]) -> Html {
         })
         .collect();
     html! {
-        <BarChart id="chart-overdue" title={tr(lang, Term::OverdueByDept)} {bars} count_floor={Some(4.0)} empty={tr(lang, Term::NoDepartmentsYet)} />
+        <BarChart id="chart-overdue" title={t(lang, Key::OverdueByDept)} {bars} count_floor={Some(4.0)} empty={t(lang, Key::NoDepartmentsYet)} />
     }
 }
 
@@ -120,7 +120,7 @@ fn people_bars(lang: Lang, dash: &Dashboard) -> Html {
         })
         .collect();
     html! {
-        <BarChart id="chart-people" title={tr(lang, Term::CompletionByPerson)} {bars} empty={tr(lang, Term::NoPeopleYet)} />
+        <BarChart id="chart-people" title={t(lang, Key::CompletionByPerson)} {bars} empty={t(lang, Key::NoPeopleYet)} />
     }
 }
 
@@ -133,18 +133,18 @@ fn coverage_donut(lang: Lang, dash: &Dashboard) -> Html {
         chart::percent(c.covered as f64 / c.duties as f64)
     };
     let parts = vec![
-        (tr(lang, Term::Covered).to_owned(), c.covered, "part-ok"),
+        (t(lang, Key::Covered).to_owned(), c.covered, "part-ok"),
         (
-            tr(lang, Term::NotCovered).to_owned(),
+            t(lang, Key::NotCovered).to_owned(),
             uncovered,
             "part-danger",
         ),
     ];
     html! {
         <>
-            <Donut id="chart-coverage" title={tr(lang, Term::DutyCoverage)} {parts} {centre} empty={tr(lang, Term::NoDutiesYet)} />
+            <Donut id="chart-coverage" title={t(lang, Key::DutyCoverage)} {parts} {centre} empty={t(lang, Key::NoDutiesYet)} />
             if !c.uncovered.is_empty() {
-                <p class="chart-note">{ format!("{}: {}", tr(lang, Term::NotCovered), i18n::names(lang, &c.uncovered)) }</p>
+                <p class="chart-note">{ format!("{}: {}", t(lang, Key::NotCovered), i18n::names(lang, &c.uncovered)) }</p>
             }
         </>
     }
@@ -153,14 +153,14 @@ fn coverage_donut(lang: Lang, dash: &Dashboard) -> Html {
 fn feedback_donut(lang: Lang, dash: &Dashboard) -> Html {
     let f = &dash.feedback;
     let parts = vec![
-        (tr(lang, Term::StatusOpen).to_owned(), f.open, "part-danger"),
+        (t(lang, Key::StatusOpen).to_owned(), f.open, "part-danger"),
         (
-            tr(lang, Term::StatusInProgress).to_owned(),
+            t(lang, Key::StatusInProgress).to_owned(),
             f.in_progress,
             "part-warn",
         ),
         (
-            tr(lang, Term::StatusResolved).to_owned(),
+            t(lang, Key::StatusResolved).to_owned(),
             f.resolved,
             "part-ok",
         ),
@@ -168,7 +168,7 @@ fn feedback_donut(lang: Lang, dash: &Dashboard) -> Html {
     let total = f.open + f.in_progress + f.resolved;
     html! {
         <>
-            <Donut id="chart-feedback" title={tr(lang, Term::FeedbackCounts)} {parts} centre={total.to_string()} empty={tr(lang, Term::NoReports)} />
+            <Donut id="chart-feedback" title={t(lang, Key::FeedbackCounts)} {parts} centre={total.to_string()} empty={t(lang, Key::NoReports)} />
             if let Some(hours) = f.mean_hours_to_resolve {
                 <p class="chart-note">{ i18n::mean_hours(lang, hours) }</p>
             }
@@ -188,7 +188,7 @@ fn plan_bars(lang: Lang, dash: &Dashboard) -> Html {
         })
         .collect();
     html! {
-        <BarChart id="chart-plans" title={tr(lang, Term::PlanProgress)} {bars} empty={tr(lang, Term::NoPlansYet)} />
+        <BarChart id="chart-plans" title={t(lang, Key::PlanProgress)} {bars} empty={t(lang, Key::NoPlansYet)} />
     }
 }
 
@@ -222,7 +222,7 @@ fn kpi_bullets(lang: Lang, id: String, kpis: &[&KpiSummary]) -> Html {
         })
         .collect();
     html! {
-        <BulletChart {id} title={tr(lang, Term::KpiVsTarget)} {bullets} empty={tr(lang, Term::NoKpis)} />
+        <BulletChart {id} title={t(lang, Key::KpiVsTarget)} {bullets} empty={t(lang, Key::NoKpis)} />
     }
 }
 
@@ -239,11 +239,11 @@ fn print_report(lang: Lang, dash: &Dashboard, on_close: &Callback<()>) -> Html {
     let pages = dash.departments.iter().map(|d| {
         let series = vec![
             Series {
-                name: tr(lang, Term::Completion).to_owned(),
+                name: t(lang, Key::Completion).to_owned(),
                 values: d.completion.clone(),
             },
             Series {
-                name: tr(lang, Term::OnTime).to_owned(),
+                name: t(lang, Key::OnTime).to_owned(),
                 values: d.on_time.clone(),
             },
         ];
@@ -259,18 +259,18 @@ fn print_report(lang: Lang, dash: &Dashboard, on_close: &Callback<()>) -> Html {
                 <h3 class="print-title">{ d.name.clone() }</h3>
                 <p class="print-sub">{ i18n::weeks_span(lang, dash.weeks.first(), dash.weeks.last()) }</p>
                 <dl class="org-totals print-totals">
-                    <div class="org-total"><dt class="org-total-label">{ tr(lang, Term::OpenCount) }</dt><dd class="org-total-value">{ d.open }</dd></div>
-                    <div class={classes!("org-total", (d.overdue > 0).then_some("is-warning"))}><dt class="org-total-label">{ tr(lang, Term::OverdueCount) }</dt><dd class="org-total-value">{ d.overdue }</dd></div>
+                    <div class="org-total"><dt class="org-total-label">{ t(lang, Key::OpenCount) }</dt><dd class="org-total-value">{ d.open }</dd></div>
+                    <div class={classes!("org-total", (d.overdue > 0).then_some("is-warning"))}><dt class="org-total-label">{ t(lang, Key::OverdueCount) }</dt><dd class="org-total-value">{ d.overdue }</dd></div>
                 </dl>
-                <LineChart id={chart_id.clone()} title={tr(lang, Term::CompletionAndOnTime)} labels={dash.weeks.clone()} {series} empty={tr(lang, Term::NothingDue)} />
+                <LineChart id={chart_id.clone()} title={t(lang, Key::CompletionAndOnTime)} labels={dash.weeks.clone()} {series} empty={t(lang, Key::NothingDue)} />
                 if !people.is_empty() {
                     <table class="numbers">
                         <thead><tr>
-                            <th scope="col">{ tr(lang, Term::Person) }</th>
-                            <th scope="col" class="num">{ tr(lang, Term::Completion) }</th>
-                            <th scope="col" class="num">{ tr(lang, Term::OnTime) }</th>
-                            <th scope="col" class="num">{ tr(lang, Term::DoneCount) }</th>
-                            <th scope="col" class="num">{ tr(lang, Term::OverdueCount) }</th>
+                            <th scope="col">{ t(lang, Key::Person) }</th>
+                            <th scope="col" class="num">{ t(lang, Key::Completion) }</th>
+                            <th scope="col" class="num">{ t(lang, Key::OnTime) }</th>
+                            <th scope="col" class="num">{ t(lang, Key::DoneGroup) }</th>
+                            <th scope="col" class="num">{ t(lang, Key::OverdueCount) }</th>
                         </tr></thead>
                         <tbody>
                             { for people.iter().map(|p| html! {
@@ -294,14 +294,14 @@ fn print_report(lang: Lang, dash: &Dashboard, on_close: &Callback<()>) -> Html {
     html! {
         <div class="print-report" id="print-report">
             <div class="screen-actions no-print">
-                <span class="screen-note">{ tr(lang, Term::PrintHint) }</span>
+                <span class="screen-note">{ t(lang, Key::PrintHint) }</span>
                 <button type="button" id="close-print-button" class="button button-secondary" onclick={close}>
-                    { tr(lang, Term::BackToDashboard) }
+                    { t(lang, Key::BackToDashboard) }
                 </button>
             </div>
             { for pages }
             <section class="print-page">
-                <h3 class="print-title">{ tr(lang, Term::StoreWide) }</h3>
+                <h3 class="print-title">{ t(lang, Key::StoreWide) }</h3>
                 { coverage_donut(lang, dash) }
                 { plan_bars(lang, dash) }
                 { feedback_donut(lang, dash) }

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use crate::controller::ReportRequest;
 use crate::format;
-use crate::i18n::{self, Lang, Term, tr};
+use crate::i18n::{self, Key, Lang, t};
 use crate::state::Op;
 use crate::wire;
 
@@ -41,7 +41,7 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
         board.categories.clone()
     };
     let list = if board.reports.is_empty() {
-        html! { <p class="empty">{ tr(lang, Term::NoReports) }</p> }
+        html! { <p class="empty">{ t(lang, Key::NoReports) }</p> }
     } else {
         html! {
             <ul class="reports" id="reports">
@@ -70,7 +70,7 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
                 on_report={props.on_report.clone()}
             />
             <section class="feedback-list" aria-labelledby="reports-title">
-                <h3 class="group-heading" id="reports-title">{ tr(lang, Term::Reports) }</h3>
+                <h3 class="group-heading" id="reports-title">{ t(lang, Key::Reports) }</h3>
                 { list }
             </section>
         </div>
@@ -143,11 +143,11 @@ fn report_form(props: &ReportFormProps) -> Html {
     };
     html! {
         <section class="settings-card report-form" aria-labelledby="report-form-title">
-            <h3 class="settings-card-title" id="report-form-title">{ tr(lang, Term::ReportProblem) }</h3>
-            <p class="card-intro">{ tr(lang, Term::ReportIntro) }</p>
+            <h3 class="settings-card-title" id="report-form-title">{ t(lang, Key::ReportProblem) }</h3>
+            <p class="card-intro">{ t(lang, Key::ReportIntro) }</p>
             <form id="report-form" class="grid-form" novalidate=true {onsubmit}>
                 <div class="field">
-                    <label for="report-category">{ tr(lang, Term::Category) }</label>
+                    <label for="report-category">{ t(lang, Key::Category) }</label>
                     <select id="report-category" class="select" ref={category}>
                         { for props.categories.iter().map(|c| html! {
                             <option value={c.clone()}>{ i18n::category_label(lang, c) }</option>
@@ -155,7 +155,7 @@ fn report_form(props: &ReportFormProps) -> Html {
                     </select>
                 </div>
                 <div class="field">
-                    <span class="field-label" id="report-photo-label">{ tr(lang, Term::Photo) }</span>
+                    <span class="field-label" id="report-photo-label">{ t(lang, Key::Photo) }</span>
                     <div class="photo-picker">
                         <input
                             id="report-photo"
@@ -167,15 +167,15 @@ fn report_form(props: &ReportFormProps) -> Html {
                             aria-labelledby="report-photo-label"
                             onchange={on_photo}
                         />
-                        <label for="report-photo" class="button button-secondary photo-button">{ tr(lang, Term::PickPhoto) }</label>
+                        <label for="report-photo" class="button button-secondary photo-button">{ t(lang, Key::PickPhoto) }</label>
                         <span class="photo-name">
-                            { (*photo_name).clone().unwrap_or_else(|| tr(lang, Term::NoPhoto).to_owned()) }
+                            { (*photo_name).clone().unwrap_or_else(|| t(lang, Key::NoPhoto).to_owned()) }
                         </span>
                     </div>
                 </div>
                 <div class="field field-wide">
-                    <label for="report-text">{ tr(lang, Term::WhatHappened) }</label>
-                    <textarea id="report-text" ref={text} rows="3" placeholder={tr(lang, Term::WhatHappenedHint)}></textarea>
+                    <label for="report-text">{ t(lang, Key::WhatHappened) }</label>
+                    <textarea id="report-text" ref={text} rows="3" placeholder={t(lang, Key::WhatHappenedHint)}></textarea>
                 </div>
                 <div class="form-actions field-wide">
                     <button
@@ -185,7 +185,7 @@ fn report_form(props: &ReportFormProps) -> Html {
                         disabled={props.busy}
                         aria-busy={props.busy.to_string()}
                     >
-                        { tr(lang, if props.busy { Term::Sending } else { Term::SendReport }) }
+                        { t(lang, if props.busy { Key::Sending } else { Key::SendReport }) }
                     </button>
                 </div>
             </form>
@@ -246,11 +246,11 @@ fn report_item(props: &ReportItemProps) -> Html {
             <p class="report-meta">
                 { i18n::reported_by(lang, &report.reporter, report.mine) }
                 { " · " }
-                { report.department.clone().filter(|d| !d.is_empty()).unwrap_or_else(|| tr(lang, Term::NotRouted).to_owned()) }
+                { report.department.clone().filter(|d| !d.is_empty()).unwrap_or_else(|| t(lang, Key::NotRouted).to_owned()) }
             </p>
             if status == ReportStatus::Resolved {
                 <div class="report-outcome">
-                    <p class="report-outcome-title">{ tr(lang, Term::Outcome) }</p>
+                    <p class="report-outcome-title">{ t(lang, Key::Outcome) }</p>
                     <p>{ report.resolution.clone().unwrap_or_default() }</p>
                     <p class="report-meta">
                         { i18n::resolved_by(lang, report.resolved_by.as_deref(), report.resolved_at.map(when).as_deref()) }
@@ -259,10 +259,10 @@ fn report_item(props: &ReportItemProps) -> Html {
             }
             if report.has_photo {
                 if let Some(url) = &props.photo {
-                    <img class="report-photo" src={url.clone()} alt={tr(lang, Term::PhotoAlt)} />
+                    <img class="report-photo" src={url.clone()} alt={t(lang, Key::PhotoAlt)} />
                 } else {
                     <button type="button" class="link-button show-photo-button" disabled={props.photo_busy} onclick={show_photo}>
-                        { tr(lang, if props.photo_busy { Term::LoadingPhoto } else { Term::ShowPhoto }) }
+                        { t(lang, if props.photo_busy { Key::LoadingPhoto } else { Key::ShowPhoto }) }
                     </button>
                 }
             }
@@ -270,13 +270,13 @@ fn report_item(props: &ReportItemProps) -> Html {
                 <div class="report-handle">
                     if status == ReportStatus::Open {
                         <button type="button" class="button button-secondary start-report-button" disabled={props.busy} onclick={start}>
-                            { tr(lang, Term::StartWork) }
+                            { t(lang, Key::StartWork) }
                         </button>
                     }
-                    <label class="visually-hidden" for={resolution_id.clone()}>{ tr(lang, Term::Resolution) }</label>
-                    <input id={resolution_id} class="resolution-text" ref={resolution} type="text" autocomplete="off" placeholder={tr(lang, Term::ResolutionHint)} />
+                    <label class="visually-hidden" for={resolution_id.clone()}>{ t(lang, Key::Resolution) }</label>
+                    <input id={resolution_id} class="resolution-text" ref={resolution} type="text" autocomplete="off" placeholder={t(lang, Key::ResolutionHint)} />
                     <button type="button" class="button button-primary resolve-report-button" disabled={props.busy} aria-busy={props.busy.to_string()} onclick={resolve}>
-                        { tr(lang, Term::Resolve) }
+                        { t(lang, Key::Resolve) }
                     </button>
                 </div>
             }

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::line_form::LineForm;
 use super::owner_select::owner_options;
 use crate::controller::{ActionRequest, NewMeetingRequest, TextRequest};
-use crate::i18n::{self, Key, Lang, Term, t, tr};
+use crate::i18n::{self, Key, Lang, t};
 use crate::state::Op;
 use crate::wire;
 
@@ -69,7 +69,7 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
         Callback::from(move |()| form_open.set(false))
     };
     let list = if board.meetings.is_empty() {
-        html! { <p class="empty">{ tr(lang, Term::NoMeetings) }</p> }
+        html! { <p class="empty">{ t(lang, Key::NoMeetings) }</p> }
     } else {
         html! {
             <ul class="meetings" id="meetings">
@@ -110,7 +110,7 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
                         aria-expanded={form_open.to_string()}
                         onclick={toggle}
                     >
-                        { tr(lang, Term::NewMeeting) }
+                        { t(lang, Key::NewMeeting) }
                     </button>
                 </div>
                 if *form_open {
@@ -225,27 +225,27 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
         .unwrap_or_default();
     html! {
         <section class="settings-card new-meeting" aria-labelledby="new-meeting-title">
-            <h3 class="settings-card-title" id="new-meeting-title">{ tr(lang, Term::NewMeeting) }</h3>
+            <h3 class="settings-card-title" id="new-meeting-title">{ t(lang, Key::NewMeeting) }</h3>
             <form id="new-meeting-form" class="grid-form" novalidate=true {onsubmit}>
                 <div class="field field-wide">
-                    <label for="meeting-title">{ tr(lang, Term::MeetingTitle) }</label>
-                    <input id="meeting-title" ref={title} type="text" autocomplete="off" placeholder={tr(lang, Term::MeetingTitleHint)} />
+                    <label for="meeting-title">{ t(lang, Key::MeetingTitle) }</label>
+                    <input id="meeting-title" ref={title} type="text" autocomplete="off" placeholder={t(lang, Key::MeetingTitleHint)} />
                 </div>
                 <div class="field">
-                    <label for="meeting-date">{ tr(lang, Term::MeetingDate) }</label>
+                    <label for="meeting-date">{ t(lang, Key::MeetingDate) }</label>
                     <input id="meeting-date" ref={date} type="date" />
                 </div>
                 <div class="field">
-                    <label for="meeting-department">{ tr(lang, Term::DepartmentLabel) }</label>
+                    <label for="meeting-department">{ t(lang, Key::Department) }</label>
                     <select id="meeting-department" class="select" ref={department}>
-                        <option value="">{ tr(lang, Term::WholeStore) }</option>
+                        <option value="">{ t(lang, Key::StoreWide) }</option>
                         { for departments.iter().map(|d| html! { <option value={d.id.clone()}>{ d.name.clone() }</option> }) }
                     </select>
                 </div>
                 <fieldset class="field field-wide attendee-picker" ref={attendees}>
-                    <legend>{ tr(lang, Term::Attendees) }</legend>
+                    <legend>{ t(lang, Key::Attendees) }</legend>
                     if people.is_empty() {
-                        <p class="field-hint">{ tr(lang, Term::NoPeopleYet) }</p>
+                        <p class="field-hint">{ t(lang, Key::NoPeopleYet) }</p>
                     }
                     <div class="attendee-choices">
                         { for people.iter().map(|p| {
@@ -260,17 +260,17 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                     </div>
                 </fieldset>
                 <div class="field field-wide">
-                    <label for="meeting-agenda">{ tr(lang, Term::Agenda) }</label>
-                    <textarea id="meeting-agenda" ref={agenda} rows="3" placeholder={tr(lang, Term::AgendaHint)}></textarea>
+                    <label for="meeting-agenda">{ t(lang, Key::Agenda) }</label>
+                    <textarea id="meeting-agenda" ref={agenda} rows="3" placeholder={t(lang, Key::AgendaHint)}></textarea>
                 </div>
                 <div class="field">
-                    <label for="meeting-repeat">{ tr(lang, Term::RepeatWeeks) }</label>
+                    <label for="meeting-repeat">{ t(lang, Key::RepeatWeeks) }</label>
                     <input id="meeting-repeat" ref={repeat} type="number" min="0" max="12" value="0" inputmode="numeric" />
                 </div>
                 <div class="form-actions field-wide">
-                    <button type="button" class="button button-quiet" onclick={cancel}>{ tr(lang, Term::Cancel) }</button>
+                    <button type="button" class="button button-quiet" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
                     <button type="submit" id="create-meeting-button" class="button button-primary" disabled={props.busy} aria-busy={props.busy.to_string()}>
-                        { tr(lang, if props.busy { Term::Creating } else { Term::CreateMeeting }) }
+                        { t(lang, if props.busy { Key::CreatingRecord } else { Key::CreateMeeting }) }
                     </button>
                 </div>
             </form>
@@ -367,22 +367,22 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
         <>
             <div class="detail-top">
                 <button type="button" id="meeting-back" class="button button-quiet back-button" onclick={back}>
-                    <span aria-hidden="true">{ "← " }</span>{ tr(lang, Term::AllMeetings) }
+                    <span aria-hidden="true">{ "← " }</span>{ t(lang, Key::AllMeetings) }
                 </button>
             </div>
             <article class="meeting-detail" id="meeting-detail" data-meeting-id={m.id.clone()}>
                 <div class="detail-card">
                     <h3 class="detail-title">{ m.title.clone() }</h3>
                     <dl class="facts detail-facts">
-                        <div class="fact"><dt>{ tr(lang, Term::MeetingDate) }</dt><dd><time datetime={m.date.clone()}>{ m.date.clone() }</time></dd></div>
-                        <div class="fact"><dt>{ tr(lang, Term::DepartmentLabel) }</dt><dd>{ m.department.clone().unwrap_or_else(|| tr(lang, Term::WholeStore).to_owned()) }</dd></div>
-                        <div class="fact"><dt>{ tr(lang, Term::Attendees) }</dt><dd>{ i18n::names(lang, &m.attendees.iter().map(|a| a.name.clone()).collect::<Vec<_>>()) }</dd></div>
+                        <div class="fact"><dt>{ t(lang, Key::MeetingDate) }</dt><dd><time datetime={m.date.clone()}>{ m.date.clone() }</time></dd></div>
+                        <div class="fact"><dt>{ t(lang, Key::Department) }</dt><dd>{ m.department.clone().unwrap_or_else(|| t(lang, Key::StoreWide).to_owned()) }</dd></div>
+                        <div class="fact"><dt>{ t(lang, Key::Attendees) }</dt><dd>{ i18n::names(lang, &m.attendees.iter().map(|a| a.name.clone()).collect::<Vec<_>>()) }</dd></div>
                     </dl>
                 </div>
                 <div class="detail-card">
-                    <h4 class="detail-section-title">{ tr(lang, Term::Agenda) }</h4>
+                    <h4 class="detail-section-title">{ t(lang, Key::Agenda) }</h4>
                     if m.agenda.is_empty() {
-                        <p class="detail-empty">{ tr(lang, Term::NoAgenda) }</p>
+                        <p class="detail-empty">{ t(lang, Key::NoAgenda) }</p>
                     } else {
                         <ol class="agenda" id="agenda">
                             { for m.agenda.iter().map(|a| html! { <li class="agenda-item" key={a.id.clone()}>{ a.text.clone() }</li> }) }
@@ -392,34 +392,34 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                         <LineForm
                             input_id="agenda-text"
                             button_id="add-agenda-button"
-                            label={tr(lang, Term::NewAgendaItem)}
-                            placeholder={tr(lang, Term::NewAgendaItem)}
-                            button={tr(lang, Term::AddItem)}
-                            busy_button={tr(lang, Term::Adding)}
+                            label={t(lang, Key::NewAgendaItem)}
+                            placeholder={t(lang, Key::NewAgendaItem)}
+                            button={t(lang, Key::AddItem)}
+                            busy_button={t(lang, Key::Adding)}
                             busy={busy(Op::AddAgenda(m.id.clone()))}
                             on_submit={on_agenda}
                         />
                     }
                 </div>
                 <div class="detail-card">
-                    <h4 class="detail-section-title"><label for="minutes-text">{ tr(lang, Term::Minutes) }</label></h4>
+                    <h4 class="detail-section-title"><label for="minutes-text">{ t(lang, Key::Minutes) }</label></h4>
                     if m.can_edit {
-                        <textarea id="minutes-text" ref={minutes} rows="6" placeholder={tr(lang, Term::MinutesHint)}></textarea>
+                        <textarea id="minutes-text" ref={minutes} rows="6" placeholder={t(lang, Key::MinutesHint)}></textarea>
                         <div class="card-actions">
                             <button type="button" id="save-minutes-button" class="button button-secondary" disabled={saving_minutes} aria-busy={saving_minutes.to_string()} onclick={save_minutes}>
-                                { tr(lang, if saving_minutes { Term::Saving } else { Term::SaveMinutes }) }
+                                { t(lang, if saving_minutes { Key::Saving } else { Key::SaveMinutes }) }
                             </button>
                         </div>
                     } else if m.minutes.is_empty() {
-                        <p class="detail-empty">{ tr(lang, Term::NoMinutes) }</p>
+                        <p class="detail-empty">{ t(lang, Key::NoMinutes) }</p>
                     } else {
                         <p class="minutes" id="minutes-text">{ m.minutes.clone() }</p>
                     }
                 </div>
                 <div class="detail-card">
-                    <h4 class="detail-section-title">{ tr(lang, Term::ActionItems) }</h4>
+                    <h4 class="detail-section-title">{ t(lang, Key::ActionItems) }</h4>
                     if m.actions.is_empty() {
-                        <p class="detail-empty">{ tr(lang, Term::NoActions) }</p>
+                        <p class="detail-empty">{ t(lang, Key::NoActions) }</p>
                     } else {
                         <ul class="meeting-actions" id="meeting-actions">
                             { for m.actions.iter().map(|a| {
@@ -437,7 +437,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                                             if let Some(status) = status {
                                                 <span class={classes!("badge", "badge-status", format!("status-{}", wire::name(status)))}>{ i18n::status_label(lang, status) }</span>
                                             } else {
-                                                <span class="badge">{ tr(lang, Term::NotATaskYet) }</span>
+                                                <span class="badge">{ t(lang, Key::NotATaskYet) }</span>
                                             }
                                         </div>
                                     </li>
@@ -448,26 +448,26 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                     if m.can_edit {
                         <form class="grid-form action-form" novalidate=true onsubmit={add_action}>
                             <div class="field field-wide">
-                                <label for="action-text">{ tr(lang, Term::NewAction) }</label>
+                                <label for="action-text">{ t(lang, Key::NewAction) }</label>
                                 <input id="action-text" ref={action_text} type="text" autocomplete="off" />
                             </div>
                             <div class="field">
-                                <label for="action-owner">{ tr(lang, Term::Assignee) }</label>
+                                <label for="action-owner">{ t(lang, Key::Assignee) }</label>
                                 <select id="action-owner" class="select" ref={action_owner}>
                                     { owner_options(lang, props.staffing.as_deref(), None, None, None) }
                                 </select>
                             </div>
                             <div class="field">
-                                <label for="action-due">{ tr(lang, Term::DueDate) }</label>
+                                <label for="action-due">{ t(lang, Key::DueDate) }</label>
                                 <input id="action-due" ref={action_due} type="date" />
                             </div>
                             <div class="form-actions field-wide">
                                 <button type="submit" id="add-action-button" class="button button-secondary" disabled={adding_action} aria-busy={adding_action.to_string()}>
-                                    { tr(lang, if adding_action { Term::Adding } else { Term::AddAction }) }
+                                    { t(lang, if adding_action { Key::Adding } else { Key::AddAction }) }
                                 </button>
                                 if pending_actions > 0 {
                                     <button type="button" id="actions-to-tasks-button" class="button button-primary" disabled={converting} aria-busy={converting.to_string()} onclick={to_tasks}>
-                                        { tr(lang, if converting { Term::Scheduling } else { Term::ActionsToTasks }) }
+                                        { t(lang, if converting { Key::Scheduling } else { Key::ActionsToTasks }) }
                                     </button>
                                 }
                             </div>
@@ -475,18 +475,18 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                     }
                 </div>
                 <div class="detail-card">
-                    <h4 class="detail-section-title">{ tr(lang, Term::DepartmentNumbers) }</h4>
+                    <h4 class="detail-section-title">{ t(lang, Key::DepartmentNumbers) }</h4>
                     if m.department_reports.is_empty() {
-                        <p class="detail-empty">{ tr(lang, Term::NoNumbers) }</p>
+                        <p class="detail-empty">{ t(lang, Key::NoNumbers) }</p>
                     } else {
                         <div class="table-wrap">
                             <table class="numbers" id="department-reports">
                                 <thead>
                                     <tr>
-                                        <th scope="col">{ tr(lang, Term::DepartmentLabel) }</th>
-                                        <th scope="col" class="num">{ tr(lang, Term::OpenCount) }</th>
+                                        <th scope="col">{ t(lang, Key::Department) }</th>
+                                        <th scope="col" class="num">{ t(lang, Key::OpenCount) }</th>
                                         <th scope="col" class="num">{ t(lang, Key::DoneGroup) }</th>
-                                        <th scope="col" class="num">{ tr(lang, Term::OverdueCount) }</th>
+                                        <th scope="col" class="num">{ t(lang, Key::OverdueCount) }</th>
                                     </tr>
                                 </thead>
                                 <tbody>

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::owner_select::owner_options;
 use crate::controller::{PlanItemRequest, ReviewRequest};
 use crate::format;
-use crate::i18n::{self, Lang, Term, tr};
+use crate::i18n::{self, Key, Lang, t};
 use crate::state::Op;
 use crate::wire;
 
@@ -59,25 +59,22 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
             });
         })
     };
-    let button = |id: &'static str,
-                  class: &'static str,
-                  action: PlanAction,
-                  label: Term,
-                  busy_label: Term| {
-        let is_busy = reviewing(action);
-        html! {
-            <button
-                type="button"
-                {id}
-                class={classes!("button", class)}
-                disabled={is_busy}
-                aria-busy={is_busy.to_string()}
-                onclick={review(action)}
-            >
-                { tr(lang, if is_busy { busy_label } else { label }) }
-            </button>
-        }
-    };
+    let button =
+        |id: &'static str, class: &'static str, action: PlanAction, label: Key, busy_label: Key| {
+            let is_busy = reviewing(action);
+            html! {
+                <button
+                    type="button"
+                    {id}
+                    class={classes!("button", class)}
+                    disabled={is_busy}
+                    aria-busy={is_busy.to_string()}
+                    onclick={review(action)}
+                >
+                    { t(lang, if is_busy { busy_label } else { label }) }
+                </button>
+            }
+        };
 
     let editable = plan.can_edit && matches!(status, PlanStatus::Draft | PlanStatus::Returned);
     let may_comment = plan.can_comment || plan.can_edit || plan.can_review;
@@ -86,14 +83,14 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
             "submit-plan-button",
             "button-primary",
             PlanAction::Submit,
-            Term::SubmitPlan,
-            Term::Submitting,
+            Key::SubmitPlan,
+            Key::Submitting,
         )
     });
     let decide = (plan.can_review && status == PlanStatus::Submitted).then(|| html! {
         <>
-            { button("approve-plan-button", "button-primary", PlanAction::Approve, Term::ApprovePlan, Term::Approving) }
-            { button("return-plan-button", "button-danger-quiet", PlanAction::Return, Term::ReturnPlan, Term::Returning) }
+            { button("approve-plan-button", "button-primary", PlanAction::Approve, Key::ApprovePlan, Key::Approving) }
+            { button("return-plan-button", "button-danger-quiet", PlanAction::Return, Key::ReturnPlan, Key::Returning) }
         </>
     });
     let reopen =
@@ -102,8 +99,8 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
                 "reopen-plan-button",
                 "button-secondary",
                 PlanAction::Reopen,
-                Term::ReopenPlan,
-                Term::Reopening,
+                Key::ReopenPlan,
+                Key::Reopening,
             )
         });
     let schedule = plan.can_schedule.then(|| {
@@ -121,13 +118,13 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
                 aria-busy={is_busy.to_string()}
                 {onclick}
             >
-                { tr(lang, if is_busy { Term::Scheduling } else { Term::SchedulePlan }) }
+                { t(lang, if is_busy { Key::Scheduling } else { Key::SchedulePlan }) }
             </button>
         }
     });
 
     let items = if plan.items.is_empty() {
-        html! { <p class="detail-empty">{ tr(lang, Term::NoPlanItems) }</p> }
+        html! { <p class="detail-empty">{ t(lang, Key::NoPlanItems) }</p> }
     } else {
         html! {
             <ol class="plan-items" id="plan-items">
@@ -137,7 +134,7 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
     };
     let when = |ms: i64| format::date_time(ms, lang, &props.time_zone);
     let reviews = if plan.reviews.is_empty() {
-        html! { <p class="detail-empty">{ tr(lang, Term::NoReviews) }</p> }
+        html! { <p class="detail-empty">{ t(lang, Key::NoReviews) }</p> }
     } else {
         html! {
             <ol class="history plan-reviews" id="plan-reviews">
@@ -171,22 +168,22 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
                     </span>
                 </div>
                 <button type="button" id="close-plan-button" class="button button-quiet" onclick={close}>
-                    { tr(lang, Term::Close) }
+                    { t(lang, Key::Close) }
                 </button>
             </div>
             <h3 class="detail-title">{ plan.title.clone() }</h3>
             <dl class="facts detail-facts">
-                <div class="fact"><dt>{ tr(lang, Term::PlanOwner) }</dt><dd>{ plan.owner_title.clone() }</dd></div>
-                <div class="fact"><dt>{ tr(lang, Term::Approver) }</dt><dd>{ i18n::approver_name(lang, &plan.approver) }</dd></div>
+                <div class="fact"><dt>{ t(lang, Key::PlanOwner) }</dt><dd>{ plan.owner_title.clone() }</dd></div>
+                <div class="fact"><dt>{ t(lang, Key::Approver) }</dt><dd>{ i18n::approver_name(lang, &plan.approver) }</dd></div>
                 if let Some(dept) = plan.department.as_ref().filter(|d| !d.is_empty()) {
-                    <div class="fact"><dt>{ tr(lang, Term::DepartmentLabel) }</dt><dd>{ dept.clone() }</dd></div>
+                    <div class="fact"><dt>{ t(lang, Key::Department) }</dt><dd>{ dept.clone() }</dd></div>
                 }
-                <div class="fact"><dt>{ tr(lang, Term::Progress) }</dt><dd>{ i18n::tasks_done(lang, progress.done, progress.tasks) }</dd></div>
+                <div class="fact"><dt>{ t(lang, Key::Progress) }</dt><dd>{ i18n::tasks_done(lang, progress.done, progress.tasks) }</dd></div>
             </dl>
 
             <section class="detail-section" aria-labelledby="plan-items-title">
                 <div class="detail-card-head">
-                    <h4 class="detail-section-title" id="plan-items-title">{ tr(lang, Term::PlanItems) }</h4>
+                    <h4 class="detail-section-title" id="plan-items-title">{ t(lang, Key::PlanItems) }</h4>
                     <span class="detail-count">{ plan.items.len() }</span>
                 </div>
                 { items }
@@ -203,11 +200,11 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
 
             if submit.is_some() || decide.is_some() || reopen.is_some() || schedule.is_some() || may_comment {
                 <section class="detail-section plan-actions" aria-labelledby="plan-actions-title">
-                    <h4 class="detail-section-title" id="plan-actions-title">{ tr(lang, Term::Decision) }</h4>
+                    <h4 class="detail-section-title" id="plan-actions-title">{ t(lang, Key::Decision) }</h4>
                     if may_comment {
                         <div class="field">
-                            <label for="review-comment">{ tr(lang, Term::ReviewComment) }</label>
-                            <textarea id="review-comment" ref={comment_ref.clone()} rows="2" placeholder={tr(lang, Term::ReviewCommentHint)}></textarea>
+                            <label for="review-comment">{ t(lang, Key::ReviewComment) }</label>
+                            <textarea id="review-comment" ref={comment_ref.clone()} rows="2" placeholder={t(lang, Key::ReviewCommentHint)}></textarea>
                         </div>
                     }
                     <div class="card-actions plan-buttons">
@@ -216,14 +213,14 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
                         { for decide }
                         { for reopen }
                         if may_comment {
-                            { button("comment-plan-button", "button-secondary", PlanAction::Comment, Term::AddComment, Term::Saving) }
+                            { button("comment-plan-button", "button-secondary", PlanAction::Comment, Key::CommentPlan, Key::Saving) }
                         }
                     </div>
                 </section>
             }
 
             <section class="detail-section" aria-labelledby="plan-reviews-title">
-                <h4 class="detail-section-title" id="plan-reviews-title">{ tr(lang, Term::ReviewLog) }</h4>
+                <h4 class="detail-section-title" id="plan-reviews-title">{ t(lang, Key::ReviewLog) }</h4>
                 { reviews }
             </section>
         </article>
@@ -307,17 +304,17 @@ fn plan_item_form(props: &PlanItemFormProps) -> Html {
     html! {
         <form class="grid-form plan-item-form" novalidate=true {onsubmit}>
             <div class="field field-wide">
-                <label for="plan-item-text">{ tr(lang, Term::NewItem) }</label>
-                <input id="plan-item-text" ref={text} type="text" autocomplete="off" placeholder={tr(lang, Term::NewItemHint)} />
+                <label for="plan-item-text">{ t(lang, Key::NewItem) }</label>
+                <input id="plan-item-text" ref={text} type="text" autocomplete="off" placeholder={t(lang, Key::NewItemHint)} />
             </div>
             <div class="field">
-                <label for="plan-item-assignee">{ tr(lang, Term::Assignee) }</label>
+                <label for="plan-item-assignee">{ t(lang, Key::Assignee) }</label>
                 <select id="plan-item-assignee" class="select" ref={assignee}>
                     { owner_options(lang, props.staffing.as_deref(), None, None, None) }
                 </select>
             </div>
             <div class="field">
-                <label for="plan-item-due">{ tr(lang, Term::DueDate) }</label>
+                <label for="plan-item-due">{ t(lang, Key::DueDate) }</label>
                 <input id="plan-item-due" ref={due} type="date" />
             </div>
             <div class="form-actions field-wide">
@@ -328,7 +325,7 @@ fn plan_item_form(props: &PlanItemFormProps) -> Html {
                     disabled={props.busy}
                     aria-busy={props.busy.to_string()}
                 >
-                    { tr(lang, if props.busy { Term::Adding } else { Term::AddItem }) }
+                    { t(lang, if props.busy { Key::Adding } else { Key::AddItem }) }
                 </button>
             </div>
         </form>

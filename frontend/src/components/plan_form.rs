@@ -9,7 +9,7 @@ use yew::prelude::*;
 
 use crate::cascade;
 use crate::controller::NewPlanRequest;
-use crate::i18n::{self, Lang, Term, tr};
+use crate::i18n::{self, Key, Lang, t};
 use crate::period;
 use crate::wire;
 
@@ -91,10 +91,10 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
         .unwrap_or_default();
     html! {
         <section class="settings-card new-plan" aria-labelledby="new-plan-title">
-            <h3 class="settings-card-title" id="new-plan-title">{ tr(lang, Term::NewPlan) }</h3>
+            <h3 class="settings-card-title" id="new-plan-title">{ t(lang, Key::NewPlan) }</h3>
             <form id="new-plan-form" class="grid-form" novalidate=true {onsubmit}>
                 <div class="field">
-                    <label for="plan-level">{ tr(lang, Term::PlanLevel) }</label>
+                    <label for="plan-level">{ t(lang, Key::PlanLevel) }</label>
                     <select id="plan-level" class="select" onchange={on_level}>
                         { for PlanLevel::ALL.into_iter().map(|l| html! {
                             <option value={wire::name(l)} selected={l == *level}>{ i18n::plan_level_label(lang, l) }</option>
@@ -102,7 +102,7 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                     </select>
                 </div>
                 <div class="field">
-                    <label for="plan-period">{ tr(lang, Term::PlanPeriod) }</label>
+                    <label for="plan-period">{ t(lang, Key::PlanPeriod) }</label>
                     <input
                         id="plan-period"
                         ref={period_ref}
@@ -113,29 +113,29 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                     <p class="field-hint" id="plan-period-hint">{ i18n::period_hint(lang, *level) }</p>
                 </div>
                 <div class="field field-wide">
-                    <label for="plan-title">{ tr(lang, Term::PlanTitle) }</label>
+                    <label for="plan-title">{ t(lang, Key::PlanTitle) }</label>
                     <input id="plan-title" ref={title_ref} type="text" autocomplete="off" aria-required="true" />
                 </div>
                 <div class="field">
-                    <label for="plan-owner">{ tr(lang, Term::PlanOwner) }</label>
+                    <label for="plan-owner">{ t(lang, Key::PlanOwner) }</label>
                     <select id="plan-owner" class="select" ref={owner_ref} aria-required="true">
-                        <option value="">{ tr(lang, Term::PickPosition) }</option>
+                        <option value="">{ t(lang, Key::PickPosition) }</option>
                         { for positions.iter().map(|p| html! {
                             <option value={p.id.clone()}>{ i18n::position_choice(&p.title, &p.department) }</option>
                         }) }
                     </select>
                 </div>
                 <div class="field">
-                    <label for="plan-parent">{ tr(lang, Term::PlanParent) }</label>
+                    <label for="plan-parent">{ t(lang, Key::PlanParent) }</label>
                     <select id="plan-parent" class="select" ref={parent_ref} disabled={*level == PlanLevel::Annual}>
-                        <option value="">{ tr(lang, Term::NoParent) }</option>
+                        <option value="">{ t(lang, Key::NoParent) }</option>
                         { for parents.iter().map(|p| html! {
                             <option value={p.id.clone()}>{ format!("{} · {}", p.period, p.title) }</option>
                         }) }
                     </select>
                 </div>
                 <div class="form-actions field-wide">
-                    <button type="button" class="button button-quiet" onclick={cancel}>{ tr(lang, Term::Cancel) }</button>
+                    <button type="button" class="button button-quiet" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
                     <button
                         type="submit"
                         id="create-plan-button"
@@ -143,7 +143,7 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                         disabled={props.busy}
                         aria-busy={props.busy.to_string()}
                     >
-                        { tr(lang, if props.busy { Term::Creating } else { Term::CreatePlan }) }
+                        { t(lang, if props.busy { Key::CreatingRecord } else { Key::CreatePlan }) }
                     </button>
                 </div>
             </form>

@@ -9,7 +9,7 @@ use super::plan_detail::PlanDetail;
 use super::plan_form::NewPlanForm;
 use crate::cascade;
 use crate::controller::{NewPlanRequest, PlanItemRequest, ReviewRequest};
-use crate::i18n::{self, Lang, Term, tr};
+use crate::i18n::{self, Key, Lang, t};
 use crate::state::Op;
 use crate::wire;
 
@@ -51,10 +51,10 @@ pub fn plans_view(props: &PlansViewProps) -> Html {
 
     let rows = cascade::rows(&board.plans);
     let tree = if rows.is_empty() {
-        html! { <p class="empty">{ tr(lang, if board.can_create { Term::NoPlansYet } else { Term::NoPlansStaff }) }</p> }
+        html! { <p class="empty">{ t(lang, if board.can_create { Key::NoPlansYet } else { Key::NoPlansStaff }) }</p> }
     } else {
         html! {
-            <ul class="plan-tree" id="plan-tree" aria-label={tr(lang, Term::Cascade)}>
+            <ul class="plan-tree" id="plan-tree" aria-label={t(lang, Key::Cascade)}>
                 { for rows.iter().map(|row| {
                     let plan = &board.plans[row.index];
                     plan_node(lang, plan, row.depth, props.open.as_deref() == Some(plan.id.as_str()), &props.on_open)
@@ -81,7 +81,7 @@ pub fn plans_view(props: &PlansViewProps) -> Html {
             />
         },
         None if !rows.is_empty() => html! {
-            <p class="detail-empty plan-pick-hint">{ tr(lang, Term::PickPlan) }</p>
+            <p class="detail-empty plan-pick-hint">{ t(lang, Key::PickPlan) }</p>
         },
         None => html! {},
     };
@@ -99,7 +99,7 @@ pub fn plans_view(props: &PlansViewProps) -> Html {
                         aria-controls="new-plan-form"
                         onclick={toggle_form}
                     >
-                        { tr(lang, Term::NewPlan) }
+                        { t(lang, Key::NewPlan) }
                     </button>
                 }
             </div>
@@ -168,7 +168,7 @@ fn plan_node(
                         aria-label={i18n::tasks_done(lang, progress.done, progress.tasks)}
                     />
                     <span class="plan-progress-text">
-                        { if progress.tasks == 0 { tr(lang, Term::NoTasksYet).to_owned() } else { crate::chart::percent(share) } }
+                        { if progress.tasks == 0 { t(lang, Key::NoTasksYet).to_owned() } else { crate::chart::percent(share) } }
                     </span>
                 </span>
             </button>
