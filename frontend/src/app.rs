@@ -15,6 +15,7 @@ use crate::components::{
     OrgChartView, OrgEditor, PlansView, SavedToast, Settings, SyncIndicator, TaskDetailView,
     TaskList, TeamBoardView, nav_label,
 };
+use crate::context::AppContext;
 use crate::controller::{
     self, ActionRequest, AddRequest, AssessmentRequest, CopyRequest, EnrolRequest, InviteRequest,
     NewMeetingRequest, NewPlanRequest, PersonRequest, PlanItemRequest, ReportRequest,
@@ -76,7 +77,7 @@ pub fn app() -> Html {
         Callback::from(move |()| controller::dismiss_problem(&d))
     };
     let banner = html! {
-        <ErrorBanner {lang} problem={state.problem.clone()} {on_dismiss} />
+        <ErrorBanner problem={state.problem.clone()} {on_dismiss} />
     };
 
     let screen = match state.status.as_ref() {
@@ -86,11 +87,10 @@ pub fn app() -> Html {
             let on_enrol = Callback::from(move |req: EnrolRequest| controller::enrol(&d, req));
             html! {
                 <>
-                    <AppHeader {lang} title={t(lang, Key::AppName)} {on_toggle_lang} />
+                    <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
                     <main class="content">
                         { banner }
                         <EnrolForm
-                            {lang}
                             busy={state.is_busy(&Op::Enrol)}
                             {on_enrol}
                             opening={state.is_busy(&Op::OpenStore)}
@@ -107,10 +107,12 @@ pub fn app() -> Html {
     };
 
     html! {
-        <div class="app">
-            { screen }
-            <SavedToast {lang} visible={state.saved.is_some()} />
-        </div>
+        <ContextProvider<AppContext> context={state.clone()}>
+            <div class="app">
+                { screen }
+                <SavedToast visible={state.saved.is_some()} />
+            </div>
+        </ContextProvider<AppContext>>
     }
 }
 
@@ -140,9 +142,9 @@ fn loading_screen(state: &UseReducerHandle<State>, lang: Lang) -> Html {
     };
     html! {
         <>
-            <AppHeader {lang} title={t(lang, Key::AppName)} {on_toggle_lang} />
+            <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
             <main class="content">
-                <ErrorBanner {lang} problem={state.problem.clone()} {on_dismiss} />
+                <ErrorBanner problem={state.problem.clone()} {on_dismiss} />
                 if state.status_failed {
                     <div class="centre">
                         <button type="button" id="retry-button" class="button button-primary" onclick={on_retry}>
@@ -197,17 +199,17 @@ fn enrolled_screen(
     let screen = state.screen;
     let manager = status.is_manager();
     let body = match screen {
-        Screen::Today => today_screen(state, lang, &time_zone, manager),
-        Screen::Duties => duties_screen(state, lang, &time_zone, manager),
-        Screen::Team => team_screen(state, lang, &time_zone, manager),
-        Screen::Org => org_screen(state, lang, manager),
-        Screen::Settings => settings_screen(state, status, lang, on_sync_now.clone()),
-        Screen::Task => task_screen(state, lang, &time_zone),
-        Screen::Plans => plans_screen(state, lang, &time_zone),
-        Screen::Meetings => meetings_screen(state, lang, &time_zone),
-        Screen::Feedback => feedback_screen(state, lang, &time_zone),
-        Screen::Assessment => assessment_screen(state, lang, &time_zone),
-        Screen::Dashboard => dashboard_screen(state, lang, manager),
+        Screen::Today => today_screen(state, &time_zone, manager),
+        Screen::Duties => duties_screen(state, &time_zone, manager),
+        Screen::Team => team_screen(state, &time_zone, manager),
+        Screen::Org => org_screen(state, manager),
+        Screen::Settings => settings_screen(state, status, on_sync_now.clone()),
+        Screen::Task => task_screen(state, &time_zone),
+        Screen::Plans => plans_screen(state, &time_zone),
+        Screen::Meetings => meetings_screen(state, &time_zone),
+        Screen::Feedback => feedback_screen(state, &time_zone),
+        Screen::Assessment => assessment_screen(state, &time_zone),
+        Screen::Dashboard => dashboard_screen(state, manager),
     };
     // The task list leaves its heading to the navigation, as it always did; the task
     // screen to the task's own title.
@@ -225,20 +227,18 @@ fn enrolled_screen(
     html! {
         <>
             <AppHeader
-                {lang}
                 title={store_name}
                 title_id={Some(AttrValue::from("store-name"))}
                 {subtitle}
                 {on_toggle_lang}
             >
                 <SyncIndicator
-                    {lang}
                     sync={status.sync.clone()}
                     time_zone={time_zone.clone()}
                     syncing={state.is_busy(&Op::Sync)}
                     {on_sync_now}
                 />
-                <AppNav {lang} current={nav_current} {manager} {on_navigate} />
+                <AppNav current={nav_current} {manager} {on_navigate} />
             </AppHeader>
             <main class={classes!("content", "has-tab-bar", state.print_view.then_some("is-printing"))}>
                 { banner }
@@ -256,23 +256,19 @@ fn enrolled_screen(
 }
 
 /// The screen's data has not arrived: a spinner, or "Try again" if fetching it failed.
-fn not_loaded(state: &UseReducerHandle<State>, lang: Lang, failed: bool) -> Html {
+fn not_loaded(state: &UseReducerHandle<State>, failed: bool) -> Html {
     if failed {
         let d = state.dispatcher();
         let query = query(state);
         let on_retry = Callback::from(move |()| controller::load_screen(d.clone(), query.clone()));
-        html! { <LoadFailed {lang} {on_retry} /> }
+        html! { <LoadFailed {on_retry} /> }
     } else {
-        html! { <Loading {lang} /> }
+        html! { <Loading /> }
     }
 }
 
-fn today_screen(
-    state: &UseReducerHandle<State>,
-    lang: Lang,
-    time_zone: &str,
-    manager: bool,
-) -> Html {
+fn today_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
+    let lang = state.lang();
     let on_add = {
         let d = state.dispatcher();
         Callback::from(move |req: AddRequest| controller::add_task(&d, req))
@@ -301,7 +297,7 @@ fn today_screen(
 
     let arrived = state.status.as_ref().is_none_or(|s| s.sync.store_arrived);
     let tasks_view = match &state.tasks {
-        None => not_loaded(state, lang, state.tasks_failed),
+        None => not_loaded(state, state.tasks_failed),
         Some(tasks) if tasks.is_empty() && !arrived => {
             html! { <p class="empty" id="store-arriving">{ t(lang, Key::StoreArriving) }</p> }
         }
@@ -311,7 +307,6 @@ fn today_screen(
             html! {
                 <>
                     <TaskList
-                        {lang}
                         tasks={Rc::new(tasks.clone())}
                         today={today}
                         busy={busy_tasks}
@@ -327,7 +322,7 @@ fn today_screen(
         <>
             // Only managers create tasks; staff report problems instead.
             if manager {
-                <AddTaskForm {lang} busy={state.is_busy(&Op::AddTask)} {on_add} />
+                <AddTaskForm busy={state.is_busy(&Op::AddTask)} {on_add} />
             }
             { tasks_view }
         </>
@@ -335,22 +330,17 @@ fn today_screen(
 }
 
 /// My duties first, then the register (which managers edit).
-fn duties_screen(
-    state: &UseReducerHandle<State>,
-    lang: Lang,
-    time_zone: &str,
-    manager: bool,
-) -> Html {
+fn duties_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
     let today = format::today(time_zone);
     let on_open = {
         let d = state.dispatcher();
         Callback::from(move |id: String| controller::open_task(&d, id))
     };
     let mine = html! {
-        <MyDuties {lang} duties={state.my_duties.data.clone()} today={today.clone()} {on_open} />
+        <MyDuties duties={state.my_duties.data.clone()} today={today.clone()} {on_open} />
     };
     let Some(register) = state.duties.data.clone() else {
-        return html! { <>{ mine }{ not_loaded(state, lang, state.duties.failed) }</> };
+        return html! { <>{ mine }{ not_loaded(state, state.duties.failed) }</> };
     };
     let d = state.dispatcher();
     let on_filter = {
@@ -376,7 +366,6 @@ fn duties_screen(
         <>
             { mine }
             <DutyEditor
-                {lang}
                 {register}
                 filter={state.duty_filter}
                 {today}
@@ -393,9 +382,10 @@ fn duties_screen(
     }
 }
 
-fn org_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) -> Html {
+fn org_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
+    let lang = state.lang();
     let Some(org) = state.org.data.clone() else {
-        return not_loaded(state, lang, state.org.failed);
+        return not_loaded(state, state.org.failed);
     };
     let on_show_uncovered = {
         let d = state.dispatcher();
@@ -405,13 +395,13 @@ fn org_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) -> Htm
     if manager {
         return org_editor(state, lang, org, on_show_uncovered);
     }
-    html! { <OrgChartView {lang} {org} {on_show_uncovered} /> }
+    html! { <OrgChartView {org} {on_show_uncovered} /> }
 }
 
 /// Managers' org chart: the chart with its edit controls, the people, adding a person.
 fn org_editor(
     state: &UseReducerHandle<State>,
-    lang: Lang,
+    _lang: Lang,
     org: Rc<OrgChart>,
     on_show_uncovered: Callback<()>,
 ) -> Html {
@@ -440,7 +430,6 @@ fn org_editor(
     html! {
         <>
             <OrgEditor
-                {lang}
                 {org}
                 staffing={state.staffing.data.clone()}
                 busy={state.is_busy(&Op::EditOrg)}
@@ -451,7 +440,6 @@ fn org_editor(
                 {on_set_active}
             />
             <AddPersonForm
-                {lang}
                 staffing={state.staffing.data.clone()}
                 busy={state.is_busy(&Op::AddPerson)}
                 {on_add}
@@ -460,17 +448,12 @@ fn org_editor(
     }
 }
 
-fn team_screen(
-    state: &UseReducerHandle<State>,
-    lang: Lang,
-    time_zone: &str,
-    manager: bool,
-) -> Html {
+fn team_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
     if !manager {
         return html! {};
     }
     let Some(board) = state.team.data.clone() else {
-        return not_loaded(state, lang, state.team.failed);
+        return not_loaded(state, state.team.failed);
     };
     let on_grouping = {
         let d = state.dispatcher();
@@ -498,7 +481,6 @@ fn team_screen(
     );
     html! {
         <TeamBoardView
-            {lang}
             {board}
             staffing={state.staffing.data.clone()}
             grouping={state.team_grouping}
@@ -512,7 +494,8 @@ fn team_screen(
 }
 
 /// One task in full, under a back button to the list it was opened from.
-fn task_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+fn task_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+    let lang = state.lang();
     let on_back = {
         let d = state.dispatcher();
         let from = state.task_from;
@@ -530,7 +513,7 @@ fn task_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> 
         return html! {
             <>
                 { back }
-                { not_loaded(state, lang, state.task_detail.failed) }
+                { not_loaded(state, state.task_detail.failed) }
             </>
         };
     };
@@ -573,7 +556,6 @@ fn task_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> 
         <>
             { back }
             <TaskDetailView
-                {lang}
                 {detail}
                 staffing={state.staffing.data.clone()}
                 today={format::today(time_zone)}
@@ -596,7 +578,6 @@ fn task_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> 
 fn settings_screen(
     state: &UseReducerHandle<State>,
     status: &AppStatus,
-    lang: Lang,
     on_sync_now: Callback<()>,
 ) -> Html {
     let on_choose_lang = {
@@ -617,7 +598,6 @@ fn settings_screen(
     };
     html! {
         <Settings
-            {lang}
             status={status.clone()}
             invite={state.invite.clone()}
             inviting={state.is_busy(&Op::Invite)}
@@ -633,9 +613,9 @@ fn settings_screen(
     }
 }
 
-fn plans_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+fn plans_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
     let Some(board) = state.plans.data.clone() else {
-        return not_loaded(state, lang, state.plans.failed);
+        return not_loaded(state, state.plans.failed);
     };
     let d = state.dispatcher();
     let on_open = {
@@ -657,7 +637,6 @@ fn plans_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) ->
     let on_schedule = Callback::from(move |id: String| controller::schedule_plan(&d, id));
     html! {
         <PlansView
-            {lang}
             {board}
             open={state.open_plan.clone()}
             staffing={state.staffing.data.clone()}
@@ -673,9 +652,9 @@ fn plans_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) ->
     }
 }
 
-fn meetings_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+fn meetings_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
     let Some(board) = state.meetings.data.clone() else {
-        return not_loaded(state, lang, state.meetings.failed);
+        return not_loaded(state, state.meetings.failed);
     };
     let d = state.dispatcher();
     let on_open = {
@@ -703,7 +682,6 @@ fn meetings_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str)
     let on_to_tasks = Callback::from(move |id: String| controller::actions_to_tasks(&d, id));
     html! {
         <MeetingsView
-            {lang}
             {board}
             open={state.open_meeting.clone()}
             staffing={state.staffing.data.clone()}
@@ -720,9 +698,9 @@ fn meetings_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str)
     }
 }
 
-fn feedback_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+fn feedback_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
     let Some(board) = state.feedback.data.clone() else {
-        return not_loaded(state, lang, state.feedback.failed);
+        return not_loaded(state, state.feedback.failed);
     };
     let d = state.dispatcher();
     let on_report = {
@@ -740,7 +718,6 @@ fn feedback_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str)
     let on_photo = Callback::from(move |id: String| controller::load_photo(&d, id));
     html! {
         <FeedbackView
-            {lang}
             {board}
             time_zone={time_zone.to_owned()}
             photos={Rc::new(state.photos.clone())}
@@ -752,16 +729,15 @@ fn feedback_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str)
     }
 }
 
-fn assessment_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &str) -> Html {
+fn assessment_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
     let Some(board) = state.assessment.data.clone() else {
-        return not_loaded(state, lang, state.assessment.failed);
+        return not_loaded(state, state.assessment.failed);
     };
     let d = state.dispatcher();
     let on_command =
         Callback::from(move |req: AssessmentRequest| controller::assessment_command(&d, req));
     html! {
         <AssessmentView
-            {lang}
             {board}
             staffing={state.staffing.data.clone()}
             org={state.org.data.clone()}
@@ -772,12 +748,12 @@ fn assessment_screen(state: &UseReducerHandle<State>, lang: Lang, time_zone: &st
     }
 }
 
-fn dashboard_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) -> Html {
+fn dashboard_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
     if !manager {
         return html! {};
     }
     let Some(dashboard) = state.dashboard.data.clone() else {
-        return not_loaded(state, lang, state.dashboard.failed);
+        return not_loaded(state, state.dashboard.failed);
     };
     let on_print = {
         let d = state.dispatcher();
@@ -789,7 +765,6 @@ fn dashboard_screen(state: &UseReducerHandle<State>, lang: Lang, manager: bool) 
     };
     html! {
         <DashboardView
-            {lang}
             {dashboard}
             print_view={state.print_view}
             {on_print}

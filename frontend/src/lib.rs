@@ -12,6 +12,7 @@ pub mod assessment;
 pub mod cascade;
 pub mod chart;
 pub mod components;
+pub mod context;
 pub mod controller;
 pub mod editing;
 pub mod edits;

@@ -1,15 +1,15 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::controller::PersonRequest;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AddPersonFormProps {
-    pub lang: Lang,
     /// The positions a new person can take; `None` until they arrive.
     pub staffing: Option<Rc<Staffing>>,
     pub busy: bool,
@@ -20,7 +20,7 @@ pub struct AddPersonFormProps {
 /// The inputs are uncontrolled, as in the other forms, and cleared once the person is saved.
 #[function_component(AddPersonForm)]
 pub fn add_person_form(props: &AddPersonFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let name = use_node_ref();
     let contact = use_node_ref();
     let position = use_node_ref();

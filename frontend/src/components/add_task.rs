@@ -1,12 +1,12 @@
+use crate::context::use_lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::controller::AddRequest;
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AddTaskFormProps {
-    pub lang: Lang,
     pub busy: bool,
     pub on_add: Callback<AddRequest>,
 }
@@ -17,7 +17,7 @@ pub struct AddTaskFormProps {
 /// cleared only once the task is saved, and only if it still holds what was sent.
 #[function_component(AddTaskForm)]
 pub fn add_task_form(props: &AddTaskFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let input = use_node_ref();
 
     let onsubmit = {

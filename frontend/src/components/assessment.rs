@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::assessment::{
     AssessmentBoard, AssessmentRow, AwardRow, KpiRow, SessionInput, SessionRow, SurveyRow,
     TrainingRow,
@@ -22,7 +23,6 @@ type Options = Rc<Vec<(String, String)>>;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AssessmentViewProps {
-    pub lang: Lang,
     pub board: Rc<AssessmentBoard>,
     pub staffing: Option<Rc<Staffing>>,
     pub org: Option<Rc<OrgChart>>,
@@ -36,7 +36,7 @@ pub struct AssessmentViewProps {
 /// and answers the survey; only those who may manage them get the forms.
 #[function_component(AssessmentView)]
 pub fn assessment_view(props: &AssessmentViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let board = &props.board;
     let manage = board.can_manage;
     let subjects: Options = Rc::new(assessment::subjects(
@@ -71,7 +71,6 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                         { for board.kpis.iter().map(|kpi| html! {
                             <KpiItem
                                 key={kpi.id.clone()}
-                                {lang}
                                 kpi={kpi.clone()}
                                 {manage}
                                 month={month.clone()}
@@ -82,7 +81,7 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                     </ul>
                 }
                 if manage {
-                    <KpiForm {lang} subjects={subjects.clone()} busy={busy(Op::DefineKpi)} on_command={on_command.clone()} />
+                    <KpiForm subjects={subjects.clone()} busy={busy(Op::DefineKpi)} on_command={on_command.clone()} />
                 }
             </section>
 
@@ -96,7 +95,7 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                     </ul>
                 }
                 if manage {
-                    <AssessForm {lang} subjects={subjects.clone()} month={month.clone()} busy={busy(Op::Assess)} on_command={on_command.clone()} />
+                    <AssessForm subjects={subjects.clone()} month={month.clone()} busy={busy(Op::Assess)} on_command={on_command.clone()} />
                 }
             </section>
 
@@ -110,7 +109,7 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                     </ul>
                 }
                 if manage {
-                    <AwardForm {lang} people={people.clone()} month={month.clone()} busy={busy(Op::GiveAward)} on_command={on_command.clone()} />
+                    <AwardForm people={people.clone()} month={month.clone()} busy={busy(Op::GiveAward)} on_command={on_command.clone()} />
                 }
             </section>
 
@@ -123,7 +122,6 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                         { for board.training.iter().map(|training| html! {
                             <TrainingItem
                                 key={training.id.clone()}
-                                {lang}
                                 training={training.clone()}
                                 {manage}
                                 people={people.clone()}
@@ -134,7 +132,7 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                     </ul>
                 }
                 if manage {
-                    <TrainingForm {lang} departments={departments.clone()} busy={busy(Op::PlanTraining)} on_command={on_command.clone()} />
+                    <TrainingForm departments={departments.clone()} busy={busy(Op::PlanTraining)} on_command={on_command.clone()} />
                 }
             </section>
 
@@ -147,7 +145,6 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                         { for board.surveys.iter().map(|survey| html! {
                             <SurveyItem
                                 key={survey.id.clone()}
-                                {lang}
                                 survey={survey.clone()}
                                 busy={busy(Op::AnswerSurvey(survey.id.clone()))}
                                 on_command={on_command.clone()}
@@ -156,7 +153,7 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                     </ul>
                 }
                 if manage {
-                    <SurveyForm {lang} busy={busy(Op::OpenSurvey)} on_command={on_command.clone()} />
+                    <SurveyForm busy={busy(Op::OpenSurvey)} on_command={on_command.clone()} />
                 }
             </section>
         </div>
@@ -249,7 +246,6 @@ fn share(value: f64) -> String {
 
 #[derive(Properties, PartialEq, Debug)]
 struct KpiItemProps {
-    lang: Lang,
     kpi: KpiRow,
     manage: bool,
     month: AttrValue,
@@ -259,7 +255,7 @@ struct KpiItemProps {
 
 #[function_component(KpiItem)]
 fn kpi_item(props: &KpiItemProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let kpi = &props.kpi;
     let period = use_node_ref();
     let value = use_node_ref();
@@ -325,7 +321,6 @@ fn kpi_item(props: &KpiItemProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct KpiFormProps {
-    lang: Lang,
     subjects: Options,
     busy: bool,
     on_command: Callback<AssessmentRequest>,
@@ -333,7 +328,7 @@ struct KpiFormProps {
 
 #[function_component(KpiForm)]
 fn kpi_form(props: &KpiFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let (name, subject, metric, target) = (
         use_node_ref(),
         use_node_ref(),
@@ -418,7 +413,6 @@ fn assessment_item(lang: Lang, a: &AssessmentRow) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct AssessFormProps {
-    lang: Lang,
     subjects: Options,
     month: AttrValue,
     busy: bool,
@@ -427,7 +421,7 @@ struct AssessFormProps {
 
 #[function_component(AssessForm)]
 fn assess_form(props: &AssessFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let (subject, period, score, comment) = (
         use_node_ref(),
         use_node_ref(),
@@ -507,7 +501,6 @@ fn award_item(lang: Lang, a: &AwardRow) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct AwardFormProps {
-    lang: Lang,
     people: Options,
     month: AttrValue,
     busy: bool,
@@ -516,7 +509,7 @@ struct AwardFormProps {
 
 #[function_component(AwardForm)]
 fn award_form(props: &AwardFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let (title, person, period, reason) = (
         use_node_ref(),
         use_node_ref(),
@@ -581,7 +574,6 @@ fn award_form(props: &AwardFormProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct TrainingItemProps {
-    lang: Lang,
     training: TrainingRow,
     manage: bool,
     people: Options,
@@ -591,7 +583,7 @@ struct TrainingItemProps {
 
 #[function_component(TrainingItem)]
 fn training_item(props: &TrainingItemProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let training = &props.training;
     html! {
         <li class="training" data-training-id={training.id.clone()}>
@@ -605,7 +597,6 @@ fn training_item(props: &TrainingItemProps) -> Html {
                 { for training.sessions.iter().map(|session| html! {
                     <SessionItem
                         key={session.id.clone()}
-                        {lang}
                         training_id={training.id.clone()}
                         session={session.clone()}
                         manage={props.manage}
@@ -621,7 +612,6 @@ fn training_item(props: &TrainingItemProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct SessionItemProps {
-    lang: Lang,
     training_id: String,
     session: SessionRow,
     manage: bool,
@@ -632,7 +622,7 @@ struct SessionItemProps {
 
 #[function_component(SessionItem)]
 fn session_item(props: &SessionItemProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let session = &props.session;
     // The attendance picker, open or not, and who is ticked in it.
     let picking = use_state(|| false);
@@ -728,7 +718,6 @@ fn session_item(props: &SessionItemProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct TrainingFormProps {
-    lang: Lang,
     departments: Options,
     busy: bool,
     on_command: Callback<AssessmentRequest>,
@@ -736,7 +725,7 @@ struct TrainingFormProps {
 
 #[function_component(TrainingForm)]
 fn training_form(props: &TrainingFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let (title, department, date, topic) = (
         use_node_ref(),
         use_node_ref(),
@@ -862,7 +851,6 @@ fn training_form(props: &TrainingFormProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct SurveyItemProps {
-    lang: Lang,
     survey: SurveyRow,
     busy: bool,
     on_command: Callback<AssessmentRequest>,
@@ -870,7 +858,7 @@ struct SurveyItemProps {
 
 #[function_component(SurveyItem)]
 fn survey_item(props: &SurveyItemProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let survey = &props.survey;
     let comment = use_node_ref();
     let comment_id = format!("survey-comment-{}", survey.id);
@@ -975,14 +963,13 @@ fn distribution_chart(lang: Lang, distribution: &[usize; 5]) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct SurveyFormProps {
-    lang: Lang,
     busy: bool,
     on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(SurveyForm)]
 fn survey_form(props: &SurveyFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let title = use_node_ref();
     let onsubmit = {
         let title = title.clone();

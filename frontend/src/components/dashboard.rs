@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::dashboard::{Dashboard, DepartmentSeries, KpiSummary};
 use yew::prelude::*;
 
@@ -9,7 +10,6 @@ use crate::i18n::{self, Key, Lang, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DashboardViewProps {
-    pub lang: Lang,
     pub dashboard: Rc<Dashboard>,
     /// Show the printable report instead of the charts.
     pub print_view: bool,
@@ -21,7 +21,7 @@ pub struct DashboardViewProps {
 /// department.
 #[function_component(DashboardView)]
 pub fn dashboard_view(props: &DashboardViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let dash = &props.dashboard;
     if props.print_view {
         return print_report(lang, dash, &props.on_close_print);

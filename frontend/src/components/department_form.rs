@@ -1,17 +1,17 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::sheet::Sheet;
 use crate::editing::{DepartmentDraft, department_choices, indented};
 use crate::edits::DepartmentRequest;
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, t};
 use storeops_api::org::{OrgChart, OrgDepartment};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DepartmentFormProps {
-    pub lang: Lang,
     pub org: Rc<OrgChart>,
     /// The department edited; `None` for a new one.
     pub department: Option<OrgDepartment>,
@@ -24,7 +24,7 @@ pub struct DepartmentFormProps {
 /// once it has positions, which of them heads it.
 #[function_component(DepartmentForm)]
 pub fn department_form(props: &DepartmentFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let dept = props.department.as_ref();
     let name = use_node_ref();
     super::seed::use_seed(&name, dept.map(|d| d.name.clone()).unwrap_or_default());
@@ -78,7 +78,7 @@ pub fn department_form(props: &DepartmentFormProps) -> Html {
         },
     );
     html! {
-        <Sheet {lang} id="department-editor" {title} on_close={props.on_close.clone()}>
+        <Sheet id="department-editor" {title} on_close={props.on_close.clone()}>
             <form class="form sheet-form" novalidate=true {onsubmit}>
                 <div class="field">
                     <label for="department-name">{ t(lang, Key::DepartmentName) }</label>

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::org::{DutyRegister, DutyView, OrgChart};
 use storeops_api::tasks::Staffing;
 use yew::prelude::*;
@@ -9,12 +10,11 @@ use super::duty_form::DutyForm;
 use super::duty_register::{DutyActions, DutyRegisterView};
 use super::owner_picker::OwnerChoices;
 use crate::edits::DutyRequest;
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, t};
 use crate::state::DutyFilter;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DutyEditorProps {
-    pub lang: Lang,
     pub register: Rc<DutyRegister>,
     pub filter: DutyFilter,
     pub today: AttrValue,
@@ -44,7 +44,7 @@ enum Editing {
 /// each duty, the form opening over the register.
 #[function_component(DutyEditor)]
 pub fn duty_editor(props: &DutyEditorProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let editing = use_state(|| None::<Editing>);
     let close = {
         let editing = editing.clone();
@@ -96,7 +96,6 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
         html! {
             <DutyForm
                 {key}
-                {lang}
                 {duty}
                 {choices}
                 busy={props.saving}
@@ -115,7 +114,6 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
                 </div>
             }
             <DutyRegisterView
-                {lang}
                 register={props.register.clone()}
                 filter={props.filter}
                 today={props.today.clone()}

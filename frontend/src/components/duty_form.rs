@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::org::{DutyView, RaciInput};
 use storeops_api::{Cadence, Named};
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
@@ -10,12 +11,11 @@ use super::owner_picker::{OwnerChecklist, OwnerChoices, OwnerSelect};
 use super::sheet::Sheet;
 use crate::editing::DutyDraft;
 use crate::edits::DutyRequest;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DutyFormProps {
-    pub lang: Lang,
     /// The duty edited; `None` for a new one.
     pub duty: Option<DutyView>,
     pub choices: Rc<OwnerChoices>,
@@ -27,7 +27,7 @@ pub struct DutyFormProps {
 /// A duty's text, owner, cadence and (optionally) RACI, in a sheet.
 #[function_component(DutyForm)]
 pub fn duty_form(props: &DutyFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let duty = props.duty.as_ref();
     let text = use_node_ref();
     super::seed::use_seed(&text, duty.map(|d| d.text.clone()).unwrap_or_default());
@@ -107,7 +107,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
         },
     );
     html! {
-        <Sheet {lang} id="duty-editor" {title} on_close={props.on_close.clone()}>
+        <Sheet id="duty-editor" {title} on_close={props.on_close.clone()}>
             <form class="form sheet-form" novalidate=true {onsubmit}>
                 <div class="field">
                     <label for="duty-text">{ t(lang, Key::DutyText) }</label>
@@ -117,7 +117,6 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                     <div class="field">
                         <label for="duty-owner">{ t(lang, Key::DutyOwner) }</label>
                         <OwnerSelect
-                            {lang}
                             id="duty-owner"
                             choices={props.choices.clone()}
                             value={(*owner).clone()}
@@ -145,7 +144,6 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                         <div class="field">
                             <label for="duty-responsible">{ t(lang, Key::Responsible) }</label>
                             <OwnerSelect
-                                {lang}
                                 id="duty-responsible"
                                 choices={props.choices.clone()}
                                 value={raci.responsible.clone().unwrap_or_default()}
@@ -157,7 +155,6 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                         <div class="field">
                             <label for="duty-accountable">{ t(lang, Key::Accountable) }</label>
                             <OwnerSelect
-                                {lang}
                                 id="duty-accountable"
                                 choices={props.choices.clone()}
                                 value={raci.accountable.clone().unwrap_or_default()}
@@ -169,7 +166,6 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                     </div>
                     <div class="field-row">
                         <OwnerChecklist
-                            {lang}
                             id="duty-consulted"
                             label={t(lang, Key::Consulted)}
                             groups={props.choices.checklist_groups()}
@@ -177,7 +173,6 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                             on_change={set_raci_list(|r, v| r.consulted = v)}
                         />
                         <OwnerChecklist
-                            {lang}
                             id="duty-informed"
                             label={t(lang, Key::Informed)}
                             groups={props.choices.checklist_groups()}

@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::Cadence;
 use storeops_api::org::{DutyGroup, DutyRegister, DutySection, DutyView};
 use web_sys::HtmlSelectElement;
@@ -11,7 +12,6 @@ use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DutyRegisterViewProps {
-    pub lang: Lang,
     pub register: Rc<DutyRegister>,
     pub filter: DutyFilter,
     /// Today in the store's zone, `YYYY-MM-DD`.
@@ -37,7 +37,7 @@ pub struct DutyActions {
 /// it comes round and when it is next due; filtered to uncovered duties or one cadence.
 #[function_component(DutyRegisterView)]
 pub fn duty_register_view(props: &DutyRegisterViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let register = &props.register;
     let filter = props.filter;
     let total: usize = register
@@ -83,7 +83,7 @@ pub fn duty_register_view(props: &DutyRegisterViewProps) -> Html {
 
     html! {
         <>
-            <Filters {lang} {filter} uncovered={register.uncovered} on_filter={props.on_filter.clone()} />
+            <Filters {filter} uncovered={register.uncovered} on_filter={props.on_filter.clone()} />
             { summary }
             <div id="duty-register" class="duty-register">{ body }</div>
         </>
@@ -203,7 +203,6 @@ fn render_duty(lang: Lang, today: &str, duty: &DutyView, actions: Option<&DutyAc
 
 #[derive(Properties, PartialEq, Debug)]
 struct FiltersProps {
-    lang: Lang,
     filter: DutyFilter,
     uncovered: u32,
     on_filter: Callback<DutyFilter>,
@@ -212,7 +211,7 @@ struct FiltersProps {
 /// "All / Uncovered only" and a cadence select.
 #[function_component(Filters)]
 fn filters(props: &FiltersProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let filter = props.filter;
     let show_all = props.on_filter.reform(move |_: MouseEvent| DutyFilter {
         uncovered_only: false,

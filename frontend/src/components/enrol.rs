@@ -1,3 +1,4 @@
+use crate::context::use_lang;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -12,7 +13,6 @@ pub const DEFAULT_RELAY_URL: &str = "http://127.0.0.1:8787";
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct EnrolFormProps {
-    pub lang: Lang,
     pub busy: bool,
     pub on_enrol: Callback<EnrolRequest>,
     /// "Open a new store" is under way.
@@ -28,7 +28,7 @@ pub struct EnrolFormProps {
 /// on every keystroke would break Chinese input methods mid-composition.
 #[function_component(EnrolForm)]
 pub fn enrol_form(props: &EnrolFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let relay = use_node_ref();
     let code = use_node_ref();
     let device = use_node_ref();
@@ -128,7 +128,7 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
                 { tabs }
                 <h2 id="enrol-title" class="card-title">{ t(lang, Key::OpenStoreTitle) }</h2>
                 <p class="card-intro">{ t(lang, Key::OpenStoreIntro) }</p>
-                <OpenStoreForm {lang} busy={props.opening} on_open_store={props.on_open_store.clone()} />
+                <OpenStoreForm busy={props.opening} on_open_store={props.on_open_store.clone()} />
             </section>
         };
     }

@@ -1,3 +1,4 @@
+use crate::context::use_lang;
 use storeops_api::ErrorCode;
 use yew::prelude::*;
 
@@ -20,17 +21,16 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct ErrorBannerProps {
-    pub lang: Lang,
     pub problem: Option<Problem>,
     pub on_dismiss: Callback<()>,
 }
 
 #[function_component(ErrorBanner)]
 pub fn error_banner(props: &ErrorBannerProps) -> Html {
+    let lang = use_lang();
     let Some(problem) = &props.problem else {
         return html! {};
     };
-    let lang = props.lang;
     let code = match problem {
         Problem::Api(err) => Some(err.code.as_str()),
         Problem::Ui(_) => None,

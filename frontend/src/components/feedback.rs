@@ -1,6 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::ReportStatus;
 use storeops_api::feedback::{FeedbackBoard, ReportView};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
@@ -8,13 +9,12 @@ use yew::prelude::*;
 
 use crate::controller::ReportRequest;
 use crate::format;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::state::Op;
 use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct FeedbackViewProps {
-    pub lang: Lang,
     pub board: Rc<FeedbackBoard>,
     pub time_zone: AttrValue,
     /// Photos fetched so far, by report id.
@@ -30,7 +30,7 @@ pub struct FeedbackViewProps {
 /// the reports this device may see, open ones first, to their resolution.
 #[function_component(FeedbackView)]
 pub fn feedback_view(props: &FeedbackViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let board = &props.board;
     let categories: Vec<String> = if board.categories.is_empty() {
         storeops_domain::feedback::CATEGORIES
@@ -48,7 +48,6 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
                 { for board.reports.iter().map(|report| html! {
                     <ReportItem
                         key={report.id.clone()}
-                        {lang}
                         report={report.clone()}
                         time_zone={props.time_zone.clone()}
                         photo={props.photos.get(&report.id).cloned()}
@@ -64,7 +63,6 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
     html! {
         <div class="feedback-layout">
             <ReportForm
-                {lang}
                 {categories}
                 busy={props.busy.contains(&Op::ReportProblem)}
                 on_report={props.on_report.clone()}
@@ -79,7 +77,6 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct ReportFormProps {
-    lang: Lang,
     categories: Vec<String>,
     busy: bool,
     on_report: Callback<ReportRequest>,
@@ -87,7 +84,7 @@ struct ReportFormProps {
 
 #[function_component(ReportForm)]
 fn report_form(props: &ReportFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let category = use_node_ref();
     let text = use_node_ref();
     let photo = use_node_ref();
@@ -195,7 +192,6 @@ fn report_form(props: &ReportFormProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct ReportItemProps {
-    lang: Lang,
     report: ReportView,
     time_zone: AttrValue,
     photo: Option<String>,
@@ -207,7 +203,7 @@ struct ReportItemProps {
 
 #[function_component(ReportItem)]
 fn report_item(props: &ReportItemProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let report = &props.report;
     let status = report.status;
     let resolution = use_node_ref();

@@ -1,10 +1,10 @@
+use crate::context::use_lang;
 use yew::prelude::*;
 
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AppHeaderProps {
-    pub lang: Lang,
     pub title: AttrValue,
     /// `id` of the title element (`store-name` once the store is known).
     #[prop_or_default]
@@ -19,7 +19,7 @@ pub struct AppHeaderProps {
 
 #[function_component(AppHeader)]
 pub fn app_header(props: &AppHeaderProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let onclick = props.on_toggle_lang.reform(|_: MouseEvent| ());
     html! {
         <header class="app-header">

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::command::{AddActionItem, CreateMeeting};
 use storeops_api::meetings::{MeetingBoard, MeetingView};
 use storeops_api::org::OrgChart;
@@ -11,13 +12,12 @@ use yew::prelude::*;
 use super::line_form::LineForm;
 use super::owner_select::owner_options;
 use crate::controller::{ActionRequest, NewMeetingRequest, TextRequest};
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::state::Op;
 use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct MeetingsViewProps {
-    pub lang: Lang,
     pub board: Rc<MeetingBoard>,
     pub open: Option<String>,
     pub staffing: Option<Rc<Staffing>>,
@@ -38,7 +38,7 @@ pub struct MeetingsViewProps {
 /// Operations meetings: the list, newest first, and one meeting in full.
 #[function_component(MeetingsView)]
 pub fn meetings_view(props: &MeetingsViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let board = &props.board;
     let form_open = use_state(|| false);
     if let Some(meeting) = props
@@ -48,7 +48,6 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
     {
         return html! {
             <MeetingDetail
-                {lang}
                 meeting={meeting.clone()}
                 staffing={props.staffing.clone()}
                 busy={props.busy.clone()}
@@ -115,7 +114,6 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
                 </div>
                 if *form_open {
                     <MeetingForm
-                        {lang}
                         staffing={props.staffing.clone()}
                         org={props.org.clone()}
                         today={props.today.clone()}
@@ -132,7 +130,6 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct MeetingFormProps {
-    lang: Lang,
     staffing: Option<Rc<Staffing>>,
     org: Option<Rc<OrgChart>>,
     today: AttrValue,
@@ -143,7 +140,7 @@ struct MeetingFormProps {
 
 #[function_component(MeetingForm)]
 fn meeting_form(props: &MeetingFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let title = use_node_ref();
     let date = use_node_ref();
     super::seed::use_seed(&date, props.today.to_string());
@@ -280,7 +277,6 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct MeetingDetailProps {
-    lang: Lang,
     meeting: MeetingView,
     staffing: Option<Rc<Staffing>>,
     busy: Rc<BTreeSet<Op>>,
@@ -293,7 +289,7 @@ struct MeetingDetailProps {
 
 #[function_component(MeetingDetail)]
 fn meeting_detail(props: &MeetingDetailProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let m = &props.meeting;
     let busy = |op: Op| props.busy.contains(&op);
     let minutes = use_node_ref();

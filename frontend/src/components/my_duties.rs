@@ -1,14 +1,14 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::org::MyDuty;
 use yew::prelude::*;
 
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct MyDutiesProps {
-    pub lang: Lang,
     /// `None` until `my_duties` answers.
     pub duties: Option<Rc<Vec<MyDuty>>>,
     pub today: AttrValue,
@@ -20,7 +20,7 @@ pub struct MyDutiesProps {
 /// each has generated (tap to open it).
 #[function_component(MyDuties)]
 pub fn my_duties(props: &MyDutiesProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let Some(duties) = props.duties.as_ref() else {
         return html! {};
     };

@@ -1,11 +1,11 @@
+use crate::context::use_lang;
 use yew::prelude::*;
 
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, t};
 use crate::state::Screen;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AppNavProps {
-    pub lang: Lang,
     pub current: Screen,
     /// Managers also see the screens only they use (the team board).
     #[prop_or_default]
@@ -17,7 +17,7 @@ pub struct AppNavProps {
 /// a tab bar fixed to the bottom of the screen on phones (the stylesheet moves it).
 #[function_component(AppNav)]
 pub fn app_nav(props: &AppNavProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let item = |screen: Screen| {
         let current = screen == props.current;
         let onclick = props.on_navigate.reform(move |_: MouseEvent| screen);

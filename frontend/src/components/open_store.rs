@@ -1,3 +1,4 @@
+use crate::context::use_lang;
 use storeops_api::relay::NewStore;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -28,7 +29,6 @@ pub const TIME_ZONES: &[&str] = &[
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OpenStoreFormProps {
-    pub lang: Lang,
     pub busy: bool,
     pub on_open_store: Callback<OpenStoreRequest>,
 }
@@ -37,7 +37,7 @@ pub struct OpenStoreFormProps {
 /// this device's name, and the plan, previewed.
 #[function_component(OpenStoreForm)]
 pub fn open_store_form(props: &OpenStoreFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let relay = use_node_ref();
     let code = use_node_ref();
     let name = use_node_ref();

@@ -1,6 +1,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::org::{OrgChart, OrgDepartment, OrgPosition, OrgTotals};
 use yew::prelude::*;
 
@@ -8,7 +9,6 @@ use crate::i18n::{self, Key, Lang, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OrgChartViewProps {
-    pub lang: Lang,
     pub org: Rc<OrgChart>,
     /// "Show them" on the uncovered-duties total.
     pub on_show_uncovered: Callback<()>,
@@ -32,7 +32,7 @@ pub struct OrgActions {
 /// phones; the stylesheet draws the connecting lines for both.
 #[function_component(OrgChartView)]
 pub fn org_chart_view(props: &OrgChartViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let org = &props.org;
     let chart_ref = use_node_ref();
     {
@@ -54,13 +54,13 @@ pub fn org_chart_view(props: &OrgChartViewProps) -> Html {
         let tree = Tree::new(&org.departments);
         html! {
             <ul class="org-tree">
-                { for tree.roots.iter().map(|&i| tree.render(lang, i, props.actions.as_ref())) }
+                { for tree.roots.iter().map(|&i| tree.render(i, props.actions.as_ref())) }
             </ul>
         }
     };
     html! {
         <>
-            <Totals {lang} totals={org.totals.clone()} on_show_uncovered={props.on_show_uncovered.clone()} />
+            <Totals totals={org.totals.clone()} on_show_uncovered={props.on_show_uncovered.clone()} />
             <div id="org-chart" class="org-chart" ref={chart_ref}>{ chart }</div>
         </>
     }
@@ -68,14 +68,13 @@ pub fn org_chart_view(props: &OrgChartViewProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct TotalsProps {
-    lang: Lang,
     totals: OrgTotals,
     on_show_uncovered: Callback<()>,
 }
 
 #[function_component(Totals)]
 fn totals(props: &TotalsProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let totals = &props.totals;
     let tile = |name: &'static str, key: Key, n: u32, warn: bool, extra: Html| {
         html! {
@@ -171,15 +170,15 @@ impl<'a> Tree<'a> {
         }
     }
 
-    fn render(&self, lang: Lang, i: usize, actions: Option<&OrgActions>) -> Html {
+    fn render(&self, i: usize, actions: Option<&OrgActions>) -> Html {
         let dept = &self.departments[i];
         let children = self.children.get(&i).filter(|c| !c.is_empty());
         html! {
             <li class="org-node" key={dept.id.clone()}>
-                <DepartmentCard {lang} dept={dept.clone()} actions={actions.cloned()} />
+                <DepartmentCard dept={dept.clone()} actions={actions.cloned()} />
                 if let Some(children) = children {
                     <ul class="org-children">
-                        { for children.iter().map(|&c| self.render(lang, c, actions)) }
+                        { for children.iter().map(|&c| self.render(c, actions)) }
                     </ul>
                 }
             </li>
@@ -189,14 +188,13 @@ impl<'a> Tree<'a> {
 
 #[derive(Properties, PartialEq, Debug)]
 struct DepartmentCardProps {
-    lang: Lang,
     dept: OrgDepartment,
     actions: Option<OrgActions>,
 }
 
 #[function_component(DepartmentCard)]
 fn department_card(props: &DepartmentCardProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let dept = &props.dept;
     let positions = ordered_positions(dept);
     html! {
@@ -231,7 +229,6 @@ fn department_card(props: &DepartmentCardProps) -> Html {
                         for positions.iter().map(|(position, depth)| html! {
                             <Position
                                 key={position.id.clone()}
-                                {lang}
                                 position={(*position).clone()}
                                 depth={*depth}
                                 head={dept.head.as_deref() == Some(position.id.as_str())}
@@ -247,7 +244,6 @@ fn department_card(props: &DepartmentCardProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct PositionProps {
-    lang: Lang,
     position: OrgPosition,
     /// How many positions of the same department it reports through.
     depth: usize,
@@ -257,7 +253,7 @@ struct PositionProps {
 
 #[function_component(Position)]
 fn position(props: &PositionProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let position = &props.position;
     let vacancies = position.vacancies();
     let held = position.holders.len();

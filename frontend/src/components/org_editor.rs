@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::org::OrgChart;
 use storeops_api::tasks::Staffing;
 use yew::prelude::*;
@@ -9,11 +10,10 @@ use super::org_chart::{OrgActions, OrgChartView};
 use super::people_editor::{ActiveRequest, PeopleEditor, PositionsRequest};
 use super::position_form::PositionForm;
 use crate::edits::{DepartmentRequest, PositionRequest};
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OrgEditorProps {
-    pub lang: Lang,
     pub org: Rc<OrgChart>,
     pub staffing: Option<Rc<Staffing>>,
     /// An org chart command is under way.
@@ -38,7 +38,7 @@ enum Editing {
 /// each department and position, and the people with their positions below it.
 #[function_component(OrgEditor)]
 pub fn org_editor(props: &OrgEditorProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let org = &props.org;
     let editing = use_state(|| None::<Editing>);
     let open = |what: Editing| {
@@ -62,18 +62,18 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
     let form = match (*editing).clone() {
         None => html! {},
         Some(Editing::NewDepartment) => html! {
-            <DepartmentForm {lang} org={org.clone()} department={None} busy={props.busy}
+            <DepartmentForm org={org.clone()} department={None} busy={props.busy}
                 on_save={props.on_save_department.clone()} on_close={close.clone()} />
         },
         Some(Editing::Department(id)) => {
             let department = org.departments.iter().find(|d| d.id == id).cloned();
             html! {
-                <DepartmentForm key={id} {lang} org={org.clone()} {department} busy={props.busy}
+                <DepartmentForm key={id} org={org.clone()} {department} busy={props.busy}
                     on_save={props.on_save_department.clone()} on_close={close.clone()} />
             }
         }
         Some(Editing::NewPosition) => html! {
-            <PositionForm {lang} org={org.clone()} position={None} busy={props.busy}
+            <PositionForm org={org.clone()} position={None} busy={props.busy}
                 on_save={props.on_save_position.clone()} on_close={close.clone()} />
         },
         Some(Editing::Position(id)) => {
@@ -84,7 +84,7 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
                     .map(|p| (p.clone(), d.id.clone()))
             });
             html! {
-                <PositionForm key={id} {lang} org={org.clone()} {position} busy={props.busy}
+                <PositionForm key={id} org={org.clone()} {position} busy={props.busy}
                     on_save={props.on_save_position.clone()} on_close={close.clone()} />
             }
         }
@@ -101,10 +101,9 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
                     <span aria-hidden="true">{ "+ " }</span>{ t(lang, Key::AddPosition) }
                 </button>
             </div>
-            <OrgChartView {lang} org={org.clone()} on_show_uncovered={props.on_show_uncovered.clone()}
+            <OrgChartView org={org.clone()} on_show_uncovered={props.on_show_uncovered.clone()}
                 actions={Some(actions)} />
             <PeopleEditor
-                {lang}
                 staffing={props.staffing.clone()}
                 busy={props.busy}
                 on_save_positions={props.on_save_positions.clone()}

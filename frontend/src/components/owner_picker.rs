@@ -1,11 +1,12 @@
 use std::collections::BTreeSet;
 
+use crate::context::use_lang;
 use storeops_api::org::OrgDepartment;
 use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 
 /// A list of (id, name) under an optional heading, as an [`OwnerChecklist`] shows it.
 pub type ChoiceGroup = (Option<Key>, Vec<(String, String)>);
@@ -81,7 +82,6 @@ impl OwnerChoices {
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OwnerSelectProps {
-    pub lang: Lang,
     pub id: AttrValue,
     pub choices: std::rc::Rc<OwnerChoices>,
     /// The owner id chosen, `""` for none.
@@ -97,7 +97,7 @@ pub struct OwnerSelectProps {
 /// One owner, or none.
 #[function_component(OwnerSelect)]
 pub fn owner_select(props: &OwnerSelectProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let value = props.value.as_str();
     let onchange = props.on_change.reform(|e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
@@ -131,7 +131,6 @@ pub fn owner_select(props: &OwnerSelectProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OwnerChecklistProps {
-    pub lang: Lang,
     pub id: AttrValue,
     /// The legend.
     pub label: AttrValue,
@@ -144,7 +143,7 @@ pub struct OwnerChecklistProps {
 /// Several of a list, as ticks in a box that scrolls when the list is long.
 #[function_component(OwnerChecklist)]
 pub fn owner_checklist(props: &OwnerChecklistProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let item = |id: &String, name: &String| {
         let checked = props.chosen.contains(id);
         let onchange = {

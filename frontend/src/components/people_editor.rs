@@ -1,12 +1,13 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::tasks::{Staffing, StaffingPerson};
 use yew::prelude::*;
 
 use super::owner_picker::OwnerChecklist;
 use super::sheet::Sheet;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 
 /// Save these positions for this person, then call back (closes the form).
 pub type PositionsRequest = (String, Vec<String>, Callback<()>);
@@ -15,7 +16,6 @@ pub type ActiveRequest = (String, bool, Callback<()>);
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PeopleEditorProps {
-    pub lang: Lang,
     /// `None` until `people_and_positions` answers.
     pub staffing: Option<Rc<Staffing>>,
     pub busy: bool,
@@ -28,7 +28,7 @@ pub struct PeopleEditorProps {
 /// listed apart, with "Back again".
 #[function_component(PeopleEditor)]
 pub fn people_editor(props: &PeopleEditorProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let editing = use_state(|| None::<String>);
     let Some(staffing) = props.staffing.clone() else {
         return html! {};
@@ -93,7 +93,6 @@ pub fn people_editor(props: &PeopleEditorProps) -> Html {
             html! {
                 <PersonForm
                     key={person.id.clone()}
-                    {lang}
                     person={person.clone()}
                     staffing={staffing.clone()}
                     busy={props.busy}
@@ -123,7 +122,6 @@ pub fn people_editor(props: &PeopleEditorProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct PersonFormProps {
-    lang: Lang,
     person: StaffingPerson,
     staffing: Rc<Staffing>,
     busy: bool,
@@ -134,7 +132,7 @@ struct PersonFormProps {
 
 #[function_component(PersonForm)]
 fn person_form(props: &PersonFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let person = &props.person;
     let chosen = use_state(|| person.positions.iter().cloned().collect::<BTreeSet<_>>());
     let confirming = use_state(|| false);
@@ -180,10 +178,9 @@ fn person_form(props: &PersonFormProps) -> Html {
         .map(|p| (p.id.clone(), i18n::position_choice(&p.title, &p.department)))
         .collect();
     html! {
-        <Sheet {lang} id="person-editor" title={person.name.clone()} on_close={props.on_close.clone()}>
+        <Sheet id="person-editor" title={person.name.clone()} on_close={props.on_close.clone()}>
             <form class="form sheet-form" novalidate=true onsubmit={on_save}>
                 <OwnerChecklist
-                    {lang}
                     id="person-positions"
                     label={t(lang, Key::PersonPositions)}
                     groups={vec![(None, positions)]}

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::command::SetPlanItem;
 use storeops_api::plans::{PlanItemView, PlanView};
 use storeops_api::tasks::Staffing;
@@ -17,7 +18,6 @@ use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PlanDetailProps {
-    pub lang: Lang,
     pub plan: Rc<PlanView>,
     pub staffing: Option<Rc<Staffing>>,
     pub time_zone: AttrValue,
@@ -32,7 +32,7 @@ pub struct PlanDetailProps {
 /// allow this device.
 #[function_component(PlanDetail)]
 pub fn plan_detail(props: &PlanDetailProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let plan = &props.plan;
     let status = plan.status;
     let busy = |op: Op| props.busy.contains(&op);
@@ -189,7 +189,6 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
                 { items }
                 if editable {
                     <PlanItemForm
-                        {lang}
                         plan_id={plan.id.clone()}
                         staffing={props.staffing.clone()}
                         busy={busy(Op::PlanItem(plan.id.clone()))}
@@ -251,7 +250,6 @@ fn plan_item(lang: Lang, item: &PlanItemView) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct PlanItemFormProps {
-    lang: Lang,
     plan_id: String,
     staffing: Option<Rc<Staffing>>,
     busy: bool,
@@ -261,7 +259,7 @@ struct PlanItemFormProps {
 /// A new item: what, who (a position or a person), by when.
 #[function_component(PlanItemForm)]
 fn plan_item_form(props: &PlanItemFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let text = use_node_ref();
     let assignee = use_node_ref();
     let due = use_node_ref();

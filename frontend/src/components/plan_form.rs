@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::PlanLevel;
 use storeops_api::command::CreatePlan;
 use storeops_api::plans::PlanBoard;
@@ -9,13 +10,12 @@ use yew::prelude::*;
 
 use crate::cascade;
 use crate::controller::NewPlanRequest;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::period;
 use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct NewPlanFormProps {
-    pub lang: Lang,
     /// The plans a new one can break down.
     pub plans: Rc<PlanBoard>,
     pub staffing: Option<Rc<Staffing>>,
@@ -30,7 +30,7 @@ pub struct NewPlanFormProps {
 /// the position that owns it and the plan one level up that it breaks down.
 #[function_component(NewPlanForm)]
 pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let level = use_state(|| PlanLevel::Weekly);
     let period_ref = use_node_ref();
     let title_ref = use_node_ref();

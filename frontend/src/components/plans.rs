@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::plans::{PlanBoard, PlanView};
 use storeops_api::tasks::Staffing;
 use yew::prelude::*;
@@ -15,7 +16,6 @@ use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PlansViewProps {
-    pub lang: Lang,
     pub board: Rc<PlanBoard>,
     /// The plan shown under the cascade.
     pub open: Option<String>,
@@ -37,7 +37,7 @@ pub struct PlansViewProps {
 /// phone), and for those who may, a form for a new plan.
 #[function_component(PlansView)]
 pub fn plans_view(props: &PlansViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let board = &props.board;
     let form_open = use_state(|| false);
     let toggle_form = {
@@ -69,7 +69,6 @@ pub fn plans_view(props: &PlansViewProps) -> Html {
     let detail = match open {
         Some(plan) => html! {
             <PlanDetail
-                {lang}
                 plan={Rc::new(plan.clone())}
                 staffing={props.staffing.clone()}
                 time_zone={props.time_zone.clone()}
@@ -105,7 +104,6 @@ pub fn plans_view(props: &PlansViewProps) -> Html {
             </div>
             if board.can_create && *form_open {
                 <NewPlanForm
-                    {lang}
                     plans={board.clone()}
                     staffing={props.staffing.clone()}
                     today={props.today.clone()}

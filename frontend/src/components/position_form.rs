@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::org::{OrgChart, OrgPosition};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
@@ -9,11 +10,10 @@ use crate::editing::{
     PositionDraft, all_positions, department_choices, indented, position_and_below,
 };
 use crate::edits::PositionRequest;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PositionFormProps {
-    pub lang: Lang,
     pub org: Rc<OrgChart>,
     /// The position edited and its department's id; `None` for a new one.
     pub position: Option<(OrgPosition, String)>,
@@ -26,7 +26,7 @@ pub struct PositionFormProps {
 /// and how many people it is for. Editing sends every field.
 #[function_component(PositionForm)]
 pub fn position_form(props: &PositionFormProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let editing = props.position.as_ref();
     let title = use_node_ref();
     let headcount = use_node_ref();
@@ -98,7 +98,7 @@ pub fn position_form(props: &PositionFormProps) -> Html {
         },
     );
     html! {
-        <Sheet {lang} id="position-editor" title={heading} on_close={props.on_close.clone()}>
+        <Sheet id="position-editor" title={heading} on_close={props.on_close.clone()}>
             <form class="form sheet-form" novalidate=true {onsubmit}>
                 <div class="field">
                     <label for="position-title">{ t(lang, Key::PositionTitle) }</label>

@@ -1,10 +1,10 @@
+use crate::context::use_lang;
 use yew::prelude::*;
 
-use crate::i18n::{self, Lang};
+use crate::i18n::{self};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskProgressProps {
-    pub lang: Lang,
     pub done: usize,
     pub total: usize,
 }
@@ -12,7 +12,8 @@ pub struct TaskProgressProps {
 /// "3 of 12 done" over a thin bar.
 #[function_component(TaskProgress)]
 pub fn task_progress(props: &TaskProgressProps) -> Html {
-    let text = i18n::progress(props.lang, props.done, props.total);
+    let lang = use_lang();
+    let text = i18n::progress(lang, props.done, props.total);
     html! {
         <div class="progress" id="task-progress">
             <span class="progress-text">{ text.clone() }</span>

@@ -1,5 +1,6 @@
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::Role;
 use storeops_api::relay::Invite;
 use storeops_api::status::AppStatus;
@@ -17,7 +18,6 @@ const INVITE_ROLES: [Role; 2] = [Role::Staff, Role::Manager];
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SettingsProps {
-    pub lang: Lang,
     pub status: AppStatus,
     /// The invite created last, if the manager made one on this visit.
     pub invite: Option<Invite>,
@@ -39,7 +39,7 @@ pub struct SettingsProps {
 /// out, each in its own card.
 #[function_component(Settings)]
 pub fn settings(props: &SettingsProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let status = &props.status;
     let time_zone = status
         .store
@@ -48,7 +48,7 @@ pub fn settings(props: &SettingsProps) -> Html {
         .unwrap_or_default();
     html! {
         <div class="settings">
-            <LanguageCard {lang} on_choose_lang={props.on_choose_lang.clone()} />
+            <LanguageCard on_choose_lang={props.on_choose_lang.clone()} />
             <section class="settings-card" aria-labelledby="settings-store-title">
                 <h3 class="settings-card-title" id="settings-store-title">{ t(lang, Key::StoreSection) }</h3>
                 <dl class="facts">
@@ -65,7 +65,6 @@ pub fn settings(props: &SettingsProps) -> Html {
                 </dl>
             </section>
             <SyncCard
-                {lang}
                 status={status.clone()}
                 time_zone={time_zone.clone()}
                 syncing={props.syncing}
@@ -73,7 +72,6 @@ pub fn settings(props: &SettingsProps) -> Html {
             />
             if status.is_manager() {
                 <InviteCard
-                    {lang}
                     invite={props.invite.clone()}
                     relay_url={status.relay_url.clone().map(AttrValue::from)}
                     time_zone={time_zone.clone()}
@@ -84,7 +82,6 @@ pub fn settings(props: &SettingsProps) -> Html {
                 />
             }
             <SignOutCard
-                {lang}
                 store={status.store.as_ref().map(|s| s.name.clone()).unwrap_or_default()}
                 pending={status.sync.pending_changes}
                 busy={props.signing_out}
@@ -109,14 +106,13 @@ fn fact(label: &str, value: Option<String>, id: &'static str) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct LanguageCardProps {
-    lang: Lang,
     on_choose_lang: Callback<Lang>,
 }
 
 /// Each language named in itself, as language pickers do.
 #[function_component(LanguageCard)]
 fn language_card(props: &LanguageCardProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let button = |choice: Lang, id: &'static str, name: &'static str| {
         let current = choice == lang;
         let onclick = props.on_choose_lang.reform(move |_: MouseEvent| choice);
@@ -146,7 +142,6 @@ fn language_card(props: &LanguageCardProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct SyncCardProps {
-    lang: Lang,
     status: AppStatus,
     time_zone: AttrValue,
     syncing: bool,
@@ -155,7 +150,7 @@ struct SyncCardProps {
 
 #[function_component(SyncCard)]
 fn sync_card(props: &SyncCardProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let sync = &props.status.sync;
     let connection = html! {
         <span class={classes!("connection", if sync.online { "is-online" } else { "is-offline" })}>
@@ -213,7 +208,6 @@ fn sync_card(props: &SyncCardProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct InviteCardProps {
-    lang: Lang,
     invite: Option<Invite>,
     relay_url: Option<AttrValue>,
     time_zone: AttrValue,
@@ -227,7 +221,7 @@ struct InviteCardProps {
 /// or copy, with when it expires and the relay address to enter with it.
 #[function_component(InviteCard)]
 fn invite_card(props: &InviteCardProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let role = use_node_ref();
     let person = use_node_ref();
     // Kept so that re-rendering shows the role picked, not the first option again.
@@ -381,7 +375,6 @@ fn invite_card(props: &InviteCardProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct SignOutCardProps {
-    lang: Lang,
     store: AttrValue,
     /// Changes not yet synced: warned about before signing out.
     pending: u32,
@@ -392,7 +385,7 @@ struct SignOutCardProps {
 /// "Sign out of this device", then a question in the page before anything happens.
 #[function_component(SignOutCard)]
 fn sign_out_card(props: &SignOutCardProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let confirming = use_state(|| false);
     let ask_ref = use_node_ref();
     let confirm_ref = use_node_ref();

@@ -1,10 +1,10 @@
+use crate::context::use_lang;
 use yew::prelude::*;
 
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, t};
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SheetProps {
-    pub lang: Lang,
     /// The `id` of the sheet; its title's is `<id>-title`.
     pub id: AttrValue,
     pub title: AttrValue,
@@ -17,6 +17,7 @@ pub struct SheetProps {
 /// Tapping outside it or "Cancel" closes it.
 #[function_component(Sheet)]
 pub fn sheet(props: &SheetProps) -> Html {
+    let lang = use_lang();
     let title_id = format!("{}-title", props.id);
     let close = props.on_close.reform(|_: MouseEvent| ());
     html! {
@@ -32,7 +33,7 @@ pub fn sheet(props: &SheetProps) -> Html {
                 <header class="sheet-head">
                     <h3 class="sheet-title" id={title_id}>{ props.title.clone() }</h3>
                     <button type="button" class="button button-quiet sheet-close" onclick={close}>
-                        { t(props.lang, Key::Cancel) }
+                        { t(lang, Key::Cancel) }
                     </button>
                 </header>
                 { props.children.clone() }

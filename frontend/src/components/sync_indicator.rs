@@ -1,16 +1,16 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use yew::prelude::*;
 
 use crate::format;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::services::browser;
 use storeops_api::status::SyncStatus;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SyncIndicatorProps {
-    pub lang: Lang,
     pub sync: SyncStatus,
     /// The store's time zone, for the time of the last sync.
     pub time_zone: AttrValue,
@@ -27,7 +27,7 @@ const PROBLEM_AFTER_MS: i32 = 4000;
 /// "Online · synced 10:42" / "Offline · 2 changes waiting", with a "Sync now" button.
 #[function_component(SyncIndicator)]
 pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let sync = &props.sync;
     let problem_lasted = use_state(|| false);
     {

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::TaskStatus;
 use storeops_api::tasks::{ChecklistItemView, Staffing, TaskDetail};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
@@ -10,7 +11,7 @@ use super::line_form::LineForm;
 use super::owner_select::owner_options;
 use crate::controller::TextRequest;
 use crate::format;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::wire;
 
 const STATUSES: [TaskStatus; 5] = [
@@ -23,7 +24,6 @@ const STATUSES: [TaskStatus; 5] = [
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskDetailViewProps {
-    pub lang: Lang,
     pub detail: Rc<TaskDetail>,
     /// Positions and people to reassign to; `None` until they arrive.
     pub staffing: Option<Rc<Staffing>>,
@@ -50,7 +50,7 @@ pub struct TaskDetailViewProps {
 /// and for managers who it goes to. The back button is the app's (see `app.rs`).
 #[function_component(TaskDetailView)]
 pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let detail = &props.detail;
     let task = &detail.task;
     let status = task.status;
@@ -111,7 +111,6 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                     for detail.checklist.iter().map(|item| html! {
                         <ChecklistRow
                             key={item.id.clone()}
-                            {lang}
                             item={item.clone()}
                             ticked={item.done.then(|| i18n::ticked_by(
                                 lang,
@@ -171,7 +170,6 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     let reassign = detail.can_reassign.then(|| {
         html! {
             <Reassign
-                {lang}
                 staffing={props.staffing.clone()}
                 current={task.assignee_id.clone().map(AttrValue::from)}
                 current_name={task.assignee.clone().map(AttrValue::from)}
@@ -263,7 +261,6 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct ChecklistRowProps {
-    lang: Lang,
     item: ChecklistItemView,
     /// Who ticked it and when, if it is done.
     ticked: Option<String>,
@@ -322,7 +319,6 @@ fn checklist_row(props: &ChecklistRowProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct ReassignProps {
-    lang: Lang,
     staffing: Option<Rc<Staffing>>,
     /// The owner id of the current assignee.
     current: Option<AttrValue>,
@@ -334,7 +330,7 @@ struct ReassignProps {
 /// Managers: pick a position or a person (or no one) and reassign.
 #[function_component(Reassign)]
 fn reassign(props: &ReassignProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let select = use_node_ref();
     let onclick = {
         let select = select.clone();

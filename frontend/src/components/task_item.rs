@@ -1,13 +1,13 @@
+use crate::context::use_lang;
 use storeops_api::tasks::TaskView;
 use storeops_api::{Priority, TaskStatus};
 use yew::prelude::*;
 
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskItemProps {
-    pub lang: Lang,
     pub task: TaskView,
     /// Today in the store's zone, `YYYY-MM-DD`, to flag due and overdue tasks.
     pub today: AttrValue,
@@ -19,7 +19,7 @@ pub struct TaskItemProps {
 
 #[function_component(TaskItem)]
 pub fn task_item(props: &TaskItemProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let task = &props.task;
     let status = task.status;
     let priority = task.priority;

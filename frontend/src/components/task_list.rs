@@ -2,18 +2,18 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::TaskStatus;
 use storeops_api::tasks::TaskView;
 use yew::prelude::*;
 
 use super::progress::TaskProgress;
 use super::task_item::TaskItem;
-use crate::i18n::{self, Key, Lang, t};
+use crate::i18n::{self, Key, t};
 use crate::today::group_today;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskListProps {
-    pub lang: Lang,
     pub tasks: Rc<Vec<TaskView>>,
     pub today: AttrValue,
     /// Ids of tasks whose status change is under way.
@@ -27,7 +27,7 @@ pub struct TaskListProps {
 /// under "Upcoming"; what was done today at the bottom.
 #[function_component(TaskList)]
 pub fn task_list(props: &TaskListProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     // Tasks closed from this list since it was shown stay in view under "Done today",
     // even when they were due on an earlier day.
     let closed_here = use_mut_ref(BTreeSet::<String>::new);
@@ -48,7 +48,6 @@ pub fn task_list(props: &TaskListProps) -> Html {
         html! {
             <TaskItem
                 key={task.id.clone()}
-                {lang}
                 task={(*task).clone()}
                 today={props.today.clone()}
                 busy={props.busy.contains(&task.id)}
@@ -74,7 +73,7 @@ pub fn task_list(props: &TaskListProps) -> Html {
         html! {
             <>
                 if total > 0 {
-                    <TaskProgress {lang} {done} {total} />
+                    <TaskProgress {done} {total} />
                 }
                 if !groups.overdue.is_empty() {
                     { section("overdue", Key::OverdueGroup, &groups.overdue) }

@@ -1,6 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use crate::context::use_lang;
 use storeops_api::TaskStatus;
 use storeops_api::tasks::{Staffing, TaskView, TeamBoard, TeamGroup};
 use web_sys::HtmlSelectElement;
@@ -13,7 +14,6 @@ use crate::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TeamBoardViewProps {
-    pub lang: Lang,
     pub board: Rc<TeamBoard>,
     /// Positions and people to move work to; `None` until they arrive.
     pub staffing: Option<Rc<Staffing>>,
@@ -32,7 +32,7 @@ pub struct TeamBoardViewProps {
 /// assignee's work can be moved to someone else at once.
 #[function_component(TeamBoardView)]
 pub fn team_board_view(props: &TeamBoardViewProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let board = &props.board;
     let total: usize = board.groups.iter().map(|g| g.tasks.len()).sum();
     let switch = |grouping: TeamGrouping, id: &'static str, key: Key| {
@@ -57,7 +57,6 @@ pub fn team_board_view(props: &TeamBoardViewProps) -> Html {
                 { for board.groups.iter().filter(|g| !g.tasks.is_empty()).map(|group| html! {
                     <OwnerGroup
                         key={group.owner_id.clone().unwrap_or_default()}
-                        {lang}
                         group={group.clone()}
                         staffing={props.staffing.clone()}
                         today={props.today.clone()}
@@ -186,7 +185,6 @@ fn team_task(
 
 #[derive(Properties, PartialEq, Debug)]
 struct OwnerGroupProps {
-    lang: Lang,
     group: TeamGroup,
     staffing: Option<Rc<Staffing>>,
     today: AttrValue,
@@ -197,7 +195,7 @@ struct OwnerGroupProps {
 
 #[function_component(OwnerGroup)]
 fn owner_group(props: &OwnerGroupProps) -> Html {
-    let lang = props.lang;
+    let lang = use_lang();
     let group = &props.group;
     let select = use_node_ref();
     // No one: said in the language shown, whatever the backend calls it.
