@@ -61,3 +61,34 @@ impl From<storeops_storage::StorageError> for ClientError {
         ClientError::Storage(e.to_string())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_kind_of_domain_refusal_has_its_own_code() {
+        let code = |e: DomainError| ClientError::Domain(e).code();
+        assert_eq!(
+            code(DomainError::IllegalTransition {
+                what: "plan",
+                from: "draft".into(),
+                to: "approved".into(),
+                hint: String::new(),
+            }),
+            ErrorCode::IllegalTransition
+        );
+        assert_eq!(
+            code(DomainError::NotFound {
+                what: "task",
+                id: "t".into()
+            }),
+            ErrorCode::NotFound
+        );
+        assert_eq!(code(DomainError::Forbidden("no".into())), ErrorCode::Forbidden);
+        assert_eq!(code(DomainError::Invalid("bad".into())), ErrorCode::Invalid);
+        let api: ApiError = ClientError::NotEnrolled.into();
+        assert_eq!(api.code, ErrorCode::NotEnrolled);
+        assert!(api.message.contains("not enrolled"));
+    }
+}

@@ -196,3 +196,26 @@ impl Run<GetReportPhoto> for Device {
         self.report_photo(&c.report_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_photo_must_be_a_base64_image_data_url() {
+        assert_eq!(
+            decode_data_url("data:image/jpeg;base64,/9j/").unwrap(),
+            vec![0xff, 0xd8, 0xff]
+        );
+        for bad in [
+            "",
+            "data:text/plain;base64,AAAA",
+            "data:image/png,AAAA",
+            "data:image/png;base64,***",
+        ] {
+            assert!(decode_data_url(bad).is_err(), "{bad}");
+        }
+        let huge = format!("data:image/jpeg;base64,{}", "A".repeat(500_000));
+        assert!(decode_data_url(&huge).is_err());
+    }
+}

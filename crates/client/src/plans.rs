@@ -344,3 +344,29 @@ impl Run<SchedulePlan> for Device {
         self.schedule_plan(&c.plan_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plan_periods_are_checked_against_their_level() {
+        for (level, good, bad) in [
+            (PlanLevel::Annual, "2026", "26"),
+            (PlanLevel::Monthly, "2026-11", "2026-13"),
+            (PlanLevel::Weekly, "2026-W48", "2026-W60"),
+        ] {
+            assert!(check_period(level, good).is_ok());
+            assert!(check_period(level, bad).is_err());
+            assert!(check_period(level, "").is_err());
+        }
+    }
+
+    #[test]
+    fn a_week_key_names_its_monday() {
+        let monday = week_monday("2026-W48").unwrap();
+        assert_eq!(monday.to_string(), "2026-11-23");
+        assert_eq!(week_key(monday), "2026-W48");
+        assert_eq!(week_monday("2026-48"), None);
+    }
+}
