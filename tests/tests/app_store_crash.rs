@@ -9,6 +9,8 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
+use storeops_api::Handles;
+use storeops_api::command::{Enrol, ListTasks};
 use storeops_client::{Device, sync_loop};
 use storeops_e2e::{RelayProcess, artifacts, bin_dir, free_port, relay_cli};
 
@@ -45,10 +47,20 @@ fn killing_the_app_store_20_times_mid_write_loses_nothing_it_said_was_saved() {
             RelayProcess::start(&relay_dir, free_port().unwrap(), &out.join("relay.log")).unwrap();
         let rt = tokio::runtime::Runtime::new().unwrap();
         let device = Device::open(&app_dir).unwrap();
-        device.enrol(&relay.url(), &code, "Till").unwrap();
+        device
+            .handle(Enrol {
+                relay_url: relay.url(),
+                code: code.clone(),
+                device_name: "Till".into(),
+            })
+            .unwrap();
         rt.spawn(sync_loop(device.clone()));
         let deadline = Instant::now() + Duration::from_secs(30);
-        while device.tasks().map(|t| t.is_empty()).unwrap_or(true) {
+        while device
+            .handle(ListTasks {})
+            .map(|t| t.is_empty())
+            .unwrap_or(true)
+        {
             assert!(Instant::now() < deadline, "the store never arrived");
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -103,7 +115,7 @@ fn killing_the_app_store_20_times_mid_write_loses_nothing_it_said_was_saved() {
     drop(conn);
     let device = Device::open(&app_dir).unwrap();
     let titles: std::collections::BTreeSet<String> = device
-        .tasks()
+        .handle(ListTasks {})
         .unwrap()
         .into_iter()
         .map(|t| t.title)

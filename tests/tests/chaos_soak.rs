@@ -12,7 +12,12 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-use storeops_client::{ClientError, Device, sync_loop};
+use storeops_api::command::{
+    AddChecklistItem, AddComment, AddTask, Enrol, GetStaffing, GetTaskDetail, ListTasks,
+    ReassignTask, SetChecklistItem, SetTaskStatus,
+};
+use storeops_api::{ApiError, ErrorCode, Handles, TaskStatus};
+use storeops_client::{Device, sync_loop};
 use storeops_e2e::chaos::{ChaosProxy, Faults};
 use storeops_e2e::{RelayProcess, artifacts, free_port, relay_cli};
 
@@ -43,46 +48,72 @@ fn wait(what: &str, within: Duration, mut check: impl FnMut() -> bool) {
 }
 
 /// One random user action; domain refusals (an illegal transition, say) are fine.
-fn act(device: &Device, rng: &mut Rng, n: usize) -> Result<(), ClientError> {
-    let tasks = device.tasks()?;
+fn act(device: &Device, rng: &mut Rng, n: usize) -> Result<(), ApiError> {
+    let tasks = device.handle(ListTasks {})?;
     let pick = |rng: &mut Rng| tasks.get(rng.below(tasks.len())).map(|t| t.id.clone());
     let result = match rng.below(6) {
-        0 => device.add_task(&format!("soak task {n}")).map(|_| ()),
+        0 => device
+            .handle(AddTask {
+                title: format!("soak task {n}"),
+            })
+            .map(|_| ()),
         1 => match pick(rng) {
-            Some(id) => {
-                let status = ["todo", "in_progress", "blocked", "done"][rng.below(4)];
-                device.set_task_status(&id, status).map(|_| ())
+            Some(task_id) => {
+                let status = [
+                    TaskStatus::Todo,
+                    TaskStatus::InProgress,
+                    TaskStatus::Blocked,
+                    TaskStatus::Done,
+                ][rng.below(4)];
+                device.handle(SetTaskStatus { task_id, status }).map(|_| ())
             }
             None => Ok(()),
         },
         2 => {
-            let staffing = device.staffing()?;
+            let staffing = device.handle(GetStaffing {})?;
             match (
                 pick(rng),
                 staffing.positions.get(rng.below(staffing.positions.len())),
             ) {
-                (Some(id), Some(p)) => device
-                    .reassign_task(&id, Some(&format!("position:{}", p.id)))
+                (Some(task_id), Some(p)) => device
+                    .handle(ReassignTask {
+                        task_id,
+                        assignee: Some(format!("position:{}", p.id)),
+                    })
                     .map(|_| ()),
                 _ => Ok(()),
             }
         }
         3 => match pick(rng) {
-            Some(id) => device.add_comment(&id, &format!("note {n}")).map(|_| ()),
+            Some(task_id) => device
+                .handle(AddComment {
+                    task_id,
+                    text: format!("note {n}"),
+                })
+                .map(|_| ()),
             None => Ok(()),
         },
         4 => match pick(rng) {
-            Some(id) => device
-                .add_checklist_item(&id, &format!("step {n}"))
+            Some(task_id) => device
+                .handle(AddChecklistItem {
+                    task_id,
+                    text: format!("step {n}"),
+                })
                 .map(|_| ()),
             None => Ok(()),
         },
         _ => match pick(rng) {
-            Some(id) => {
-                let detail = device.task_detail(&id)?;
+            Some(task_id) => {
+                let detail = device.handle(GetTaskDetail {
+                    task_id: task_id.clone(),
+                })?;
                 match detail.checklist.get(rng.below(detail.checklist.len())) {
                     Some(item) => device
-                        .set_checklist_item(&id, &item.id, !item.done)
+                        .handle(SetChecklistItem {
+                            task_id,
+                            item_id: item.id.clone(),
+                            done: !item.done,
+                        })
                         .map(|_| ()),
                     None => Ok(()),
                 }
@@ -91,9 +122,20 @@ fn act(device: &Device, rng: &mut Rng, n: usize) -> Result<(), ClientError> {
         },
     };
     match result {
-        Err(ClientError::Domain(_)) => Ok(()),
+        Err(e) if is_domain_refusal(e.code) => Ok(()),
         other => other,
     }
+}
+
+/// The codes a domain refusal (`ClientError::Domain`) reaches the UI with.
+fn is_domain_refusal(code: ErrorCode) -> bool {
+    matches!(
+        code,
+        ErrorCode::Forbidden
+            | ErrorCode::NotFound
+            | ErrorCode::IllegalTransition
+            | ErrorCode::Invalid
+    )
 }
 
 #[test]
@@ -152,7 +194,11 @@ fn devices_behind_a_chaotic_network_converge_and_keep_every_invariant() {
             let device = Device::open(&dir.path().join(format!("device-{s}-{d}"))).unwrap();
             let url = format!("http://{}", proxies[group].addr);
             device
-                .enrol(&url, &code, &format!("device {s}/{d}"))
+                .handle(Enrol {
+                    relay_url: url,
+                    code,
+                    device_name: format!("device {s}/{d}"),
+                })
                 .unwrap();
             rt.spawn(sync_loop(device.clone()));
             devices.push((s, device));
@@ -162,7 +208,11 @@ fn devices_behind_a_chaotic_network_converge_and_keep_every_invariant() {
         wait(
             "every device to receive its store",
             Duration::from_secs(60),
-            || d.tasks().map(|t| !t.is_empty()).unwrap_or(false),
+            || {
+                d.handle(ListTasks {})
+                    .map(|t| !t.is_empty())
+                    .unwrap_or(false)
+            },
         );
     }
 
@@ -221,7 +271,7 @@ fn devices_behind_a_chaotic_network_converge_and_keep_every_invariant() {
         wait(
             "every device's changes to be confirmed",
             Duration::from_secs(120),
-            || d.status().pending_changes == 0,
+            || d.app_status().sync.pending_changes == 0,
         );
     }
     for s in 0..STORES {
@@ -243,11 +293,15 @@ fn devices_behind_a_chaotic_network_converge_and_keep_every_invariant() {
             },
         );
         // Identical state, and every invariant holds on it.
-        let first = in_store[0].tasks().unwrap();
+        let first = in_store[0].handle(ListTasks {}).unwrap();
         for d in &in_store[1..] {
-            assert_eq!(d.tasks().unwrap(), first, "store {s}: replicas differ");
+            assert_eq!(
+                d.handle(ListTasks {}).unwrap(),
+                first,
+                "store {s}: replicas differ"
+            );
         }
-        let staffing = in_store[0].staffing().unwrap();
+        let staffing = in_store[0].handle(GetStaffing {}).unwrap();
         let owners: BTreeSet<String> = staffing
             .positions
             .iter()
@@ -262,7 +316,11 @@ fn devices_behind_a_chaotic_network_converge_and_keep_every_invariant() {
                     t.id
                 );
             }
-            let detail = in_store[0].task_detail(&t.id).unwrap();
+            let detail = in_store[0]
+                .handle(GetTaskDetail {
+                    task_id: t.id.clone(),
+                })
+                .unwrap();
             let ids: BTreeSet<&String> = detail.checklist.iter().map(|c| &c.id).collect();
             assert_eq!(
                 ids.len(),

@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use storeops_api::Handles;
+use storeops_api::command::{AddTask, Enrol, ListTasks};
 use storeops_client::{Device, sync_loop};
 use storeops_e2e::{RelayProcess, artifacts, free_port, relay_cli};
 
@@ -61,20 +63,32 @@ fn a_js_automerge_repo_client_reads_a_rust_change_and_a_rust_device_sees_its_cha
     let rt = tokio::runtime::Runtime::new().unwrap();
     let device = Device::open(&dir.path().join("rust-device")).unwrap();
     device
-        .enrol(&relay.url(), &rust_code, "Rust device")
+        .handle(Enrol {
+            relay_url: relay.url(),
+            code: rust_code,
+            device_name: "Rust device".into(),
+        })
         .unwrap();
     rt.spawn(sync_loop(device.clone()));
     wait("the store to arrive", || {
-        device.tasks().map(|t| !t.is_empty()).unwrap_or(false)
+        device
+            .handle(ListTasks {})
+            .map(|t| !t.is_empty())
+            .unwrap_or(false)
     });
-    let task = device.add_task("Written by Rust").unwrap();
+    let task = device
+        .handle(AddTask {
+            title: "Written by Rust".into(),
+        })
+        .unwrap();
     wait("the relay to confirm", || {
-        device.status().pending_changes == 0
+        device.app_status().sync.pending_changes == 0
     });
     let (_, tasks_doc) = device.replica().store_documents().unwrap();
 
     // The JS client: its own enrolment, the token in the query string.
-    let (_, js_token) = storeops_client::enrol(&relay.url(), &js_code, "JS client").unwrap();
+    let (_, js_token) =
+        storeops_client::relay::enrol(&relay.url(), &js_code, "JS client", None).unwrap();
     let ws = format!("ws://127.0.0.1:{}/sync?token={js_token}", relay.port);
     let output = Command::new("node")
         .current_dir(interop_dir())
@@ -102,7 +116,7 @@ fn a_js_automerge_repo_client_reads_a_rust_change_and_a_rust_device_sees_its_cha
 
     wait("the Rust device to see the JS rename", || {
         device
-            .tasks()
+            .handle(ListTasks {})
             .unwrap()
             .iter()
             .any(|t| t.id == task.id && t.title == "Renamed by JS")

@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use storeops_api::Handles;
+use storeops_api::command::{AddTask, Enrol, ListTasks};
 use storeops_client::{Device, sync_loop};
 use storeops_e2e::{RelayProcess, artifacts, free_port, relay_cli};
 
@@ -75,7 +77,11 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
             .unwrap();
             let device = Device::open(&dir.path().join(format!("device-{s}-{d}"))).unwrap();
             device
-                .enrol(&relay.url(), &code, &format!("device {s}/{d}"))
+                .handle(Enrol {
+                    relay_url: relay.url(),
+                    code,
+                    device_name: format!("device {s}/{d}"),
+                })
                 .unwrap();
             rt.spawn(sync_loop(device.clone()));
             devices.push((s, device));
@@ -85,7 +91,11 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
         wait(
             "every device to receive its store",
             Duration::from_secs(60),
-            || d.tasks().map(|t| !t.is_empty()).unwrap_or(false),
+            || {
+                d.handle(ListTasks {})
+                    .map(|t| !t.is_empty())
+                    .unwrap_or(false)
+            },
         );
     }
 
@@ -102,7 +112,11 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
                 let mut n = 0;
                 while !stop.load(Ordering::Relaxed) {
                     let title = format!("d{i}-{n}");
-                    device.add_task(&title).unwrap();
+                    device
+                        .handle(AddTask {
+                            title: title.clone(),
+                        })
+                        .unwrap();
                     n += 1;
                     let mut l = ledger.lock().unwrap();
                     l.written.push(title);
@@ -110,7 +124,7 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
                     // Wait a little for the relay's confirmation, as a UI would show it.
                     let deadline = Instant::now() + Duration::from_millis(1000);
                     while Instant::now() < deadline {
-                        if device.status().pending_changes == 0 {
+                        if device.app_status().sync.pending_changes == 0 {
                             // Everything written so far is confirmed durable.
                             let mut l = ledger.lock().unwrap();
                             l.acknowledged = l.written.len();
@@ -173,7 +187,7 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
         wait(
             "every device to be confirmed",
             Duration::from_secs(120),
-            || d.status().pending_changes == 0,
+            || d.app_status().sync.pending_changes == 0,
         );
     }
     for s in 0..STORES {
@@ -212,7 +226,7 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
         }
         // And the device's own view agrees with the relay after convergence.
         let local: BTreeSet<String> = device
-            .tasks()
+            .handle(ListTasks {})
             .unwrap()
             .into_iter()
             .map(|t| t.title)

@@ -19,6 +19,8 @@ use std::sync::LazyLock;
 
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ObjType, ROOT, ReadDoc, Value};
+use storeops_api::command::{ListTasks, SetTaskStatus};
+use storeops_api::{Handles, TaskStatus};
 use storeops_client::{Device, Enrolment, Replica};
 use storeops_domain::PERIOD_KEY_PREFIX;
 use storeops_storage::{DocumentStore, SqliteStore};
@@ -43,9 +45,7 @@ fn percentiles() {
     let mut times: Vec<std::time::Duration> = (0..1000)
         .map(|i| {
             let started = std::time::Instant::now();
-            device
-                .set_task_status(task, if i % 2 == 0 { "done" } else { "in_progress" })
-                .unwrap();
+            device.handle(set_status(task, i % 2 == 0)).unwrap();
             started.elapsed()
         })
         .collect();
@@ -181,10 +181,10 @@ fn cold_start_to_today_list() -> usize {
 static DEVICE: LazyLock<(Device, String)> = LazyLock::new(|| {
     let d = Device::open(&PREPARED.dir).unwrap();
     let task = d
-        .tasks()
+        .handle(ListTasks {})
         .unwrap()
         .into_iter()
-        .find(|t| t.status != "cancelled")
+        .find(|t| t.status != TaskStatus::Cancelled)
         .unwrap()
         .id;
     (d, task)
@@ -198,8 +198,18 @@ fn command_to_durable(bencher: divan::Bencher) {
     let mut done = false;
     bencher.bench_local(|| {
         done = !done;
-        device
-            .set_task_status(task, if done { "done" } else { "in_progress" })
-            .unwrap()
+        device.handle(set_status(task, done)).unwrap()
     });
+}
+
+/// The command that marks `task` done, or back in progress.
+fn set_status(task: &str, done: bool) -> SetTaskStatus {
+    SetTaskStatus {
+        task_id: task.to_owned(),
+        status: if done {
+            TaskStatus::Done
+        } else {
+            TaskStatus::InProgress
+        },
+    }
 }

@@ -5,6 +5,12 @@
 
 mod support;
 
+use storeops_api::command::{
+    AddChecklistItem, AddComment, AddPerson, AddTask, CreateInvite, GetDutyRegister, GetOrgChart,
+    GetTaskDetail, GetTeamBoard, ListTasks, ReassignOpenTasks, ReassignTask, SetChecklistItem,
+    SetTaskStatus, SignOut,
+};
+use storeops_api::{Cadence, ErrorCode, Handles, TaskStatus};
 use storeops_client::{Device, sync_loop};
 use storeops_domain::Role;
 use storeops_domain::calendar::Date;
@@ -47,8 +53,9 @@ async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_
     {
         let (a, b, url) = (a.clone(), b.clone(), url.clone());
         tokio::task::spawn_blocking(move || {
-            a.enrol(&url, &manager_code, "Manager laptop").unwrap();
-            b.enrol(&url, &staff_code, "Floor phone").unwrap();
+            a.handle(enrol(&url, &manager_code, "Manager laptop"))
+                .unwrap();
+            b.handle(enrol(&url, &staff_code, "Floor phone")).unwrap();
         })
         .await
         .unwrap();
@@ -58,35 +65,52 @@ async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_
     tokio::spawn(sync_loop(b.clone()));
 
     eventually("the template's tasks reach A and B", || {
-        [&a, &b]
-            .iter()
-            .all(|d| d.tasks().map(|t| !t.is_empty()).unwrap_or(false))
+        [&a, &b].iter().all(|d| {
+            d.handle(ListTasks {})
+                .map(|t| !t.is_empty())
+                .unwrap_or(false)
+        })
     })
     .await;
-    let task = a.add_task("Count stock in aisle 3").unwrap();
+    let task = a
+        .handle(AddTask {
+            title: "Count stock in aisle 3".into(),
+        })
+        .unwrap();
     eventually("the new task reaches B", || {
-        b.tasks().unwrap().iter().any(|t| t.id == task.id)
+        b.handle(ListTasks {})
+            .unwrap()
+            .iter()
+            .any(|t| t.id == task.id)
     })
     .await;
 
     relay.stop().await;
-    eventually("B notices the relay is gone", || !b.status().online).await;
-    let done = b.set_task_status(&task.id, "done").unwrap();
-    assert_eq!(done.status, "done");
-    assert!(b.status().pending_changes > 0);
+    eventually("B notices the relay is gone", || {
+        !b.app_status().sync.online
+    })
+    .await;
+    let done = b
+        .handle(SetTaskStatus {
+            task_id: task.id.clone(),
+            status: TaskStatus::Done,
+        })
+        .unwrap();
+    assert_eq!(done.status, TaskStatus::Done);
+    assert!(b.app_status().sync.pending_changes > 0);
 
     let (relay, _) = start_relay(relay_dir.path(), addr).await;
     a.sync_now();
     b.sync_now();
     eventually("A sees the task done", || {
-        a.tasks()
+        a.handle(ListTasks {})
             .unwrap()
             .iter()
-            .any(|t| t.id == task.id && t.status == "done")
+            .any(|t| t.id == task.id && t.status == TaskStatus::Done)
     })
     .await;
     eventually("B's change is confirmed", || {
-        b.status().pending_changes == 0
+        b.app_status().sync.pending_changes == 0
     })
     .await;
     relay.stop().await;
@@ -113,11 +137,11 @@ async fn a_used_invite_code_is_refused_with_a_clear_message() {
     let url = format!("http://{addr}");
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(dir.path()).unwrap();
-    let err = tokio::task::spawn_blocking(move || device.enrol(&url, &code, "Phone"))
+    let err = tokio::task::spawn_blocking(move || device.handle(enrol(&url, &code, "Phone")))
         .await
         .unwrap()
         .unwrap_err();
-    assert_eq!(err.code(), "refused");
+    assert_eq!(err.code, ErrorCode::Refused);
     assert!(err.to_string().contains("invite code"), "{err}");
     relay.stop().await;
 }
@@ -146,21 +170,21 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     let manager = Device::open(dir.path()).unwrap();
     {
         let (m, url) = (manager.clone(), url.clone());
-        tokio::task::spawn_blocking(move || m.enrol(&url, &code, "Laptop").unwrap())
+        tokio::task::spawn_blocking(move || m.handle(enrol(&url, &code, "Laptop")).unwrap())
             .await
             .unwrap();
     }
     tokio::spawn(sync_loop(manager.clone()));
     eventually("the org arrives", || {
         manager
-            .org_chart()
+            .handle(GetOrgChart {})
             .map(|o| !o.departments.is_empty())
             .unwrap_or(false)
     })
     .await;
     // The tasks document syncs on its own, a few milliseconds apart.
     eventually("the duties' tasks arrive", || {
-        manager.duty_register().is_ok_and(|r| {
+        manager.handle(GetDutyRegister {}).is_ok_and(|r| {
             r.groups
                 .iter()
                 .flat_map(|g| &g.sections)
@@ -170,11 +194,11 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     })
     .await;
 
-    let chart = manager.org_chart().unwrap();
+    let chart = manager.handle(GetOrgChart {}).unwrap();
     assert_eq!(chart.totals.departments, 6);
     // A new store has nobody yet: every position is vacant, every duty uncovered.
     assert_eq!(chart.totals.vacancies, chart.totals.positions);
-    let register = manager.duty_register().unwrap();
+    let register = manager.handle(GetDutyRegister {}).unwrap();
     let duties: usize = register
         .groups
         .iter()
@@ -189,38 +213,54 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
         .flat_map(|s| &s.duties)
         .find(|d| d.text == "Stock count so records match the shelves")
         .unwrap();
-    assert_eq!(count.cadence, "monthly");
+    assert_eq!(count.cadence, Cadence::Monthly);
     assert!(count.next_due.is_some());
 
     let m = manager.clone();
-    let invite = tokio::task::spawn_blocking(move || m.create_invite("staff", None))
-        .await
-        .unwrap()
-        .unwrap();
+    let invite = tokio::task::spawn_blocking(move || {
+        m.handle(CreateInvite {
+            role: Role::Staff,
+            person: None,
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
     let phone_dir = tempfile::tempdir().unwrap();
     let phone = Device::open(phone_dir.path()).unwrap();
     let (p, url2) = (phone.clone(), url.clone());
     let code = invite.code.clone();
-    tokio::task::spawn_blocking(move || p.enrol(&url2, &code, "Phone").unwrap())
+    tokio::task::spawn_blocking(move || p.handle(enrol(&url2, &code, "Phone")).unwrap())
         .await
         .unwrap();
     assert_eq!(phone.replica().enrolment().unwrap().role, "staff");
     let p = phone.clone();
-    let refused = tokio::task::spawn_blocking(move || p.create_invite("manager", None))
-        .await
-        .unwrap()
-        .unwrap_err();
+    let refused = tokio::task::spawn_blocking(move || {
+        p.handle(CreateInvite {
+            role: Role::Manager,
+            person: None,
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap_err();
     assert!(refused.to_string().contains("only managers"), "{refused}");
 
-    manager.sign_out().unwrap();
+    manager.handle(SignOut {}).unwrap();
     assert!(manager.replica().enrolment().is_none());
-    assert_eq!(manager.tasks().unwrap(), vec![]);
-    assert_eq!(manager.add_task("x").unwrap_err().code(), "not_enrolled");
+    assert_eq!(manager.handle(ListTasks {}).unwrap(), vec![]);
+    assert_eq!(
+        manager
+            .handle(AddTask { title: "x".into() })
+            .unwrap_err()
+            .code,
+        ErrorCode::NotEnrolled
+    );
     // Its data stays gone after a restart.
     drop(manager);
     let reopened = Device::open(dir.path()).unwrap();
     assert!(reopened.replica().enrolment().is_none());
-    assert_eq!(reopened.tasks().unwrap(), vec![]);
+    assert_eq!(reopened.handle(ListTasks {}).unwrap(), vec![]);
     relay.stop().await;
 }
 
@@ -247,24 +287,37 @@ async fn a_task_added_right_after_the_relay_stops_is_kept_and_listed() {
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(dir.path()).unwrap();
     let d = device.clone();
-    tokio::task::spawn_blocking(move || d.enrol(&url, &code, "Tablet").unwrap())
+    tokio::task::spawn_blocking(move || d.handle(enrol(&url, &code, "Tablet")).unwrap())
         .await
         .unwrap();
     tokio::spawn(sync_loop(device.clone()));
     eventually("tasks arrive", || {
-        device.tasks().map(|t| !t.is_empty()).unwrap_or(false)
+        device
+            .handle(ListTasks {})
+            .map(|t| !t.is_empty())
+            .unwrap_or(false)
     })
     .await;
     relay.stop().await;
-    eventually("offline", || !device.status().online).await;
+    eventually("offline", || !device.app_status().sync.online).await;
     assert!(
-        !device.tasks().unwrap().is_empty(),
+        !device.handle(ListTasks {}).unwrap().is_empty(),
         "the tasks vanished offline"
     );
-    let t = device.add_task("盘点三号货架").unwrap();
+    let t = device
+        .handle(AddTask {
+            title: "盘点三号货架".into(),
+        })
+        .unwrap();
     drop(device);
     let reopened = Device::open(dir.path()).unwrap();
-    assert!(reopened.tasks().unwrap().iter().any(|x| x.id == t.id));
+    assert!(
+        reopened
+            .handle(ListTasks {})
+            .unwrap()
+            .iter()
+            .any(|x| x.id == t.id)
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -292,71 +345,114 @@ async fn staff_progress_made_offline_survives_and_a_managers_reassignment_reache
     let manager = Device::open(dm.path()).unwrap();
     let m = manager.clone();
     let u = url.clone();
-    tokio::task::spawn_blocking(move || m.enrol(&u, &code, "Laptop").unwrap())
+    tokio::task::spawn_blocking(move || m.handle(enrol(&u, &code, "Laptop")).unwrap())
         .await
         .unwrap();
     tokio::spawn(sync_loop(manager.clone()));
     eventually("the store reaches the manager", || {
-        manager.tasks().map(|t| !t.is_empty()).unwrap_or(false)
+        manager
+            .handle(ListTasks {})
+            .map(|t| !t.is_empty())
+            .unwrap_or(false)
     })
     .await;
 
     // The manager staffs the warehouse and invites Wang's phone.
     let wang = manager
-        .add_person("Wang", "138 0000 0000", Some("pos:warehouse-specialist"))
+        .handle(AddPerson {
+            name: "Wang".into(),
+            contact: "138 0000 0000".into(),
+            position: Some("pos:warehouse-specialist".into()),
+        })
         .unwrap();
     let count = "duty:warehouse-specialist/stock-count@2026-11";
-    manager.add_checklist_item(count, "Aisle 1").unwrap();
-    manager.add_checklist_item(count, "Aisle 2").unwrap();
+    for text in ["Aisle 1", "Aisle 2"] {
+        manager
+            .handle(AddChecklistItem {
+                task_id: count.into(),
+                text: text.into(),
+            })
+            .unwrap();
+    }
     let m = manager.clone();
     let w = wang.clone();
-    let invite = tokio::task::spawn_blocking(move || m.create_invite("staff", Some(&w)))
-        .await
-        .unwrap()
-        .unwrap();
+    let invite = tokio::task::spawn_blocking(move || {
+        m.handle(CreateInvite {
+            role: Role::Staff,
+            person: Some(w),
+        })
+    })
+    .await
+    .unwrap()
+    .unwrap();
     eventually("the manager's changes are confirmed", || {
-        manager.status().pending_changes == 0
+        manager.app_status().sync.pending_changes == 0
     })
     .await;
 
     let phone = Device::open(ds.path()).unwrap();
     let p = phone.clone();
-    tokio::task::spawn_blocking(move || p.enrol(&url, &invite.code, "Wang's phone").unwrap())
-        .await
-        .unwrap();
+    tokio::task::spawn_blocking(move || {
+        p.handle(enrol(&url, &invite.code, "Wang's phone")).unwrap()
+    })
+    .await
+    .unwrap();
     tokio::spawn(sync_loop(phone.clone()));
     eventually("Wang's tasks reach the phone", || {
         phone
-            .tasks()
+            .handle(ListTasks {})
             .map(|t| t.iter().any(|t| t.id == count))
             .unwrap_or(false)
     })
     .await;
     // Wang sees the warehouse specialist's work, not the whole store's.
-    let mine = phone.tasks().unwrap();
+    let mine = phone.handle(ListTasks {}).unwrap();
     assert!(
         mine.iter()
             .all(|t| t.assignee.as_deref() == Some("Warehouse specialist")),
         "{mine:?}"
     );
-    assert!(manager.tasks().unwrap().len() > mine.len());
+    assert!(manager.handle(ListTasks {}).unwrap().len() > mine.len());
 
     // Offline, Wang ticks an item and finishes the count.
     relay.stop().await;
-    eventually("the phone is offline", || !phone.status().online).await;
-    let detail = phone.task_detail(count).unwrap();
+    eventually("the phone is offline", || !phone.app_status().sync.online).await;
+    let detail = phone
+        .handle(GetTaskDetail {
+            task_id: count.into(),
+        })
+        .unwrap();
     assert!(detail.can_edit && !detail.can_reassign);
     let item = detail.checklist[0].id.clone();
-    phone.set_checklist_item(count, &item, true).unwrap();
-    phone.add_comment(count, "Aisle 1 matches").unwrap();
-    phone.set_task_status(count, "done").unwrap();
+    phone
+        .handle(SetChecklistItem {
+            task_id: count.into(),
+            item_id: item.clone(),
+            done: true,
+        })
+        .unwrap();
+    phone
+        .handle(AddComment {
+            task_id: count.into(),
+            text: "Aisle 1 matches".into(),
+        })
+        .unwrap();
+    phone
+        .handle(SetTaskStatus {
+            task_id: count.into(),
+            status: TaskStatus::Done,
+        })
+        .unwrap();
     // Staff may not reassign.
     assert_eq!(
         phone
-            .reassign_task(count, Some("position:pos:warehouse-manager"))
+            .handle(ReassignTask {
+                task_id: count.into(),
+                assignee: Some("position:pos:warehouse-manager".into()),
+            })
             .unwrap_err()
-            .code(),
-        "forbidden"
+            .code,
+        ErrorCode::Forbidden
     );
 
     let (relay, _) = start_relay(relay_dir.path(), addr).await;
@@ -366,9 +462,11 @@ async fn staff_progress_made_offline_survives_and_a_managers_reassignment_reache
         "the manager sees the count done with the tick and the comment",
         || {
             manager
-                .task_detail(count)
+                .handle(GetTaskDetail {
+                    task_id: count.into(),
+                })
                 .map(|d| {
-                    d.task.status == "done"
+                    d.task.status == TaskStatus::Done
                         && d.checklist.iter().any(|c| c.id == item && c.done)
                         && d.comments.iter().any(|c| c.text == "Aisle 1 matches")
                 })
@@ -376,24 +474,32 @@ async fn staff_progress_made_offline_survives_and_a_managers_reassignment_reache
         },
     )
     .await;
-    assert!(!manager.task_detail(count).unwrap().history.is_empty());
+    assert!(
+        !manager
+            .handle(GetTaskDetail {
+                task_id: count.into(),
+            })
+            .unwrap()
+            .history
+            .is_empty()
+    );
 
     // The manager moves the warehouse specialist's open work to the warehouse manager.
     let moved = manager
-        .reassign_open_tasks(
-            "position:pos:warehouse-specialist",
-            Some("position:pos:warehouse-manager"),
-        )
+        .handle(ReassignOpenTasks {
+            from: "position:pos:warehouse-specialist".into(),
+            to: Some("position:pos:warehouse-manager".into()),
+        })
         .unwrap();
     assert!(moved > 0);
     eventually("the phone no longer lists the moved work", || {
         phone
-            .tasks()
-            .map(|t| t.iter().all(|t| t.status == "done"))
+            .handle(ListTasks {})
+            .map(|t| t.iter().all(|t| t.status == TaskStatus::Done))
             .unwrap_or(false)
     })
     .await;
-    let board = manager.team_board().unwrap();
+    let board = manager.handle(GetTeamBoard {}).unwrap();
     assert!(
         board
             .groups

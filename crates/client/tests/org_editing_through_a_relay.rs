@@ -5,7 +5,15 @@
 
 mod support;
 
-use storeops_client::org_editing::RaciInput;
+use storeops_api::assessment::SessionInput;
+use storeops_api::command::{
+    AddDepartment, AddDuty, AddPerson, AddPosition, AnswerSurvey, Assess, DefineKpi, GetAssessment,
+    GetMyDuties, GetOrgChart, GetTaskDetail, GiveAward, ListTasks, MoveDepartment, OpenSurvey,
+    PlanTraining, ReassignTask, RecordAttendance, RecordKpiValue, RenameDepartment,
+    SetDepartmentHead, SetPersonActive, SetPersonPositions, TaskFromDuty,
+};
+use storeops_api::org::{RaciInput, RaciRole};
+use storeops_api::{Cadence, Handles, KpiMetric};
 use storeops_client::{Device, sync_loop};
 use storeops_domain::Role;
 use storeops_domain::calendar::Date;
@@ -32,14 +40,19 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     let manager = Device::open(dm.path()).unwrap();
     {
         let (d, url) = (manager.clone(), url.clone());
-        tokio::task::spawn_blocking(move || d.enrol(&url, &manager_code, "Laptop").unwrap())
-            .await
-            .unwrap();
+        tokio::task::spawn_blocking(move || {
+            d.handle(enrol(&url, &manager_code, "Laptop")).unwrap()
+        })
+        .await
+        .unwrap();
     }
     tokio::spawn(sync_loop(manager.clone()));
-    eventually("the store arrives", || manager.status().store_arrived).await;
+    eventually("the store arrives", || {
+        manager.app_status().sync.store_arrived
+    })
+    .await;
 
-    let chart = manager.add_department("Bakery", None).unwrap();
+    let chart = manager.handle(add_department("Bakery", None)).unwrap();
     let bakery = chart
         .departments
         .iter()
@@ -54,7 +67,7 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
         .unwrap()
         .id
         .clone();
-    let chart = manager.add_position(&bakery, "Baker", None, 2).unwrap();
+    let chart = manager.handle(add_position(&bakery, "Baker", 2)).unwrap();
     let baker = chart
         .departments
         .iter()
@@ -64,13 +77,32 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
         .id
         .clone();
     manager
-        .rename_department(&bakery, "Bakery & pastry")
+        .handle(RenameDepartment {
+            department_id: bakery.clone(),
+            name: "Bakery & pastry".into(),
+        })
         .unwrap();
-    manager.move_department(&bakery, Some(&other)).unwrap();
-    manager.set_department_head(&bakery, Some(&baker)).unwrap();
-    let person = manager.add_person("Lin", "", None).unwrap();
+    manager
+        .handle(move_department(&bakery, Some(&other)))
+        .unwrap();
+    manager
+        .handle(SetDepartmentHead {
+            department_id: bakery.clone(),
+            position: Some(baker.clone()),
+        })
+        .unwrap();
+    let person = manager
+        .handle(AddPerson {
+            name: "Lin".into(),
+            contact: String::new(),
+            position: None,
+        })
+        .unwrap();
     let chart = manager
-        .set_person_positions(&person, std::slice::from_ref(&baker))
+        .handle(SetPersonPositions {
+            person_id: person.clone(),
+            positions: vec![baker.clone()],
+        })
         .unwrap();
     let pos = chart
         .departments
@@ -84,21 +116,31 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     );
 
     // Bad input is refused and changes nothing.
-    let before = manager.org_chart().unwrap();
-    assert!(
-        manager.move_department(&other, Some(&bakery)).is_err(),
-        "a cycle"
-    );
-    assert!(manager.add_position(&bakery, "Nobody", None, 0).is_err());
-    assert!(manager.add_position("dept:nope", "Ghost", None, 1).is_err());
-    assert!(manager.add_department("  ", None).is_err());
+    let before = manager.handle(GetOrgChart {}).unwrap();
     assert!(
         manager
-            .add_duty("Bake", Some("position:nope"), "daily", None)
+            .handle(move_department(&other, Some(&bakery)))
+            .is_err(),
+        "a cycle"
+    );
+    assert!(manager.handle(add_position(&bakery, "Nobody", 0)).is_err());
+    assert!(
+        manager
+            .handle(add_position("dept:nope", "Ghost", 1))
             .is_err()
     );
-    assert!(manager.add_duty("Bake", None, "hourly", None).is_err());
-    assert_eq!(manager.org_chart().unwrap(), before);
+    assert!(manager.handle(add_department("  ", None)).is_err());
+    assert!(
+        manager
+            .handle(add_duty("Bake", Some("position:nope"), None))
+            .is_err()
+    );
+    assert!(refused_on_the_wire(
+        add_duty("Bake", None, None),
+        "cadence",
+        "hourly"
+    ));
+    assert_eq!(manager.handle(GetOrgChart {}).unwrap(), before);
 
     let raci = RaciInput {
         responsible: Some(format!("position:{baker}")),
@@ -106,12 +148,11 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
         ..RaciInput::default()
     };
     let register = manager
-        .add_duty(
+        .handle(add_duty(
             "Bake the morning bread",
             Some(&format!("position:{baker}")),
-            "daily",
-            Some(&raci),
-        )
+            Some(raci),
+        ))
         .unwrap();
     let duty = register
         .groups
@@ -132,17 +173,17 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
             .name,
         "Baker"
     );
-    let task = manager.task_from_duty(&duty.id, None).unwrap();
+    let task = manager.handle(task_from_duty(&duty.id)).unwrap();
     assert_eq!(task.due, Some(today.to_string()));
-    assert!(manager.task_from_duty("duty:nope", None).is_err());
+    assert!(manager.handle(task_from_duty("duty:nope")).is_err());
     // The daily duty's own task for today, generated on the manager's device.
     manager.replica().tick().unwrap();
     let recurring = format!("{}@{today}", duty.id);
-    let tasks = manager.tasks().unwrap();
+    let tasks = manager.handle(ListTasks {}).unwrap();
     assert!(tasks.iter().any(|t| t.id == recurring), "no {recurring}");
     manager.replica().tick().unwrap();
     assert_eq!(
-        manager.tasks().unwrap().len(),
+        manager.handle(ListTasks {}).unwrap().len(),
         tasks.len(),
         "generated once, however often the device ticks"
     );
@@ -155,16 +196,16 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     let staff = Device::open(ds.path()).unwrap();
     {
         let (d, url) = (staff.clone(), url.clone());
-        tokio::task::spawn_blocking(move || d.enrol(&url, &code, "Lin's phone").unwrap())
+        tokio::task::spawn_blocking(move || d.handle(enrol(&url, &code, "Lin's phone")).unwrap())
             .await
             .unwrap();
     }
     tokio::spawn(sync_loop(staff.clone()));
     eventually("Lin sees the duty and its task", || {
-        staff.my_duties().is_ok_and(|m| {
+        staff.handle(GetMyDuties {}).is_ok_and(|m| {
             m.iter().any(|d| {
                 d.id == duty.id
-                    && d.raci_role == Some("responsible")
+                    && d.raci_role == Some(RaciRole::Responsible)
                     && d.next_task
                         .as_ref()
                         .is_some_and(|t| t.id == task.id || t.id == recurring)
@@ -173,18 +214,30 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     })
     .await;
     assert!(
-        staff.add_department("Mine", None).is_err(),
+        staff.handle(add_department("Mine", None)).is_err(),
         "staff do not edit the org"
     );
-    assert!(staff.task_from_duty(&duty.id, None).is_err());
+    assert!(staff.handle(task_from_duty(&duty.id)).is_err());
 
     // Lin leaves: the open task given to her goes back to her position.
     let given = manager
-        .reassign_task(&task.id, Some(&format!("person:{person}")))
+        .handle(ReassignTask {
+            task_id: task.id.clone(),
+            assignee: Some(format!("person:{person}")),
+        })
         .unwrap();
     assert_eq!(given.task.assignee.as_deref(), Some("Lin"));
-    manager.set_person_active(&person, false).unwrap();
-    let detail = manager.task_detail(&task.id).unwrap();
+    manager
+        .handle(SetPersonActive {
+            person_id: person.clone(),
+            active: false,
+        })
+        .unwrap();
+    let detail = manager
+        .handle(GetTaskDetail {
+            task_id: task.id.clone(),
+        })
+        .unwrap();
     assert_eq!(detail.task.assignee.as_deref(), Some("Baker"));
     relay.stop().await;
 }
@@ -206,106 +259,207 @@ async fn a_manager_keeps_kpis_assessments_awards_training_and_an_anonymous_surve
     let m = Device::open(dir.path()).unwrap();
     {
         let (d, url) = (m.clone(), format!("http://{addr}"));
-        tokio::task::spawn_blocking(move || d.enrol(&url, &code, "Laptop").unwrap())
+        tokio::task::spawn_blocking(move || d.handle(enrol(&url, &code, "Laptop")).unwrap())
             .await
             .unwrap();
     }
     tokio::spawn(sync_loop(m.clone()));
-    eventually("the store arrives", || m.status().store_arrived).await;
+    eventually("the store arrives", || m.app_status().sync.store_arrived).await;
     let org = m.replica().org().unwrap();
     let dept = org.departments.keys().next().unwrap().clone();
     let person = org.people.keys().next().unwrap().clone();
     let month = format!("{}-{:02}", today.year, today.month);
 
-    m.define_kpi(
+    m.handle(define_kpi(
         "Task completion",
-        &format!("department:{dept}"),
-        "completion_rate",
+        &dept,
+        KpiMetric::CompletionRate,
         0.95,
-    )
+    ))
     .unwrap();
     let board = m
-        .define_kpi(
+        .handle(define_kpi(
             "Stock-count accuracy",
-            &format!("department:{dept}"),
-            "manual",
+            &dept,
+            KpiMetric::Manual,
             0.99,
-        )
+        ))
         .unwrap();
     let manual = board
         .kpis
         .iter()
-        .find(|k| k.metric == "manual")
+        .find(|k| k.metric == KpiMetric::Manual)
         .unwrap()
         .id
         .clone();
-    let board = m.record_kpi_value(&manual, &month, 0.97).unwrap();
+    let board = m
+        .handle(RecordKpiValue {
+            kpi_id: manual.clone(),
+            period: month.clone(),
+            value: 0.97,
+        })
+        .unwrap();
     let k = board.kpis.iter().find(|k| k.id == manual).unwrap();
     assert_eq!((k.current, k.target), (Some(0.97), 0.99));
-    m.assess(&format!("person:{person}"), &month, 85, "Reliable")
-        .unwrap();
-    m.give_award(
-        "Employee of the month",
-        &person,
-        &month,
-        "Saved the stock take",
-    )
+    m.handle(assess(&person, &month, 85, "Reliable")).unwrap();
+    m.handle(GiveAward {
+        title: "Employee of the month".into(),
+        person_id: person.clone(),
+        period: month.clone(),
+        reason: "Saved the stock take".into(),
+    })
     .unwrap();
-    let sessions = [storeops_client::assessment_board::SessionInput {
+    let sessions = vec![SessionInput {
         date: today.to_string(),
         topic: "Cold chain".into(),
         attendees: vec![person.clone()],
     }];
     let board = m
-        .plan_training("Food safety", Some(&dept), &sessions)
+        .handle(PlanTraining {
+            title: "Food safety".into(),
+            department: Some(dept.clone()),
+            sessions,
+        })
         .unwrap();
     let training = board.training[0].id.clone();
     let board = m
-        .record_attendance(&training, "s1", std::slice::from_ref(&person))
+        .handle(RecordAttendance {
+            training_id: training.clone(),
+            session_id: "s1".into(),
+            attendees: vec![person.clone()],
+        })
         .unwrap();
     assert!(board.training[0].sessions[0].held);
     assert_eq!(board.assessments[0].score, 85);
     assert_eq!(board.awards[0].person.id, person);
 
     // Bad input is refused and changes nothing.
-    let before = m.assessment(None).unwrap();
+    let before = m.handle(GetAssessment { year: None }).unwrap();
+    assert!(refused_on_the_wire(
+        define_kpi("Speed", &dept, KpiMetric::Manual, 1.0),
+        "metric",
+        "speed"
+    ));
     assert!(
-        m.define_kpi("Speed", &format!("department:{dept}"), "speed", 1.0)
+        m.handle(define_kpi("", &dept, KpiMetric::Manual, 1.0))
             .is_err()
     );
+    assert!(m.handle(assess(&person, &month, 101, "")).is_err());
     assert!(
-        m.define_kpi("", &format!("department:{dept}"), "manual", 1.0)
-            .is_err()
+        m.handle(RecordKpiValue {
+            kpi_id: "kpi-nope".into(),
+            period: month.clone(),
+            value: 1.0,
+        })
+        .is_err()
     );
-    assert!(
-        m.assess(&format!("person:{person}"), &month, 101, "")
-            .is_err()
-    );
-    assert!(m.record_kpi_value("kpi-nope", &month, 1.0).is_err());
-    let bad_day = [storeops_client::assessment_board::SessionInput {
+    let bad_day = vec![SessionInput {
         date: "someday".into(),
         topic: "x".into(),
         attendees: vec![],
     }];
-    assert!(m.plan_training("x", None, &bad_day).is_err());
-    assert_eq!(m.assessment(None).unwrap(), before);
+    assert!(
+        m.handle(PlanTraining {
+            title: "x".into(),
+            department: None,
+            sessions: bad_day,
+        })
+        .is_err()
+    );
+    assert_eq!(m.handle(GetAssessment { year: None }).unwrap(), before);
 
     // The survey: one answer per device, no results below five answers.
-    let board = m.open_survey("How was this month?").unwrap();
+    let board = m
+        .handle(OpenSurvey {
+            title: "How was this month?".into(),
+        })
+        .unwrap();
     let survey = board.surveys[0].id.clone();
     assert!(
-        m.answer_survey(&survey, 6, "").is_err(),
+        m.handle(answer_survey(&survey, 6, "")).is_err(),
         "scores are 1 to 5"
     );
-    let board = m.answer_survey(&survey, 4, "Busy but fine").unwrap();
+    let board = m
+        .handle(answer_survey(&survey, 4, "Busy but fine"))
+        .unwrap();
     let s = board.surveys.iter().find(|s| s.id == survey).unwrap();
     assert_eq!(
         (s.answers, s.answered_here, s.results.is_none()),
         (1, true, true)
     );
     assert!(
-        m.answer_survey(&survey, 5, "again").is_err(),
+        m.handle(answer_survey(&survey, 5, "again")).is_err(),
         "once per device"
     );
     relay.stop().await;
+}
+
+fn add_department(name: &str, parent: Option<&str>) -> AddDepartment {
+    AddDepartment {
+        name: name.into(),
+        parent: parent.map(Into::into),
+    }
+}
+
+fn move_department(id: &str, parent: Option<&str>) -> MoveDepartment {
+    MoveDepartment {
+        department_id: id.into(),
+        parent: parent.map(Into::into),
+    }
+}
+
+/// A position reporting to nobody.
+fn add_position(department: &str, title: &str, headcount: u32) -> AddPosition {
+    AddPosition {
+        department: department.into(),
+        title: title.into(),
+        reports_to: None,
+        headcount,
+    }
+}
+
+/// A daily duty.
+fn add_duty(text: &str, owner: Option<&str>, raci: Option<RaciInput>) -> AddDuty {
+    AddDuty {
+        text: text.into(),
+        owner: owner.map(Into::into),
+        cadence: Cadence::Daily,
+        raci,
+    }
+}
+
+/// An ad-hoc task from a duty, due today.
+fn task_from_duty(duty: &str) -> TaskFromDuty {
+    TaskFromDuty {
+        duty_id: duty.into(),
+        due: None,
+    }
+}
+
+/// A KPI of a department.
+fn define_kpi(name: &str, department: &str, metric: KpiMetric, target: f64) -> DefineKpi {
+    DefineKpi {
+        name: name.into(),
+        subject: format!("department:{department}"),
+        metric,
+        target,
+    }
+}
+
+/// An assessment of a person.
+fn assess(person: &str, period: &str, score: u64, comment: &str) -> Assess {
+    Assess {
+        subject: format!("person:{person}"),
+        period: period.into(),
+        score,
+        comment: comment.into(),
+    }
+}
+
+fn answer_survey(survey: &str, score: u64, comment: &str) -> AnswerSurvey {
+    AnswerSurvey {
+        survey_id: survey.into(),
+        score,
+        comment: comment.into(),
+    }
 }

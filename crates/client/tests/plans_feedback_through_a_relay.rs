@@ -6,6 +6,16 @@
 
 mod support;
 
+use storeops_api::command::{
+    ActionsToTasks, AddActionItem, CreateMeeting, CreatePlan, GetDashboard, GetFeedback,
+    GetOrgChart, GetPlans, GetReportPhoto, ListTasks, OpenStore, ReportProblem, ReviewPlan,
+    SchedulePlan, SetMinutes, SetPlanItem, SetReportStatus, SetTaskStatus,
+};
+use storeops_api::plans::PlanBoard;
+use storeops_api::relay::NewStore;
+use storeops_api::{
+    ErrorCode, Handles, PlanAction, PlanLevel, PlanStatus, ReportStatus, TaskStatus,
+};
 use storeops_client::{Device, sync_loop};
 use storeops_domain::Role;
 use storeops_domain::calendar::Date;
@@ -68,12 +78,15 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     let lead = Device::open(dirs[0].path()).unwrap();
     {
         let (d, url) = (lead.clone(), url.clone());
-        tokio::task::spawn_blocking(move || d.enrol(&url, &code, "Lead").unwrap())
+        tokio::task::spawn_blocking(move || d.handle(enrol(&url, &code, "Lead")).unwrap())
             .await
             .unwrap();
     }
     tokio::spawn(sync_loop(lead.clone()));
-    eventually("the store reaches the lead", || lead.status().store_arrived).await;
+    eventually("the store reaches the lead", || {
+        lead.app_status().sync.store_arrived
+    })
+    .await;
     let org = lead.replica().org().unwrap();
     let [(head_p, head_pos), (boss_p, _), (staff_p, staff_pos)] = cast(&org);
 
@@ -92,7 +105,7 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
             .unwrap();
         let d = Device::open(dirs[i + 1].path()).unwrap();
         let (d2, url, name) = (d.clone(), url.clone(), name.to_owned());
-        tokio::task::spawn_blocking(move || d2.enrol(&url, &code, &name).unwrap())
+        tokio::task::spawn_blocking(move || d2.handle(enrol(&url, &code, &name)).unwrap())
             .await
             .unwrap();
         tokio::spawn(sync_loop(d.clone()));
@@ -100,55 +113,68 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     }
     let (head, boss, staff) = (&devices[0], &devices[1], &devices[2]);
     eventually("the store reaches every device", || {
-        devices.iter().all(|d| d.status().store_arrived)
+        devices.iter().all(|d| d.app_status().sync.store_arrived)
     })
     .await;
 
     // Offline: the head drafts next week's plan, adds an item for a staff position, submits.
     relay.stop().await;
-    eventually("the head is offline", || !head.status().online).await;
+    eventually("the head is offline", || !head.app_status().sync.online).await;
     let week = {
         let (y, w) = today.add_days(7).iso_week();
         format!("{y}-W{w:02}")
     };
     let due = today.add_days(7).to_string();
     let plan = head
-        .create_plan("weekly", &week, "Stock take week", &head_pos, None)
+        .handle(create_plan(
+            PlanLevel::Weekly,
+            &week,
+            "Stock take week",
+            &head_pos,
+        ))
         .unwrap();
-    assert_eq!((plan.status, plan.can_edit), ("draft", true));
+    assert_eq!((plan.status, plan.can_edit), (PlanStatus::Draft, true));
     let plan = head
-        .set_plan_item(
-            &plan.id,
-            None,
-            "Count the dairy chiller",
-            Some(&format!("position:{staff_pos}")),
-            Some(&due),
-            None,
-        )
+        .handle(SetPlanItem {
+            plan_id: plan.id.clone(),
+            item_id: None,
+            text: "Count the dairy chiller".into(),
+            assignee: Some(format!("position:{staff_pos}")),
+            due: Some(due.clone()),
+            parent_item: None,
+        })
         .unwrap();
     assert_eq!(plan.items.len(), 1);
-    let plan = head.review_plan(&plan.id, "submit", "").unwrap();
-    assert_eq!(plan.status, "submitted");
+    let plan = head
+        .handle(review_plan(&plan.id, PlanAction::Submit, ""))
+        .unwrap();
+    assert_eq!(plan.status, PlanStatus::Submitted);
     // Bad input changes nothing.
     assert!(
-        head.review_plan(&plan.id, "approve", "").is_err(),
+        head.handle(review_plan(&plan.id, PlanAction::Approve, ""))
+            .is_err(),
         "the owner cannot approve"
     );
-    assert!(head.review_plan(&plan.id, "launch", "").is_err());
+    assert!(refused_on_the_wire(
+        review_plan(&plan.id, PlanAction::Submit, ""),
+        "action",
+        "launch"
+    ));
     assert!(
-        head.create_plan("weekly", "2026-48", "x", &head_pos, None)
+        head.handle(create_plan(PlanLevel::Weekly, "2026-48", "x", &head_pos))
             .is_err()
     );
-    assert!(
-        head.create_plan("daily", &week, "x", &head_pos, None)
-            .is_err()
-    );
+    assert!(refused_on_the_wire(
+        create_plan(PlanLevel::Weekly, &week, "x", &head_pos),
+        "level",
+        "daily"
+    ));
     assert!(
         staff
-            .create_plan("weekly", &week, "x", &head_pos, None)
+            .handle(create_plan(PlanLevel::Weekly, &week, "x", &head_pos))
             .is_err()
     );
-    assert_eq!(head.plans(None).unwrap().plans.len(), 1);
+    assert_eq!(plans(head).plans.len(), 1);
 
     // Back online: the boss sees it submitted, may review it, and approves.
     let (relay, _) = start_relay(relay_dir.path(), addr).await;
@@ -156,44 +182,54 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
         d.sync_now();
     }
     eventually("the boss sees the submitted plan", || {
-        boss.plans(None)
-            .unwrap()
+        plans(boss)
             .plans
             .iter()
-            .any(|p| p.id == plan.id && p.status == "submitted" && p.can_review)
+            .any(|p| p.id == plan.id && p.status == PlanStatus::Submitted && p.can_review)
     })
     .await;
-    let sent_back = boss.review_plan(&plan.id, "return", "").unwrap_err();
-    assert_eq!(sent_back.code(), "invalid", "{sent_back}");
-    let approved = boss.review_plan(&plan.id, "approve", "Good").unwrap();
-    assert_eq!(approved.status, "approved");
+    let sent_back = boss
+        .handle(review_plan(&plan.id, PlanAction::Return, ""))
+        .unwrap_err();
+    assert_eq!(sent_back.code, ErrorCode::Invalid, "{sent_back}");
+    let approved = boss
+        .handle(review_plan(&plan.id, PlanAction::Approve, "Good"))
+        .unwrap();
+    assert_eq!(approved.status, PlanStatus::Approved);
     assert!(approved.can_reopen && approved.can_comment && !approved.can_review);
 
     // The head turns it into tasks; they reach the staff device.
     eventually("the head sees it approved", || {
-        head.plans(None)
-            .unwrap()
+        plans(head)
             .plans
             .iter()
             .any(|p| p.id == plan.id && p.can_schedule)
     })
     .await;
-    let scheduled = head.schedule_plan(&plan.id).unwrap();
-    assert_eq!(scheduled.items[0].task_status, Some("todo"));
+    let scheduled = head
+        .handle(SchedulePlan {
+            plan_id: plan.id.clone(),
+        })
+        .unwrap();
+    assert_eq!(scheduled.items[0].task_status, Some(TaskStatus::Todo));
     assert!(!scheduled.can_schedule);
     eventually("the staff device has the task", || {
         staff
-            .tasks()
+            .handle(ListTasks {})
             .unwrap()
             .iter()
             .any(|t| t.title == "Count the dairy chiller" && t.due.as_deref() == Some(due.as_str()))
     })
     .await;
     let task_id = scheduled.items[0].task_id.clone().unwrap();
-    staff.set_task_status(&task_id, "done").unwrap();
+    staff
+        .handle(SetTaskStatus {
+            task_id,
+            status: TaskStatus::Done,
+        })
+        .unwrap();
     eventually("the plan's progress shows on the boss's device", || {
-        boss.plans(None)
-            .unwrap()
+        plans(boss)
             .plans
             .iter()
             .any(|p| p.id == plan.id && p.progress.done == 1 && p.progress.tasks == 1)
@@ -203,51 +239,82 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     // Feedback: staff report a problem with a photo; its department handles it.
     let photo = "data:image/jpeg;base64,/9j/4AAQ";
     let board = staff
-        .report_problem("equipment", "Freezer 2 is leaking", Some(photo))
+        .handle(report_problem(
+            "equipment",
+            "Freezer 2 is leaking",
+            Some(photo),
+        ))
         .unwrap();
     let report = board.reports.iter().find(|r| r.mine).unwrap().clone();
     assert!(report.has_photo && !report.can_handle);
-    assert!(staff.report_problem("equipment", "  ", None).is_err());
     assert!(
         staff
-            .report_problem("stock", "x", Some("data:text/plain;base64,AA"))
+            .handle(report_problem("equipment", "  ", None))
             .is_err()
     );
     assert!(
         staff
-            .set_report_status(&report.id, "resolved", Some("Fixed"))
+            .handle(report_problem(
+                "stock",
+                "x",
+                Some("data:text/plain;base64,AA")
+            ))
+            .is_err()
+    );
+    assert!(
+        staff
+            .handle(SetReportStatus {
+                report_id: report.id.clone(),
+                status: ReportStatus::Resolved,
+                resolution: Some("Fixed".into()),
+            })
             .is_err()
     );
     eventually("the boss sees the report", || {
-        boss.feedback()
+        boss.handle(GetFeedback {})
             .unwrap()
             .reports
             .iter()
             .any(|r| r.id == report.id && r.can_handle)
     })
     .await;
-    assert_eq!(boss.report_photo(&report.id).unwrap(), photo);
-    boss.set_report_status(&report.id, "resolved", Some("Seal replaced"))
-        .unwrap();
-    eventually("the reporter sees the outcome", || {
-        staff.feedback().unwrap().reports.iter().any(|r| {
-            r.id == report.id
-                && r.status == "resolved"
-                && r.resolution.as_deref() == Some("Seal replaced")
+    assert_eq!(
+        boss.handle(GetReportPhoto {
+            report_id: report.id.clone(),
         })
+        .unwrap(),
+        photo
+    );
+    boss.handle(SetReportStatus {
+        report_id: report.id.clone(),
+        status: ReportStatus::Resolved,
+        resolution: Some("Seal replaced".into()),
+    })
+    .unwrap();
+    eventually("the reporter sees the outcome", || {
+        staff
+            .handle(GetFeedback {})
+            .unwrap()
+            .reports
+            .iter()
+            .any(|r| {
+                r.id == report.id
+                    && r.status == ReportStatus::Resolved
+                    && r.resolution.as_deref() == Some("Seal replaced")
+            })
     })
     .await;
 
     // A meeting with an action item that becomes a task.
     let board = boss
-        .create_meeting(
-            "Weekly operations meeting",
-            &today.to_string(),
-            None,
-            &[head_p.clone(), boss_p.clone()],
-            &["Last week's numbers".to_owned()],
-            1,
-        )
+        .handle(CreateMeeting {
+            title: "Weekly operations meeting".into(),
+            date: today.to_string(),
+            department: None,
+            attendees: vec![head_p.clone(), boss_p.clone()],
+            agenda: vec!["Last week's numbers".to_owned()],
+            repeat_weeks: 1,
+        })
         .unwrap();
     assert_eq!(board.meetings.len(), 2, "the meeting and its repeat");
     let meeting = board
@@ -257,22 +324,29 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
         .unwrap()
         .id
         .clone();
-    boss.set_minutes(&meeting, "Dairy stock take went well")
-        .unwrap();
-    boss.add_action_item(
-        &meeting,
-        "Fix the chiller door",
-        Some(&format!("position:{staff_pos}")),
-        Some(&today.to_string()),
-    )
+    boss.handle(SetMinutes {
+        meeting_id: meeting.clone(),
+        text: "Dairy stock take went well".into(),
+    })
     .unwrap();
-    let board = boss.actions_to_tasks(&meeting).unwrap();
+    boss.handle(AddActionItem {
+        meeting_id: meeting.clone(),
+        text: "Fix the chiller door".into(),
+        owner: Some(format!("position:{staff_pos}")),
+        due: Some(today.to_string()),
+    })
+    .unwrap();
+    let board = boss
+        .handle(ActionsToTasks {
+            meeting_id: meeting.clone(),
+        })
+        .unwrap();
     let m = board.meetings.iter().find(|m| m.id == meeting).unwrap();
     assert_eq!(m.minutes, "Dairy stock take went well");
     assert!(m.actions[0].task_id.is_some());
     eventually("the action item reaches staff as a task", || {
         staff
-            .tasks()
+            .handle(ListTasks {})
             .unwrap()
             .iter()
             .any(|t| t.title == "Fix the chiller door")
@@ -280,11 +354,11 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     .await;
 
     // The dashboard counts it all; staff have none.
-    let dash = boss.dashboard(8).unwrap();
+    let dash = boss.handle(GetDashboard { weeks: Some(8) }).unwrap();
     assert_eq!(dash.weeks.len(), 8);
     assert_eq!(dash.feedback.resolved, 1);
     assert!(dash.plans.iter().any(|p| p.id == plan.id && p.share == 1.0));
-    assert!(staff.dashboard(8).is_err());
+    assert!(staff.handle(GetDashboard { weeks: Some(8) }).is_err());
     relay.stop().await;
 }
 
@@ -299,7 +373,7 @@ async fn a_new_store_opened_from_the_app_makes_the_device_its_director() {
     let url = format!("http://{addr}");
     let dir = tempfile::tempdir().unwrap();
     let device = Device::open(dir.path()).unwrap();
-    let new = |template: &str| storeops_client::NewStore {
+    let new = |template: &str| NewStore {
         code: code.clone(),
         name: "West Gate".into(),
         template: template.into(),
@@ -310,33 +384,57 @@ async fn a_new_store_opened_from_the_app_makes_the_device_its_director() {
     {
         let (d, url, bad, good) = (device.clone(), url.clone(), new("plan7"), new("plan1"));
         tokio::task::spawn_blocking(move || {
-            let e = d.open_store(&url, &bad, None).unwrap_err();
-            assert_eq!(e.code(), "refused", "{e}");
+            let open = |store: &NewStore| OpenStore {
+                relay_url: url.clone(),
+                store: store.clone(),
+            };
+            let e = d.handle(open(&bad)).unwrap_err();
+            assert_eq!(e.code, ErrorCode::Refused, "{e}");
             assert!(d.replica().enrolment().is_none());
-            d.open_store(&url, &good, None).unwrap();
-            let again = d.open_store(&url, &good, None).unwrap_err();
+            d.handle(open(&good)).unwrap();
+            let again = d.handle(open(&good)).unwrap_err();
             assert!(again.to_string().contains("sign out"), "{again}");
         })
         .await
         .unwrap();
     }
     tokio::spawn(sync_loop(device.clone()));
-    eventually("the new store arrives", || device.status().store_arrived).await;
+    eventually("the new store arrives", || {
+        device.app_status().sync.store_arrived
+    })
+    .await;
     assert_eq!(device.replica().enrolment().unwrap().role, "director");
-    let org = device.org_chart().unwrap();
+    let org = device.handle(GetOrgChart {}).unwrap();
     assert!(!org.departments.is_empty(), "built from the template");
     let year = Date::from_unix_ms(now_ms(), 0).year.to_string();
     let top = org_top_position(&device);
     let plan = device
-        .create_plan("annual", &year, "The first year", &top, None)
+        .handle(create_plan(
+            PlanLevel::Annual,
+            &year,
+            "The first year",
+            &top,
+        ))
         .unwrap();
     device
-        .set_plan_item(&plan.id, None, "Open the second floor", None, None, None)
+        .handle(SetPlanItem {
+            plan_id: plan.id.clone(),
+            item_id: None,
+            text: "Open the second floor".into(),
+            assignee: None,
+            due: None,
+            parent_item: None,
+        })
         .unwrap();
-    device.review_plan(&plan.id, "submit", "").unwrap();
-    let approved = device.review_plan(&plan.id, "approve", "Go").unwrap();
+    device
+        .handle(review_plan(&plan.id, PlanAction::Submit, ""))
+        .unwrap();
+    let approved = device
+        .handle(review_plan(&plan.id, PlanAction::Approve, "Go"))
+        .unwrap();
     assert_eq!(
-        approved.status, "approved",
+        approved.status,
+        PlanStatus::Approved,
         "the director decides for the company"
     );
     relay.stop().await;
@@ -350,4 +448,36 @@ fn org_top_position(device: &Device) -> String {
         .find(|(_, p)| p.reports_to.is_none())
         .map(|(id, _)| id.clone())
         .unwrap()
+}
+
+/// A top-level plan (no parent) owned by `owner`, a position id.
+fn create_plan(level: PlanLevel, period: &str, title: &str, owner: &str) -> CreatePlan {
+    CreatePlan {
+        level,
+        period: period.into(),
+        title: title.into(),
+        owner: owner.into(),
+        parent: None,
+    }
+}
+
+fn review_plan(plan: &str, action: PlanAction, text: &str) -> ReviewPlan {
+    ReviewPlan {
+        plan_id: plan.into(),
+        action,
+        text: text.into(),
+    }
+}
+
+/// This year's plans as `device` sees them.
+fn plans(device: &Device) -> PlanBoard {
+    device.handle(GetPlans { year: None }).unwrap()
+}
+
+fn report_problem(category: &str, text: &str, photo: Option<&str>) -> ReportProblem {
+    ReportProblem {
+        category: category.into(),
+        text: text.into(),
+        photo: photo.map(Into::into),
+    }
 }

@@ -5,6 +5,9 @@
 
 use std::io::Write;
 
+use storeops_api::Handles;
+use storeops_api::command::AddTask;
+
 fn main() {
     let mut args = std::env::args().skip(1);
     let (Some(dir), Some(prefix)) = (args.next(), args.next()) else {
@@ -21,7 +24,9 @@ fn main() {
     let mut out = std::io::stdout().lock();
     for n in 0.. {
         let title = format!("{prefix}-{n}");
-        if let Err(e) = device.add_task(&title) {
+        if let Err(e) = device.handle(AddTask {
+            title: title.clone(),
+        }) {
             eprintln!("add_task failed: {e}");
             std::process::exit(1);
         }

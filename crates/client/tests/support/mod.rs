@@ -5,6 +5,8 @@
 use std::net::SocketAddr;
 use std::time::Duration;
 
+use storeops_api::command::Enrol;
+use storeops_api::{Command, Request};
 use storeops_relay::{Settings, serve};
 use tokio::sync::oneshot;
 
@@ -54,4 +56,28 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .unwrap()
         .as_millis() as i64
+}
+
+/// The command that enrols a device with an invite code.
+pub fn enrol(relay_url: &str, code: &str, device_name: &str) -> Enrol {
+    Enrol {
+        relay_url: relay_url.into(),
+        code: code.into(),
+        device_name: device_name.into(),
+    }
+}
+
+/// `command` with its argument `field` spelled `bad` on the wire (an unknown status,
+/// cadence, metric, …) is refused before it reaches the device: the request does
+/// not read.
+pub fn refused_on_the_wire<C: Command>(command: C, field: &str, bad: &str) -> bool {
+    let request: Request = command.into();
+    let mut wire = serde_json::to_value(request).unwrap();
+    assert!(
+        wire["args"].get(field).is_some(),
+        "{} has no {field}",
+        C::NAME
+    );
+    wire["args"][field] = bad.into();
+    serde_json::from_value::<Request>(wire).is_err()
 }
