@@ -11,23 +11,16 @@ use storeops_api::command::{
     SetTaskStatus, SignOut, SyncNow,
 };
 use storeops_api::meetings::MeetingBoard;
-use storeops_api::tasks::{TaskDetail, TaskView};
+use storeops_api::tasks::TaskDetail;
 use storeops_api::{ApiError, PlanAction, ReportStatus, Role, TaskStatus};
-use yew::{Callback, UseReducerDispatcher};
+use yew::Callback;
 
 use crate::i18n::{Key, Lang};
+pub use crate::run::Dispatch;
+use crate::run::{failed, fetch, hide_saved_later, refused, run, save};
 use crate::services::backend::{self, Event};
 use crate::services::{browser, call};
-use crate::state::{Action, DutyFilter, Op, Problem, Screen, State, TeamGrouping, ticket};
-
-pub type Dispatch = UseReducerDispatcher<State>;
-
-/// How long "Saved" stays up after a command returns.
-const SAVED_MS: i32 = 2_000;
-
-fn failed(d: &Dispatch, err: ApiError) {
-    d.dispatch(Action::Failed(Problem::Api(err)));
-}
+use crate::state::{Action, DutyFilter, Op, Problem, Screen, TeamGrouping, ticket};
 
 /// When the app mounts, and on "Try again": subscribe to the backend's events (those not
 /// yet subscribed: see [`backend::Backend::listen`]), then load the status. Subscribing
@@ -193,29 +186,15 @@ pub const DASHBOARD_WEEKS: u32 = 8;
 
 /// The org chart, for the departments a meeting can be for; a failure only logged.
 fn load_org_quietly(d: Dispatch) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let asked_at = ticket();
-        match call(GetOrgChart {}).await {
-            Ok(org) => d.dispatch(Action::OrgLoaded { org, asked_at }),
-            Err(err) => warn_quietly::<GetOrgChart>(&err),
-        }
+    fetch(&d, GetOrgChart {}, false, |d, org, asked_at| {
+        d.dispatch(Action::OrgLoaded { org, asked_at });
     });
-}
-
-/// A fetch whose failure is only logged: the console keeps the command and the reason.
-pub fn warn_quietly<C: storeops_api::Command>(err: &ApiError) {
-    web_sys::console::warn_1(&format!("{}: {err}", C::NAME).into());
 }
 
 /// Positions and people; a failure is shown in the banner only if `loud`.
 fn load_staffing(d: Dispatch, loud: bool) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let asked_at = ticket();
-        match call(GetStaffing {}).await {
-            Ok(staffing) => d.dispatch(Action::StaffingLoaded { staffing, asked_at }),
-            Err(err) if loud => failed(&d, err),
-            Err(err) => warn_quietly::<GetStaffing>(&err),
-        }
+    fetch(&d, GetStaffing {}, loud, |d, staffing, asked_at| {
+        d.dispatch(Action::StaffingLoaded { staffing, asked_at });
     });
 }
 
@@ -250,25 +229,17 @@ pub fn enrol(d: &Dispatch, req: EnrolRequest) {
     let code = req.code.trim().to_owned();
     let device_name = req.device_name.trim().to_owned();
     if relay_url.is_empty() || code.is_empty() || device_name.is_empty() {
-        d.dispatch(Action::Failed(Problem::Ui(Key::FillAllFields)));
-        return;
+        return refused(d, Key::FillAllFields);
     }
-    d.dispatch(Action::Begin(Op::Enrol));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let asked_at = ticket();
-        let result = call(Enrol {
-            relay_url,
-            code,
-            device_name,
-        })
-        .await;
-        d.dispatch(Action::End(Op::Enrol));
-        match result {
-            // Once enrolled, the task list fetches itself.
-            Ok(status) => d.dispatch(Action::StatusLoaded { status, asked_at }),
-            Err(err) => failed(&d, err),
-        }
+    let asked_at = ticket();
+    let command = call(Enrol {
+        relay_url,
+        code,
+        device_name,
+    });
+    // Once enrolled, the task list fetches itself.
+    run(d, Op::Enrol, command, move |d, status, _| {
+        d.dispatch(Action::StatusLoaded { status, asked_at });
     });
 }
 
@@ -285,46 +256,31 @@ pub fn add_task(d: &Dispatch, req: AddRequest) {
     if title.is_empty() {
         return;
     }
-    d.dispatch(Action::Begin(Op::AddTask));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(AddTask { title }).await;
-        d.dispatch(Action::End(Op::AddTask));
-        match result {
-            Ok(task) => {
-                saved(&d, task);
-                req.added.emit(());
-            }
-            Err(err) => failed(&d, err),
-        }
-    });
+    save(
+        d,
+        Op::AddTask,
+        call(AddTask { title }),
+        move |d, task, at| {
+            d.dispatch(Action::TaskSaved { task, at });
+            req.added.emit(());
+        },
+    );
 }
 
 /// Changes a task's status; from the task screen (`with_detail`), its detail is fetched
 /// again afterwards, as the status change returns only the task.
 pub fn set_task_status(d: &Dispatch, task_id: String, status: TaskStatus, with_detail: bool) {
     let op = Op::Task(task_id.clone());
-    d.dispatch(Action::Begin(op.clone()));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(SetTaskStatus {
-            task_id: task_id.clone(),
-            status,
-        })
-        .await;
-        d.dispatch(Action::End(op));
-        match result {
-            Ok(task) => {
-                saved(&d, task);
-                if with_detail {
-                    let asked_at = ticket();
-                    match call(GetTaskDetail { task_id }).await {
-                        Ok(detail) => d.dispatch(Action::TaskDetailLoaded { detail, asked_at }),
-                        Err(err) => failed(&d, err),
-                    }
-                }
-            }
-            Err(err) => failed(&d, err),
+    let command = call(SetTaskStatus {
+        task_id: task_id.clone(),
+        status,
+    });
+    save(d, op, command, move |d, task, at| {
+        d.dispatch(Action::TaskSaved { task, at });
+        if with_detail {
+            fetch(d, GetTaskDetail { task_id }, true, |d, detail, asked_at| {
+                d.dispatch(Action::TaskDetailLoaded { detail, asked_at });
+            });
         }
     });
 }
@@ -348,21 +304,10 @@ fn change_detail<F>(d: &Dispatch, op: Op, command: F, done: Option<Callback<()>>
 where
     F: std::future::Future<Output = Result<TaskDetail, ApiError>> + 'static,
 {
-    d.dispatch(Action::Begin(op.clone()));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = command.await;
-        d.dispatch(Action::End(op));
-        match result {
-            Ok(detail) => {
-                let at = ticket();
-                d.dispatch(Action::TaskDetailSaved { detail, at });
-                hide_saved_later(&d, at);
-                if let Some(done) = done {
-                    done.emit(());
-                }
-            }
-            Err(err) => failed(&d, err),
+    save(d, op, command, move |d, detail, at| {
+        d.dispatch(Action::TaskDetailSaved { detail, at });
+        if let Some(done) = done {
+            done.emit(());
         }
     });
 }
@@ -408,26 +353,19 @@ pub fn set_team_grouping(d: &Dispatch, grouping: TeamGrouping) {
 /// "Move all open work to…" on the team board: then the board is fetched again.
 pub fn move_open_tasks(d: &Dispatch, from: String, to: Option<String>) {
     let op = Op::MoveAll(from.clone());
-    d.dispatch(Action::Begin(op.clone()));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(ReassignOpenTasks { from, to }).await;
-        d.dispatch(Action::End(op));
-        match result {
-            Ok(_moved) => {
-                show_saved(&d);
-                load_screen(
-                    d.clone(),
-                    ScreenQuery {
-                        screen: Screen::Team,
-                        task: None,
-                        manager: false,
-                    },
-                );
-            }
-            Err(err) => failed(&d, err),
-        }
-    });
+    save(
+        d,
+        op,
+        call(ReassignOpenTasks { from, to }),
+        |d, _moved, _| {
+            let query = ScreenQuery {
+                screen: Screen::Team,
+                task: None,
+                manager: false,
+            };
+            load_screen(d.clone(), query);
+        },
+    );
 }
 
 /// What the add-person form submits; `added` is called once the person is saved.
@@ -444,65 +382,28 @@ pub struct PersonRequest {
 pub fn add_person(d: &Dispatch, req: PersonRequest) {
     let name = req.name.trim().to_owned();
     if name.is_empty() {
-        d.dispatch(Action::Failed(Problem::Ui(Key::PersonNameNeeded)));
-        return;
+        return refused(d, Key::PersonNameNeeded);
     }
     let contact = req.contact.trim().to_owned();
-    d.dispatch(Action::Begin(Op::AddPerson));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(AddPerson {
-            name,
-            contact,
-            position: req.position,
-        })
-        .await;
-        d.dispatch(Action::End(Op::AddPerson));
-        match result {
-            Ok(_person_id) => {
-                show_saved(&d);
-                req.added.emit(());
-                let query = ScreenQuery {
-                    screen: Screen::Org,
-                    task: None,
-                    manager: true,
-                };
-                load_screen(d.clone(), query);
-            }
-            Err(err) => failed(&d, err),
-        }
+    let command = call(AddPerson {
+        name,
+        contact,
+        position: req.position,
+    });
+    save(d, Op::AddPerson, command, move |d, _person_id, _| {
+        req.added.emit(());
+        let query = ScreenQuery {
+            screen: Screen::Org,
+            task: None,
+            manager: true,
+        };
+        load_screen(d.clone(), query);
     });
 }
 
-/// A command returned `task`, so it is durable: show it and say so briefly.
-fn saved(d: &Dispatch, task: TaskView) {
-    let at = ticket();
-    d.dispatch(Action::TaskSaved { task, at });
-    hide_saved_later(d, at);
-}
-
-/// A command that returns no task is durable: say so briefly.
-fn show_saved(d: &Dispatch) {
-    let at = ticket();
-    d.dispatch(Action::Saved(at));
-    hide_saved_later(d, at);
-}
-
-fn hide_saved_later(d: &Dispatch, at: u64) {
-    let d = d.clone();
-    browser::after(SAVED_MS, move || d.dispatch(Action::HideSaved(at)));
-}
-
 pub fn sync_now(d: &Dispatch) {
-    d.dispatch(Action::Begin(Op::Sync));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(SyncNow {}).await;
-        d.dispatch(Action::End(Op::Sync));
-        match result {
-            Ok(sync) => d.dispatch(Action::SyncChanged { sync, at: ticket() }),
-            Err(err) => failed(&d, err),
-        }
+    run(d, Op::Sync, call(SyncNow {}), |d, sync, at| {
+        d.dispatch(Action::SyncChanged { sync, at });
     });
 }
 
@@ -516,19 +417,12 @@ pub struct InviteRequest {
 
 /// A manager's "Create invite code".
 pub fn create_invite(d: &Dispatch, req: InviteRequest) {
-    d.dispatch(Action::Begin(Op::Invite));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(CreateInvite {
-            role: req.role,
-            person: req.person,
-        })
-        .await;
-        d.dispatch(Action::End(Op::Invite));
-        match result {
-            Ok(invite) => d.dispatch(Action::InviteCreated(invite)),
-            Err(err) => failed(&d, err),
-        }
+    let command = call(CreateInvite {
+        role: req.role,
+        person: req.person,
+    });
+    run(d, Op::Invite, command, |d, invite, _| {
+        d.dispatch(Action::InviteCreated(invite));
     });
 }
 
@@ -544,25 +438,16 @@ pub fn copy(d: &Dispatch, req: CopyRequest) {
     wasm_bindgen_futures::spawn_local(async move {
         match browser::copy_text(&req.text).await {
             Ok(()) => req.copied.emit(()),
-            Err(()) => d.dispatch(Action::Failed(Problem::Ui(Key::CopyFailed))),
+            Err(()) => refused(&d, Key::CopyFailed),
         }
     });
 }
 
 /// "Sign out of this device", once confirmed: leave the store and show enrolment.
 pub fn sign_out(d: &Dispatch) {
-    d.dispatch(Action::Begin(Op::SignOut));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(SignOut {}).await;
-        d.dispatch(Action::End(Op::SignOut));
-        match result {
-            Ok(()) => {
-                d.dispatch(Action::SignedOut);
-                load(&d).await;
-            }
-            Err(err) => failed(&d, err),
-        }
+    run(d, Op::SignOut, call(SignOut {}), |d, (), _| {
+        d.dispatch(Action::SignedOut);
+        reload(d.clone());
     });
 }
 
@@ -574,35 +459,6 @@ pub fn choose_lang(d: &Dispatch, lang: Lang) {
 
 pub fn dismiss_problem(d: &Dispatch) {
     d.dispatch(Action::DismissProblem);
-}
-
-/// Runs a command that changes something, with `op` busy meanwhile; on success hands its
-/// reply and the ticket it arrived at to `ok` and says "Saved"; on failure shows why.
-fn run<T, F, K>(d: &Dispatch, op: Op, command: F, ok: K)
-where
-    T: 'static,
-    F: std::future::Future<Output = Result<T, ApiError>> + 'static,
-    K: FnOnce(&Dispatch, T, u64) + 'static,
-{
-    d.dispatch(Action::Begin(op.clone()));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = command.await;
-        d.dispatch(Action::End(op));
-        match result {
-            Ok(reply) => {
-                let at = ticket();
-                ok(&d, reply, at);
-                d.dispatch(Action::Saved(at));
-                hide_saved_later(&d, at);
-            }
-            Err(err) => failed(&d, err),
-        }
-    });
-}
-
-fn ui_problem(d: &Dispatch, key: Key) {
-    d.dispatch(Action::Failed(Problem::Ui(key)));
 }
 
 // ---- Plans ------------------------------------------------------------------------
@@ -633,17 +489,17 @@ pub fn create_plan(d: &Dispatch, req: NewPlanRequest) {
     plan.title = plan.title.trim().to_owned();
     plan.period = plan.period.trim().to_owned();
     if plan.title.is_empty() {
-        return ui_problem(d, Key::PlanTitleNeeded);
+        return refused(d, Key::PlanTitleNeeded);
     }
     if plan.owner.is_empty() {
-        return ui_problem(d, Key::PlanOwnerNeeded);
+        return refused(d, Key::PlanOwnerNeeded);
     }
     if !crate::period::period_fits(plan.level, &plan.period) {
-        return ui_problem(d, Key::PlanPeriodInvalid);
+        return refused(d, Key::PlanPeriodInvalid);
     }
     let created = req.created;
     let command = call(plan);
-    run(d, Op::CreatePlan, command, move |d, plan, at| {
+    save(d, Op::CreatePlan, command, move |d, plan, at| {
         let id = plan.id.clone();
         d.dispatch(Action::PlanSaved { plan, at });
         d.dispatch(Action::OpenPlan(Some(id)));
@@ -662,12 +518,12 @@ pub fn set_plan_item(d: &Dispatch, req: PlanItemRequest) {
     let mut item = req.item;
     item.text = item.text.trim().to_owned();
     if item.text.is_empty() {
-        return ui_problem(d, Key::ItemTextNeeded);
+        return refused(d, Key::ItemTextNeeded);
     }
     let op = Op::PlanItem(item.plan_id.clone());
     let added = req.added;
     let command = call(item);
-    run(d, op, command, move |d, plan, at| {
+    save(d, op, command, move |d, plan, at| {
         d.dispatch(Action::PlanSaved { plan, at });
         added.emit(());
     });
@@ -690,7 +546,7 @@ pub fn review_plan(d: &Dispatch, req: ReviewRequest) {
         } else {
             Key::CommentNeeded
         };
-        return ui_problem(d, key);
+        return refused(d, key);
     }
     let op = Op::ReviewPlan(req.plan_id.clone(), req.action);
     let (plan_id, action, done) = (req.plan_id, req.action, req.done);
@@ -699,7 +555,7 @@ pub fn review_plan(d: &Dispatch, req: ReviewRequest) {
         action,
         text,
     });
-    run(d, op, command, move |d, plan, at| {
+    save(d, op, command, move |d, plan, at| {
         d.dispatch(Action::PlanSaved { plan, at });
         done.emit(());
     });
@@ -709,7 +565,7 @@ pub fn review_plan(d: &Dispatch, req: ReviewRequest) {
 pub fn schedule_plan(d: &Dispatch, plan_id: String) {
     let op = Op::SchedulePlan(plan_id.clone());
     let command = call(SchedulePlan { plan_id });
-    run(d, op, command, |d, plan, at| {
+    save(d, op, command, |d, plan, at| {
         d.dispatch(Action::PlanSaved { plan, at });
     });
 }
@@ -739,15 +595,15 @@ pub fn create_meeting(d: &Dispatch, req: NewMeetingRequest) {
         .collect();
     meeting.repeat_weeks = meeting.repeat_weeks.min(12);
     if meeting.title.is_empty() {
-        return ui_problem(d, Key::MeetingTitleNeeded);
+        return refused(d, Key::MeetingTitleNeeded);
     }
     if crate::period::Day::parse(&meeting.date).is_none() {
-        return ui_problem(d, Key::MeetingDateNeeded);
+        return refused(d, Key::MeetingDateNeeded);
     }
     let (title, date) = (meeting.title.clone(), meeting.date.clone());
     let created = req.created;
     let command = call(meeting);
-    run(d, Op::CreateMeeting, command, move |d, board, at| {
+    save(d, Op::CreateMeeting, command, move |d, board, at| {
         // The new meeting: the first with its title on its date.
         let new = board
             .meetings
@@ -778,7 +634,7 @@ pub fn add_agenda_item(d: &Dispatch, meeting_id: String, req: TextRequest) {
     let op = Op::AddAgenda(meeting_id.clone());
     let added = req.added;
     let command = call(AddAgendaItem { meeting_id, text });
-    run(d, op, command, move |d, board, at| {
+    save(d, op, command, move |d, board, at| {
         meetings_saved(d, board, at);
         added.emit(());
     });
@@ -787,7 +643,7 @@ pub fn add_agenda_item(d: &Dispatch, meeting_id: String, req: TextRequest) {
 pub fn set_minutes(d: &Dispatch, meeting_id: String, text: String) {
     let op = Op::Minutes(meeting_id.clone());
     let command = call(SetMinutes { meeting_id, text });
-    run(d, op, command, meetings_saved);
+    save(d, op, command, meetings_saved);
 }
 
 /// What the action-item form submits; `added` is called once it is saved.
@@ -801,12 +657,12 @@ pub fn add_action_item(d: &Dispatch, req: ActionRequest) {
     let mut action = req.action;
     action.text = action.text.trim().to_owned();
     if action.text.is_empty() {
-        return ui_problem(d, Key::ItemTextNeeded);
+        return refused(d, Key::ItemTextNeeded);
     }
     let op = Op::AddAction(action.meeting_id.clone());
     let added = req.added;
     let command = call(action);
-    run(d, op, command, move |d, board, at| {
+    save(d, op, command, move |d, board, at| {
         meetings_saved(d, board, at);
         added.emit(());
     });
@@ -815,7 +671,7 @@ pub fn add_action_item(d: &Dispatch, req: ActionRequest) {
 pub fn actions_to_tasks(d: &Dispatch, meeting_id: String) {
     let op = Op::ActionsToTasks(meeting_id.clone());
     let command = call(ActionsToTasks { meeting_id });
-    run(d, op, command, meetings_saved);
+    save(d, op, command, meetings_saved);
 }
 
 // ---- Feedback ---------------------------------------------------------------------
@@ -855,41 +711,46 @@ async fn encode_photo(file: &web_sys::File) -> Result<String, Key> {
 pub fn report_problem(d: &Dispatch, req: ReportRequest) {
     let text = req.text.trim().to_owned();
     if text.is_empty() {
-        return ui_problem(d, Key::ReportTextNeeded);
+        return refused(d, Key::ReportTextNeeded);
     }
-    d.dispatch(Action::Begin(Op::ReportProblem));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let photo = match &req.photo {
-            Some(file) => match encode_photo(file).await {
-                Ok(url) => Some(url),
-                Err(key) => {
-                    d.dispatch(Action::End(Op::ReportProblem));
-                    return ui_problem(&d, key);
-                }
-            },
-            None => None,
-        };
-        let result = call(ReportProblem {
-            category: req.category,
-            text,
-            photo,
-        })
-        .await;
-        d.dispatch(Action::End(Op::ReportProblem));
-        match result {
-            Ok(board) => {
-                let at = ticket();
-                d.dispatch(Action::FeedbackLoaded {
-                    board,
-                    asked_at: at,
-                });
-                d.dispatch(Action::Saved(at));
-                hide_saved_later(&d, at);
-                req.sent.emit(());
-            }
-            Err(err) => failed(&d, err),
+    let ReportRequest {
+        category,
+        photo,
+        sent,
+        ..
+    } = req;
+    // The photo is encoded while the form is busy; a photo that cannot be is refused.
+    let command = {
+        let d = d.clone();
+        async move {
+            let photo = match &photo {
+                Some(file) => match encode_photo(file).await {
+                    Ok(url) => Some(url),
+                    Err(key) => {
+                        refused(&d, key);
+                        return Ok(None);
+                    }
+                },
+                None => None,
+            };
+            call(ReportProblem {
+                category,
+                text,
+                photo,
+            })
+            .await
+            .map(Some)
         }
+    };
+    run(d, Op::ReportProblem, command, move |d, board, at| {
+        let Some(board) = board else { return };
+        d.dispatch(Action::FeedbackLoaded {
+            board,
+            asked_at: at,
+        });
+        d.dispatch(Action::Saved(at));
+        hide_saved_later(d, at);
+        sent.emit(());
     });
 }
 
@@ -904,7 +765,7 @@ pub fn set_report_status(
         .map(|r| r.trim().to_owned())
         .filter(|r| !r.is_empty());
     if status == ReportStatus::Resolved && resolution.is_none() {
-        return ui_problem(d, Key::ResolutionNeeded);
+        return refused(d, Key::ResolutionNeeded);
     }
     let op = Op::ReportStatus(report_id.clone());
     let command = call(SetReportStatus {
@@ -912,7 +773,7 @@ pub fn set_report_status(
         status,
         resolution,
     });
-    run(d, op, command, |d, board, at| {
+    save(d, op, command, |d, board, at| {
         d.dispatch(Action::FeedbackLoaded {
             board,
             asked_at: at,
@@ -923,21 +784,14 @@ pub fn set_report_status(
 /// "Show photo" on a report: fetched once, then kept.
 pub fn load_photo(d: &Dispatch, report_id: String) {
     let op = Op::Photo(report_id.clone());
-    d.dispatch(Action::Begin(op.clone()));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(GetReportPhoto {
-            report_id: report_id.clone(),
-        })
-        .await;
-        d.dispatch(Action::End(op));
-        match result {
-            Ok(url) => d.dispatch(Action::PhotoLoaded {
-                report: report_id,
-                url,
-            }),
-            Err(err) => failed(&d, err),
-        }
+    let command = call(GetReportPhoto {
+        report_id: report_id.clone(),
+    });
+    run(d, op, command, move |d, url, _| {
+        d.dispatch(Action::PhotoLoaded {
+            report: report_id,
+            url,
+        });
     });
 }
 
@@ -957,7 +811,7 @@ pub fn assessment_command(d: &Dispatch, req: AssessmentRequest) {
     let op = req.command.op();
     let checked = match req.command.check() {
         Ok(checked) => checked,
-        Err(key) => return ui_problem(d, key),
+        Err(key) => return refused(d, key),
     };
     let command = async move {
         match checked {
@@ -972,7 +826,7 @@ pub fn assessment_command(d: &Dispatch, req: AssessmentRequest) {
         }
     };
     let done = req.done;
-    run(d, op, command, move |d, board, at| {
+    save(d, op, command, move |d, board, at| {
         d.dispatch(Action::AssessmentLoaded {
             board,
             asked_at: at,

@@ -15,47 +15,11 @@ use storeops_api::org::{OrgChart, OrgDepartment};
 use storeops_api::relay::NewStore;
 use yew::Callback;
 
-use crate::controller::{Dispatch, warn_quietly};
 use crate::editing::{DepartmentDraft, DutyDraft, PositionDraft, all_positions};
 use crate::i18n::Key;
-use crate::services::{browser, call};
-use crate::state::{Action, Op, Problem, ticket};
-
-/// How long "Saved" stays up after a command returns.
-const SAVED_MS: i32 = 2_000;
-
-fn failed(d: &Dispatch, err: ApiError) {
-    d.dispatch(Action::Failed(Problem::Api(err)));
-}
-
-fn refused(d: &Dispatch, key: Key) {
-    d.dispatch(Action::Failed(Problem::Ui(key)));
-}
-
-fn show_saved(d: &Dispatch) {
-    let at = ticket();
-    d.dispatch(Action::Saved(at));
-    let d = d.clone();
-    browser::after(SAVED_MS, move || d.dispatch(Action::HideSaved(at)));
-}
-
-/// The chart a command returned is the newest there is; the pickers' positions and
-/// people may have changed with it, so they are fetched again.
-fn org_changed(d: &Dispatch, org: OrgChart) {
-    d.dispatch(Action::OrgLoaded {
-        org,
-        asked_at: ticket(),
-    });
-    show_saved(d);
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let asked_at = ticket();
-        match call(GetStaffing {}).await {
-            Ok(staffing) => d.dispatch(Action::StaffingLoaded { staffing, asked_at }),
-            Err(err) => warn_quietly::<GetStaffing>(&err),
-        }
-    });
-}
+use crate::run::{Dispatch, fetch, refused, save};
+use crate::services::call;
+use crate::state::{Action, Op, ticket};
 
 /// Runs an org chart command with [`Op::EditOrg`] busy; on success shows the chart it
 /// returned and calls `done`.
@@ -63,30 +27,22 @@ fn change_org<F>(d: &Dispatch, command: F, done: Callback<()>)
 where
     F: std::future::Future<Output = Result<OrgChart, ApiError>> + 'static,
 {
-    d.dispatch(Action::Begin(Op::EditOrg));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = command.await;
-        d.dispatch(Action::End(Op::EditOrg));
-        match result {
-            Ok(org) => {
-                org_changed(&d, org);
-                done.emit(());
-            }
-            Err(err) => failed(&d, err),
-        }
+    save(d, Op::EditOrg, command, move |d, org, at| {
+        // The chart a command returned is the newest there is; the pickers' positions
+        // and people may have changed with it, so they are fetched again.
+        d.dispatch(Action::OrgLoaded { org, asked_at: at });
+        fetch(d, GetStaffing {}, false, |d, staffing, asked_at| {
+            d.dispatch(Action::StaffingLoaded { staffing, asked_at });
+        });
+        done.emit(());
     });
 }
 
 /// `my_duties`, on the Duties screen. Quiet on failure (the register below is the
 /// screen's main content and says so itself); the console keeps the reason.
 pub fn load_my_duties(d: Dispatch) {
-    wasm_bindgen_futures::spawn_local(async move {
-        let asked_at = ticket();
-        match call(GetMyDuties {}).await {
-            Ok(duties) => d.dispatch(Action::MyDutiesLoaded { duties, asked_at }),
-            Err(err) => warn_quietly::<GetMyDuties>(&err),
-        }
+    fetch(&d, GetMyDuties {}, false, |d, duties, asked_at| {
+        d.dispatch(Action::MyDutiesLoaded { duties, asked_at });
     });
 }
 
@@ -230,11 +186,9 @@ pub fn save_duty(d: &Dispatch, req: DutyRequest) {
         Ok(edit) => edit,
         Err(key) => return refused(d, key),
     };
-    d.dispatch(Action::Begin(Op::EditDuty));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let (text, owner, cadence, raci) = (edit.text, edit.owner, edit.cadence, edit.raci);
-        let result = match edit.id {
+    let (text, owner, cadence, raci) = (edit.text, edit.owner, edit.cadence, edit.raci);
+    let command = async move {
+        match edit.id {
             None => {
                 call(AddDuty {
                     text,
@@ -254,45 +208,31 @@ pub fn save_duty(d: &Dispatch, req: DutyRequest) {
                 })
                 .await
             }
-        };
-        d.dispatch(Action::End(Op::EditDuty));
-        match result {
-            Ok(duties) => {
-                d.dispatch(Action::DutiesLoaded {
-                    duties,
-                    asked_at: ticket(),
-                });
-                show_saved(&d);
-                req.done.emit(());
-                load_my_duties(d.clone());
-            }
-            Err(err) => failed(&d, err),
         }
+    };
+    save(d, Op::EditDuty, command, move |d, duties, at| {
+        d.dispatch(Action::DutiesLoaded {
+            duties,
+            asked_at: at,
+        });
+        req.done.emit(());
+        load_my_duties(d.clone());
     });
 }
 
 /// "Create task now" on a duty: a task due today for the duty's owner, then shown.
 pub fn task_from_duty(d: &Dispatch, duty_id: String) {
     let op = Op::TaskFromDuty(duty_id.clone());
-    d.dispatch(Action::Begin(op.clone()));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let result = call(TaskFromDuty { duty_id, due: None }).await;
-        d.dispatch(Action::End(op));
-        match result {
-            Ok(task) => {
-                let id = task.id.clone();
-                let at = ticket();
-                d.dispatch(Action::TaskSaved { task, at });
-                browser::after(SAVED_MS, {
-                    let d = d.clone();
-                    move || d.dispatch(Action::HideSaved(at))
-                });
-                crate::controller::open_task(&d, id);
-            }
-            Err(err) => failed(&d, err),
-        }
-    });
+    save(
+        d,
+        op,
+        call(TaskFromDuty { duty_id, due: None }),
+        |d, task, at| {
+            let id = task.id.clone();
+            d.dispatch(Action::TaskSaved { task, at });
+            crate::controller::open_task(d, id);
+        },
+    );
 }
 
 /// What the new-store form submits.
@@ -329,20 +269,13 @@ pub fn open_store(d: &Dispatch, req: OpenStoreRequest) {
         Ok(req) => req,
         Err(key) => return refused(d, key),
     };
-    d.dispatch(Action::Begin(Op::OpenStore));
-    let d = d.clone();
-    wasm_bindgen_futures::spawn_local(async move {
-        let asked_at = ticket();
-        let result = call(OpenStore {
-            relay_url: req.relay_url,
-            store: req.store,
-        })
-        .await;
-        d.dispatch(Action::End(Op::OpenStore));
-        match result {
-            Ok(status) => d.dispatch(Action::StatusLoaded { status, asked_at }),
-            Err(err) => failed(&d, err),
-        }
+    let asked_at = ticket();
+    let command = call(OpenStore {
+        relay_url: req.relay_url,
+        store: req.store,
+    });
+    crate::run::run(d, Op::OpenStore, command, move |d, status, _| {
+        d.dispatch(Action::StatusLoaded { status, asked_at });
     });
 }
 

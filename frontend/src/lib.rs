@@ -20,6 +20,7 @@ pub mod format;
 pub mod i18n;
 pub mod invite_link;
 pub mod period;
+pub mod run;
 pub mod services;
 pub mod state;
 pub mod templates;
