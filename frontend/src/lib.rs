@@ -1,31 +1,27 @@
 //! The Storeops UI: a Yew app compiled to wasm and shown by the Tauri shell.
 //!
-//! Layout follows yew's `function_todomvc`: [`state`] holds the screen's state as a
-//! `Reducible` with an `Action` enum, [`components`] render it and report user intents
-//! through callbacks, [`controller`] turns those intents into calls to [`services`] (the
-//! only code that talks to the device, through its `Backend` seam), and [`i18n`] holds
-//! every visible string. What crosses to the device, views and commands alike, is
-//! `storeops_api`'s.
+//! One module per screen family ([`tasks`], [`org`], [`duties`], [`plans`],
+//! [`meetings`], [`feedback`], [`dashboard`], [`assessment`], [`settings`]), each with
+//! its components and what it checks before a command; [`shell`] is the frame (the root
+//! component, its `Reducible` state, the context every component reads the state and
+//! language from, the one way to run a command, header, navigation, sync indicator,
+//! banner); [`ui`] holds the shared widgets; [`services`] is the only code that talks to
+//! the device, through its `Backend` seam; [`i18n`] holds every visible string. What
+//! crosses to the device, views and commands alike, is `storeops_api`'s.
 
-pub mod app;
 pub mod assessment;
-pub mod cascade;
-pub mod chart;
-pub mod components;
-pub mod context;
-pub mod controller;
-pub mod editing;
-pub mod edits;
-pub mod format;
+pub mod dashboard;
+pub mod duties;
+pub mod feedback;
 pub mod i18n;
-pub mod invite_link;
-pub mod period;
-pub mod run;
+pub mod meetings;
+pub mod org;
+pub mod plans;
 pub mod services;
-pub mod state;
-pub mod templates;
-pub mod today;
-pub mod wire;
+pub mod settings;
+pub mod shell;
+pub mod tasks;
+pub mod ui;
 
 use wasm_bindgen::prelude::*;
 
@@ -36,5 +32,5 @@ pub fn start() {
         web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
     }));
     services::backend::install(std::rc::Rc::new(services::tauri::TauriBackend::default()));
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<shell::app::App>::new().render();
 }

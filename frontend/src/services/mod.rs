@@ -1,7 +1,7 @@
 //! Everything that leaves the wasm module: the device behind the [`backend`] seam
 //! (commands and events) and the few browser facilities the UI needs (local storage,
 //! the browser's language, timers). Components never touch these directly;
-//! `crate::controller` and `crate::edits` call them.
+//! `crate::shell::controller` and `crate::org::edits` call them.
 
 pub mod backend;
 pub mod browser;

@@ -1,0 +1,5 @@
+//! Managers' charts and the printable report.
+
+pub mod view;
+
+pub use view::DashboardView;

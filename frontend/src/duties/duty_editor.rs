@@ -1,0 +1,126 @@
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use crate::shell::context::use_lang;
+use storeops_api::org::{DutyRegister, DutyView, OrgChart};
+use storeops_api::tasks::Staffing;
+use yew::prelude::*;
+
+use crate::duties::duty_form::DutyForm;
+use crate::duties::duty_register::{DutyActions, DutyRegisterView};
+use crate::i18n::{Key, t};
+use crate::org::edits::DutyRequest;
+use crate::shell::state::DutyFilter;
+use crate::ui::owner_picker::OwnerChoices;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct DutyEditorProps {
+    pub register: Rc<DutyRegister>,
+    pub filter: DutyFilter,
+    pub today: AttrValue,
+    pub on_filter: Callback<DutyFilter>,
+    /// Managers edit; staff only read.
+    pub manager: bool,
+    /// For the owner pickers: departments (else taken from the register), positions, people.
+    #[prop_or_default]
+    pub org: Option<Rc<OrgChart>>,
+    #[prop_or_default]
+    pub staffing: Option<Rc<Staffing>>,
+    pub saving: bool,
+    /// Duties whose "Create task now" is under way.
+    pub creating: Rc<BTreeSet<String>>,
+    pub on_save: Callback<DutyRequest>,
+    pub on_task: Callback<String>,
+}
+
+/// What the duty form is open for.
+#[derive(Clone, Debug, PartialEq)]
+enum Editing {
+    New,
+    Duty(Box<DutyView>),
+}
+
+/// The duty register; for managers with "Add duty", and "Edit" / "Create task now" on
+/// each duty, the form opening over the register.
+#[function_component(DutyEditor)]
+pub fn duty_editor(props: &DutyEditorProps) -> Html {
+    let lang = use_lang();
+    let editing = use_state(|| None::<Editing>);
+    let close = {
+        let editing = editing.clone();
+        Callback::from(move |()| editing.set(None))
+    };
+    let actions = props.manager.then(|| {
+        let on_edit = {
+            let (editing, register) = (editing.clone(), props.register.clone());
+            Callback::from(move |id: String| {
+                let duty = register
+                    .groups
+                    .iter()
+                    .flat_map(|g| &g.sections)
+                    .flat_map(|s| &s.duties)
+                    .find(|d| d.id == id);
+                if let Some(duty) = duty {
+                    editing.set(Some(Editing::Duty(Box::new(duty.clone()))));
+                }
+            })
+        };
+        DutyActions {
+            on_edit,
+            on_task: props.on_task.clone(),
+            creating: props.creating.clone(),
+        }
+    });
+    let choices = Rc::new(match &props.org {
+        Some(org) => OwnerChoices::from_org(&org.departments, props.staffing.as_deref()),
+        None => {
+            let named: Vec<_> = props
+                .register
+                .groups
+                .iter()
+                .map(|g| (g.department_id.clone(), g.department.clone()))
+                .collect();
+            OwnerChoices::new(&named, props.staffing.as_deref())
+        }
+    });
+    let add = {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(Some(Editing::New)))
+    };
+    let form = (*editing).clone().map(|what| {
+        let duty = match what {
+            Editing::New => None,
+            Editing::Duty(duty) => Some(*duty),
+        };
+        let key = duty.as_ref().map_or_else(String::new, |d| d.id.clone());
+        html! {
+            <DutyForm
+                {key}
+                {duty}
+                {choices}
+                busy={props.saving}
+                on_save={props.on_save.clone()}
+                on_close={close.clone()}
+            />
+        }
+    });
+    html! {
+        <>
+            if props.manager {
+                <div class="screen-actions">
+                    <button type="button" id="add-duty-button" class="button button-primary" onclick={add}>
+                        <span aria-hidden="true">{ "+ " }</span>{ t(lang, Key::AddDuty) }
+                    </button>
+                </div>
+            }
+            <DutyRegisterView
+                register={props.register.clone()}
+                filter={props.filter}
+                today={props.today.clone()}
+                on_filter={props.on_filter.clone()}
+                {actions}
+            />
+            { for form }
+        </>
+    }
+}

@@ -1,0 +1,94 @@
+use std::rc::Rc;
+
+use crate::shell::context::use_lang;
+use storeops_api::org::MyDuty;
+use yew::prelude::*;
+
+use crate::i18n::{self, Key, t};
+use crate::ui::wire;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct MyDutiesProps {
+    /// `None` until `my_duties` answers.
+    pub duties: Option<Rc<Vec<MyDuty>>>,
+    pub today: AttrValue,
+    /// The next task was tapped: show it.
+    pub on_open: Callback<String>,
+}
+
+/// The standing duties that are mine: how often, in which RACI role, and the next task
+/// each has generated (tap to open it).
+#[function_component(MyDuties)]
+pub fn my_duties(props: &MyDutiesProps) -> Html {
+    let lang = use_lang();
+    let Some(duties) = props.duties.as_ref() else {
+        return html! {};
+    };
+    let item = |duty: &MyDuty| {
+        let role = match duty.raci_role {
+            Some(role) => i18n::raci_label(lang, role),
+            None => t(lang, Key::YourDuty),
+        };
+        let next = match &duty.next_task {
+            Some(task) => {
+                let on_open = {
+                    let id = task.id.clone();
+                    props.on_open.reform(move |_: MouseEvent| id.clone())
+                };
+                let due = task.due.as_deref().map(|date| {
+                    let is_today = date == props.today.as_str();
+                    let late = date < props.today.as_str() && task.status.is_open();
+                    html! {
+                        <time
+                            class={classes!("badge", is_today.then_some("due-today"), late.then_some("due-overdue"))}
+                            datetime={date.to_owned()}
+                        >
+                            {
+                                if is_today {
+                                    t(lang, Key::DueToday).to_owned()
+                                } else if late {
+                                    i18n::overdue(lang, date)
+                                } else {
+                                    i18n::due_on(lang, date)
+                                }
+                            }
+                        </time>
+                    }
+                });
+                html! {
+                    <button type="button" class="link-button my-duty-next" data-task-id={task.id.clone()} onclick={on_open}>
+                        <span class="my-duty-next-title">{ i18n::next_task(lang, &task.title) }</span>
+                        { for due }
+                    </button>
+                }
+            }
+            None => html! { <span class="my-duty-none">{ t(lang, Key::NoNextTask) }</span> },
+        };
+        html! {
+            <li class="my-duty" key={duty.id.clone()} data-id={duty.id.clone()}>
+                <p class="duty-text">{ duty.text.clone() }</p>
+                <div class="duty-meta">
+                    <span class={classes!("badge", "cadence", format!("cadence-{}", wire::name(duty.cadence)))}>
+                        <span class="duty-mark" aria-hidden="true">{ "↻" }</span>
+                        { i18n::cadence_label(lang, duty.cadence) }
+                    </span>
+                    <span class="badge raci-badge" data-role={duty.raci_role.map_or_else(|| "owner".to_owned(), wire::name)}>{ role }</span>
+                    if !duty.owner.is_empty() {
+                        <span class="badge badge-owner">{ duty.owner.clone() }</span>
+                    }
+                </div>
+                <div class="my-duty-task">{ next }</div>
+            </li>
+        }
+    };
+    html! {
+        <section id="my-duties" class="my-duties" aria-labelledby="my-duties-title">
+            <h3 class="my-duties-title" id="my-duties-title">{ t(lang, Key::MyDuties) }</h3>
+            if duties.is_empty() {
+                <p class="empty">{ t(lang, Key::NoMyDuties) }</p>
+            } else {
+                <ul class="my-duty-list">{ for duties.iter().map(item) }</ul>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,5 @@
+//! Problems reported, and reporting one.
+
+pub mod view;
+
+pub use view::FeedbackView;

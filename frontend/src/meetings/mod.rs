@@ -1,0 +1,5 @@
+//! Meetings: agenda, minutes and action items.
+
+pub mod view;
+
+pub use view::MeetingsView;

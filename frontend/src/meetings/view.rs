@@ -1,0 +1,505 @@
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use crate::shell::context::use_lang;
+use storeops_api::command::{AddActionItem, CreateMeeting};
+use storeops_api::meetings::{MeetingBoard, MeetingView};
+use storeops_api::org::OrgChart;
+use storeops_api::tasks::Staffing;
+use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use crate::i18n::{self, Key, t};
+use crate::shell::controller::{ActionRequest, NewMeetingRequest, TextRequest};
+use crate::shell::state::Op;
+use crate::ui::line_form::LineForm;
+use crate::ui::owner_select::owner_options;
+use crate::ui::wire;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct MeetingsViewProps {
+    pub board: Rc<MeetingBoard>,
+    pub open: Option<String>,
+    pub staffing: Option<Rc<Staffing>>,
+    /// For the departments a meeting can be for.
+    pub org: Option<Rc<OrgChart>>,
+    pub today: AttrValue,
+    pub busy: Rc<BTreeSet<Op>>,
+    pub on_open: Callback<Option<String>>,
+    pub on_create: Callback<NewMeetingRequest>,
+    /// A meeting id and an agenda line.
+    pub on_agenda: Callback<(String, TextRequest)>,
+    /// A meeting id and its minutes.
+    pub on_minutes: Callback<(String, String)>,
+    pub on_action: Callback<ActionRequest>,
+    pub on_to_tasks: Callback<String>,
+}
+
+/// Operations meetings: the list, newest first, and one meeting in full.
+#[function_component(MeetingsView)]
+pub fn meetings_view(props: &MeetingsViewProps) -> Html {
+    let lang = use_lang();
+    let board = &props.board;
+    let form_open = use_state(|| false);
+    if let Some(meeting) = props
+        .open
+        .as_deref()
+        .and_then(|id| board.meetings.iter().find(|m| m.id == id))
+    {
+        return html! {
+            <MeetingDetail
+                meeting={meeting.clone()}
+                staffing={props.staffing.clone()}
+                busy={props.busy.clone()}
+                on_back={props.on_open.reform(|()| None)}
+                on_agenda={props.on_agenda.clone()}
+                on_minutes={props.on_minutes.clone()}
+                on_action={props.on_action.clone()}
+                on_to_tasks={props.on_to_tasks.clone()}
+            />
+        };
+    }
+    let toggle = {
+        let form_open = form_open.clone();
+        Callback::from(move |_: MouseEvent| form_open.set(!*form_open))
+    };
+    let close = {
+        let form_open = form_open.clone();
+        Callback::from(move |()| form_open.set(false))
+    };
+    let list = if board.meetings.is_empty() {
+        html! { <p class="empty">{ t(lang, Key::NoMeetings) }</p> }
+    } else {
+        html! {
+            <ul class="meetings" id="meetings">
+                { for board.meetings.iter().map(|m| {
+                    let onclick = {
+                        let id = m.id.clone();
+                        props.on_open.reform(move |_: MouseEvent| Some(id.clone()))
+                    };
+                    let open_actions = m.actions.iter().filter(|a| a.task_id.is_none()).count();
+                    html! {
+                        <li class="meeting" key={m.id.clone()} data-meeting-id={m.id.clone()}>
+                            <button type="button" class="meeting-button" {onclick}>
+                                <span class="meeting-date"><time datetime={m.date.clone()}>{ m.date.clone() }</time></span>
+                                <span class="meeting-title">{ m.title.clone() }</span>
+                                <span class="task-meta">
+                                    if let Some(dept) = &m.department {
+                                        <span class="badge">{ dept.clone() }</span>
+                                    }
+                                    <span class="badge">{ i18n::attendee_count(lang, m.attendees.len()) }</span>
+                                    <span class="badge">{ i18n::action_count(lang, m.actions.len(), open_actions) }</span>
+                                </span>
+                            </button>
+                        </li>
+                    }
+                }) }
+            </ul>
+        }
+    };
+    html! {
+        <>
+            if board.can_create {
+                <div class="screen-actions">
+                    <span></span>
+                    <button
+                        type="button"
+                        id="new-meeting-button"
+                        class="button button-primary"
+                        aria-expanded={form_open.to_string()}
+                        onclick={toggle}
+                    >
+                        { t(lang, Key::NewMeeting) }
+                    </button>
+                </div>
+                if *form_open {
+                    <MeetingForm
+                        staffing={props.staffing.clone()}
+                        org={props.org.clone()}
+                        today={props.today.clone()}
+                        busy={props.busy.contains(&Op::CreateMeeting)}
+                        on_create={props.on_create.clone()}
+                        on_cancel={close}
+                    />
+                }
+            }
+            { list }
+        </>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct MeetingFormProps {
+    staffing: Option<Rc<Staffing>>,
+    org: Option<Rc<OrgChart>>,
+    today: AttrValue,
+    busy: bool,
+    on_create: Callback<NewMeetingRequest>,
+    on_cancel: Callback<()>,
+}
+
+#[function_component(MeetingForm)]
+fn meeting_form(props: &MeetingFormProps) -> Html {
+    let lang = use_lang();
+    let title = use_node_ref();
+    let date = use_node_ref();
+    crate::ui::seed::use_seed(&date, props.today.to_string());
+    let department = use_node_ref();
+    let agenda = use_node_ref();
+    let repeat = use_node_ref();
+    let attendees = use_node_ref();
+    let onsubmit = {
+        let refs = (
+            title.clone(),
+            date.clone(),
+            department.clone(),
+            agenda.clone(),
+            repeat.clone(),
+            attendees.clone(),
+        );
+        let on_create = props.on_create.clone();
+        let on_cancel = props.on_cancel.clone();
+        let busy = props.busy;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            let (title, date, department, agenda, repeat, attendees) = &refs;
+            let input = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|el| el.value());
+            let people = attendees
+                .cast::<web_sys::Element>()
+                .and_then(|list| list.query_selector_all("input:checked").ok())
+                .map(|checked| {
+                    (0..checked.length())
+                        .filter_map(|i| checked.item(i))
+                        .filter_map(|node| {
+                            wasm_bindgen::JsCast::dyn_into::<HtmlInputElement>(node).ok()
+                        })
+                        .map(|el| el.value())
+                        .collect()
+                })
+                .unwrap_or_default();
+            let meeting = CreateMeeting {
+                title: input(title).unwrap_or_default(),
+                date: input(date).unwrap_or_default(),
+                department: department
+                    .cast::<HtmlSelectElement>()
+                    .map(|s| s.value())
+                    .filter(|v| !v.is_empty()),
+                attendees: people,
+                agenda: agenda
+                    .cast::<HtmlTextAreaElement>()
+                    .map(|el| el.value().lines().map(str::to_owned).collect())
+                    .unwrap_or_default(),
+                repeat_weeks: input(repeat)
+                    .and_then(|v| v.trim().parse().ok())
+                    .unwrap_or(0),
+            };
+            let on_cancel = on_cancel.clone();
+            on_create.emit(NewMeetingRequest {
+                meeting,
+                created: Callback::from(move |()| on_cancel.emit(())),
+            });
+        })
+    };
+    let cancel = props.on_cancel.reform(|_: MouseEvent| ());
+    let people = props
+        .staffing
+        .as_ref()
+        .map(|s| {
+            s.people
+                .iter()
+                .filter(|p| p.active)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let departments = props
+        .org
+        .as_ref()
+        .map(|o| o.departments.clone())
+        .unwrap_or_default();
+    html! {
+        <section class="settings-card new-meeting" aria-labelledby="new-meeting-title">
+            <h3 class="settings-card-title" id="new-meeting-title">{ t(lang, Key::NewMeeting) }</h3>
+            <form id="new-meeting-form" class="grid-form" novalidate=true {onsubmit}>
+                <div class="field field-wide">
+                    <label for="meeting-title">{ t(lang, Key::MeetingTitle) }</label>
+                    <input id="meeting-title" ref={title} type="text" autocomplete="off" placeholder={t(lang, Key::MeetingTitleHint)} />
+                </div>
+                <div class="field">
+                    <label for="meeting-date">{ t(lang, Key::MeetingDate) }</label>
+                    <input id="meeting-date" ref={date} type="date" />
+                </div>
+                <div class="field">
+                    <label for="meeting-department">{ t(lang, Key::Department) }</label>
+                    <select id="meeting-department" class="select" ref={department}>
+                        <option value="">{ t(lang, Key::StoreWide) }</option>
+                        { for departments.iter().map(|d| html! { <option value={d.id.clone()}>{ d.name.clone() }</option> }) }
+                    </select>
+                </div>
+                <fieldset class="field field-wide attendee-picker" ref={attendees}>
+                    <legend>{ t(lang, Key::Attendees) }</legend>
+                    if people.is_empty() {
+                        <p class="field-hint">{ t(lang, Key::NoPeopleYet) }</p>
+                    }
+                    <div class="attendee-choices">
+                        { for people.iter().map(|p| {
+                            let id = format!("attendee-{}", p.id);
+                            html! {
+                                <label class="attendee-choice" for={id.clone()}>
+                                    <input type="checkbox" id={id} value={p.id.clone()} />
+                                    <span>{ p.name.clone() }</span>
+                                </label>
+                            }
+                        }) }
+                    </div>
+                </fieldset>
+                <div class="field field-wide">
+                    <label for="meeting-agenda">{ t(lang, Key::Agenda) }</label>
+                    <textarea id="meeting-agenda" ref={agenda} rows="3" placeholder={t(lang, Key::AgendaHint)}></textarea>
+                </div>
+                <div class="field">
+                    <label for="meeting-repeat">{ t(lang, Key::RepeatWeeks) }</label>
+                    <input id="meeting-repeat" ref={repeat} type="number" min="0" max="12" value="0" inputmode="numeric" />
+                </div>
+                <div class="form-actions field-wide">
+                    <button type="button" class="button button-quiet" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
+                    <button type="submit" id="create-meeting-button" class="button button-primary" disabled={props.busy} aria-busy={props.busy.to_string()}>
+                        { t(lang, if props.busy { Key::CreatingRecord } else { Key::CreateMeeting }) }
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct MeetingDetailProps {
+    meeting: MeetingView,
+    staffing: Option<Rc<Staffing>>,
+    busy: Rc<BTreeSet<Op>>,
+    on_back: Callback<()>,
+    on_agenda: Callback<(String, TextRequest)>,
+    on_minutes: Callback<(String, String)>,
+    on_action: Callback<ActionRequest>,
+    on_to_tasks: Callback<String>,
+}
+
+#[function_component(MeetingDetail)]
+fn meeting_detail(props: &MeetingDetailProps) -> Html {
+    let lang = use_lang();
+    let m = &props.meeting;
+    let busy = |op: Op| props.busy.contains(&op);
+    let minutes = use_node_ref();
+    crate::ui::seed::use_seed(&minutes, m.minutes.clone());
+    let action_text = use_node_ref();
+    let action_owner = use_node_ref();
+    let action_due = use_node_ref();
+
+    let back = props.on_back.reform(|_: MouseEvent| ());
+    let save_minutes = {
+        let minutes = minutes.clone();
+        let id = m.id.clone();
+        let on_minutes = props.on_minutes.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(el) = minutes.cast::<HtmlTextAreaElement>() {
+                on_minutes.emit((id.clone(), el.value()));
+            }
+        })
+    };
+    let on_agenda = {
+        let id = m.id.clone();
+        props
+            .on_agenda
+            .reform(move |req: TextRequest| (id.clone(), req))
+    };
+    let add_action = {
+        let refs = (
+            action_text.clone(),
+            action_owner.clone(),
+            action_due.clone(),
+        );
+        let id = m.id.clone();
+        let on_action = props.on_action.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let (text, owner, due) = &refs;
+            let (Some(text_el), Some(due_el)) = (
+                text.cast::<HtmlInputElement>(),
+                due.cast::<HtmlInputElement>(),
+            ) else {
+                return;
+            };
+            let sent = text_el.value();
+            let action = AddActionItem {
+                meeting_id: id.clone(),
+                text: sent.clone(),
+                owner: owner
+                    .cast::<HtmlSelectElement>()
+                    .map(|s| s.value())
+                    .filter(|v| !v.is_empty()),
+                due: Some(due_el.value()).filter(|v| !v.is_empty()),
+            };
+            let added = Callback::from(move |()| {
+                if text_el.value() == sent {
+                    text_el.set_value("");
+                }
+            });
+            on_action.emit(ActionRequest { action, added });
+        })
+    };
+    let to_tasks = {
+        let id = m.id.clone();
+        props.on_to_tasks.reform(move |_: MouseEvent| id.clone())
+    };
+    let pending_actions = m.actions.iter().filter(|a| a.task_id.is_none()).count();
+    let saving_minutes = busy(Op::Minutes(m.id.clone()));
+    let adding_action = busy(Op::AddAction(m.id.clone()));
+    let converting = busy(Op::ActionsToTasks(m.id.clone()));
+
+    html! {
+        <>
+            <div class="detail-top">
+                <button type="button" id="meeting-back" class="button button-quiet back-button" onclick={back}>
+                    <span aria-hidden="true">{ "← " }</span>{ t(lang, Key::AllMeetings) }
+                </button>
+            </div>
+            <article class="meeting-detail" id="meeting-detail" data-meeting-id={m.id.clone()}>
+                <div class="detail-card">
+                    <h3 class="detail-title">{ m.title.clone() }</h3>
+                    <dl class="facts detail-facts">
+                        <div class="fact"><dt>{ t(lang, Key::MeetingDate) }</dt><dd><time datetime={m.date.clone()}>{ m.date.clone() }</time></dd></div>
+                        <div class="fact"><dt>{ t(lang, Key::Department) }</dt><dd>{ m.department.clone().unwrap_or_else(|| t(lang, Key::StoreWide).to_owned()) }</dd></div>
+                        <div class="fact"><dt>{ t(lang, Key::Attendees) }</dt><dd>{ i18n::names(lang, &m.attendees.iter().map(|a| a.name.clone()).collect::<Vec<_>>()) }</dd></div>
+                    </dl>
+                </div>
+                <div class="detail-card">
+                    <h4 class="detail-section-title">{ t(lang, Key::Agenda) }</h4>
+                    if m.agenda.is_empty() {
+                        <p class="detail-empty">{ t(lang, Key::NoAgenda) }</p>
+                    } else {
+                        <ol class="agenda" id="agenda">
+                            { for m.agenda.iter().map(|a| html! { <li class="agenda-item" key={a.id.clone()}>{ a.text.clone() }</li> }) }
+                        </ol>
+                    }
+                    if m.can_edit {
+                        <LineForm
+                            input_id="agenda-text"
+                            button_id="add-agenda-button"
+                            label={t(lang, Key::NewAgendaItem)}
+                            placeholder={t(lang, Key::NewAgendaItem)}
+                            button={t(lang, Key::AddItem)}
+                            busy_button={t(lang, Key::Adding)}
+                            busy={busy(Op::AddAgenda(m.id.clone()))}
+                            on_submit={on_agenda}
+                        />
+                    }
+                </div>
+                <div class="detail-card">
+                    <h4 class="detail-section-title"><label for="minutes-text">{ t(lang, Key::Minutes) }</label></h4>
+                    if m.can_edit {
+                        <textarea id="minutes-text" ref={minutes} rows="6" placeholder={t(lang, Key::MinutesHint)}></textarea>
+                        <div class="card-actions">
+                            <button type="button" id="save-minutes-button" class="button button-secondary" disabled={saving_minutes} aria-busy={saving_minutes.to_string()} onclick={save_minutes}>
+                                { t(lang, if saving_minutes { Key::Saving } else { Key::SaveMinutes }) }
+                            </button>
+                        </div>
+                    } else if m.minutes.is_empty() {
+                        <p class="detail-empty">{ t(lang, Key::NoMinutes) }</p>
+                    } else {
+                        <p class="minutes" id="minutes-text">{ m.minutes.clone() }</p>
+                    }
+                </div>
+                <div class="detail-card">
+                    <h4 class="detail-section-title">{ t(lang, Key::ActionItems) }</h4>
+                    if m.actions.is_empty() {
+                        <p class="detail-empty">{ t(lang, Key::NoActions) }</p>
+                    } else {
+                        <ul class="meeting-actions" id="meeting-actions">
+                            { for m.actions.iter().map(|a| {
+                                let status = a.task_status;
+                                html! {
+                                    <li class="meeting-action" key={a.id.clone()} data-task-id={a.task_id.clone().unwrap_or_default()}>
+                                        <p class="plan-item-text">{ a.text.clone() }</p>
+                                        <div class="task-meta">
+                                            if let Some(owner) = a.owner.as_ref().filter(|o| !o.is_empty()) {
+                                                <span class="badge badge-assignee">{ owner.clone() }</span>
+                                            }
+                                            if let Some(due) = &a.due {
+                                                <span class="badge badge-due due-later"><time datetime={due.clone()}>{ i18n::due_on(lang, due) }</time></span>
+                                            }
+                                            if let Some(status) = status {
+                                                <span class={classes!("badge", "badge-status", format!("status-{}", wire::name(status)))}>{ i18n::status_label(lang, status) }</span>
+                                            } else {
+                                                <span class="badge">{ t(lang, Key::NotATaskYet) }</span>
+                                            }
+                                        </div>
+                                    </li>
+                                }
+                            }) }
+                        </ul>
+                    }
+                    if m.can_edit {
+                        <form class="grid-form action-form" novalidate=true onsubmit={add_action}>
+                            <div class="field field-wide">
+                                <label for="action-text">{ t(lang, Key::NewAction) }</label>
+                                <input id="action-text" ref={action_text} type="text" autocomplete="off" />
+                            </div>
+                            <div class="field">
+                                <label for="action-owner">{ t(lang, Key::Assignee) }</label>
+                                <select id="action-owner" class="select" ref={action_owner}>
+                                    { owner_options(lang, props.staffing.as_deref(), None, None, None) }
+                                </select>
+                            </div>
+                            <div class="field">
+                                <label for="action-due">{ t(lang, Key::DueDate) }</label>
+                                <input id="action-due" ref={action_due} type="date" />
+                            </div>
+                            <div class="form-actions field-wide">
+                                <button type="submit" id="add-action-button" class="button button-secondary" disabled={adding_action} aria-busy={adding_action.to_string()}>
+                                    { t(lang, if adding_action { Key::Adding } else { Key::AddAction }) }
+                                </button>
+                                if pending_actions > 0 {
+                                    <button type="button" id="actions-to-tasks-button" class="button button-primary" disabled={converting} aria-busy={converting.to_string()} onclick={to_tasks}>
+                                        { t(lang, if converting { Key::Scheduling } else { Key::ActionsToTasks }) }
+                                    </button>
+                                }
+                            </div>
+                        </form>
+                    }
+                </div>
+                <div class="detail-card">
+                    <h4 class="detail-section-title">{ t(lang, Key::DepartmentNumbers) }</h4>
+                    if m.department_reports.is_empty() {
+                        <p class="detail-empty">{ t(lang, Key::NoNumbers) }</p>
+                    } else {
+                        <div class="table-wrap">
+                            <table class="numbers" id="department-reports">
+                                <thead>
+                                    <tr>
+                                        <th scope="col">{ t(lang, Key::Department) }</th>
+                                        <th scope="col" class="num">{ t(lang, Key::OpenCount) }</th>
+                                        <th scope="col" class="num">{ t(lang, Key::DoneGroup) }</th>
+                                        <th scope="col" class="num">{ t(lang, Key::OverdueCount) }</th>
+                                    </tr>
+                                </thead>
+                                <tbody>
+                                    { for m.department_reports.iter().map(|r| html! {
+                                        <tr>
+                                            <th scope="row">{ r.department.clone() }</th>
+                                            <td class="num">{ r.open }</td>
+                                            <td class="num">{ r.done }</td>
+                                            <td class={classes!("num", (r.overdue > 0).then_some("is-overdue"))}>{ r.overdue }</td>
+                                        </tr>
+                                    }) }
+                                </tbody>
+                            </table>
+                        </div>
+                    }
+                </div>
+            </article>
+        </>
+    }
+}

@@ -1,0 +1,115 @@
+use std::rc::Rc;
+
+use crate::shell::context::use_lang;
+use storeops_api::org::OrgChart;
+use storeops_api::tasks::Staffing;
+use yew::prelude::*;
+
+use crate::i18n::{Key, t};
+use crate::org::department_form::DepartmentForm;
+use crate::org::edits::{DepartmentRequest, PositionRequest};
+use crate::org::org_chart::{OrgActions, OrgChartView};
+use crate::org::people_editor::{ActiveRequest, PeopleEditor, PositionsRequest};
+use crate::org::position_form::PositionForm;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct OrgEditorProps {
+    pub org: Rc<OrgChart>,
+    pub staffing: Option<Rc<Staffing>>,
+    /// An org chart command is under way.
+    pub busy: bool,
+    pub on_show_uncovered: Callback<()>,
+    pub on_save_department: Callback<DepartmentRequest>,
+    pub on_save_position: Callback<PositionRequest>,
+    pub on_save_positions: Callback<PositionsRequest>,
+    pub on_set_active: Callback<ActiveRequest>,
+}
+
+/// What a form is open for.
+#[derive(Clone, Debug, PartialEq)]
+enum Editing {
+    NewDepartment,
+    Department(String),
+    NewPosition,
+    Position(String),
+}
+
+/// Managers' org chart: "Add department" and "Add position" over the chart, "Edit" on
+/// each department and position, and the people with their positions below it.
+#[function_component(OrgEditor)]
+pub fn org_editor(props: &OrgEditorProps) -> Html {
+    let lang = use_lang();
+    let org = &props.org;
+    let editing = use_state(|| None::<Editing>);
+    let open = |what: Editing| {
+        let editing = editing.clone();
+        Callback::from(move |_: MouseEvent| editing.set(Some(what.clone())))
+    };
+    let close = {
+        let editing = editing.clone();
+        Callback::from(move |()| editing.set(None))
+    };
+    let actions = OrgActions {
+        on_edit_department: {
+            let editing = editing.clone();
+            Callback::from(move |id| editing.set(Some(Editing::Department(id))))
+        },
+        on_edit_position: {
+            let editing = editing.clone();
+            Callback::from(move |id| editing.set(Some(Editing::Position(id))))
+        },
+    };
+    let form = match (*editing).clone() {
+        None => html! {},
+        Some(Editing::NewDepartment) => html! {
+            <DepartmentForm org={org.clone()} department={None} busy={props.busy}
+                on_save={props.on_save_department.clone()} on_close={close.clone()} />
+        },
+        Some(Editing::Department(id)) => {
+            let department = org.departments.iter().find(|d| d.id == id).cloned();
+            html! {
+                <DepartmentForm key={id} org={org.clone()} {department} busy={props.busy}
+                    on_save={props.on_save_department.clone()} on_close={close.clone()} />
+            }
+        }
+        Some(Editing::NewPosition) => html! {
+            <PositionForm org={org.clone()} position={None} busy={props.busy}
+                on_save={props.on_save_position.clone()} on_close={close.clone()} />
+        },
+        Some(Editing::Position(id)) => {
+            let position = org.departments.iter().find_map(|d| {
+                d.positions
+                    .iter()
+                    .find(|p| p.id == id)
+                    .map(|p| (p.clone(), d.id.clone()))
+            });
+            html! {
+                <PositionForm key={id} org={org.clone()} {position} busy={props.busy}
+                    on_save={props.on_save_position.clone()} on_close={close.clone()} />
+            }
+        }
+    };
+    html! {
+        <>
+            <div class="screen-actions">
+                <button type="button" id="add-department-button" class="button button-secondary"
+                    onclick={open(Editing::NewDepartment)}>
+                    <span aria-hidden="true">{ "+ " }</span>{ t(lang, Key::AddDepartment) }
+                </button>
+                <button type="button" id="add-position-button" class="button button-secondary"
+                    disabled={org.departments.is_empty()} onclick={open(Editing::NewPosition)}>
+                    <span aria-hidden="true">{ "+ " }</span>{ t(lang, Key::AddPosition) }
+                </button>
+            </div>
+            <OrgChartView org={org.clone()} on_show_uncovered={props.on_show_uncovered.clone()}
+                actions={Some(actions)} />
+            <PeopleEditor
+                staffing={props.staffing.clone()}
+                busy={props.busy}
+                on_save_positions={props.on_save_positions.clone()}
+                on_set_active={props.on_set_active.clone()}
+            />
+            { form }
+        </>
+    }
+}

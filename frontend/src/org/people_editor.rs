@@ -1,0 +1,224 @@
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use crate::shell::context::use_lang;
+use storeops_api::tasks::{Staffing, StaffingPerson};
+use yew::prelude::*;
+
+use crate::i18n::{self, Key, t};
+use crate::ui::owner_picker::OwnerChecklist;
+use crate::ui::sheet::Sheet;
+
+/// Save these positions for this person, then call back (closes the form).
+pub type PositionsRequest = (String, Vec<String>, Callback<()>);
+/// Mark this person as active or not, then call back.
+pub type ActiveRequest = (String, bool, Callback<()>);
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct PeopleEditorProps {
+    /// `None` until `people_and_positions` answers.
+    pub staffing: Option<Rc<Staffing>>,
+    pub busy: bool,
+    pub on_save_positions: Callback<PositionsRequest>,
+    pub on_set_active: Callback<ActiveRequest>,
+}
+
+/// Managers, under the org chart: everyone with the positions they hold; "Edit" opens
+/// their positions as ticks, with "Mark as left" (asked twice). People who left are
+/// listed apart, with "Back again".
+#[function_component(PeopleEditor)]
+pub fn people_editor(props: &PeopleEditorProps) -> Html {
+    let lang = use_lang();
+    let editing = use_state(|| None::<String>);
+    let Some(staffing) = props.staffing.clone() else {
+        return html! {};
+    };
+    let title_of = |id: &str| {
+        staffing
+            .positions
+            .iter()
+            .find(|p| p.id == id)
+            .map_or_else(|| id.to_owned(), |p| p.title.clone())
+    };
+    let (active, former): (Vec<&StaffingPerson>, Vec<&StaffingPerson>) =
+        staffing.people.iter().partition(|p| p.active);
+    let row = |person: &StaffingPerson| {
+        let held: Vec<String> = person.positions.iter().map(|id| title_of(id)).collect();
+        let on_edit = {
+            let (editing, id) = (editing.clone(), person.id.clone());
+            Callback::from(move |_: MouseEvent| editing.set(Some(id.clone())))
+        };
+        html! {
+            <li class="org-person" key={person.id.clone()} data-id={person.id.clone()}>
+                <div class="org-person-text">
+                    <span class="org-person-name">{ person.name.clone() }</span>
+                    <span class={classes!("org-person-positions", held.is_empty().then_some("is-none"))}>
+                        if held.is_empty() {
+                            { t(lang, Key::HoldsNothing) }
+                        } else {
+                            { i18n::names(lang, &held) }
+                        }
+                    </span>
+                </div>
+                <button type="button" class="button button-quiet edit-person" onclick={on_edit}>
+                    { t(lang, Key::Edit) }
+                </button>
+            </li>
+        }
+    };
+    let former_row = |person: &StaffingPerson| {
+        let on_rejoin = {
+            let (id, on_set_active) = (person.id.clone(), props.on_set_active.clone());
+            Callback::from(move |_: MouseEvent| {
+                on_set_active.emit((id.clone(), true, Callback::noop()))
+            })
+        };
+        html! {
+            <li class="org-person is-former" key={person.id.clone()} data-id={person.id.clone()}>
+                <span class="org-person-name">{ person.name.clone() }</span>
+                <button type="button" class="button button-quiet person-rejoin" disabled={props.busy} onclick={on_rejoin}>
+                    { t(lang, Key::Rejoin) }
+                </button>
+            </li>
+        }
+    };
+    let form = (*editing)
+        .as_ref()
+        .and_then(|id| staffing.people.iter().find(|p| &p.id == id))
+        .map(|person| {
+            let close = {
+                let editing = editing.clone();
+                Callback::from(move |()| editing.set(None))
+            };
+            html! {
+                <PersonForm
+                    key={person.id.clone()}
+                    person={person.clone()}
+                    staffing={staffing.clone()}
+                    busy={props.busy}
+                    on_save_positions={props.on_save_positions.clone()}
+                    on_set_active={props.on_set_active.clone()}
+                    on_close={close}
+                />
+            }
+        });
+    html! {
+        <section class="settings-card people-editor" id="people-editor" aria-labelledby="people-title">
+            <h3 class="settings-card-title" id="people-title">{ t(lang, Key::PeopleSection) }</h3>
+            <p class="card-intro">{ t(lang, Key::PeopleIntro) }</p>
+            if active.is_empty() {
+                <p class="empty">{ t(lang, Key::NoPeople) }</p>
+            } else {
+                <ul class="org-people">{ for active.iter().map(|p| row(p)) }</ul>
+            }
+            if !former.is_empty() {
+                <h4 class="org-people-heading">{ t(lang, Key::FormerStaff) }</h4>
+                <ul class="org-people">{ for former.iter().map(|p| former_row(p)) }</ul>
+            }
+            { for form }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct PersonFormProps {
+    person: StaffingPerson,
+    staffing: Rc<Staffing>,
+    busy: bool,
+    on_save_positions: Callback<PositionsRequest>,
+    on_set_active: Callback<ActiveRequest>,
+    on_close: Callback<()>,
+}
+
+#[function_component(PersonForm)]
+fn person_form(props: &PersonFormProps) -> Html {
+    let lang = use_lang();
+    let person = &props.person;
+    let chosen = use_state(|| person.positions.iter().cloned().collect::<BTreeSet<_>>());
+    let confirming = use_state(|| false);
+    let on_change = {
+        let chosen = chosen.clone();
+        Callback::from(move |next: BTreeSet<String>| chosen.set(next))
+    };
+    let on_save = {
+        let (chosen, id) = (chosen.clone(), person.id.clone());
+        let (on_save, on_close) = (props.on_save_positions.clone(), props.on_close.clone());
+        let busy = props.busy;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if !busy {
+                // Positions already held keep their order; new ones follow.
+                on_save.emit((
+                    id.clone(),
+                    chosen.iter().cloned().collect(),
+                    on_close.clone(),
+                ));
+            }
+        })
+    };
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(true))
+    };
+    let cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(false))
+    };
+    let confirm = {
+        let id = person.id.clone();
+        let (on_set_active, on_close) = (props.on_set_active.clone(), props.on_close.clone());
+        Callback::from(move |_: MouseEvent| {
+            on_set_active.emit((id.clone(), false, on_close.clone()))
+        })
+    };
+    let positions: Vec<(String, String)> = props
+        .staffing
+        .positions
+        .iter()
+        .map(|p| (p.id.clone(), i18n::position_choice(&p.title, &p.department)))
+        .collect();
+    html! {
+        <Sheet id="person-editor" title={person.name.clone()} on_close={props.on_close.clone()}>
+            <form class="form sheet-form" novalidate=true onsubmit={on_save}>
+                <OwnerChecklist
+                    id="person-positions"
+                    label={t(lang, Key::PersonPositions)}
+                    groups={vec![(None, positions)]}
+                    chosen={(*chosen).clone()}
+                    {on_change}
+                />
+                <div class="sheet-actions">
+                    <button
+                        type="submit"
+                        id="save-person-button"
+                        class="button button-primary"
+                        disabled={props.busy}
+                        aria-busy={props.busy.to_string()}
+                    >
+                        { t(lang, if props.busy { Key::Saving } else { Key::SavePerson }) }
+                    </button>
+                </div>
+            </form>
+            <div class="sheet-danger">
+                if *confirming {
+                    <div class="confirm" role="group" aria-labelledby="person-left-question">
+                        <p id="person-left-question">{ i18n::confirm_left(lang, &person.name) }</p>
+                        <div class="card-actions">
+                            <button type="button" id="person-left-confirm" class="button button-danger"
+                                disabled={props.busy} onclick={confirm}>
+                                { t(lang, Key::ConfirmLeft) }
+                            </button>
+                            <button type="button" class="button button-quiet" onclick={cancel}>
+                                { t(lang, Key::Cancel) }
+                            </button>
+                        </div>
+                    </div>
+                } else {
+                    <button type="button" id="person-left-button" class="button button-danger-quiet" onclick={ask}>
+                        { t(lang, Key::MarkLeft) }
+                    </button>
+                }
+            </div>
+        </Sheet>
+    }
+}

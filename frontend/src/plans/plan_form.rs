@@ -1,0 +1,152 @@
+use std::rc::Rc;
+
+use crate::shell::context::use_lang;
+use storeops_api::PlanLevel;
+use storeops_api::command::CreatePlan;
+use storeops_api::plans::PlanBoard;
+use storeops_api::tasks::Staffing;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::i18n::{self, Key, t};
+use crate::plans::cascade;
+use crate::shell::controller::NewPlanRequest;
+use crate::ui::period;
+use crate::ui::wire;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct NewPlanFormProps {
+    /// The plans a new one can break down.
+    pub plans: Rc<PlanBoard>,
+    pub staffing: Option<Rc<Staffing>>,
+    /// Today in the store's zone: the default period.
+    pub today: AttrValue,
+    pub busy: bool,
+    pub on_create: Callback<NewPlanRequest>,
+    pub on_cancel: Callback<()>,
+}
+
+/// A new draft plan: its level, period (this year, month or week unless changed), title,
+/// the position that owns it and the plan one level up that it breaks down.
+#[function_component(NewPlanForm)]
+pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
+    let lang = use_lang();
+    let level = use_state(|| PlanLevel::Weekly);
+    let period_ref = use_node_ref();
+    let title_ref = use_node_ref();
+    let owner_ref = use_node_ref();
+    let parent_ref = use_node_ref();
+
+    let on_level = {
+        let level = level.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(picked) = wire::parse(&select.value()) {
+                level.set(picked);
+            }
+        })
+    };
+    let onsubmit = {
+        let refs = (
+            period_ref.clone(),
+            title_ref.clone(),
+            owner_ref.clone(),
+            parent_ref.clone(),
+        );
+        let level = *level;
+        let on_create = props.on_create.clone();
+        let on_cancel = props.on_cancel.clone();
+        let busy = props.busy;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            let (period, title, owner, parent) = &refs;
+            let input = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|el| el.value());
+            let select = |r: &NodeRef| r.cast::<HtmlSelectElement>().map(|el| el.value());
+            let plan = CreatePlan {
+                level,
+                period: input(period).unwrap_or_default(),
+                title: input(title).unwrap_or_default(),
+                owner: select(owner).unwrap_or_default(),
+                parent: select(parent).filter(|p| !p.is_empty()),
+            };
+            let on_cancel = on_cancel.clone();
+            on_create.emit(NewPlanRequest {
+                plan,
+                created: Callback::from(move |()| on_cancel.emit(())),
+            });
+        })
+    };
+    let cancel = props.on_cancel.reform(|_: MouseEvent| ());
+
+    let default_period = period::current_period(*level, &props.today);
+    crate::ui::seed::use_seed(&period_ref, default_period.clone());
+    let parents = cascade::parent_choices(&props.plans.plans, *level);
+    let positions = props
+        .staffing
+        .as_ref()
+        .map(|s| s.positions.clone())
+        .unwrap_or_default();
+    html! {
+        <section class="settings-card new-plan" aria-labelledby="new-plan-title">
+            <h3 class="settings-card-title" id="new-plan-title">{ t(lang, Key::NewPlan) }</h3>
+            <form id="new-plan-form" class="grid-form" novalidate=true {onsubmit}>
+                <div class="field">
+                    <label for="plan-level">{ t(lang, Key::PlanLevel) }</label>
+                    <select id="plan-level" class="select" onchange={on_level}>
+                        { for PlanLevel::ALL.into_iter().map(|l| html! {
+                            <option value={wire::name(l)} selected={l == *level}>{ i18n::plan_level_label(lang, l) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="plan-period">{ t(lang, Key::PlanPeriod) }</label>
+                    <input
+                        id="plan-period"
+                        ref={period_ref}
+                        type="text"
+                        autocomplete="off"
+                        aria-describedby="plan-period-hint"
+                    />
+                    <p class="field-hint" id="plan-period-hint">{ i18n::period_hint(lang, *level) }</p>
+                </div>
+                <div class="field field-wide">
+                    <label for="plan-title">{ t(lang, Key::PlanTitle) }</label>
+                    <input id="plan-title" ref={title_ref} type="text" autocomplete="off" aria-required="true" />
+                </div>
+                <div class="field">
+                    <label for="plan-owner">{ t(lang, Key::PlanOwner) }</label>
+                    <select id="plan-owner" class="select" ref={owner_ref} aria-required="true">
+                        <option value="">{ t(lang, Key::PickPosition) }</option>
+                        { for positions.iter().map(|p| html! {
+                            <option value={p.id.clone()}>{ i18n::position_choice(&p.title, &p.department) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for="plan-parent">{ t(lang, Key::PlanParent) }</label>
+                    <select id="plan-parent" class="select" ref={parent_ref} disabled={*level == PlanLevel::Annual}>
+                        <option value="">{ t(lang, Key::NoParent) }</option>
+                        { for parents.iter().map(|p| html! {
+                            <option value={p.id.clone()}>{ format!("{} · {}", p.period, p.title) }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="form-actions field-wide">
+                    <button type="button" class="button button-quiet" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
+                    <button
+                        type="submit"
+                        id="create-plan-button"
+                        class="button button-primary"
+                        disabled={props.busy}
+                        aria-busy={props.busy.to_string()}
+                    >
+                        { t(lang, if props.busy { Key::CreatingRecord } else { Key::CreatePlan }) }
+                    </button>
+                </div>
+            </form>
+        </section>
+    }
+}

@@ -1,0 +1,196 @@
+use crate::shell::context::use_lang;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::i18n::{Key, Lang, t};
+use crate::org::edits::OpenStoreRequest;
+use crate::settings::invite_link::parse_invite_link;
+use crate::settings::open_store::OpenStoreForm;
+use crate::shell::controller::EnrolRequest;
+
+/// The relay a fresh install points at until told otherwise.
+pub const DEFAULT_RELAY_URL: &str = "http://127.0.0.1:8787";
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct EnrolFormProps {
+    pub busy: bool,
+    pub on_enrol: Callback<EnrolRequest>,
+    /// "Open a new store" is under way.
+    #[prop_or_default]
+    pub opening: bool,
+    #[prop_or_default]
+    pub on_open_store: Callback<OpenStoreRequest>,
+}
+
+/// Joins this device to a store with an invite code.
+///
+/// The inputs are uncontrolled (read through `NodeRef`s on submit): writing the value back
+/// on every keystroke would break Chinese input methods mid-composition.
+#[function_component(EnrolForm)]
+pub fn enrol_form(props: &EnrolFormProps) -> Html {
+    let lang = use_lang();
+    let relay = use_node_ref();
+    let code = use_node_ref();
+    let device = use_node_ref();
+    // Join with an invite code (false), or open a new store (true).
+    let new_store = use_state(|| false);
+
+    // Prefill the relay whenever the join form is drawn; prefill the device name in the
+    // language shown, and follow the language toggle while the name is still a default.
+    {
+        // Again when coming back from "Open a new store": the form is drawn anew.
+        let relay = relay.clone();
+        use_effect_with(*new_store, move |_| {
+            if let Some(input) = relay.cast::<HtmlInputElement>() {
+                input.set_value(DEFAULT_RELAY_URL);
+            }
+        });
+    }
+    {
+        let device = device.clone();
+        use_effect_with((lang, *new_store), move |(lang, _)| {
+            if let Some(input) = device.cast::<HtmlInputElement>() {
+                let value = input.value();
+                let is_default = [Lang::En, Lang::Zh]
+                    .iter()
+                    .any(|l| value == t(*l, Key::DefaultDeviceName));
+                if is_default || value.is_empty() {
+                    input.set_value(t(*lang, Key::DefaultDeviceName));
+                }
+            }
+        });
+    }
+
+    let onsubmit = {
+        let (relay, code, device) = (relay.clone(), code.clone(), device.clone());
+        let on_enrol = props.on_enrol.clone();
+        let busy = props.busy;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            if busy {
+                return;
+            }
+            let value = |r: &NodeRef| {
+                r.cast::<HtmlInputElement>()
+                    .map(|i| i.value())
+                    .unwrap_or_default()
+            };
+            // An invite link pasted whole brings its relay with it.
+            let (relay_url, code) = match parse_invite_link(&value(&code)) {
+                Some(link) => (link.relay.unwrap_or_else(|| value(&relay)), link.code),
+                None => (value(&relay), value(&code)),
+            };
+            on_enrol.emit(EnrolRequest {
+                relay_url,
+                code,
+                device_name: value(&device),
+            });
+        })
+    };
+    // A pasted invite link fills in the code and the relay address.
+    let on_code_input = {
+        let (relay, code) = (relay.clone(), code.clone());
+        Callback::from(move |_: InputEvent| {
+            let Some(code_el) = code.cast::<HtmlInputElement>() else {
+                return;
+            };
+            if let Some(link) = parse_invite_link(&code_el.value()) {
+                code_el.set_value(&link.code);
+                if let (Some(url), Some(relay_el)) = (link.relay, relay.cast::<HtmlInputElement>())
+                {
+                    relay_el.set_value(&url);
+                }
+            }
+        })
+    };
+    let tab = |id: &'static str, key: Key, is_new: bool| {
+        let current = *new_store == is_new;
+        let onclick = {
+            let new_store = new_store.clone();
+            Callback::from(move |_: MouseEvent| new_store.set(is_new))
+        };
+        html! {
+            <button type="button" {id} class="segment" role="tab" aria-selected={current.to_string()}
+                aria-pressed={current.to_string()} {onclick}>
+                { t(lang, key) }
+            </button>
+        }
+    };
+    let tabs = html! {
+        <div class="segmented segmented-wide enrol-tabs" role="tablist">
+            { tab("join-tab", Key::JoinTab, false) }
+            { tab("open-store-tab", Key::OpenStoreTab, true) }
+        </div>
+    };
+    if *new_store {
+        return html! {
+            <section class="card enrol" aria-labelledby="enrol-title">
+                { tabs }
+                <h2 id="enrol-title" class="card-title">{ t(lang, Key::OpenStoreTitle) }</h2>
+                <p class="card-intro">{ t(lang, Key::OpenStoreIntro) }</p>
+                <OpenStoreForm busy={props.opening} on_open_store={props.on_open_store.clone()} />
+            </section>
+        };
+    }
+
+    html! {
+        <section class="card enrol" aria-labelledby="enrol-title">
+            { tabs }
+            <h2 id="enrol-title" class="card-title">{ t(lang, Key::EnrolTitle) }</h2>
+            <p class="card-intro">{ t(lang, Key::EnrolIntro) }</p>
+            <form class="form" novalidate=true {onsubmit}>
+                <div class="field">
+                    <label for="invite-code">{ t(lang, Key::InviteCode) }</label>
+                    <input
+                        id="invite-code"
+                        ref={code}
+                        oninput={on_code_input}
+                        type="text"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        aria-required="true"
+                        aria-describedby="invite-code-hint"
+                    />
+                    <p class="field-hint" id="invite-code-hint">{ t(lang, Key::InviteCodeHint) }</p>
+                </div>
+                <div class="field">
+                    <label for="device-name">{ t(lang, Key::DeviceName) }</label>
+                    <input
+                        id="device-name"
+                        ref={device}
+                        type="text"
+                        autocomplete="off"
+                        aria-required="true"
+                        aria-describedby="device-name-hint"
+                    />
+                    <p class="field-hint" id="device-name-hint">{ t(lang, Key::DeviceNameHint) }</p>
+                </div>
+                <div class="field">
+                    <label for="relay-url">{ t(lang, Key::RelayUrl) }</label>
+                    <input
+                        id="relay-url"
+                        ref={relay}
+                        type="url"
+                        inputmode="url"
+                        autocomplete="off"
+                        autocapitalize="off"
+                        spellcheck="false"
+                        aria-required="true"
+                        aria-describedby="relay-url-hint"
+                    />
+                    <p class="field-hint" id="relay-url-hint">{ t(lang, Key::RelayUrlHint) }</p>
+                </div>
+                <button
+                    type="submit"
+                    id="enrol-button"
+                    class="button button-primary button-block"
+                    disabled={props.busy}
+                    aria-busy={props.busy.to_string()}
+                >
+                    { t(lang, if props.busy { Key::Enrolling } else { Key::EnrolButton }) }
+                </button>
+            </form>
+        </section>
+    }
+}

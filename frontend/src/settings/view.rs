@@ -1,0 +1,508 @@
+use std::rc::Rc;
+
+use crate::shell::context::use_lang;
+use storeops_api::Role;
+use storeops_api::relay::Invite;
+use storeops_api::status::AppStatus;
+use storeops_api::tasks::Staffing;
+use web_sys::{HtmlElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::i18n::{self, Key, Lang, t};
+use crate::shell::controller::{CopyRequest, InviteRequest};
+use crate::ui::format;
+use crate::ui::wire;
+
+/// The roles a manager can invite a device for.
+const INVITE_ROLES: [Role; 2] = [Role::Staff, Role::Manager];
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct SettingsProps {
+    pub status: AppStatus,
+    /// The invite created last, if the manager made one on this visit.
+    pub invite: Option<Invite>,
+    pub inviting: bool,
+    pub signing_out: bool,
+    pub syncing: bool,
+    pub on_choose_lang: Callback<Lang>,
+    pub on_sync_now: Callback<()>,
+    /// The people an invite can be for; `None` until they arrive.
+    #[prop_or_default]
+    pub staffing: Option<Rc<Staffing>>,
+    /// With the role of the device to invite, and whose it will be.
+    pub on_create_invite: Callback<InviteRequest>,
+    pub on_copy: Callback<CopyRequest>,
+    pub on_sign_out: Callback<()>,
+}
+
+/// Language, the store, this device, sync, inviting a device (managers only) and signing
+/// out, each in its own card.
+#[function_component(Settings)]
+pub fn settings(props: &SettingsProps) -> Html {
+    let lang = use_lang();
+    let status = &props.status;
+    let time_zone = status
+        .store
+        .as_ref()
+        .map(|s| s.time_zone.clone())
+        .unwrap_or_default();
+    html! {
+        <div class="settings">
+            <LanguageCard on_choose_lang={props.on_choose_lang.clone()} />
+            <section class="settings-card" aria-labelledby="settings-store-title">
+                <h3 class="settings-card-title" id="settings-store-title">{ t(lang, Key::StoreSection) }</h3>
+                <dl class="facts">
+                    { fact(t(lang, Key::StoreName), status.store.as_ref().map(|s| s.name.clone()), "settings-store-name") }
+                    { fact(t(lang, Key::TimeZone), Some(time_zone.clone()).filter(|z| !z.is_empty()), "settings-time-zone") }
+                </dl>
+            </section>
+            <section class="settings-card" aria-labelledby="settings-device-title">
+                <h3 class="settings-card-title" id="settings-device-title">{ t(lang, Key::DeviceSection) }</h3>
+                <dl class="facts">
+                    { fact(t(lang, Key::DeviceName), status.device_name.clone(), "settings-device-name") }
+                    { fact(t(lang, Key::Role), status.role.map(|r| i18n::role_label(lang, r)), "settings-role") }
+                    { fact(t(lang, Key::RelayUrl), status.relay_url.clone(), "settings-relay-url") }
+                </dl>
+            </section>
+            <SyncCard
+                status={status.clone()}
+                time_zone={time_zone.clone()}
+                syncing={props.syncing}
+                on_sync_now={props.on_sync_now.clone()}
+            />
+            if status.is_manager() {
+                <InviteCard
+                    invite={props.invite.clone()}
+                    relay_url={status.relay_url.clone().map(AttrValue::from)}
+                    time_zone={time_zone.clone()}
+                    busy={props.inviting}
+                    staffing={props.staffing.clone()}
+                    on_create={props.on_create_invite.clone()}
+                    on_copy={props.on_copy.clone()}
+                />
+            }
+            <SignOutCard
+                store={status.store.as_ref().map(|s| s.name.clone()).unwrap_or_default()}
+                pending={status.sync.pending_changes}
+                busy={props.signing_out}
+                on_sign_out={props.on_sign_out.clone()}
+            />
+        </div>
+    }
+}
+
+/// One row of a definition list; "—" when the value is unknown.
+fn fact(label: &str, value: Option<String>, id: &'static str) -> Html {
+    let value = value.filter(|v| !v.is_empty());
+    html! {
+        <div class="fact">
+            <dt>{ label.to_owned() }</dt>
+            <dd id={id} class={classes!(value.is_none().then_some("is-unknown"))}>
+                { value.unwrap_or_else(|| "—".to_owned()) }
+            </dd>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct LanguageCardProps {
+    on_choose_lang: Callback<Lang>,
+}
+
+/// Each language named in itself, as language pickers do.
+#[function_component(LanguageCard)]
+fn language_card(props: &LanguageCardProps) -> Html {
+    let lang = use_lang();
+    let button = |choice: Lang, id: &'static str, name: &'static str| {
+        let current = choice == lang;
+        let onclick = props.on_choose_lang.reform(move |_: MouseEvent| choice);
+        html! {
+            <button
+                type="button"
+                {id}
+                class="segment"
+                lang={choice.tag()}
+                aria-pressed={current.to_string()}
+                {onclick}
+            >
+                { name }
+            </button>
+        }
+    };
+    html! {
+        <section class="settings-card" aria-labelledby="settings-lang-title">
+            <h3 class="settings-card-title" id="settings-lang-title">{ t(lang, Key::LanguageSection) }</h3>
+            <div class="segmented segmented-wide" role="group" aria-labelledby="settings-lang-title">
+                { button(Lang::Zh, "lang-zh", "简体中文") }
+                { button(Lang::En, "lang-en", "English") }
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct SyncCardProps {
+    status: AppStatus,
+    time_zone: AttrValue,
+    syncing: bool,
+    on_sync_now: Callback<()>,
+}
+
+#[function_component(SyncCard)]
+fn sync_card(props: &SyncCardProps) -> Html {
+    let lang = use_lang();
+    let sync = &props.status.sync;
+    let connection = html! {
+        <span class={classes!("connection", if sync.online { "is-online" } else { "is-offline" })}>
+            <span class="sync-dot" aria-hidden="true"></span>
+            { t(lang, if sync.online { Key::Online } else { Key::Offline }) }
+        </span>
+    };
+    let last_synced = match sync.last_synced_at {
+        Some(ms) => format::sync_time(ms, lang, &props.time_zone),
+        None => t(lang, Key::NeverSynced).to_owned(),
+    };
+    let waiting = if sync.pending_changes > 0 {
+        i18n::changes_waiting(lang, sync.pending_changes)
+    } else {
+        t(lang, Key::AllChangesSynced).to_owned()
+    };
+    let onclick = props.on_sync_now.reform(|_: MouseEvent| ());
+    html! {
+        <section class="settings-card" aria-labelledby="settings-sync-title">
+            <h3 class="settings-card-title" id="settings-sync-title">{ t(lang, Key::SyncSection) }</h3>
+            <dl class="facts">
+                <div class="fact">
+                    <dt>{ t(lang, Key::Connection) }</dt>
+                    <dd id="settings-connection" data-online={sync.online.to_string()}>{ connection }</dd>
+                </div>
+                <div class="fact">
+                    <dt>{ t(lang, Key::LastSynced) }</dt>
+                    <dd id="settings-last-synced">{ last_synced }</dd>
+                </div>
+                <div class="fact">
+                    <dt>{ t(lang, Key::Changes) }</dt>
+                    <dd id="settings-pending" data-pending={sync.pending_changes.to_string()}>{ waiting }</dd>
+                </div>
+            </dl>
+            if let Some(err) = &sync.last_error {
+                <p class="sync-error settings-sync-error">
+                    <strong>{ t(lang, Key::SyncProblem) }{ ": " }</strong>{ err.clone() }
+                </p>
+            }
+            <div class="card-actions">
+                <button
+                    type="button"
+                    id="settings-sync-now"
+                    class="button button-secondary"
+                    disabled={props.syncing}
+                    aria-busy={props.syncing.to_string()}
+                    {onclick}
+                >
+                    { t(lang, if props.syncing { Key::Syncing } else { Key::SyncNow }) }
+                </button>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct InviteCardProps {
+    invite: Option<Invite>,
+    relay_url: Option<AttrValue>,
+    time_zone: AttrValue,
+    busy: bool,
+    staffing: Option<Rc<Staffing>>,
+    on_create: Callback<InviteRequest>,
+    on_copy: Callback<CopyRequest>,
+}
+
+/// A manager makes a one-time code for a new device; the code is shown large, to read out
+/// or copy, with when it expires and the relay address to enter with it.
+#[function_component(InviteCard)]
+fn invite_card(props: &InviteCardProps) -> Html {
+    let lang = use_lang();
+    let role = use_node_ref();
+    let person = use_node_ref();
+    // Kept so that re-rendering shows the role picked, not the first option again.
+    let picked = use_state(|| Role::Staff);
+    let picked_person = use_state(String::new);
+    let copied = use_state(|| false);
+    let link_copied = use_state(|| false);
+    {
+        // A new code has not been copied yet.
+        let (copied, link_copied) = (copied.clone(), link_copied.clone());
+        let code = props.invite.as_ref().map(|i| i.code.clone());
+        use_effect_with(code, move |_| {
+            copied.set(false);
+            link_copied.set(false);
+        });
+    }
+
+    let on_pick = {
+        let picked = picked.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            if let Some(role) = wire::parse(&select.value()) {
+                picked.set(role);
+            }
+        })
+    };
+    let on_pick_person = {
+        let picked_person = picked_person.clone();
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            picked_person.set(select.value());
+        })
+    };
+    let on_create = {
+        let role = role.clone();
+        let person = person.clone();
+        let picked = picked.clone();
+        let on_create = props.on_create.clone();
+        let busy = props.busy;
+        Callback::from(move |_: MouseEvent| {
+            if busy {
+                return;
+            }
+            let value = role
+                .cast::<HtmlSelectElement>()
+                .and_then(|s| wire::parse(&s.value()))
+                .unwrap_or(Role::Staff);
+            picked.set(value);
+            let person = person
+                .cast::<HtmlSelectElement>()
+                .map(|s| s.value())
+                .filter(|v| !v.is_empty());
+            on_create.emit(InviteRequest {
+                role: value,
+                person,
+            });
+        })
+    };
+
+    let people: Vec<_> = props
+        .staffing
+        .as_ref()
+        .map(|s| s.people.iter().filter(|p| p.active).cloned().collect())
+        .unwrap_or_default();
+    let result = props.invite.as_ref().map(|invite| {
+        let on_copy = {
+            let copied = copied.clone();
+            let on_copy = props.on_copy.clone();
+            let text = invite.code.clone();
+            Callback::from(move |_: MouseEvent| {
+                let copied = copied.clone();
+                on_copy.emit(CopyRequest {
+                    text: text.clone(),
+                    copied: Callback::from(move |()| copied.set(true)),
+                });
+            })
+        };
+        let expires = (invite.expires_at > 0).then(|| {
+            i18n::expires(
+                lang,
+                &format::date_time(invite.expires_at, lang, &props.time_zone),
+            )
+        });
+        html! {
+            <div class="invite-result" aria-live="polite">
+                <p class="invite-for" data-role={wire::name(invite.role)}>{ i18n::invite_for(lang, invite.role) }</p>
+                <div class="invite-code-row">
+                    <output id="invite-code-shown" class="invite-code">{ invite.code.clone() }</output>
+                    <button type="button" id="invite-copy" class="button button-secondary" onclick={on_copy}>
+                        if *copied {
+                            <span class="toast-check" aria-hidden="true"></span>
+                            { t(lang, Key::Copied) }
+                        } else {
+                            { t(lang, Key::Copy) }
+                        }
+                    </button>
+                </div>
+                if let Some(expires) = expires {
+                    <p class="invite-expiry" id="invite-expiry">{ expires }</p>
+                }
+                if let Some(relay) = &props.relay_url {
+                    <p class="invite-relay">
+                        { t(lang, Key::InviteRelayHint) }{ ": " }
+                        <span class="invite-relay-url">{ relay.clone() }</span>
+                    </p>
+                    { invite_link_row(lang, relay, &invite.code, &props.on_copy, &link_copied) }
+                }
+            </div>
+        }
+    });
+
+    html! {
+        <section class="settings-card" id="invite-section" aria-labelledby="settings-invite-title">
+            <h3 class="settings-card-title" id="settings-invite-title">{ t(lang, Key::InviteSection) }</h3>
+            <p class="card-intro">{ t(lang, Key::InviteIntro) }</p>
+            <label class="invite-label" for="invite-person">{ t(lang, Key::InvitePerson) }</label>
+            <div class="invite-form invite-person-row">
+                <select id="invite-person" class="select" ref={person} onchange={on_pick_person}>
+                    <option value="" selected={picked_person.is_empty()}>{ t(lang, Key::NoOneYet) }</option>
+                    {
+                        for people.iter().map(|p| html! {
+                            <option value={p.id.clone()} selected={*picked_person == p.id}>{ p.name.clone() }</option>
+                        })
+                    }
+                </select>
+            </div>
+            <label class="invite-label" for="invite-role">{ t(lang, Key::InviteRole) }</label>
+            <div class="invite-form">
+                <select id="invite-role" class="select" ref={role} onchange={on_pick}>
+                    {
+                        for INVITE_ROLES.into_iter().map(|r| html! {
+                            <option value={wire::name(r)} selected={*picked == r}>{ i18n::role_label(lang, r) }</option>
+                        })
+                    }
+                </select>
+                <button
+                    type="button"
+                    id="invite-create"
+                    class="button button-primary"
+                    disabled={props.busy}
+                    aria-busy={props.busy.to_string()}
+                    onclick={on_create}
+                >
+                    { t(lang, if props.busy { Key::CreatingInvite } else { Key::CreateInvite }) }
+                </button>
+            </div>
+            { for result }
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct SignOutCardProps {
+    store: AttrValue,
+    /// Changes not yet synced: warned about before signing out.
+    pending: u32,
+    busy: bool,
+    on_sign_out: Callback<()>,
+}
+
+/// "Sign out of this device", then a question in the page before anything happens.
+#[function_component(SignOutCard)]
+fn sign_out_card(props: &SignOutCardProps) -> Html {
+    let lang = use_lang();
+    let confirming = use_state(|| false);
+    let ask_ref = use_node_ref();
+    let confirm_ref = use_node_ref();
+    {
+        // Focus follows the question: onto "Yes, sign out" when asked, back when cancelled.
+        let (ask_ref, confirm_ref) = (ask_ref.clone(), confirm_ref.clone());
+        let first = use_mut_ref(|| true);
+        use_effect_with(*confirming, move |confirming| {
+            let target = if *confirming { &confirm_ref } else { &ask_ref };
+            let was_first = std::mem::replace(&mut *first.borrow_mut(), false);
+            if !was_first && let Some(el) = target.cast::<HtmlElement>() {
+                let _ = el.focus();
+            }
+        });
+    }
+    let ask = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(true))
+    };
+    let cancel = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(false))
+    };
+    let confirm = {
+        let on_sign_out = props.on_sign_out.clone();
+        let busy = props.busy;
+        Callback::from(move |_: MouseEvent| {
+            if !busy {
+                on_sign_out.emit(());
+            }
+        })
+    };
+    html! {
+        <section class="settings-card settings-card-danger" aria-labelledby="settings-sign-out-title">
+            <h3 class="settings-card-title" id="settings-sign-out-title">{ t(lang, Key::SignOutSection) }</h3>
+            if *confirming {
+                <div class="confirm" id="sign-out-confirmation" role="group" aria-labelledby="sign-out-question">
+                    <p id="sign-out-question">{ i18n::confirm_sign_out(lang, &props.store) }</p>
+                    if props.pending > 0 {
+                        <p class="confirm-warning">
+                            <span aria-hidden="true">{ "⚠ " }</span>
+                            { i18n::unsynced_warning(lang, props.pending) }
+                        </p>
+                    }
+                    <div class="card-actions">
+                        <button
+                            type="button"
+                            id="sign-out-confirm"
+                            class="button button-danger"
+                            ref={confirm_ref}
+                            disabled={props.busy}
+                            aria-busy={props.busy.to_string()}
+                            onclick={confirm}
+                        >
+                            { t(lang, if props.busy { Key::SigningOut } else { Key::ConfirmSignOut }) }
+                        </button>
+                        <button
+                            type="button"
+                            id="sign-out-cancel"
+                            class="button button-quiet"
+                            disabled={props.busy}
+                            onclick={cancel}
+                        >
+                            { t(lang, Key::Cancel) }
+                        </button>
+                    </div>
+                </div>
+            } else {
+                <div class="card-actions">
+                    <button
+                        type="button"
+                        id="sign-out"
+                        class="button button-danger-quiet"
+                        ref={ask_ref}
+                        onclick={ask}
+                    >
+                        { t(lang, Key::SignOut) }
+                    </button>
+                </div>
+            }
+        </section>
+    }
+}
+
+/// The invite as a `storeops://enrol?…` link, with its own "Copy link".
+fn invite_link_row(
+    lang: Lang,
+    relay: &str,
+    code: &str,
+    on_copy: &Callback<CopyRequest>,
+    copied: &UseStateHandle<bool>,
+) -> Html {
+    let link = crate::settings::invite_link::invite_link(relay, code);
+    let onclick = {
+        let (on_copy, copied, text) = (on_copy.clone(), copied.clone(), link.clone());
+        Callback::from(move |_: MouseEvent| {
+            let copied = copied.clone();
+            on_copy.emit(CopyRequest {
+                text: text.clone(),
+                copied: Callback::from(move |()| copied.set(true)),
+            });
+        })
+    };
+    html! {
+        <div class="invite-link">
+            <p class="invite-label">{ t(lang, Key::InviteLinkLabel) }</p>
+            <div class="invite-code-row">
+                <output id="invite-link-shown" class="invite-link-text">{ link }</output>
+                <button type="button" id="invite-link-copy" class="button button-secondary" {onclick}>
+                    if **copied {
+                        <span class="toast-check" aria-hidden="true"></span>
+                        { t(lang, Key::Copied) }
+                    } else {
+                        { t(lang, Key::CopyLink) }
+                    }
+                </button>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,779 @@
+//! The root component: holds the [`State`] and picks the screen: loading, enrolment, or
+//! once enrolled the header (store, sync, navigation) over one of the [`Screen`]s.
+
+use std::collections::BTreeSet;
+use std::rc::Rc;
+
+use storeops_api::org::OrgChart;
+use storeops_api::status::AppStatus;
+use storeops_api::{ReportStatus, TaskStatus};
+use yew::prelude::*;
+
+use crate::assessment::AssessmentView;
+use crate::dashboard::DashboardView;
+use crate::duties::{DutyEditor, MyDuties};
+use crate::feedback::FeedbackView;
+use crate::i18n::{Key, Lang, t};
+use crate::meetings::MeetingsView;
+use crate::org::edits::{self, DutyRequest};
+use crate::org::{AddPersonForm, OrgChartView, OrgEditor};
+use crate::plans::PlansView;
+use crate::services::browser;
+use crate::settings::{EnrolForm, Settings};
+use crate::shell::context::AppContext;
+use crate::shell::controller::{
+    self, ActionRequest, AddRequest, AssessmentRequest, CopyRequest, EnrolRequest, InviteRequest,
+    NewMeetingRequest, NewPlanRequest, PersonRequest, PlanItemRequest, ReportRequest,
+    ReviewRequest, ScreenQuery, TextRequest,
+};
+use crate::shell::state::{DutyFilter, Op, Screen, State, TeamGrouping};
+use crate::shell::{AppHeader, AppNav, ErrorBanner, SavedToast, SyncIndicator, nav_label};
+use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
+use crate::ui::format;
+use crate::ui::{LoadFailed, Loading};
+
+fn initial_state() -> State {
+    let stored = browser::stored_lang().and_then(|tag| Lang::from_tag(&tag));
+    let browser = browser::browser_language().and_then(|tag| Lang::from_tag(&tag));
+    State::new(stored, browser)
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let state = use_reducer(initial_state);
+    let lang = state.lang();
+
+    {
+        let d = state.dispatcher();
+        use_effect_with((), move |()| controller::start(d));
+    }
+    {
+        // The shown screen fetches its data when it appears, once enrolled, and after
+        // every change the backend reports.
+        let d = state.dispatcher();
+        let deps = (state.enrolled(), state.changes, query(&state));
+        use_effect_with(deps, move |(enrolled, _, query)| {
+            if *enrolled {
+                controller::load_screen(d, query.clone());
+            }
+        });
+    }
+
+    let store_name = state
+        .status
+        .as_ref()
+        .and_then(|s| s.store.as_ref())
+        .map(|store| store.name.clone());
+    use_effect_with((lang, store_name.clone()), |(lang, store_name)| {
+        let app = t(*lang, Key::AppName);
+        let title = match store_name {
+            Some(name) => format!("{name} · {app}"),
+            None => app.to_owned(),
+        };
+        browser::set_document_lang_and_title(lang.tag(), &title);
+    });
+
+    let on_toggle_lang = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::choose_lang(&d, lang.other()))
+    };
+    let on_dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::dismiss_problem(&d))
+    };
+    let banner = html! {
+        <ErrorBanner problem={state.problem.clone()} {on_dismiss} />
+    };
+
+    let screen = match state.status.as_ref() {
+        None => loading_screen(&state, lang),
+        Some(status) if !status.enrolled => {
+            let d = state.dispatcher();
+            let on_enrol = Callback::from(move |req: EnrolRequest| controller::enrol(&d, req));
+            html! {
+                <>
+                    <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
+                    <main class="content">
+                        { banner }
+                        <EnrolForm
+                            busy={state.is_busy(&Op::Enrol)}
+                            {on_enrol}
+                            opening={state.is_busy(&Op::OpenStore)}
+                            on_open_store={{
+                                let d = state.dispatcher();
+                                Callback::from(move |req| edits::open_store(&d, req))
+                            }}
+                        />
+                    </main>
+                </>
+            }
+        }
+        Some(status) => enrolled_screen(&state, status, lang, on_toggle_lang, banner),
+    };
+
+    html! {
+        <ContextProvider<AppContext> context={state.clone()}>
+            <div class="app">
+                { screen }
+                <SavedToast visible={state.saved.is_some()} />
+            </div>
+        </ContextProvider<AppContext>>
+    }
+}
+
+/// What the shown screen fetches.
+fn query(state: &State) -> ScreenQuery {
+    ScreenQuery {
+        screen: state.screen,
+        task: (state.screen == Screen::Task)
+            .then(|| state.open_task.clone())
+            .flatten(),
+        manager: state.status.as_ref().is_some_and(|s| s.is_manager()),
+    }
+}
+
+fn loading_screen(state: &UseReducerHandle<State>, lang: Lang) -> Html {
+    let on_toggle_lang = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::choose_lang(&d, lang.other()))
+    };
+    let on_dismiss = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::dismiss_problem(&d))
+    };
+    let on_retry = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| controller::start(d.clone()))
+    };
+    html! {
+        <>
+            <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
+            <main class="content">
+                <ErrorBanner problem={state.problem.clone()} {on_dismiss} />
+                if state.status_failed {
+                    <div class="centre">
+                        <button type="button" id="retry-button" class="button button-primary" onclick={on_retry}>
+                            { t(lang, Key::Retry) }
+                        </button>
+                    </div>
+                } else {
+                    <div class="centre loading" role="status">
+                        <span class="spinner" aria-hidden="true"></span>
+                        { t(lang, Key::Loading) }
+                    </div>
+                }
+            </main>
+        </>
+    }
+}
+
+/// The header (store name, device, sync, navigation) over the chosen screen.
+fn enrolled_screen(
+    state: &UseReducerHandle<State>,
+    status: &AppStatus,
+    lang: Lang,
+    on_toggle_lang: Callback<()>,
+    banner: Html,
+) -> Html {
+    let (store_name, time_zone) = status
+        .store
+        .as_ref()
+        .map(|s| (s.name.clone(), s.time_zone.clone()))
+        .unwrap_or_default();
+    let subtitle = {
+        let parts: Vec<String> = [
+            status.device_name.clone(),
+            status.role.map(|r| crate::i18n::role_label(lang, r)),
+        ]
+        .into_iter()
+        .flatten()
+        .filter(|s| !s.is_empty())
+        .collect();
+        (!parts.is_empty()).then(|| AttrValue::from(parts.join(" · ")))
+    };
+
+    let on_sync_now = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::sync_now(&d))
+    };
+    let on_navigate = {
+        let d = state.dispatcher();
+        Callback::from(move |screen: Screen| controller::navigate(&d, screen))
+    };
+
+    let screen = state.screen;
+    let manager = status.is_manager();
+    let body = match screen {
+        Screen::Today => today_screen(state, &time_zone, manager),
+        Screen::Duties => duties_screen(state, &time_zone, manager),
+        Screen::Team => team_screen(state, &time_zone, manager),
+        Screen::Org => org_screen(state, manager),
+        Screen::Settings => settings_screen(state, status, on_sync_now.clone()),
+        Screen::Task => task_screen(state, &time_zone),
+        Screen::Plans => plans_screen(state, &time_zone),
+        Screen::Meetings => meetings_screen(state, &time_zone),
+        Screen::Feedback => feedback_screen(state, &time_zone),
+        Screen::Assessment => assessment_screen(state, &time_zone),
+        Screen::Dashboard => dashboard_screen(state, manager),
+    };
+    // The task list leaves its heading to the navigation, as it always did; the task
+    // screen to the task's own title.
+    let heading_class = classes!(
+        "screen-title",
+        matches!(screen, Screen::Today | Screen::Task).then_some("visually-hidden")
+    );
+    // The task screen is reached from a list: the navigation keeps showing that list.
+    let nav_current = if screen == Screen::Task {
+        state.task_from
+    } else {
+        screen
+    };
+
+    html! {
+        <>
+            <AppHeader
+                title={store_name}
+                title_id={Some(AttrValue::from("store-name"))}
+                {subtitle}
+                {on_toggle_lang}
+            >
+                <SyncIndicator
+                    sync={status.sync.clone()}
+                    time_zone={time_zone.clone()}
+                    syncing={state.is_busy(&Op::Sync)}
+                    {on_sync_now}
+                />
+                <AppNav current={nav_current} {manager} {on_navigate} />
+            </AppHeader>
+            <main class={classes!("content", "has-tab-bar", state.print_view.then_some("is-printing"))}>
+                { banner }
+                <section
+                    id={format!("screen-{}", screen.slug())}
+                    class={classes!("screen", format!("screen-{}", screen.slug()))}
+                    aria-labelledby="screen-title"
+                >
+                    <h2 id="screen-title" class={heading_class}>{ t(lang, nav_label(screen)) }</h2>
+                    { body }
+                </section>
+            </main>
+        </>
+    }
+}
+
+/// The screen's data has not arrived: a spinner, or "Try again" if fetching it failed.
+fn not_loaded(state: &UseReducerHandle<State>, failed: bool) -> Html {
+    if failed {
+        let d = state.dispatcher();
+        let query = query(state);
+        let on_retry = Callback::from(move |()| controller::load_screen(d.clone(), query.clone()));
+        html! { <LoadFailed {on_retry} /> }
+    } else {
+        html! { <Loading /> }
+    }
+}
+
+fn today_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
+    let lang = state.lang();
+    let on_add = {
+        let d = state.dispatcher();
+        Callback::from(move |req: AddRequest| controller::add_task(&d, req))
+    };
+    let on_set_status = {
+        let d = state.dispatcher();
+        Callback::from(move |(id, status): (String, TaskStatus)| {
+            controller::set_task_status(&d, id, status, false);
+        })
+    };
+    let on_open = {
+        let d = state.dispatcher();
+        Callback::from(move |id: String| controller::open_task(&d, id))
+    };
+
+    let busy_tasks: Rc<BTreeSet<String>> = Rc::new(
+        state
+            .busy
+            .iter()
+            .filter_map(|op| match op {
+                Op::Task(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
+
+    let arrived = state.status.as_ref().is_none_or(|s| s.sync.store_arrived);
+    let tasks_view = match &state.tasks {
+        None => not_loaded(state, state.tasks_failed),
+        Some(tasks) if tasks.is_empty() && !arrived => {
+            html! { <p class="empty" id="store-arriving">{ t(lang, Key::StoreArriving) }</p> }
+        }
+        Some(tasks) => {
+            // The list groups the tasks by due date and shows today's progress over them.
+            let today = format::today(time_zone);
+            html! {
+                <>
+                    <TaskList
+                        tasks={Rc::new(tasks.clone())}
+                        today={today}
+                        busy={busy_tasks}
+                        {on_set_status}
+                        {on_open}
+                    />
+                </>
+            }
+        }
+    };
+
+    html! {
+        <>
+            // Only managers create tasks; staff report problems instead.
+            if manager {
+                <AddTaskForm busy={state.is_busy(&Op::AddTask)} {on_add} />
+            }
+            { tasks_view }
+        </>
+    }
+}
+
+/// My duties first, then the register (which managers edit).
+fn duties_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
+    let today = format::today(time_zone);
+    let on_open = {
+        let d = state.dispatcher();
+        Callback::from(move |id: String| controller::open_task(&d, id))
+    };
+    let mine = html! {
+        <MyDuties duties={state.my_duties.data.clone()} today={today.clone()} {on_open} />
+    };
+    let Some(register) = state.duties.data.clone() else {
+        return html! { <>{ mine }{ not_loaded(state, state.duties.failed) }</> };
+    };
+    let d = state.dispatcher();
+    let on_filter = {
+        let d = d.clone();
+        Callback::from(move |filter: DutyFilter| controller::set_duty_filter(&d, filter))
+    };
+    let on_save = {
+        let d = d.clone();
+        Callback::from(move |req: DutyRequest| edits::save_duty(&d, req))
+    };
+    let on_task = Callback::from(move |id: String| edits::task_from_duty(&d, id));
+    let creating: Rc<BTreeSet<String>> = Rc::new(
+        state
+            .busy
+            .iter()
+            .filter_map(|op| match op {
+                Op::TaskFromDuty(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
+    html! {
+        <>
+            { mine }
+            <DutyEditor
+                {register}
+                filter={state.duty_filter}
+                {today}
+                {on_filter}
+                {manager}
+                org={state.org.data.clone()}
+                staffing={state.staffing.data.clone()}
+                saving={state.is_busy(&Op::EditDuty)}
+                {creating}
+                {on_save}
+                {on_task}
+            />
+        </>
+    }
+}
+
+fn org_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
+    let lang = state.lang();
+    let Some(org) = state.org.data.clone() else {
+        return not_loaded(state, state.org.failed);
+    };
+    let on_show_uncovered = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::show_uncovered_duties(&d))
+    };
+    // Staff see the chart only; managers also its edit controls and the people.
+    if manager {
+        return org_editor(state, lang, org, on_show_uncovered);
+    }
+    html! { <OrgChartView {org} {on_show_uncovered} /> }
+}
+
+/// Managers' org chart: the chart with its edit controls, the people, adding a person.
+fn org_editor(
+    state: &UseReducerHandle<State>,
+    _lang: Lang,
+    org: Rc<OrgChart>,
+    on_show_uncovered: Callback<()>,
+) -> Html {
+    let d = state.dispatcher();
+    let on_add = {
+        let d = d.clone();
+        Callback::from(move |req: PersonRequest| controller::add_person(&d, req))
+    };
+    let on_save_department = {
+        let d = d.clone();
+        Callback::from(move |req| edits::save_department(&d, req))
+    };
+    let on_save_position = {
+        let d = d.clone();
+        Callback::from(move |req| edits::save_position(&d, req))
+    };
+    let on_save_positions = {
+        let d = d.clone();
+        Callback::from(move |(person, positions, done)| {
+            edits::save_person_positions(&d, person, positions, done);
+        })
+    };
+    let on_set_active = Callback::from(move |(person, active, done)| {
+        edits::set_person_active(&d, person, active, done);
+    });
+    html! {
+        <>
+            <OrgEditor
+                {org}
+                staffing={state.staffing.data.clone()}
+                busy={state.is_busy(&Op::EditOrg)}
+                {on_show_uncovered}
+                {on_save_department}
+                {on_save_position}
+                {on_save_positions}
+                {on_set_active}
+            />
+            <AddPersonForm
+                staffing={state.staffing.data.clone()}
+                busy={state.is_busy(&Op::AddPerson)}
+                {on_add}
+            />
+        </>
+    }
+}
+
+fn team_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
+    if !manager {
+        return html! {};
+    }
+    let Some(board) = state.team.data.clone() else {
+        return not_loaded(state, state.team.failed);
+    };
+    let on_grouping = {
+        let d = state.dispatcher();
+        Callback::from(move |g: TeamGrouping| controller::set_team_grouping(&d, g))
+    };
+    let on_move_all = {
+        let d = state.dispatcher();
+        Callback::from(move |(from, to): (String, Option<String>)| {
+            controller::move_open_tasks(&d, from, to);
+        })
+    };
+    let on_open = {
+        let d = state.dispatcher();
+        Callback::from(move |id: String| controller::open_task(&d, id))
+    };
+    let moving: Rc<BTreeSet<String>> = Rc::new(
+        state
+            .busy
+            .iter()
+            .filter_map(|op| match op {
+                Op::MoveAll(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
+    html! {
+        <TeamBoardView
+            {board}
+            staffing={state.staffing.data.clone()}
+            grouping={state.team_grouping}
+            today={format::today(time_zone)}
+            {moving}
+            {on_grouping}
+            {on_move_all}
+            {on_open}
+        />
+    }
+}
+
+/// One task in full, under a back button to the list it was opened from.
+fn task_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+    let lang = state.lang();
+    let on_back = {
+        let d = state.dispatcher();
+        let from = state.task_from;
+        Callback::from(move |_: MouseEvent| controller::navigate(&d, from))
+    };
+    let back = html! {
+        <div class="detail-top">
+            <button type="button" id="task-back" class="button button-quiet back-button" onclick={on_back}>
+                <span aria-hidden="true">{ "← " }</span>{ t(lang, Key::Back) }
+            </button>
+        </div>
+    };
+    let (Some(task_id), Some(detail)) = (state.open_task.clone(), state.task_detail.data.clone())
+    else {
+        return html! {
+            <>
+                { back }
+                { not_loaded(state, state.task_detail.failed) }
+            </>
+        };
+    };
+    let d = state.dispatcher();
+    let on_set_status = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |status: TaskStatus| {
+            controller::set_task_status(&d, id.clone(), status, true);
+        })
+    };
+    let on_toggle_item = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |(item, done): (String, bool)| {
+            controller::set_checklist_item(&d, id.clone(), item, done);
+        })
+    };
+    let on_add_item = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |req: TextRequest| controller::add_checklist_item(&d, id.clone(), req))
+    };
+    let on_add_comment = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |req: TextRequest| controller::add_comment(&d, id.clone(), req))
+    };
+    let on_reassign = {
+        let (d, id) = (d.clone(), task_id.clone());
+        Callback::from(move |to: Option<String>| controller::reassign_task(&d, id.clone(), to))
+    };
+    let checklist_busy: Rc<BTreeSet<String>> = Rc::new(
+        state
+            .busy
+            .iter()
+            .filter_map(|op| match op {
+                Op::Checklist(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect(),
+    );
+    html! {
+        <>
+            { back }
+            <TaskDetailView
+                {detail}
+                staffing={state.staffing.data.clone()}
+                today={format::today(time_zone)}
+                time_zone={time_zone.to_owned()}
+                status_busy={state.is_busy(&Op::Task(task_id.clone()))}
+                {checklist_busy}
+                adding_item={state.is_busy(&Op::AddChecklistItem)}
+                adding_comment={state.is_busy(&Op::AddComment)}
+                reassigning={state.is_busy(&Op::Reassign)}
+                {on_set_status}
+                {on_toggle_item}
+                {on_add_item}
+                {on_add_comment}
+                {on_reassign}
+            />
+        </>
+    }
+}
+
+fn settings_screen(
+    state: &UseReducerHandle<State>,
+    status: &AppStatus,
+    on_sync_now: Callback<()>,
+) -> Html {
+    let on_choose_lang = {
+        let d = state.dispatcher();
+        Callback::from(move |choice: Lang| controller::choose_lang(&d, choice))
+    };
+    let on_create_invite = {
+        let d = state.dispatcher();
+        Callback::from(move |req: InviteRequest| controller::create_invite(&d, req))
+    };
+    let on_copy = {
+        let d = state.dispatcher();
+        Callback::from(move |req: CopyRequest| controller::copy(&d, req))
+    };
+    let on_sign_out = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::sign_out(&d))
+    };
+    html! {
+        <Settings
+            status={status.clone()}
+            invite={state.invite.clone()}
+            inviting={state.is_busy(&Op::Invite)}
+            signing_out={state.is_busy(&Op::SignOut)}
+            syncing={state.is_busy(&Op::Sync)}
+            staffing={state.staffing.data.clone()}
+            {on_choose_lang}
+            {on_sync_now}
+            {on_create_invite}
+            {on_copy}
+            {on_sign_out}
+        />
+    }
+}
+
+fn plans_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+    let Some(board) = state.plans.data.clone() else {
+        return not_loaded(state, state.plans.failed);
+    };
+    let d = state.dispatcher();
+    let on_open = {
+        let d = d.clone();
+        Callback::from(move |id: Option<String>| controller::open_plan(&d, id))
+    };
+    let on_create = {
+        let d = d.clone();
+        Callback::from(move |req: NewPlanRequest| controller::create_plan(&d, req))
+    };
+    let on_item = {
+        let d = d.clone();
+        Callback::from(move |req: PlanItemRequest| controller::set_plan_item(&d, req))
+    };
+    let on_review = {
+        let d = d.clone();
+        Callback::from(move |req: ReviewRequest| controller::review_plan(&d, req))
+    };
+    let on_schedule = Callback::from(move |id: String| controller::schedule_plan(&d, id));
+    html! {
+        <PlansView
+            {board}
+            open={state.open_plan.clone()}
+            staffing={state.staffing.data.clone()}
+            today={format::today(time_zone)}
+            time_zone={time_zone.to_owned()}
+            busy={Rc::new(state.busy.clone())}
+            {on_open}
+            {on_create}
+            {on_item}
+            {on_review}
+            {on_schedule}
+        />
+    }
+}
+
+fn meetings_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+    let Some(board) = state.meetings.data.clone() else {
+        return not_loaded(state, state.meetings.failed);
+    };
+    let d = state.dispatcher();
+    let on_open = {
+        let d = d.clone();
+        Callback::from(move |id: Option<String>| controller::open_meeting(&d, id))
+    };
+    let on_create = {
+        let d = d.clone();
+        Callback::from(move |req: NewMeetingRequest| controller::create_meeting(&d, req))
+    };
+    let on_agenda = {
+        let d = d.clone();
+        Callback::from(move |(id, req): (String, TextRequest)| {
+            controller::add_agenda_item(&d, id, req);
+        })
+    };
+    let on_minutes = {
+        let d = d.clone();
+        Callback::from(move |(id, text): (String, String)| controller::set_minutes(&d, id, text))
+    };
+    let on_action = {
+        let d = d.clone();
+        Callback::from(move |req: ActionRequest| controller::add_action_item(&d, req))
+    };
+    let on_to_tasks = Callback::from(move |id: String| controller::actions_to_tasks(&d, id));
+    html! {
+        <MeetingsView
+            {board}
+            open={state.open_meeting.clone()}
+            staffing={state.staffing.data.clone()}
+            org={state.org.data.clone()}
+            today={format::today(time_zone)}
+            busy={Rc::new(state.busy.clone())}
+            {on_open}
+            {on_create}
+            {on_agenda}
+            {on_minutes}
+            {on_action}
+            {on_to_tasks}
+        />
+    }
+}
+
+fn feedback_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+    let Some(board) = state.feedback.data.clone() else {
+        return not_loaded(state, state.feedback.failed);
+    };
+    let d = state.dispatcher();
+    let on_report = {
+        let d = d.clone();
+        Callback::from(move |req: ReportRequest| controller::report_problem(&d, req))
+    };
+    let on_status = {
+        let d = d.clone();
+        Callback::from(
+            move |(id, status, resolution): (String, ReportStatus, Option<String>)| {
+                controller::set_report_status(&d, id, status, resolution);
+            },
+        )
+    };
+    let on_photo = Callback::from(move |id: String| controller::load_photo(&d, id));
+    html! {
+        <FeedbackView
+            {board}
+            time_zone={time_zone.to_owned()}
+            photos={Rc::new(state.photos.clone())}
+            busy={Rc::new(state.busy.clone())}
+            {on_report}
+            {on_status}
+            {on_photo}
+        />
+    }
+}
+
+fn assessment_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+    let Some(board) = state.assessment.data.clone() else {
+        return not_loaded(state, state.assessment.failed);
+    };
+    let d = state.dispatcher();
+    let on_command =
+        Callback::from(move |req: AssessmentRequest| controller::assessment_command(&d, req));
+    html! {
+        <AssessmentView
+            {board}
+            staffing={state.staffing.data.clone()}
+            org={state.org.data.clone()}
+            today={format::today(time_zone)}
+            busy={Rc::new(state.busy.clone())}
+            {on_command}
+        />
+    }
+}
+
+fn dashboard_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
+    if !manager {
+        return html! {};
+    }
+    let Some(dashboard) = state.dashboard.data.clone() else {
+        return not_loaded(state, state.dashboard.failed);
+    };
+    let on_print = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::print_report(&d))
+    };
+    let on_close_print = {
+        let d = state.dispatcher();
+        Callback::from(move |()| controller::close_print(&d))
+    };
+    html! {
+        <DashboardView
+            {dashboard}
+            print_view={state.print_view}
+            {on_print}
+            {on_close_print}
+        />
+    }
+}

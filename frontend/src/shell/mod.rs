@@ -1,0 +1,18 @@
+//! The frame around every screen: the root component and its state, the context it provides, the one way to run a command, the header, navigation, sync indicator, error banner and "Saved".
+
+pub mod app;
+pub mod context;
+pub mod controller;
+pub mod error_banner;
+pub mod header;
+pub mod nav;
+pub mod run;
+pub mod saved;
+pub mod state;
+pub mod sync_indicator;
+
+pub use error_banner::ErrorBanner;
+pub use header::AppHeader;
+pub use nav::{AppNav, label as nav_label};
+pub use saved::SavedToast;
+pub use sync_indicator::SyncIndicator;

@@ -1,0 +1,69 @@
+use crate::shell::context::use_lang;
+use web_sys::HtmlInputElement;
+use yew::prelude::*;
+
+use crate::i18n::{Key, t};
+use crate::shell::controller::AddRequest;
+
+#[derive(Properties, PartialEq, Debug)]
+pub struct AddTaskFormProps {
+    pub busy: bool,
+    pub on_add: Callback<AddRequest>,
+}
+
+/// A one-line form: type a title, press Enter or "Add".
+///
+/// The input is uncontrolled, like the enrol form's, so Chinese input methods work; it is
+/// cleared only once the task is saved, and only if it still holds what was sent.
+#[function_component(AddTaskForm)]
+pub fn add_task_form(props: &AddTaskFormProps) -> Html {
+    let lang = use_lang();
+    let input = use_node_ref();
+
+    let onsubmit = {
+        let input = input.clone();
+        let on_add = props.on_add.clone();
+        let busy = props.busy;
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(el) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let title = el.value().trim().to_owned();
+            if busy || title.is_empty() {
+                let _ = el.focus();
+                return;
+            }
+            let sent = title.clone();
+            let added = Callback::from(move |()| {
+                if el.value().trim() == sent {
+                    el.set_value("");
+                }
+                let _ = el.focus();
+            });
+            on_add.emit(AddRequest { title, added });
+        })
+    };
+
+    html! {
+        <form class="add-task" {onsubmit}>
+            <label for="new-task-title" class="visually-hidden">{ t(lang, Key::NewTaskLabel) }</label>
+            <input
+                id="new-task-title"
+                ref={input}
+                type="text"
+                autocomplete="off"
+                placeholder={t(lang, Key::NewTaskPlaceholder)}
+            />
+            <button
+                type="submit"
+                id="add-task-button"
+                class="button button-primary"
+                disabled={props.busy}
+                aria-busy={props.busy.to_string()}
+            >
+                { t(lang, if props.busy { Key::Adding } else { Key::AddTask }) }
+            </button>
+        </form>
+    }
+}
