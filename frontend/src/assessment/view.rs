@@ -194,6 +194,25 @@ fn send(on_command: &Callback<AssessmentRequest>, command: Command, done: impl F
     });
 }
 
+/// A form's submit: unless it is busy, sends what `command` reads from its fields, and
+/// clears `fields` once saved.
+fn submit_clearing(
+    on_command: &Callback<AssessmentRequest>,
+    busy: bool,
+    fields: Vec<NodeRef>,
+    command: impl Fn() -> Command + 'static,
+) -> Callback<SubmitEvent> {
+    let on_command = on_command.clone();
+    Callback::from(move |e: SubmitEvent| {
+        e.prevent_default();
+        if busy {
+            return;
+        }
+        let fields = fields.clone();
+        send(&on_command, command(), move || clear(&fields));
+    })
+}
+
 fn submit_button(lang: Lang, id: &'static str, label: Key, busy: bool) -> Html {
     html! {
         <div class="form-actions field-wide">
@@ -342,21 +361,14 @@ fn kpi_form(props: &KpiFormProps) -> Html {
             metric.clone(),
             target.clone(),
         );
-        let on_command = props.on_command.clone();
-        let busy = props.busy;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if busy {
-                return;
-            }
-            let command = Command::DefineKpi {
+        let fields = vec![name.clone(), target.clone()];
+        submit_clearing(&props.on_command, props.busy, fields, move || {
+            Command::DefineKpi {
                 name: read(&name),
                 subject: read(&subject),
                 metric: read(&metric),
                 target: read(&target),
-            };
-            let fields = [name.clone(), target.clone()];
-            send(&on_command, command, move || clear(&fields));
+            }
         })
     };
     html! {
@@ -436,21 +448,14 @@ fn assess_form(props: &AssessFormProps) -> Html {
             score.clone(),
             comment.clone(),
         );
-        let on_command = props.on_command.clone();
-        let busy = props.busy;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if busy {
-                return;
-            }
-            let command = Command::Assess {
+        let fields = vec![score.clone(), comment.clone()];
+        submit_clearing(&props.on_command, props.busy, fields, move || {
+            Command::Assess {
                 subject: read(&subject),
                 period: read(&period),
                 score: read(&score),
                 comment: read(&comment),
-            };
-            let fields = [score.clone(), comment.clone()];
-            send(&on_command, command, move || clear(&fields));
+            }
         })
     };
     html! {
@@ -524,21 +529,14 @@ fn award_form(props: &AwardFormProps) -> Html {
             period.clone(),
             reason.clone(),
         );
-        let on_command = props.on_command.clone();
-        let busy = props.busy;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if busy {
-                return;
-            }
-            let command = Command::GiveAward {
+        let fields = vec![title.clone(), reason.clone()];
+        submit_clearing(&props.on_command, props.busy, fields, move || {
+            Command::GiveAward {
                 title: read(&title),
                 person: read(&person),
                 period: read(&period),
                 reason: read(&reason),
-            };
-            let fields = [title.clone(), reason.clone()];
-            send(&on_command, command, move || clear(&fields));
+            }
         })
     };
     html! {
@@ -973,18 +971,11 @@ fn survey_form(props: &SurveyFormProps) -> Html {
     let title = use_node_ref();
     let onsubmit = {
         let title = title.clone();
-        let on_command = props.on_command.clone();
-        let busy = props.busy;
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            if busy {
-                return;
-            }
-            let command = Command::OpenSurvey {
+        let fields = vec![title.clone()];
+        submit_clearing(&props.on_command, props.busy, fields, move || {
+            Command::OpenSurvey {
                 title: read(&title),
-            };
-            let fields = [title.clone()];
-            send(&on_command, command, move || clear(&fields));
+            }
         })
     };
     html! {
