@@ -1,6 +1,7 @@
 //! The assessment screen's pure side: what its forms submit, how typed percentages,
 //! scores and months are read and checked, and how shares are shown.
 
+pub mod calls;
 pub mod view;
 
 pub use view::AssessmentView;

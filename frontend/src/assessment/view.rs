@@ -11,9 +11,9 @@ use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::assessment::calls::AssessmentRequest;
 use crate::assessment::{self, Command, METRICS};
 use crate::i18n::{self, Key, Lang, t};
-use crate::shell::controller::AssessmentRequest;
 use crate::shell::state::Op;
 use crate::ui::seed::use_seed;
 use crate::ui::wire;

@@ -1,5 +1,6 @@
 //! Managers' charts and the printable report.
 
+pub mod calls;
 pub mod view;
 
 pub use view::DashboardView;

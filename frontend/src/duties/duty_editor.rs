@@ -6,10 +6,10 @@ use storeops_api::org::{DutyRegister, DutyView, OrgChart};
 use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
+use crate::duties::calls::DutyRequest;
 use crate::duties::duty_form::DutyForm;
 use crate::duties::duty_register::{DutyActions, DutyRegisterView};
 use crate::i18n::{Key, t};
-use crate::org::edits::DutyRequest;
 use crate::shell::state::DutyFilter;
 use crate::ui::owner_picker::OwnerChoices;
 

@@ -7,9 +7,9 @@ use storeops_api::{Cadence, Named};
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::duties::calls::DutyRequest;
 use crate::i18n::{self, Key, t};
 use crate::org::editing::DutyDraft;
-use crate::org::edits::DutyRequest;
 use crate::ui::owner_picker::{OwnerChecklist, OwnerChoices, OwnerSelect};
 use crate::ui::sheet::Sheet;
 use crate::ui::wire;

@@ -1,5 +1,6 @@
 //! The duty register and my duties.
 
+pub mod calls;
 pub mod duty_editor;
 pub mod duty_form;
 pub mod duty_raci;

@@ -1,5 +1,6 @@
 //! Problems reported, and reporting one.
 
+pub mod calls;
 pub mod view;
 
 pub use view::FeedbackView;

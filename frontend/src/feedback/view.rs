@@ -7,8 +7,8 @@ use storeops_api::feedback::{FeedbackBoard, ReportView};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use crate::feedback::calls::ReportRequest;
 use crate::i18n::{self, Key, t};
-use crate::shell::controller::ReportRequest;
 use crate::shell::state::Op;
 use crate::ui::format;
 use crate::ui::wire;

@@ -1,5 +1,6 @@
 //! Meetings: agenda, minutes and action items.
 
+pub mod calls;
 pub mod view;
 
 pub use view::MeetingsView;

@@ -10,9 +10,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
-use crate::shell::controller::{ActionRequest, NewMeetingRequest, TextRequest};
+use crate::meetings::calls::{ActionRequest, NewMeetingRequest};
 use crate::shell::state::Op;
 use crate::ui::line_form::LineForm;
+use crate::ui::line_form::TextRequest;
 use crate::ui::owner_select::owner_options;
 use crate::ui::wire;
 

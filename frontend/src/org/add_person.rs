@@ -6,7 +6,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
-use crate::shell::controller::PersonRequest;
+use crate::org::calls::PersonRequest;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AddPersonFormProps {

@@ -5,8 +5,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
+use crate::org::calls::DepartmentRequest;
 use crate::org::editing::{DepartmentDraft, department_choices, indented};
-use crate::org::edits::DepartmentRequest;
 use crate::ui::sheet::Sheet;
 use storeops_api::org::{OrgChart, OrgDepartment};
 

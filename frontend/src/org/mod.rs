@@ -1,9 +1,9 @@
 //! The org chart and its editing: departments, positions, people.
 
 pub mod add_person;
+pub mod calls;
 pub mod department_form;
 pub mod editing;
-pub mod edits;
 pub mod org_chart;
 pub mod org_editor;
 pub mod people_editor;

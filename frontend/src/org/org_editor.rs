@@ -6,8 +6,8 @@ use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
+use crate::org::calls::{DepartmentRequest, PositionRequest};
 use crate::org::department_form::DepartmentForm;
-use crate::org::edits::{DepartmentRequest, PositionRequest};
 use crate::org::org_chart::{OrgActions, OrgChartView};
 use crate::org::people_editor::{ActiveRequest, PeopleEditor, PositionsRequest};
 use crate::org::position_form::PositionForm;

@@ -6,10 +6,10 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
+use crate::org::calls::PositionRequest;
 use crate::org::editing::{
     PositionDraft, all_positions, department_choices, indented, position_and_below,
 };
-use crate::org::edits::PositionRequest;
 use crate::ui::sheet::Sheet;
 
 #[derive(Properties, PartialEq, Debug)]

@@ -7,10 +7,10 @@ use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
+use crate::plans::calls::{NewPlanRequest, PlanItemRequest, ReviewRequest};
 use crate::plans::cascade;
 use crate::plans::plan_detail::PlanDetail;
 use crate::plans::plan_form::NewPlanForm;
-use crate::shell::controller::{NewPlanRequest, PlanItemRequest, ReviewRequest};
 use crate::shell::state::Op;
 use crate::ui::wire;
 

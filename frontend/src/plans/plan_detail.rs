@@ -10,7 +10,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::shell::controller::{PlanItemRequest, ReviewRequest};
+use crate::plans::calls::{PlanItemRequest, ReviewRequest};
 use crate::shell::state::Op;
 use crate::ui::format;
 use crate::ui::owner_select::owner_options;

@@ -9,8 +9,8 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
+use crate::plans::calls::NewPlanRequest;
 use crate::plans::cascade;
-use crate::shell::controller::NewPlanRequest;
 use crate::ui::period;
 use crate::ui::wire;
 

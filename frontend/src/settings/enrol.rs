@@ -3,10 +3,10 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Key, Lang, t};
-use crate::org::edits::OpenStoreRequest;
+use crate::settings::calls::EnrolRequest;
+use crate::settings::calls::OpenStoreRequest;
 use crate::settings::invite_link::parse_invite_link;
 use crate::settings::open_store::OpenStoreForm;
-use crate::shell::controller::EnrolRequest;
 
 /// The relay a fresh install points at until told otherwise.
 pub const DEFAULT_RELAY_URL: &str = "http://127.0.0.1:8787";

@@ -1,5 +1,6 @@
 //! Settings, enrolment and opening a new store.
 
+pub mod calls;
 pub mod enrol;
 pub mod invite_link;
 pub mod open_store;

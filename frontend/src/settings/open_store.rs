@@ -4,7 +4,7 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::org::edits::OpenStoreRequest;
+use crate::settings::calls::OpenStoreRequest;
 use crate::settings::enrol::DEFAULT_RELAY_URL;
 use crate::settings::templates::{DEFAULT_TEMPLATE, TemplatePreview, previews};
 

@@ -9,7 +9,7 @@ use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::shell::controller::{CopyRequest, InviteRequest};
+use crate::settings::calls::{CopyRequest, InviteRequest};
 use crate::ui::format;
 use crate::ui::wire;
 

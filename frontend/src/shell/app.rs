@@ -10,26 +10,30 @@ use storeops_api::{ReportStatus, TaskStatus};
 use yew::prelude::*;
 
 use crate::assessment::AssessmentView;
+use crate::assessment::calls::AssessmentRequest;
 use crate::dashboard::DashboardView;
+use crate::duties::calls::DutyRequest;
 use crate::duties::{DutyEditor, MyDuties};
 use crate::feedback::FeedbackView;
+use crate::feedback::calls::ReportRequest;
 use crate::i18n::{Key, Lang, t};
 use crate::meetings::MeetingsView;
-use crate::org::edits::{self, DutyRequest};
+use crate::meetings::calls::{ActionRequest, NewMeetingRequest};
+use crate::org::calls::PersonRequest;
 use crate::org::{AddPersonForm, OrgChartView, OrgEditor};
 use crate::plans::PlansView;
+use crate::plans::calls::{NewPlanRequest, PlanItemRequest, ReviewRequest};
 use crate::services::browser;
+use crate::settings::calls::{CopyRequest, EnrolRequest, InviteRequest};
 use crate::settings::{EnrolForm, Settings};
 use crate::shell::context::AppContext;
-use crate::shell::controller::{
-    self, ActionRequest, AddRequest, AssessmentRequest, CopyRequest, EnrolRequest, InviteRequest,
-    NewMeetingRequest, NewPlanRequest, PersonRequest, PlanItemRequest, ReportRequest,
-    ReviewRequest, ScreenQuery, TextRequest,
-};
+use crate::shell::controller::{self, ScreenQuery};
 use crate::shell::state::{DutyFilter, Op, Screen, State, TeamGrouping};
 use crate::shell::{AppHeader, AppNav, ErrorBanner, SavedToast, SyncIndicator, nav_label};
+use crate::tasks::calls::AddRequest;
 use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
 use crate::ui::format;
+use crate::ui::line_form::TextRequest;
 use crate::ui::{LoadFailed, Loading};
 
 fn initial_state() -> State {
@@ -89,7 +93,8 @@ pub fn app() -> Html {
         None => loading_screen(&state, lang),
         Some(status) if !status.enrolled => {
             let d = state.dispatcher();
-            let on_enrol = Callback::from(move |req: EnrolRequest| controller::enrol(&d, req));
+            let on_enrol =
+                Callback::from(move |req: EnrolRequest| crate::settings::calls::enrol(&d, req));
             html! {
                 <>
                     <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
@@ -101,7 +106,7 @@ pub fn app() -> Html {
                             opening={state.is_busy(&Op::OpenStore)}
                             on_open_store={{
                                 let d = state.dispatcher();
-                                Callback::from(move |req| edits::open_store(&d, req))
+                                Callback::from(move |req| crate::settings::calls::open_store(&d, req))
                             }}
                         />
                     </main>
@@ -276,17 +281,17 @@ fn today_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool)
     let lang = state.lang();
     let on_add = {
         let d = state.dispatcher();
-        Callback::from(move |req: AddRequest| controller::add_task(&d, req))
+        Callback::from(move |req: AddRequest| crate::tasks::calls::add_task(&d, req))
     };
     let on_set_status = {
         let d = state.dispatcher();
         Callback::from(move |(id, status): (String, TaskStatus)| {
-            controller::set_task_status(&d, id, status, false);
+            crate::tasks::calls::set_task_status(&d, id, status, false);
         })
     };
     let on_open = {
         let d = state.dispatcher();
-        Callback::from(move |id: String| controller::open_task(&d, id))
+        Callback::from(move |id: String| crate::tasks::calls::open_task(&d, id))
     };
 
     let busy_tasks: Rc<BTreeSet<String>> = Rc::new(
@@ -339,7 +344,7 @@ fn duties_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool
     let today = format::today(time_zone);
     let on_open = {
         let d = state.dispatcher();
-        Callback::from(move |id: String| controller::open_task(&d, id))
+        Callback::from(move |id: String| crate::tasks::calls::open_task(&d, id))
     };
     let mine = html! {
         <MyDuties duties={state.my_duties.data.clone()} today={today.clone()} {on_open} />
@@ -350,13 +355,13 @@ fn duties_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool
     let d = state.dispatcher();
     let on_filter = {
         let d = d.clone();
-        Callback::from(move |filter: DutyFilter| controller::set_duty_filter(&d, filter))
+        Callback::from(move |filter: DutyFilter| crate::duties::calls::set_duty_filter(&d, filter))
     };
     let on_save = {
         let d = d.clone();
-        Callback::from(move |req: DutyRequest| edits::save_duty(&d, req))
+        Callback::from(move |req: DutyRequest| crate::duties::calls::save_duty(&d, req))
     };
-    let on_task = Callback::from(move |id: String| edits::task_from_duty(&d, id));
+    let on_task = Callback::from(move |id: String| crate::duties::calls::task_from_duty(&d, id));
     let creating: Rc<BTreeSet<String>> = Rc::new(
         state
             .busy
@@ -394,7 +399,7 @@ fn org_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
     };
     let on_show_uncovered = {
         let d = state.dispatcher();
-        Callback::from(move |()| controller::show_uncovered_duties(&d))
+        Callback::from(move |()| crate::duties::calls::show_uncovered_duties(&d))
     };
     // Staff see the chart only; managers also its edit controls and the people.
     if manager {
@@ -413,24 +418,24 @@ fn org_editor(
     let d = state.dispatcher();
     let on_add = {
         let d = d.clone();
-        Callback::from(move |req: PersonRequest| controller::add_person(&d, req))
+        Callback::from(move |req: PersonRequest| crate::org::calls::add_person(&d, req))
     };
     let on_save_department = {
         let d = d.clone();
-        Callback::from(move |req| edits::save_department(&d, req))
+        Callback::from(move |req| crate::org::calls::save_department(&d, req))
     };
     let on_save_position = {
         let d = d.clone();
-        Callback::from(move |req| edits::save_position(&d, req))
+        Callback::from(move |req| crate::org::calls::save_position(&d, req))
     };
     let on_save_positions = {
         let d = d.clone();
         Callback::from(move |(person, positions, done)| {
-            edits::save_person_positions(&d, person, positions, done);
+            crate::org::calls::save_person_positions(&d, person, positions, done);
         })
     };
     let on_set_active = Callback::from(move |(person, active, done)| {
-        edits::set_person_active(&d, person, active, done);
+        crate::org::calls::set_person_active(&d, person, active, done);
     });
     html! {
         <>
@@ -462,17 +467,17 @@ fn team_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) 
     };
     let on_grouping = {
         let d = state.dispatcher();
-        Callback::from(move |g: TeamGrouping| controller::set_team_grouping(&d, g))
+        Callback::from(move |g: TeamGrouping| crate::tasks::calls::set_team_grouping(&d, g))
     };
     let on_move_all = {
         let d = state.dispatcher();
         Callback::from(move |(from, to): (String, Option<String>)| {
-            controller::move_open_tasks(&d, from, to);
+            crate::tasks::calls::move_open_tasks(&d, from, to);
         })
     };
     let on_open = {
         let d = state.dispatcher();
-        Callback::from(move |id: String| controller::open_task(&d, id))
+        Callback::from(move |id: String| crate::tasks::calls::open_task(&d, id))
     };
     let moving: Rc<BTreeSet<String>> = Rc::new(
         state
@@ -526,26 +531,32 @@ fn task_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
     let on_set_status = {
         let (d, id) = (d.clone(), task_id.clone());
         Callback::from(move |status: TaskStatus| {
-            controller::set_task_status(&d, id.clone(), status, true);
+            crate::tasks::calls::set_task_status(&d, id.clone(), status, true);
         })
     };
     let on_toggle_item = {
         let (d, id) = (d.clone(), task_id.clone());
         Callback::from(move |(item, done): (String, bool)| {
-            controller::set_checklist_item(&d, id.clone(), item, done);
+            crate::tasks::calls::set_checklist_item(&d, id.clone(), item, done);
         })
     };
     let on_add_item = {
         let (d, id) = (d.clone(), task_id.clone());
-        Callback::from(move |req: TextRequest| controller::add_checklist_item(&d, id.clone(), req))
+        Callback::from(move |req: TextRequest| {
+            crate::tasks::calls::add_checklist_item(&d, id.clone(), req)
+        })
     };
     let on_add_comment = {
         let (d, id) = (d.clone(), task_id.clone());
-        Callback::from(move |req: TextRequest| controller::add_comment(&d, id.clone(), req))
+        Callback::from(move |req: TextRequest| {
+            crate::tasks::calls::add_comment(&d, id.clone(), req)
+        })
     };
     let on_reassign = {
         let (d, id) = (d.clone(), task_id.clone());
-        Callback::from(move |to: Option<String>| controller::reassign_task(&d, id.clone(), to))
+        Callback::from(move |to: Option<String>| {
+            crate::tasks::calls::reassign_task(&d, id.clone(), to)
+        })
     };
     let checklist_busy: Rc<BTreeSet<String>> = Rc::new(
         state
@@ -591,15 +602,15 @@ fn settings_screen(
     };
     let on_create_invite = {
         let d = state.dispatcher();
-        Callback::from(move |req: InviteRequest| controller::create_invite(&d, req))
+        Callback::from(move |req: InviteRequest| crate::settings::calls::create_invite(&d, req))
     };
     let on_copy = {
         let d = state.dispatcher();
-        Callback::from(move |req: CopyRequest| controller::copy(&d, req))
+        Callback::from(move |req: CopyRequest| crate::settings::calls::copy(&d, req))
     };
     let on_sign_out = {
         let d = state.dispatcher();
-        Callback::from(move |()| controller::sign_out(&d))
+        Callback::from(move |()| crate::settings::calls::sign_out(&d))
     };
     html! {
         <Settings
@@ -625,21 +636,21 @@ fn plans_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
     let d = state.dispatcher();
     let on_open = {
         let d = d.clone();
-        Callback::from(move |id: Option<String>| controller::open_plan(&d, id))
+        Callback::from(move |id: Option<String>| crate::plans::calls::open_plan(&d, id))
     };
     let on_create = {
         let d = d.clone();
-        Callback::from(move |req: NewPlanRequest| controller::create_plan(&d, req))
+        Callback::from(move |req: NewPlanRequest| crate::plans::calls::create_plan(&d, req))
     };
     let on_item = {
         let d = d.clone();
-        Callback::from(move |req: PlanItemRequest| controller::set_plan_item(&d, req))
+        Callback::from(move |req: PlanItemRequest| crate::plans::calls::set_plan_item(&d, req))
     };
     let on_review = {
         let d = d.clone();
-        Callback::from(move |req: ReviewRequest| controller::review_plan(&d, req))
+        Callback::from(move |req: ReviewRequest| crate::plans::calls::review_plan(&d, req))
     };
-    let on_schedule = Callback::from(move |id: String| controller::schedule_plan(&d, id));
+    let on_schedule = Callback::from(move |id: String| crate::plans::calls::schedule_plan(&d, id));
     html! {
         <PlansView
             {board}
@@ -664,27 +675,32 @@ fn meetings_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
     let d = state.dispatcher();
     let on_open = {
         let d = d.clone();
-        Callback::from(move |id: Option<String>| controller::open_meeting(&d, id))
+        Callback::from(move |id: Option<String>| crate::meetings::calls::open_meeting(&d, id))
     };
     let on_create = {
         let d = d.clone();
-        Callback::from(move |req: NewMeetingRequest| controller::create_meeting(&d, req))
+        Callback::from(move |req: NewMeetingRequest| {
+            crate::meetings::calls::create_meeting(&d, req)
+        })
     };
     let on_agenda = {
         let d = d.clone();
         Callback::from(move |(id, req): (String, TextRequest)| {
-            controller::add_agenda_item(&d, id, req);
+            crate::meetings::calls::add_agenda_item(&d, id, req);
         })
     };
     let on_minutes = {
         let d = d.clone();
-        Callback::from(move |(id, text): (String, String)| controller::set_minutes(&d, id, text))
+        Callback::from(move |(id, text): (String, String)| {
+            crate::meetings::calls::set_minutes(&d, id, text)
+        })
     };
     let on_action = {
         let d = d.clone();
-        Callback::from(move |req: ActionRequest| controller::add_action_item(&d, req))
+        Callback::from(move |req: ActionRequest| crate::meetings::calls::add_action_item(&d, req))
     };
-    let on_to_tasks = Callback::from(move |id: String| controller::actions_to_tasks(&d, id));
+    let on_to_tasks =
+        Callback::from(move |id: String| crate::meetings::calls::actions_to_tasks(&d, id));
     html! {
         <MeetingsView
             {board}
@@ -710,17 +726,17 @@ fn feedback_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
     let d = state.dispatcher();
     let on_report = {
         let d = d.clone();
-        Callback::from(move |req: ReportRequest| controller::report_problem(&d, req))
+        Callback::from(move |req: ReportRequest| crate::feedback::calls::report_problem(&d, req))
     };
     let on_status = {
         let d = d.clone();
         Callback::from(
             move |(id, status, resolution): (String, ReportStatus, Option<String>)| {
-                controller::set_report_status(&d, id, status, resolution);
+                crate::feedback::calls::set_report_status(&d, id, status, resolution);
             },
         )
     };
-    let on_photo = Callback::from(move |id: String| controller::load_photo(&d, id));
+    let on_photo = Callback::from(move |id: String| crate::feedback::calls::load_photo(&d, id));
     html! {
         <FeedbackView
             {board}
@@ -739,8 +755,9 @@ fn assessment_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
         return not_loaded(state, state.assessment.failed);
     };
     let d = state.dispatcher();
-    let on_command =
-        Callback::from(move |req: AssessmentRequest| controller::assessment_command(&d, req));
+    let on_command = Callback::from(move |req: AssessmentRequest| {
+        crate::assessment::calls::assessment_command(&d, req)
+    });
     html! {
         <AssessmentView
             {board}
@@ -762,11 +779,11 @@ fn dashboard_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
     };
     let on_print = {
         let d = state.dispatcher();
-        Callback::from(move |()| controller::print_report(&d))
+        Callback::from(move |()| crate::dashboard::calls::print_report(&d))
     };
     let on_close_print = {
         let d = state.dispatcher();
-        Callback::from(move |()| controller::close_print(&d))
+        Callback::from(move |()| crate::dashboard::calls::close_print(&d))
     };
     html! {
         <DashboardView

@@ -3,7 +3,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
-use crate::shell::controller::AddRequest;
+use crate::tasks::calls::AddRequest;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AddTaskFormProps {

@@ -1,6 +1,7 @@
 //! The task list, one task in full, and the team board.
 
 pub mod add_task;
+pub mod calls;
 pub mod progress;
 pub mod task_detail;
 pub mod task_item;

@@ -8,9 +8,9 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
-use crate::shell::controller::TextRequest;
 use crate::ui::format;
 use crate::ui::line_form::LineForm;
+use crate::ui::line_form::TextRequest;
 use crate::ui::owner_select::owner_options;
 use crate::ui::wire;
 

@@ -1,7 +1,12 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use crate::shell::controller::TextRequest;
+/// What a one-line form submits; `added` is called once it is saved.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextRequest {
+    pub text: String,
+    pub added: Callback<()>,
+}
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct LineFormProps {

@@ -1,25 +1,22 @@
-//! What happens when a manager edits the org chart or the duty register, when "my
-//! duties" are fetched, and when a new store is opened: checks, then commands through
-//! [`call`], then [`Action`]s. Like `crate::shell::controller`, whose conventions it follows;
-//! kept apart so each file stays about one thing.
+//! What happens when a manager edits the org chart or adds a person: checks, then
+//! commands through [`call`], then [`Action`]s.
 
 use std::rc::Rc;
 
 use storeops_api::ApiError;
 use storeops_api::command::{
-    AddDepartment, AddDuty, AddPosition, EditDuty, EditPosition, GetMyDuties, GetOrgChart,
-    GetStaffing, MoveDepartment, OpenStore, RenameDepartment, SetDepartmentHead, SetPersonActive,
-    SetPersonPositions, TaskFromDuty,
+    AddDepartment, AddPerson, AddPosition, EditPosition, GetOrgChart, GetStaffing, MoveDepartment,
+    RenameDepartment, SetDepartmentHead, SetPersonActive, SetPersonPositions,
 };
 use storeops_api::org::{OrgChart, OrgDepartment};
-use storeops_api::relay::NewStore;
 use yew::Callback;
 
 use crate::i18n::Key;
-use crate::org::editing::{DepartmentDraft, DutyDraft, PositionDraft, all_positions};
+use crate::org::editing::{DepartmentDraft, PositionDraft, all_positions};
 use crate::services::call;
+use crate::shell::controller::{ScreenQuery, load_screen};
 use crate::shell::run::{Dispatch, fetch, refused, save};
-use crate::shell::state::{Action, Op, ticket};
+use crate::shell::state::{Action, Op, Screen};
 
 /// Runs an org chart command with [`Op::EditOrg`] busy; on success shows the chart it
 /// returned and calls `done`.
@@ -35,14 +32,6 @@ where
             d.dispatch(Action::StaffingLoaded { staffing, asked_at });
         });
         done.emit(());
-    });
-}
-
-/// `my_duties`, on the Duties screen. Quiet on failure (the register below is the
-/// screen's main content and says so itself); the console keeps the reason.
-pub fn load_my_duties(d: Dispatch) {
-    fetch(&d, GetMyDuties {}, false, |d, duties, asked_at| {
-        d.dispatch(Action::MyDutiesLoaded { duties, asked_at });
     });
 }
 
@@ -174,149 +163,35 @@ pub fn set_person_active(d: &Dispatch, person_id: String, active: bool, done: Ca
     change_org(d, command, done);
 }
 
-/// What the duty form submits; `done` closes it once saved.
+/// What the add-person form submits; `added` is called once the person is saved.
 #[derive(Clone, Debug, PartialEq)]
-pub struct DutyRequest {
-    pub draft: DutyDraft,
-    pub done: Callback<()>,
+pub struct PersonRequest {
+    pub name: String,
+    pub contact: String,
+    /// The id of the position they take.
+    pub position: Option<String>,
+    pub added: Callback<()>,
 }
 
-pub fn save_duty(d: &Dispatch, req: DutyRequest) {
-    let edit = match req.draft.checked() {
-        Ok(edit) => edit,
-        Err(key) => return refused(d, key),
-    };
-    let (text, owner, cadence, raci) = (edit.text, edit.owner, edit.cadence, edit.raci);
-    let command = async move {
-        match edit.id {
-            None => {
-                call(AddDuty {
-                    text,
-                    owner,
-                    cadence,
-                    raci,
-                })
-                .await
-            }
-            Some(duty_id) => {
-                call(EditDuty {
-                    duty_id,
-                    text,
-                    owner,
-                    cadence,
-                    raci,
-                })
-                .await
-            }
-        }
-    };
-    save(d, Op::EditDuty, command, move |d, duties, at| {
-        d.dispatch(Action::DutiesLoaded {
-            duties,
-            asked_at: at,
-        });
-        req.done.emit(());
-        load_my_duties(d.clone());
+/// Adds a person; then the org chart (and the pickers) are fetched again.
+pub fn add_person(d: &Dispatch, req: PersonRequest) {
+    let name = req.name.trim().to_owned();
+    if name.is_empty() {
+        return refused(d, Key::PersonNameNeeded);
+    }
+    let contact = req.contact.trim().to_owned();
+    let command = call(AddPerson {
+        name,
+        contact,
+        position: req.position,
     });
-}
-
-/// "Create task now" on a duty: a task due today for the duty's owner, then shown.
-pub fn task_from_duty(d: &Dispatch, duty_id: String) {
-    let op = Op::TaskFromDuty(duty_id.clone());
-    save(
-        d,
-        op,
-        call(TaskFromDuty { duty_id, due: None }),
-        |d, task, at| {
-            let id = task.id.clone();
-            d.dispatch(Action::TaskSaved { task, at });
-            crate::shell::controller::open_task(d, id);
-        },
-    );
-}
-
-/// What the new-store form submits.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct OpenStoreRequest {
-    pub relay_url: String,
-    pub store: NewStore,
-}
-
-impl OpenStoreRequest {
-    /// Trims every field; refuses one left empty.
-    pub fn checked(mut self) -> Result<Self, Key> {
-        let s = &mut self.store;
-        for field in [
-            &mut self.relay_url,
-            &mut s.code,
-            &mut s.name,
-            &mut s.device_name,
-            &mut s.time_zone,
-        ] {
-            *field = field.trim().to_owned();
-            if field.is_empty() {
-                return Err(Key::FillStoreFields);
-            }
-        }
-        Ok(self)
-    }
-}
-
-/// "Open store" on the first-run screen: like enrolling, the status it returns shows the
-/// new store's screens.
-pub fn open_store(d: &Dispatch, req: OpenStoreRequest) {
-    let req = match req.checked() {
-        Ok(req) => req,
-        Err(key) => return refused(d, key),
-    };
-    let asked_at = ticket();
-    let command = call(OpenStore {
-        relay_url: req.relay_url,
-        store: req.store,
+    save(d, Op::AddPerson, command, move |d, _person_id, _| {
+        req.added.emit(());
+        let query = ScreenQuery {
+            screen: Screen::Org,
+            task: None,
+            manager: true,
+        };
+        load_screen(d.clone(), query);
     });
-    crate::shell::run::run(d, Op::OpenStore, command, move |d, status, _| {
-        d.dispatch(Action::StatusLoaded { status, asked_at });
-    });
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn request() -> OpenStoreRequest {
-        OpenStoreRequest {
-            relay_url: " http://127.0.0.1:8787 ".into(),
-            store: NewStore {
-                code: " NEW-1 ".into(),
-                name: " 人民路店 ".into(),
-                template: "plan2".into(),
-                locale: "zh-CN".into(),
-                time_zone: "Asia/Shanghai".into(),
-                device_name: "店长的电脑".into(),
-            },
-        }
-    }
-
-    #[test]
-    fn a_new_store_request_is_trimmed() {
-        let req = request().checked();
-        let req = req.as_ref().map(|r| {
-            (
-                r.relay_url.as_str(),
-                r.store.name.as_str(),
-                r.store.code.as_str(),
-            )
-        });
-        assert_eq!(req, Ok(("http://127.0.0.1:8787", "人民路店", "NEW-1")));
-    }
-
-    #[test]
-    fn a_new_store_needs_every_field() {
-        let mut req = request();
-        req.store.name = "  ".into();
-        assert_eq!(req.checked(), Err(Key::FillStoreFields));
-        let mut req = request();
-        req.store.code = String::new();
-        assert_eq!(req.checked(), Err(Key::FillStoreFields));
-    }
 }
