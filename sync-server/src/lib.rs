@@ -320,9 +320,10 @@ async fn open_store(State(state): State<AppState>, body: Bytes) -> Result<Respon
             .lock()
             .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
         let now = now_ms();
-        let offset =
-            storeops_domain::calendar::fixed_utc_offset_minutes(&req.time_zone).unwrap_or(0);
-        let today = storeops_domain::calendar::Date::from_unix_ms(now, offset);
+        // An unknown zone is refused by open_store itself, with its message.
+        let today = storeops_domain::calendar::Zone::named(&req.time_zone)
+            .unwrap_or_else(|_| storeops_domain::calendar::Zone::utc())
+            .date_of(now);
         reg.open_store(
             &req.code,
             &req.name,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, bail};
 use storeops_domain::Role;
-use storeops_domain::calendar::{Date, fixed_utc_offset_minutes};
+use storeops_domain::calendar::Zone;
 use storeops_relay::registry::{Registry, database_path};
 use storeops_relay::{Settings, serve};
 
@@ -148,12 +148,9 @@ fn run() -> anyhow::Result<()> {
             ])?;
             let s = settings(&args)?;
             let tz = args.get("time-zone").unwrap_or("Asia/Shanghai");
-            let offset = fixed_utc_offset_minutes(tz).unwrap_or_else(|| {
-                eprintln!("note: {tz} is not in the built-in list; dates use UTC");
-                0
-            });
+            let zone = Zone::named(tz)?;
             let now = now_ms();
-            let today = Date::from_unix_ms(now, offset);
+            let today = zone.date_of(now);
             let demo = match args.get("demo-people") {
                 None | Some("no") => false,
                 Some("yes") => true,

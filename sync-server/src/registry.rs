@@ -350,10 +350,8 @@ impl Registry {
                 "a device name is 1 to 100 characters".into(),
             ));
         }
-        if storeops_domain::calendar::fixed_utc_offset_minutes(time_zone).is_none() {
-            return Err(RegistryError::Invalid(format!(
-                "{time_zone:?} is not a time zone this relay knows; use e.g. Asia/Shanghai or UTC"
-            )));
+        if let Err(e) = storeops_domain::calendar::Zone::named(time_zone) {
+            return Err(RegistryError::Invalid(e.to_string()));
         }
         let usable: bool = self.conn().query_row(
             "SELECT EXISTS(SELECT 1 FROM store_grants

@@ -43,13 +43,13 @@ impl Replica {
         let today = self.today_date();
         let month = format!("{}-{:02}", today.year, today.month);
         let tasks = self.all_tasks()?;
-        let offset = self.utc_offset();
+        let zone = self.zone();
         let report = assessment::task_kpis(
             &tasks,
             &org,
             Date::new(today.year, today.month, 1).unwrap_or(today),
             today,
-            offset,
+            &zone,
         );
         let mut board = AssessmentBoard {
             year: year.to_owned(),

@@ -22,7 +22,7 @@ impl Replica {
         actor.require_manager("see the dashboard")?;
         let org = self.org()?;
         let today = self.today_date();
-        let offset = self.utc_offset();
+        let zone = self.zone();
         let tasks = self.all_tasks()?;
         let weeks = weeks.clamp(1, crate::replica::TASK_WEEKS_BACK as usize + 1);
         let this_monday = today.week_start();
@@ -32,9 +32,9 @@ impl Replica {
             .collect();
         let reports: Vec<KpiReport> = mondays
             .iter()
-            .map(|m| assessment::task_kpis(&tasks, &org, *m, m.add_days(6), offset))
+            .map(|m| assessment::task_kpis(&tasks, &org, *m, m.add_days(6), &zone))
             .collect();
-        let window = assessment::task_kpis(&tasks, &org, mondays[0], today, offset);
+        let window = assessment::task_kpis(&tasks, &org, mondays[0], today, &zone);
         let is_overdue = |t: &Task| t.status.is_open() && t.due_date().is_some_and(|d| d < today);
         let scope = if actor.is_store_level() {
             None
@@ -132,7 +132,7 @@ impl Replica {
             &org,
             Date::new(today.year, today.month, 1).unwrap_or(today),
             today,
-            offset,
+            &zone,
         );
         let mut kpis = Vec::new();
         for (_, doc) in self.kind_docs(kind::ASSESSMENT, |p| p == year) {

@@ -85,7 +85,10 @@ mod tests {
             }),
             ErrorCode::NotFound
         );
-        assert_eq!(code(DomainError::Forbidden("no".into())), ErrorCode::Forbidden);
+        assert_eq!(
+            code(DomainError::Forbidden("no".into())),
+            ErrorCode::Forbidden
+        );
         assert_eq!(code(DomainError::Invalid("bad".into())), ErrorCode::Invalid);
         let api: ApiError = ClientError::NotEnrolled.into();
         assert_eq!(api.code, ErrorCode::NotEnrolled);

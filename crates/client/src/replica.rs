@@ -456,8 +456,10 @@ impl Replica {
             .filter_map(|d| self.arrived(d))
             .collect();
         let today = self.today_date();
-        let offset = self.utc_offset();
-        let since = today.days_since_epoch() * 86_400_000 - i64::from(offset) * 60_000;
+        // The store's midnight today, in UTC ms (the offset of the moment itself:
+        // the day a clock change happens is a rounding error here).
+        let midnight_utc = today.days_since_epoch() * 86_400_000;
+        let since = midnight_utc - i64::from(self.zone().offset_minutes_at(midnight_utc)) * 60_000;
         Ok(domain::split::list_tasks_in(
             &docs,
             Some(org),
@@ -532,14 +534,15 @@ impl Replica {
     }
 
     pub(crate) fn today_date(&self) -> storeops_domain::calendar::Date {
-        storeops_domain::calendar::Date::from_unix_ms(now_ms(), self.utc_offset())
+        self.zone().date_of(now_ms())
     }
 
-    /// The store's offset from UTC in minutes (0 when its time zone is unknown).
-    pub(crate) fn utc_offset(&self) -> i32 {
+    /// The store's time zone (UTC until the store's documents arrive, or if a
+    /// document names a zone this build does not know).
+    pub(crate) fn zone(&self) -> storeops_domain::calendar::Zone {
         self.store_profile()
-            .and_then(|p| storeops_domain::calendar::fixed_utc_offset_minutes(&p.time_zone))
-            .unwrap_or(0)
+            .and_then(|p| storeops_domain::calendar::Zone::named(&p.time_zone).ok())
+            .unwrap_or_else(storeops_domain::calendar::Zone::utc)
     }
 
     /// Periodic upkeep while connected: offers again the documents the relay did not

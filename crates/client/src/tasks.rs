@@ -48,6 +48,13 @@ pub fn task_view(id: String, t: &Task, org: &OrgDoc) -> TaskView {
     }
 }
 
+/// [`task_view`] with the store's date it was done on.
+fn task_view_in(id: String, task: &Task, org: &OrgDoc, zone: &domain::calendar::Zone) -> TaskView {
+    let mut view = task_view(id, task, org);
+    view.done_on = view.done_at.map(|ms| zone.date_of(ms).to_string());
+    view
+}
+
 fn task_detail(
     id: String,
     t: &Task,
@@ -155,7 +162,7 @@ impl Replica {
             return Ok(vec![]);
         };
         let org = self.org_of(org_id)?;
-        let offset = self.utc_offset();
+        let zone = self.zone();
         let actor = self.actor().ok();
         let mine_only = actor
             .as_ref()
@@ -163,7 +170,7 @@ impl Replica {
         let mut views: Vec<TaskView> = self
             .listed_tasks(&org, actor.as_ref().filter(|_| mine_only))?
             .into_iter()
-            .map(|(id, t)| self.task_view_of(id, &t, &org, offset))
+            .map(|(id, t)| task_view_in(id, &t, &org, &zone))
             .collect();
         views.sort_by_key(TaskView::sort_key);
         Ok(views)
@@ -173,15 +180,7 @@ impl Replica {
     pub fn task_view(&self, id: &str) -> Result<TaskView, ClientError> {
         let am = self.task_doc_of(id)?;
         let task = domain::read_task(am, id)?;
-        Ok(self.task_view_of(id.into(), &task, &self.org()?, self.utc_offset()))
-    }
-
-    fn task_view_of(&self, id: String, task: &Task, org: &OrgDoc, utc_offset: i32) -> TaskView {
-        let mut view = task_view(id, task, org);
-        view.done_on = view
-            .done_at
-            .map(|ms| domain::calendar::Date::from_unix_ms(ms, utc_offset).to_string());
-        view
+        Ok(task_view_in(id.into(), &task, &self.org()?, &self.zone()))
     }
 
     /// One task with its checklist, comments and history.

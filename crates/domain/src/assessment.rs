@@ -336,13 +336,13 @@ pub struct KpiReport {
 
 /// The task KPIs of tasks due in `from..=to`. A task counts for its department
 /// and for its person: the assignee when a person, else whoever completed it.
-/// `utc_offset_minutes` turns completion times into store dates.
+/// `zone` turns completion times into store dates.
 pub fn task_kpis(
     tasks: &[(String, Task)],
     org: &OrgDoc,
     from: Date,
     to: Date,
-    utc_offset_minutes: i32,
+    zone: &crate::calendar::Zone,
 ) -> KpiReport {
     let mut r = KpiReport::default();
     for (_, t) in tasks {
@@ -351,9 +351,7 @@ pub fn task_kpis(
             continue;
         }
         let done = t.status == TaskStatus::Done;
-        let on_time = t
-            .completed_at
-            .is_some_and(|ms| Date::from_unix_ms(ms, utc_offset_minutes) <= due);
+        let on_time = t.completed_at.is_some_and(|ms| zone.date_of(ms) <= due);
         r.store.add(done, on_time);
         for d in task_departments(org, t) {
             r.by_department.entry(d).or_default().add(done, on_time);

@@ -117,24 +117,136 @@ impl FromStr for Date {
     }
 }
 
-/// The UTC offset, in minutes, of time zones without daylight saving time that
-/// stores commonly use; `None` for others (the caller falls back to UTC and says so).
-pub fn fixed_utc_offset_minutes(time_zone: &str) -> Option<i32> {
-    Some(match time_zone {
-        "UTC" | "Etc/UTC" => 0,
-        "Asia/Shanghai" | "Asia/Chongqing" | "Asia/Hong_Kong" | "Asia/Macau" | "Asia/Taipei"
-        | "Asia/Singapore" | "Asia/Kuala_Lumpur" | "Asia/Manila" | "Australia/Perth" => 480,
-        "Asia/Tokyo" | "Asia/Seoul" => 540,
-        "Asia/Bangkok" | "Asia/Ho_Chi_Minh" | "Asia/Jakarta" => 420,
-        "Asia/Kolkata" => 330,
-        "Asia/Dubai" => 240,
-        _ => return None,
-    })
+/// A store's time zone: an IANA name with its rules, daylight saving included, from
+/// the time zone database bundled into the binary, so every device, the relay and
+/// the CLI agree on "today" and "overdue".
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Zone {
+    name: String,
+    tz: jiff::tz::TimeZone,
+}
+
+/// A time zone name the database does not know.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0:?} is not a time zone; use an IANA name such as Asia/Shanghai or Europe/Berlin")]
+pub struct UnknownZone(pub String);
+
+impl Zone {
+    /// The zone of an IANA name (`Asia/Shanghai`, `America/New_York`, `UTC`, …).
+    pub fn named(name: &str) -> Result<Self, UnknownZone> {
+        let name = name.trim();
+        let tz = jiff::tz::db()
+            .get(name)
+            .map_err(|_| UnknownZone(name.chars().take(64).collect()))?;
+        Ok(Self {
+            name: name.to_owned(),
+            tz,
+        })
+    }
+
+    pub fn utc() -> Self {
+        Self {
+            name: "UTC".into(),
+            tz: jiff::tz::TimeZone::UTC,
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The offset from UTC, in minutes, at a Unix time in milliseconds.
+    pub fn offset_minutes_at(&self, unix_ms: i64) -> i32 {
+        let Ok(at) = jiff::Timestamp::from_millisecond(unix_ms) else {
+            return 0;
+        };
+        self.tz.to_offset(at).seconds() / 60
+    }
+
+    /// The zone's date at a Unix time in milliseconds.
+    pub fn date_of(&self, unix_ms: i64) -> Date {
+        Date::from_unix_ms(unix_ms, self.offset_minutes_at(unix_ms))
+    }
+}
+
+/// Every time zone name the bundled database knows, sorted: what pickers offer, and
+/// exactly what [`Zone::named`] accepts.
+pub fn time_zones() -> Vec<String> {
+    let mut names: Vec<String> = jiff::tz::db().available().map(|n| n.to_string()).collect();
+    names.sort();
+    names
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn ms(y: i32, m: u32, d: u32, h: i64, min: i64) -> i64 {
+        Date::new(y, m, d).unwrap().days_since_epoch() * 86_400_000 + (h * 60 + min) * 60_000
+    }
+
+    #[test]
+    fn new_york_moves_its_clocks_in_march_and_november() {
+        let ny = Zone::named("America/New_York").unwrap();
+        // 2026-03-08 02:00 local: EST (−5 h) becomes EDT (−4 h), at 07:00 UTC.
+        assert_eq!(ny.offset_minutes_at(ms(2026, 3, 8, 6, 59)), -300);
+        assert_eq!(ny.offset_minutes_at(ms(2026, 3, 8, 7, 0)), -240);
+        // 23:30 local on 7 March (04:30 UTC on the 8th) is still the 7th.
+        assert_eq!(ny.date_of(ms(2026, 3, 8, 4, 30)).to_string(), "2026-03-07");
+        // 2026-11-01 02:00 local: back to EST, at 06:00 UTC.
+        assert_eq!(ny.offset_minutes_at(ms(2026, 11, 1, 5, 59)), -240);
+        assert_eq!(ny.offset_minutes_at(ms(2026, 11, 1, 6, 0)), -300);
+        // 23:30 EDT on 31 October is 03:30 UTC on 1 November.
+        assert_eq!(ny.date_of(ms(2026, 11, 1, 3, 30)).to_string(), "2026-10-31");
+    }
+
+    #[test]
+    fn berlin_moves_its_clocks_on_the_last_sundays_of_march_and_october() {
+        let berlin = Zone::named("Europe/Berlin").unwrap();
+        assert_eq!(berlin.offset_minutes_at(ms(2026, 3, 29, 0, 59)), 60);
+        assert_eq!(berlin.offset_minutes_at(ms(2026, 3, 29, 1, 0)), 120);
+        assert_eq!(berlin.offset_minutes_at(ms(2026, 10, 25, 0, 59)), 120);
+        assert_eq!(berlin.offset_minutes_at(ms(2026, 10, 25, 1, 0)), 60);
+        // 23:30 UTC on 24 October is 01:30 on the 25th in Berlin (summer time).
+        assert_eq!(
+            berlin.date_of(ms(2026, 10, 24, 23, 30)).to_string(),
+            "2026-10-25"
+        );
+    }
+
+    #[test]
+    fn shanghai_has_no_daylight_saving() {
+        let sh = Zone::named("Asia/Shanghai").unwrap();
+        for (m, d) in [(1, 15), (3, 29), (7, 1), (10, 25), (12, 31)] {
+            assert_eq!(sh.offset_minutes_at(ms(2026, m, d, 12, 0)), 480);
+        }
+        // 16:30 UTC is half past midnight the next day in Shanghai.
+        assert_eq!(
+            sh.date_of(ms(2026, 12, 6, 16, 30)).to_string(),
+            "2026-12-07"
+        );
+    }
+
+    #[test]
+    fn every_listed_zone_is_accepted_and_nothing_else() {
+        let zones = time_zones();
+        assert!(zones.len() > 300, "{}", zones.len());
+        for name in &zones {
+            assert!(Zone::named(name).is_ok(), "{name}");
+        }
+        for name in [
+            "Asia/Shanghai",
+            "Europe/London",
+            "America/Los_Angeles",
+            "Australia/Sydney",
+            "UTC",
+        ] {
+            assert!(zones.iter().any(|z| z == name), "{name}");
+        }
+        for bad in ["", "Mars/Olympus", "GMT+25", "../../etc/passwd"] {
+            assert!(Zone::named(bad).is_err(), "{bad:?}");
+        }
+    }
 
     #[test]
     fn days_round_trip_across_four_centuries() {

@@ -163,7 +163,13 @@ fn completion_and_on_time_rates_are_computed_by_department_and_person() {
         .into_iter()
         .filter(|(id, _)| id.len() == 1)
         .collect();
-    let r = task_kpis(&tasks, &org, d.add_days(-1), d, 480);
+    let r = task_kpis(
+        &tasks,
+        &org,
+        d.add_days(-1),
+        d,
+        &calendar::Zone::named("Asia/Shanghai").unwrap(),
+    );
     assert_eq!(
         r.store,
         Rates {
