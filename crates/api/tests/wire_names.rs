@@ -50,6 +50,13 @@ fn hand_spelled_names_are_the_wire_names() {
     let cadences: Vec<String> = Cadence::ALL.into_iter().map(wire).collect();
     assert_eq!(
         cadences,
-        ["daily", "weekly", "monthly", "quarterly", "yearly", "as_needed"]
+        [
+            "daily",
+            "weekly",
+            "monthly",
+            "quarterly",
+            "yearly",
+            "as_needed"
+        ]
     );
 }
