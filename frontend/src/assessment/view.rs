@@ -1,19 +1,18 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_today};
 use storeops_api::assessment::{
     AssessmentBoard, AssessmentRow, AwardRow, KpiRow, SessionInput, SessionRow, SurveyRow,
     TrainingRow,
 };
-use storeops_api::org::OrgChart;
-use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::assessment::calls::AssessmentRequest;
+use crate::assessment::calls::{self, AssessmentRequest};
 use crate::assessment::{self, Command, METRICS};
 use crate::i18n::{self, Key, Lang, t};
+use crate::shell::run::Dispatch;
 use crate::shell::state::Op;
 use crate::ui::seed::use_seed;
 use crate::ui::wire;
@@ -24,12 +23,6 @@ type Options = Rc<Vec<(String, String)>>;
 #[derive(Properties, PartialEq, Debug)]
 pub struct AssessmentViewProps {
     pub board: Rc<AssessmentBoard>,
-    pub staffing: Option<Rc<Staffing>>,
-    pub org: Option<Rc<OrgChart>>,
-    /// `YYYY-MM-DD` in the store's time zone.
-    pub today: AttrValue,
-    pub busy: Rc<BTreeSet<Op>>,
-    pub on_command: Callback<AssessmentRequest>,
 }
 
 /// KPIs, assessments, awards, training and the satisfaction survey. Everyone sees them
@@ -37,28 +30,24 @@ pub struct AssessmentViewProps {
 #[function_component(AssessmentView)]
 pub fn assessment_view(props: &AssessmentViewProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let today = use_today();
     let board = &props.board;
     let manage = board.can_manage;
-    let subjects: Options = Rc::new(assessment::subjects(
-        props.org.as_deref(),
-        props.staffing.as_deref(),
-    ));
-    let people: Options = Rc::new(assessment::people(props.staffing.as_deref()));
+    let (org, staffing) = (app.org.data.as_deref(), app.staffing.data.as_deref());
+    let subjects: Options = Rc::new(assessment::subjects(org, staffing));
+    let people: Options = Rc::new(assessment::people(staffing));
     let departments: Options = Rc::new(
-        props
-            .org
-            .as_ref()
-            .map(|o| {
-                o.departments
-                    .iter()
-                    .map(|d| (d.id.clone(), d.name.clone()))
-                    .collect()
-            })
-            .unwrap_or_default(),
+        org.map(|o| {
+            o.departments
+                .iter()
+                .map(|d| (d.id.clone(), d.name.clone()))
+                .collect()
+        })
+        .unwrap_or_default(),
     );
-    let month = AttrValue::from(assessment::this_month(&props.today));
-    let busy = |op: Op| props.busy.contains(&op);
-    let on_command = props.on_command.clone();
+    let month = AttrValue::from(assessment::this_month(&today));
+    let busy = |op: Op| app.is_busy(&op);
 
     html! {
         <div class="assessment-layout">
@@ -75,13 +64,12 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                                 {manage}
                                 month={month.clone()}
                                 busy={busy(Op::KpiValue(kpi.id.clone()))}
-                                on_command={on_command.clone()}
                             />
                         }) }
                     </ul>
                 }
                 if manage {
-                    <KpiForm subjects={subjects.clone()} busy={busy(Op::DefineKpi)} on_command={on_command.clone()} />
+                    <KpiForm subjects={subjects.clone()} busy={busy(Op::DefineKpi)} />
                 }
             </section>
 
@@ -95,7 +83,7 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                     </ul>
                 }
                 if manage {
-                    <AssessForm subjects={subjects.clone()} month={month.clone()} busy={busy(Op::Assess)} on_command={on_command.clone()} />
+                    <AssessForm subjects={subjects.clone()} month={month.clone()} busy={busy(Op::Assess)} />
                 }
             </section>
 
@@ -109,7 +97,7 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                     </ul>
                 }
                 if manage {
-                    <AwardForm people={people.clone()} month={month.clone()} busy={busy(Op::GiveAward)} on_command={on_command.clone()} />
+                    <AwardForm people={people.clone()} month={month.clone()} busy={busy(Op::GiveAward)} />
                 }
             </section>
 
@@ -125,14 +113,12 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                                 training={training.clone()}
                                 {manage}
                                 people={people.clone()}
-                                busy={props.busy.clone()}
-                                on_command={on_command.clone()}
                             />
                         }) }
                     </ul>
                 }
                 if manage {
-                    <TrainingForm departments={departments.clone()} busy={busy(Op::PlanTraining)} on_command={on_command.clone()} />
+                    <TrainingForm departments={departments.clone()} busy={busy(Op::PlanTraining)} />
                 }
             </section>
 
@@ -147,13 +133,12 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
                                 key={survey.id.clone()}
                                 survey={survey.clone()}
                                 busy={busy(Op::AnswerSurvey(survey.id.clone()))}
-                                on_command={on_command.clone()}
                             />
                         }) }
                     </ul>
                 }
                 if manage {
-                    <SurveyForm busy={busy(Op::OpenSurvey)} on_command={on_command.clone()} />
+                    <SurveyForm busy={busy(Op::OpenSurvey)} />
                 }
             </section>
         </div>
@@ -187,29 +172,32 @@ fn clear(nodes: &[NodeRef]) {
 }
 
 /// Sends a command; `done` runs once it is saved.
-fn send(on_command: &Callback<AssessmentRequest>, command: Command, done: impl Fn() + 'static) {
-    on_command.emit(AssessmentRequest {
-        command,
-        done: Callback::from(move |()| done()),
-    });
+fn send(d: &Dispatch, command: Command, done: impl Fn() + 'static) {
+    calls::assessment_command(
+        d,
+        AssessmentRequest {
+            command,
+            done: Callback::from(move |()| done()),
+        },
+    );
 }
 
 /// A form's submit: unless it is busy, sends what `command` reads from its fields, and
 /// clears `fields` once saved.
 fn submit_clearing(
-    on_command: &Callback<AssessmentRequest>,
+    d: &Dispatch,
     busy: bool,
     fields: Vec<NodeRef>,
     command: impl Fn() -> Command + 'static,
 ) -> Callback<SubmitEvent> {
-    let on_command = on_command.clone();
+    let d = d.clone();
     Callback::from(move |e: SubmitEvent| {
         e.prevent_default();
         if busy {
             return;
         }
         let fields = fields.clone();
-        send(&on_command, command(), move || clear(&fields));
+        send(&d, command(), move || clear(&fields));
     })
 }
 
@@ -269,19 +257,19 @@ struct KpiItemProps {
     manage: bool,
     month: AttrValue,
     busy: bool,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(KpiItem)]
 fn kpi_item(props: &KpiItemProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let kpi = &props.kpi;
     let period = use_node_ref();
     let value = use_node_ref();
     use_seed(&period, props.month.to_string());
     let onsubmit = {
         let (period, value) = (period.clone(), value.clone());
-        let on_command = props.on_command.clone();
+        let d = d.clone();
         let (id, busy) = (kpi.id.clone(), props.busy);
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -294,9 +282,7 @@ fn kpi_item(props: &KpiItemProps) -> Html {
                 value: read(&value),
             };
             let value = value.clone();
-            send(&on_command, command, move || {
-                clear(std::slice::from_ref(&value))
-            });
+            send(&d, command, move || clear(std::slice::from_ref(&value)));
         })
     };
     let met = kpi.current.map(|c| c >= kpi.target);
@@ -342,12 +328,12 @@ fn kpi_item(props: &KpiItemProps) -> Html {
 struct KpiFormProps {
     subjects: Options,
     busy: bool,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(KpiForm)]
 fn kpi_form(props: &KpiFormProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let (name, subject, metric, target) = (
         use_node_ref(),
         use_node_ref(),
@@ -362,13 +348,11 @@ fn kpi_form(props: &KpiFormProps) -> Html {
             target.clone(),
         );
         let fields = vec![name.clone(), target.clone()];
-        submit_clearing(&props.on_command, props.busy, fields, move || {
-            Command::DefineKpi {
-                name: read(&name),
-                subject: read(&subject),
-                metric: read(&metric),
-                target: read(&target),
-            }
+        submit_clearing(&d, props.busy, fields, move || Command::DefineKpi {
+            name: read(&name),
+            subject: read(&subject),
+            metric: read(&metric),
+            target: read(&target),
         })
     };
     html! {
@@ -428,12 +412,12 @@ struct AssessFormProps {
     subjects: Options,
     month: AttrValue,
     busy: bool,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(AssessForm)]
 fn assess_form(props: &AssessFormProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let (subject, period, score, comment) = (
         use_node_ref(),
         use_node_ref(),
@@ -449,13 +433,11 @@ fn assess_form(props: &AssessFormProps) -> Html {
             comment.clone(),
         );
         let fields = vec![score.clone(), comment.clone()];
-        submit_clearing(&props.on_command, props.busy, fields, move || {
-            Command::Assess {
-                subject: read(&subject),
-                period: read(&period),
-                score: read(&score),
-                comment: read(&comment),
-            }
+        submit_clearing(&d, props.busy, fields, move || Command::Assess {
+            subject: read(&subject),
+            period: read(&period),
+            score: read(&score),
+            comment: read(&comment),
         })
     };
     html! {
@@ -509,12 +491,12 @@ struct AwardFormProps {
     people: Options,
     month: AttrValue,
     busy: bool,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(AwardForm)]
 fn award_form(props: &AwardFormProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let (title, person, period, reason) = (
         use_node_ref(),
         use_node_ref(),
@@ -530,13 +512,11 @@ fn award_form(props: &AwardFormProps) -> Html {
             reason.clone(),
         );
         let fields = vec![title.clone(), reason.clone()];
-        submit_clearing(&props.on_command, props.busy, fields, move || {
-            Command::GiveAward {
-                title: read(&title),
-                person: read(&person),
-                period: read(&period),
-                reason: read(&reason),
-            }
+        submit_clearing(&d, props.busy, fields, move || Command::GiveAward {
+            title: read(&title),
+            person: read(&person),
+            period: read(&period),
+            reason: read(&reason),
         })
     };
     html! {
@@ -575,8 +555,6 @@ struct TrainingItemProps {
     training: TrainingRow,
     manage: bool,
     people: Options,
-    busy: Rc<BTreeSet<Op>>,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(TrainingItem)]
@@ -599,8 +577,6 @@ fn training_item(props: &TrainingItemProps) -> Html {
                         session={session.clone()}
                         manage={props.manage}
                         people={props.people.clone()}
-                        busy={props.busy.contains(&Op::Attendance(session.id.clone()))}
-                        on_command={props.on_command.clone()}
                     />
                 }) }
             </ul>
@@ -614,13 +590,13 @@ struct SessionItemProps {
     session: SessionRow,
     manage: bool,
     people: Options,
-    busy: bool,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(SessionItem)]
 fn session_item(props: &SessionItemProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
+    let busy = use_busy(Op::Attendance(props.session.id.clone()));
     let session = &props.session;
     // The attendance picker, open or not, and who is ticked in it.
     let picking = use_state(|| false);
@@ -638,9 +614,8 @@ fn session_item(props: &SessionItemProps) -> Html {
     };
     let save = {
         let (picking, ticked) = (picking.clone(), ticked.clone());
-        let on_command = props.on_command.clone();
+        let d = d.clone();
         let (training_id, session_id) = (props.training_id.clone(), session.id.clone());
-        let busy = props.busy;
         Callback::from(move |_: MouseEvent| {
             if busy {
                 return;
@@ -651,7 +626,7 @@ fn session_item(props: &SessionItemProps) -> Html {
                 attendees: ticked.iter().cloned().collect(),
             };
             let picking = picking.clone();
-            send(&on_command, command, move || picking.set(false));
+            send(&d, command, move || picking.set(false));
         })
     };
     let attendees = if session.attendees.is_empty() {
@@ -700,8 +675,8 @@ fn session_item(props: &SessionItemProps) -> Html {
                             }
                         }) }
                         <div class="card-actions">
-                            <button type="button" class="button button-primary save-attendance-button" disabled={props.busy} aria-busy={props.busy.to_string()} onclick={save}>
-                                { t(lang, if props.busy { Key::Saving } else { Key::SaveAttendance }) }
+                            <button type="button" class="button button-primary save-attendance-button" disabled={busy} aria-busy={busy.to_string()} onclick={save}>
+                                { t(lang, if busy { Key::Saving } else { Key::SaveAttendance }) }
                             </button>
                             <button type="button" class="button button-secondary" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
                         </div>
@@ -718,12 +693,12 @@ fn session_item(props: &SessionItemProps) -> Html {
 struct TrainingFormProps {
     departments: Options,
     busy: bool,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(TrainingForm)]
 fn training_form(props: &TrainingFormProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let (title, department, date, topic) = (
         use_node_ref(),
         use_node_ref(),
@@ -764,7 +739,7 @@ fn training_form(props: &TrainingFormProps) -> Html {
             date.clone(),
             topic.clone(),
         );
-        let on_command = props.on_command.clone();
+        let d = d.clone();
         let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -780,7 +755,7 @@ fn training_form(props: &TrainingFormProps) -> Html {
             };
             let sessions = sessions.clone();
             let fields = [title.clone(), date.clone(), topic.clone()];
-            send(&on_command, command, move || {
+            send(&d, command, move || {
                 clear(&fields);
                 sessions.set(Vec::new());
             });
@@ -851,18 +826,18 @@ fn training_form(props: &TrainingFormProps) -> Html {
 struct SurveyItemProps {
     survey: SurveyRow,
     busy: bool,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(SurveyItem)]
 fn survey_item(props: &SurveyItemProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let survey = &props.survey;
     let comment = use_node_ref();
     let comment_id = format!("survey-comment-{}", survey.id);
     let answer = |score: u64| {
         let comment = comment.clone();
-        let on_command = props.on_command.clone();
+        let d = d.clone();
         let (id, busy) = (survey.id.clone(), props.busy);
         Callback::from(move |_: MouseEvent| {
             if busy {
@@ -873,7 +848,7 @@ fn survey_item(props: &SurveyItemProps) -> Html {
                 score,
                 comment: read(&comment),
             };
-            send(&on_command, command, || {});
+            send(&d, command, || {});
         })
     };
     html! {
@@ -962,20 +937,18 @@ fn distribution_chart(lang: Lang, distribution: &[usize; 5]) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct SurveyFormProps {
     busy: bool,
-    on_command: Callback<AssessmentRequest>,
 }
 
 #[function_component(SurveyForm)]
 fn survey_form(props: &SurveyFormProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let title = use_node_ref();
     let onsubmit = {
         let title = title.clone();
         let fields = vec![title.clone()];
-        submit_clearing(&props.on_command, props.busy, fields, move || {
-            Command::OpenSurvey {
-                title: read(&title),
-            }
+        submit_clearing(&d, props.busy, fields, move || Command::OpenSurvey {
+            title: read(&title),
         })
     };
     html! {

@@ -1,6 +1,8 @@
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::dashboard::calls;
+use crate::shell::context::{use_app, use_dispatch, use_lang};
+use crate::shell::run::Dispatch;
 use storeops_api::dashboard::{Dashboard, DepartmentSeries, KpiSummary};
 use yew::prelude::*;
 
@@ -11,10 +13,6 @@ use crate::ui::charts::{Bar, BarChart, Bullet, BulletChart, Donut, LineChart, Se
 #[derive(Properties, PartialEq, Debug)]
 pub struct DashboardViewProps {
     pub dashboard: Rc<Dashboard>,
-    /// Show the printable report instead of the charts.
-    pub print_view: bool,
-    pub on_print: Callback<()>,
-    pub on_close_print: Callback<()>,
 }
 
 /// Managers: how the store is doing, in charts; and a report to print, one page per
@@ -22,11 +20,14 @@ pub struct DashboardViewProps {
 #[function_component(DashboardView)]
 pub fn dashboard_view(props: &DashboardViewProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
+    // The printable report instead of the charts.
+    let print_view = use_app().print_view;
     let dash = &props.dashboard;
-    if props.print_view {
-        return print_report(lang, dash, &props.on_close_print);
+    if print_view {
+        return print_report(lang, dash, d);
     }
-    let print = props.on_print.reform(|_: MouseEvent| ());
+    let print = Callback::from(move |_: MouseEvent| calls::print_report(&d));
     html! {
         <>
             <div class="screen-actions">
@@ -234,8 +235,8 @@ fn trim_number(v: f64) -> String {
 
 /// The printable report: a page per department, then the store's coverage, plans and
 /// feedback. The print stylesheet hides everything else.
-fn print_report(lang: Lang, dash: &Dashboard, on_close: &Callback<()>) -> Html {
-    let close = on_close.reform(|_: MouseEvent| ());
+fn print_report(lang: Lang, dash: &Dashboard, d: Dispatch) -> Html {
+    let close = Callback::from(move |_: MouseEvent| calls::close_print(&d));
     let pages = dash.departments.iter().map(|d| {
         let series = vec![
             Series {

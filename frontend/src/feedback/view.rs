@@ -1,13 +1,12 @@
-use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_time_zone};
 use storeops_api::ReportStatus;
 use storeops_api::feedback::{FeedbackBoard, ReportView};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
-use crate::feedback::calls::ReportRequest;
+use crate::feedback::calls::{self, ReportRequest};
 use crate::i18n::{self, Key, t};
 use crate::shell::state::Op;
 use crate::ui::format;
@@ -16,14 +15,6 @@ use crate::ui::wire;
 #[derive(Properties, PartialEq, Debug)]
 pub struct FeedbackViewProps {
     pub board: Rc<FeedbackBoard>,
-    pub time_zone: AttrValue,
-    /// Photos fetched so far, by report id.
-    pub photos: Rc<BTreeMap<String, String>>,
-    pub busy: Rc<BTreeSet<Op>>,
-    pub on_report: Callback<ReportRequest>,
-    /// A report id, its new status and, to resolve it, what was done.
-    pub on_status: Callback<(String, ReportStatus, Option<String>)>,
-    pub on_photo: Callback<String>,
 }
 
 /// The problem-feedback channel: report a problem (with a photo if it helps), and follow
@@ -46,27 +37,14 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
         html! {
             <ul class="reports" id="reports">
                 { for board.reports.iter().map(|report| html! {
-                    <ReportItem
-                        key={report.id.clone()}
-                        report={report.clone()}
-                        time_zone={props.time_zone.clone()}
-                        photo={props.photos.get(&report.id).cloned()}
-                        busy={props.busy.contains(&Op::ReportStatus(report.id.clone()))}
-                        photo_busy={props.busy.contains(&Op::Photo(report.id.clone()))}
-                        on_status={props.on_status.clone()}
-                        on_photo={props.on_photo.clone()}
-                    />
+                    <ReportItem key={report.id.clone()} report={report.clone()} />
                 }) }
             </ul>
         }
     };
     html! {
         <div class="feedback-layout">
-            <ReportForm
-                {categories}
-                busy={props.busy.contains(&Op::ReportProblem)}
-                on_report={props.on_report.clone()}
-            />
+            <ReportForm {categories} />
             <section class="feedback-list" aria-labelledby="reports-title">
                 <h3 class="group-heading" id="reports-title">{ t(lang, Key::Reports) }</h3>
                 { list }
@@ -78,13 +56,13 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct ReportFormProps {
     categories: Vec<String>,
-    busy: bool,
-    on_report: Callback<ReportRequest>,
 }
 
 #[function_component(ReportForm)]
 fn report_form(props: &ReportFormProps) -> Html {
     let lang = use_lang();
+    let busy = use_busy(Op::ReportProblem);
+    let d = use_dispatch();
     let category = use_node_ref();
     let text = use_node_ref();
     let photo = use_node_ref();
@@ -101,8 +79,6 @@ fn report_form(props: &ReportFormProps) -> Html {
     let onsubmit = {
         let (category, text, photo) = (category.clone(), text.clone(), photo.clone());
         let photo_name = photo_name.clone();
-        let on_report = props.on_report.clone();
-        let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -130,12 +106,15 @@ fn report_form(props: &ReportFormProps) -> Html {
                     photo_name.set(None);
                 })
             };
-            on_report.emit(ReportRequest {
-                category: category_el.value(),
-                text: text_el.value(),
-                photo: file,
-                sent,
-            });
+            calls::report_problem(
+                &d,
+                ReportRequest {
+                    category: category_el.value(),
+                    text: text_el.value(),
+                    photo: file,
+                    sent,
+                },
+            );
         })
     };
     html! {
@@ -179,10 +158,10 @@ fn report_form(props: &ReportFormProps) -> Html {
                         type="submit"
                         id="report-button"
                         class="button button-primary"
-                        disabled={props.busy}
-                        aria-busy={props.busy.to_string()}
+                        disabled={busy}
+                        aria-busy={busy.to_string()}
                     >
-                        { t(lang, if props.busy { Key::Sending } else { Key::SendReport }) }
+                        { t(lang, if busy { Key::Sending } else { Key::SendReport }) }
                     </button>
                 </div>
             </form>
@@ -193,39 +172,38 @@ fn report_form(props: &ReportFormProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct ReportItemProps {
     report: ReportView,
-    time_zone: AttrValue,
-    photo: Option<String>,
-    busy: bool,
-    photo_busy: bool,
-    on_status: Callback<(String, ReportStatus, Option<String>)>,
-    on_photo: Callback<String>,
 }
 
 #[function_component(ReportItem)]
 fn report_item(props: &ReportItemProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
+    let time_zone = use_time_zone();
     let report = &props.report;
     let status = report.status;
+    let busy = app.is_busy(&Op::ReportStatus(report.id.clone()));
+    let photo_busy = app.is_busy(&Op::Photo(report.id.clone()));
     let resolution = use_node_ref();
-    let when = |ms: i64| format::date_time(ms, lang, &props.time_zone);
+    let when = |ms: i64| format::date_time(ms, lang, &time_zone);
     let start = {
-        let id = report.id.clone();
-        props
-            .on_status
-            .reform(move |_: MouseEvent| (id.clone(), ReportStatus::InProgress, None))
+        let (d, id) = (d.clone(), report.id.clone());
+        Callback::from(move |_: MouseEvent| {
+            calls::set_report_status(&d, id.clone(), ReportStatus::InProgress, None);
+        })
     };
     let resolve = {
         let id = report.id.clone();
         let resolution = resolution.clone();
-        let on_status = props.on_status.clone();
+        let d = d.clone();
         Callback::from(move |_: MouseEvent| {
             let text = resolution.cast::<HtmlInputElement>().map(|el| el.value());
-            on_status.emit((id.clone(), ReportStatus::Resolved, text));
+            calls::set_report_status(&d, id.clone(), ReportStatus::Resolved, text);
         })
     };
     let show_photo = {
         let id = report.id.clone();
-        props.on_photo.reform(move |_: MouseEvent| id.clone())
+        Callback::from(move |_: MouseEvent| calls::load_photo(&d, id.clone()))
     };
     let resolution_id = format!("resolution-{}", report.id);
     let handle = report.can_handle && status != ReportStatus::Resolved;
@@ -254,24 +232,24 @@ fn report_item(props: &ReportItemProps) -> Html {
                 </div>
             }
             if report.has_photo {
-                if let Some(url) = &props.photo {
+                if let Some(url) = app.photos.get(&report.id) {
                     <img class="report-photo" src={url.clone()} alt={t(lang, Key::PhotoAlt)} />
                 } else {
-                    <button type="button" class="link-button show-photo-button" disabled={props.photo_busy} onclick={show_photo}>
-                        { t(lang, if props.photo_busy { Key::LoadingPhoto } else { Key::ShowPhoto }) }
+                    <button type="button" class="link-button show-photo-button" disabled={photo_busy} onclick={show_photo}>
+                        { t(lang, if photo_busy { Key::LoadingPhoto } else { Key::ShowPhoto }) }
                     </button>
                 }
             }
             if handle {
                 <div class="report-handle">
                     if status == ReportStatus::Open {
-                        <button type="button" class="button button-secondary start-report-button" disabled={props.busy} onclick={start}>
+                        <button type="button" class="button button-secondary start-report-button" disabled={busy} onclick={start}>
                             { t(lang, Key::StartWork) }
                         </button>
                     }
                     <label class="visually-hidden" for={resolution_id.clone()}>{ t(lang, Key::Resolution) }</label>
                     <input id={resolution_id} class="resolution-text" ref={resolution} type="text" autocomplete="off" placeholder={t(lang, Key::ResolutionHint)} />
-                    <button type="button" class="button button-primary resolve-report-button" disabled={props.busy} aria-busy={props.busy.to_string()} onclick={resolve}>
+                    <button type="button" class="button button-primary resolve-report-button" disabled={busy} aria-busy={busy.to_string()} onclick={resolve}>
                         { t(lang, Key::Resolve) }
                     </button>
                 </div>

@@ -1,16 +1,13 @@
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_today};
 use storeops_api::command::{AddActionItem, CreateMeeting};
 use storeops_api::meetings::{MeetingBoard, MeetingView};
-use storeops_api::org::OrgChart;
-use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
-use crate::meetings::calls::{ActionRequest, NewMeetingRequest};
+use crate::meetings::calls::{self, ActionRequest, NewMeetingRequest};
 use crate::shell::state::Op;
 use crate::ui::line_form::LineForm;
 use crate::ui::line_form::TextRequest;
@@ -20,44 +17,23 @@ use crate::ui::wire;
 #[derive(Properties, PartialEq, Debug)]
 pub struct MeetingsViewProps {
     pub board: Rc<MeetingBoard>,
-    pub open: Option<String>,
-    pub staffing: Option<Rc<Staffing>>,
-    /// For the departments a meeting can be for.
-    pub org: Option<Rc<OrgChart>>,
-    pub today: AttrValue,
-    pub busy: Rc<BTreeSet<Op>>,
-    pub on_open: Callback<Option<String>>,
-    pub on_create: Callback<NewMeetingRequest>,
-    /// A meeting id and an agenda line.
-    pub on_agenda: Callback<(String, TextRequest)>,
-    /// A meeting id and its minutes.
-    pub on_minutes: Callback<(String, String)>,
-    pub on_action: Callback<ActionRequest>,
-    pub on_to_tasks: Callback<String>,
 }
 
 /// Operations meetings: the list, newest first, and one meeting in full.
 #[function_component(MeetingsView)]
 pub fn meetings_view(props: &MeetingsViewProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
     let board = &props.board;
     let form_open = use_state(|| false);
-    if let Some(meeting) = props
-        .open
+    if let Some(meeting) = app
+        .open_meeting
         .as_deref()
         .and_then(|id| board.meetings.iter().find(|m| m.id == id))
     {
         return html! {
-            <MeetingDetail
-                meeting={meeting.clone()}
-                staffing={props.staffing.clone()}
-                busy={props.busy.clone()}
-                on_back={props.on_open.reform(|()| None)}
-                on_agenda={props.on_agenda.clone()}
-                on_minutes={props.on_minutes.clone()}
-                on_action={props.on_action.clone()}
-                on_to_tasks={props.on_to_tasks.clone()}
-            />
+            <MeetingDetail meeting={meeting.clone()} />
         };
     }
     let toggle = {
@@ -75,8 +51,8 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
             <ul class="meetings" id="meetings">
                 { for board.meetings.iter().map(|m| {
                     let onclick = {
-                        let id = m.id.clone();
-                        props.on_open.reform(move |_: MouseEvent| Some(id.clone()))
+                        let (d, id) = (d.clone(), m.id.clone());
+                        Callback::from(move |_: MouseEvent| calls::open_meeting(&d, Some(id.clone())))
                     };
                     let open_actions = m.actions.iter().filter(|a| a.task_id.is_none()).count();
                     html! {
@@ -114,14 +90,7 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
                     </button>
                 </div>
                 if *form_open {
-                    <MeetingForm
-                        staffing={props.staffing.clone()}
-                        org={props.org.clone()}
-                        today={props.today.clone()}
-                        busy={props.busy.contains(&Op::CreateMeeting)}
-                        on_create={props.on_create.clone()}
-                        on_cancel={close}
-                    />
+                    <MeetingForm on_cancel={close} />
                 }
             }
             { list }
@@ -131,20 +100,19 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct MeetingFormProps {
-    staffing: Option<Rc<Staffing>>,
-    org: Option<Rc<OrgChart>>,
-    today: AttrValue,
-    busy: bool,
-    on_create: Callback<NewMeetingRequest>,
     on_cancel: Callback<()>,
 }
 
 #[function_component(MeetingForm)]
 fn meeting_form(props: &MeetingFormProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let busy = use_busy(Op::CreateMeeting);
+    let d = use_dispatch();
+    let today = use_today();
     let title = use_node_ref();
     let date = use_node_ref();
-    crate::ui::seed::use_seed(&date, props.today.to_string());
+    crate::ui::seed::use_seed(&date, today.to_string());
     let department = use_node_ref();
     let agenda = use_node_ref();
     let repeat = use_node_ref();
@@ -158,9 +126,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
             repeat.clone(),
             attendees.clone(),
         );
-        let on_create = props.on_create.clone();
         let on_cancel = props.on_cancel.clone();
-        let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -198,15 +164,19 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                     .unwrap_or(0),
             };
             let on_cancel = on_cancel.clone();
-            on_create.emit(NewMeetingRequest {
-                meeting,
-                created: Callback::from(move |()| on_cancel.emit(())),
-            });
+            calls::create_meeting(
+                &d,
+                NewMeetingRequest {
+                    meeting,
+                    created: Callback::from(move |()| on_cancel.emit(())),
+                },
+            );
         })
     };
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
-    let people = props
+    let people = app
         .staffing
+        .data
         .as_ref()
         .map(|s| {
             s.people
@@ -216,8 +186,9 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                 .collect::<Vec<_>>()
         })
         .unwrap_or_default();
-    let departments = props
+    let departments = app
         .org
+        .data
         .as_ref()
         .map(|o| o.departments.clone())
         .unwrap_or_default();
@@ -267,8 +238,8 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                 </div>
                 <div class="form-actions field-wide">
                     <button type="button" class="button button-quiet" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
-                    <button type="submit" id="create-meeting-button" class="button button-primary" disabled={props.busy} aria-busy={props.busy.to_string()}>
-                        { t(lang, if props.busy { Key::CreatingRecord } else { Key::CreateMeeting }) }
+                    <button type="submit" id="create-meeting-button" class="button button-primary" disabled={busy} aria-busy={busy.to_string()}>
+                        { t(lang, if busy { Key::CreatingRecord } else { Key::CreateMeeting }) }
                     </button>
                 </div>
             </form>
@@ -279,42 +250,38 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct MeetingDetailProps {
     meeting: MeetingView,
-    staffing: Option<Rc<Staffing>>,
-    busy: Rc<BTreeSet<Op>>,
-    on_back: Callback<()>,
-    on_agenda: Callback<(String, TextRequest)>,
-    on_minutes: Callback<(String, String)>,
-    on_action: Callback<ActionRequest>,
-    on_to_tasks: Callback<String>,
 }
 
 #[function_component(MeetingDetail)]
 fn meeting_detail(props: &MeetingDetailProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
     let m = &props.meeting;
-    let busy = |op: Op| props.busy.contains(&op);
+    let busy = |op: Op| app.is_busy(&op);
     let minutes = use_node_ref();
     crate::ui::seed::use_seed(&minutes, m.minutes.clone());
     let action_text = use_node_ref();
     let action_owner = use_node_ref();
     let action_due = use_node_ref();
 
-    let back = props.on_back.reform(|_: MouseEvent| ());
+    let back = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| calls::open_meeting(&d, None))
+    };
     let save_minutes = {
         let minutes = minutes.clone();
         let id = m.id.clone();
-        let on_minutes = props.on_minutes.clone();
+        let d = d.clone();
         Callback::from(move |_: MouseEvent| {
             if let Some(el) = minutes.cast::<HtmlTextAreaElement>() {
-                on_minutes.emit((id.clone(), el.value()));
+                calls::set_minutes(&d, id.clone(), el.value());
             }
         })
     };
     let on_agenda = {
-        let id = m.id.clone();
-        props
-            .on_agenda
-            .reform(move |req: TextRequest| (id.clone(), req))
+        let (d, id) = (d.clone(), m.id.clone());
+        Callback::from(move |req: TextRequest| calls::add_agenda_item(&d, id.clone(), req))
     };
     let add_action = {
         let refs = (
@@ -323,7 +290,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
             action_due.clone(),
         );
         let id = m.id.clone();
-        let on_action = props.on_action.clone();
+        let d = d.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let (text, owner, due) = &refs;
@@ -348,12 +315,12 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                     text_el.set_value("");
                 }
             });
-            on_action.emit(ActionRequest { action, added });
+            calls::add_action_item(&d, ActionRequest { action, added });
         })
     };
     let to_tasks = {
         let id = m.id.clone();
-        props.on_to_tasks.reform(move |_: MouseEvent| id.clone())
+        Callback::from(move |_: MouseEvent| calls::actions_to_tasks(&d, id.clone()))
     };
     let pending_actions = m.actions.iter().filter(|a| a.task_id.is_none()).count();
     let saving_minutes = busy(Op::Minutes(m.id.clone()));
@@ -451,7 +418,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                             <div class="field">
                                 <label for="action-owner">{ t(lang, Key::Assignee) }</label>
                                 <select id="action-owner" class="select" ref={action_owner}>
-                                    { owner_options(lang, props.staffing.as_deref(), None, None, None) }
+                                    { owner_options(lang, app.staffing.data.as_deref(), None, None, None) }
                                 </select>
                             </div>
                             <div class="field">

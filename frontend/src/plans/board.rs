@@ -1,36 +1,19 @@
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_dispatch, use_lang};
 use storeops_api::plans::{PlanBoard, PlanView};
-use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::plans::calls::{NewPlanRequest, PlanItemRequest, ReviewRequest};
+use crate::plans::calls;
 use crate::plans::cascade;
 use crate::plans::plan_detail::PlanDetail;
 use crate::plans::plan_form::NewPlanForm;
-use crate::shell::state::Op;
 use crate::ui::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct PlansViewProps {
     pub board: Rc<PlanBoard>,
-    /// The plan shown under the cascade.
-    pub open: Option<String>,
-    /// Positions and people for the pickers; `None` until they arrive.
-    pub staffing: Option<Rc<Staffing>>,
-    /// Today in the store's zone, `YYYY-MM-DD`.
-    pub today: AttrValue,
-    pub time_zone: AttrValue,
-    /// The commands under way.
-    pub busy: Rc<BTreeSet<Op>>,
-    pub on_open: Callback<Option<String>>,
-    pub on_create: Callback<NewPlanRequest>,
-    pub on_item: Callback<PlanItemRequest>,
-    pub on_review: Callback<ReviewRequest>,
-    pub on_schedule: Callback<String>,
 }
 
 /// The planning cascade as a tree, the plan picked in full beside it (below it on a
@@ -38,6 +21,9 @@ pub struct PlansViewProps {
 #[function_component(PlansView)]
 pub fn plans_view(props: &PlansViewProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
+    let on_open = Callback::from(move |id: Option<String>| calls::open_plan(&d, id));
     let board = &props.board;
     let form_open = use_state(|| false);
     let toggle_form = {
@@ -57,27 +43,18 @@ pub fn plans_view(props: &PlansViewProps) -> Html {
             <ul class="plan-tree" id="plan-tree" aria-label={t(lang, Key::Cascade)}>
                 { for rows.iter().map(|row| {
                     let plan = &board.plans[row.index];
-                    plan_node(lang, plan, row.depth, props.open.as_deref() == Some(plan.id.as_str()), &props.on_open)
+                    plan_node(lang, plan, row.depth, app.open_plan.as_deref() == Some(plan.id.as_str()), &on_open)
                 }) }
             </ul>
         }
     };
-    let open = props
-        .open
+    let open = app
+        .open_plan
         .as_deref()
         .and_then(|id| board.plans.iter().find(|p| p.id == id));
     let detail = match open {
         Some(plan) => html! {
-            <PlanDetail
-                plan={Rc::new(plan.clone())}
-                staffing={props.staffing.clone()}
-                time_zone={props.time_zone.clone()}
-                busy={props.busy.clone()}
-                on_close={props.on_open.reform(|()| None)}
-                on_item={props.on_item.clone()}
-                on_review={props.on_review.clone()}
-                on_schedule={props.on_schedule.clone()}
-            />
+            <PlanDetail plan={Rc::new(plan.clone())} />
         },
         None if !rows.is_empty() => html! {
             <p class="detail-empty plan-pick-hint">{ t(lang, Key::PickPlan) }</p>
@@ -103,14 +80,7 @@ pub fn plans_view(props: &PlansViewProps) -> Html {
                 }
             </div>
             if board.can_create && *form_open {
-                <NewPlanForm
-                    plans={board.clone()}
-                    staffing={props.staffing.clone()}
-                    today={props.today.clone()}
-                    busy={props.busy.contains(&Op::CreatePlan)}
-                    on_create={props.on_create.clone()}
-                    on_cancel={close_form}
-                />
+                <NewPlanForm plans={board.clone()} on_cancel={close_form} />
             }
             <div class={classes!("plans-layout", open.is_some().then_some("has-open"))}>
                 <div class="plans-tree-col">{ tree }</div>

@@ -1,16 +1,14 @@
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_time_zone};
 use storeops_api::command::SetPlanItem;
 use storeops_api::plans::{PlanItemView, PlanView};
-use storeops_api::tasks::Staffing;
 use storeops_api::{PlanAction, PlanStatus};
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::plans::calls::{PlanItemRequest, ReviewRequest};
+use crate::plans::calls::{self, PlanItemRequest, ReviewRequest};
 use crate::shell::state::Op;
 use crate::ui::format;
 use crate::ui::owner_select::owner_options;
@@ -19,13 +17,6 @@ use crate::ui::wire;
 #[derive(Properties, PartialEq, Debug)]
 pub struct PlanDetailProps {
     pub plan: Rc<PlanView>,
-    pub staffing: Option<Rc<Staffing>>,
-    pub time_zone: AttrValue,
-    pub busy: Rc<BTreeSet<Op>>,
-    pub on_close: Callback<()>,
-    pub on_item: Callback<PlanItemRequest>,
-    pub on_review: Callback<ReviewRequest>,
-    pub on_schedule: Callback<String>,
 }
 
 /// One plan: what it is and whose, its items, its review log, and the actions its flags
@@ -33,15 +24,18 @@ pub struct PlanDetailProps {
 #[function_component(PlanDetail)]
 pub fn plan_detail(props: &PlanDetailProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
+    let time_zone = use_time_zone();
     let plan = &props.plan;
     let status = plan.status;
-    let busy = |op: Op| props.busy.contains(&op);
+    let busy = |op: Op| app.is_busy(&op);
     let reviewing = |action: PlanAction| busy(Op::ReviewPlan(plan.id.clone(), action));
     let comment_ref = use_node_ref();
 
     let review = |action: PlanAction| {
         let comment_ref = comment_ref.clone();
-        let on_review = props.on_review.clone();
+        let d = d.clone();
         let plan_id = plan.id.clone();
         Callback::from(move |_: MouseEvent| {
             let el = comment_ref.cast::<HtmlTextAreaElement>();
@@ -51,12 +45,16 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
                     el.set_value("");
                 }
             });
-            on_review.emit(ReviewRequest {
-                plan_id: plan_id.clone(),
-                action,
-                text,
-                done,
-            });
+            let plan_id = plan_id.clone();
+            calls::review_plan(
+                &d,
+                ReviewRequest {
+                    plan_id,
+                    action,
+                    text,
+                    done,
+                },
+            );
         })
     };
     let button =
@@ -106,8 +104,8 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
     let schedule = plan.can_schedule.then(|| {
         let is_busy = busy(Op::SchedulePlan(plan.id.clone()));
         let onclick = {
-            let id = plan.id.clone();
-            props.on_schedule.reform(move |_: MouseEvent| id.clone())
+            let (d, id) = (d.clone(), plan.id.clone());
+            Callback::from(move |_: MouseEvent| calls::schedule_plan(&d, id.clone()))
         };
         html! {
             <button
@@ -132,7 +130,7 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
             </ol>
         }
     };
-    let when = |ms: i64| format::date_time(ms, lang, &props.time_zone);
+    let when = |ms: i64| format::date_time(ms, lang, &time_zone);
     let reviews = if plan.reviews.is_empty() {
         html! { <p class="detail-empty">{ t(lang, Key::NoReviews) }</p> }
     } else {
@@ -153,7 +151,10 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
         }
     };
     let progress = plan.progress;
-    let close = props.on_close.reform(|_: MouseEvent| ());
+    let close = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| calls::open_plan(&d, None))
+    };
 
     html! {
         <article class="detail-card plan-detail" id="plan-detail" data-plan-id={plan.id.clone()} data-status={wire::name(status)}>
@@ -188,12 +189,7 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
                 </div>
                 { items }
                 if editable {
-                    <PlanItemForm
-                        plan_id={plan.id.clone()}
-                        staffing={props.staffing.clone()}
-                        busy={busy(Op::PlanItem(plan.id.clone()))}
-                        on_item={props.on_item.clone()}
-                    />
+                    <PlanItemForm plan_id={plan.id.clone()} />
                 }
             </section>
 
@@ -251,23 +247,21 @@ fn plan_item(lang: Lang, item: &PlanItemView) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct PlanItemFormProps {
     plan_id: String,
-    staffing: Option<Rc<Staffing>>,
-    busy: bool,
-    on_item: Callback<PlanItemRequest>,
 }
 
 /// A new item: what, who (a position or a person), by when.
 #[function_component(PlanItemForm)]
 fn plan_item_form(props: &PlanItemFormProps) -> Html {
     let lang = use_lang();
+    let staffing = use_app().staffing.data.clone();
+    let busy = use_busy(Op::PlanItem(props.plan_id.clone()));
+    let d = use_dispatch();
     let text = use_node_ref();
     let assignee = use_node_ref();
     let due = use_node_ref();
     let onsubmit = {
         let (text, assignee, due) = (text.clone(), assignee.clone(), due.clone());
-        let on_item = props.on_item.clone();
         let plan_id = props.plan_id.clone();
-        let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -296,7 +290,7 @@ fn plan_item_form(props: &PlanItemFormProps) -> Html {
                     text_el.set_value("");
                 }
             });
-            on_item.emit(PlanItemRequest { item, added });
+            calls::set_plan_item(&d, PlanItemRequest { item, added });
         })
     };
     html! {
@@ -308,7 +302,7 @@ fn plan_item_form(props: &PlanItemFormProps) -> Html {
             <div class="field">
                 <label for="plan-item-assignee">{ t(lang, Key::Assignee) }</label>
                 <select id="plan-item-assignee" class="select" ref={assignee}>
-                    { owner_options(lang, props.staffing.as_deref(), None, None, None) }
+                    { owner_options(lang, staffing.as_deref(), None, None, None) }
                 </select>
             </div>
             <div class="field">
@@ -320,10 +314,10 @@ fn plan_item_form(props: &PlanItemFormProps) -> Html {
                     type="submit"
                     id="add-plan-item-button"
                     class="button button-secondary"
-                    disabled={props.busy}
-                    aria-busy={props.busy.to_string()}
+                    disabled={busy}
+                    aria-busy={busy.to_string()}
                 >
-                    { t(lang, if props.busy { Key::Adding } else { Key::AddItem }) }
+                    { t(lang, if busy { Key::Adding } else { Key::AddItem }) }
                 </button>
             </div>
         </form>

@@ -1,16 +1,16 @@
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_today};
 use storeops_api::PlanLevel;
 use storeops_api::command::CreatePlan;
 use storeops_api::plans::PlanBoard;
-use storeops_api::tasks::Staffing;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
-use crate::plans::calls::NewPlanRequest;
+use crate::plans::calls::{self, NewPlanRequest};
 use crate::plans::cascade;
+use crate::shell::state::Op;
 use crate::ui::period;
 use crate::ui::wire;
 
@@ -18,11 +18,6 @@ use crate::ui::wire;
 pub struct NewPlanFormProps {
     /// The plans a new one can break down.
     pub plans: Rc<PlanBoard>,
-    pub staffing: Option<Rc<Staffing>>,
-    /// Today in the store's zone: the default period.
-    pub today: AttrValue,
-    pub busy: bool,
-    pub on_create: Callback<NewPlanRequest>,
     pub on_cancel: Callback<()>,
 }
 
@@ -31,6 +26,10 @@ pub struct NewPlanFormProps {
 #[function_component(NewPlanForm)]
 pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
     let lang = use_lang();
+    let staffing = use_app().staffing.data.clone();
+    let today = use_today();
+    let busy = use_busy(Op::CreatePlan);
+    let d = use_dispatch();
     let level = use_state(|| PlanLevel::Weekly);
     let period_ref = use_node_ref();
     let title_ref = use_node_ref();
@@ -54,9 +53,7 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
             parent_ref.clone(),
         );
         let level = *level;
-        let on_create = props.on_create.clone();
         let on_cancel = props.on_cancel.clone();
-        let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -73,19 +70,21 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                 parent: select(parent).filter(|p| !p.is_empty()),
             };
             let on_cancel = on_cancel.clone();
-            on_create.emit(NewPlanRequest {
-                plan,
-                created: Callback::from(move |()| on_cancel.emit(())),
-            });
+            calls::create_plan(
+                &d,
+                NewPlanRequest {
+                    plan,
+                    created: Callback::from(move |()| on_cancel.emit(())),
+                },
+            );
         })
     };
     let cancel = props.on_cancel.reform(|_: MouseEvent| ());
 
-    let default_period = period::current_period(*level, &props.today);
+    let default_period = period::current_period(*level, &today);
     crate::ui::seed::use_seed(&period_ref, default_period.clone());
     let parents = cascade::parent_choices(&props.plans.plans, *level);
-    let positions = props
-        .staffing
+    let positions = staffing
         .as_ref()
         .map(|s| s.positions.clone())
         .unwrap_or_default();
@@ -140,10 +139,10 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                         type="submit"
                         id="create-plan-button"
                         class="button button-primary"
-                        disabled={props.busy}
-                        aria-busy={props.busy.to_string()}
+                        disabled={busy}
+                        aria-busy={busy.to_string()}
                     >
-                        { t(lang, if props.busy { Key::CreatingRecord } else { Key::CreatePlan }) }
+                        { t(lang, if busy { Key::CreatingRecord } else { Key::CreatePlan }) }
                     </button>
                 </div>
             </form>

@@ -4,25 +4,21 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use storeops_api::TaskStatus;
 use storeops_api::org::OrgChart;
 use storeops_api::status::AppStatus;
-use storeops_api::{ReportStatus, TaskStatus};
 use yew::prelude::*;
 
 use crate::assessment::AssessmentView;
-use crate::assessment::calls::AssessmentRequest;
 use crate::dashboard::DashboardView;
 use crate::duties::calls::DutyRequest;
 use crate::duties::{DutyEditor, MyDuties};
 use crate::feedback::FeedbackView;
-use crate::feedback::calls::ReportRequest;
 use crate::i18n::{Key, Lang, t};
 use crate::meetings::MeetingsView;
-use crate::meetings::calls::{ActionRequest, NewMeetingRequest};
 use crate::org::calls::PersonRequest;
 use crate::org::{AddPersonForm, OrgChartView, OrgEditor};
 use crate::plans::PlansView;
-use crate::plans::calls::{NewPlanRequest, PlanItemRequest, ReviewRequest};
 use crate::services::browser;
 use crate::settings::calls::{CopyRequest, EnrolRequest, InviteRequest};
 use crate::settings::{EnrolForm, Settings};
@@ -215,10 +211,10 @@ fn enrolled_screen(
         Screen::Org => org_screen(state, manager),
         Screen::Settings => settings_screen(state, status, on_sync_now.clone()),
         Screen::Task => task_screen(state, &time_zone),
-        Screen::Plans => plans_screen(state, &time_zone),
-        Screen::Meetings => meetings_screen(state, &time_zone),
-        Screen::Feedback => feedback_screen(state, &time_zone),
-        Screen::Assessment => assessment_screen(state, &time_zone),
+        Screen::Plans => plans_screen(state),
+        Screen::Meetings => meetings_screen(state),
+        Screen::Feedback => feedback_screen(state),
+        Screen::Assessment => assessment_screen(state),
         Screen::Dashboard => dashboard_screen(state, manager),
     };
     // The task list leaves its heading to the navigation, as it always did; the task
@@ -629,145 +625,32 @@ fn settings_screen(
     }
 }
 
-fn plans_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+fn plans_screen(state: &UseReducerHandle<State>) -> Html {
     let Some(board) = state.plans.data.clone() else {
         return not_loaded(state, state.plans.failed);
     };
-    let d = state.dispatcher();
-    let on_open = {
-        let d = d.clone();
-        Callback::from(move |id: Option<String>| crate::plans::calls::open_plan(&d, id))
-    };
-    let on_create = {
-        let d = d.clone();
-        Callback::from(move |req: NewPlanRequest| crate::plans::calls::create_plan(&d, req))
-    };
-    let on_item = {
-        let d = d.clone();
-        Callback::from(move |req: PlanItemRequest| crate::plans::calls::set_plan_item(&d, req))
-    };
-    let on_review = {
-        let d = d.clone();
-        Callback::from(move |req: ReviewRequest| crate::plans::calls::review_plan(&d, req))
-    };
-    let on_schedule = Callback::from(move |id: String| crate::plans::calls::schedule_plan(&d, id));
-    html! {
-        <PlansView
-            {board}
-            open={state.open_plan.clone()}
-            staffing={state.staffing.data.clone()}
-            today={format::today(time_zone)}
-            time_zone={time_zone.to_owned()}
-            busy={Rc::new(state.busy.clone())}
-            {on_open}
-            {on_create}
-            {on_item}
-            {on_review}
-            {on_schedule}
-        />
-    }
+    html! { <PlansView {board} /> }
 }
 
-fn meetings_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+fn meetings_screen(state: &UseReducerHandle<State>) -> Html {
     let Some(board) = state.meetings.data.clone() else {
         return not_loaded(state, state.meetings.failed);
     };
-    let d = state.dispatcher();
-    let on_open = {
-        let d = d.clone();
-        Callback::from(move |id: Option<String>| crate::meetings::calls::open_meeting(&d, id))
-    };
-    let on_create = {
-        let d = d.clone();
-        Callback::from(move |req: NewMeetingRequest| {
-            crate::meetings::calls::create_meeting(&d, req)
-        })
-    };
-    let on_agenda = {
-        let d = d.clone();
-        Callback::from(move |(id, req): (String, TextRequest)| {
-            crate::meetings::calls::add_agenda_item(&d, id, req);
-        })
-    };
-    let on_minutes = {
-        let d = d.clone();
-        Callback::from(move |(id, text): (String, String)| {
-            crate::meetings::calls::set_minutes(&d, id, text)
-        })
-    };
-    let on_action = {
-        let d = d.clone();
-        Callback::from(move |req: ActionRequest| crate::meetings::calls::add_action_item(&d, req))
-    };
-    let on_to_tasks =
-        Callback::from(move |id: String| crate::meetings::calls::actions_to_tasks(&d, id));
-    html! {
-        <MeetingsView
-            {board}
-            open={state.open_meeting.clone()}
-            staffing={state.staffing.data.clone()}
-            org={state.org.data.clone()}
-            today={format::today(time_zone)}
-            busy={Rc::new(state.busy.clone())}
-            {on_open}
-            {on_create}
-            {on_agenda}
-            {on_minutes}
-            {on_action}
-            {on_to_tasks}
-        />
-    }
+    html! { <MeetingsView {board} /> }
 }
 
-fn feedback_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+fn feedback_screen(state: &UseReducerHandle<State>) -> Html {
     let Some(board) = state.feedback.data.clone() else {
         return not_loaded(state, state.feedback.failed);
     };
-    let d = state.dispatcher();
-    let on_report = {
-        let d = d.clone();
-        Callback::from(move |req: ReportRequest| crate::feedback::calls::report_problem(&d, req))
-    };
-    let on_status = {
-        let d = d.clone();
-        Callback::from(
-            move |(id, status, resolution): (String, ReportStatus, Option<String>)| {
-                crate::feedback::calls::set_report_status(&d, id, status, resolution);
-            },
-        )
-    };
-    let on_photo = Callback::from(move |id: String| crate::feedback::calls::load_photo(&d, id));
-    html! {
-        <FeedbackView
-            {board}
-            time_zone={time_zone.to_owned()}
-            photos={Rc::new(state.photos.clone())}
-            busy={Rc::new(state.busy.clone())}
-            {on_report}
-            {on_status}
-            {on_photo}
-        />
-    }
+    html! { <FeedbackView {board} /> }
 }
 
-fn assessment_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+fn assessment_screen(state: &UseReducerHandle<State>) -> Html {
     let Some(board) = state.assessment.data.clone() else {
         return not_loaded(state, state.assessment.failed);
     };
-    let d = state.dispatcher();
-    let on_command = Callback::from(move |req: AssessmentRequest| {
-        crate::assessment::calls::assessment_command(&d, req)
-    });
-    html! {
-        <AssessmentView
-            {board}
-            staffing={state.staffing.data.clone()}
-            org={state.org.data.clone()}
-            today={format::today(time_zone)}
-            busy={Rc::new(state.busy.clone())}
-            {on_command}
-        />
-    }
+    html! { <AssessmentView {board} /> }
 }
 
 fn dashboard_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
@@ -777,20 +660,5 @@ fn dashboard_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
     let Some(dashboard) = state.dashboard.data.clone() else {
         return not_loaded(state, state.dashboard.failed);
     };
-    let on_print = {
-        let d = state.dispatcher();
-        Callback::from(move |()| crate::dashboard::calls::print_report(&d))
-    };
-    let on_close_print = {
-        let d = state.dispatcher();
-        Callback::from(move |()| crate::dashboard::calls::close_print(&d))
-    };
-    html! {
-        <DashboardView
-            {dashboard}
-            print_view={state.print_view}
-            {on_print}
-            {on_close_print}
-        />
-    }
+    html! { <DashboardView {dashboard} /> }
 }

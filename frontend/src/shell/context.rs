@@ -34,3 +34,19 @@ pub fn use_dispatch() -> Dispatch {
 pub fn use_busy(op: Op) -> bool {
     use_app().is_busy(&op)
 }
+
+/// The store's time zone (empty until the status names the store).
+#[hook]
+pub fn use_time_zone() -> AttrValue {
+    let app = use_app();
+    let store = app.status.as_ref().and_then(|s| s.store.as_ref());
+    store
+        .map(|s| AttrValue::from(s.time_zone.clone()))
+        .unwrap_or_default()
+}
+
+/// Today in the store's zone, `YYYY-MM-DD`.
+#[hook]
+pub fn use_today() -> AttrValue {
+    crate::ui::format::today(&use_time_zone()).into()
+}
