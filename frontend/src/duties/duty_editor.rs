@@ -1,36 +1,22 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
-use storeops_api::org::{DutyRegister, DutyView, OrgChart};
-use storeops_api::tasks::Staffing;
+use crate::shell::context::{use_app, use_dispatch, use_lang, use_today};
+use storeops_api::org::{DutyRegister, DutyView};
 use yew::prelude::*;
 
-use crate::duties::calls::DutyRequest;
+use crate::duties::calls::{self, DutyRequest};
 use crate::duties::duty_form::DutyForm;
 use crate::duties::duty_register::{DutyActions, DutyRegisterView};
 use crate::i18n::{Key, t};
-use crate::shell::state::DutyFilter;
+use crate::shell::state::Op;
 use crate::ui::owner_picker::OwnerChoices;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct DutyEditorProps {
     pub register: Rc<DutyRegister>,
-    pub filter: DutyFilter,
-    pub today: AttrValue,
-    pub on_filter: Callback<DutyFilter>,
     /// Managers edit; staff only read.
     pub manager: bool,
-    /// For the owner pickers: departments (else taken from the register), positions, people.
-    #[prop_or_default]
-    pub org: Option<Rc<OrgChart>>,
-    #[prop_or_default]
-    pub staffing: Option<Rc<Staffing>>,
-    pub saving: bool,
-    /// Duties whose "Create task now" is under way.
-    pub creating: Rc<BTreeSet<String>>,
-    pub on_save: Callback<DutyRequest>,
-    pub on_task: Callback<String>,
 }
 
 /// What the duty form is open for.
@@ -45,6 +31,9 @@ enum Editing {
 #[function_component(DutyEditor)]
 pub fn duty_editor(props: &DutyEditorProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
+    let today = use_today();
     let editing = use_state(|| None::<Editing>);
     let close = {
         let editing = editing.clone();
@@ -65,14 +54,24 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
                 }
             })
         };
+        let d = d.clone();
+        // Duties whose "Create task now" is under way.
+        let creating: BTreeSet<String> = (app.busy.iter())
+            .filter_map(|op| match op {
+                Op::TaskFromDuty(id) => Some(id.clone()),
+                _ => None,
+            })
+            .collect();
         DutyActions {
             on_edit,
-            on_task: props.on_task.clone(),
-            creating: props.creating.clone(),
+            on_task: Callback::from(move |id| calls::task_from_duty(&d, id)),
+            creating: Rc::new(creating),
         }
     });
-    let choices = Rc::new(match &props.org {
-        Some(org) => OwnerChoices::from_org(&org.departments, props.staffing.as_deref()),
+    // For the owner pickers: departments (else taken from the register), positions, people.
+    let staffing = app.staffing.data.as_deref();
+    let choices = Rc::new(match &app.org.data {
+        Some(org) => OwnerChoices::from_org(&org.departments, staffing),
         None => {
             let named: Vec<_> = props
                 .register
@@ -80,7 +79,7 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
                 .iter()
                 .map(|g| (g.department_id.clone(), g.department.clone()))
                 .collect();
-            OwnerChoices::new(&named, props.staffing.as_deref())
+            OwnerChoices::new(&named, staffing)
         }
     });
     let add = {
@@ -98,8 +97,11 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
                 {key}
                 {duty}
                 {choices}
-                busy={props.saving}
-                on_save={props.on_save.clone()}
+                busy={app.is_busy(&Op::EditDuty)}
+                on_save={{
+                    let d = d.clone();
+                    Callback::from(move |req: DutyRequest| calls::save_duty(&d, req))
+                }}
                 on_close={close.clone()}
             />
         }
@@ -115,9 +117,9 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
             }
             <DutyRegisterView
                 register={props.register.clone()}
-                filter={props.filter}
-                today={props.today.clone()}
-                on_filter={props.on_filter.clone()}
+                filter={app.duty_filter}
+                {today}
+                on_filter={Callback::from(move |filter| calls::set_duty_filter(&d, filter))}
                 {actions}
             />
             { for form }

@@ -1,27 +1,21 @@
-use std::rc::Rc;
-
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_dispatch, use_lang, use_today};
 use storeops_api::org::MyDuty;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
+use crate::tasks::calls::open_task;
 use crate::ui::wire;
-
-#[derive(Properties, PartialEq, Debug)]
-pub struct MyDutiesProps {
-    /// `None` until `my_duties` answers.
-    pub duties: Option<Rc<Vec<MyDuty>>>,
-    pub today: AttrValue,
-    /// The next task was tapped: show it.
-    pub on_open: Callback<String>,
-}
 
 /// The standing duties that are mine: how often, in which RACI role, and the next task
 /// each has generated (tap to open it).
 #[function_component(MyDuties)]
-pub fn my_duties(props: &MyDutiesProps) -> Html {
+pub fn my_duties() -> Html {
     let lang = use_lang();
-    let Some(duties) = props.duties.as_ref() else {
+    let app = use_app();
+    let d = use_dispatch();
+    let today = use_today();
+    // `None` until `my_duties` answers.
+    let Some(duties) = app.my_duties.data.as_ref() else {
         return html! {};
     };
     let item = |duty: &MyDuty| {
@@ -32,12 +26,12 @@ pub fn my_duties(props: &MyDutiesProps) -> Html {
         let next = match &duty.next_task {
             Some(task) => {
                 let on_open = {
-                    let id = task.id.clone();
-                    props.on_open.reform(move |_: MouseEvent| id.clone())
+                    let (d, id) = (d.clone(), task.id.clone());
+                    Callback::from(move |_: MouseEvent| open_task(&d, id.clone()))
                 };
                 let due = task.due.as_deref().map(|date| {
-                    let is_today = date == props.today.as_str();
-                    let late = date < props.today.as_str() && task.status.is_open();
+                    let is_today = date == today.as_str();
+                    let late = date < today.as_str() && task.status.is_open();
                     html! {
                         <time
                             class={classes!("badge", is_today.then_some("due-today"), late.then_some("due-overdue"))}

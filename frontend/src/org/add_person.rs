@@ -1,26 +1,19 @@
-use std::rc::Rc;
-
-use crate::shell::context::use_lang;
-use storeops_api::tasks::Staffing;
+use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
-use crate::org::calls::PersonRequest;
-
-#[derive(Properties, PartialEq, Debug)]
-pub struct AddPersonFormProps {
-    /// The positions a new person can take; `None` until they arrive.
-    pub staffing: Option<Rc<Staffing>>,
-    pub busy: bool,
-    pub on_add: Callback<PersonRequest>,
-}
+use crate::org::calls::{self, PersonRequest};
+use crate::shell::state::Op;
 
 /// Managers, under the org chart: a new person, with how to reach them and their position.
 /// The inputs are uncontrolled, as in the other forms, and cleared once the person is saved.
 #[function_component(AddPersonForm)]
-pub fn add_person_form(props: &AddPersonFormProps) -> Html {
+pub fn add_person_form() -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let busy = use_busy(Op::AddPerson);
+    let d = use_dispatch();
     let name = use_node_ref();
     let contact = use_node_ref();
     let position = use_node_ref();
@@ -37,8 +30,6 @@ pub fn add_person_form(props: &AddPersonFormProps) -> Html {
 
     let onsubmit = {
         let (name, contact, position) = (name.clone(), contact.clone(), position.clone());
-        let on_add = props.on_add.clone();
-        let busy = props.busy;
         let picked = picked.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -65,17 +56,21 @@ pub fn add_person_form(props: &AddPersonFormProps) -> Html {
                     picked.set(String::new());
                 })
             };
-            on_add.emit(PersonRequest {
-                name: name_el.value(),
-                contact: contact_el.value(),
-                position: position_el.map(|s| s.value()).filter(|v| !v.is_empty()),
-                added,
-            });
+            calls::add_person(
+                &d,
+                PersonRequest {
+                    name: name_el.value(),
+                    contact: contact_el.value(),
+                    position: position_el.map(|s| s.value()).filter(|v| !v.is_empty()),
+                    added,
+                },
+            );
         })
     };
 
-    let positions = props
+    let positions = app
         .staffing
+        .data
         .as_ref()
         .map(|s| s.positions.clone())
         .unwrap_or_default();
@@ -114,10 +109,10 @@ pub fn add_person_form(props: &AddPersonFormProps) -> Html {
                         type="submit"
                         id="add-person-button"
                         class="button button-primary"
-                        disabled={props.busy}
-                        aria-busy={props.busy.to_string()}
+                        disabled={busy}
+                        aria-busy={busy.to_string()}
                     >
-                        { t(lang, if props.busy { Key::AddingPerson } else { Key::AddPersonButton }) }
+                        { t(lang, if busy { Key::AddingPerson } else { Key::AddPersonButton }) }
                     </button>
                 </div>
             </form>

@@ -1,28 +1,21 @@
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use storeops_api::org::OrgChart;
-use storeops_api::tasks::Staffing;
 use yew::prelude::*;
 
+use crate::duties::calls::show_uncovered_duties;
 use crate::i18n::{Key, t};
-use crate::org::calls::{DepartmentRequest, PositionRequest};
+use crate::org::calls::{self, DepartmentRequest, PositionRequest};
 use crate::org::department_form::DepartmentForm;
 use crate::org::org_chart::{OrgActions, OrgChartView};
-use crate::org::people_editor::{ActiveRequest, PeopleEditor, PositionsRequest};
+use crate::org::people_editor::PeopleEditor;
 use crate::org::position_form::PositionForm;
+use crate::shell::state::Op;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OrgEditorProps {
     pub org: Rc<OrgChart>,
-    pub staffing: Option<Rc<Staffing>>,
-    /// An org chart command is under way.
-    pub busy: bool,
-    pub on_show_uncovered: Callback<()>,
-    pub on_save_department: Callback<DepartmentRequest>,
-    pub on_save_position: Callback<PositionRequest>,
-    pub on_save_positions: Callback<PositionsRequest>,
-    pub on_set_active: Callback<ActiveRequest>,
 }
 
 /// What a form is open for.
@@ -39,6 +32,18 @@ enum Editing {
 #[function_component(OrgEditor)]
 pub fn org_editor(props: &OrgEditorProps) -> Html {
     let lang = use_lang();
+    // An org chart command is under way.
+    let busy = use_busy(Op::EditOrg);
+    let d = use_dispatch();
+    let on_save_department = {
+        let d = d.clone();
+        Callback::from(move |req: DepartmentRequest| calls::save_department(&d, req))
+    };
+    let on_save_position = {
+        let d = d.clone();
+        Callback::from(move |req: PositionRequest| calls::save_position(&d, req))
+    };
+    let on_show_uncovered = Callback::from(move |()| show_uncovered_duties(&d));
     let org = &props.org;
     let editing = use_state(|| None::<Editing>);
     let open = |what: Editing| {
@@ -62,19 +67,19 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
     let form = match (*editing).clone() {
         None => html! {},
         Some(Editing::NewDepartment) => html! {
-            <DepartmentForm org={org.clone()} department={None} busy={props.busy}
-                on_save={props.on_save_department.clone()} on_close={close.clone()} />
+            <DepartmentForm org={org.clone()} department={None} busy={busy}
+                on_save={on_save_department.clone()} on_close={close.clone()} />
         },
         Some(Editing::Department(id)) => {
             let department = org.departments.iter().find(|d| d.id == id).cloned();
             html! {
-                <DepartmentForm key={id} org={org.clone()} {department} busy={props.busy}
-                    on_save={props.on_save_department.clone()} on_close={close.clone()} />
+                <DepartmentForm key={id} org={org.clone()} {department} busy={busy}
+                    on_save={on_save_department.clone()} on_close={close.clone()} />
             }
         }
         Some(Editing::NewPosition) => html! {
-            <PositionForm org={org.clone()} position={None} busy={props.busy}
-                on_save={props.on_save_position.clone()} on_close={close.clone()} />
+            <PositionForm org={org.clone()} position={None} busy={busy}
+                on_save={on_save_position.clone()} on_close={close.clone()} />
         },
         Some(Editing::Position(id)) => {
             let position = org.departments.iter().find_map(|d| {
@@ -84,8 +89,8 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
                     .map(|p| (p.clone(), d.id.clone()))
             });
             html! {
-                <PositionForm key={id} org={org.clone()} {position} busy={props.busy}
-                    on_save={props.on_save_position.clone()} on_close={close.clone()} />
+                <PositionForm key={id} org={org.clone()} {position} busy={busy}
+                    on_save={on_save_position.clone()} on_close={close.clone()} />
             }
         }
     };
@@ -101,14 +106,8 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
                     <span aria-hidden="true">{ "+ " }</span>{ t(lang, Key::AddPosition) }
                 </button>
             </div>
-            <OrgChartView org={org.clone()} on_show_uncovered={props.on_show_uncovered.clone()}
-                actions={Some(actions)} />
-            <PeopleEditor
-                staffing={props.staffing.clone()}
-                busy={props.busy}
-                on_save_positions={props.on_save_positions.clone()}
-                on_set_active={props.on_set_active.clone()}
-            />
+            <OrgChartView org={org.clone()} {on_show_uncovered} actions={Some(actions)} />
+            <PeopleEditor />
             { form }
         </>
     }

@@ -1,7 +1,9 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::org::calls;
+use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang};
+use crate::shell::state::Op;
 use storeops_api::tasks::{Staffing, StaffingPerson};
 use yew::prelude::*;
 
@@ -9,28 +11,18 @@ use crate::i18n::{self, Key, t};
 use crate::ui::owner_picker::OwnerChecklist;
 use crate::ui::sheet::Sheet;
 
-/// Save these positions for this person, then call back (closes the form).
-pub type PositionsRequest = (String, Vec<String>, Callback<()>);
-/// Mark this person as active or not, then call back.
-pub type ActiveRequest = (String, bool, Callback<()>);
-
-#[derive(Properties, PartialEq, Debug)]
-pub struct PeopleEditorProps {
-    /// `None` until `people_and_positions` answers.
-    pub staffing: Option<Rc<Staffing>>,
-    pub busy: bool,
-    pub on_save_positions: Callback<PositionsRequest>,
-    pub on_set_active: Callback<ActiveRequest>,
-}
-
 /// Managers, under the org chart: everyone with the positions they hold; "Edit" opens
 /// their positions as ticks, with "Mark as left" (asked twice). People who left are
 /// listed apart, with "Back again".
 #[function_component(PeopleEditor)]
-pub fn people_editor(props: &PeopleEditorProps) -> Html {
+pub fn people_editor() -> Html {
     let lang = use_lang();
+    // An org chart command is under way.
+    let busy = use_busy(Op::EditOrg);
+    let d = use_dispatch();
     let editing = use_state(|| None::<String>);
-    let Some(staffing) = props.staffing.clone() else {
+    // `None` until `people_and_positions` answers.
+    let Some(staffing) = use_app().staffing.data.clone() else {
         return html! {};
     };
     let title_of = |id: &str| {
@@ -68,15 +60,15 @@ pub fn people_editor(props: &PeopleEditorProps) -> Html {
     };
     let former_row = |person: &StaffingPerson| {
         let on_rejoin = {
-            let (id, on_set_active) = (person.id.clone(), props.on_set_active.clone());
+            let (id, d) = (person.id.clone(), d.clone());
             Callback::from(move |_: MouseEvent| {
-                on_set_active.emit((id.clone(), true, Callback::noop()))
+                calls::set_person_active(&d, id.clone(), true, Callback::noop())
             })
         };
         html! {
             <li class="org-person is-former" key={person.id.clone()} data-id={person.id.clone()}>
                 <span class="org-person-name">{ person.name.clone() }</span>
-                <button type="button" class="button button-quiet person-rejoin" disabled={props.busy} onclick={on_rejoin}>
+                <button type="button" class="button button-quiet person-rejoin" disabled={busy} onclick={on_rejoin}>
                     { t(lang, Key::Rejoin) }
                 </button>
             </li>
@@ -95,9 +87,6 @@ pub fn people_editor(props: &PeopleEditorProps) -> Html {
                     key={person.id.clone()}
                     person={person.clone()}
                     staffing={staffing.clone()}
-                    busy={props.busy}
-                    on_save_positions={props.on_save_positions.clone()}
-                    on_set_active={props.on_set_active.clone()}
                     on_close={close}
                 />
             }
@@ -124,15 +113,14 @@ pub fn people_editor(props: &PeopleEditorProps) -> Html {
 struct PersonFormProps {
     person: StaffingPerson,
     staffing: Rc<Staffing>,
-    busy: bool,
-    on_save_positions: Callback<PositionsRequest>,
-    on_set_active: Callback<ActiveRequest>,
     on_close: Callback<()>,
 }
 
 #[function_component(PersonForm)]
 fn person_form(props: &PersonFormProps) -> Html {
     let lang = use_lang();
+    let busy = use_busy(Op::EditOrg);
+    let d = use_dispatch();
     let person = &props.person;
     let chosen = use_state(|| person.positions.iter().cloned().collect::<BTreeSet<_>>());
     let confirming = use_state(|| false);
@@ -142,17 +130,13 @@ fn person_form(props: &PersonFormProps) -> Html {
     };
     let on_save = {
         let (chosen, id) = (chosen.clone(), person.id.clone());
-        let (on_save, on_close) = (props.on_save_positions.clone(), props.on_close.clone());
-        let busy = props.busy;
+        let (d, on_close) = (d.clone(), props.on_close.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if !busy {
                 // Positions already held keep their order; new ones follow.
-                on_save.emit((
-                    id.clone(),
-                    chosen.iter().cloned().collect(),
-                    on_close.clone(),
-                ));
+                let positions = chosen.iter().cloned().collect();
+                calls::save_person_positions(&d, id.clone(), positions, on_close.clone());
             }
         })
     };
@@ -166,9 +150,9 @@ fn person_form(props: &PersonFormProps) -> Html {
     };
     let confirm = {
         let id = person.id.clone();
-        let (on_set_active, on_close) = (props.on_set_active.clone(), props.on_close.clone());
+        let on_close = props.on_close.clone();
         Callback::from(move |_: MouseEvent| {
-            on_set_active.emit((id.clone(), false, on_close.clone()))
+            calls::set_person_active(&d, id.clone(), false, on_close.clone())
         })
     };
     let positions: Vec<(String, String)> = props
@@ -192,10 +176,10 @@ fn person_form(props: &PersonFormProps) -> Html {
                         type="submit"
                         id="save-person-button"
                         class="button button-primary"
-                        disabled={props.busy}
-                        aria-busy={props.busy.to_string()}
+                        disabled={busy}
+                        aria-busy={busy.to_string()}
                     >
-                        { t(lang, if props.busy { Key::Saving } else { Key::SavePerson }) }
+                        { t(lang, if busy { Key::Saving } else { Key::SavePerson }) }
                     </button>
                 </div>
             </form>
@@ -205,7 +189,7 @@ fn person_form(props: &PersonFormProps) -> Html {
                         <p id="person-left-question">{ i18n::confirm_left(lang, &person.name) }</p>
                         <div class="card-actions">
                             <button type="button" id="person-left-confirm" class="button button-danger"
-                                disabled={props.busy} onclick={confirm}>
+                                disabled={busy} onclick={confirm}>
                                 { t(lang, Key::ConfirmLeft) }
                             </button>
                             <button type="button" class="button button-quiet" onclick={cancel}>

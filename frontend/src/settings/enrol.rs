@@ -1,34 +1,25 @@
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Key, Lang, t};
-use crate::settings::calls::EnrolRequest;
-use crate::settings::calls::OpenStoreRequest;
+use crate::settings::calls::{self, EnrolRequest};
 use crate::settings::invite_link::parse_invite_link;
 use crate::settings::open_store::OpenStoreForm;
+use crate::shell::state::Op;
 
 /// The relay a fresh install points at until told otherwise.
 pub const DEFAULT_RELAY_URL: &str = "http://127.0.0.1:8787";
-
-#[derive(Properties, PartialEq, Debug)]
-pub struct EnrolFormProps {
-    pub busy: bool,
-    pub on_enrol: Callback<EnrolRequest>,
-    /// "Open a new store" is under way.
-    #[prop_or_default]
-    pub opening: bool,
-    #[prop_or_default]
-    pub on_open_store: Callback<OpenStoreRequest>,
-}
 
 /// Joins this device to a store with an invite code.
 ///
 /// The inputs are uncontrolled (read through `NodeRef`s on submit): writing the value back
 /// on every keystroke would break Chinese input methods mid-composition.
 #[function_component(EnrolForm)]
-pub fn enrol_form(props: &EnrolFormProps) -> Html {
+pub fn enrol_form() -> Html {
     let lang = use_lang();
+    let busy = use_busy(Op::Enrol);
+    let d = use_dispatch();
     let relay = use_node_ref();
     let code = use_node_ref();
     let device = use_node_ref();
@@ -63,8 +54,6 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
 
     let onsubmit = {
         let (relay, code, device) = (relay.clone(), code.clone(), device.clone());
-        let on_enrol = props.on_enrol.clone();
-        let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -80,11 +69,14 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
                 Some(link) => (link.relay.unwrap_or_else(|| value(&relay)), link.code),
                 None => (value(&relay), value(&code)),
             };
-            on_enrol.emit(EnrolRequest {
-                relay_url,
-                code,
-                device_name: value(&device),
-            });
+            calls::enrol(
+                &d,
+                EnrolRequest {
+                    relay_url,
+                    code,
+                    device_name: value(&device),
+                },
+            );
         })
     };
     // A pasted invite link fills in the code and the relay address.
@@ -128,7 +120,7 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
                 { tabs }
                 <h2 id="enrol-title" class="card-title">{ t(lang, Key::OpenStoreTitle) }</h2>
                 <p class="card-intro">{ t(lang, Key::OpenStoreIntro) }</p>
-                <OpenStoreForm busy={props.opening} on_open_store={props.on_open_store.clone()} />
+                <OpenStoreForm />
             </section>
         };
     }
@@ -185,10 +177,10 @@ pub fn enrol_form(props: &EnrolFormProps) -> Html {
                     type="submit"
                     id="enrol-button"
                     class="button button-primary button-block"
-                    disabled={props.busy}
-                    aria-busy={props.busy.to_string()}
+                    disabled={busy}
+                    aria-busy={busy.to_string()}
                 >
-                    { t(lang, if props.busy { Key::Enrolling } else { Key::EnrolButton }) }
+                    { t(lang, if busy { Key::Enrolling } else { Key::EnrolButton }) }
                 </button>
             </form>
         </section>

@@ -1,12 +1,13 @@
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use storeops_api::relay::NewStore;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::settings::calls::OpenStoreRequest;
+use crate::settings::calls::{self, OpenStoreRequest};
 use crate::settings::enrol::DEFAULT_RELAY_URL;
 use crate::settings::templates::{DEFAULT_TEMPLATE, TemplatePreview, previews};
+use crate::shell::state::Op;
 
 /// The time zones offered; the first is the default.
 pub const TIME_ZONES: &[&str] = &[
@@ -27,17 +28,14 @@ pub const TIME_ZONES: &[&str] = &[
     "UTC",
 ];
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct OpenStoreFormProps {
-    pub busy: bool,
-    pub on_open_store: Callback<OpenStoreRequest>,
-}
-
 /// A new store from one of the seed plans: where, its code, name, language, time zone,
 /// this device's name, and the plan, previewed.
 #[function_component(OpenStoreForm)]
-pub fn open_store_form(props: &OpenStoreFormProps) -> Html {
+pub fn open_store_form() -> Html {
     let lang = use_lang();
+    // "Open a new store" is under way.
+    let busy = use_busy(Op::OpenStore);
+    let d = use_dispatch();
     let relay = use_node_ref();
     let code = use_node_ref();
     let name = use_node_ref();
@@ -72,8 +70,6 @@ pub fn open_store_form(props: &OpenStoreFormProps) -> Html {
         let (relay, code, name, device) =
             (relay.clone(), code.clone(), name.clone(), device.clone());
         let (locale, time_zone, template) = (locale.clone(), time_zone.clone(), template.clone());
-        let on_open_store = props.on_open_store.clone();
-        let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -84,17 +80,20 @@ pub fn open_store_form(props: &OpenStoreFormProps) -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            on_open_store.emit(OpenStoreRequest {
-                relay_url: value(&relay),
-                store: NewStore {
-                    code: value(&code),
-                    name: value(&name),
-                    template: (*template).clone(),
-                    locale: (*locale).clone(),
-                    time_zone: (*time_zone).clone(),
-                    device_name: value(&device),
+            calls::open_store(
+                &d,
+                OpenStoreRequest {
+                    relay_url: value(&relay),
+                    store: NewStore {
+                        code: value(&code),
+                        name: value(&name),
+                        template: (*template).clone(),
+                        locale: (*locale).clone(),
+                        time_zone: (*time_zone).clone(),
+                        device_name: value(&device),
+                    },
                 },
-            });
+            );
         })
     };
     let all = previews(&locale);
@@ -152,10 +151,10 @@ pub fn open_store_form(props: &OpenStoreFormProps) -> Html {
                 type="submit"
                 id="open-store-button"
                 class="button button-primary button-block"
-                disabled={props.busy}
-                aria-busy={props.busy.to_string()}
+                disabled={busy}
+                aria-busy={busy.to_string()}
             >
-                { t(lang, if props.busy { Key::OpeningStore } else { Key::OpenStoreButton }) }
+                { t(lang, if busy { Key::OpeningStore } else { Key::OpenStoreButton }) }
             </button>
         </form>
     }

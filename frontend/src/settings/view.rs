@@ -1,15 +1,13 @@
-use std::rc::Rc;
-
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang};
 use storeops_api::Role;
-use storeops_api::relay::Invite;
 use storeops_api::status::AppStatus;
-use storeops_api::tasks::Staffing;
 use web_sys::{HtmlElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::settings::calls::{CopyRequest, InviteRequest};
+use crate::settings::calls::{self, CopyRequest, InviteRequest};
+use crate::shell::controller;
+use crate::shell::state::Op;
 use crate::ui::format;
 use crate::ui::wire;
 
@@ -19,20 +17,6 @@ const INVITE_ROLES: [Role; 2] = [Role::Staff, Role::Manager];
 #[derive(Properties, PartialEq, Debug)]
 pub struct SettingsProps {
     pub status: AppStatus,
-    /// The invite created last, if the manager made one on this visit.
-    pub invite: Option<Invite>,
-    pub inviting: bool,
-    pub signing_out: bool,
-    pub syncing: bool,
-    pub on_choose_lang: Callback<Lang>,
-    pub on_sync_now: Callback<()>,
-    /// The people an invite can be for; `None` until they arrive.
-    #[prop_or_default]
-    pub staffing: Option<Rc<Staffing>>,
-    /// With the role of the device to invite, and whose it will be.
-    pub on_create_invite: Callback<InviteRequest>,
-    pub on_copy: Callback<CopyRequest>,
-    pub on_sign_out: Callback<()>,
 }
 
 /// Language, the store, this device, sync, inviting a device (managers only) and signing
@@ -48,7 +32,7 @@ pub fn settings(props: &SettingsProps) -> Html {
         .unwrap_or_default();
     html! {
         <div class="settings">
-            <LanguageCard on_choose_lang={props.on_choose_lang.clone()} />
+            <LanguageCard />
             <section class="settings-card" aria-labelledby="settings-store-title">
                 <h3 class="settings-card-title" id="settings-store-title">{ t(lang, Key::StoreSection) }</h3>
                 <dl class="facts">
@@ -67,25 +51,16 @@ pub fn settings(props: &SettingsProps) -> Html {
             <SyncCard
                 status={status.clone()}
                 time_zone={time_zone.clone()}
-                syncing={props.syncing}
-                on_sync_now={props.on_sync_now.clone()}
             />
             if status.is_manager() {
                 <InviteCard
-                    invite={props.invite.clone()}
                     relay_url={status.relay_url.clone().map(AttrValue::from)}
                     time_zone={time_zone.clone()}
-                    busy={props.inviting}
-                    staffing={props.staffing.clone()}
-                    on_create={props.on_create_invite.clone()}
-                    on_copy={props.on_copy.clone()}
                 />
             }
             <SignOutCard
                 store={status.store.as_ref().map(|s| s.name.clone()).unwrap_or_default()}
                 pending={status.sync.pending_changes}
-                busy={props.signing_out}
-                on_sign_out={props.on_sign_out.clone()}
             />
         </div>
     }
@@ -104,18 +79,15 @@ fn fact(label: &str, value: Option<String>, id: &'static str) -> Html {
     }
 }
 
-#[derive(Properties, PartialEq, Debug)]
-struct LanguageCardProps {
-    on_choose_lang: Callback<Lang>,
-}
-
 /// Each language named in itself, as language pickers do.
 #[function_component(LanguageCard)]
-fn language_card(props: &LanguageCardProps) -> Html {
+fn language_card() -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let button = |choice: Lang, id: &'static str, name: &'static str| {
         let current = choice == lang;
-        let onclick = props.on_choose_lang.reform(move |_: MouseEvent| choice);
+        let d = d.clone();
+        let onclick = Callback::from(move |_: MouseEvent| controller::choose_lang(&d, choice));
         html! {
             <button
                 type="button"
@@ -144,13 +116,13 @@ fn language_card(props: &LanguageCardProps) -> Html {
 struct SyncCardProps {
     status: AppStatus,
     time_zone: AttrValue,
-    syncing: bool,
-    on_sync_now: Callback<()>,
 }
 
 #[function_component(SyncCard)]
 fn sync_card(props: &SyncCardProps) -> Html {
     let lang = use_lang();
+    let syncing = use_busy(Op::Sync);
+    let d = use_dispatch();
     let sync = &props.status.sync;
     let connection = html! {
         <span class={classes!("connection", if sync.online { "is-online" } else { "is-offline" })}>
@@ -167,7 +139,7 @@ fn sync_card(props: &SyncCardProps) -> Html {
     } else {
         t(lang, Key::AllChangesSynced).to_owned()
     };
-    let onclick = props.on_sync_now.reform(|_: MouseEvent| ());
+    let onclick = Callback::from(move |_: MouseEvent| controller::sync_now(&d));
     html! {
         <section class="settings-card" aria-labelledby="settings-sync-title">
             <h3 class="settings-card-title" id="settings-sync-title">{ t(lang, Key::SyncSection) }</h3>
@@ -195,11 +167,11 @@ fn sync_card(props: &SyncCardProps) -> Html {
                     type="button"
                     id="settings-sync-now"
                     class="button button-secondary"
-                    disabled={props.syncing}
-                    aria-busy={props.syncing.to_string()}
+                    disabled={syncing}
+                    aria-busy={syncing.to_string()}
                     {onclick}
                 >
-                    { t(lang, if props.syncing { Key::Syncing } else { Key::SyncNow }) }
+                    { t(lang, if syncing { Key::Syncing } else { Key::SyncNow }) }
                 </button>
             </div>
         </section>
@@ -208,13 +180,8 @@ fn sync_card(props: &SyncCardProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct InviteCardProps {
-    invite: Option<Invite>,
     relay_url: Option<AttrValue>,
     time_zone: AttrValue,
-    busy: bool,
-    staffing: Option<Rc<Staffing>>,
-    on_create: Callback<InviteRequest>,
-    on_copy: Callback<CopyRequest>,
 }
 
 /// A manager makes a one-time code for a new device; the code is shown large, to read out
@@ -222,6 +189,15 @@ struct InviteCardProps {
 #[function_component(InviteCard)]
 fn invite_card(props: &InviteCardProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let busy = app.is_busy(&Op::Invite);
+    let d = use_dispatch();
+    // The invite created last, if the manager made one on this visit.
+    let invite = app.invite.as_ref();
+    let copy = {
+        let d = d.clone();
+        Callback::from(move |req: CopyRequest| calls::copy(&d, req))
+    };
     let role = use_node_ref();
     let person = use_node_ref();
     // Kept so that re-rendering shows the role picked, not the first option again.
@@ -232,7 +208,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
     {
         // A new code has not been copied yet.
         let (copied, link_copied) = (copied.clone(), link_copied.clone());
-        let code = props.invite.as_ref().map(|i| i.code.clone());
+        let code = invite.map(|i| i.code.clone());
         use_effect_with(code, move |_| {
             copied.set(false);
             link_copied.set(false);
@@ -259,8 +235,6 @@ fn invite_card(props: &InviteCardProps) -> Html {
         let role = role.clone();
         let person = person.clone();
         let picked = picked.clone();
-        let on_create = props.on_create.clone();
-        let busy = props.busy;
         Callback::from(move |_: MouseEvent| {
             if busy {
                 return;
@@ -274,22 +248,27 @@ fn invite_card(props: &InviteCardProps) -> Html {
                 .cast::<HtmlSelectElement>()
                 .map(|s| s.value())
                 .filter(|v| !v.is_empty());
-            on_create.emit(InviteRequest {
-                role: value,
-                person,
-            });
+            calls::create_invite(
+                &d,
+                InviteRequest {
+                    role: value,
+                    person,
+                },
+            );
         })
     };
 
-    let people: Vec<_> = props
+    // The people an invite can be for; none until they arrive.
+    let people: Vec<_> = app
         .staffing
+        .data
         .as_ref()
         .map(|s| s.people.iter().filter(|p| p.active).cloned().collect())
         .unwrap_or_default();
-    let result = props.invite.as_ref().map(|invite| {
+    let result = invite.map(|invite| {
         let on_copy = {
             let copied = copied.clone();
-            let on_copy = props.on_copy.clone();
+            let on_copy = copy.clone();
             let text = invite.code.clone();
             Callback::from(move |_: MouseEvent| {
                 let copied = copied.clone();
@@ -327,7 +306,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
                         { t(lang, Key::InviteRelayHint) }{ ": " }
                         <span class="invite-relay-url">{ relay.clone() }</span>
                     </p>
-                    { invite_link_row(lang, relay, &invite.code, &props.on_copy, &link_copied) }
+                    { invite_link_row(lang, relay, &invite.code, &copy, &link_copied) }
                 }
             </div>
         }
@@ -361,11 +340,11 @@ fn invite_card(props: &InviteCardProps) -> Html {
                     type="button"
                     id="invite-create"
                     class="button button-primary"
-                    disabled={props.busy}
-                    aria-busy={props.busy.to_string()}
+                    disabled={busy}
+                    aria-busy={busy.to_string()}
                     onclick={on_create}
                 >
-                    { t(lang, if props.busy { Key::CreatingInvite } else { Key::CreateInvite }) }
+                    { t(lang, if busy { Key::CreatingInvite } else { Key::CreateInvite }) }
                 </button>
             </div>
             { for result }
@@ -378,14 +357,14 @@ struct SignOutCardProps {
     store: AttrValue,
     /// Changes not yet synced: warned about before signing out.
     pending: u32,
-    busy: bool,
-    on_sign_out: Callback<()>,
 }
 
 /// "Sign out of this device", then a question in the page before anything happens.
 #[function_component(SignOutCard)]
 fn sign_out_card(props: &SignOutCardProps) -> Html {
     let lang = use_lang();
+    let busy = use_busy(Op::SignOut);
+    let d = use_dispatch();
     let confirming = use_state(|| false);
     let ask_ref = use_node_ref();
     let confirm_ref = use_node_ref();
@@ -410,11 +389,9 @@ fn sign_out_card(props: &SignOutCardProps) -> Html {
         Callback::from(move |_: MouseEvent| confirming.set(false))
     };
     let confirm = {
-        let on_sign_out = props.on_sign_out.clone();
-        let busy = props.busy;
         Callback::from(move |_: MouseEvent| {
             if !busy {
-                on_sign_out.emit(());
+                calls::sign_out(&d);
             }
         })
     };
@@ -436,17 +413,17 @@ fn sign_out_card(props: &SignOutCardProps) -> Html {
                             id="sign-out-confirm"
                             class="button button-danger"
                             ref={confirm_ref}
-                            disabled={props.busy}
-                            aria-busy={props.busy.to_string()}
+                            disabled={busy}
+                            aria-busy={busy.to_string()}
                             onclick={confirm}
                         >
-                            { t(lang, if props.busy { Key::SigningOut } else { Key::ConfirmSignOut }) }
+                            { t(lang, if busy { Key::SigningOut } else { Key::ConfirmSignOut }) }
                         </button>
                         <button
                             type="button"
                             id="sign-out-cancel"
                             class="button button-quiet"
-                            disabled={props.busy}
+                            disabled={busy}
                             onclick={cancel}
                         >
                             { t(lang, Key::Cancel) }

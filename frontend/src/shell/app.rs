@@ -1,35 +1,26 @@
 //! The root component: holds the [`State`] and picks the screen: loading, enrolment, or
 //! once enrolled the header (store, sync, navigation) over one of the [`Screen`]s.
 
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use storeops_api::TaskStatus;
-use storeops_api::org::OrgChart;
 use storeops_api::status::AppStatus;
 use yew::prelude::*;
 
 use crate::assessment::AssessmentView;
 use crate::dashboard::DashboardView;
-use crate::duties::calls::DutyRequest;
 use crate::duties::{DutyEditor, MyDuties};
 use crate::feedback::FeedbackView;
 use crate::i18n::{Key, Lang, t};
 use crate::meetings::MeetingsView;
-use crate::org::calls::PersonRequest;
 use crate::org::{AddPersonForm, OrgChartView, OrgEditor};
 use crate::plans::PlansView;
 use crate::services::browser;
-use crate::settings::calls::{CopyRequest, EnrolRequest, InviteRequest};
 use crate::settings::{EnrolForm, Settings};
 use crate::shell::context::AppContext;
 use crate::shell::controller::{self, ScreenQuery};
-use crate::shell::state::{DutyFilter, Op, Screen, State, TeamGrouping};
+use crate::shell::state::{Op, Screen, State};
 use crate::shell::{AppHeader, AppNav, ErrorBanner, SavedToast, SyncIndicator, nav_label};
-use crate::tasks::calls::AddRequest;
 use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
-use crate::ui::format;
-use crate::ui::line_form::TextRequest;
 use crate::ui::{LoadFailed, Loading};
 
 fn initial_state() -> State {
@@ -87,28 +78,15 @@ pub fn app() -> Html {
 
     let screen = match state.status.as_ref() {
         None => loading_screen(&state, lang),
-        Some(status) if !status.enrolled => {
-            let d = state.dispatcher();
-            let on_enrol =
-                Callback::from(move |req: EnrolRequest| crate::settings::calls::enrol(&d, req));
-            html! {
-                <>
-                    <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
-                    <main class="content">
-                        { banner }
-                        <EnrolForm
-                            busy={state.is_busy(&Op::Enrol)}
-                            {on_enrol}
-                            opening={state.is_busy(&Op::OpenStore)}
-                            on_open_store={{
-                                let d = state.dispatcher();
-                                Callback::from(move |req| crate::settings::calls::open_store(&d, req))
-                            }}
-                        />
-                    </main>
-                </>
-            }
-        }
+        Some(status) if !status.enrolled => html! {
+            <>
+                <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
+                <main class="content">
+                    { banner }
+                    <EnrolForm />
+                </main>
+            </>
+        },
         Some(status) => enrolled_screen(&state, status, lang, on_toggle_lang, banner),
     };
 
@@ -205,12 +183,12 @@ fn enrolled_screen(
     let screen = state.screen;
     let manager = status.is_manager();
     let body = match screen {
-        Screen::Today => today_screen(state, &time_zone, manager),
-        Screen::Duties => duties_screen(state, &time_zone, manager),
-        Screen::Team => team_screen(state, &time_zone, manager),
+        Screen::Today => today_screen(state, manager),
+        Screen::Duties => duties_screen(state, manager),
+        Screen::Team => team_screen(state, manager),
         Screen::Org => org_screen(state, manager),
-        Screen::Settings => settings_screen(state, status, on_sync_now.clone()),
-        Screen::Task => task_screen(state, &time_zone),
+        Screen::Settings => html! { <Settings status={status.clone()} /> },
+        Screen::Task => task_screen(state),
         Screen::Plans => plans_screen(state),
         Screen::Meetings => meetings_screen(state),
         Screen::Feedback => feedback_screen(state),
@@ -273,62 +251,23 @@ fn not_loaded(state: &UseReducerHandle<State>, failed: bool) -> Html {
     }
 }
 
-fn today_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
+fn today_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
     let lang = state.lang();
-    let on_add = {
-        let d = state.dispatcher();
-        Callback::from(move |req: AddRequest| crate::tasks::calls::add_task(&d, req))
-    };
-    let on_set_status = {
-        let d = state.dispatcher();
-        Callback::from(move |(id, status): (String, TaskStatus)| {
-            crate::tasks::calls::set_task_status(&d, id, status, false);
-        })
-    };
-    let on_open = {
-        let d = state.dispatcher();
-        Callback::from(move |id: String| crate::tasks::calls::open_task(&d, id))
-    };
-
-    let busy_tasks: Rc<BTreeSet<String>> = Rc::new(
-        state
-            .busy
-            .iter()
-            .filter_map(|op| match op {
-                Op::Task(id) => Some(id.clone()),
-                _ => None,
-            })
-            .collect(),
-    );
-
     let arrived = state.status.as_ref().is_none_or(|s| s.sync.store_arrived);
     let tasks_view = match &state.tasks {
         None => not_loaded(state, state.tasks_failed),
         Some(tasks) if tasks.is_empty() && !arrived => {
             html! { <p class="empty" id="store-arriving">{ t(lang, Key::StoreArriving) }</p> }
         }
-        Some(tasks) => {
-            // The list groups the tasks by due date and shows today's progress over them.
-            let today = format::today(time_zone);
-            html! {
-                <>
-                    <TaskList
-                        tasks={Rc::new(tasks.clone())}
-                        today={today}
-                        busy={busy_tasks}
-                        {on_set_status}
-                        {on_open}
-                    />
-                </>
-            }
-        }
+        // The list groups the tasks by due date and shows today's progress over them.
+        Some(tasks) => html! { <TaskList tasks={Rc::new(tasks.clone())} /> },
     };
 
     html! {
         <>
             // Only managers create tasks; staff report problems instead.
             if manager {
-                <AddTaskForm busy={state.is_busy(&Op::AddTask)} {on_add} />
+                <AddTaskForm />
             }
             { tasks_view }
         </>
@@ -336,171 +275,46 @@ fn today_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool)
 }
 
 /// My duties first, then the register (which managers edit).
-fn duties_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
-    let today = format::today(time_zone);
-    let on_open = {
-        let d = state.dispatcher();
-        Callback::from(move |id: String| crate::tasks::calls::open_task(&d, id))
-    };
-    let mine = html! {
-        <MyDuties duties={state.my_duties.data.clone()} today={today.clone()} {on_open} />
-    };
+fn duties_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
     let Some(register) = state.duties.data.clone() else {
-        return html! { <>{ mine }{ not_loaded(state, state.duties.failed) }</> };
+        return html! { <><MyDuties />{ not_loaded(state, state.duties.failed) }</> };
     };
-    let d = state.dispatcher();
-    let on_filter = {
-        let d = d.clone();
-        Callback::from(move |filter: DutyFilter| crate::duties::calls::set_duty_filter(&d, filter))
-    };
-    let on_save = {
-        let d = d.clone();
-        Callback::from(move |req: DutyRequest| crate::duties::calls::save_duty(&d, req))
-    };
-    let on_task = Callback::from(move |id: String| crate::duties::calls::task_from_duty(&d, id));
-    let creating: Rc<BTreeSet<String>> = Rc::new(
-        state
-            .busy
-            .iter()
-            .filter_map(|op| match op {
-                Op::TaskFromDuty(id) => Some(id.clone()),
-                _ => None,
-            })
-            .collect(),
-    );
     html! {
         <>
-            { mine }
-            <DutyEditor
-                {register}
-                filter={state.duty_filter}
-                {today}
-                {on_filter}
-                {manager}
-                org={state.org.data.clone()}
-                staffing={state.staffing.data.clone()}
-                saving={state.is_busy(&Op::EditDuty)}
-                {creating}
-                {on_save}
-                {on_task}
-            />
+            <MyDuties />
+            <DutyEditor {register} {manager} />
         </>
     }
 }
 
 fn org_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
-    let lang = state.lang();
     let Some(org) = state.org.data.clone() else {
         return not_loaded(state, state.org.failed);
     };
+    // Staff see the chart only; managers also its edit controls, the people, and adding
+    // a person.
+    if manager {
+        return html! { <><OrgEditor {org} /><AddPersonForm /></> };
+    }
     let on_show_uncovered = {
         let d = state.dispatcher();
         Callback::from(move |()| crate::duties::calls::show_uncovered_duties(&d))
     };
-    // Staff see the chart only; managers also its edit controls and the people.
-    if manager {
-        return org_editor(state, lang, org, on_show_uncovered);
-    }
     html! { <OrgChartView {org} {on_show_uncovered} /> }
 }
 
-/// Managers' org chart: the chart with its edit controls, the people, adding a person.
-fn org_editor(
-    state: &UseReducerHandle<State>,
-    _lang: Lang,
-    org: Rc<OrgChart>,
-    on_show_uncovered: Callback<()>,
-) -> Html {
-    let d = state.dispatcher();
-    let on_add = {
-        let d = d.clone();
-        Callback::from(move |req: PersonRequest| crate::org::calls::add_person(&d, req))
-    };
-    let on_save_department = {
-        let d = d.clone();
-        Callback::from(move |req| crate::org::calls::save_department(&d, req))
-    };
-    let on_save_position = {
-        let d = d.clone();
-        Callback::from(move |req| crate::org::calls::save_position(&d, req))
-    };
-    let on_save_positions = {
-        let d = d.clone();
-        Callback::from(move |(person, positions, done)| {
-            crate::org::calls::save_person_positions(&d, person, positions, done);
-        })
-    };
-    let on_set_active = Callback::from(move |(person, active, done)| {
-        crate::org::calls::set_person_active(&d, person, active, done);
-    });
-    html! {
-        <>
-            <OrgEditor
-                {org}
-                staffing={state.staffing.data.clone()}
-                busy={state.is_busy(&Op::EditOrg)}
-                {on_show_uncovered}
-                {on_save_department}
-                {on_save_position}
-                {on_save_positions}
-                {on_set_active}
-            />
-            <AddPersonForm
-                staffing={state.staffing.data.clone()}
-                busy={state.is_busy(&Op::AddPerson)}
-                {on_add}
-            />
-        </>
-    }
-}
-
-fn team_screen(state: &UseReducerHandle<State>, time_zone: &str, manager: bool) -> Html {
+fn team_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
     if !manager {
         return html! {};
     }
     let Some(board) = state.team.data.clone() else {
         return not_loaded(state, state.team.failed);
     };
-    let on_grouping = {
-        let d = state.dispatcher();
-        Callback::from(move |g: TeamGrouping| crate::tasks::calls::set_team_grouping(&d, g))
-    };
-    let on_move_all = {
-        let d = state.dispatcher();
-        Callback::from(move |(from, to): (String, Option<String>)| {
-            crate::tasks::calls::move_open_tasks(&d, from, to);
-        })
-    };
-    let on_open = {
-        let d = state.dispatcher();
-        Callback::from(move |id: String| crate::tasks::calls::open_task(&d, id))
-    };
-    let moving: Rc<BTreeSet<String>> = Rc::new(
-        state
-            .busy
-            .iter()
-            .filter_map(|op| match op {
-                Op::MoveAll(id) => Some(id.clone()),
-                _ => None,
-            })
-            .collect(),
-    );
-    html! {
-        <TeamBoardView
-            {board}
-            staffing={state.staffing.data.clone()}
-            grouping={state.team_grouping}
-            today={format::today(time_zone)}
-            {moving}
-            {on_grouping}
-            {on_move_all}
-            {on_open}
-        />
-    }
+    html! { <TeamBoardView {board} /> }
 }
 
 /// One task in full, under a back button to the list it was opened from.
-fn task_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
+fn task_screen(state: &UseReducerHandle<State>) -> Html {
     let lang = state.lang();
     let on_back = {
         let d = state.dispatcher();
@@ -514,8 +328,7 @@ fn task_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
             </button>
         </div>
     };
-    let (Some(task_id), Some(detail)) = (state.open_task.clone(), state.task_detail.data.clone())
-    else {
+    let (Some(_), Some(detail)) = (state.open_task.as_ref(), state.task_detail.data.clone()) else {
         return html! {
             <>
                 { back }
@@ -523,105 +336,11 @@ fn task_screen(state: &UseReducerHandle<State>, time_zone: &str) -> Html {
             </>
         };
     };
-    let d = state.dispatcher();
-    let on_set_status = {
-        let (d, id) = (d.clone(), task_id.clone());
-        Callback::from(move |status: TaskStatus| {
-            crate::tasks::calls::set_task_status(&d, id.clone(), status, true);
-        })
-    };
-    let on_toggle_item = {
-        let (d, id) = (d.clone(), task_id.clone());
-        Callback::from(move |(item, done): (String, bool)| {
-            crate::tasks::calls::set_checklist_item(&d, id.clone(), item, done);
-        })
-    };
-    let on_add_item = {
-        let (d, id) = (d.clone(), task_id.clone());
-        Callback::from(move |req: TextRequest| {
-            crate::tasks::calls::add_checklist_item(&d, id.clone(), req)
-        })
-    };
-    let on_add_comment = {
-        let (d, id) = (d.clone(), task_id.clone());
-        Callback::from(move |req: TextRequest| {
-            crate::tasks::calls::add_comment(&d, id.clone(), req)
-        })
-    };
-    let on_reassign = {
-        let (d, id) = (d.clone(), task_id.clone());
-        Callback::from(move |to: Option<String>| {
-            crate::tasks::calls::reassign_task(&d, id.clone(), to)
-        })
-    };
-    let checklist_busy: Rc<BTreeSet<String>> = Rc::new(
-        state
-            .busy
-            .iter()
-            .filter_map(|op| match op {
-                Op::Checklist(id) => Some(id.clone()),
-                _ => None,
-            })
-            .collect(),
-    );
     html! {
         <>
             { back }
-            <TaskDetailView
-                {detail}
-                staffing={state.staffing.data.clone()}
-                today={format::today(time_zone)}
-                time_zone={time_zone.to_owned()}
-                status_busy={state.is_busy(&Op::Task(task_id.clone()))}
-                {checklist_busy}
-                adding_item={state.is_busy(&Op::AddChecklistItem)}
-                adding_comment={state.is_busy(&Op::AddComment)}
-                reassigning={state.is_busy(&Op::Reassign)}
-                {on_set_status}
-                {on_toggle_item}
-                {on_add_item}
-                {on_add_comment}
-                {on_reassign}
-            />
+            <TaskDetailView {detail} />
         </>
-    }
-}
-
-fn settings_screen(
-    state: &UseReducerHandle<State>,
-    status: &AppStatus,
-    on_sync_now: Callback<()>,
-) -> Html {
-    let on_choose_lang = {
-        let d = state.dispatcher();
-        Callback::from(move |choice: Lang| controller::choose_lang(&d, choice))
-    };
-    let on_create_invite = {
-        let d = state.dispatcher();
-        Callback::from(move |req: InviteRequest| crate::settings::calls::create_invite(&d, req))
-    };
-    let on_copy = {
-        let d = state.dispatcher();
-        Callback::from(move |req: CopyRequest| crate::settings::calls::copy(&d, req))
-    };
-    let on_sign_out = {
-        let d = state.dispatcher();
-        Callback::from(move |()| crate::settings::calls::sign_out(&d))
-    };
-    html! {
-        <Settings
-            status={status.clone()}
-            invite={state.invite.clone()}
-            inviting={state.is_busy(&Op::Invite)}
-            signing_out={state.is_busy(&Op::SignOut)}
-            syncing={state.is_busy(&Op::Sync)}
-            staffing={state.staffing.data.clone()}
-            {on_choose_lang}
-            {on_sync_now}
-            {on_create_invite}
-            {on_copy}
-            {on_sign_out}
-        />
     }
 }
 

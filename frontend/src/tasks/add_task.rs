@@ -1,29 +1,24 @@
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
-use crate::tasks::calls::AddRequest;
-
-#[derive(Properties, PartialEq, Debug)]
-pub struct AddTaskFormProps {
-    pub busy: bool,
-    pub on_add: Callback<AddRequest>,
-}
+use crate::shell::state::Op;
+use crate::tasks::calls::{self, AddRequest};
 
 /// A one-line form: type a title, press Enter or "Add".
 ///
 /// The input is uncontrolled, like the enrol form's, so Chinese input methods work; it is
 /// cleared only once the task is saved, and only if it still holds what was sent.
 #[function_component(AddTaskForm)]
-pub fn add_task_form(props: &AddTaskFormProps) -> Html {
+pub fn add_task_form() -> Html {
     let lang = use_lang();
+    let busy = use_busy(Op::AddTask);
+    let d = use_dispatch();
     let input = use_node_ref();
 
     let onsubmit = {
         let input = input.clone();
-        let on_add = props.on_add.clone();
-        let busy = props.busy;
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(el) = input.cast::<HtmlInputElement>() else {
@@ -41,7 +36,7 @@ pub fn add_task_form(props: &AddTaskFormProps) -> Html {
                 }
                 let _ = el.focus();
             });
-            on_add.emit(AddRequest { title, added });
+            calls::add_task(&d, AddRequest { title, added });
         })
     };
 
@@ -59,10 +54,10 @@ pub fn add_task_form(props: &AddTaskFormProps) -> Html {
                 type="submit"
                 id="add-task-button"
                 class="button button-primary"
-                disabled={props.busy}
-                aria-busy={props.busy.to_string()}
+                disabled={busy}
+                aria-busy={busy.to_string()}
             >
-                { t(lang, if props.busy { Key::Adding } else { Key::AddTask }) }
+                { t(lang, if busy { Key::Adding } else { Key::AddTask }) }
             </button>
         </form>
     }

@@ -1,13 +1,14 @@
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_dispatch, use_lang, use_time_zone, use_today};
 use storeops_api::TaskStatus;
 use storeops_api::tasks::{ChecklistItemView, Staffing, TaskDetail};
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
+use crate::shell::state::Op;
+use crate::tasks::calls;
 use crate::ui::format;
 use crate::ui::line_form::LineForm;
 use crate::ui::line_form::TextRequest;
@@ -25,25 +26,6 @@ const STATUSES: [TaskStatus; 5] = [
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskDetailViewProps {
     pub detail: Rc<TaskDetail>,
-    /// Positions and people to reassign to; `None` until they arrive.
-    pub staffing: Option<Rc<Staffing>>,
-    /// Today in the store's zone, `YYYY-MM-DD`.
-    pub today: AttrValue,
-    pub time_zone: AttrValue,
-    /// A status change is under way.
-    pub status_busy: bool,
-    /// Ids of checklist items being ticked or unticked.
-    pub checklist_busy: Rc<BTreeSet<String>>,
-    pub adding_item: bool,
-    pub adding_comment: bool,
-    pub reassigning: bool,
-    pub on_set_status: Callback<TaskStatus>,
-    /// An item id and whether it is now done.
-    pub on_toggle_item: Callback<(String, bool)>,
-    pub on_add_item: Callback<TextRequest>,
-    pub on_add_comment: Callback<TextRequest>,
-    /// An owner id, or `None` for unassigned.
-    pub on_reassign: Callback<Option<String>>,
 }
 
 /// One task in full: what it is and whose, its status, checklist, comments and history,
@@ -51,21 +33,47 @@ pub struct TaskDetailViewProps {
 #[function_component(TaskDetailView)]
 pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
+    let today = use_today();
+    let time_zone = use_time_zone();
     let detail = &props.detail;
     let task = &detail.task;
     let status = task.status;
-    let when = |ms: i64| format::date_time(ms, lang, &props.time_zone);
+    let when = |ms: i64| format::date_time(ms, lang, &time_zone);
+    // The task the task screen shows: what its commands are for.
+    let id = app.open_task.clone().unwrap_or_default();
+    let on_set_status = {
+        let (d, id) = (d.clone(), id.clone());
+        Callback::from(move |status| calls::set_task_status(&d, id.clone(), status, true))
+    };
+    let on_toggle_item = {
+        let (d, id) = (d.clone(), id.clone());
+        Callback::from(move |(item, done)| calls::set_checklist_item(&d, id.clone(), item, done))
+    };
+    let on_add_item = {
+        let (d, id) = (d.clone(), id.clone());
+        Callback::from(move |req: TextRequest| calls::add_checklist_item(&d, id.clone(), req))
+    };
+    let on_add_comment = {
+        let (d, id) = (d.clone(), id.clone());
+        Callback::from(move |req: TextRequest| calls::add_comment(&d, id.clone(), req))
+    };
+    let on_reassign = {
+        let id = id.clone();
+        Callback::from(move |to| calls::reassign_task(&d, id.clone(), to))
+    };
 
     let status_buttons = STATUSES.into_iter().map(|choice| {
         let current = choice == status;
-        let onclick = props.on_set_status.reform(move |_: MouseEvent| choice);
+        let onclick = on_set_status.reform(move |_: MouseEvent| choice);
         html! {
             <button
                 type="button"
                 id={format!("status-{}", wire::name(choice))}
                 class={classes!("segment", "status-choice", format!("choice-{}", wire::name(choice)))}
                 aria-pressed={current.to_string()}
-                disabled={!detail.can_edit || props.status_busy}
+                disabled={!detail.can_edit || app.is_busy(&Op::Task(id.clone()))}
                 {onclick}
             >
                 { i18n::status_label(lang, choice) }
@@ -74,7 +82,7 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     });
 
     let due = task.due.as_deref().map(|due| {
-        let today = props.today.as_str();
+        let today = today.as_str();
         let (class, text) = if status.is_open() && due < today {
             ("due-overdue", i18n::overdue(lang, due))
         } else if status.is_open() && due == today {
@@ -118,8 +126,8 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                                 item.done_at.map(when).as_deref(),
                             ))}
                             disabled={!detail.can_edit}
-                            busy={props.checklist_busy.contains(&item.id)}
-                            on_toggle={props.on_toggle_item.clone()}
+                            busy={app.is_busy(&Op::Checklist(item.id.clone()))}
+                            on_toggle={on_toggle_item.clone()}
                         />
                     })
                 }
@@ -170,11 +178,11 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     let reassign = detail.can_reassign.then(|| {
         html! {
             <Reassign
-                staffing={props.staffing.clone()}
+                staffing={app.staffing.data.clone()}
                 current={task.assignee_id.clone().map(AttrValue::from)}
                 current_name={task.assignee.clone().map(AttrValue::from)}
-                busy={props.reassigning}
-                on_reassign={props.on_reassign.clone()}
+                busy={app.is_busy(&Op::Reassign)}
+                on_reassign={on_reassign.clone()}
             />
         }
     });
@@ -228,9 +236,9 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                     placeholder={t(lang, Key::NewChecklistPlaceholder)}
                     button={t(lang, Key::AddItem)}
                     busy_button={t(lang, Key::Adding)}
-                    busy={props.adding_item}
+                    busy={app.is_busy(&Op::AddChecklistItem)}
                     disabled={!detail.can_edit}
-                    on_submit={props.on_add_item.clone()}
+                    on_submit={on_add_item}
                 />
             </section>
             <section class="detail-card detail-comments" aria-labelledby="task-comments-title">
@@ -243,8 +251,8 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                     placeholder={t(lang, Key::NewCommentPlaceholder)}
                     button={t(lang, Key::AddComment)}
                     busy_button={t(lang, Key::Adding)}
-                    busy={props.adding_comment}
-                    on_submit={props.on_add_comment.clone()}
+                    busy={app.is_busy(&Op::AddComment)}
+                    on_submit={on_add_comment}
                 />
             </section>
             </div>

@@ -1,9 +1,11 @@
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use storeops_api::tasks::TaskView;
 use storeops_api::{Priority, TaskStatus};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
+use crate::shell::state::Op;
+use crate::tasks::calls;
 use crate::ui::wire;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -11,16 +13,15 @@ pub struct TaskItemProps {
     pub task: TaskView,
     /// Today in the store's zone, `YYYY-MM-DD`, to flag due and overdue tasks.
     pub today: AttrValue,
-    /// A status change for this task is under way.
-    pub busy: bool,
     pub on_set_status: Callback<(String, TaskStatus)>,
-    pub on_open: Callback<String>,
 }
 
 #[function_component(TaskItem)]
 pub fn task_item(props: &TaskItemProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let task = &props.task;
+    let busy = use_busy(Op::Task(task.id.clone()));
     let status = task.status;
     let priority = task.priority;
     let done = status == TaskStatus::Done;
@@ -38,7 +39,7 @@ pub fn task_item(props: &TaskItemProps) -> Html {
     };
     let open = {
         let id = task.id.clone();
-        props.on_open.reform(move |_: MouseEvent| id.clone())
+        Callback::from(move |_: MouseEvent| calls::open_task(&d, id.clone()))
     };
     let toggle_label = t(
         lang,
@@ -143,11 +144,11 @@ pub fn task_item(props: &TaskItemProps) -> Html {
 
     html! {
         <li
-            class={classes!("task", format!("task-{}", wire::name(status)), props.busy.then_some("is-saving"))}
+            class={classes!("task", format!("task-{}", wire::name(status)), busy.then_some("is-saving"))}
             data-task-id={task.id.clone()}
             data-status={wire::name(status)}
             data-priority={wire::name(priority)}
-            aria-busy={props.busy.to_string()}
+            aria-busy={busy.to_string()}
         >
             <button
                 type="button"
@@ -156,7 +157,7 @@ pub fn task_item(props: &TaskItemProps) -> Html {
                 aria-checked={done.to_string()}
                 aria-label={format!("{toggle_label}: {}", task.title)}
                 title={toggle_label}
-                disabled={props.busy}
+                disabled={busy}
                 {onclick}
             >
                 <span class="check-box" aria-hidden="true"></span>

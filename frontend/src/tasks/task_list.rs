@@ -2,12 +2,13 @@ use std::cell::RefCell;
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_dispatch, use_lang, use_today};
 use storeops_api::TaskStatus;
 use storeops_api::tasks::TaskView;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
+use crate::tasks::calls;
 use crate::tasks::progress::TaskProgress;
 use crate::tasks::task_item::TaskItem;
 use crate::tasks::today::group_today;
@@ -15,12 +16,6 @@ use crate::tasks::today::group_today;
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskListProps {
     pub tasks: Rc<Vec<TaskView>>,
-    pub today: AttrValue,
-    /// Ids of tasks whose status change is under way.
-    pub busy: Rc<BTreeSet<String>>,
-    pub on_set_status: Callback<(String, TaskStatus)>,
-    /// A task's title was tapped: show the task.
-    pub on_open: Callback<String>,
 }
 
 /// Today's work with its progress: overdue, due today, undated; what is due later folded
@@ -28,31 +23,30 @@ pub struct TaskListProps {
 #[function_component(TaskList)]
 pub fn task_list(props: &TaskListProps) -> Html {
     let lang = use_lang();
+    let today = use_today();
+    let d = use_dispatch();
     // Tasks closed from this list since it was shown stay in view under "Done today",
     // even when they were due on an earlier day.
     let closed_here = use_mut_ref(BTreeSet::<String>::new);
     let on_set_status = {
         let closed_here = closed_here.clone();
-        let on_set_status = props.on_set_status.clone();
         Callback::from(move |(id, status): (String, TaskStatus)| {
             if !status.is_open() {
                 closed_here.borrow_mut().insert(id.clone());
             }
-            on_set_status.emit((id, status));
+            calls::set_task_status(&d, id, status, false);
         })
     };
     let closed: BTreeSet<String> = RefCell::borrow(&closed_here).clone();
-    let groups = group_today(&props.tasks, &props.today, &closed);
+    let groups = group_today(&props.tasks, &today, &closed);
 
     let item = |task: &&TaskView| {
         html! {
             <TaskItem
                 key={task.id.clone()}
                 task={(*task).clone()}
-                today={props.today.clone()}
-                busy={props.busy.contains(&task.id)}
+                today={today.clone()}
                 on_set_status={on_set_status.clone()}
-                on_open={props.on_open.clone()}
             />
         }
     };

@@ -1,31 +1,20 @@
-use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_dispatch, use_lang, use_today};
 use storeops_api::TaskStatus;
-use storeops_api::tasks::{Staffing, TaskView, TeamBoard, TeamGroup};
+use storeops_api::tasks::{TaskView, TeamBoard, TeamGroup};
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-use crate::shell::state::TeamGrouping;
+use crate::shell::state::{Op, TeamGrouping};
+use crate::tasks::calls;
 use crate::ui::owner_select::owner_options;
 use crate::ui::wire;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TeamBoardViewProps {
     pub board: Rc<TeamBoard>,
-    /// Positions and people to move work to; `None` until they arrive.
-    pub staffing: Option<Rc<Staffing>>,
-    pub grouping: TeamGrouping,
-    /// Today in the store's zone, `YYYY-MM-DD`.
-    pub today: AttrValue,
-    /// Owner ids whose work is being moved.
-    pub moving: Rc<BTreeSet<String>>,
-    pub on_grouping: Callback<TeamGrouping>,
-    /// From an owner id to another, or to no one.
-    pub on_move_all: Callback<(String, Option<String>)>,
-    pub on_open: Callback<String>,
 }
 
 /// Managers: the store's open work, by assignee or by status, overdue work flagged; each
@@ -33,16 +22,24 @@ pub struct TeamBoardViewProps {
 #[function_component(TeamBoardView)]
 pub fn team_board_view(props: &TeamBoardViewProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
+    let today = use_today();
+    let on_open = {
+        let d = d.clone();
+        Callback::from(move |id: String| calls::open_task(&d, id))
+    };
     let board = &props.board;
     let total: usize = board.groups.iter().map(|g| g.tasks.len()).sum();
     let switch = |grouping: TeamGrouping, id: &'static str, key: Key| {
-        let onclick = props.on_grouping.reform(move |_: MouseEvent| grouping);
+        let d = d.clone();
+        let onclick = Callback::from(move |_: MouseEvent| calls::set_team_grouping(&d, grouping));
         html! {
             <button
                 type="button"
                 {id}
                 class="segment"
-                aria-pressed={(props.grouping == grouping).to_string()}
+                aria-pressed={(app.team_grouping == grouping).to_string()}
                 {onclick}
             >
                 { t(lang, key) }
@@ -52,21 +49,17 @@ pub fn team_board_view(props: &TeamBoardViewProps) -> Html {
     let body = if total == 0 {
         html! { <p class="empty">{ t(lang, Key::NoOpenWork) }</p> }
     } else {
-        match props.grouping {
+        match app.team_grouping {
             TeamGrouping::Owner => html! {
                 { for board.groups.iter().filter(|g| !g.tasks.is_empty()).map(|group| html! {
                     <OwnerGroup
                         key={group.owner_id.clone().unwrap_or_default()}
                         group={group.clone()}
-                        staffing={props.staffing.clone()}
-                        today={props.today.clone()}
-                        moving={group.owner_id.as_ref().is_some_and(|id| props.moving.contains(id))}
-                        on_move_all={props.on_move_all.clone()}
-                        on_open={props.on_open.clone()}
+                        on_open={on_open.clone()}
                     />
                 }) }
             },
-            TeamGrouping::Status => by_status(lang, board, &props.today, &props.on_open),
+            TeamGrouping::Status => by_status(lang, board, &today, &on_open),
         }
     };
     html! {
@@ -186,17 +179,18 @@ fn team_task(
 #[derive(Properties, PartialEq, Debug)]
 struct OwnerGroupProps {
     group: TeamGroup,
-    staffing: Option<Rc<Staffing>>,
-    today: AttrValue,
-    moving: bool,
-    on_move_all: Callback<(String, Option<String>)>,
     on_open: Callback<String>,
 }
 
 #[function_component(OwnerGroup)]
 fn owner_group(props: &OwnerGroupProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let d = use_dispatch();
+    let today = use_today();
     let group = &props.group;
+    // Whether this owner's work is being moved.
+    let moving = (group.owner_id.as_ref()).is_some_and(|id| app.is_busy(&Op::MoveAll(id.clone())));
     let select = use_node_ref();
     // No one: said in the language shown, whatever the backend calls it.
     let owner = if group.owner_id.is_none() {
@@ -209,8 +203,7 @@ fn owner_group(props: &OwnerGroupProps) -> Html {
     let mover = group.owner_id.clone().map(|from| {
         let onclick = {
             let select = select.clone();
-            let on_move_all = props.on_move_all.clone();
-            let moving = props.moving;
+            let d = d.clone();
             Callback::from(move |_: MouseEvent| {
                 if moving {
                     return;
@@ -219,7 +212,7 @@ fn owner_group(props: &OwnerGroupProps) -> Html {
                     .cast::<HtmlSelectElement>()
                     .map(|s| s.value())
                     .filter(|v| !v.is_empty());
-                on_move_all.emit((from.clone(), to));
+                calls::move_open_tasks(&d, from.clone(), to);
             })
         };
         html! {
@@ -227,16 +220,16 @@ fn owner_group(props: &OwnerGroupProps) -> Html {
                 <label class="team-move-label" for={select_id.clone()}>{ t(lang, Key::MoveAllTo) }</label>
                 <div class="invite-form">
                     <select id={select_id.clone()} class="select move-to" ref={select.clone()}>
-                        { owner_options(lang, props.staffing.as_deref(), group.owner_id.as_deref(), None, None) }
+                        { owner_options(lang, app.staffing.data.as_deref(), group.owner_id.as_deref(), None, None) }
                     </select>
                     <button
                         type="button"
                         class="button button-secondary move-all"
-                        disabled={props.moving}
-                        aria-busy={props.moving.to_string()}
+                        disabled={moving}
+                        aria-busy={moving.to_string()}
                         {onclick}
                     >
-                        { t(lang, if props.moving { Key::Moving } else { Key::MoveAll }) }
+                        { t(lang, if moving { Key::Moving } else { Key::MoveAll }) }
                     </button>
                 </div>
             </div>
@@ -257,7 +250,7 @@ fn owner_group(props: &OwnerGroupProps) -> Html {
                 }
             </header>
             <ul class="team-tasks">
-                { for group.tasks.iter().map(|task| team_task(lang, task, None, &props.today, &props.on_open)) }
+                { for group.tasks.iter().map(|task| team_task(lang, task, None, &today, &props.on_open)) }
             </ul>
             { for mover }
         </section>
