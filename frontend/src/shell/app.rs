@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use crate::assessment::AssessmentView;
 use crate::dashboard::DashboardView;
+use crate::duties::calls::show_uncovered_duties;
 use crate::duties::{DutyEditor, MyDuties};
 use crate::feedback::FeedbackView;
 use crate::i18n::{Key, Lang, t};
@@ -18,7 +19,7 @@ use crate::services::browser;
 use crate::settings::{EnrolForm, Settings};
 use crate::shell::context::AppContext;
 use crate::shell::controller::{self, ScreenQuery};
-use crate::shell::state::{Op, Screen, State};
+use crate::shell::state::{Op, Remote, Screen, State};
 use crate::shell::{AppHeader, AppNav, ErrorBanner, SavedToast, SyncIndicator, nav_label};
 use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
 use crate::ui::{LoadFailed, Loading};
@@ -77,17 +78,23 @@ pub fn app() -> Html {
     };
 
     let screen = match state.status.as_ref() {
-        None => loading_screen(&state, lang),
-        Some(status) if !status.enrolled => html! {
+        Some(status) if status.enrolled => {
+            enrolled_screen(&state, status, lang, on_toggle_lang, banner)
+        }
+        // Until the status arrives, and before enrolling: the app's name over the content.
+        status => html! {
             <>
                 <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
                 <main class="content">
                     { banner }
-                    <EnrolForm />
+                    if status.is_some() {
+                        <EnrolForm />
+                    } else {
+                        { loading_screen(&state, lang) }
+                    }
                 </main>
             </>
         },
-        Some(status) => enrolled_screen(&state, status, lang, on_toggle_lang, banner),
     };
 
     html! {
@@ -111,38 +118,24 @@ fn query(state: &State) -> ScreenQuery {
     }
 }
 
+/// Until the status arrives: a spinner, or "Try again" if fetching it failed.
 fn loading_screen(state: &UseReducerHandle<State>, lang: Lang) -> Html {
-    let on_toggle_lang = {
-        let d = state.dispatcher();
-        Callback::from(move |()| controller::choose_lang(&d, lang.other()))
-    };
-    let on_dismiss = {
-        let d = state.dispatcher();
-        Callback::from(move |()| controller::dismiss_problem(&d))
-    };
-    let on_retry = {
-        let d = state.dispatcher();
-        Callback::from(move |_: MouseEvent| controller::start(d.clone()))
-    };
+    if !state.status_failed {
+        return html! {
+            <div class="centre loading" role="status">
+                <span class="spinner" aria-hidden="true"></span>
+                { t(lang, Key::Loading) }
+            </div>
+        };
+    }
+    let d = state.dispatcher();
+    let on_retry = Callback::from(move |_: MouseEvent| controller::start(d.clone()));
     html! {
-        <>
-            <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
-            <main class="content">
-                <ErrorBanner problem={state.problem.clone()} {on_dismiss} />
-                if state.status_failed {
-                    <div class="centre">
-                        <button type="button" id="retry-button" class="button button-primary" onclick={on_retry}>
-                            { t(lang, Key::Retry) }
-                        </button>
-                    </div>
-                } else {
-                    <div class="centre loading" role="status">
-                        <span class="spinner" aria-hidden="true"></span>
-                        { t(lang, Key::Loading) }
-                    </div>
-                }
-            </main>
-        </>
+        <div class="centre">
+            <button type="button" id="retry-button" class="button button-primary" onclick={on_retry}>
+                { t(lang, Key::Retry) }
+            </button>
+        </div>
     }
 }
 
@@ -185,15 +178,45 @@ fn enrolled_screen(
     let body = match screen {
         Screen::Today => today_screen(state, manager),
         Screen::Duties => duties_screen(state, manager),
-        Screen::Team => team_screen(state, manager),
-        Screen::Org => org_screen(state, manager),
+        Screen::Team | Screen::Dashboard if !manager => html! {},
+        Screen::Team => loaded(
+            state,
+            &state.team,
+            |board| html! { <TeamBoardView {board} /> },
+        ),
+        // Staff see the chart only; managers also its edit controls, the people, and
+        // adding a person.
+        Screen::Org if manager => loaded(state, &state.org, |org| {
+            html! { <><OrgEditor {org} /><AddPersonForm /></> }
+        }),
+        Screen::Org => loaded(state, &state.org, |org| {
+            let d = state.dispatcher();
+            let on_show_uncovered = Callback::from(move |()| show_uncovered_duties(&d));
+            html! { <OrgChartView {org} {on_show_uncovered} /> }
+        }),
         Screen::Settings => html! { <Settings status={status.clone()} /> },
         Screen::Task => task_screen(state),
-        Screen::Plans => plans_screen(state),
-        Screen::Meetings => meetings_screen(state),
-        Screen::Feedback => feedback_screen(state),
-        Screen::Assessment => assessment_screen(state),
-        Screen::Dashboard => dashboard_screen(state, manager),
+        Screen::Plans => loaded(state, &state.plans, |board| html! { <PlansView {board} /> }),
+        Screen::Meetings => loaded(
+            state,
+            &state.meetings,
+            |board| html! { <MeetingsView {board} /> },
+        ),
+        Screen::Feedback => loaded(
+            state,
+            &state.feedback,
+            |board| html! { <FeedbackView {board} /> },
+        ),
+        Screen::Assessment => loaded(
+            state,
+            &state.assessment,
+            |board| html! { <AssessmentView {board} /> },
+        ),
+        Screen::Dashboard => loaded(
+            state,
+            &state.dashboard,
+            |dashboard| html! { <DashboardView {dashboard} /> },
+        ),
     };
     // The task list leaves its heading to the navigation, as it always did; the task
     // screen to the task's own title.
@@ -239,6 +262,18 @@ fn enrolled_screen(
     }
 }
 
+/// The screen's `data`, shown by `view` once it has arrived.
+fn loaded<T>(
+    state: &UseReducerHandle<State>,
+    data: &Remote<T>,
+    view: impl FnOnce(Rc<T>) -> Html,
+) -> Html {
+    match data.data.clone() {
+        Some(data) => view(data),
+        None => not_loaded(state, data.failed),
+    }
+}
+
 /// The screen's data has not arrived: a spinner, or "Try again" if fetching it failed.
 fn not_loaded(state: &UseReducerHandle<State>, failed: bool) -> Html {
     if failed {
@@ -276,41 +311,10 @@ fn today_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
 
 /// My duties first, then the register (which managers edit).
 fn duties_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
-    let Some(register) = state.duties.data.clone() else {
-        return html! { <><MyDuties />{ not_loaded(state, state.duties.failed) }</> };
-    };
-    html! {
-        <>
-            <MyDuties />
-            <DutyEditor {register} {manager} />
-        </>
-    }
-}
-
-fn org_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
-    let Some(org) = state.org.data.clone() else {
-        return not_loaded(state, state.org.failed);
-    };
-    // Staff see the chart only; managers also its edit controls, the people, and adding
-    // a person.
-    if manager {
-        return html! { <><OrgEditor {org} /><AddPersonForm /></> };
-    }
-    let on_show_uncovered = {
-        let d = state.dispatcher();
-        Callback::from(move |()| crate::duties::calls::show_uncovered_duties(&d))
-    };
-    html! { <OrgChartView {org} {on_show_uncovered} /> }
-}
-
-fn team_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
-    if !manager {
-        return html! {};
-    }
-    let Some(board) = state.team.data.clone() else {
-        return not_loaded(state, state.team.failed);
-    };
-    html! { <TeamBoardView {board} /> }
+    let register = loaded(state, &state.duties, |register| {
+        html! { <DutyEditor {register} {manager} /> }
+    });
+    html! { <><MyDuties />{ register }</> }
 }
 
 /// One task in full, under a back button to the list it was opened from.
@@ -342,42 +346,4 @@ fn task_screen(state: &UseReducerHandle<State>) -> Html {
             <TaskDetailView {detail} />
         </>
     }
-}
-
-fn plans_screen(state: &UseReducerHandle<State>) -> Html {
-    let Some(board) = state.plans.data.clone() else {
-        return not_loaded(state, state.plans.failed);
-    };
-    html! { <PlansView {board} /> }
-}
-
-fn meetings_screen(state: &UseReducerHandle<State>) -> Html {
-    let Some(board) = state.meetings.data.clone() else {
-        return not_loaded(state, state.meetings.failed);
-    };
-    html! { <MeetingsView {board} /> }
-}
-
-fn feedback_screen(state: &UseReducerHandle<State>) -> Html {
-    let Some(board) = state.feedback.data.clone() else {
-        return not_loaded(state, state.feedback.failed);
-    };
-    html! { <FeedbackView {board} /> }
-}
-
-fn assessment_screen(state: &UseReducerHandle<State>) -> Html {
-    let Some(board) = state.assessment.data.clone() else {
-        return not_loaded(state, state.assessment.failed);
-    };
-    html! { <AssessmentView {board} /> }
-}
-
-fn dashboard_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
-    if !manager {
-        return html! {};
-    }
-    let Some(dashboard) = state.dashboard.data.clone() else {
-        return not_loaded(state, state.dashboard.failed);
-    };
-    html! { <DashboardView {dashboard} /> }
 }
