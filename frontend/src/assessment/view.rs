@@ -14,6 +14,7 @@ use crate::assessment::{self, Command, METRICS};
 use crate::i18n::{self, Key, Lang, t};
 use crate::shell::run::Dispatch;
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 use crate::ui::seed::use_seed;
 use crate::ui::wire;
 
@@ -204,15 +205,7 @@ fn submit_clearing(
 fn submit_button(lang: Lang, id: &'static str, label: Key, busy: bool) -> Html {
     html! {
         <div class="form-actions field-wide">
-            <button
-                type="submit"
-                {id}
-                class="button button-primary"
-                disabled={busy}
-                aria-busy={busy.to_string()}
-            >
-                { t(lang, if busy { Key::Saving } else { label }) }
-            </button>
+            { busy_button(lang, Some(id), "button-primary", busy, [label, Key::Saving], None) }
         </div>
     }
 }
@@ -315,9 +308,7 @@ fn kpi_item(props: &KpiItemProps) -> Html {
                     <input id={period_id} class="kpi-period" ref={period} type="text" inputmode="numeric" autocomplete="off" placeholder={t(lang, Key::PeriodHint)} />
                     <label class="visually-hidden" for={value_id.clone()}>{ t(lang, Key::ValuePercent) }</label>
                     <input id={value_id} class="kpi-value" ref={value} type="text" inputmode="decimal" autocomplete="off" placeholder={t(lang, Key::ValuePercent)} />
-                    <button type="submit" class="button button-secondary record-kpi-button" disabled={props.busy} aria-busy={props.busy.to_string()}>
-                        { t(lang, if props.busy { Key::Saving } else { Key::RecordValue }) }
-                    </button>
+                    { busy_button(lang, None, "button-secondary record-kpi-button", props.busy, [Key::RecordValue, Key::Saving], None) }
                 </form>
             }
         </li>
@@ -675,9 +666,7 @@ fn session_item(props: &SessionItemProps) -> Html {
                             }
                         }) }
                         <div class="card-actions">
-                            <button type="button" class="button button-primary save-attendance-button" disabled={busy} aria-busy={busy.to_string()} onclick={save}>
-                                { t(lang, if busy { Key::Saving } else { Key::SaveAttendance }) }
-                            </button>
+                            { busy_button(lang, None, "button-primary save-attendance-button", busy, [Key::SaveAttendance, Key::Saving], Some(save)) }
                             <button type="button" class="button button-secondary" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
                         </div>
                     </fieldset>

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::duties::calls::DutyRequest;
 use crate::i18n::{self, Key, t};
 use crate::org::editing::DutyDraft;
+use crate::ui::busy_button;
 use crate::ui::owner_picker::{OwnerChecklist, OwnerChoices, OwnerSelect};
 use crate::ui::sheet::Sheet;
 use crate::ui::wire;
@@ -182,15 +183,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                     </div>
                 </details>
                 <div class="sheet-actions">
-                    <button
-                        type="submit"
-                        id="save-duty-button"
-                        class="button button-primary"
-                        disabled={props.busy}
-                        aria-busy={props.busy.to_string()}
-                    >
-                        { t(lang, if props.busy { Key::Saving } else { Key::SaveDuty }) }
-                    </button>
+                    { busy_button(lang, Some("save-duty-button"), "button-primary", props.busy, [Key::SaveDuty, Key::Saving], None) }
                 </div>
             </form>
         </Sheet>

@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use crate::duties::duty_register::DutyActions;
 use crate::i18n::{Key, Lang, t};
+use crate::ui::busy_button;
 use storeops_api::Named;
 use storeops_api::org::RaciView;
 
@@ -61,15 +62,7 @@ pub fn duty_buttons(lang: Lang, duty_id: &str, actions: &DutyActions) -> Html {
             <button type="button" class="button button-quiet edit-duty" onclick={on_edit}>
                 { t(lang, Key::Edit) }
             </button>
-            <button
-                type="button"
-                class="button button-secondary task-from-duty"
-                disabled={creating}
-                aria-busy={creating.to_string()}
-                onclick={on_task}
-            >
-                { t(lang, if creating { Key::Creating } else { Key::CreateTaskNow }) }
-            </button>
+            { busy_button(lang, None, "button-secondary task-from-duty", creating, [Key::CreateTaskNow, Key::Creating], Some(on_task)) }
         </div>
     }
 }

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::feedback::calls::{self, ReportRequest};
 use crate::i18n::{self, Key, t};
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 use crate::ui::format;
 use crate::ui::wire;
 
@@ -154,15 +155,7 @@ fn report_form(props: &ReportFormProps) -> Html {
                     <textarea id="report-text" ref={text} rows="3" placeholder={t(lang, Key::WhatHappenedHint)}></textarea>
                 </div>
                 <div class="form-actions field-wide">
-                    <button
-                        type="submit"
-                        id="report-button"
-                        class="button button-primary"
-                        disabled={busy}
-                        aria-busy={busy.to_string()}
-                    >
-                        { t(lang, if busy { Key::Sending } else { Key::SendReport }) }
-                    </button>
+                    { busy_button(lang, Some("report-button"), "button-primary", busy, [Key::SendReport, Key::Sending], None) }
                 </div>
             </form>
         </section>

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::i18n::{self, Key, t};
 use crate::meetings::calls::{self, ActionRequest, NewMeetingRequest};
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 use crate::ui::line_form::LineForm;
 use crate::ui::line_form::TextRequest;
 use crate::ui::owner_select::owner_options;
@@ -238,9 +239,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                 </div>
                 <div class="form-actions field-wide">
                     <button type="button" class="button button-quiet" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
-                    <button type="submit" id="create-meeting-button" class="button button-primary" disabled={busy} aria-busy={busy.to_string()}>
-                        { t(lang, if busy { Key::CreatingRecord } else { Key::CreateMeeting }) }
-                    </button>
+                    { busy_button(lang, Some("create-meeting-button"), "button-primary", busy, [Key::CreateMeeting, Key::CreatingRecord], None) }
                 </div>
             </form>
         </section>
@@ -370,9 +369,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                     if m.can_edit {
                         <textarea id="minutes-text" ref={minutes} rows="6" placeholder={t(lang, Key::MinutesHint)}></textarea>
                         <div class="card-actions">
-                            <button type="button" id="save-minutes-button" class="button button-secondary" disabled={saving_minutes} aria-busy={saving_minutes.to_string()} onclick={save_minutes}>
-                                { t(lang, if saving_minutes { Key::Saving } else { Key::SaveMinutes }) }
-                            </button>
+                            { busy_button(lang, Some("save-minutes-button"), "button-secondary", saving_minutes, [Key::SaveMinutes, Key::Saving], Some(save_minutes)) }
                         </div>
                     } else if m.minutes.is_empty() {
                         <p class="detail-empty">{ t(lang, Key::NoMinutes) }</p>
@@ -426,13 +423,9 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                                 <input id="action-due" ref={action_due} type="date" />
                             </div>
                             <div class="form-actions field-wide">
-                                <button type="submit" id="add-action-button" class="button button-secondary" disabled={adding_action} aria-busy={adding_action.to_string()}>
-                                    { t(lang, if adding_action { Key::Adding } else { Key::AddAction }) }
-                                </button>
+                                { busy_button(lang, Some("add-action-button"), "button-secondary", adding_action, [Key::AddAction, Key::Adding], None) }
                                 if pending_actions > 0 {
-                                    <button type="button" id="actions-to-tasks-button" class="button button-primary" disabled={converting} aria-busy={converting.to_string()} onclick={to_tasks}>
-                                        { t(lang, if converting { Key::Scheduling } else { Key::ActionsToTasks }) }
-                                    </button>
+                                    { busy_button(lang, Some("actions-to-tasks-button"), "button-primary", converting, [Key::ActionsToTasks, Key::Scheduling], Some(to_tasks)) }
                                 }
                             </div>
                         </form>

@@ -5,6 +5,7 @@ use yew::prelude::*;
 use crate::i18n::{self, Key, t};
 use crate::org::calls::{self, PersonRequest};
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 
 /// Managers, under the org chart: a new person, with how to reach them and their position.
 /// The inputs are uncontrolled, as in the other forms, and cleared once the person is saved.
@@ -105,15 +106,7 @@ pub fn add_person_form() -> Html {
                     </select>
                 </div>
                 <div class="person-form-actions">
-                    <button
-                        type="submit"
-                        id="add-person-button"
-                        class="button button-primary"
-                        disabled={busy}
-                        aria-busy={busy.to_string()}
-                    >
-                        { t(lang, if busy { Key::AddingPerson } else { Key::AddPersonButton }) }
-                    </button>
+                    { busy_button(lang, Some("add-person-button"), "button-primary", busy, [Key::AddPersonButton, Key::AddingPerson], None) }
                 </div>
             </form>
         </section>

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use crate::i18n::{Key, t};
 use crate::org::calls::DepartmentRequest;
 use crate::org::editing::{DepartmentDraft, department_choices, indented};
+use crate::ui::busy_button;
 use crate::ui::sheet::Sheet;
 use storeops_api::org::{OrgChart, OrgDepartment};
 
@@ -109,15 +110,7 @@ pub fn department_form(props: &DepartmentFormProps) -> Html {
                     </div>
                 }
                 <div class="sheet-actions">
-                    <button
-                        type="submit"
-                        id="save-department-button"
-                        class="button button-primary"
-                        disabled={props.busy}
-                        aria-busy={props.busy.to_string()}
-                    >
-                        { t(lang, if props.busy { Key::Saving } else { Key::SaveDepartment }) }
-                    </button>
+                    { busy_button(lang, Some("save-department-button"), "button-primary", props.busy, [Key::SaveDepartment, Key::Saving], None) }
                 </div>
             </form>
         </Sheet>

@@ -8,6 +8,7 @@ use storeops_api::tasks::{Staffing, StaffingPerson};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
+use crate::ui::busy_button;
 use crate::ui::owner_picker::OwnerChecklist;
 use crate::ui::sheet::Sheet;
 
@@ -172,15 +173,7 @@ fn person_form(props: &PersonFormProps) -> Html {
                     {on_change}
                 />
                 <div class="sheet-actions">
-                    <button
-                        type="submit"
-                        id="save-person-button"
-                        class="button button-primary"
-                        disabled={busy}
-                        aria-busy={busy.to_string()}
-                    >
-                        { t(lang, if busy { Key::Saving } else { Key::SavePerson }) }
-                    </button>
+                    { busy_button(lang, Some("save-person-button"), "button-primary", busy, [Key::SavePerson, Key::Saving], None) }
                 </div>
             </form>
             <div class="sheet-danger">

@@ -10,6 +10,7 @@ use crate::org::calls::PositionRequest;
 use crate::org::editing::{
     PositionDraft, all_positions, department_choices, indented, position_and_below,
 };
+use crate::ui::busy_button;
 use crate::ui::sheet::Sheet;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -137,15 +138,7 @@ pub fn position_form(props: &PositionFormProps) -> Html {
                 </div>
                 <p class="field-hint" id="position-headcount-hint">{ t(lang, Key::HeadcountHint) }</p>
                 <div class="sheet-actions">
-                    <button
-                        type="submit"
-                        id="save-position-button"
-                        class="button button-primary"
-                        disabled={props.busy}
-                        aria-busy={props.busy.to_string()}
-                    >
-                        { t(lang, if props.busy { Key::Saving } else { Key::SavePosition }) }
-                    </button>
+                    { busy_button(lang, Some("save-position-button"), "button-primary", props.busy, [Key::SavePosition, Key::Saving], None) }
                 </div>
             </form>
         </Sheet>

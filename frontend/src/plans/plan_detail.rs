@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::i18n::{self, Key, Lang, t};
 use crate::plans::calls::{self, PlanItemRequest, ReviewRequest};
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 use crate::ui::format;
 use crate::ui::owner_select::owner_options;
 use crate::ui::wire;
@@ -57,22 +58,16 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
             );
         })
     };
-    let button =
-        |id: &'static str, class: &'static str, action: PlanAction, label: Key, busy_label: Key| {
-            let is_busy = reviewing(action);
-            html! {
-                <button
-                    type="button"
-                    {id}
-                    class={classes!("button", class)}
-                    disabled={is_busy}
-                    aria-busy={is_busy.to_string()}
-                    onclick={review(action)}
-                >
-                    { t(lang, if is_busy { busy_label } else { label }) }
-                </button>
-            }
-        };
+    let button = |id: &'static str,
+                  class: &'static str,
+                  action: PlanAction,
+                  label: Key,
+                  busy_label: Key| {
+        let is_busy = reviewing(action);
+        html! {
+            { busy_button(lang, Some(id), class, is_busy, [label, busy_label], Some(review(action))) }
+        }
+    };
 
     let editable = plan.can_edit && matches!(status, PlanStatus::Draft | PlanStatus::Returned);
     let may_comment = plan.can_comment || plan.can_edit || plan.can_review;
@@ -108,16 +103,7 @@ pub fn plan_detail(props: &PlanDetailProps) -> Html {
             Callback::from(move |_: MouseEvent| calls::schedule_plan(&d, id.clone()))
         };
         html! {
-            <button
-                type="button"
-                id="schedule-plan-button"
-                class="button button-primary"
-                disabled={is_busy}
-                aria-busy={is_busy.to_string()}
-                {onclick}
-            >
-                { t(lang, if is_busy { Key::Scheduling } else { Key::SchedulePlan }) }
-            </button>
+            { busy_button(lang, Some("schedule-plan-button"), "button-primary", is_busy, [Key::SchedulePlan, Key::Scheduling], Some(onclick)) }
         }
     });
 
@@ -310,15 +296,7 @@ fn plan_item_form(props: &PlanItemFormProps) -> Html {
                 <input id="plan-item-due" ref={due} type="date" />
             </div>
             <div class="form-actions field-wide">
-                <button
-                    type="submit"
-                    id="add-plan-item-button"
-                    class="button button-secondary"
-                    disabled={busy}
-                    aria-busy={busy.to_string()}
-                >
-                    { t(lang, if busy { Key::Adding } else { Key::AddItem }) }
-                </button>
+                { busy_button(lang, Some("add-plan-item-button"), "button-secondary", busy, [Key::AddItem, Key::Adding], None) }
             </div>
         </form>
     }

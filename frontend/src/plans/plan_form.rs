@@ -11,6 +11,7 @@ use crate::i18n::{self, Key, t};
 use crate::plans::calls::{self, NewPlanRequest};
 use crate::plans::cascade;
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 use crate::ui::period;
 use crate::ui::wire;
 
@@ -135,15 +136,7 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                 </div>
                 <div class="form-actions field-wide">
                     <button type="button" class="button button-quiet" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
-                    <button
-                        type="submit"
-                        id="create-plan-button"
-                        class="button button-primary"
-                        disabled={busy}
-                        aria-busy={busy.to_string()}
-                    >
-                        { t(lang, if busy { Key::CreatingRecord } else { Key::CreatePlan }) }
-                    </button>
+                    { busy_button(lang, Some("create-plan-button"), "button-primary", busy, [Key::CreatePlan, Key::CreatingRecord], None) }
                 </div>
             </form>
         </section>

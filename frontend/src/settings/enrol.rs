@@ -7,6 +7,7 @@ use crate::settings::calls::{self, EnrolRequest};
 use crate::settings::invite_link::parse_invite_link;
 use crate::settings::open_store::OpenStoreForm;
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 
 /// The relay a fresh install points at until told otherwise.
 pub const DEFAULT_RELAY_URL: &str = "http://127.0.0.1:8787";
@@ -173,15 +174,7 @@ pub fn enrol_form() -> Html {
                     />
                     <p class="field-hint" id="relay-url-hint">{ t(lang, Key::RelayUrlHint) }</p>
                 </div>
-                <button
-                    type="submit"
-                    id="enrol-button"
-                    class="button button-primary button-block"
-                    disabled={busy}
-                    aria-busy={busy.to_string()}
-                >
-                    { t(lang, if busy { Key::Enrolling } else { Key::EnrolButton }) }
-                </button>
+                { busy_button(lang, Some("enrol-button"), "button-primary button-block", busy, [Key::EnrolButton, Key::Enrolling], None) }
             </form>
         </section>
     }

@@ -8,6 +8,7 @@ use crate::settings::calls::{self, OpenStoreRequest};
 use crate::settings::enrol::DEFAULT_RELAY_URL;
 use crate::settings::templates::{DEFAULT_TEMPLATE, TemplatePreview, previews};
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 
 /// The time zones offered; the first is the default.
 pub const TIME_ZONES: &[&str] = &[
@@ -147,15 +148,7 @@ pub fn open_store_form() -> Html {
                 <input id="store-relay-url" ref={relay} type="url" inputmode="url" autocomplete="off"
                     autocapitalize="off" spellcheck="false" aria-required="true" />
             </div>
-            <button
-                type="submit"
-                id="open-store-button"
-                class="button button-primary button-block"
-                disabled={busy}
-                aria-busy={busy.to_string()}
-            >
-                { t(lang, if busy { Key::OpeningStore } else { Key::OpenStoreButton }) }
-            </button>
+            { busy_button(lang, Some("open-store-button"), "button-primary button-block", busy, [Key::OpenStoreButton, Key::OpeningStore], None) }
         </form>
     }
 }

@@ -8,6 +8,7 @@ use crate::i18n::{self, Key, Lang, t};
 use crate::settings::calls::{self, CopyRequest, InviteRequest};
 use crate::shell::controller;
 use crate::shell::state::Op;
+use crate::ui::busy_button;
 use crate::ui::format;
 use crate::ui::wire;
 
@@ -163,16 +164,7 @@ fn sync_card(props: &SyncCardProps) -> Html {
                 </p>
             }
             <div class="card-actions">
-                <button
-                    type="button"
-                    id="settings-sync-now"
-                    class="button button-secondary"
-                    disabled={syncing}
-                    aria-busy={syncing.to_string()}
-                    {onclick}
-                >
-                    { t(lang, if syncing { Key::Syncing } else { Key::SyncNow }) }
-                </button>
+                { busy_button(lang, Some("settings-sync-now"), "button-secondary", syncing, [Key::SyncNow, Key::Syncing], Some(onclick)) }
             </div>
         </section>
     }
@@ -336,16 +328,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
                         })
                     }
                 </select>
-                <button
-                    type="button"
-                    id="invite-create"
-                    class="button button-primary"
-                    disabled={busy}
-                    aria-busy={busy.to_string()}
-                    onclick={on_create}
-                >
-                    { t(lang, if busy { Key::CreatingInvite } else { Key::CreateInvite }) }
-                </button>
+                { busy_button(lang, Some("invite-create"), "button-primary", busy, [Key::CreateInvite, Key::CreatingInvite], Some(on_create)) }
             </div>
             { for result }
         </section>

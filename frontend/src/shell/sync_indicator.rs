@@ -6,6 +6,7 @@ use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
 use crate::services::browser;
+use crate::ui::busy_button;
 use crate::ui::format;
 use storeops_api::status::SyncStatus;
 
@@ -91,16 +92,7 @@ pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
                     <span class="sync-detail">{ detail }</span>
                 </span>
             </div>
-            <button
-                type="button"
-                id="sync-now"
-                class="button button-secondary"
-                disabled={props.syncing}
-                aria-busy={props.syncing.to_string()}
-                {onclick}
-            >
-                { t(lang, if props.syncing { Key::Syncing } else { Key::SyncNow }) }
-            </button>
+            { busy_button(lang, Some("sync-now"), "button-secondary", props.syncing, [Key::SyncNow, Key::Syncing], Some(onclick)) }
             if let (Some(err), true) = (&sync.last_error, *problem_lasted) {
                 <p class="sync-error">
                     <strong>{ t(lang, Key::SyncProblem) }{ ": " }</strong>{ err.clone() }

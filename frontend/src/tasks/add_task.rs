@@ -5,6 +5,7 @@ use yew::prelude::*;
 use crate::i18n::{Key, t};
 use crate::shell::state::Op;
 use crate::tasks::calls::{self, AddRequest};
+use crate::ui::busy_button;
 
 /// A one-line form: type a title, press Enter or "Add".
 ///
@@ -50,15 +51,7 @@ pub fn add_task_form() -> Html {
                 autocomplete="off"
                 placeholder={t(lang, Key::NewTaskPlaceholder)}
             />
-            <button
-                type="submit"
-                id="add-task-button"
-                class="button button-primary"
-                disabled={busy}
-                aria-busy={busy.to_string()}
-            >
-                { t(lang, if busy { Key::Adding } else { Key::AddTask }) }
-            </button>
+            { busy_button(lang, Some("add-task-button"), "button-primary", busy, [Key::AddTask, Key::Adding], None) }
         </form>
     }
 }

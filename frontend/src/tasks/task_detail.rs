@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::i18n::{self, Key, t};
 use crate::shell::state::Op;
 use crate::tasks::calls;
+use crate::ui::busy_button;
 use crate::ui::format;
 use crate::ui::line_form::LineForm;
 use crate::ui::line_form::TextRequest;
@@ -371,16 +372,7 @@ fn reassign(props: &ReassignProps) -> Html {
                         )
                     }
                 </select>
-                <button
-                    type="button"
-                    id="reassign-button"
-                    class="button button-primary"
-                    disabled={props.busy}
-                    aria-busy={props.busy.to_string()}
-                    {onclick}
-                >
-                    { t(lang, if props.busy { Key::Reassigning } else { Key::ReassignButton }) }
-                </button>
+                { busy_button(lang, Some("reassign-button"), "button-primary", props.busy, [Key::ReassignButton, Key::Reassigning], Some(onclick)) }
             </div>
         </section>
     }

@@ -9,6 +9,7 @@ use yew::prelude::*;
 use crate::i18n::{self, Key, Lang, t};
 use crate::shell::state::{Op, TeamGrouping};
 use crate::tasks::calls;
+use crate::ui::busy_button;
 use crate::ui::owner_select::owner_options;
 use crate::ui::wire;
 
@@ -222,15 +223,7 @@ fn owner_group(props: &OwnerGroupProps) -> Html {
                     <select id={select_id.clone()} class="select move-to" ref={select.clone()}>
                         { owner_options(lang, app.staffing.data.as_deref(), group.owner_id.as_deref(), None, None) }
                     </select>
-                    <button
-                        type="button"
-                        class="button button-secondary move-all"
-                        disabled={moving}
-                        aria-busy={moving.to_string()}
-                        {onclick}
-                    >
-                        { t(lang, if moving { Key::Moving } else { Key::MoveAll }) }
-                    </button>
+                    { busy_button(lang, None, "button-secondary move-all", moving, [Key::MoveAll, Key::Moving], Some(onclick)) }
                 </div>
             </div>
         }

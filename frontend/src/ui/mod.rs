@@ -1,5 +1,6 @@
 //! Widgets and helpers every screen family shares: charts, the sheet, loading, one-line forms, owner pickers, dates and the wire spellings.
 
+pub mod busy_button;
 pub mod chart;
 pub mod charts;
 pub mod format;
@@ -12,4 +13,5 @@ pub mod seed;
 pub mod sheet;
 pub mod wire;
 
+pub use busy_button::busy_button;
 pub use loading::{LoadFailed, Loading};
