@@ -299,7 +299,7 @@ fn task_flags_match_the_task_commands() {
     }
     for &(person, role) in &c.people {
         let a = actor(&c, person, role);
-        for i in 0..owners.len() {
+        for (i, owner) in owners.iter().enumerate() {
             let id = format!("t{i}");
             let task = read_task(&tasks, &id).unwrap();
             let progress = a.may_progress_task(Some(&c.org), &task);
@@ -314,7 +314,7 @@ fn task_flags_match_the_task_commands() {
                 9,
             )
             .is_ok();
-            let case = format!("{id} ({:?}): {person} as {role:?}", owners[i]);
+            let case = format!("{id} ({owner:?}): {person} as {role:?}");
             assert_eq!(progress, ticked, "tick: {case}");
             assert_eq!(progress, started, "start: {case}");
             let may_reassign = a.require_task(Some(&c.org), &task, "reassign").is_ok();
