@@ -16,6 +16,14 @@ pub enum Lang {
 }
 
 impl Lang {
+    /// The English or the Chinese of the two.
+    pub fn pick<T>(self, en: T, zh: T) -> T {
+        match self {
+            Self::En => en,
+            Self::Zh => zh,
+        }
+    }
+
     /// Reads a BCP 47 tag: any `zh…` is Simplified Chinese, any `en…` English.
     pub fn from_tag(tag: &str) -> Option<Self> {
         let tag = tag.trim().to_ascii_lowercase();
@@ -58,10 +66,7 @@ macro_rules! keys {
             let (en, zh) = match key {
                 $(Key::$key => ($en, $zh),)*
             };
-            match lang {
-                Lang::En => en,
-                Lang::Zh => zh,
-            }
+            lang.pick(en, zh)
         }
     };
 }
@@ -672,10 +677,10 @@ pub fn role_label(lang: Lang, role: Role) -> String {
 
 /// "3 of 12 done".
 pub fn progress(lang: Lang, done: usize, total: usize) -> String {
-    match lang {
-        Lang::En => format!("{done} of {total} done"),
-        Lang::Zh => format!("已完成 {done} / {total}"),
-    }
+    lang.pick(
+        format!("{done} of {total} done"),
+        format!("已完成 {done} / {total}"),
+    )
 }
 
 /// "2 changes waiting".
@@ -689,26 +694,17 @@ pub fn changes_waiting(lang: Lang, n: u32) -> String {
 
 /// "synced 10:42".
 pub fn synced_at(lang: Lang, time: &str) -> String {
-    match lang {
-        Lang::En => format!("synced {time}"),
-        Lang::Zh => format!("已同步 {time}"),
-    }
+    lang.pick(format!("synced {time}"), format!("已同步 {time}"))
 }
 
 /// "Due 2025-03-04".
 pub fn due_on(lang: Lang, date: &str) -> String {
-    match lang {
-        Lang::En => format!("Due {date}"),
-        Lang::Zh => format!("{date} 截止"),
-    }
+    lang.pick(format!("Due {date}"), format!("{date} 截止"))
 }
 
 /// "Overdue · 2025-03-01".
 pub fn overdue(lang: Lang, date: &str) -> String {
-    match lang {
-        Lang::En => format!("Overdue · {date}"),
-        Lang::Zh => format!("已逾期 · {date}"),
-    }
+    lang.pick(format!("Overdue · {date}"), format!("已逾期 · {date}"))
 }
 
 /// How often a duty comes round.
@@ -740,10 +736,7 @@ pub fn people(lang: Lang, n: u32) -> String {
 
 /// "2 uncovered": a warning on a department or position.
 pub fn uncovered_count(lang: Lang, n: u32) -> String {
-    match lang {
-        Lang::En => format!("{n} uncovered"),
-        Lang::Zh => format!("{n} 项无人负责"),
-    }
+    lang.pick(format!("{n} uncovered"), format!("{n} 项无人负责"))
 }
 
 /// The same warning read out in full.
@@ -767,10 +760,10 @@ pub fn vacant_count(lang: Lang, n: u32) -> String {
 
 /// "1 of 2 filled", the position's holders against its headcount.
 pub fn filled(lang: Lang, held: usize, headcount: u32) -> String {
-    match lang {
-        Lang::En => format!("{held} of {headcount} filled"),
-        Lang::Zh => format!("在岗 {held} / 编制 {headcount}"),
-    }
+    lang.pick(
+        format!("{held} of {headcount} filled"),
+        format!("在岗 {held} / 编制 {headcount}"),
+    )
 }
 
 /// "Uncovered only (3)".
@@ -798,19 +791,16 @@ pub fn next_due(lang: Lang, date: &str, is_today: bool) -> String {
 
 /// "Expires Nov 28, 18:42".
 pub fn expires(lang: Lang, when: &str) -> String {
-    match lang {
-        Lang::En => format!("Expires {when}"),
-        Lang::Zh => format!("有效期至 {when}"),
-    }
+    lang.pick(format!("Expires {when}"), format!("有效期至 {when}"))
 }
 
 /// The role an invite is for: "For a staff device".
 pub fn invite_for(lang: Lang, role: Role) -> String {
     let role_name = role_label(lang, role);
-    match lang {
-        Lang::En => format!("For a {} device", role_name.to_lowercase()),
-        Lang::Zh => format!("用于{role_name}设备"),
-    }
+    lang.pick(
+        format!("For a {} device", role_name.to_lowercase()),
+        format!("用于{role_name}设备"),
+    )
 }
 
 /// The question before signing out.
@@ -840,26 +830,17 @@ pub fn unsynced_warning(lang: Lang, n: u32) -> String {
 
 /// "3 open" on a team board group.
 pub fn open_count(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::En => format!("{n} open"),
-        Lang::Zh => format!("{n} 项未完成"),
-    }
+    lang.pick(format!("{n} open"), format!("{n} 项未完成"))
 }
 
 /// "2 overdue" on a team board group.
 pub fn overdue_count(lang: Lang, n: usize) -> String {
-    match lang {
-        Lang::En => format!("{n} overdue"),
-        Lang::Zh => format!("{n} 项逾期"),
-    }
+    lang.pick(format!("{n} overdue"), format!("{n} 项逾期"))
 }
 
 /// "2 of 5" over a checklist.
 pub fn checklist_progress(lang: Lang, done: usize, total: usize) -> String {
-    match lang {
-        Lang::En => format!("{done} of {total}"),
-        Lang::Zh => format!("{done} / {total}"),
-    }
+    lang.pick(format!("{done} of {total}"), format!("{done} / {total}"))
 }
 
 /// "Ticked by Li Na · Nov 28, 18:42" under a checklist item.
@@ -934,10 +915,7 @@ pub fn approver_name(lang: Lang, approver: &str) -> String {
 /// "Approver: Director" on a plan in the cascade.
 pub fn approved_by(lang: Lang, approver: &str) -> String {
     let who = approver_name(lang, approver);
-    match lang {
-        Lang::En => format!("Approver: {who}"),
-        Lang::Zh => format!("审批：{who}"),
-    }
+    lang.pick(format!("Approver: {who}"), format!("审批：{who}"))
 }
 
 /// "1 of 4 tasks done".
@@ -952,10 +930,7 @@ pub fn tasks_done(lang: Lang, done: usize, total: usize) -> String {
 
 /// "Plans for 2026".
 pub fn plan_year(lang: Lang, year: &str) -> String {
-    match lang {
-        Lang::En => format!("Plans for {year}"),
-        Lang::Zh => format!("{year} 年计划"),
-    }
+    lang.pick(format!("Plans for {year}"), format!("{year} 年计划"))
 }
 
 /// How to write the period of a plan of `level`.
@@ -984,10 +959,10 @@ pub fn review_line(lang: Lang, kind: ReviewKind, by: &str, round: u64) -> String
         (Lang::Zh, ReviewKind::Reopened) => "重新打开",
         (Lang::Zh, ReviewKind::Comment) => "评论",
     };
-    match lang {
-        Lang::En => format!("{what} · {by} · round {round}"),
-        Lang::Zh => format!("{what} · {by} · 第 {round} 轮"),
-    }
+    lang.pick(
+        format!("{what} · {by} · round {round}"),
+        format!("{what} · {by} · 第 {round} 轮"),
+    )
 }
 
 /// A report's category; an unknown one as sent.
@@ -1004,11 +979,7 @@ pub fn category_label(lang: Lang, category: &str) -> String {
         "other" => ("Other", "其他"),
         other => return other.to_owned(),
     };
-    match lang {
-        Lang::En => en,
-        Lang::Zh => zh,
-    }
-    .to_owned()
+    lang.pick(en, zh).to_owned()
 }
 
 /// "Reported by Li Na" (or "by you").
@@ -1058,10 +1029,10 @@ pub fn action_count(lang: Lang, n: usize, pending: usize) -> String {
 
 /// "1 overdue of 5 open" at the end of a department's bar.
 pub fn overdue_of_open(lang: Lang, overdue: usize, open: usize) -> String {
-    match lang {
-        Lang::En => format!("{overdue} of {open} open"),
-        Lang::Zh => format!("{overdue} / 未完成 {open}"),
-    }
+    lang.pick(
+        format!("{overdue} of {open} open"),
+        format!("{overdue} / 未完成 {open}"),
+    )
 }
 
 /// "90% · 40 done · 1 overdue" at the end of a person's bar.
@@ -1077,10 +1048,10 @@ pub fn person_note(lang: Lang, share: Option<&str>, done: usize, overdue: usize)
 
 /// "Resolved in 20.5 hours on average".
 pub fn mean_hours(lang: Lang, hours: f64) -> String {
-    match lang {
-        Lang::En => format!("Resolved in {hours:.1} hours on average"),
-        Lang::Zh => format!("平均 {hours:.1} 小时解决"),
-    }
+    lang.pick(
+        format!("Resolved in {hours:.1} hours on average"),
+        format!("平均 {hours:.1} 小时解决"),
+    )
 }
 
 /// "2026-W41 to 2026-W48" over the dashboard.
@@ -1117,10 +1088,10 @@ pub fn confirm_left(lang: Lang, name: &str) -> String {
 
 /// "5 departments · 18 positions · 62 duties" under a template's name.
 pub fn template_counts(lang: Lang, departments: usize, positions: usize, duties: usize) -> String {
-    match lang {
-        Lang::En => format!("{departments} departments · {positions} positions · {duties} duties"),
-        Lang::Zh => format!("{departments} 个部门 · {positions} 个岗位 · {duties} 项职责"),
-    }
+    lang.pick(
+        format!("{departments} departments · {positions} positions · {duties} duties"),
+        format!("{departments} 个部门 · {positions} 个岗位 · {duties} 项职责"),
+    )
 }
 
 /// "3 duties" next to a position in a template's preview.
@@ -1134,10 +1105,7 @@ pub fn duty_count(lang: Lang, n: usize) -> String {
 
 /// "Next: Nov 30" on one of my duties.
 pub fn next_task(lang: Lang, title: &str) -> String {
-    match lang {
-        Lang::En => format!("Next: {title}"),
-        Lang::Zh => format!("下一项：{title}"),
-    }
+    lang.pick(format!("Next: {title}"), format!("下一项：{title}"))
 }
 
 /// A KPI's metric.
@@ -1154,10 +1122,7 @@ pub fn metric_label(lang: Lang, metric: KpiMetric) -> &'static str {
 
 /// Who recorded an assessment or gave an award.
 pub fn by_whom(lang: Lang, who: &str) -> String {
-    match lang {
-        Lang::En => format!("by {who}"),
-        Lang::Zh => format!("由 {who}"),
-    }
+    lang.pick(format!("by {who}"), format!("由 {who}"))
 }
 
 /// "3 answers" under a survey.
@@ -1171,10 +1136,10 @@ pub fn survey_answers(lang: Lang, n: usize) -> String {
 
 /// A survey's mean score.
 pub fn survey_mean(lang: Lang, mean: f64) -> String {
-    match lang {
-        Lang::En => format!("Average {mean:.1} / 5"),
-        Lang::Zh => format!("平均 {mean:.1} / 5"),
-    }
+    lang.pick(
+        format!("Average {mean:.1} / 5"),
+        format!("平均 {mean:.1} / 5"),
+    )
 }
 
 /// "Target 95% · This month 90%" on a KPI.

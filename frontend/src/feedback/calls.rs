@@ -7,7 +7,7 @@ use yew::Callback;
 use crate::i18n::Key;
 use crate::services::browser;
 use crate::services::call;
-use crate::shell::run::hide_saved_later;
+use crate::shell::run::say_saved;
 use crate::shell::run::{Dispatch, refused, run, save};
 use crate::shell::state::{Action, Op};
 
@@ -83,8 +83,7 @@ pub fn report_problem(d: &Dispatch, req: ReportRequest) {
             board,
             asked_at: at,
         });
-        d.dispatch(Action::Saved(at));
-        hide_saved_later(d, at);
+        say_saved(d, at);
         sent.emit(());
     });
 }

@@ -115,61 +115,49 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
     d.dispatch(Action::Fetching(screen));
     wasm_bindgen_futures::spawn_local(async move {
         let asked_at = ticket();
-        let load_failed = |err| Action::LoadFailed {
-            screen,
-            problem: Problem::Api(err),
-            asked_at,
-        };
-        let action = match screen {
-            Screen::Today => match call(ListTasks {}).await {
-                Ok(tasks) => Action::TasksLoaded { tasks, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Duties => match call(GetDutyRegister {}).await {
-                Ok(duties) => Action::DutiesLoaded { duties, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Team => match call(GetTeamBoard {}).await {
-                Ok(team) => Action::TeamLoaded { team, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Org => match call(GetOrgChart {}).await {
-                Ok(org) => Action::OrgLoaded { org, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Task => match call(GetTaskDetail { task_id: task }).await {
-                Ok(detail) => Action::TaskDetailLoaded { detail, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Plans => match call(GetPlans { year: None }).await {
-                Ok(board) => Action::PlansLoaded { board, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Meetings => match call(GetMeetings {}).await {
-                Ok(board) => Action::MeetingsLoaded { board, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Feedback => match call(GetFeedback {}).await {
-                Ok(board) => Action::FeedbackLoaded { board, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Assessment => match call(GetAssessment { year: None }).await {
-                Ok(board) => Action::AssessmentLoaded { board, asked_at },
-                Err(err) => load_failed(err),
-            },
-            Screen::Dashboard => match call(GetDashboard {
+        let loaded = match screen {
+            Screen::Today => call(ListTasks {})
+                .await
+                .map(|tasks| Action::TasksLoaded { tasks, asked_at }),
+            Screen::Duties => call(GetDutyRegister {})
+                .await
+                .map(|duties| Action::DutiesLoaded { duties, asked_at }),
+            Screen::Team => call(GetTeamBoard {})
+                .await
+                .map(|team| Action::TeamLoaded { team, asked_at }),
+            Screen::Org => call(GetOrgChart {})
+                .await
+                .map(|org| Action::OrgLoaded { org, asked_at }),
+            Screen::Task => call(GetTaskDetail { task_id: task })
+                .await
+                .map(|detail| Action::TaskDetailLoaded { detail, asked_at }),
+            Screen::Plans => call(GetPlans { year: None })
+                .await
+                .map(|board| Action::PlansLoaded { board, asked_at }),
+            Screen::Meetings => call(GetMeetings {})
+                .await
+                .map(|board| Action::MeetingsLoaded { board, asked_at }),
+            Screen::Feedback => call(GetFeedback {})
+                .await
+                .map(|board| Action::FeedbackLoaded { board, asked_at }),
+            Screen::Assessment => call(GetAssessment { year: None })
+                .await
+                .map(|board| Action::AssessmentLoaded { board, asked_at }),
+            Screen::Dashboard => call(GetDashboard {
                 weeks: Some(DASHBOARD_WEEKS),
             })
             .await
-            {
-                Ok(dashboard) => Action::DashboardLoaded {
-                    dashboard,
-                    asked_at,
-                },
-                Err(err) => load_failed(err),
-            },
+            .map(|dashboard| Action::DashboardLoaded {
+                dashboard,
+                asked_at,
+            }),
             Screen::Settings => return,
         };
+        let action = loaded.unwrap_or_else(|err| Action::LoadFailed {
+            screen,
+            problem: Problem::Api(err),
+            asked_at,
+        });
         d.dispatch(action);
     });
 }

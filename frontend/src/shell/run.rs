@@ -30,17 +30,11 @@ pub fn warn_quietly<C: Command>(err: &ApiError) {
     web_sys::console::warn_1(&format!("{}: {err}", C::NAME).into());
 }
 
-/// Hides the "Saved" shown at ticket `at`, a little later.
-pub fn hide_saved_later(d: &Dispatch, at: u64) {
+/// What arrived at ticket `at` is durable: say "Saved" briefly.
+pub fn say_saved(d: &Dispatch, at: u64) {
+    d.dispatch(Action::Saved(at));
     let d = d.clone();
     browser::after(SAVED_MS, move || d.dispatch(Action::HideSaved(at)));
-}
-
-/// A change with nothing else to show is durable: say so briefly.
-pub fn show_saved(d: &Dispatch) {
-    let at = ticket();
-    d.dispatch(Action::Saved(at));
-    hide_saved_later(d, at);
 }
 
 /// Runs `command` with `op` busy meanwhile; on success hands its output and the ticket it
@@ -72,8 +66,7 @@ where
 {
     run(d, op, command, move |d, out, at| {
         ok(d, out, at);
-        d.dispatch(Action::Saved(at));
-        hide_saved_later(d, at);
+        say_saved(d, at);
     });
 }
 

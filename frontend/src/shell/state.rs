@@ -470,6 +470,8 @@ impl Reducible for State {
 
     fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
         let mut s = (*self).clone();
+        // Whether the answer is kept: `false` when what is shown was asked for later.
+        let mut kept = true;
         match action {
             Action::StatusLoaded {
                 mut status,
@@ -542,16 +544,8 @@ impl Reducible for State {
                 Screen::Dashboard => s.dashboard.failed = false,
                 Screen::Settings => return self,
             },
-            Action::OrgLoaded { org, asked_at } => {
-                if !s.org.loaded(org, asked_at) {
-                    return self;
-                }
-            }
-            Action::DutiesLoaded { duties, asked_at } => {
-                if !s.duties.loaded(duties, asked_at) {
-                    return self;
-                }
-            }
+            Action::OrgLoaded { org, asked_at } => kept = s.org.loaded(org, asked_at),
+            Action::DutiesLoaded { duties, asked_at } => kept = s.duties.loaded(duties, asked_at),
             Action::LoadFailed {
                 screen,
                 problem,
@@ -607,16 +601,10 @@ impl Reducible for State {
                 }
                 s.saved = Some(at);
             }
-            Action::TeamLoaded { team, asked_at } => {
-                if !s.team.loaded(team, asked_at) {
-                    return self;
-                }
-            }
+            Action::TeamLoaded { team, asked_at } => kept = s.team.loaded(team, asked_at),
             Action::SetTeamGrouping(grouping) => s.team_grouping = grouping,
             Action::StaffingLoaded { staffing, asked_at } => {
-                if !s.staffing.loaded(staffing, asked_at) {
-                    return self;
-                }
+                kept = s.staffing.loaded(staffing, asked_at)
             }
             Action::PlansLoaded {
                 mut board,
@@ -640,21 +628,11 @@ impl Reducible for State {
                 s.saved = Some(at);
             }
             Action::OpenPlan(id) => s.open_plan = id,
-            Action::MeetingsLoaded { board, asked_at } => {
-                if !s.meetings.loaded(board, asked_at) {
-                    return self;
-                }
-            }
+            Action::MeetingsLoaded { board, asked_at } => kept = s.meetings.loaded(board, asked_at),
             Action::OpenMeeting(id) => s.open_meeting = id,
-            Action::FeedbackLoaded { board, asked_at } => {
-                if !s.feedback.loaded(board, asked_at) {
-                    return self;
-                }
-            }
+            Action::FeedbackLoaded { board, asked_at } => kept = s.feedback.loaded(board, asked_at),
             Action::AssessmentLoaded { board, asked_at } => {
-                if !s.assessment.loaded(board, asked_at) {
-                    return self;
-                }
+                kept = s.assessment.loaded(board, asked_at)
             }
             Action::PhotoLoaded { report, url } => {
                 s.photos.insert(report, url);
@@ -662,11 +640,7 @@ impl Reducible for State {
             Action::DashboardLoaded {
                 dashboard,
                 asked_at,
-            } => {
-                if !s.dashboard.loaded(dashboard, asked_at) {
-                    return self;
-                }
-            }
+            } => kept = s.dashboard.loaded(dashboard, asked_at),
             Action::PrintView(on) => s.print_view = on,
             Action::Saved(at) => s.saved = Some(at),
             Action::InviteCreated(invite) => s.invite = Some(invite),
@@ -696,10 +670,11 @@ impl Reducible for State {
                 s.saved = None;
             }
             Action::MyDutiesLoaded { duties, asked_at } => {
-                if !s.my_duties.loaded(duties, asked_at) {
-                    return self;
-                }
+                kept = s.my_duties.loaded(duties, asked_at)
             }
+        }
+        if !kept {
+            return self;
         }
         Rc::new(s)
     }
