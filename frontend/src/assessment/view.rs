@@ -6,7 +6,7 @@ use storeops_api::assessment::{
     AssessmentBoard, AssessmentRow, AwardRow, KpiRow, SessionInput, SessionRow, SurveyRow,
     TrainingRow,
 };
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::assessment::calls::{self, AssessmentRequest};
@@ -15,6 +15,7 @@ use crate::i18n::{self, Key, Lang, t};
 use crate::shell::run::Dispatch;
 use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form::{clear, read};
 use crate::ui::seed::use_seed;
 use crate::ui::wire;
 
@@ -147,30 +148,6 @@ pub fn assessment_view(props: &AssessmentViewProps) -> Html {
 }
 
 // ---- Helpers ----------------------------------------------------------------------
-
-/// The value of an input, select or textarea.
-fn read(node: &NodeRef) -> String {
-    if let Some(el) = node.cast::<HtmlInputElement>() {
-        el.value()
-    } else if let Some(el) = node.cast::<HtmlSelectElement>() {
-        el.value()
-    } else if let Some(el) = node.cast::<HtmlTextAreaElement>() {
-        el.value()
-    } else {
-        String::new()
-    }
-}
-
-/// Empties inputs and textareas once what they held is saved.
-fn clear(nodes: &[NodeRef]) {
-    for node in nodes {
-        if let Some(el) = node.cast::<HtmlInputElement>() {
-            el.set_value("");
-        } else if let Some(el) = node.cast::<HtmlTextAreaElement>() {
-            el.set_value("");
-        }
-    }
-}
 
 /// Sends a command; `done` runs once it is saved.
 fn send(d: &Dispatch, command: Command, done: impl Fn() + 'static) {

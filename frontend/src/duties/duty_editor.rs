@@ -5,7 +5,7 @@ use crate::shell::context::{use_app, use_dispatch, use_lang, use_today};
 use storeops_api::org::{DutyRegister, DutyView};
 use yew::prelude::*;
 
-use crate::duties::calls::{self, DutyRequest};
+use crate::duties::calls::{self};
 use crate::duties::duty_form::DutyForm;
 use crate::duties::duty_register::{DutyActions, DutyRegisterView};
 use crate::i18n::{Key, t};
@@ -97,11 +97,6 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
                 {key}
                 {duty}
                 {choices}
-                busy={app.is_busy(&Op::EditDuty)}
-                on_save={{
-                    let d = d.clone();
-                    Callback::from(move |req: DutyRequest| calls::save_duty(&d, req))
-                }}
                 on_close={close.clone()}
             />
         }

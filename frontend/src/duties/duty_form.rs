@@ -1,16 +1,17 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use storeops_api::org::{DutyView, RaciInput};
 use storeops_api::{Cadence, Named};
-use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::duties::calls::DutyRequest;
 use crate::i18n::{self, Key, t};
 use crate::org::editing::DutyDraft;
+use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form::{self, picked};
 use crate::ui::owner_picker::{OwnerChecklist, OwnerChoices, OwnerSelect};
 use crate::ui::sheet::Sheet;
 use crate::ui::wire;
@@ -20,8 +21,6 @@ pub struct DutyFormProps {
     /// The duty edited; `None` for a new one.
     pub duty: Option<DutyView>,
     pub choices: Rc<OwnerChoices>,
-    pub busy: bool,
-    pub on_save: Callback<DutyRequest>,
     pub on_close: Callback<()>,
 }
 
@@ -29,6 +28,8 @@ pub struct DutyFormProps {
 #[function_component(DutyForm)]
 pub fn duty_form(props: &DutyFormProps) -> Html {
     let lang = use_lang();
+    let busy = use_busy(Op::EditDuty);
+    let d = use_dispatch();
     let duty = props.duty.as_ref();
     let text = use_node_ref();
     crate::ui::seed::use_seed(&text, duty.map(|d| d.text.clone()).unwrap_or_default());
@@ -45,41 +46,33 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
         let text = text.clone();
         let (owner, cadence, raci) = (owner.clone(), cadence.clone(), raci.clone());
         let id = duty.map(|d| d.id.clone());
-        let on_save = props.on_save.clone();
-        let on_close = props.on_close.clone();
-        let busy = props.busy;
+        let (on_close, d) = (props.on_close.clone(), d.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
                 return;
             }
-            let text = text
-                .cast::<HtmlTextAreaElement>()
-                .map(|t| t.value())
-                .unwrap_or_default();
-            on_save.emit(DutyRequest {
-                draft: DutyDraft {
-                    id: id.clone(),
-                    text,
-                    owner: Some((*owner).clone()).filter(|o| !o.is_empty()),
-                    cadence: (*cadence).clone(),
-                    raci: (*raci).clone(),
+            let text = form::read(&text);
+            crate::duties::calls::save_duty(
+                &d,
+                DutyRequest {
+                    draft: DutyDraft {
+                        id: id.clone(),
+                        text,
+                        owner: Some((*owner).clone()).filter(|o| !o.is_empty()),
+                        cadence: (*cadence).clone(),
+                        raci: (*raci).clone(),
+                    },
+                    done: on_close.clone(),
                 },
-                done: on_close.clone(),
-            });
+            );
         })
     };
     let set = |state: &UseStateHandle<String>| {
         let state = state.clone();
         Callback::from(move |v: String| state.set(v))
     };
-    let on_cadence = {
-        let cadence = cadence.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            cadence.set(select.value());
-        })
-    };
+    let on_cadence = picked(&cadence);
     let set_raci = |f: fn(&mut RaciInput, Option<String>)| {
         let raci = raci.clone();
         Callback::from(move |v: String| {
@@ -183,7 +176,7 @@ pub fn duty_form(props: &DutyFormProps) -> Html {
                     </div>
                 </details>
                 <div class="sheet-actions">
-                    { busy_button(lang, Some("save-duty-button"), "button-primary", props.busy, [Key::SaveDuty, Key::Saving], None) }
+                    { busy_button(lang, Some("save-duty-button"), "button-primary", busy, [Key::SaveDuty, Key::Saving], None) }
                 </div>
             </form>
         </Sheet>

@@ -3,13 +3,14 @@ use std::rc::Rc;
 use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_today};
 use storeops_api::command::{AddActionItem, CreateMeeting};
 use storeops_api::meetings::{MeetingBoard, MeetingView};
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
 use crate::meetings::calls::{self, ActionRequest, NewMeetingRequest};
 use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form;
 use crate::ui::line_form::LineForm;
 use crate::ui::line_form::TextRequest;
 use crate::ui::owner_select::owner_options;
@@ -151,10 +152,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
             let meeting = CreateMeeting {
                 title: input(title).unwrap_or_default(),
                 date: input(date).unwrap_or_default(),
-                department: department
-                    .cast::<HtmlSelectElement>()
-                    .map(|s| s.value())
-                    .filter(|v| !v.is_empty()),
+                department: form::chosen(department),
                 attendees: people,
                 agenda: agenda
                     .cast::<HtmlTextAreaElement>()
@@ -303,10 +301,7 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
             let action = AddActionItem {
                 meeting_id: id.clone(),
                 text: sent.clone(),
-                owner: owner
-                    .cast::<HtmlSelectElement>()
-                    .map(|s| s.value())
-                    .filter(|v| !v.is_empty()),
+                owner: form::chosen(owner),
                 due: Some(due_el.value()).filter(|v| !v.is_empty()),
             };
             let added = Callback::from(move |()| {

@@ -6,6 +6,7 @@ use crate::i18n::{self, Key, t};
 use crate::org::calls::{self, PersonRequest};
 use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form;
 
 /// Managers, under the org chart: a new person, with how to reach them and their position.
 /// The inputs are uncontrolled, as in the other forms, and cleared once the person is saved.
@@ -21,13 +22,7 @@ pub fn add_person_form() -> Html {
     // Kept so that re-rendering (the positions arriving, the language changing) shows the
     // position picked, not another.
     let picked = use_state(String::new);
-    let on_pick = {
-        let picked = picked.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            picked.set(select.value());
-        })
-    };
+    let on_pick = form::picked(&picked);
 
     let onsubmit = {
         let (name, contact, position) = (name.clone(), contact.clone(), position.clone());

@@ -1,13 +1,14 @@
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
 use crate::org::calls::DepartmentRequest;
 use crate::org::editing::{DepartmentDraft, department_choices, indented};
+use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form::{self, picked};
 use crate::ui::sheet::Sheet;
 use storeops_api::org::{OrgChart, OrgDepartment};
 
@@ -16,8 +17,6 @@ pub struct DepartmentFormProps {
     pub org: Rc<OrgChart>,
     /// The department edited; `None` for a new one.
     pub department: Option<OrgDepartment>,
-    pub busy: bool,
-    pub on_save: Callback<DepartmentRequest>,
     pub on_close: Callback<()>,
 }
 
@@ -26,47 +25,37 @@ pub struct DepartmentFormProps {
 #[function_component(DepartmentForm)]
 pub fn department_form(props: &DepartmentFormProps) -> Html {
     let lang = use_lang();
+    let busy = use_busy(Op::EditOrg);
+    let d = use_dispatch();
     let dept = props.department.as_ref();
     let name = use_node_ref();
     crate::ui::seed::use_seed(&name, dept.map(|d| d.name.clone()).unwrap_or_default());
     let parent = use_state(|| dept.and_then(|d| d.parent.clone()).unwrap_or_default());
     let head = use_state(|| dept.and_then(|d| d.head.clone()).unwrap_or_default());
-    let picker = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            state.set(select.value());
-        })
-    };
     let onsubmit = {
         let name = name.clone();
         let (parent, head) = (parent.clone(), head.clone());
         let id = dept.map(|d| d.id.clone());
-        let (org, on_save, on_close) = (
-            props.org.clone(),
-            props.on_save.clone(),
-            props.on_close.clone(),
-        );
-        let busy = props.busy;
+        let (org, on_close, d) = (props.org.clone(), props.on_close.clone(), d.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
                 return;
             }
-            let name = name
-                .cast::<HtmlInputElement>()
-                .map(|i| i.value())
-                .unwrap_or_default();
-            on_save.emit(DepartmentRequest {
-                draft: DepartmentDraft {
-                    id: id.clone(),
-                    name,
-                    parent: Some((*parent).clone()).filter(|p| !p.is_empty()),
-                    head: Some((*head).clone()).filter(|h| !h.is_empty()),
+            let name = form::read(&name);
+            crate::org::calls::save_department(
+                &d,
+                DepartmentRequest {
+                    draft: DepartmentDraft {
+                        id: id.clone(),
+                        name,
+                        parent: Some((*parent).clone()).filter(|p| !p.is_empty()),
+                        head: Some((*head).clone()).filter(|h| !h.is_empty()),
+                    },
+                    org: org.clone(),
+                    done: on_close.clone(),
                 },
-                org: org.clone(),
-                done: on_close.clone(),
-            });
+            );
         })
     };
     let parents = department_choices(&props.org.departments, dept.map(|d| d.id.as_str()));
@@ -87,7 +76,7 @@ pub fn department_form(props: &DepartmentFormProps) -> Html {
                 </div>
                 <div class="field">
                     <label for="department-parent">{ t(lang, Key::ParentDepartment) }</label>
-                    <select id="department-parent" class="select" onchange={picker(&parent)}>
+                    <select id="department-parent" class="select" onchange={picked(&parent)}>
                         <option value="" selected={parent.is_empty()}>{ t(lang, Key::TopLevel) }</option>
                         {
                             for parents.iter().map(|(d, depth)| html! {
@@ -99,7 +88,7 @@ pub fn department_form(props: &DepartmentFormProps) -> Html {
                 if let Some(dept) = dept.filter(|d| !d.positions.is_empty()) {
                     <div class="field">
                         <label for="department-head">{ t(lang, Key::HeadPosition) }</label>
-                        <select id="department-head" class="select" onchange={picker(&head)}>
+                        <select id="department-head" class="select" onchange={picked(&head)}>
                             <option value="" selected={head.is_empty()}>{ t(lang, Key::NoHead) }</option>
                             {
                                 for dept.positions.iter().map(|p| html! {
@@ -110,7 +99,7 @@ pub fn department_form(props: &DepartmentFormProps) -> Html {
                     </div>
                 }
                 <div class="sheet-actions">
-                    { busy_button(lang, Some("save-department-button"), "button-primary", props.busy, [Key::SaveDepartment, Key::Saving], None) }
+                    { busy_button(lang, Some("save-department-button"), "button-primary", busy, [Key::SaveDepartment, Key::Saving], None) }
                 </div>
             </form>
         </Sheet>

@@ -1,17 +1,15 @@
 use std::rc::Rc;
 
-use crate::shell::context::{use_busy, use_dispatch, use_lang};
+use crate::shell::context::{use_dispatch, use_lang};
 use storeops_api::org::OrgChart;
 use yew::prelude::*;
 
 use crate::duties::calls::show_uncovered_duties;
 use crate::i18n::{Key, t};
-use crate::org::calls::{self, DepartmentRequest, PositionRequest};
 use crate::org::department_form::DepartmentForm;
 use crate::org::org_chart::{OrgActions, OrgChartView};
 use crate::org::people_editor::PeopleEditor;
 use crate::org::position_form::PositionForm;
-use crate::shell::state::Op;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OrgEditorProps {
@@ -32,17 +30,7 @@ enum Editing {
 #[function_component(OrgEditor)]
 pub fn org_editor(props: &OrgEditorProps) -> Html {
     let lang = use_lang();
-    // An org chart command is under way.
-    let busy = use_busy(Op::EditOrg);
     let d = use_dispatch();
-    let on_save_department = {
-        let d = d.clone();
-        Callback::from(move |req: DepartmentRequest| calls::save_department(&d, req))
-    };
-    let on_save_position = {
-        let d = d.clone();
-        Callback::from(move |req: PositionRequest| calls::save_position(&d, req))
-    };
     let on_show_uncovered = Callback::from(move |()| show_uncovered_duties(&d));
     let org = &props.org;
     let editing = use_state(|| None::<Editing>);
@@ -67,19 +55,16 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
     let form = match (*editing).clone() {
         None => html! {},
         Some(Editing::NewDepartment) => html! {
-            <DepartmentForm org={org.clone()} department={None} busy={busy}
-                on_save={on_save_department.clone()} on_close={close.clone()} />
+            <DepartmentForm org={org.clone()} department={None} on_close={close.clone()} />
         },
         Some(Editing::Department(id)) => {
             let department = org.departments.iter().find(|d| d.id == id).cloned();
             html! {
-                <DepartmentForm key={id} org={org.clone()} {department} busy={busy}
-                    on_save={on_save_department.clone()} on_close={close.clone()} />
+                <DepartmentForm key={id} org={org.clone()} {department} on_close={close.clone()} />
             }
         }
         Some(Editing::NewPosition) => html! {
-            <PositionForm org={org.clone()} position={None} busy={busy}
-                on_save={on_save_position.clone()} on_close={close.clone()} />
+            <PositionForm org={org.clone()} position={None} on_close={close.clone()} />
         },
         Some(Editing::Position(id)) => {
             let position = org.departments.iter().find_map(|d| {
@@ -89,8 +74,7 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
                     .map(|p| (p.clone(), d.id.clone()))
             });
             html! {
-                <PositionForm key={id} org={org.clone()} {position} busy={busy}
-                    on_save={on_save_position.clone()} on_close={close.clone()} />
+                <PositionForm key={id} org={org.clone()} {position} on_close={close.clone()} />
             }
         }
     };

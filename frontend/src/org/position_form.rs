@@ -1,8 +1,8 @@
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use storeops_api::org::{OrgChart, OrgPosition};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
@@ -10,7 +10,9 @@ use crate::org::calls::PositionRequest;
 use crate::org::editing::{
     PositionDraft, all_positions, department_choices, indented, position_and_below,
 };
+use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form::picked;
 use crate::ui::sheet::Sheet;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -18,8 +20,6 @@ pub struct PositionFormProps {
     pub org: Rc<OrgChart>,
     /// The position edited and its department's id; `None` for a new one.
     pub position: Option<(OrgPosition, String)>,
-    pub busy: bool,
-    pub on_save: Callback<PositionRequest>,
     pub on_close: Callback<()>,
 }
 
@@ -28,6 +28,8 @@ pub struct PositionFormProps {
 #[function_component(PositionForm)]
 pub fn position_form(props: &PositionFormProps) -> Html {
     let lang = use_lang();
+    let busy = use_busy(Op::EditOrg);
+    let d = use_dispatch();
     let editing = props.position.as_ref();
     let title = use_node_ref();
     let headcount = use_node_ref();
@@ -45,23 +47,11 @@ pub fn position_form(props: &PositionFormProps) -> Html {
             .and_then(|(p, _)| p.reports_to.clone())
             .unwrap_or_default()
     });
-    let picker = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            state.set(select.value());
-        })
-    };
     let onsubmit = {
         let (title, headcount) = (title.clone(), headcount.clone());
         let (department, reports_to) = (department.clone(), reports_to.clone());
         let id = editing.map(|(p, _)| p.id.clone());
-        let (org, on_save, on_close) = (
-            props.org.clone(),
-            props.on_save.clone(),
-            props.on_close.clone(),
-        );
-        let busy = props.busy;
+        let (org, on_close, d) = (props.org.clone(), props.on_close.clone(), d.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             if busy {
@@ -72,17 +62,20 @@ pub fn position_form(props: &PositionFormProps) -> Html {
                     .map(|i| i.value())
                     .unwrap_or_default()
             };
-            on_save.emit(PositionRequest {
-                draft: PositionDraft {
-                    id: id.clone(),
-                    title: value(&title),
-                    department: (*department).clone(),
-                    reports_to: Some((*reports_to).clone()).filter(|r| !r.is_empty()),
-                    headcount: value(&headcount),
+            crate::org::calls::save_position(
+                &d,
+                PositionRequest {
+                    draft: PositionDraft {
+                        id: id.clone(),
+                        title: value(&title),
+                        department: (*department).clone(),
+                        reports_to: Some((*reports_to).clone()).filter(|r| !r.is_empty()),
+                        headcount: value(&headcount),
+                    },
+                    org: org.clone(),
+                    done: on_close.clone(),
                 },
-                org: org.clone(),
-                done: on_close.clone(),
-            });
+            );
         })
     };
     let departments = department_choices(&props.org.departments, None);
@@ -107,7 +100,7 @@ pub fn position_form(props: &PositionFormProps) -> Html {
                 </div>
                 <div class="field">
                     <label for="position-department">{ t(lang, Key::PositionDepartment) }</label>
-                    <select id="position-department" class="select" aria-required="true" onchange={picker(&department)}>
+                    <select id="position-department" class="select" aria-required="true" onchange={picked(&department)}>
                         <option value="" selected={department.is_empty()} disabled=true>{ t(lang, Key::ChooseDepartment) }</option>
                         {
                             for departments.iter().map(|(d, depth)| html! {
@@ -119,7 +112,7 @@ pub fn position_form(props: &PositionFormProps) -> Html {
                 <div class="field-row">
                     <div class="field">
                         <label for="position-reports-to">{ t(lang, Key::ReportsTo) }</label>
-                        <select id="position-reports-to" class="select" onchange={picker(&reports_to)}>
+                        <select id="position-reports-to" class="select" onchange={picked(&reports_to)}>
                             <option value="" selected={reports_to.is_empty()}>{ t(lang, Key::ReportsToNone) }</option>
                             {
                                 for positions.iter().filter(|(p, _)| !below.contains(&p.id)).map(|(p, dept)| html! {
@@ -138,7 +131,7 @@ pub fn position_form(props: &PositionFormProps) -> Html {
                 </div>
                 <p class="field-hint" id="position-headcount-hint">{ t(lang, Key::HeadcountHint) }</p>
                 <div class="sheet-actions">
-                    { busy_button(lang, Some("save-position-button"), "button-primary", props.busy, [Key::SavePosition, Key::Saving], None) }
+                    { busy_button(lang, Some("save-position-button"), "button-primary", busy, [Key::SavePosition, Key::Saving], None) }
                 </div>
             </form>
         </Sheet>

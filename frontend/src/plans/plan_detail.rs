@@ -4,13 +4,14 @@ use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_time_
 use storeops_api::command::SetPlanItem;
 use storeops_api::plans::{PlanItemView, PlanView};
 use storeops_api::{PlanAction, PlanStatus};
-use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::{HtmlInputElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
 use crate::plans::calls::{self, PlanItemRequest, ReviewRequest};
 use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form;
 use crate::ui::format;
 use crate::ui::owner_select::owner_options;
 use crate::ui::wire;
@@ -264,10 +265,7 @@ fn plan_item_form(props: &PlanItemFormProps) -> Html {
                 plan_id: plan_id.clone(),
                 item_id: None,
                 text: sent.clone(),
-                assignee: assignee
-                    .cast::<HtmlSelectElement>()
-                    .map(|s| s.value())
-                    .filter(|v| !v.is_empty()),
+                assignee: form::chosen(&assignee),
                 due: Some(due_el.value()).filter(|v| !v.is_empty()),
                 parent_item: None,
             };

@@ -1,6 +1,6 @@
 use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use storeops_api::relay::NewStore;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
@@ -9,6 +9,7 @@ use crate::settings::enrol::DEFAULT_RELAY_URL;
 use crate::settings::templates::{DEFAULT_TEMPLATE, TemplatePreview, previews};
 use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form::picked;
 
 /// The time zones offered; the first is the default.
 pub const TIME_ZONES: &[&str] = &[
@@ -60,13 +61,6 @@ pub fn open_store_form() -> Html {
             fill(&device, t(lang, Key::DefaultDeviceName));
         });
     }
-    let picker = |state: &UseStateHandle<String>| {
-        let state = state.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            state.set(select.value());
-        })
-    };
     let onsubmit = {
         let (relay, code, name, device) =
             (relay.clone(), code.clone(), name.clone(), device.clone());
@@ -114,14 +108,14 @@ pub fn open_store_form() -> Html {
             <div class="field-row">
                 <div class="field">
                     <label for="store-locale">{ t(lang, Key::StoreLanguage) }</label>
-                    <select id="store-locale" class="select" onchange={picker(&locale)}>
+                    <select id="store-locale" class="select" onchange={picked(&locale)}>
                         <option value="zh-CN" lang="zh-CN" selected={*locale == "zh-CN"}>{ "简体中文" }</option>
                         <option value="en" lang="en" selected={*locale == "en"}>{ "English" }</option>
                     </select>
                 </div>
                 <div class="field">
                     <label for="store-time-zone">{ t(lang, Key::StoreTimeZone) }</label>
-                    <select id="store-time-zone" class="select" onchange={picker(&time_zone)}>
+                    <select id="store-time-zone" class="select" onchange={picked(&time_zone)}>
                         {
                             for TIME_ZONES.iter().map(|z| html! {
                                 <option value={*z} selected={*time_zone == *z}>{ *z }</option>

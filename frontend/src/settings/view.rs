@@ -9,6 +9,7 @@ use crate::settings::calls::{self, CopyRequest, InviteRequest};
 use crate::shell::controller;
 use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form;
 use crate::ui::format;
 use crate::ui::wire;
 
@@ -216,13 +217,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
             }
         })
     };
-    let on_pick_person = {
-        let picked_person = picked_person.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            picked_person.set(select.value());
-        })
-    };
+    let on_pick_person = form::picked(&picked_person);
     let on_create = {
         let role = role.clone();
         let person = person.clone();
@@ -236,10 +231,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
                 .and_then(|s| wire::parse(&s.value()))
                 .unwrap_or(Role::Staff);
             picked.set(value);
-            let person = person
-                .cast::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .filter(|v| !v.is_empty());
+            let person = form::chosen(&person);
             calls::create_invite(
                 &d,
                 InviteRequest {

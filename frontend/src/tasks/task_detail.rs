@@ -3,13 +3,14 @@ use std::rc::Rc;
 use crate::shell::context::{use_app, use_dispatch, use_lang, use_time_zone, use_today};
 use storeops_api::TaskStatus;
 use storeops_api::tasks::{ChecklistItemView, Staffing, TaskDetail};
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
 use crate::shell::state::Op;
 use crate::tasks::calls;
 use crate::ui::busy_button;
+use crate::ui::form;
 use crate::ui::format;
 use crate::ui::line_form::LineForm;
 use crate::ui::line_form::TextRequest;
@@ -349,10 +350,7 @@ fn reassign(props: &ReassignProps) -> Html {
             if busy {
                 return;
             }
-            let value = select
-                .cast::<HtmlSelectElement>()
-                .map(|s| s.value())
-                .unwrap_or_default();
+            let value = form::read(&select);
             on_reassign.emit(Some(value).filter(|v| !v.is_empty()));
         })
     };

@@ -3,13 +3,13 @@ use std::rc::Rc;
 use crate::shell::context::{use_app, use_dispatch, use_lang, use_today};
 use storeops_api::TaskStatus;
 use storeops_api::tasks::{TaskView, TeamBoard, TeamGroup};
-use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
 use crate::shell::state::{Op, TeamGrouping};
 use crate::tasks::calls;
 use crate::ui::busy_button;
+use crate::ui::form;
 use crate::ui::owner_select::owner_options;
 use crate::ui::wire;
 
@@ -209,10 +209,7 @@ fn owner_group(props: &OwnerGroupProps) -> Html {
                 if moving {
                     return;
                 }
-                let to = select
-                    .cast::<HtmlSelectElement>()
-                    .map(|s| s.value())
-                    .filter(|v| !v.is_empty());
+                let to = form::chosen(&select);
                 calls::move_open_tasks(&d, from.clone(), to);
             })
         };

@@ -3,6 +3,7 @@
 pub mod busy_button;
 pub mod chart;
 pub mod charts;
+pub mod form;
 pub mod format;
 pub mod line_form;
 pub mod loading;
