@@ -161,6 +161,16 @@ fn render_section(
     }
 }
 
+/// How often a duty comes round, as a badge.
+pub fn cadence_badge(lang: Lang, cadence: Cadence) -> Html {
+    html! {
+        <span class={classes!("badge", "cadence", format!("cadence-{}", wire::name(cadence)))}>
+            <span class="duty-mark" aria-hidden="true">{ "↻" }</span>
+            { i18n::cadence_label(lang, cadence) }
+        </span>
+    }
+}
+
 fn render_duty(lang: Lang, today: &str, duty: &DutyView, actions: Option<&DutyActions>) -> Html {
     let next = duty.next_due.as_deref().map(|date| {
         let is_today = date == today;
@@ -181,10 +191,7 @@ fn render_duty(lang: Lang, today: &str, duty: &DutyView, actions: Option<&DutyAc
         >
             <p class="duty-text">{ duty.text.clone() }</p>
             <div class="duty-meta">
-                <span class={classes!("badge", "cadence", format!("cadence-{}", wire::name(duty.cadence)))}>
-                    <span class="duty-mark" aria-hidden="true">{ "↻" }</span>
-                    { i18n::cadence_label(lang, duty.cadence) }
-                </span>
+                { cadence_badge(lang, duty.cadence) }
                 if !duty.owner.is_empty() {
                     <span class="badge badge-owner">{ t(lang, Key::Owner) }{ ": " }{ duty.owner.clone() }</span>
                 }

@@ -2,6 +2,7 @@ use crate::shell::context::{use_app, use_dispatch, use_lang, use_today};
 use storeops_api::org::MyDuty;
 use yew::prelude::*;
 
+use crate::duties::duty_register::cadence_badge;
 use crate::i18n::{self, Key, t};
 use crate::tasks::calls::open_task;
 use crate::ui::wire;
@@ -62,10 +63,7 @@ pub fn my_duties() -> Html {
             <li class="my-duty" key={duty.id.clone()} data-id={duty.id.clone()}>
                 <p class="duty-text">{ duty.text.clone() }</p>
                 <div class="duty-meta">
-                    <span class={classes!("badge", "cadence", format!("cadence-{}", wire::name(duty.cadence)))}>
-                        <span class="duty-mark" aria-hidden="true">{ "↻" }</span>
-                        { i18n::cadence_label(lang, duty.cadence) }
-                    </span>
+                    { cadence_badge(lang, duty.cadence) }
                     <span class="badge raci-badge" data-role={duty.raci_role.map_or_else(|| "owner".to_owned(), wire::name)}>{ role }</span>
                     if !duty.owner.is_empty() {
                         <span class="badge badge-owner">{ duty.owner.clone() }</span>

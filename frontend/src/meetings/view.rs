@@ -135,7 +135,6 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                 return;
             }
             let (title, date, department, agenda, repeat, attendees) = &refs;
-            let input = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|el| el.value());
             let people = attendees
                 .cast::<web_sys::Element>()
                 .and_then(|list| list.query_selector_all("input:checked").ok())
@@ -150,17 +149,15 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                 })
                 .unwrap_or_default();
             let meeting = CreateMeeting {
-                title: input(title).unwrap_or_default(),
-                date: input(date).unwrap_or_default(),
+                title: form::read(title),
+                date: form::read(date),
                 department: form::chosen(department),
                 attendees: people,
                 agenda: agenda
                     .cast::<HtmlTextAreaElement>()
                     .map(|el| el.value().lines().map(str::to_owned).collect())
                     .unwrap_or_default(),
-                repeat_weeks: input(repeat)
-                    .and_then(|v| v.trim().parse().ok())
-                    .unwrap_or(0),
+                repeat_weeks: form::read(repeat).trim().parse().unwrap_or(0),
             };
             let on_cancel = on_cancel.clone();
             calls::create_meeting(

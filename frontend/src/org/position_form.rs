@@ -2,7 +2,6 @@ use std::rc::Rc;
 
 use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use storeops_api::org::{OrgChart, OrgPosition};
-use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
@@ -12,7 +11,7 @@ use crate::org::editing::{
 };
 use crate::shell::state::Op;
 use crate::ui::busy_button;
-use crate::ui::form::picked;
+use crate::ui::form::{self, picked};
 use crate::ui::sheet::Sheet;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -57,20 +56,15 @@ pub fn position_form(props: &PositionFormProps) -> Html {
             if busy {
                 return;
             }
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
             crate::org::calls::save_position(
                 &d,
                 PositionRequest {
                     draft: PositionDraft {
                         id: id.clone(),
-                        title: value(&title),
+                        title: form::read(&title),
                         department: (*department).clone(),
                         reports_to: Some((*reports_to).clone()).filter(|r| !r.is_empty()),
-                        headcount: value(&headcount),
+                        headcount: form::read(&headcount),
                     },
                     org: org.clone(),
                     done: on_close.clone(),

@@ -4,7 +4,7 @@ use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_today
 use storeops_api::PlanLevel;
 use storeops_api::command::CreatePlan;
 use storeops_api::plans::PlanBoard;
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
@@ -12,6 +12,7 @@ use crate::plans::calls::{self, NewPlanRequest};
 use crate::plans::cascade;
 use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form;
 use crate::ui::period;
 use crate::ui::wire;
 
@@ -61,14 +62,12 @@ pub fn new_plan_form(props: &NewPlanFormProps) -> Html {
                 return;
             }
             let (period, title, owner, parent) = &refs;
-            let input = |r: &NodeRef| r.cast::<HtmlInputElement>().map(|el| el.value());
-            let select = |r: &NodeRef| r.cast::<HtmlSelectElement>().map(|el| el.value());
             let plan = CreatePlan {
                 level,
-                period: input(period).unwrap_or_default(),
-                title: input(title).unwrap_or_default(),
-                owner: select(owner).unwrap_or_default(),
-                parent: select(parent).filter(|p| !p.is_empty()),
+                period: form::read(period),
+                title: form::read(title),
+                owner: form::read(owner),
+                parent: form::chosen(parent),
             };
             let on_cancel = on_cancel.clone();
             calls::create_plan(

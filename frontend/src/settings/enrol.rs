@@ -8,6 +8,7 @@ use crate::settings::invite_link::parse_invite_link;
 use crate::settings::open_store::OpenStoreForm;
 use crate::shell::state::Op;
 use crate::ui::busy_button;
+use crate::ui::form;
 
 /// The relay a fresh install points at until told otherwise.
 pub const DEFAULT_RELAY_URL: &str = "http://127.0.0.1:8787";
@@ -60,22 +61,17 @@ pub fn enrol_form() -> Html {
             if busy {
                 return;
             }
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
             // An invite link pasted whole brings its relay with it.
-            let (relay_url, code) = match parse_invite_link(&value(&code)) {
-                Some(link) => (link.relay.unwrap_or_else(|| value(&relay)), link.code),
-                None => (value(&relay), value(&code)),
+            let (relay_url, code) = match parse_invite_link(&form::read(&code)) {
+                Some(link) => (link.relay.unwrap_or_else(|| form::read(&relay)), link.code),
+                None => (form::read(&relay), form::read(&code)),
             };
             calls::enrol(
                 &d,
                 EnrolRequest {
                     relay_url,
                     code,
-                    device_name: value(&device),
+                    device_name: form::read(&device),
                 },
             );
         })

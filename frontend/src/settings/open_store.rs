@@ -9,7 +9,7 @@ use crate::settings::enrol::DEFAULT_RELAY_URL;
 use crate::settings::templates::{DEFAULT_TEMPLATE, TemplatePreview, previews};
 use crate::shell::state::Op;
 use crate::ui::busy_button;
-use crate::ui::form::picked;
+use crate::ui::form::{self, picked};
 
 /// The time zones offered; the first is the default.
 pub const TIME_ZONES: &[&str] = &[
@@ -70,22 +70,17 @@ pub fn open_store_form() -> Html {
             if busy {
                 return;
             }
-            let value = |r: &NodeRef| {
-                r.cast::<HtmlInputElement>()
-                    .map(|i| i.value())
-                    .unwrap_or_default()
-            };
             calls::open_store(
                 &d,
                 OpenStoreRequest {
-                    relay_url: value(&relay),
+                    relay_url: form::read(&relay),
                     store: NewStore {
-                        code: value(&code),
-                        name: value(&name),
+                        code: form::read(&code),
+                        name: form::read(&name),
                         template: (*template).clone(),
                         locale: (*locale).clone(),
                         time_zone: (*time_zone).clone(),
-                        device_name: value(&device),
+                        device_name: form::read(&device),
                     },
                 },
             );

@@ -3,10 +3,26 @@ use storeops_api::tasks::TaskView;
 use storeops_api::{Priority, TaskStatus};
 use yew::prelude::*;
 
-use crate::i18n::{self, Key, t};
+use crate::i18n::{self, Key, Lang, t};
 use crate::shell::state::Op;
 use crate::tasks::calls;
 use crate::ui::wire;
+
+/// When a task is due: overdue, today, or on its day.
+pub fn due_badge(lang: Lang, due: &str, overdue: bool, due_today: bool) -> Html {
+    let (class, text) = if overdue {
+        ("due-overdue", i18n::overdue(lang, due))
+    } else if due_today {
+        ("due-today", t(lang, Key::DueToday).to_owned())
+    } else {
+        ("due-later", i18n::due_on(lang, due))
+    };
+    html! {
+        <span class={classes!("badge", "badge-due", class)} data-due={due.to_owned()}>
+            <time datetime={due.to_owned()}>{ text }</time>
+        </span>
+    }
+}
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskItemProps {
@@ -70,20 +86,8 @@ pub fn task_item(props: &TaskItemProps) -> Html {
         }
     });
     let due_badge = task.due.as_deref().map(|due| {
-        let open = status.is_open();
-        let today = props.today.as_str();
-        let (class, text) = if open && due < today {
-            ("due-overdue", i18n::overdue(lang, due))
-        } else if open && due == today {
-            ("due-today", t(lang, Key::DueToday).to_owned())
-        } else {
-            ("due-later", i18n::due_on(lang, due))
-        };
-        html! {
-            <span class={classes!("badge", "badge-due", class)} data-due={due.to_owned()}>
-                <time datetime={due.to_owned()}>{ text }</time>
-            </span>
-        }
+        let (open, today) = (status.is_open(), props.today.as_str());
+        due_badge(lang, due, open && due < today, open && due == today)
     });
     let labelled = |class: &'static str, label: Key, value: &Option<String>, mark: Html| {
         value.as_deref().map(|value| {

@@ -8,6 +8,7 @@ use yew::prelude::*;
 use crate::i18n::{self, Key, Lang, t};
 use crate::shell::state::{Op, TeamGrouping};
 use crate::tasks::calls;
+use crate::tasks::task_item::due_badge;
 use crate::ui::busy_button;
 use crate::ui::form;
 use crate::ui::owner_select::owner_options;
@@ -140,20 +141,7 @@ fn team_task(
         let id = task.id.clone();
         on_open.reform(move |_: MouseEvent| id.clone())
     };
-    let due = task.due.as_deref().map(|due| {
-        let (class, text) = if overdue {
-            ("due-overdue", i18n::overdue(lang, due))
-        } else if due == today {
-            ("due-today", t(lang, Key::DueToday).to_owned())
-        } else {
-            ("due-later", i18n::due_on(lang, due))
-        };
-        html! {
-            <span class={classes!("badge", "badge-due", class)} data-due={due.to_owned()}>
-                <time datetime={due.to_owned()}>{ text }</time>
-            </span>
-        }
-    });
+    let due = (task.due.as_deref()).map(|due| due_badge(lang, due, overdue, due == today));
     html! {
         <li
             class={classes!("team-task", overdue.then_some("overdue"))}
