@@ -1,7 +1,7 @@
 use std::collections::BTreeSet;
 use std::rc::Rc;
 
-use crate::shell::context::{use_app, use_dispatch, use_lang, use_today};
+use crate::shell::context::{use_app, use_dispatch, use_lang};
 use storeops_api::org::{DutyRegister, DutyView};
 use yew::prelude::*;
 
@@ -33,7 +33,6 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
     let lang = use_lang();
     let app = use_app();
     let d = use_dispatch();
-    let today = use_today();
     let editing = use_state(|| None::<Editing>);
     let close = {
         let editing = editing.clone();
@@ -112,9 +111,6 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
             }
             <DutyRegisterView
                 register={props.register.clone()}
-                filter={app.duty_filter}
-                {today}
-                on_filter={Callback::from(move |filter| calls::set_duty_filter(&d, filter))}
                 {actions}
             />
             { for form }

@@ -1,6 +1,7 @@
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::duties::calls::set_duty_filter;
+use crate::shell::context::{use_app, use_dispatch, use_lang, use_today};
 use storeops_api::Cadence;
 use storeops_api::org::{DutyGroup, DutyRegister, DutySection, DutyView};
 use web_sys::HtmlSelectElement;
@@ -13,10 +14,6 @@ use crate::ui::wire;
 #[derive(Properties, PartialEq, Debug)]
 pub struct DutyRegisterViewProps {
     pub register: Rc<DutyRegister>,
-    pub filter: DutyFilter,
-    /// Today in the store's zone, `YYYY-MM-DD`.
-    pub today: AttrValue,
-    pub on_filter: Callback<DutyFilter>,
     /// Managers: "Edit" and "Create task now" on each duty.
     #[prop_or_default]
     pub actions: Option<DutyActions>,
@@ -38,8 +35,9 @@ pub struct DutyActions {
 #[function_component(DutyRegisterView)]
 pub fn duty_register_view(props: &DutyRegisterViewProps) -> Html {
     let lang = use_lang();
+    let today = use_today();
+    let filter = use_app().duty_filter;
     let register = &props.register;
-    let filter = props.filter;
     let total: usize = register
         .groups
         .iter()
@@ -75,7 +73,7 @@ pub fn duty_register_view(props: &DutyRegisterViewProps) -> Html {
             <>{ for groups.iter().map(|(group, sections)| html! {
                 <section class="duty-group" key={group.department_id.clone()} data-department-id={group.department_id.clone()}>
                     <h3 class="duty-group-title">{ group.department.clone() }</h3>
-                    { for sections.iter().map(|(section, duties)| render_section(lang, &props.today, group, section, duties, props.actions.as_ref())) }
+                    { for sections.iter().map(|(section, duties)| render_section(lang, &today, group, section, duties, props.actions.as_ref())) }
                 </section>
             }) }</>
         }
@@ -83,7 +81,7 @@ pub fn duty_register_view(props: &DutyRegisterViewProps) -> Html {
 
     html! {
         <>
-            <Filters {filter} uncovered={register.uncovered} on_filter={props.on_filter.clone()} />
+            <Filters uncovered={register.uncovered} />
             { summary }
             <div id="duty-register" class="duty-register">{ body }</div>
         </>
@@ -210,26 +208,28 @@ fn render_duty(lang: Lang, today: &str, duty: &DutyView, actions: Option<&DutyAc
 
 #[derive(Properties, PartialEq, Debug)]
 struct FiltersProps {
-    filter: DutyFilter,
     uncovered: u32,
-    on_filter: Callback<DutyFilter>,
 }
 
 /// "All / Uncovered only" and a cadence select.
 #[function_component(Filters)]
 fn filters(props: &FiltersProps) -> Html {
     let lang = use_lang();
-    let filter = props.filter;
-    let show_all = props.on_filter.reform(move |_: MouseEvent| DutyFilter {
+    let filter = use_app().duty_filter;
+    let on_filter = {
+        let d = use_dispatch();
+        Callback::from(move |filter| set_duty_filter(&d, filter))
+    };
+    let show_all = on_filter.reform(move |_: MouseEvent| DutyFilter {
         uncovered_only: false,
         ..filter
     });
     // Pressed again, "Uncovered only" goes back to all: it is a toggle as well as a tab.
-    let toggle_uncovered = props.on_filter.reform(move |_: MouseEvent| DutyFilter {
+    let toggle_uncovered = on_filter.reform(move |_: MouseEvent| DutyFilter {
         uncovered_only: !filter.uncovered_only,
         ..filter
     });
-    let on_cadence = props.on_filter.reform(move |e: Event| {
+    let on_cadence = on_filter.reform(move |e: Event| {
         let select: HtmlSelectElement = e.target_unchecked_into();
         DutyFilter {
             cadence: wire::parse(&select.value()),

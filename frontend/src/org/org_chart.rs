@@ -1,7 +1,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::duties::calls::show_uncovered_duties;
+use crate::shell::context::{use_dispatch, use_lang};
 use storeops_api::org::{OrgChart, OrgDepartment, OrgPosition, OrgTotals};
 use yew::prelude::*;
 
@@ -10,8 +11,6 @@ use crate::i18n::{self, Key, Lang, t};
 #[derive(Properties, PartialEq, Debug)]
 pub struct OrgChartViewProps {
     pub org: Rc<OrgChart>,
-    /// "Show them" on the uncovered-duties total.
-    pub on_show_uncovered: Callback<()>,
     /// Managers: "Edit" on each department and position.
     #[prop_or_default]
     pub actions: Option<OrgActions>,
@@ -60,7 +59,7 @@ pub fn org_chart_view(props: &OrgChartViewProps) -> Html {
     };
     html! {
         <>
-            <Totals totals={org.totals.clone()} on_show_uncovered={props.on_show_uncovered.clone()} />
+            <Totals totals={org.totals.clone()} />
             <div id="org-chart" class="org-chart" ref={chart_ref}>{ chart }</div>
         </>
     }
@@ -69,12 +68,12 @@ pub fn org_chart_view(props: &OrgChartViewProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct TotalsProps {
     totals: OrgTotals,
-    on_show_uncovered: Callback<()>,
 }
 
 #[function_component(Totals)]
 fn totals(props: &TotalsProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let totals = &props.totals;
     let tile = |name: &'static str, key: Key, n: u32, warn: bool, extra: Html| {
         html! {
@@ -89,7 +88,8 @@ fn totals(props: &TotalsProps) -> Html {
         <dd class="org-total-note">{ i18n::people(lang, totals.people) }</dd>
     };
     let show_uncovered = if totals.uncovered_duties > 0 {
-        let onclick = props.on_show_uncovered.reform(|_: MouseEvent| ());
+        // "Show them": the duty register, showing only those.
+        let onclick = Callback::from(move |_: MouseEvent| show_uncovered_duties(&d));
         html! {
             <dd class="org-total-note">
                 <button type="button" id="org-show-uncovered" class="link-button" {onclick}>

@@ -1,10 +1,9 @@
 use std::rc::Rc;
 
-use crate::shell::context::{use_dispatch, use_lang};
+use crate::shell::context::use_lang;
 use storeops_api::org::OrgChart;
 use yew::prelude::*;
 
-use crate::duties::calls::show_uncovered_duties;
 use crate::i18n::{Key, t};
 use crate::org::department_form::DepartmentForm;
 use crate::org::org_chart::{OrgActions, OrgChartView};
@@ -30,8 +29,6 @@ enum Editing {
 #[function_component(OrgEditor)]
 pub fn org_editor(props: &OrgEditorProps) -> Html {
     let lang = use_lang();
-    let d = use_dispatch();
-    let on_show_uncovered = Callback::from(move |()| show_uncovered_duties(&d));
     let org = &props.org;
     let editing = use_state(|| None::<Editing>);
     let open = |what: Editing| {
@@ -90,7 +87,7 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
                     <span aria-hidden="true">{ "+ " }</span>{ t(lang, Key::AddPosition) }
                 </button>
             </div>
-            <OrgChartView org={org.clone()} {on_show_uncovered} actions={Some(actions)} />
+            <OrgChartView org={org.clone()} actions={Some(actions)} />
             <PeopleEditor />
             { form }
         </>

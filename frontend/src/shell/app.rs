@@ -8,7 +8,6 @@ use yew::prelude::*;
 
 use crate::assessment::AssessmentView;
 use crate::dashboard::DashboardView;
-use crate::duties::calls::show_uncovered_duties;
 use crate::duties::{DutyEditor, MyDuties};
 use crate::feedback::FeedbackView;
 use crate::i18n::{Key, Lang, t};
@@ -18,8 +17,8 @@ use crate::plans::PlansView;
 use crate::services::browser;
 use crate::settings::{EnrolForm, Settings};
 use crate::shell::context::AppContext;
-use crate::shell::controller::{self, ScreenQuery};
-use crate::shell::state::{Op, Remote, Screen, State};
+use crate::shell::controller::{self, query};
+use crate::shell::state::{Remote, Screen, State};
 use crate::shell::{AppHeader, AppNav, ErrorBanner, SavedToast, SyncIndicator, nav_label};
 use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
 use crate::ui::{LoadFailed, Loading};
@@ -65,28 +64,14 @@ pub fn app() -> Html {
         browser::set_document_lang_and_title(lang.tag(), &title);
     });
 
-    let on_toggle_lang = {
-        let d = state.dispatcher();
-        Callback::from(move |()| controller::choose_lang(&d, lang.other()))
-    };
-    let on_dismiss = {
-        let d = state.dispatcher();
-        Callback::from(move |()| controller::dismiss_problem(&d))
-    };
-    let banner = html! {
-        <ErrorBanner problem={state.problem.clone()} {on_dismiss} />
-    };
-
     let screen = match state.status.as_ref() {
-        Some(status) if status.enrolled => {
-            enrolled_screen(&state, status, lang, on_toggle_lang, banner)
-        }
+        Some(status) if status.enrolled => enrolled_screen(&state, status, lang),
         // Until the status arrives, and before enrolling: the app's name over the content.
         status => html! {
             <>
-                <AppHeader title={t(lang, Key::AppName)} {on_toggle_lang} />
+                <AppHeader title={t(lang, Key::AppName)} />
                 <main class="content">
-                    { banner }
+                    <ErrorBanner />
                     if status.is_some() {
                         <EnrolForm />
                     } else {
@@ -104,17 +89,6 @@ pub fn app() -> Html {
                 <SavedToast visible={state.saved.is_some()} />
             </div>
         </ContextProvider<AppContext>>
-    }
-}
-
-/// What the shown screen fetches.
-fn query(state: &State) -> ScreenQuery {
-    ScreenQuery {
-        screen: state.screen,
-        task: (state.screen == Screen::Task)
-            .then(|| state.open_task.clone())
-            .flatten(),
-        manager: state.status.as_ref().is_some_and(|s| s.is_manager()),
     }
 }
 
@@ -140,13 +114,7 @@ fn loading_screen(state: &UseReducerHandle<State>, lang: Lang) -> Html {
 }
 
 /// The header (store name, device, sync, navigation) over the chosen screen.
-fn enrolled_screen(
-    state: &UseReducerHandle<State>,
-    status: &AppStatus,
-    lang: Lang,
-    on_toggle_lang: Callback<()>,
-    banner: Html,
-) -> Html {
+fn enrolled_screen(state: &UseReducerHandle<State>, status: &AppStatus, lang: Lang) -> Html {
     let (store_name, time_zone) = status
         .store
         .as_ref()
@@ -164,56 +132,29 @@ fn enrolled_screen(
         (!parts.is_empty()).then(|| AttrValue::from(parts.join(" · ")))
     };
 
-    let on_sync_now = {
-        let d = state.dispatcher();
-        Callback::from(move |()| controller::sync_now(&d))
-    };
-    let on_navigate = {
-        let d = state.dispatcher();
-        Callback::from(move |screen: Screen| controller::navigate(&d, screen))
-    };
-
     let screen = state.screen;
     let manager = status.is_manager();
     let body = match screen {
         Screen::Today => today_screen(state, manager),
         Screen::Duties => duties_screen(state, manager),
         Screen::Team | Screen::Dashboard if !manager => html! {},
-        Screen::Team => loaded(
-            state,
-            &state.team,
-            |board| html! { <TeamBoardView {board} /> },
-        ),
+        Screen::Team => loaded(&state.team, |board| html! { <TeamBoardView {board} /> }),
         // Staff see the chart only; managers also its edit controls, the people, and
         // adding a person.
-        Screen::Org if manager => loaded(state, &state.org, |org| {
+        Screen::Org if manager => loaded(&state.org, |org| {
             html! { <><OrgEditor {org} /><AddPersonForm /></> }
         }),
-        Screen::Org => loaded(state, &state.org, |org| {
-            let d = state.dispatcher();
-            let on_show_uncovered = Callback::from(move |()| show_uncovered_duties(&d));
-            html! { <OrgChartView {org} {on_show_uncovered} /> }
-        }),
+        Screen::Org => loaded(&state.org, |org| html! { <OrgChartView {org} /> }),
         Screen::Settings => html! { <Settings status={status.clone()} /> },
         Screen::Task => task_screen(state),
-        Screen::Plans => loaded(state, &state.plans, |board| html! { <PlansView {board} /> }),
-        Screen::Meetings => loaded(
-            state,
-            &state.meetings,
-            |board| html! { <MeetingsView {board} /> },
-        ),
-        Screen::Feedback => loaded(
-            state,
-            &state.feedback,
-            |board| html! { <FeedbackView {board} /> },
-        ),
+        Screen::Plans => loaded(&state.plans, |board| html! { <PlansView {board} /> }),
+        Screen::Meetings => loaded(&state.meetings, |board| html! { <MeetingsView {board} /> }),
+        Screen::Feedback => loaded(&state.feedback, |board| html! { <FeedbackView {board} /> }),
         Screen::Assessment => loaded(
-            state,
             &state.assessment,
             |board| html! { <AssessmentView {board} /> },
         ),
         Screen::Dashboard => loaded(
-            state,
             &state.dashboard,
             |dashboard| html! { <DashboardView {dashboard} /> },
         ),
@@ -237,18 +178,15 @@ fn enrolled_screen(
                 title={store_name}
                 title_id={Some(AttrValue::from("store-name"))}
                 {subtitle}
-                {on_toggle_lang}
             >
                 <SyncIndicator
                     sync={status.sync.clone()}
                     time_zone={time_zone.clone()}
-                    syncing={state.is_busy(&Op::Sync)}
-                    {on_sync_now}
                 />
-                <AppNav current={nav_current} {manager} {on_navigate} />
+                <AppNav current={nav_current} {manager} />
             </AppHeader>
             <main class={classes!("content", "has-tab-bar", state.print_view.then_some("is-printing"))}>
-                { banner }
+                <ErrorBanner />
                 <section
                     id={format!("screen-{}", screen.slug())}
                     class={classes!("screen", format!("screen-{}", screen.slug()))}
@@ -263,24 +201,17 @@ fn enrolled_screen(
 }
 
 /// The screen's `data`, shown by `view` once it has arrived.
-fn loaded<T>(
-    state: &UseReducerHandle<State>,
-    data: &Remote<T>,
-    view: impl FnOnce(Rc<T>) -> Html,
-) -> Html {
+fn loaded<T>(data: &Remote<T>, view: impl FnOnce(Rc<T>) -> Html) -> Html {
     match data.data.clone() {
         Some(data) => view(data),
-        None => not_loaded(state, data.failed),
+        None => not_loaded(data.failed),
     }
 }
 
 /// The screen's data has not arrived: a spinner, or "Try again" if fetching it failed.
-fn not_loaded(state: &UseReducerHandle<State>, failed: bool) -> Html {
+fn not_loaded(failed: bool) -> Html {
     if failed {
-        let d = state.dispatcher();
-        let query = query(state);
-        let on_retry = Callback::from(move |()| controller::load_screen(d.clone(), query.clone()));
-        html! { <LoadFailed {on_retry} /> }
+        html! { <LoadFailed /> }
     } else {
         html! { <Loading /> }
     }
@@ -290,7 +221,7 @@ fn today_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
     let lang = state.lang();
     let arrived = state.status.as_ref().is_none_or(|s| s.sync.store_arrived);
     let tasks_view = match &state.tasks {
-        None => not_loaded(state, state.tasks_failed),
+        None => not_loaded(state.tasks_failed),
         Some(tasks) if tasks.is_empty() && !arrived => {
             html! { <p class="empty" id="store-arriving">{ t(lang, Key::StoreArriving) }</p> }
         }
@@ -311,7 +242,7 @@ fn today_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
 
 /// My duties first, then the register (which managers edit).
 fn duties_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
-    let register = loaded(state, &state.duties, |register| {
+    let register = loaded(&state.duties, |register| {
         html! { <DutyEditor {register} {manager} /> }
     });
     html! { <><MyDuties />{ register }</> }
@@ -336,7 +267,7 @@ fn task_screen(state: &UseReducerHandle<State>) -> Html {
         return html! {
             <>
                 { back }
-                { not_loaded(state, state.task_detail.failed) }
+                { not_loaded(state.task_detail.failed) }
             </>
         };
     };

@@ -13,7 +13,7 @@ use crate::services::backend::{self, Event};
 use crate::services::{browser, call};
 pub use crate::shell::run::Dispatch;
 use crate::shell::run::{failed, fetch, run};
-use crate::shell::state::{Action, Op, Problem, Screen, ticket};
+use crate::shell::state::{Action, Op, Problem, Screen, State, ticket};
 
 /// When the app mounts, and on "Try again": subscribe to the backend's events (those not
 /// yet subscribed: see [`backend::Backend::listen`]), then load the status. Subscribing
@@ -69,6 +69,17 @@ pub struct ScreenQuery {
     pub task: Option<String>,
     /// Managers' screens also fetch the positions and people their pickers offer.
     pub manager: bool,
+}
+
+/// What the shown screen fetches.
+pub fn query(state: &State) -> ScreenQuery {
+    ScreenQuery {
+        screen: state.screen,
+        task: (state.screen == Screen::Task)
+            .then(|| state.open_task.clone())
+            .flatten(),
+        manager: state.status.as_ref().is_some_and(|s| s.is_manager()),
+    }
 }
 
 /// Fetches what a screen shows: when it is first shown, after every change, and on "Try

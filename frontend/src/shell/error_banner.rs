@@ -1,8 +1,9 @@
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_dispatch, use_lang};
 use storeops_api::ErrorCode;
 use yew::prelude::*;
 
 use crate::i18n::{Key, Lang, t};
+use crate::shell::controller::dismiss_problem;
 use crate::shell::state::Problem;
 
 /// The words for a problem: the backend's own message, or ours for problems on this side.
@@ -19,23 +20,19 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
     }
 }
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct ErrorBannerProps {
-    pub problem: Option<Problem>,
-    pub on_dismiss: Callback<()>,
-}
-
 #[function_component(ErrorBanner)]
-pub fn error_banner(props: &ErrorBannerProps) -> Html {
+pub fn error_banner() -> Html {
     let lang = use_lang();
-    let Some(problem) = &props.problem else {
+    let app = use_app();
+    let d = use_dispatch();
+    let Some(problem) = &app.problem else {
         return html! {};
     };
     let code = match problem {
         Problem::Api(err) => Some(err.code.as_str()),
         Problem::Ui(_) => None,
     };
-    let onclick = props.on_dismiss.reform(|_: MouseEvent| ());
+    let onclick = Callback::from(move |_: MouseEvent| dismiss_problem(&d));
     html! {
         <div id="error-banner" class="banner banner-error" role="alert" data-code={code}>
             <span class="banner-icon" aria-hidden="true"></span>

@@ -1,4 +1,5 @@
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_dispatch, use_lang};
+use crate::shell::controller::choose_lang;
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
@@ -11,7 +12,6 @@ pub struct AppHeaderProps {
     pub title_id: Option<AttrValue>,
     #[prop_or_default]
     pub subtitle: Option<AttrValue>,
-    pub on_toggle_lang: Callback<()>,
     /// A second row, e.g. the sync indicator.
     #[prop_or_default]
     pub children: Html,
@@ -20,7 +20,8 @@ pub struct AppHeaderProps {
 #[function_component(AppHeader)]
 pub fn app_header(props: &AppHeaderProps) -> Html {
     let lang = use_lang();
-    let onclick = props.on_toggle_lang.reform(|_: MouseEvent| ());
+    let d = use_dispatch();
+    let onclick = Callback::from(move |_: MouseEvent| choose_lang(&d, lang.other()));
     html! {
         <header class="app-header">
             <div class="header-inner">

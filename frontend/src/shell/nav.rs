@@ -1,4 +1,5 @@
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_dispatch, use_lang};
+use crate::shell::controller::navigate;
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
@@ -10,7 +11,6 @@ pub struct AppNavProps {
     /// Managers also see the screens only they use (the team board).
     #[prop_or_default]
     pub manager: bool,
-    pub on_navigate: Callback<Screen>,
 }
 
 /// The screens of an enrolled device: a row of tabs in the header on tablets and laptops,
@@ -18,9 +18,11 @@ pub struct AppNavProps {
 #[function_component(AppNav)]
 pub fn app_nav(props: &AppNavProps) -> Html {
     let lang = use_lang();
+    let d = use_dispatch();
     let item = |screen: Screen| {
         let current = screen == props.current;
-        let onclick = props.on_navigate.reform(move |_: MouseEvent| screen);
+        let d = d.clone();
+        let onclick = Callback::from(move |_: MouseEvent| navigate(&d, screen));
         html! {
             <li class="app-nav-item">
                 <button

@@ -1,7 +1,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_busy, use_dispatch, use_lang};
+use crate::shell::controller::sync_now;
+use crate::shell::state::Op;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
@@ -15,8 +17,6 @@ pub struct SyncIndicatorProps {
     pub sync: SyncStatus,
     /// The store's time zone, for the time of the last sync.
     pub time_zone: AttrValue,
-    pub syncing: bool,
-    pub on_sync_now: Callback<()>,
 }
 
 /// How long a sync problem lasts before the bar spells it out. A connection that
@@ -29,6 +29,8 @@ const PROBLEM_AFTER_MS: i32 = 4000;
 #[function_component(SyncIndicator)]
 pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
     let lang = use_lang();
+    let syncing = use_busy(Op::Sync);
+    let d = use_dispatch();
     let sync = &props.sync;
     let problem_lasted = use_state(|| false);
     {
@@ -75,7 +77,7 @@ pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
         (sync.pending_changes > 0).then_some("has-pending"),
         sync.last_error.is_some().then_some("has-error"),
     );
-    let onclick = props.on_sync_now.reform(|_: MouseEvent| ());
+    let onclick = Callback::from(move |_: MouseEvent| sync_now(&d));
     html! {
         <div class="sync-bar">
             <div
@@ -92,7 +94,7 @@ pub fn sync_indicator(props: &SyncIndicatorProps) -> Html {
                     <span class="sync-detail">{ detail }</span>
                 </span>
             </div>
-            { busy_button(lang, Some("sync-now"), "button-secondary", props.syncing, [Key::SyncNow, Key::Syncing], Some(onclick)) }
+            { busy_button(lang, Some("sync-now"), "button-secondary", syncing, [Key::SyncNow, Key::Syncing], Some(onclick)) }
             if let (Some(err), true) = (&sync.last_error, *problem_lasted) {
                 <p class="sync-error">
                     <strong>{ t(lang, Key::SyncProblem) }{ ": " }</strong>{ err.clone() }

@@ -1,4 +1,5 @@
-use crate::shell::context::use_lang;
+use crate::shell::context::{use_app, use_dispatch, use_lang};
+use crate::shell::controller::{load_screen, query};
 use yew::prelude::*;
 
 use crate::i18n::{Key, t};
@@ -15,16 +16,13 @@ pub fn loading() -> Html {
     }
 }
 
-#[derive(Properties, PartialEq, Debug)]
-pub struct LoadFailedProps {
-    pub on_retry: Callback<()>,
-}
-
 /// In place of a screen whose data never arrived: the banner above says why.
 #[function_component(LoadFailed)]
-pub fn load_failed(props: &LoadFailedProps) -> Html {
+pub fn load_failed() -> Html {
     let lang = use_lang();
-    let onclick = props.on_retry.reform(|_: MouseEvent| ());
+    let query = query(&use_app());
+    let d = use_dispatch();
+    let onclick = Callback::from(move |_: MouseEvent| load_screen(d.clone(), query.clone()));
     html! {
         <div class="load-failed">
             <p>{ t(lang, Key::ScreenLoadFailed) }</p>
