@@ -15,7 +15,7 @@ use crate::i18n::{self, Key, Lang, t};
 use crate::shell::run::Dispatch;
 use crate::shell::state::Op;
 use crate::ui::busy_button;
-use crate::ui::form::{clear, read};
+use crate::ui::form::{clear, read, set_to};
 use crate::ui::seed::use_seed;
 use crate::ui::wire;
 
@@ -572,14 +572,8 @@ fn session_item(props: &SessionItemProps) -> Html {
         let planned: BTreeSet<String> = session.attendees.iter().map(|a| a.id.clone()).collect();
         use_state(move || planned)
     };
-    let open = {
-        let picking = picking.clone();
-        Callback::from(move |_: MouseEvent| picking.set(true))
-    };
-    let cancel = {
-        let picking = picking.clone();
-        Callback::from(move |_: MouseEvent| picking.set(false))
-    };
+    let open = set_to(&picking, true);
+    let cancel = set_to(&picking, false);
     let save = {
         let (picking, ticked) = (picking.clone(), ticked.clone());
         let d = d.clone();

@@ -10,6 +10,7 @@ use crate::duties::duty_form::DutyForm;
 use crate::duties::duty_register::{DutyActions, DutyRegisterView};
 use crate::i18n::{Key, t};
 use crate::shell::state::Op;
+use crate::ui::form::set_to;
 use crate::ui::owner_picker::OwnerChoices;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -34,10 +35,7 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
     let app = use_app();
     let d = use_dispatch();
     let editing = use_state(|| None::<Editing>);
-    let close = {
-        let editing = editing.clone();
-        Callback::from(move |()| editing.set(None))
-    };
+    let close = set_to(&editing, None);
     let actions = props.manager.then(|| {
         let on_edit = {
             let (editing, register) = (editing.clone(), props.register.clone());
@@ -81,10 +79,7 @@ pub fn duty_editor(props: &DutyEditorProps) -> Html {
             OwnerChoices::new(&named, staffing)
         }
     });
-    let add = {
-        let editing = editing.clone();
-        Callback::from(move |_: MouseEvent| editing.set(Some(Editing::New)))
-    };
+    let add = set_to(&editing, Some(Editing::New));
     let form = (*editing).clone().map(|what| {
         let duty = match what {
             Editing::New => None,

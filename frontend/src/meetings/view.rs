@@ -10,7 +10,7 @@ use crate::i18n::{self, Key, t};
 use crate::meetings::calls::{self, ActionRequest, NewMeetingRequest};
 use crate::shell::state::Op;
 use crate::ui::busy_button;
-use crate::ui::form;
+use crate::ui::form::{self, set_to};
 use crate::ui::line_form::LineForm;
 use crate::ui::line_form::TextRequest;
 use crate::ui::owner_select::owner_options;
@@ -42,10 +42,7 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
         let form_open = form_open.clone();
         Callback::from(move |_: MouseEvent| form_open.set(!*form_open))
     };
-    let close = {
-        let form_open = form_open.clone();
-        Callback::from(move |()| form_open.set(false))
-    };
+    let close = set_to(&form_open, false);
     let list = if board.meetings.is_empty() {
         html! { <p class="empty">{ t(lang, Key::NoMeetings) }</p> }
     } else {

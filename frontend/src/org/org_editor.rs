@@ -9,6 +9,7 @@ use crate::org::department_form::DepartmentForm;
 use crate::org::org_chart::{OrgActions, OrgChartView};
 use crate::org::people_editor::PeopleEditor;
 use crate::org::position_form::PositionForm;
+use crate::ui::form::set_to;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct OrgEditorProps {
@@ -35,10 +36,7 @@ pub fn org_editor(props: &OrgEditorProps) -> Html {
         let editing = editing.clone();
         Callback::from(move |_: MouseEvent| editing.set(Some(what.clone())))
     };
-    let close = {
-        let editing = editing.clone();
-        Callback::from(move |()| editing.set(None))
-    };
+    let close = set_to(&editing, None);
     let actions = OrgActions {
         on_edit_department: {
             let editing = editing.clone();

@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::i18n::{self, Key, t};
 use crate::ui::busy_button;
+use crate::ui::form::set_to;
 use crate::ui::owner_picker::OwnerChecklist;
 use crate::ui::sheet::Sheet;
 
@@ -79,10 +80,7 @@ pub fn people_editor() -> Html {
         .as_ref()
         .and_then(|id| staffing.people.iter().find(|p| &p.id == id))
         .map(|person| {
-            let close = {
-                let editing = editing.clone();
-                Callback::from(move |()| editing.set(None))
-            };
+            let close = set_to(&editing, None);
             html! {
                 <PersonForm
                     key={person.id.clone()}
@@ -141,14 +139,8 @@ fn person_form(props: &PersonFormProps) -> Html {
             }
         })
     };
-    let ask = {
-        let confirming = confirming.clone();
-        Callback::from(move |_: MouseEvent| confirming.set(true))
-    };
-    let cancel = {
-        let confirming = confirming.clone();
-        Callback::from(move |_: MouseEvent| confirming.set(false))
-    };
+    let ask = set_to(&confirming, true);
+    let cancel = set_to(&confirming, false);
     let confirm = {
         let id = person.id.clone();
         let on_close = props.on_close.clone();

@@ -9,6 +9,7 @@ use crate::plans::calls;
 use crate::plans::cascade;
 use crate::plans::plan_detail::PlanDetail;
 use crate::plans::plan_form::NewPlanForm;
+use crate::ui::form::set_to;
 use crate::ui::wire;
 
 #[derive(Properties, PartialEq, Debug)]
@@ -30,10 +31,7 @@ pub fn plans_view(props: &PlansViewProps) -> Html {
         let form_open = form_open.clone();
         Callback::from(move |_: MouseEvent| form_open.set(!*form_open))
     };
-    let close_form = {
-        let form_open = form_open.clone();
-        Callback::from(move |()| form_open.set(false))
-    };
+    let close_form = set_to(&form_open, false);
 
     let rows = cascade::rows(&board.plans);
     let tree = if rows.is_empty() {

@@ -9,7 +9,7 @@ use crate::settings::calls::{self, CopyRequest, InviteRequest};
 use crate::shell::controller;
 use crate::shell::state::Op;
 use crate::ui::busy_button;
-use crate::ui::form;
+use crate::ui::form::{self, set_to};
 use crate::ui::format;
 use crate::ui::wire;
 
@@ -355,14 +355,8 @@ fn sign_out_card(props: &SignOutCardProps) -> Html {
             }
         });
     }
-    let ask = {
-        let confirming = confirming.clone();
-        Callback::from(move |_: MouseEvent| confirming.set(true))
-    };
-    let cancel = {
-        let confirming = confirming.clone();
-        Callback::from(move |_: MouseEvent| confirming.set(false))
-    };
+    let ask = set_to(&confirming, true);
+    let cancel = set_to(&confirming, false);
     let confirm = {
         Callback::from(move |_: MouseEvent| {
             if !busy {

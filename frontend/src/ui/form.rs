@@ -41,3 +41,9 @@ pub fn picked(state: &UseStateHandle<String>) -> Callback<Event> {
         state.set(select.value());
     })
 }
+
+/// A callback that sets `state` to `value`, whatever it is called with.
+pub fn set_to<T: Clone + 'static, E>(state: &UseStateHandle<T>, value: T) -> Callback<E> {
+    let state = state.clone();
+    Callback::from(move |_| state.set(value.clone()))
+}
