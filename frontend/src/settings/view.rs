@@ -250,18 +250,6 @@ fn invite_card(props: &InviteCardProps) -> Html {
         .map(|s| s.people.iter().filter(|p| p.active).cloned().collect())
         .unwrap_or_default();
     let result = invite.map(|invite| {
-        let on_copy = {
-            let copied = copied.clone();
-            let on_copy = copy.clone();
-            let text = invite.code.clone();
-            Callback::from(move |_: MouseEvent| {
-                let copied = copied.clone();
-                on_copy.emit(CopyRequest {
-                    text: text.clone(),
-                    copied: Callback::from(move |()| copied.set(true)),
-                });
-            })
-        };
         let expires = (invite.expires_at > 0).then(|| {
             i18n::expires(
                 lang,
@@ -273,14 +261,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
                 <p class="invite-for" data-role={wire::name(invite.role)}>{ i18n::invite_for(lang, invite.role) }</p>
                 <div class="invite-code-row">
                     <output id="invite-code-shown" class="invite-code">{ invite.code.clone() }</output>
-                    <button type="button" id="invite-copy" class="button button-secondary" onclick={on_copy}>
-                        if *copied {
-                            <span class="toast-check" aria-hidden="true"></span>
-                            { t(lang, Key::Copied) }
-                        } else {
-                            { t(lang, Key::Copy) }
-                        }
-                    </button>
+                    { copy_button(lang, "invite-copy", Key::Copy, invite.code.clone(), &copy, &copied) }
                 </div>
                 if let Some(expires) = expires {
                     <p class="invite-expiry" id="invite-expiry">{ expires }</p>
@@ -416,17 +397,17 @@ fn sign_out_card(props: &SignOutCardProps) -> Html {
     }
 }
 
-/// The invite as a `storeops://enrol?…` link, with its own "Copy link".
-fn invite_link_row(
+/// "Copy" (`label`), which says "Copied" once `text` is on the clipboard.
+fn copy_button(
     lang: Lang,
-    relay: &str,
-    code: &str,
+    id: &'static str,
+    label: Key,
+    text: String,
     on_copy: &Callback<CopyRequest>,
     copied: &UseStateHandle<bool>,
 ) -> Html {
-    let link = crate::settings::invite_link::invite_link(relay, code);
     let onclick = {
-        let (on_copy, copied, text) = (on_copy.clone(), copied.clone(), link.clone());
+        let (on_copy, copied) = (on_copy.clone(), copied.clone());
         Callback::from(move |_: MouseEvent| {
             let copied = copied.clone();
             on_copy.emit(CopyRequest {
@@ -436,18 +417,32 @@ fn invite_link_row(
         })
     };
     html! {
+        <button type="button" {id} class="button button-secondary" {onclick}>
+            if **copied {
+                <span class="toast-check" aria-hidden="true"></span>
+                { t(lang, Key::Copied) }
+            } else {
+                { t(lang, label) }
+            }
+        </button>
+    }
+}
+
+/// The invite as a `storeops://enrol?…` link, with its own "Copy link".
+fn invite_link_row(
+    lang: Lang,
+    relay: &str,
+    code: &str,
+    on_copy: &Callback<CopyRequest>,
+    copied: &UseStateHandle<bool>,
+) -> Html {
+    let link = crate::settings::invite_link::invite_link(relay, code);
+    html! {
         <div class="invite-link">
             <p class="invite-label">{ t(lang, Key::InviteLinkLabel) }</p>
             <div class="invite-code-row">
-                <output id="invite-link-shown" class="invite-link-text">{ link }</output>
-                <button type="button" id="invite-link-copy" class="button button-secondary" {onclick}>
-                    if **copied {
-                        <span class="toast-check" aria-hidden="true"></span>
-                        { t(lang, Key::Copied) }
-                    } else {
-                        { t(lang, Key::CopyLink) }
-                    }
-                </button>
+                <output id="invite-link-shown" class="invite-link-text">{ link.clone() }</output>
+                { copy_button(lang, "invite-link-copy", Key::CopyLink, link, on_copy, copied) }
             </div>
         </div>
     }
