@@ -2,7 +2,7 @@ use std::rc::Rc;
 
 use crate::shell::context::{use_app, use_dispatch, use_lang, use_time_zone, use_today};
 use storeops_api::TaskStatus;
-use storeops_api::tasks::{ChecklistItemView, Staffing, TaskDetail};
+use storeops_api::tasks::{ChecklistItemView, TaskDetail};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
@@ -49,10 +49,6 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
         let (d, id) = (d.clone(), id.clone());
         Callback::from(move |status| calls::set_task_status(&d, id.clone(), status, true))
     };
-    let on_toggle_item = {
-        let (d, id) = (d.clone(), id.clone());
-        Callback::from(move |(item, done)| calls::set_checklist_item(&d, id.clone(), item, done))
-    };
     let on_add_item = {
         let (d, id) = (d.clone(), id.clone());
         Callback::from(move |req: TextRequest| calls::add_checklist_item(&d, id.clone(), req))
@@ -60,10 +56,6 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     let on_add_comment = {
         let (d, id) = (d.clone(), id.clone());
         Callback::from(move |req: TextRequest| calls::add_comment(&d, id.clone(), req))
-    };
-    let on_reassign = {
-        let id = id.clone();
-        Callback::from(move |to| calls::reassign_task(&d, id.clone(), to))
     };
 
     let status_buttons = STATUSES.into_iter().map(|choice| {
@@ -128,8 +120,6 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                                 item.done_at.map(when).as_deref(),
                             ))}
                             disabled={!detail.can_edit}
-                            busy={app.is_busy(&Op::Checklist(item.id.clone()))}
-                            on_toggle={on_toggle_item.clone()}
                         />
                     })
                 }
@@ -180,11 +170,8 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     let reassign = detail.can_reassign.then(|| {
         html! {
             <Reassign
-                staffing={app.staffing.data.clone()}
                 current={task.assignee_id.clone().map(AttrValue::from)}
                 current_name={task.assignee.clone().map(AttrValue::from)}
-                busy={app.is_busy(&Op::Reassign)}
-                on_reassign={on_reassign.clone()}
             />
         }
     });
@@ -275,38 +262,39 @@ struct ChecklistRowProps {
     /// Who ticked it and when, if it is done.
     ticked: Option<String>,
     disabled: bool,
-    busy: bool,
-    on_toggle: Callback<(String, bool)>,
 }
 
 #[function_component(ChecklistRow)]
 fn checklist_row(props: &ChecklistRowProps) -> Html {
     let item = &props.item;
+    let app = use_app();
+    let d = use_dispatch();
+    let busy = app.is_busy(&Op::Checklist(item.id.clone()));
     let input = use_node_ref();
     {
         // The box shows what was saved: after a failed tick it goes back, although the
         // item itself has not changed.
         let input = input.clone();
-        use_effect_with((item.done, props.busy), move |(done, _)| {
+        use_effect_with((item.done, busy), move |(done, _)| {
             if let Some(el) = input.cast::<HtmlInputElement>() {
                 el.set_checked(*done);
             }
         });
     }
     let onchange = {
-        let id = item.id.clone();
-        props.on_toggle.reform(move |e: Event| {
+        let (task, id) = (app.open_task.clone().unwrap_or_default(), item.id.clone());
+        Callback::from(move |e: Event| {
             let el: HtmlInputElement = e.target_unchecked_into();
-            (id.clone(), el.checked())
+            calls::set_checklist_item(&d, task.clone(), id.clone(), el.checked());
         })
     };
     let box_id = format!("checklist-{}", item.id);
     html! {
         <li
-            class={classes!("checklist-item", item.done.then_some("is-done"), props.busy.then_some("is-saving"))}
+            class={classes!("checklist-item", item.done.then_some("is-done"), busy.then_some("is-saving"))}
             data-item-id={item.id.clone()}
             data-done={item.done.to_string()}
-            aria-busy={props.busy.to_string()}
+            aria-busy={busy.to_string()}
         >
             <input
                 type="checkbox"
@@ -314,7 +302,7 @@ fn checklist_row(props: &ChecklistRowProps) -> Html {
                 class="checklist-toggle"
                 ref={input}
                 checked={item.done}
-                disabled={props.disabled || props.busy}
+                disabled={props.disabled || busy}
                 {onchange}
             />
             <label for={box_id} class="checklist-label">
@@ -329,29 +317,25 @@ fn checklist_row(props: &ChecklistRowProps) -> Html {
 
 #[derive(Properties, PartialEq, Debug)]
 struct ReassignProps {
-    staffing: Option<Rc<Staffing>>,
     /// The owner id of the current assignee.
     current: Option<AttrValue>,
     current_name: Option<AttrValue>,
-    busy: bool,
-    on_reassign: Callback<Option<String>>,
 }
 
 /// Managers: pick a position or a person (or no one) and reassign.
 #[function_component(Reassign)]
 fn reassign(props: &ReassignProps) -> Html {
     let lang = use_lang();
+    let app = use_app();
+    let busy = app.is_busy(&Op::Reassign);
+    let d = use_dispatch();
     let select = use_node_ref();
     let onclick = {
-        let select = select.clone();
-        let on_reassign = props.on_reassign.clone();
-        let busy = props.busy;
+        let (select, task) = (select.clone(), app.open_task.clone().unwrap_or_default());
         Callback::from(move |_: MouseEvent| {
-            if busy {
-                return;
+            if !busy {
+                calls::reassign_task(&d, task.clone(), form::chosen(&select));
             }
-            let value = form::read(&select);
-            on_reassign.emit(Some(value).filter(|v| !v.is_empty()));
         })
     };
     html! {
@@ -363,14 +347,14 @@ fn reassign(props: &ReassignProps) -> Html {
                     {
                         owner_options(
                             lang,
-                            props.staffing.as_deref(),
+                            app.staffing.data.as_deref(),
                             None,
                             props.current.as_deref(),
                             props.current_name.as_deref(),
                         )
                     }
                 </select>
-                { busy_button(lang, Some("reassign-button"), "button-primary", props.busy, [Key::ReassignButton, Key::Reassigning], Some(onclick)) }
+                { busy_button(lang, Some("reassign-button"), "button-primary", busy, [Key::ReassignButton, Key::Reassigning], Some(onclick)) }
             </div>
         </section>
     }
