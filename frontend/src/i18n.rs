@@ -429,6 +429,8 @@ keys! {
     NewStoreName => ("Store name", "门店名称"),
     StoreLanguage => ("Store language", "门店语言"),
     StoreTimeZone => ("Time zone", "时区"),
+    CommonTimeZones => ("Common time zones", "常用时区"),
+    AllTimeZones => ("All time zones", "全部时区"),
     StoreTemplate => ("Plan to start from", "初始分工方案"),
     OpenStoreButton => ("Open store", "开设门店"),
     OpeningStore => ("Opening…", "正在开设…"),

@@ -11,8 +11,10 @@ use crate::shell::state::Op;
 use crate::ui::busy_button;
 use crate::ui::form::{self, picked};
 
-/// The time zones offered; the first is the default.
-pub const TIME_ZONES: &[&str] = &[
+/// The zones most stores pick, offered first; the first is the default. Every other
+/// zone the relay accepts follows (`calendar::time_zones`, the one list shared with
+/// the relay and the CLI).
+pub const COMMON_TIME_ZONES: &[&str] = &[
     "Asia/Shanghai",
     "Asia/Hong_Kong",
     "Asia/Taipei",
@@ -43,7 +45,8 @@ pub fn open_store_form() -> Html {
     let name = use_node_ref();
     let device = use_node_ref();
     let locale = use_state(|| lang.tag().to_owned());
-    let time_zone = use_state(|| TIME_ZONES[0].to_owned());
+    let time_zone = use_state(|| COMMON_TIME_ZONES[0].to_owned());
+    let all_zones = use_memo((), |()| storeops_domain::calendar::time_zones());
     let template = use_state(|| DEFAULT_TEMPLATE.to_owned());
     // Defaults go in once, when the form appears: a `value` attribute would put them
     // back over what the person typed on every render (e.g. after a refusal).
@@ -111,11 +114,20 @@ pub fn open_store_form() -> Html {
                 <div class="field">
                     <label for="store-time-zone">{ t(lang, Key::StoreTimeZone) }</label>
                     <select id="store-time-zone" class="select" onchange={picked(&time_zone)}>
-                        {
-                            for TIME_ZONES.iter().map(|z| html! {
-                                <option value={*z} selected={*time_zone == *z}>{ *z }</option>
-                            })
-                        }
+                        <optgroup label={t(lang, Key::CommonTimeZones)}>
+                            {
+                                for COMMON_TIME_ZONES.iter().map(|z| html! {
+                                    <option value={*z} selected={*time_zone == *z}>{ *z }</option>
+                                })
+                            }
+                        </optgroup>
+                        <optgroup label={t(lang, Key::AllTimeZones)}>
+                            {
+                                for all_zones.iter().filter(|z| !COMMON_TIME_ZONES.contains(&z.as_str())).map(|z| html! {
+                                    <option value={z.clone()} selected={*time_zone == *z}>{ z.clone() }</option>
+                                })
+                            }
+                        </optgroup>
                     </select>
                 </div>
             </div>
@@ -194,5 +206,22 @@ fn template_preview(lang: Lang, p: &TemplatePreview) -> Html {
                 }
             </ul>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::COMMON_TIME_ZONES;
+
+    #[test]
+    fn every_offered_zone_is_one_the_relay_accepts() {
+        let known = storeops_domain::calendar::time_zones();
+        for zone in COMMON_TIME_ZONES {
+            assert!(known.iter().any(|k| k == zone), "{zone}");
+            assert!(
+                storeops_domain::calendar::Zone::named(zone).is_ok(),
+                "{zone}"
+            );
+        }
     }
 }
