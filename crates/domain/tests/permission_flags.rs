@@ -7,7 +7,6 @@ mod support;
 
 use automerge::Automerge;
 use storeops_domain::calendar::Date;
-use storeops_domain::org::add_person;
 use storeops_domain::plans::*;
 use storeops_domain::*;
 use support::today;
@@ -21,14 +20,6 @@ struct Chain {
 /// Plan 1: the director, the operations manager, the merchandise manager, two
 /// merchandise specialists and a marketing specialist.
 fn chain() -> Chain {
-    let mut store = new_store(
-        &support::setup(),
-        template::template("plan1").unwrap(),
-        today(),
-        0,
-    )
-    .unwrap();
-    let boss = Actor::manager("Setup");
     let people = [
         ("p-dir", "Chen", "pos:director", Role::Director),
         ("p-ops", "Li", "pos:ops-manager", Role::OperationsManager),
@@ -41,9 +32,7 @@ fn chain() -> Chain {
         ("p-ming", "Ming", "pos:merch-specialist", Role::Staff),
         ("p-hua", "Hua", "pos:marketing-specialist", Role::Staff),
     ];
-    for (id, name, pos, _) in people {
-        add_person(&mut store.org, &boss, id, name, "", &[pos], 1).unwrap();
-    }
+    let store = support::plan1_with(&people.map(|(id, name, pos, _)| (id, name, pos)));
     let org = read_org(&store.org).unwrap();
     Chain {
         org,

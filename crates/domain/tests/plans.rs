@@ -5,7 +5,6 @@
 mod support;
 
 use automerge::Automerge;
-use storeops_domain::org::add_person;
 use storeops_domain::plans::*;
 use storeops_domain::*;
 use support::{device, sync, today};
@@ -17,21 +16,11 @@ struct Company {
 }
 
 fn company() -> Company {
-    let mut store = new_store(
-        &support::setup(),
-        template::template("plan1").unwrap(),
-        today(),
-        0,
-    )
-    .unwrap();
-    let boss = Actor::manager("Setup");
-    for (id, name, pos) in [
+    let store = support::plan1_with(&[
         ("p-dir", "Chen", "pos:director"),
         ("p-ops", "Li", "pos:ops-manager"),
         ("p-merch", "Wu", "pos:merch-manager"),
-    ] {
-        add_person(&mut store.org, &boss, id, name, "", &[pos], 1).unwrap();
-    }
+    ]);
     let org = read_org(&store.org).unwrap();
     let plans = new_plans_doc("2026", 1).unwrap();
     Company { store, plans, org }

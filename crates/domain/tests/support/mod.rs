@@ -40,6 +40,17 @@ pub fn shop() -> NewStore {
     s
 }
 
+/// A plan-1 store (director → operations manager → departments) with `people`
+/// (id, name, position) in it.
+pub fn plan1_with(people: &[(&str, &str, &str)]) -> NewStore {
+    let mut s = new_store(&setup(), template::template("plan1").unwrap(), today(), 0).unwrap();
+    let boss = Actor::manager("Setup");
+    for (id, name, pos) in people {
+        add_person(&mut s.org, &boss, id, name, "", &[*pos], 1).unwrap();
+    }
+    s
+}
+
 pub fn org(s: &NewStore) -> OrgDoc {
     read_org(&s.org).unwrap()
 }
