@@ -1,22 +1,8 @@
 use storeops_api::tasks::Staffing;
+use storeops_domain::Owner;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
-
-/// Someone work can be assigned to: a position (whoever holds it) or a person.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum OwnerKind {
-    Position,
-    Person,
-}
-
-/// The owner id of a position or a person, as tasks and `reassign_*` commands carry it.
-pub fn owner_id(kind: OwnerKind, id: &str) -> String {
-    match kind {
-        OwnerKind::Position => format!("position:{id}"),
-        OwnerKind::Person => format!("person:{id}"),
-    }
-}
 
 /// The `<option>`s of a picker of owners: "Unassigned" (value `""`), then positions, then
 /// active people. `selected` is preselected; if it is not among them (the list has not
@@ -35,7 +21,7 @@ pub fn owner_options(
         .unwrap_or_default()
         .iter()
         .filter_map(|p| {
-            let id = owner_id(OwnerKind::Position, &p.id);
+            let id = Owner::Position(p.id.clone()).to_string();
             offered(&id).then(|| {
                 html! {
                     <option value={id.clone()} selected={is(&id)}>
@@ -51,7 +37,7 @@ pub fn owner_options(
         .iter()
         .filter(|p| p.active)
         .filter_map(|p| {
-            let id = owner_id(OwnerKind::Person, &p.id);
+            let id = Owner::Person(p.id.clone()).to_string();
             offered(&id).then(|| {
                 html! { <option value={id.clone()} selected={is(&id)}>{ p.name.clone() }</option> }
             })
@@ -60,12 +46,12 @@ pub fn owner_options(
     let known = staffing.is_some_and(|s| {
         s.positions
             .iter()
-            .map(|p| owner_id(OwnerKind::Position, &p.id))
+            .map(|p| Owner::Position(p.id.clone()).to_string())
             .chain(
                 s.people
                     .iter()
                     .filter(|p| p.active)
-                    .map(|p| owner_id(OwnerKind::Person, &p.id)),
+                    .map(|p| Owner::Person(p.id.clone()).to_string()),
             )
             .any(|id| is(&id))
     });
