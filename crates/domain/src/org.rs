@@ -38,10 +38,15 @@ fn fresh(org: &OrgDoc, what: &'static str, id: &str) -> Result<(), DomainError> 
 fn non_empty(text: &str, what: &str) -> Result<String, DomainError> {
     let t = text.trim();
     if t.is_empty() {
-        Err(DomainError::Invalid(format!("a {what} needs a name")))
-    } else {
-        Ok(t.into())
+        return Err(DomainError::Invalid(format!("a {what} needs a name")));
     }
+    // Duties become task titles: one limit for names and titles.
+    crate::text::limits::at_most(
+        &format!("the name of a {what}"),
+        t,
+        crate::text::limits::TITLE,
+    )?;
+    Ok(t.into())
 }
 
 fn department_exists(org: &OrgDoc, id: &str) -> Result<(), DomainError> {

@@ -13,6 +13,7 @@ use autosurgeon::{hydrate_prop, reconcile_insert, reconcile_prop};
 use crate::access::{Actor, departments_of};
 use crate::calendar::Date;
 use crate::documents::*;
+use crate::text::limits;
 use crate::{DomainError, transact};
 
 /// Writes tasks made from other records (plan items, meeting actions) in one
@@ -110,6 +111,23 @@ impl NewTask {
         let title = self.title.trim();
         if title.is_empty() {
             return Err(DomainError::EmptyTitle);
+        }
+        limits::at_most("a title", title, limits::TITLE)?;
+        limits::at_most("a description", &self.description, limits::DESCRIPTION)?;
+        let items: Vec<&str> = self
+            .checklist
+            .iter()
+            .map(|t| t.trim())
+            .filter(|t| !t.is_empty())
+            .collect();
+        if items.len() > limits::CHECKLIST_ITEMS {
+            return Err(DomainError::Invalid(format!(
+                "a task has at most {} checklist items",
+                limits::CHECKLIST_ITEMS
+            )));
+        }
+        for item in &items {
+            limits::at_most("a checklist item", item, limits::CHECKLIST_ITEM)?;
         }
         if let Some(t) = &self.due_time {
             check_time(t)?;
@@ -343,10 +361,14 @@ pub fn edit_task(
         if t.is_empty() {
             return Err(DomainError::EmptyTitle);
         }
+        limits::at_most("a title", t, limits::TITLE)?;
         if t != task.title {
             task.title = t.into();
             changed.push("title");
         }
+    }
+    if let Some(d) = &edit.description {
+        limits::at_most("a description", d, limits::DESCRIPTION)?;
     }
     if let Some(d) = edit.description
         && d != task.description
@@ -605,6 +627,13 @@ pub fn add_checklist_item(
             "a checklist item needs some text".into(),
         ));
     }
+    limits::at_most("a checklist item", text, limits::CHECKLIST_ITEM)?;
+    if task.checklist.len() >= limits::CHECKLIST_ITEMS {
+        return Err(DomainError::Invalid(format!(
+            "a task has at most {} checklist items",
+            limits::CHECKLIST_ITEMS
+        )));
+    }
     if task.checklist.iter().any(|i| i.id == item_id) {
         return Err(DomainError::Invalid(format!(
             "the checklist already has an item {item_id:?}; use a fresh id"
@@ -724,6 +753,7 @@ pub fn add_comment(
     if text.is_empty() {
         return Err(DomainError::Invalid("a comment needs some text".into()));
     }
+    limits::at_most("a comment", text, limits::COMMENT)?;
     let comment = Comment {
         id: comment_id.into(),
         author: actor.name.clone(),

@@ -45,3 +45,32 @@ mod tests {
         assert!(super::string(&doc, &ROOT, "missing".into()).is_err());
     }
 }
+
+/// How long the text people type may be. Commands refuse longer text with a message
+/// that says the limit, so a pasted essay never becomes a title that pushes a phone's
+/// buttons off the screen or a document every device has to load.
+pub mod limits {
+    use crate::DomainError;
+
+    /// A task's, plan's or meeting's title.
+    pub const TITLE: usize = 200;
+    /// A task's description.
+    pub const DESCRIPTION: usize = 4_000;
+    /// A comment on a task.
+    pub const COMMENT: usize = 2_000;
+    /// One checklist item.
+    pub const CHECKLIST_ITEM: usize = 200;
+    /// Checklist items on one task.
+    pub const CHECKLIST_ITEMS: usize = 50;
+
+    /// `text` at most `max` characters long, else an error naming `what`.
+    pub fn at_most<'a>(what: &str, text: &'a str, max: usize) -> Result<&'a str, DomainError> {
+        let n = text.chars().count();
+        if n > max {
+            return Err(DomainError::Invalid(format!(
+                "{what} is at most {max} characters; this one has {n}"
+            )));
+        }
+        Ok(text)
+    }
+}
