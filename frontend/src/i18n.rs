@@ -265,6 +265,7 @@ keys! {
     NavFeedback => ("Feedback", "问题反馈"),
     NavDashboard => ("Dashboard", "看板"),
     PlanTitleNeeded => ("Please give the plan a title.", "请输入计划标题。"),
+    TaskTitleNeeded => ("Please give the task a title.", "请输入任务标题。"),
     PlanOwnerNeeded => (
         "Please pick the position that owns the plan.",
         "请选择负责该计划的岗位。",

@@ -8,10 +8,11 @@ use storeops_api::tasks::TaskDetail;
 use storeops_api::{ApiError, TaskStatus};
 use yew::Callback;
 
+use crate::i18n::Key;
 use crate::services::browser;
 use crate::services::call;
 use crate::shell::controller::{ScreenQuery, load_screen};
-use crate::shell::run::{Dispatch, fetch, save};
+use crate::shell::run::{Dispatch, fetch, refused, save};
 use crate::shell::state::{Action, Op};
 use crate::shell::state::{Screen, TeamGrouping};
 use crate::ui::line_form::TextRequest;
@@ -27,7 +28,7 @@ pub struct AddRequest {
 pub fn add_task(d: &Dispatch, req: AddRequest) {
     let title = req.title.trim().to_owned();
     if title.is_empty() {
-        return;
+        return refused(d, Key::TaskTitleNeeded);
     }
     save(
         d,
