@@ -285,7 +285,8 @@ impl AppSession {
     }
 
     /// What a person would see that explains a stuck test: the error banner, the sync
-    /// bar, every filled-in field and every busy button.
+    /// bar, every filled-in field and every busy button; and the page's own last errors
+    /// (a panic in the UI), which a person would not see.
     pub fn page_summary(&self) -> String {
         self.script(
             "const text = s => document.querySelector(s)?.innerText?.trim() ?? null;
@@ -296,6 +297,7 @@ impl AppSession {
                  .filter(e => e.id && e.value).map(e => e.id + '=' + e.value),
                busy: [...document.querySelectorAll('[aria-busy=true]')].map(e => e.id || e.className),
                screen: text('h1'),
+               errors: window.storeopsErrors ?? [],
              };",
             json!([]),
         )

@@ -144,6 +144,10 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
             app.click("#task-back")?;
         }
     }
+    // Every screen in both languages at three sizes, and the page logged no error (a
+    // panic in the UI would be one); `null` would mean the recorder did not load.
+    let errors = app.script("return window.storeopsErrors ?? null", json!([]))?;
+    assert_eq!(errors, json!([]), "the UI logged errors");
     drop(relay);
     Ok(())
 }
