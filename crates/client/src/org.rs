@@ -23,18 +23,10 @@ use crate::{ClientError, Device, Replica};
 
 /// Names of the active people holding a position.
 fn holders(org: &OrgDoc, position: &str) -> Vec<String> {
-    holding(org, position)
+    org::holders(org, position)
+        .into_iter()
         .map(|(_, p)| p.name.clone())
         .collect()
-}
-
-fn holding<'a>(
-    org: &'a OrgDoc,
-    position: &'a str,
-) -> impl Iterator<Item = (&'a String, &'a storeops_domain::Person)> {
-    org.people
-        .iter()
-        .filter(move |(_, p)| p.active && p.positions.iter().any(|q| q == position))
 }
 
 /// A duty is covered when someone active holds its owner: the position, the
@@ -49,15 +41,6 @@ fn covered(org: &OrgDoc, owner: Option<&Owner>) -> bool {
             .and_then(|d| d.head.as_ref())
             .is_some_and(|head| !holders(org, head).is_empty()),
         Some(Owner::Person(p)) => org.people.get(p).is_some_and(|p| p.active),
-    }
-}
-
-fn owner_name(org: &OrgDoc, owner: Option<&Owner>) -> String {
-    match owner {
-        None => String::new(),
-        Some(Owner::Position(p)) => org.positions.get(p).map_or(p.clone(), |p| p.title.clone()),
-        Some(Owner::Department(d)) => org.departments.get(d).map_or(d.clone(), |d| d.name.clone()),
-        Some(Owner::Person(p)) => org.people.get(p).map_or(p.clone(), |p| p.name.clone()),
     }
 }
 
@@ -103,7 +86,10 @@ pub fn org_chart(org: &OrgDoc) -> OrgChart {
                         reports_to: p.reports_to.clone(),
                         headcount,
                         holders,
-                        holder_ids: holding(org, pid).map(|(id, _)| id.clone()).collect(),
+                        holder_ids: org::holders(org, pid)
+                            .into_iter()
+                            .map(|(id, _)| id.clone())
+                            .collect(),
                         vacant,
                         uncovered_duties: uncovered_of_position(pid),
                     }
@@ -139,7 +125,7 @@ pub fn org_chart(org: &OrgDoc) -> OrgChart {
 fn raci_view(org: &OrgDoc, raci: &storeops_domain::Raci) -> RaciView {
     let named = |o: &Owner| Named {
         id: o.to_string(),
-        name: owner_name(org, Some(o)),
+        name: domain::owner_name(org, o),
     };
     RaciView {
         responsible: raci.responsible.as_ref().map(named),
@@ -162,7 +148,11 @@ pub fn duty_register(org: &OrgDoc, tasks: &[(String, Task)]) -> DutyRegister {
         id: id.clone(),
         text: d.text.clone(),
         cadence: d.cadence,
-        owner: owner_name(org, d.owner.as_ref()),
+        owner: d
+            .owner
+            .as_ref()
+            .map(|o| domain::owner_name(org, o))
+            .unwrap_or_default(),
         owner_id: d.owner.as_ref().map(ToString::to_string),
         raci: d.raci.as_ref().map(|r| raci_view(org, r)),
         covered: covered(org, d.owner.as_ref()),
