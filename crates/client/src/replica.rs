@@ -455,11 +455,12 @@ impl Replica {
             .iter()
             .filter_map(|d| self.arrived(d))
             .collect();
-        let today = self.today_date();
-        // The store's midnight today, in UTC ms (the offset of the moment itself:
-        // the day a clock change happens is a rounding error here).
+        // The store's zone is read once: today, and today's midnight in UTC ms (at the
+        // offset of that moment; on the day of a clock change it is an hour off).
+        let zone = self.zone();
+        let today = zone.date_of(now_ms());
         let midnight_utc = today.days_since_epoch() * 86_400_000;
-        let since = midnight_utc - i64::from(self.zone().offset_minutes_at(midnight_utc)) * 60_000;
+        let since = midnight_utc - i64::from(zone.offset_minutes_at(midnight_utc)) * 60_000;
         Ok(domain::split::list_tasks_in(
             &docs,
             Some(org),
