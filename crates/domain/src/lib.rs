@@ -42,6 +42,7 @@ pub mod history;
 pub mod meetings;
 pub mod org;
 pub mod plans;
+pub mod rules;
 pub mod schema;
 pub mod split;
 pub mod tasks;

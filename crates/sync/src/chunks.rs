@@ -46,6 +46,51 @@ pub fn new_changes(am: &Automerge, chunks: &ChunkList) -> bool {
     false
 }
 
+/// Whether the new changes in `chunks` fit `limits` on a document that takes
+/// `stored_bytes` now; `Err` says which limit they break. Read without applying
+/// anything; a chunk that cannot be read is left to the apply that follows.
+pub fn within(
+    am: &Automerge,
+    chunks: &ChunkList,
+    limits: &crate::engine::Limits,
+    stored_bytes: usize,
+) -> Result<(), String> {
+    let mut new_bytes = 0usize;
+    for bytes in chunks.iter() {
+        for chunk in split(bytes).map_while(Result::ok) {
+            if chunk.len() > limits.max_change_bytes {
+                return Err(format!(
+                    "a change of {} KB is over the limit of {} KB",
+                    chunk.len() / 1024,
+                    limits.max_change_bytes / 1024
+                ));
+            }
+            if matches!(chunk[FIXED_HEADER - 1], CHANGE | COMPRESSED_CHANGE)
+                && let Ok(change) = Change::try_from(chunk)
+            {
+                if am.get_change_meta_by_hash(&change.hash()).is_some() {
+                    continue;
+                }
+                if change.len() > limits.max_change_ops {
+                    return Err(format!(
+                        "a change of {} operations is over the limit of {}",
+                        change.len(),
+                        limits.max_change_ops
+                    ));
+                }
+            }
+            new_bytes = new_bytes.saturating_add(chunk.len());
+        }
+    }
+    if stored_bytes.saturating_add(new_bytes) > limits.max_document_bytes {
+        return Err(format!(
+            "the document would grow past its limit of {} MB",
+            limits.max_document_bytes >> 20
+        ));
+    }
+    Ok(())
+}
+
 /// Whether a whole chunk is a saved document.
 pub(crate) fn is_document(chunk: &[u8]) -> bool {
     chunk.get(FIXED_HEADER - 1) == Some(&DOCUMENT)

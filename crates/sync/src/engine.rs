@@ -59,6 +59,22 @@ pub struct Access {
     /// `None`: every kind. Shared: a relay gives thousands of connections the
     /// same few lists.
     writable_kinds: Option<Arc<[String]>>,
+    /// Who writes through the connection, for the [`Validator`].
+    principal: Option<Arc<Principal>>,
+}
+
+/// Who holds a connection, as the shell authenticated it: what a [`Validator`]
+/// checks a write against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Principal {
+    /// The device (its registry id).
+    pub device: String,
+    /// The device's display name.
+    pub name: String,
+    /// The role it was enrolled with (the domain's spelling).
+    pub role: String,
+    /// The person it is linked to, if any.
+    pub person: Option<String>,
 }
 
 impl Access {
@@ -67,6 +83,7 @@ impl Access {
         Self {
             scope: None,
             writable_kinds: None,
+            principal: None,
         }
     }
 
@@ -75,7 +92,18 @@ impl Access {
         Self {
             scope: Some(scope.into()),
             writable_kinds: Some(writable_kinds.into()),
+            principal: None,
         }
+    }
+
+    /// The same access, writing as `principal`.
+    pub fn as_principal(mut self, principal: Principal) -> Self {
+        self.principal = Some(Arc::new(principal));
+        self
+    }
+
+    pub fn principal(&self) -> Option<&Principal> {
+        self.principal.as_deref()
     }
 
     pub fn can_read(&self, meta: &DocMeta) -> bool {
@@ -133,6 +161,10 @@ pub enum Rejection {
     CorruptSyncMessage,
     WriteForbidden,
     TooManyDocuments,
+    /// A change, or the document it would make, is over a size limit.
+    TooLarge,
+    /// The [`Validator`] refused a change.
+    InvalidChange,
 }
 
 impl Rejection {
@@ -144,6 +176,8 @@ impl Rejection {
             Rejection::CorruptSyncMessage => "corrupt_sync_message",
             Rejection::WriteForbidden => "write_forbidden",
             Rejection::TooManyDocuments => "too_many_documents",
+            Rejection::TooLarge => "too_large",
+            Rejection::InvalidChange => "invalid_change",
         }
     }
 }
@@ -208,6 +242,30 @@ pub struct Config {
     pub max_docs_per_conn: usize,
     /// Most messages queued per document while it loads.
     pub max_waiting_per_doc: usize,
+    /// Limits on what a peer may write (see [`Limits`]).
+    pub limits: Limits,
+}
+
+/// How large a peer's writes may be. Checked before anything is applied, so an
+/// oversized change costs its reading only.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Limits {
+    /// Most bytes of one change (or one whole document a peer sends).
+    pub max_change_bytes: usize,
+    /// Most operations in one change.
+    pub max_change_ops: usize,
+    /// Most bytes a document may grow to in storage.
+    pub max_document_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_change_bytes: 4 << 20,
+            max_change_ops: 200_000,
+            max_document_bytes: 64 << 20,
+        }
+    }
 }
 
 impl Default for Config {
@@ -217,7 +275,38 @@ impl Default for Config {
             idle_unload_ms: 5 * 60 * 1000,
             max_docs_per_conn: 10_000,
             max_waiting_per_doc: 256,
+            limits: Limits::default(),
         }
+    }
+}
+
+/// Checks a peer's write before the engine keeps it: a relay's rules for what
+/// each device may change. The changes are applied in place when it is asked;
+/// refused, they are rolled back, not stored, not passed on, and the peer gets an
+/// `error` naming the rule (and is disconnected).
+pub trait Validator: Send {
+    /// `Err` says which rule the write breaks.
+    fn check(&mut self, write: &Write<'_>) -> Result<(), String>;
+}
+
+/// A write for a [`Validator`]: `doc` holds the peer's changes on top of `before`.
+pub struct Write<'a> {
+    pub principal: Option<&'a Principal>,
+    pub doc_id: DocumentId,
+    pub meta: &'a DocMeta,
+    pub doc: &'a Automerge,
+    pub before: &'a [ChangeHash],
+    /// The other documents in memory (e.g. the org chart the rules need).
+    pub loaded: &'a dyn Fn(&DocumentId) -> Option<&'a Automerge>,
+}
+
+impl std::fmt::Debug for Write<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Write")
+            .field("principal", &self.principal)
+            .field("doc_id", &self.doc_id)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
     }
 }
 
@@ -254,6 +343,8 @@ struct LiveDoc {
     persisted_states: HashMap<String, Vec<u8>>,
     saved_heads: Vec<ChangeHash>,
     saves_since_compact: usize,
+    /// What the document takes in storage (its chunks), for the size limit.
+    stored_bytes: usize,
     last_used: Millis,
     /// A client wants this document kept and synced.
     open: bool,
@@ -281,6 +372,7 @@ pub struct Engine {
     out: VecDeque<Output>,
     /// The batch since the last [`Engine::flush`].
     batch: Batch,
+    validator: Option<Box<dyn Validator>>,
 }
 
 /// What the next [`Engine::flush`] must produce.
@@ -331,7 +423,14 @@ impl Engine {
             docs: HashMap::new(),
             out: VecDeque::new(),
             batch: Batch::default(),
+            validator: None,
         }
+    }
+
+    /// Checks every peer's write with `validator` before keeping it.
+    pub fn with_validator(mut self, validator: impl Validator + 'static) -> Self {
+        self.validator = Some(Box::new(validator));
+        self
     }
 
     pub fn peer_id(&self) -> &PeerId {
@@ -555,6 +654,7 @@ impl Engine {
                         persisted_states: stored.sync_states.into_iter().collect(),
                         saved_heads,
                         saves_since_compact: stored.chunks.len().saturating_sub(1),
+                        stored_bytes: stored.chunks.iter().map(Vec::len).sum(),
                         last_used: now,
                         open,
                         send_cache: SendCache::default(),
@@ -573,6 +673,7 @@ impl Engine {
                 persisted_states: HashMap::new(),
                 saved_heads: Vec::new(),
                 saves_since_compact: 0,
+                stored_bytes: 0,
                 last_used: now,
                 open,
                 send_cache: SendCache::default(),
@@ -639,6 +740,7 @@ impl Engine {
             persisted_states: HashMap::new(),
             saved_heads: Vec::new(),
             saves_since_compact: 0,
+            stored_bytes: 0,
             last_used: now,
             open: self.role == Role::Client,
             send_cache: SendCache::default(),
@@ -844,7 +946,27 @@ impl Engine {
                 ));
                 return;
             }
-            Slot::Live(d) => apply_sync(d, c, conn, doc_id, &data, now),
+            Slot::Live(d) => apply_sync(d, c, conn, doc_id, &data, now, &self.config.limits),
+        };
+        let outcome = match outcome {
+            SyncOutcome::Applied {
+                changed: true,
+                brought_changes,
+                before,
+                state,
+            } if self.validator.is_some() => match self.validate(conn, doc_id, &before) {
+                Ok(()) => SyncOutcome::Applied {
+                    changed: true,
+                    brought_changes,
+                    before,
+                    state,
+                },
+                Err(rule) => {
+                    self.roll_back(conn, doc_id, &before, state);
+                    SyncOutcome::Refused(Rejection::InvalidChange, rule)
+                }
+            },
+            other => other,
         };
         match outcome {
             SyncOutcome::Refused(reason, text) => self.refuse(conn, reason, &text),
@@ -852,6 +974,7 @@ impl Engine {
             SyncOutcome::Applied {
                 changed,
                 brought_changes,
+                ..
             } => {
                 if brought_changes {
                     self.batch.acks.insert((doc_id, conn));
@@ -985,17 +1108,21 @@ impl Engine {
         }
         let op = if d.saves_since_compact + 1 >= compact_every || d.saved_heads.is_empty() {
             d.saves_since_compact = 0;
+            let bytes = crate::save_whole(&d.am);
+            d.stored_bytes = bytes.len();
             StorageOp::Compact {
                 doc: doc_id,
                 meta: d.meta.clone(),
-                bytes: crate::save_whole(&d.am),
+                bytes,
             }
         } else {
             d.saves_since_compact += 1;
+            let bytes = d.am.save_after(&d.saved_heads);
+            d.stored_bytes += bytes.len();
             StorageOp::Append {
                 doc: doc_id,
                 meta: d.meta.clone(),
-                bytes: d.am.save_after(&d.saved_heads),
+                bytes,
             }
         };
         d.saved_heads = heads;
@@ -1026,6 +1153,81 @@ impl Engine {
     }
 
     /// Answers an error the peer can read, then closes the connection.
+    /// Asks the validator about the changes `doc_id` gained since `before` from
+    /// `conn`. `Err` names the rule and the refused changes.
+    fn validate(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        before: &[ChangeHash],
+    ) -> Result<(), String> {
+        let Self {
+            validator,
+            docs,
+            conns,
+            ..
+        } = self;
+        let (Some(validator), Some(Slot::Live(d))) = (validator.as_mut(), docs.get(&doc_id)) else {
+            return Ok(());
+        };
+        let loaded = |id: &DocumentId| match docs.get(id) {
+            Some(Slot::Live(d)) => Some(&d.am),
+            _ => None,
+        };
+        let write = Write {
+            principal: conns.get(&conn).and_then(|c| c.access.principal()),
+            doc_id,
+            meta: &d.meta,
+            doc: &d.am,
+            before,
+            loaded: &loaded,
+        };
+        validator.check(&write).map_err(|rule| {
+            let refused: Vec<String> =
+                d.am.get_changes(before)
+                    .iter()
+                    .map(|c| c.hash().to_string())
+                    .collect();
+            format!("{rule} (refused changes: {})", refused.join(", "))
+        })
+    }
+
+    /// Undoes what `conn`'s last message applied to `doc_id`: the document goes
+    /// back to `before` and the peer's sync state to what it was.
+    fn roll_back(
+        &mut self,
+        conn: ConnId,
+        doc_id: DocumentId,
+        before: &[ChangeHash],
+        state: Option<PackedState>,
+    ) {
+        let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
+            return;
+        };
+        match d.am.fork_at(before) {
+            Ok(mut am) => {
+                am.set_actor(d.am.get_actor().clone());
+                d.am = am;
+            }
+            Err(e) => {
+                // Cannot happen (`before` are its own heads); if it did, the
+                // document is dropped from memory unsaved and read again from
+                // storage, which never saw the refused changes.
+                self.docs.remove(&doc_id);
+                self.out.push_back(Output::Corrupt {
+                    doc: doc_id,
+                    error: format!("rolling back a refused write failed: {e}"),
+                });
+                return;
+            }
+        }
+        match state {
+            Some(s) => d.peers.insert(conn, s),
+            None => d.peers.remove(&conn),
+        };
+        d.send_cache.settle();
+    }
+
     fn refuse(&mut self, conn: ConnId, reason: Rejection, text: &str) {
         let target_id = match self.conns.get(&conn) {
             Some(Conn {
@@ -1054,6 +1256,10 @@ enum SyncOutcome {
     Applied {
         changed: bool,
         brought_changes: bool,
+        /// The document's heads before, and the peer's sync state before (to roll
+        /// back a refused write).
+        before: Vec<ChangeHash>,
+        state: Option<PackedState>,
     },
     Unavailable,
     Refused(Rejection, String),
@@ -1067,6 +1273,7 @@ fn apply_sync(
     doc_id: DocumentId,
     data: &[u8],
     now: Millis,
+    limits: &Limits,
 ) -> SyncOutcome {
     if !c.access.can_read(&d.meta) {
         return SyncOutcome::Unavailable;
@@ -1094,6 +1301,11 @@ fn apply_sync(
             ),
         );
     }
+    if !msg.changes.is_empty()
+        && let Err(text) = crate::chunks::within(&d.am, &msg.changes, limits, d.stored_bytes)
+    {
+        return SyncOutcome::Refused(Rejection::TooLarge, format!("{text} ({doc_id})"));
+    }
     c.docs.insert(doc_id);
     d.last_used = now;
     let storage_id = match &c.handshake {
@@ -1106,6 +1318,7 @@ fn apply_sync(
         d.send_cache.add(&msg.changes);
     }
     let persisted = &d.persisted_states;
+    let previous = d.peers.get(&conn).cloned();
     let state = d
         .peers
         .entry(conn)
@@ -1120,6 +1333,8 @@ fn apply_sync(
     SyncOutcome::Applied {
         changed: d.am.get_heads() != before,
         brought_changes,
+        before,
+        state: previous,
     }
 }
 
