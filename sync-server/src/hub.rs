@@ -102,13 +102,21 @@ impl Hub {
             idle_unload_ms: settings.idle_unload_seconds.saturating_mul(1000),
             ..Config::default()
         };
+        let rules: Option<Box<dyn storeops_sync::Validator>> = if settings.validate_writes {
+            Some(Box::new(crate::validate::StoreRules::open(
+                &settings.data_dir,
+            )?))
+        } else {
+            None
+        };
         Ok(Self {
             engine: Engine::new(
                 peer_id.clone(),
                 Some(storage_id.clone()),
                 Role::Relay,
                 config.clone(),
-            ),
+            )
+            .with_validator(rules),
             config,
             revocations_checked_at: now_ms() as i64,
             store,
@@ -332,12 +340,14 @@ impl Hub {
                 tracing::error!(error = %e, "storage write failed; dropping in-memory state");
                 while self.engine.poll_output().is_some() {}
                 self.close_all("the relay could not store changes; reconnect to retry");
+                let rules = self.engine.take_validator();
                 self.engine = Engine::new(
                     self.peer_id.clone(),
                     Some(self.storage_id.clone()),
                     Role::Relay,
                     self.config.clone(),
-                );
+                )
+                .with_validator(rules);
                 false
             }
         }

@@ -19,6 +19,7 @@ pub mod outbox;
 pub mod registry;
 pub mod settings;
 pub mod tls;
+mod validate;
 
 pub use settings::Settings;
 
@@ -517,9 +518,16 @@ async fn websocket(
             return Err(unauthorized());
         }
     };
-    // The relay checks kinds; the domain commands check the finer scope
-    // (a department manager's departments) on every device.
-    let access = Access::scoped(device.store_id.clone(), writable_kinds(device.role));
+    // The relay checks kinds here, and each write against the domain's rules for
+    // the device's role and person (see `validate`).
+    let access = Access::scoped(device.store_id.clone(), writable_kinds(device.role)).as_principal(
+        storeops_sync::Principal {
+            device: device.id.clone(),
+            name: device.name.clone(),
+            role: device.role.as_str().to_owned(),
+            person: device.person.clone(),
+        },
+    );
     let settings = &state.settings;
     let limits = connection::Limits {
         max_message_bytes: settings.max_frame_bytes,

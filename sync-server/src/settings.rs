@@ -30,6 +30,9 @@ pub struct Settings {
     pub tls_cert_file: Option<PathBuf>,
     /// PEM private key for `tls_cert_file`.
     pub tls_key_file: Option<PathBuf>,
+    /// Check every device's write against the domain's rules for its role
+    /// (off only to measure what the check costs).
+    pub validate_writes: bool,
 }
 
 impl Default for Settings {
@@ -45,6 +48,7 @@ impl Default for Settings {
             handshake_timeout_seconds: 10,
             tls_cert_file: None,
             tls_key_file: None,
+            validate_writes: true,
         }
     }
 }
@@ -142,6 +146,12 @@ impl Settings {
             "a number of seconds",
             &mut s.idle_unload_seconds,
         )?;
+        parse(
+            &env,
+            "VALIDATE_WRITES",
+            "true or false",
+            &mut s.validate_writes,
+        )?;
         if let Some(v) = env("STOREOPS_RELAY__TLS_CERT_FILE") {
             s.tls_cert_file = Some(PathBuf::from(v));
         }
@@ -167,6 +177,7 @@ impl Settings {
              # Most documents one connection may sync.\nmax_documents_per_connection = {}\n\
              # Unload a document nobody used for this many seconds.\nidle_unload_seconds = {}\n\
              # Close a connection whose HTTP request headers, or whose first WebSocket message, take longer than this many seconds.\nhandshake_timeout_seconds = {}\n\
+             # Check every device's write against the rules of its role (off only to measure the cost).\nvalidate_writes = {}\n\
              # Serve https/wss with this PEM certificate chain and key (both or neither).\n\
              # tls_cert_file = \"/etc/storeops/relay.crt\"\n\
              # tls_key_file = \"/etc/storeops/relay.key\"\n",
@@ -178,6 +189,7 @@ impl Settings {
             d.max_documents_per_connection,
             d.idle_unload_seconds,
             d.handshake_timeout_seconds,
+            d.validate_writes,
         )
     }
 }

@@ -428,9 +428,14 @@ impl Engine {
     }
 
     /// Checks every peer's write with `validator` before keeping it.
-    pub fn with_validator(mut self, validator: impl Validator + 'static) -> Self {
-        self.validator = Some(Box::new(validator));
+    pub fn with_validator(mut self, validator: Option<Box<dyn Validator>>) -> Self {
+        self.validator = validator;
         self
+    }
+
+    /// The validator, taken out (e.g. to give it to an engine that replaces this one).
+    pub fn take_validator(&mut self) -> Option<Box<dyn Validator>> {
+        self.validator.take()
     }
 
     pub fn peer_id(&self) -> &PeerId {

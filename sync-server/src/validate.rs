@@ -1,0 +1,140 @@
+//! The relay's check of every device's write: the domain's rules
+//! ([`storeops_domain::rules`]) for the device's role and person, with the org
+//! chart of its store (for positions and departments).
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use automerge::{Automerge, ChangeHash};
+use storeops_domain::rules::{Writer, check_write};
+use storeops_domain::{OrgDoc, Role, kind};
+use storeops_storage::{DocumentStore, SqliteStore};
+use storeops_sync::{DocumentId, Validator, Write};
+
+use crate::registry::{Registry, database_path};
+
+/// [`Validator`] of the relay's engine.
+pub struct StoreRules {
+    registry: Registry,
+    /// Documents not in the engine's memory are read from here.
+    store: SqliteStore,
+    /// Each store's root document.
+    roots: HashMap<String, DocumentId>,
+    /// Each store's org chart as last read: its document, heads and content.
+    orgs: HashMap<String, (DocumentId, Vec<ChangeHash>, OrgDoc)>,
+}
+
+impl StoreRules {
+    pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
+        Ok(Self {
+            registry: Registry::open(data_dir)?,
+            store: SqliteStore::open(&database_path(data_dir))?,
+            roots: HashMap::new(),
+            orgs: HashMap::new(),
+        })
+    }
+
+    fn root(&mut self, scope: &str) -> Option<DocumentId> {
+        if let Some(root) = self.roots.get(scope) {
+            return Some(*root);
+        }
+        let root: DocumentId = self
+            .registry
+            .stores()
+            .ok()?
+            .into_iter()
+            .find(|s| s.id == scope)?
+            .root_document_id
+            .parse()
+            .ok()?;
+        self.roots.insert(scope.to_owned(), root);
+        Some(root)
+    }
+
+    /// The store's org chart: from memory when the engine has it, else storage.
+    fn org(&mut self, scope: &str, write: &Write<'_>) -> Option<OrgDoc> {
+        let root = self.root(scope)?;
+        let stored;
+        let root_am = match (write.loaded)(&root) {
+            Some(am) => am,
+            None => {
+                stored = self.read(&root)?;
+                &stored
+            }
+        };
+        let org_id: DocumentId = storeops_domain::read_store(root_am)
+            .ok()?
+            .documents
+            .org
+            .parse()
+            .ok()?;
+        if let Some(am) = (write.loaded)(&org_id) {
+            let heads = am.get_heads();
+            if let Some((id, h, org)) = self.orgs.get(scope)
+                && *id == org_id
+                && *h == heads
+            {
+                return Some(org.clone());
+            }
+            let org = storeops_domain::read_org(am).ok()?;
+            self.orgs
+                .insert(scope.to_owned(), (org_id, heads, org.clone()));
+            return Some(org);
+        }
+        let am = self.read(&org_id)?;
+        let org = storeops_domain::read_org(&am).ok()?;
+        self.orgs
+            .insert(scope.to_owned(), (org_id, am.get_heads(), org.clone()));
+        Some(org)
+    }
+
+    fn read(&self, doc: &DocumentId) -> Option<Automerge> {
+        let stored = self.store.load(doc).ok()??;
+        let mut am = Automerge::new();
+        for chunk in &stored.chunks {
+            am.load_incremental(chunk).ok()?;
+        }
+        Some(am)
+    }
+}
+
+impl Validator for StoreRules {
+    fn check(&mut self, write: &Write<'_>) -> Result<(), String> {
+        let Some(principal) = write.principal else {
+            return Ok(()); // full access: not a device
+        };
+        let kind = write.meta.kind.as_str();
+        if !kind::STAFF_WRITABLE.contains(&kind) {
+            // The other kinds only managers write: a readable schema is all.
+            return check_write(
+                kind,
+                write.doc,
+                write.before,
+                &writer(principal, None),
+                None,
+            )
+            .map_err(|r| r.to_string());
+        }
+        let role: Role = principal
+            .role
+            .parse()
+            .map_err(|_| format!("unknown role {:?}", principal.role))?;
+        let org = if role.is_store_level() {
+            None
+        } else {
+            self.org(&write.meta.scope, write)
+        };
+        let writer = Writer::new(
+            org.as_ref(),
+            role,
+            principal.person.as_deref(),
+            &principal.name,
+        );
+        check_write(kind, write.doc, write.before, &writer, org.as_ref()).map_err(|r| r.to_string())
+    }
+}
+
+fn writer(principal: &storeops_sync::Principal, org: Option<&OrgDoc>) -> Writer {
+    let role = principal.role.parse().unwrap_or(Role::Staff);
+    Writer::new(org, role, principal.person.as_deref(), &principal.name)
+}
