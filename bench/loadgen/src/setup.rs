@@ -57,7 +57,7 @@ pub fn ours(
             today,
             now,
         )?;
-        let docs_store = SqliteStore::open(&database_path(data_dir))?;
+        let mut docs_store = SqliteStore::open(&database_path(data_dir))?;
         let mut docs = docs_store.documents_of(&info.id)?;
         // Root document first, as a device opens them.
         docs.sort_by_key(|(_, m)| match m.kind.as_str() {
@@ -69,10 +69,12 @@ pub fn ours(
             .iter()
             .position(|(_, m)| m.kind == kind::TASKS)
             .context("a new store has a tasks document")?;
+        unassign_tasks(&mut docs_store, &docs, edit_doc, now)?;
         let mut tokens = Vec::with_capacity(devices_per_store);
         for d in 0..devices_per_store {
             let code = reg.create_invite(&info.id, Role::Staff, None, now, 24 * 3_600_000)?;
-            let e = reg.enrol(&code, &format!("bench device {s}.{d}"), now)?;
+            // Named as the device signs its edits (the relay checks it).
+            let e = reg.enrol(&code, &format!("bench-{s}-{d}"), now)?;
             tokens.push(e.token);
         }
         out.push(StoreFixture {
@@ -83,6 +85,44 @@ pub fn ours(
         });
     }
     Ok(out)
+}
+
+/// Leaves the store's tasks unassigned (the floor's shared list), so each staff
+/// device may progress every one of them: the relay checks each write against
+/// the rules of the device's role.
+fn unassign_tasks(
+    store: &mut SqliteStore,
+    docs: &[(DocumentId, storeops_sync::DocMeta)],
+    edit_doc: usize,
+    now: i64,
+) -> anyhow::Result<()> {
+    let load = |store: &SqliteStore, id: &DocumentId| -> anyhow::Result<Automerge> {
+        let stored = store.load(id)?.context("a store document is stored")?;
+        let mut am = Automerge::new();
+        for chunk in &stored.chunks {
+            am.load_incremental(chunk)?;
+        }
+        Ok(am)
+    };
+    let org_id = docs
+        .iter()
+        .find(|(_, m)| m.kind == kind::ORG)
+        .context("a new store has an org document")?
+        .0;
+    let org = storeops_domain::read_org(&load(store, &org_id)?)?;
+    let (tasks_id, meta) = &docs[edit_doc];
+    let mut am = load(store, tasks_id)?;
+    let before = am.get_heads();
+    let setup = storeops_domain::Actor::manager("Bench setup");
+    for (id, _) in storeops_domain::read_tasks(&am)? {
+        storeops_domain::reassign_task(&mut am, &org, &setup, &id, None, now)?;
+    }
+    store.apply(&[storeops_sync::StorageOp::Append {
+        doc: *tasks_id,
+        meta: meta.clone(),
+        bytes: am.save_after(&before),
+    }])?;
+    Ok(())
 }
 
 /// Makes `stores` stores' documents (the same template as [`ours`]) with fresh

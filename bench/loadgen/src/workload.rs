@@ -572,8 +572,9 @@ fn joining_device(store: &StoreFixture, s: usize, slot: usize) -> Device {
         .iter()
         .map(|id| (*id, Automerge::new()))
         .collect();
+    // Named as the token of `slot` was enrolled (see `setup::ours`).
     Device::new(
-        PeerId::new(format!("bench-{s}-join-{slot}")),
+        PeerId::new(format!("bench-{s}-{slot}")),
         docs,
         store.edit_doc,
     )

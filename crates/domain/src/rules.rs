@@ -661,17 +661,19 @@ fn check_completion(ctx: &Ctx<'_>, id: &str, seen: &Task, now: &Task) -> Result<
             detail: e.to_string(),
         }
     })?;
-    let signed = if now.status == crate::TaskStatus::Done {
-        now.completed_at.is_some()
-            && now.completed_by.is_some()
-            && writer.signs(now.completed_by.as_deref())
-            && now.completed_by_person == writer.actor.person
+    // Only the completion values this write put (and that won) are the
+    // writer's: a put of a value already there is not recorded, so a concurrent
+    // completion may show beside an honest status change.
+    let mine = |field: &str| ctx.winning_value_is_new(&task, field);
+    let done = now.status == crate::TaskStatus::Done;
+    let signed = if done {
+        (!mine("completed_at") || now.completed_at.is_some())
+            && (!mine("completed_by") || writer.signs(now.completed_by.as_deref()))
+            && (!mine("completed_by_person") || now.completed_by_person == writer.actor.person)
     } else {
-        (
-            now.completed_at,
-            &now.completed_by,
-            &now.completed_by_person,
-        ) == (None, &None, &None)
+        (!mine("completed_at") || now.completed_at.is_none())
+            && (!mine("completed_by") || now.completed_by.is_none())
+            && (!mine("completed_by_person") || now.completed_by_person.is_none())
     };
     if signed {
         Ok(())

@@ -412,3 +412,54 @@ fn an_honest_tick_made_offline_while_a_manager_reassigned_the_task_is_accepted()
     relay.merge(&mut phone).unwrap();
     assert_eq!(check(kind::TASKS, &relay, &before, &w, &s), Ok(()));
 }
+
+#[test]
+fn an_honest_status_change_beside_a_concurrent_completion_is_accepted() {
+    let (s, _) = zhao_tasks();
+    let org = org(&s);
+    let mut relay = s.tasks.fork();
+    let mut qian_phone = device(&s.tasks, 8);
+    let zhao = Actor::for_person(&org, "p-zhao", Role::Staff).unwrap();
+    let qian = Actor::for_person(&org, "p-qian", Role::Staff).unwrap();
+    change_task_status(
+        &mut relay,
+        Some(&org),
+        &zhao,
+        "t-spec",
+        TaskStatus::Done,
+        90,
+    )
+    .unwrap();
+    // Qian, offline, comments (her counter moves ahead) and starts the task: her
+    // status wins, while Zhao's completion fields (which her change did not
+    // rewrite: they were already empty) stay.
+    for i in 0..5 {
+        add_comment(
+            &mut qian_phone,
+            Some(&org),
+            &qian,
+            "t-spec",
+            &format!("q{i}"),
+            "on it",
+            91,
+        )
+        .unwrap();
+    }
+    change_task_status(
+        &mut qian_phone,
+        Some(&org),
+        &qian,
+        "t-spec",
+        TaskStatus::InProgress,
+        92,
+    )
+    .unwrap();
+    let before = relay.get_heads();
+    relay.merge(&mut qian_phone).unwrap();
+    assert_eq!(
+        read_task(&relay, "t-spec").unwrap().status,
+        TaskStatus::InProgress
+    );
+    let w = writer(&s, "p-qian", Role::Staff);
+    assert_eq!(check(kind::TASKS, &relay, &before, &w, &s), Ok(()));
+}
