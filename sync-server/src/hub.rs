@@ -66,6 +66,8 @@ pub struct Hub {
     revocations_checked_at: i64,
     /// Each store's root document (it never changes), looked up once.
     roots: HashMap<String, DocumentId>,
+    /// This thread's documents in memory, as last added to the metrics.
+    documents_reported: usize,
 }
 
 impl std::fmt::Debug for Hub {
@@ -123,6 +125,7 @@ impl Hub {
             registry,
             links: HashMap::new(),
             roots: HashMap::new(),
+            documents_reported: 0,
             metrics,
             peer_id,
             storage_id,
@@ -174,7 +177,9 @@ impl Hub {
                 last_check = Instant::now();
                 self.cut_revoked();
                 self.engine.tick(now_ms());
-                self.metrics.set_documents(self.engine.loaded_documents());
+                let loaded = self.engine.loaded_documents();
+                self.metrics.move_documents(self.documents_reported, loaded);
+                self.documents_reported = loaded;
             }
         }
     }
@@ -438,10 +443,67 @@ fn period_kind(root: &automerge::Automerge, doc: &DocumentId) -> Option<String> 
 
 /// Spawns the engine thread.
 pub fn spawn(hub: Hub) -> (Sender<HubInput>, std::thread::JoinHandle<()>) {
+    spawn_named(hub, "storeops-engine".into())
+}
+
+fn spawn_named(hub: Hub, name: String) -> (Sender<HubInput>, std::thread::JoinHandle<()>) {
     let (tx, rx) = std::sync::mpsc::channel();
     let handle = std::thread::Builder::new()
-        .name("storeops-engine".into())
+        .name(name)
         .spawn(move || hub.run(rx))
         .unwrap_or_else(|e| panic!("cannot start the engine thread: {e}"));
     (tx, handle)
+}
+
+/// The engine threads, each serving the stores that hash to it: a store whose
+/// document is slow to load or apply holds up only the stores on its thread.
+#[derive(Debug, Clone)]
+pub struct Hubs {
+    shards: std::sync::Arc<[Sender<HubInput>]>,
+}
+
+impl Hubs {
+    /// Opens `settings.engine_threads` hubs and starts their threads.
+    pub fn start(
+        settings: &Settings,
+        storage_id: &str,
+        metrics: &std::sync::Arc<Metrics>,
+    ) -> anyhow::Result<(Self, Vec<std::thread::JoinHandle<()>>)> {
+        let n = settings.engine_threads.max(1);
+        let mut shards = Vec::with_capacity(n);
+        let mut threads = Vec::with_capacity(n);
+        for i in 0..n {
+            let hub = Hub::open(settings, storage_id.to_owned(), metrics.clone())?;
+            let (tx, thread) = spawn_named(hub, format!("storeops-engine-{i}"));
+            shards.push(tx);
+            threads.push(thread);
+        }
+        Ok((
+            Self {
+                shards: shards.into(),
+            },
+            threads,
+        ))
+    }
+
+    /// The engine thread serving `store_id`.
+    pub fn for_store(&self, store_id: &str) -> &Sender<HubInput> {
+        &self.shards[shard_of(store_id, self.shards.len())]
+    }
+
+    /// Every engine thread.
+    pub fn all(&self) -> &[Sender<HubInput>] {
+        &self.shards
+    }
+}
+
+/// Which of `n` engine threads serves `store_id` (FNV-1a of the id: stable
+/// across restarts and builds).
+pub fn shard_of(store_id: &str, n: usize) -> usize {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in store_id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    (h % n.max(1) as u64) as usize
 }

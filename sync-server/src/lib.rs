@@ -46,7 +46,7 @@ use registry::{Registry, RegistryError};
 
 #[derive(Clone)]
 struct AppState {
-    hub: std::sync::mpsc::Sender<HubInput>,
+    hubs: hub::Hubs,
     registry: Arc<Mutex<Registry>>,
     metrics: Arc<Metrics>,
     settings: Arc<Settings>,
@@ -126,8 +126,8 @@ fn storage_id(data_dir: &std::path::Path) -> anyhow::Result<String> {
 /// A running relay's handles, for [`app`].
 #[derive(Debug)]
 pub struct Relay {
-    state_hub: std::sync::mpsc::Sender<HubInput>,
-    engine: std::thread::JoinHandle<()>,
+    hubs: hub::Hubs,
+    engines: Vec<std::thread::JoinHandle<()>>,
     router: Router,
 }
 
@@ -137,18 +137,17 @@ impl Relay {
         let registry = Registry::open(&settings.data_dir)?;
         let sid = storage_id(&settings.data_dir)?;
         let metrics = Arc::new(Metrics::default());
-        let hub = hub::Hub::open(&settings, sid, metrics.clone())?;
-        let (tx, engine) = hub::spawn(hub);
+        let (hubs, engines) = hub::Hubs::start(&settings, &sid, &metrics)?;
         let state = AppState {
-            hub: tx.clone(),
+            hubs: hubs.clone(),
             registry: Arc::new(Mutex::new(registry)),
             metrics,
             settings: Arc::new(settings),
             next_conn: Arc::new(AtomicU64::new(1)),
         };
         Ok(Self {
-            state_hub: tx,
-            engine,
+            hubs,
+            engines,
             router: app(state),
         })
     }
@@ -159,11 +158,23 @@ impl Relay {
 
     /// Closes every connection with a reason, saves sync states, stops the engine.
     pub fn stop(self) {
-        let (done, wait) = std::sync::mpsc::channel();
-        if self.state_hub.send(HubInput::Shutdown { done }).is_ok() {
+        let waits: Vec<_> = self
+            .hubs
+            .all()
+            .iter()
+            .filter_map(|hub| {
+                let (done, wait) = std::sync::mpsc::channel();
+                hub.send(HubInput::Shutdown { done })
+                    .is_ok()
+                    .then_some(wait)
+            })
+            .collect();
+        for wait in waits {
             let _ = wait.recv_timeout(Duration::from_secs(10));
         }
-        let _ = self.engine.join();
+        for engine in self.engines {
+            let _ = engine.join();
+        }
     }
 }
 
@@ -538,6 +549,7 @@ async fn websocket(
     let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
     let span = tracing::info_span!("connection", conn = conn.0, device = %device.id);
     let (device_id, store_id) = (device.id, device.store_id);
+    let hub = state.hubs.for_store(&store_id).clone();
     let connect = move |outbox| HubInput::Connect {
         conn,
         device_id,
@@ -547,7 +559,7 @@ async fn websocket(
     };
     let setup = connection::Setup {
         conn,
-        hub: state.hub.clone(),
+        hub,
         metrics: state.metrics.clone(),
         limits,
     };

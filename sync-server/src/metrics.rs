@@ -69,8 +69,15 @@ impl Metrics {
         self.connections.fetch_sub(1, Ordering::Relaxed);
     }
 
-    pub fn set_documents(&self, n: usize) {
-        self.documents.store(n as u64, Ordering::Relaxed);
+    /// One engine thread's documents in memory went from `before` to `now`.
+    pub fn move_documents(&self, before: usize, now: usize) {
+        if now >= before {
+            self.documents
+                .fetch_add((now - before) as u64, Ordering::Relaxed);
+        } else {
+            self.documents
+                .fetch_sub((before - now) as u64, Ordering::Relaxed);
+        }
     }
 
     pub fn add_in(&self, bytes: usize) {

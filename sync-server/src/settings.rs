@@ -33,6 +33,8 @@ pub struct Settings {
     /// Check every device's write against the domain's rules for its role
     /// (off only to measure what the check costs).
     pub validate_writes: bool,
+    /// Engine threads; each store is served by one of them.
+    pub engine_threads: usize,
 }
 
 impl Default for Settings {
@@ -49,6 +51,7 @@ impl Default for Settings {
             tls_cert_file: None,
             tls_key_file: None,
             validate_writes: true,
+            engine_threads: 8,
         }
     }
 }
@@ -148,6 +151,12 @@ impl Settings {
         )?;
         parse(
             &env,
+            "ENGINE_THREADS",
+            "a whole number",
+            &mut s.engine_threads,
+        )?;
+        parse(
+            &env,
             "VALIDATE_WRITES",
             "true or false",
             &mut s.validate_writes,
@@ -178,6 +187,7 @@ impl Settings {
              # Unload a document nobody used for this many seconds.\nidle_unload_seconds = {}\n\
              # Close a connection whose HTTP request headers, or whose first WebSocket message, take longer than this many seconds.\nhandshake_timeout_seconds = {}\n\
              # Check every device's write against the rules of its role (off only to measure the cost).\nvalidate_writes = {}\n\
+             # Engine threads; each store is served by one, so a slow store holds up only the stores on its thread.\nengine_threads = {}\n\
              # Serve https/wss with this PEM certificate chain and key (both or neither).\n\
              # tls_cert_file = \"/etc/storeops/relay.crt\"\n\
              # tls_key_file = \"/etc/storeops/relay.key\"\n",
@@ -190,6 +200,7 @@ impl Settings {
             d.idle_unload_seconds,
             d.handshake_timeout_seconds,
             d.validate_writes,
+            d.engine_threads,
         )
     }
 }
