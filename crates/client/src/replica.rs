@@ -13,6 +13,8 @@ use tokio::sync::mpsc;
 
 mod periods;
 pub use periods::{TASK_WEEKS_AHEAD, TASK_WEEKS_BACK, week_key};
+mod unreadable;
+pub use unreadable::StoreUnread;
 
 use crate::ClientError;
 use crate::device::now_ms;
@@ -54,6 +56,8 @@ impl std::fmt::Debug for Enrolment {
 struct Reads {
     store: Option<(Vec<automerge::ChangeHash>, domain::StoreDoc)>,
     org: Option<(Vec<automerge::ChangeHash>, storeops_domain::OrgDoc)>,
+    /// What each document could not be read of, at the heads it was looked at.
+    unread: HashMap<DocumentId, (Vec<automerge::ChangeHash>, unreadable::Unread)>,
 }
 
 /// Something the UI should hear about.
@@ -433,14 +437,15 @@ impl Replica {
         Ok(r)
     }
 
-    /// The tasks of the task views' documents (see [`periods`]).
+    /// The tasks of the task views' documents (see [`periods`]); those that do not
+    /// read are left out ([`Replica::unreadable`] names them).
     pub(crate) fn all_tasks(&self) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
         let docs: Vec<&automerge::Automerge> = self
             .task_docs()
             .iter()
             .filter_map(|d| self.arrived(d))
             .collect();
-        Ok(domain::split::read_tasks_of(&docs)?)
+        Ok(domain::split::read_tasks_of(&docs)?.into_iter().collect())
     }
 
     /// The tasks the lists show (open ones, and those finished today), of `actor`
@@ -461,13 +466,11 @@ impl Replica {
         let today = zone.date_of(now_ms());
         let midnight_utc = today.days_since_epoch() * 86_400_000;
         let since = midnight_utc - i64::from(zone.offset_minutes_at(midnight_utc)) * 60_000;
-        Ok(domain::split::list_tasks_in(
-            &docs,
-            Some(org),
-            actor,
-            today,
-            since,
-        )?)
+        Ok(
+            domain::split::list_tasks_in(&docs, Some(org), actor, today, since)?
+                .into_iter()
+                .collect(),
+        )
     }
 
     /// The ids of the tasks in the task views' documents (no hydration).

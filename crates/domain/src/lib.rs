@@ -12,6 +12,8 @@
 //!   assessments, awards, training).
 //! - [`split`]: the period documents (tasks by week, …) listed in the root.
 //! - [`schema`]: schema versions and the upgrade from 1 to 2.
+//! - [`unreadable`]: readers skip (and name) entities that do not read, and read
+//!   a newer schema's documents read-only.
 //! - [`template`]: the seed's three plans as templates.
 //!
 //! Every command checks the [`Actor`]'s role and scope and makes exactly one
