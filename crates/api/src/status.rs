@@ -37,9 +37,9 @@ pub struct AppStatus {
     pub role: Option<Role>,
     pub relay_url: Option<String>,
     pub sync: SyncStatus,
-    /// What the screens leave out because it does not read (written by a faulty
-    /// device): managers are told, to have it fixed. Looked for on managers' devices
-    /// only; empty on staff devices.
+    /// What the screens left out, when they last read their documents, because it
+    /// does not read (written by a faulty device): managers are told, to have it
+    /// fixed. Empty on staff devices.
     #[serde(default)]
     pub unreadable: Vec<Unreadable>,
     /// Some of the store's documents were written by a newer Storeops: they are shown

@@ -1,7 +1,7 @@
 //! A device whose documents hold bad data (one malformed entity of each kind, as a
 //! buggy or hostile device could write them) shows everything else on every screen,
-//! and its status names what it left out; a document of a newer schema shows
-//! read-only and refuses changes with `update_app`.
+//! and its status names what the screens left out; a document of a newer schema
+//! shows read-only and refuses changes with `update_app`.
 
 #![allow(clippy::unwrap_used)]
 mod support;
@@ -199,7 +199,7 @@ async fn one_malformed_entity_of_each_kind_hides_nothing_else_and_managers_are_t
         .into_iter()
         .map(|p| p.id)
         .collect();
-    assert_eq!(shown, [plans.0.clone()]);
+    assert_eq!(shown, [plans.0.as_str()]);
     let shown: Vec<String> = m
         .handle(GetMeetings {})
         .unwrap()
@@ -207,7 +207,7 @@ async fn one_malformed_entity_of_each_kind_hides_nothing_else_and_managers_are_t
         .into_iter()
         .map(|m| m.id)
         .collect();
-    assert_eq!(shown, [meetings.0.clone()]);
+    assert_eq!(shown, [meetings.0.as_str()]);
     let shown: Vec<String> = m
         .handle(GetFeedback {})
         .unwrap()
@@ -215,7 +215,7 @@ async fn one_malformed_entity_of_each_kind_hides_nothing_else_and_managers_are_t
         .into_iter()
         .map(|r| r.id)
         .collect();
-    assert_eq!(shown, [reports.0.clone()]);
+    assert_eq!(shown, [reports.0.as_str()]);
     let shown: Vec<String> = m
         .handle(GetAssessment { year: None })
         .unwrap()
@@ -223,7 +223,7 @@ async fn one_malformed_entity_of_each_kind_hides_nothing_else_and_managers_are_t
         .into_iter()
         .map(|k| k.id)
         .collect();
-    assert_eq!(shown, [kpis.0.clone()]);
+    assert_eq!(shown, [kpis.0.as_str()]);
     let dashboard = m.handle(GetDashboard { weeks: Some(4) }).unwrap();
     assert_eq!(dashboard.plans.len(), 1);
 
@@ -248,11 +248,23 @@ async fn one_malformed_entity_of_each_kind_hides_nothing_else_and_managers_are_t
     assert!(status.unreadable.iter().all(|u| !u.reason.is_empty()));
     assert!(!status.needs_update);
 
-    // What reads can still be changed.
+    // What reads can still be changed; once the bad task is fixed, the task list
+    // shows it and the status stops naming it.
     m.handle(AddTask {
         title: "Another".into(),
     })
     .unwrap();
+    let bad = tasks.1.clone();
+    m.replica()
+        .change_task(&bad, |am, _, _| {
+            spoil(am, &["tasks", &bad], "title", "Fixed")
+        })
+        .unwrap();
+    let listed = m.handle(ListTasks {}).unwrap();
+    assert!(listed.iter().any(|t| t.id == tasks.1 && t.title == "Fixed"));
+    let status = m.handle(GetStatus {}).unwrap();
+    assert!(status.unreadable.iter().all(|u| u.id != tasks.1));
+    assert_eq!(status.unreadable.len(), expected.len() - 1);
     relay.stop().await;
 }
 
