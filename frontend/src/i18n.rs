@@ -326,6 +326,14 @@ keys! {
         "Can’t reach the Storeops app. Please restart it.",
         "无法连接到 Storeops 应用，请重新启动应用。",
     ),
+    NeedsUpdate => (
+        "Some of the store’s data comes from a newer version of Storeops. It is shown read-only: update the app to change it.",
+        "部分门店数据来自更新版本的 Storeops，目前只能查看。请更新应用后再修改。",
+    ),
+    UnreadableHint => (
+        "Everything else is shown. The item was written by a faulty device; fix or remove it there:",
+        "其余内容正常显示。该内容由出错的设备写入，请在那台设备上修正或删除：",
+    ),
     BadReply => (
         "The app sent a reply this screen doesn’t understand.",
         "应用返回了无法识别的数据。",
@@ -684,6 +692,38 @@ pub fn progress(lang: Lang, done: usize, total: usize) -> String {
         format!("{done} of {total} done"),
         format!("已完成 {done} / {total}"),
     )
+}
+
+/// "1 item could not be read".
+pub fn unreadable_items(lang: Lang, n: usize) -> String {
+    match (lang, n) {
+        (Lang::En, 1) => "1 item could not be read".to_owned(),
+        (Lang::En, n) => format!("{n} items could not be read"),
+        (Lang::Zh, n) => format!("{n} 项内容无法读取"),
+    }
+}
+
+/// The kind of an item that could not be read (`task`, `person`, …), as the status
+/// names it; an unknown kind as it is.
+pub fn unreadable_kind(lang: Lang, kind: &str) -> String {
+    let zh = match kind {
+        "task" => "任务",
+        "person" => "人员",
+        "position" => "岗位",
+        "department" => "部门",
+        "duty" => "职责",
+        "plan" => "计划",
+        "meeting" => "会议",
+        "report" => "问题反馈",
+        "survey" => "调查",
+        "survey answer" => "调查回答",
+        "kpi" => "KPI",
+        "assessment" => "考核",
+        "award" => "奖励",
+        "training plan" => "培训计划",
+        other => other,
+    };
+    lang.pick(kind, zh).to_owned()
 }
 
 /// "2 changes waiting".
@@ -1183,6 +1223,16 @@ mod tests {
             "3 action items, 1 not a task yet"
         );
         assert_eq!(attendee_count(Lang::En, 1), "1 attendee");
+    }
+
+    #[test]
+    fn what_could_not_be_read_is_counted_and_named_in_both_languages() {
+        assert_eq!(unreadable_items(Lang::En, 1), "1 item could not be read");
+        assert_eq!(unreadable_items(Lang::En, 3), "3 items could not be read");
+        assert_eq!(unreadable_items(Lang::Zh, 1), "1 项内容无法读取");
+        assert_eq!(unreadable_kind(Lang::Zh, "task"), "任务");
+        assert_eq!(unreadable_kind(Lang::En, "survey answer"), "survey answer");
+        assert_eq!(unreadable_kind(Lang::Zh, "gadget"), "gadget");
     }
 
     #[test]

@@ -545,6 +545,7 @@ fn add_demo_people(org: &mut Automerge, locale: &str, now_ms: i64) -> Result<(),
     };
     let positions: Vec<String> = storeops_domain::read_org(org)?
         .positions
+        .into_map()
         .into_keys()
         .collect();
     let actor = storeops_domain::Actor::manager("Storeops");

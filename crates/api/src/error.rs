@@ -19,6 +19,8 @@ pub enum ErrorCode {
     IllegalTransition,
     /// The input is not valid (empty, too long, a bad date, …).
     Invalid,
+    /// The data was written by a newer Storeops: it is read-only until the app is updated.
+    UpdateApp,
     /// The relay said no (a used invite, a revoked device, …).
     Refused,
     /// The relay cannot be reached.
@@ -40,13 +42,14 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 14] = [
+    pub const ALL: [ErrorCode; 15] = [
         Self::NotEnrolled,
         Self::NotSyncedYet,
         Self::Forbidden,
         Self::NotFound,
         Self::IllegalTransition,
         Self::Invalid,
+        Self::UpdateApp,
         Self::Refused,
         Self::Unreachable,
         Self::BadRelayUrl,
@@ -66,6 +69,7 @@ impl ErrorCode {
             Self::NotFound => "not_found",
             Self::IllegalTransition => "illegal_transition",
             Self::Invalid => "invalid",
+            Self::UpdateApp => "update_app",
             Self::Refused => "refused",
             Self::Unreachable => "unreachable",
             Self::BadRelayUrl => "bad_relay_url",

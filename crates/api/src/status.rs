@@ -37,6 +37,28 @@ pub struct AppStatus {
     pub role: Option<Role>,
     pub relay_url: Option<String>,
     pub sync: SyncStatus,
+    /// What the screens left out, when they last read their documents, because it
+    /// does not read (written by a faulty device): managers are told, to have it
+    /// fixed. Empty on staff devices.
+    #[serde(default)]
+    pub unreadable: Vec<Unreadable>,
+    /// Some of the store's documents were written by a newer Storeops: they are shown
+    /// as far as this app understands them, and changes to them are refused
+    /// (`update_app`) until the app is updated.
+    #[serde(default)]
+    pub needs_update: bool,
+}
+
+/// An entity of the store's documents this device could not read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Unreadable {
+    /// `task`, `person`, `position`, `department`, `duty`, `plan`, `meeting`,
+    /// `report`, `survey`, `survey answer`, `kpi`, `assessment`, `award`,
+    /// `training plan`, or `<kind> document` for a whole document.
+    pub kind: String,
+    pub id: String,
+    /// Why, in a few words (for whoever fixes it).
+    pub reason: String,
 }
 
 impl AppStatus {

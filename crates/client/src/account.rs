@@ -29,13 +29,17 @@ impl Device {
                     locale: String::new(),
                 })
             });
+        let role: Option<storeops_domain::Role> = e.and_then(|e| e.role.parse().ok());
+        let unread = r.unreadable(role.is_some_and(|r| r.is_manager()));
         AppStatus {
             enrolled: e.is_some(),
             store,
             device_name: e.map(|e| e.device_name.clone()),
-            role: e.and_then(|e| e.role.parse().ok()),
+            role,
             relay_url: e.map(|e| e.relay_url.clone()),
             sync: r.status(),
+            unreadable: unread.entities,
+            needs_update: unread.newer,
         }
     }
 

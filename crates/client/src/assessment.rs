@@ -61,10 +61,9 @@ impl Replica {
             surveys: vec![],
         };
         for (_, doc) in self.kind_docs(kind::ASSESSMENT, |p| p == year) {
-            let Some(am) = self.arrived(&doc) else {
+            let Some(a) = self.read_noted(doc, assessment::read_assessment)? else {
                 continue;
             };
-            let a = assessment::read_assessment(am)?;
             for (id, k) in a.kpis {
                 board.kpis.push(KpiRow {
                     current: assessment::kpi_value(&k, &report, &month),
@@ -129,10 +128,9 @@ impl Replica {
             }
         }
         for (_, doc) in self.kind_docs(kind::FEEDBACK, |p| p.starts_with(year)) {
-            let Some(am) = self.arrived(&doc) else {
+            let Some(fb) = self.read_noted(doc, feedback::read_feedback)? else {
                 continue;
             };
-            let fb = feedback::read_feedback(am)?;
             for (id, s) in &fb.surveys {
                 board.surveys.push(SurveyRow {
                     answers: s.answers.len(),

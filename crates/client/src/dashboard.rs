@@ -136,10 +136,10 @@ impl Replica {
         );
         let mut kpis = Vec::new();
         for (_, doc) in self.kind_docs(kind::ASSESSMENT, |p| p == year) {
-            let Some(am) = self.arrived(&doc) else {
+            let Some(read) = self.read_noted(doc, assessment::read_assessment)? else {
                 continue;
             };
-            for (_, k) in assessment::read_assessment(am)?.kpis {
+            for (_, k) in read.kpis {
                 let rate = !matches!(k.metric, KpiMetric::Manual);
                 kpis.push(KpiSummary {
                     value: assessment::kpi_value(&k, &month_report, &month),

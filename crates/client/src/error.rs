@@ -39,6 +39,7 @@ impl ClientError {
             ClientError::Domain(DomainError::IllegalTransition { .. }) => {
                 ErrorCode::IllegalTransition
             }
+            ClientError::Domain(DomainError::SchemaTooNew(_)) => ErrorCode::UpdateApp,
             ClientError::Domain(_) => ErrorCode::Invalid,
             ClientError::Refused(_) => ErrorCode::Refused,
             ClientError::Unreachable(..) => ErrorCode::Unreachable,
@@ -90,6 +91,7 @@ mod tests {
             ErrorCode::Forbidden
         );
         assert_eq!(code(DomainError::Invalid("bad".into())), ErrorCode::Invalid);
+        assert_eq!(code(DomainError::SchemaTooNew(99)), ErrorCode::UpdateApp);
         let api: ApiError = ClientError::NotEnrolled.into();
         assert_eq!(api.code, ErrorCode::NotEnrolled);
         assert!(api.message.contains("not enrolled"));

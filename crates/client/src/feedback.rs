@@ -22,10 +22,13 @@ impl Replica {
             .collect();
         let mut out: Vec<(feedback::Report, ReportView)> = Vec::new();
         for (_, doc) in self.kind_docs(kind::FEEDBACK, |_| true) {
-            let Some(am) = self.arrived(&doc) else {
+            let (Some(am), Some(fb)) = (
+                self.arrived(&doc),
+                self.read_noted(doc, feedback::read_feedback)?,
+            ) else {
                 continue;
             };
-            for (id, rep) in feedback::read_feedback(am)?.reports {
+            for (id, rep) in fb.reports {
                 let mine = rep.reporter_person.is_some() && rep.reporter_person == actor.person
                     || rep.reporter_person.is_none() && rep.reporter == actor.name;
                 let handle = feedback::may_handle(&org, &actor, rep.department.as_deref());

@@ -61,10 +61,10 @@ impl Replica {
         let tasks: BTreeMap<&str, &Task> = task_list.iter().map(|(i, t)| (i.as_str(), t)).collect();
         let mut out = Vec::new();
         for (_, doc) in self.kind_docs(kind::MEETINGS, |_| true) {
-            let Some(am) = self.arrived(&doc) else {
+            let Some(read) = self.read_noted(doc, meetings::read_meetings)? else {
                 continue;
             };
-            for (id, m) in meetings::read_meetings(am)?.meetings {
+            for (id, m) in read.meetings {
                 if out.iter().any(|v: &MeetingView| v.id == id) {
                     continue;
                 }

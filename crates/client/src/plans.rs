@@ -18,10 +18,8 @@ use crate::{ClientError, Device, Replica};
 pub(crate) fn plans_of_year(r: &Replica, year: &str) -> Result<plans::PlansDoc, ClientError> {
     let mut all = plans::PlansDoc::default();
     for (_, doc) in r.kind_docs(kind::PLANS, |p| p == year) {
-        if let Some(am) = r.arrived(&doc) {
-            for (id, p) in plans::read_plans(am)?.plans {
-                all.plans.entry(id).or_insert(p);
-            }
+        if let Some(read) = r.read_noted(doc, plans::read_plans)? {
+            all.plans.merge(read.plans);
         }
     }
     Ok(all)

@@ -13,6 +13,8 @@ use tokio::sync::mpsc;
 
 mod periods;
 pub use periods::{TASK_WEEKS_AHEAD, TASK_WEEKS_BACK, week_key};
+mod unreadable;
+pub use unreadable::StoreUnread;
 
 use crate::ClientError;
 use crate::device::now_ms;
@@ -54,6 +56,8 @@ impl std::fmt::Debug for Enrolment {
 struct Reads {
     store: Option<(Vec<automerge::ChangeHash>, domain::StoreDoc)>,
     org: Option<(Vec<automerge::ChangeHash>, storeops_domain::OrgDoc)>,
+    /// What the last reads of each document could not read, at the heads they read.
+    unread: HashMap<DocumentId, (Vec<automerge::ChangeHash>, Vec<domain::Unreadable>)>,
 }
 
 /// Something the UI should hear about.
@@ -314,6 +318,7 @@ impl Replica {
         }
         let org = domain::read_org(am)?;
         self.reads.borrow_mut().org = Some((heads, org.clone()));
+        self.note_unreadable(org_id, &domain::Readable::unreadable(&org));
         Ok(org)
     }
 
@@ -433,14 +438,16 @@ impl Replica {
         Ok(r)
     }
 
-    /// The tasks of the task views' documents (see [`periods`]).
+    /// The tasks of the task views' documents (see [`periods`]); those that do not
+    /// read are left out ([`Replica::unreadable`] names them).
     pub(crate) fn all_tasks(&self) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
-        let docs: Vec<&automerge::Automerge> = self
-            .task_docs()
-            .iter()
-            .filter_map(|d| self.arrived(d))
-            .collect();
-        Ok(domain::split::read_tasks_of(&docs)?)
+        let mut all = domain::Entities::default();
+        for doc in self.task_docs() {
+            if let Some(read) = self.read_noted(doc, domain::read_tasks_doc)? {
+                all.merge(read.tasks);
+            }
+        }
+        Ok(all.into_iter().collect())
     }
 
     /// The tasks the lists show (open ones, and those finished today), of `actor`
@@ -450,24 +457,23 @@ impl Replica {
         org: &storeops_domain::OrgDoc,
         actor: Option<&Actor>,
     ) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
-        let docs: Vec<&automerge::Automerge> = self
-            .task_docs()
-            .iter()
-            .filter_map(|d| self.arrived(d))
-            .collect();
         // The store's zone is read once: today, and today's midnight in UTC ms (at the
         // offset of that moment; on the day of a clock change it is an hour off).
         let zone = self.zone();
         let today = zone.date_of(now_ms());
         let midnight_utc = today.days_since_epoch() * 86_400_000;
         let since = midnight_utc - i64::from(zone.offset_minutes_at(midnight_utc)) * 60_000;
-        Ok(domain::split::list_tasks_in(
-            &docs,
-            Some(org),
-            actor,
-            today,
-            since,
-        )?)
+        // Document by document, to note what each could not read.
+        let mut all = domain::Entities::default();
+        for doc in self.task_docs() {
+            let Some(am) = self.arrived(&doc) else {
+                continue;
+            };
+            let listed = domain::split::list_tasks_in(&[am], Some(org), actor, today, since)?;
+            self.note_unreadable(doc, listed.unreadable());
+            all.merge(listed);
+        }
+        Ok(all.into_iter().collect())
     }
 
     /// The ids of the tasks in the task views' documents (no hydration).

@@ -71,7 +71,7 @@ fn query_my_day_in_documents(bencher: Bencher) {
 fn today_tasks() -> Vec<(String, Task)> {
     let docs = YEAR.today_docs();
     let refs: Vec<&Automerge> = docs.iter().collect();
-    read_tasks_of(&refs).unwrap()
+    read_tasks_of(&refs).unwrap().into_iter().collect()
 }
 
 /// automerge's own one-pass materialisation of a week, for comparison.

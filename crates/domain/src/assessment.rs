@@ -11,16 +11,17 @@ use crate::access::{Actor, task_departments};
 use crate::calendar::Date;
 use crate::documents::{OrgDoc, Owner, SCHEMA_VERSION, Task, TaskStatus};
 use crate::tasks::{check_owner, child_map};
-use crate::{DomainError, check_schema, transact};
+use crate::unreadable::{Entities, Entity};
+use crate::{DomainError, transact};
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct AssessmentDoc {
     pub schema: u64,
     pub period: String,
-    pub kpis: BTreeMap<String, Kpi>,
-    pub assessments: BTreeMap<String, Assessment>,
-    pub awards: BTreeMap<String, Award>,
-    pub training: BTreeMap<String, TrainingPlan>,
+    pub kpis: Entities<Kpi>,
+    pub assessments: Entities<Assessment>,
+    pub awards: Entities<Award>,
+    pub training: Entities<TrainingPlan>,
 }
 
 #[derive(
@@ -52,6 +53,10 @@ pub struct Kpi {
     pub values: BTreeMap<String, f64>,
 }
 
+impl Entity for Kpi {
+    const KIND: &'static str = "kpi";
+}
+
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Assessment {
     pub subject: Owner,
@@ -62,6 +67,10 @@ pub struct Assessment {
     pub comment: String,
     pub by: String,
     pub at: i64,
+}
+
+impl Entity for Assessment {
+    const KIND: &'static str = "assessment";
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -76,12 +85,20 @@ pub struct Award {
     pub at: i64,
 }
 
+impl Entity for Award {
+    const KIND: &'static str = "award";
+}
+
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct TrainingPlan {
     #[autosurgeon(hydrate = "crate::text::string")]
     pub title: String,
     pub department: Option<String>,
     pub sessions: BTreeMap<String, TrainingSession>,
+}
+
+impl Entity for TrainingPlan {
+    const KIND: &'static str = "training plan";
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -112,10 +129,7 @@ pub fn new_assessment_doc(year: &str, now_ms: i64) -> Result<Automerge, DomainEr
 }
 
 pub fn read_assessment(am: &Automerge) -> Result<AssessmentDoc, DomainError> {
-    let doc: AssessmentDoc =
-        hydrate(am).map_err(|e| DomainError::Malformed("assessment", e.to_string()))?;
-    check_schema(doc.schema)?;
-    Ok(doc)
+    hydrate(am).map_err(|e| DomainError::Malformed("assessment", e.to_string()))
 }
 
 fn map_of<D: ReadDoc>(doc: &D, key: &str) -> Result<automerge::ObjId, DomainError> {

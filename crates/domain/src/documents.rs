@@ -18,6 +18,8 @@ use std::collections::BTreeMap;
 use autosurgeon::{Hydrate, Reconcile};
 use serde::{Deserialize, Serialize};
 
+use crate::unreadable::{Entities, Entity};
+
 /// The schema version every document of this build is written with.
 ///
 /// Version 2 stores an [`Owner`] as one string (`position:pos:x`) instead of a map
@@ -141,10 +143,10 @@ impl Reconcile for DocumentLinks {
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct OrgDoc {
     pub schema: u64,
-    pub departments: BTreeMap<String, Department>,
-    pub positions: BTreeMap<String, Position>,
-    pub people: BTreeMap<String, Person>,
-    pub duties: BTreeMap<String, Duty>,
+    pub departments: Entities<Department>,
+    pub positions: Entities<Position>,
+    pub people: Entities<Person>,
+    pub duties: Entities<Duty>,
     /// Problem-report category (`stock`, `customer`, …) to the department that
     /// handles it; categories without a rule use [`crate::feedback::route`]'s defaults.
     #[autosurgeon(missing = "BTreeMap::new")]
@@ -177,6 +179,18 @@ pub struct Person {
     pub contact: String,
     pub positions: Vec<String>,
     pub active: bool,
+}
+
+impl Entity for Department {
+    const KIND: &'static str = "department";
+}
+
+impl Entity for Position {
+    const KIND: &'static str = "position";
+}
+
+impl Entity for Person {
+    const KIND: &'static str = "person";
 }
 
 impl Person {
@@ -341,6 +355,10 @@ pub struct Duty {
     pub raci: Option<Raci>,
 }
 
+impl Entity for Duty {
+    const KIND: &'static str = "duty";
+}
+
 /// A duty's RACI assignment.
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct Raci {
@@ -354,7 +372,7 @@ pub struct Raci {
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct TasksDoc {
     pub schema: u64,
-    pub tasks: BTreeMap<String, Task>,
+    pub tasks: Entities<Task>,
     /// The ISO week (`2026-W48`) of a weekly document; empty for the first one.
     #[autosurgeon(missing = "String::new")]
     pub period: String,
@@ -490,6 +508,10 @@ pub struct Task {
     /// Why the task has no assignee when it lost one (e.g. its holder left and
     /// held no position); cleared when it is assigned again.
     pub unassigned_reason: Option<String>,
+}
+
+impl Entity for Task {
+    const KIND: &'static str = "task";
 }
 
 impl Task {

@@ -12,15 +12,14 @@
 //! answered through the relay, which writes with its own actor.) Results show
 //! only once at least [`MIN_SURVEY_ANSWERS`] people have answered.
 
-use std::collections::BTreeMap;
-
 use automerge::{Automerge, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile_prop};
 
 use crate::access::Actor;
 use crate::documents::{OrgDoc, SCHEMA_VERSION};
 use crate::tasks::child_map;
-use crate::{DomainError, check_schema, transact};
+use crate::unreadable::{Entities, Entity};
+use crate::{DomainError, transact};
 
 /// Results of a survey show from this many answers on.
 pub const MIN_SURVEY_ANSWERS: usize = 5;
@@ -29,8 +28,8 @@ pub const MIN_SURVEY_ANSWERS: usize = 5;
 pub struct FeedbackDoc {
     pub schema: u64,
     pub period: String,
-    pub reports: BTreeMap<String, Report>,
-    pub surveys: BTreeMap<String, Survey>,
+    pub reports: Entities<Report>,
+    pub surveys: Entities<Survey>,
 }
 
 #[derive(
@@ -77,6 +76,10 @@ pub struct Report {
     pub created_at: i64,
 }
 
+impl Entity for Report {
+    const KIND: &'static str = "report";
+}
+
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
 pub struct Survey {
     #[autosurgeon(hydrate = "crate::text::string")]
@@ -84,7 +87,11 @@ pub struct Survey {
     pub created_by: String,
     pub created_at: i64,
     /// Random answer id → answer; no person.
-    pub answers: BTreeMap<String, SurveyAnswer>,
+    pub answers: Entities<SurveyAnswer>,
+}
+
+impl Entity for Survey {
+    const KIND: &'static str = "survey";
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -93,6 +100,10 @@ pub struct SurveyAnswer {
     pub score: u64,
     #[autosurgeon(hydrate = "crate::text::string")]
     pub comment: String,
+}
+
+impl Entity for SurveyAnswer {
+    const KIND: &'static str = "survey answer";
 }
 
 pub fn new_feedback_doc(month: &str, now_ms: i64) -> Result<Automerge, DomainError> {
@@ -112,10 +123,7 @@ pub fn new_feedback_doc(month: &str, now_ms: i64) -> Result<Automerge, DomainErr
 }
 
 pub fn read_feedback(am: &Automerge) -> Result<FeedbackDoc, DomainError> {
-    let doc: FeedbackDoc =
-        hydrate(am).map_err(|e| DomainError::Malformed("feedback", e.to_string()))?;
-    check_schema(doc.schema)?;
-    Ok(doc)
+    hydrate(am).map_err(|e| DomainError::Malformed("feedback", e.to_string()))
 }
 
 fn map_of<D: ReadDoc>(doc: &D, key: &str) -> Result<automerge::ObjId, DomainError> {
@@ -399,7 +407,7 @@ pub fn open_survey(
         title: title.trim().into(),
         created_by: actor.name.clone(),
         created_at: now_ms,
-        answers: BTreeMap::new(),
+        answers: Entities::default(),
     };
     let message = format!("{} opened survey \"{}\"", actor.name, survey.title);
     transact(am, message, now_ms, |tx| {

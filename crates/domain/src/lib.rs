@@ -12,6 +12,8 @@
 //!   assessments, awards, training).
 //! - [`split`]: the period documents (tasks by week, …) listed in the root.
 //! - [`schema`]: schema versions and the upgrade from 1 to 2.
+//! - [`unreadable`]: readers skip (and name) entities that do not read, and read
+//!   a newer schema's documents read-only.
 //! - [`template`]: the seed's three plans as templates.
 //!
 //! Every command checks the [`Actor`]'s role and scope and makes exactly one
@@ -48,16 +50,18 @@ pub mod split;
 pub mod tasks;
 pub mod template;
 pub mod text;
+pub mod unreadable;
 
 use automerge::transaction::{CommitOptions, Transaction};
 use automerge::{Automerge, ReadDoc};
-use autosurgeon::{hydrate, hydrate_prop, reconcile};
+use autosurgeon::{hydrate, reconcile};
 
 pub use access::Actor;
 use calendar::Date;
 pub use documents::*;
 pub use tasks::*;
 use template::Template;
+pub use unreadable::{Entities, Readable, Unreadable};
 
 /// What went wrong, in words a user can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -334,25 +338,29 @@ pub fn new_store(
     })
 }
 
+// The readers below read whatever they can: an entity that does not read is
+// skipped and listed in its collection's `unreadable()`, and a document of a
+// newer schema reads as far as it can and is read-only (see [`unreadable`]).
+// Only a document that is not one of its kind at all is an error.
+
 /// Reads the store document.
 pub fn read_store(am: &Automerge) -> Result<StoreDoc, DomainError> {
-    let doc: StoreDoc = hydrate(am).map_err(|e| DomainError::Malformed("store", e.to_string()))?;
-    check_schema(doc.schema)?;
-    Ok(doc)
+    hydrate(am).map_err(|e| DomainError::Malformed("store", e.to_string()))
 }
 
 /// Reads the org document.
 pub fn read_org(am: &Automerge) -> Result<OrgDoc, DomainError> {
-    let doc: OrgDoc = hydrate(am).map_err(|e| DomainError::Malformed("org", e.to_string()))?;
-    check_schema(doc.schema)?;
-    Ok(doc)
+    hydrate(am).map_err(|e| DomainError::Malformed("org", e.to_string()))
 }
 
-/// Every task, by id.
+/// Reads a tasks document.
+pub fn read_tasks_doc(am: &Automerge) -> Result<TasksDoc, DomainError> {
+    hydrate(am).map_err(|e| DomainError::Malformed("tasks", e.to_string()))
+}
+
+/// Every task that reads, by id (see [`read_tasks_doc`] for those that do not).
 pub fn read_tasks(am: &Automerge) -> Result<Vec<(String, Task)>, DomainError> {
-    let doc: TasksDoc = hydrate(am).map_err(|e| DomainError::Malformed("tasks", e.to_string()))?;
-    check_schema(doc.schema)?;
-    Ok(doc.tasks.into_iter().collect())
+    Ok(read_tasks_doc(am)?.tasks.into_iter().collect())
 }
 
 /// One task.
@@ -364,7 +372,8 @@ pub fn read_task(am: &Automerge, id: &str) -> Result<Task, DomainError> {
             id: id.into(),
         });
     }
-    hydrate_prop(am, &tasks, id).map_err(|e| DomainError::Malformed("tasks", e.to_string()))
+    unreadable::hydrate_entity(am, &tasks, id)
+        .map_err(|u| DomainError::Malformed("tasks", u.to_string()))
 }
 
 #[cfg(test)]
@@ -587,18 +596,33 @@ mod tests {
     }
 
     #[test]
-    fn a_document_from_a_newer_schema_is_refused() {
+    fn a_document_from_a_newer_schema_reads_but_refuses_every_command() {
         let mut s = store("plan3");
+        let before = read_tasks(&s.tasks).unwrap();
         s.tasks
             .transact::<_, _, automerge::AutomergeError>(|tx| {
                 tx.put(ROOT, "schema", 99u64)?;
                 Ok(())
             })
             .unwrap();
-        assert_eq!(
-            read_tasks(&s.tasks).unwrap_err(),
-            DomainError::SchemaTooNew(99)
+        let doc = read_tasks_doc(&s.tasks).unwrap();
+        assert!(doc.is_read_only());
+        assert_eq!(read_tasks(&s.tasks).unwrap(), before);
+        let heads = s.tasks.get_heads();
+        let err = add_task(
+            &mut s.tasks,
+            &Actor::manager("Li"),
+            "t",
+            NewTask::titled("x"),
+            1,
         );
+        assert_eq!(err.unwrap_err(), DomainError::SchemaTooNew(99));
+        assert!(
+            DomainError::SchemaTooNew(99)
+                .to_string()
+                .contains("update the app")
+        );
+        assert_eq!(s.tasks.get_heads(), heads);
     }
 
     #[test]

@@ -10,13 +10,14 @@ use crate::access::Actor;
 use crate::calendar::Date;
 use crate::documents::{Owner, SCHEMA_VERSION, Task};
 use crate::tasks::{check_owner, child_map, list_in, tasks_obj, write_new_tasks};
-use crate::{DomainError, check_schema, transact};
+use crate::unreadable::{Entities, Entity};
+use crate::{DomainError, transact};
 
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct MeetingsDoc {
     pub schema: u64,
     pub period: String,
-    pub meetings: BTreeMap<String, Meeting>,
+    pub meetings: Entities<Meeting>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -35,6 +36,10 @@ pub struct Meeting {
     pub actions: BTreeMap<String, ActionItem>,
     pub created_by: String,
     pub created_at: i64,
+}
+
+impl Entity for Meeting {
+    const KIND: &'static str = "meeting";
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -59,7 +64,7 @@ pub fn new_meetings_doc(year: &str, now_ms: i64) -> Result<Automerge, DomainErro
     let doc = MeetingsDoc {
         schema: SCHEMA_VERSION,
         period: year.into(),
-        meetings: BTreeMap::new(),
+        meetings: Entities::default(),
     };
     transact(
         &mut am,
@@ -71,10 +76,7 @@ pub fn new_meetings_doc(year: &str, now_ms: i64) -> Result<Automerge, DomainErro
 }
 
 pub fn read_meetings(am: &Automerge) -> Result<MeetingsDoc, DomainError> {
-    let doc: MeetingsDoc =
-        hydrate(am).map_err(|e| DomainError::Malformed("meetings", e.to_string()))?;
-    check_schema(doc.schema)?;
-    Ok(doc)
+    hydrate(am).map_err(|e| DomainError::Malformed("meetings", e.to_string()))
 }
 
 fn meetings_obj<D: ReadDoc>(doc: &D) -> Result<automerge::ObjId, DomainError> {

@@ -27,14 +27,15 @@ use crate::access::Actor;
 use crate::calendar::Date;
 use crate::documents::{Owner, Priority, SCHEMA_VERSION, Task};
 use crate::tasks::{check_owner, child_map, list_in, tasks_obj, write_new_tasks};
-use crate::{DomainError, Role, check_schema, transact};
+use crate::unreadable::{Entities, Entity};
+use crate::{DomainError, Role, transact};
 
 /// One year of plans (`period` = `2026`).
 #[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
 pub struct PlansDoc {
     pub schema: u64,
     pub period: String,
-    pub plans: BTreeMap<String, Plan>,
+    pub plans: Entities<Plan>,
 }
 
 #[derive(
@@ -91,6 +92,10 @@ pub struct Plan {
     pub reviews: Vec<Review>,
     pub created_by: String,
     pub created_at: i64,
+}
+
+impl Entity for Plan {
+    const KIND: &'static str = "plan";
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]
@@ -216,7 +221,7 @@ pub fn new_plans_doc(year: &str, now_ms: i64) -> Result<Automerge, DomainError> 
     let doc = PlansDoc {
         schema: SCHEMA_VERSION,
         period: year.into(),
-        plans: BTreeMap::new(),
+        plans: Entities::default(),
     };
     transact(
         &mut am,
@@ -228,9 +233,7 @@ pub fn new_plans_doc(year: &str, now_ms: i64) -> Result<Automerge, DomainError> 
 }
 
 pub fn read_plans(am: &Automerge) -> Result<PlansDoc, DomainError> {
-    let doc: PlansDoc = hydrate(am).map_err(|e| DomainError::Malformed("plans", e.to_string()))?;
-    check_schema(doc.schema)?;
-    Ok(doc)
+    hydrate(am).map_err(|e| DomainError::Malformed("plans", e.to_string()))
 }
 
 fn plan_of<'a>(doc: &'a PlansDoc, id: &str) -> Result<&'a Plan, DomainError> {

@@ -1,7 +1,8 @@
 //! Schema versions and the upgrades between them.
 //!
 //! Every document has a `schema` number at its root. A build reads every version up
-//! to [`SCHEMA_VERSION`] and refuses newer ones ("update the app"). The first
+//! to [`SCHEMA_VERSION`]; a newer one it reads as far as it understands it, and
+//! refuses to change ("update the app", see [`crate::unreadable`]). The first
 //! command a newer build runs on an older document upgrades it in the same
 //! change; [`upgrade`] does it on its own (e.g. when a document is opened).
 //!

@@ -20,6 +20,7 @@ use autosurgeon::reconcile_prop;
 use crate::access::Actor;
 use crate::calendar::Date;
 use crate::documents::*;
+use crate::unreadable::{Entities, hydrate_entity};
 use crate::{DomainError, transact};
 
 /// The period of a document of `kind` that holds what happens on `day`.
@@ -146,7 +147,8 @@ pub fn locate_task<'a>(docs: &[(&'a str, &'a Automerge)], id: &str) -> Option<&'
 
 /// [`crate::my_day`] straight from documents: reads only the assignee, due date
 /// and status of each task and hydrates the ones that are `actor`'s, which is
-/// several times faster than hydrating every task first.
+/// several times faster than hydrating every task first. A task that does not
+/// read is left out.
 pub fn my_day_in(
     docs: &[&Automerge],
     org: Option<&OrgDoc>,
@@ -176,9 +178,9 @@ pub fn my_day_in(
             if !crate::is_mine(actor, org, &probe) {
                 continue;
             }
-            let task: Task = hydrate_prop(*am, &tasks, id.as_str())
-                .map_err(|e| DomainError::Malformed("tasks", e.to_string()))?;
-            mine.push((id, task));
+            if let Ok(task) = hydrate_entity::<Task, _>(*am, &tasks, &id) {
+                mine.push((id, task));
+            }
         }
     }
     Ok(crate::my_day(&mine, org, actor, today))
@@ -188,18 +190,19 @@ pub fn my_day_in(
 /// and those finished (done or cancelled) that were due today or completed since
 /// `since_ms`. With `actor`, only that person's work ([`crate::is_mine`]). Status,
 /// due date, completion time and assignee are read first; only the tasks kept are
-/// hydrated, so a week of finished work costs little.
+/// hydrated, so a week of finished work costs little. A kept task that does not
+/// read is listed in the answer's [`Entities::unreadable`].
 pub fn list_tasks_in(
     docs: &[&Automerge],
     org: Option<&OrgDoc>,
     actor: Option<&Actor>,
     today: Date,
     since_ms: i64,
-) -> Result<Vec<(String, Task)>, DomainError> {
+) -> Result<Entities<Task>, DomainError> {
     use automerge::{ObjType, ReadDoc, Value};
     use autosurgeon::hydrate_prop;
     let today_s = today.to_string();
-    let mut all = std::collections::BTreeMap::new();
+    let mut all = Entities::default();
     for am in docs {
         let tasks = crate::tasks::tasks_obj(*am)?;
         for item in am.map_range(&tasks, ..) {
@@ -230,22 +233,23 @@ pub fn list_tasks_in(
                     continue;
                 }
             }
-            let task: Task = hydrate_prop(*am, &tasks, id.as_str())
-                .map_err(|e| DomainError::Malformed("tasks", e.to_string()))?;
-            all.insert(id, task);
+            match hydrate_entity::<Task, _>(*am, &tasks, &id) {
+                Ok(task) => {
+                    all.insert(id, task);
+                }
+                Err(u) => all.skip(u),
+            }
         }
     }
-    Ok(all.into_iter().collect())
+    Ok(all)
 }
 
 /// The tasks of several documents, by id (a task id appears in one document;
-/// should two hold it, the first wins).
-pub fn read_tasks_of(docs: &[&Automerge]) -> Result<Vec<(String, Task)>, DomainError> {
-    let mut all = std::collections::BTreeMap::new();
+/// should two hold it, the first wins), with those that do not read.
+pub fn read_tasks_of(docs: &[&Automerge]) -> Result<Entities<Task>, DomainError> {
+    let mut all = Entities::default();
     for am in docs {
-        for (id, t) in crate::read_tasks(am)? {
-            all.entry(id).or_insert(t);
-        }
+        all.merge(crate::read_tasks_doc(am)?.tasks);
     }
-    Ok(all.into_iter().collect())
+    Ok(all)
 }

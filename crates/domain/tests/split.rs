@@ -116,7 +116,10 @@ fn my_day_read_straight_from_documents_matches_my_day_over_hydrated_tasks() {
     .unwrap();
     let zhao = actor(&s, "p-zhao", Role::Staff);
     let fast = my_day_in(&[&s.tasks, &week], Some(&org), &zhao, today()).unwrap();
-    let all = read_tasks_of(&[&s.tasks, &week]).unwrap();
+    let all: Vec<_> = read_tasks_of(&[&s.tasks, &week])
+        .unwrap()
+        .into_iter()
+        .collect();
     assert_eq!(fast, my_day(&all, Some(&org), &zhao, today()));
     assert!(fast.today.iter().any(|(id, _)| id == "a"));
     assert_eq!(

@@ -19,7 +19,9 @@ use crate::settings::{EnrolForm, Settings};
 use crate::shell::context::AppContext;
 use crate::shell::controller::{self, query};
 use crate::shell::state::{Remote, Screen, State};
-use crate::shell::{AppHeader, AppNav, ErrorBanner, SavedToast, SyncIndicator, nav_label};
+use crate::shell::{
+    AppHeader, AppNav, ErrorBanner, SavedToast, SyncIndicator, UnreadableNotice, nav_label,
+};
 use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
 use crate::ui::{LoadFailed, Loading};
 
@@ -187,6 +189,11 @@ fn enrolled_screen(state: &UseReducerHandle<State>, status: &AppStatus, lang: La
             </AppHeader>
             <main class={classes!("content", "has-tab-bar", state.print_view.then_some("is-printing"))}>
                 <ErrorBanner />
+                <UnreadableNotice
+                    unreadable={status.unreadable.clone()}
+                    needs_update={status.needs_update}
+                    {manager}
+                />
                 <section
                     id={format!("screen-{}", screen.slug())}
                     class={classes!("screen", format!("screen-{}", screen.slug()))}

@@ -164,12 +164,18 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
             }),
             Screen::Settings => return,
         };
+        let read = loaded.is_ok();
         let action = loaded.unwrap_or_else(|err| Action::LoadFailed {
             screen,
             problem: Problem::Api(err),
             asked_at,
         });
         d.dispatch(action);
+        // The status names what the screens' reads could not read (managers are told):
+        // this read may have found something.
+        if manager && read {
+            load(&d).await;
+        }
     });
 }
 

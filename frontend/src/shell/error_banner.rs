@@ -13,6 +13,9 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
         Problem::Api(err) if err.code == ErrorCode::Unavailable => {
             format!("{} ({})", t(lang, Key::BackendUnavailable), err.message)
         }
+        Problem::Api(err) if err.code == ErrorCode::UpdateApp => {
+            t(lang, Key::NeedsUpdate).to_owned()
+        }
         Problem::Api(err) if err.code == ErrorCode::BadReply => {
             format!("{} ({})", t(lang, Key::BadReply), err.message)
         }

@@ -1,4 +1,4 @@
-//! The frame around every screen: the root component and its state, the context it provides, the one way to run a command, the header, navigation, sync indicator, error banner and "Saved".
+//! The frame around every screen: the root component and its state, the context it provides, the one way to run a command, the header, navigation, sync indicator, error banner, the notice of data that could not be read, and "Saved".
 
 pub mod app;
 pub mod context;
@@ -10,9 +10,11 @@ pub mod run;
 pub mod saved;
 pub mod state;
 pub mod sync_indicator;
+pub mod unreadable_notice;
 
 pub use error_banner::ErrorBanner;
 pub use header::AppHeader;
 pub use nav::{AppNav, label as nav_label};
 pub use saved::SavedToast;
 pub use sync_indicator::SyncIndicator;
+pub use unreadable_notice::UnreadableNotice;

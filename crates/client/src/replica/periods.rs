@@ -36,19 +36,29 @@ impl Replica {
     /// The documents this device keeps in sync: org, the first tasks document and
     /// the period documents [`Replica::keeps`].
     pub(super) fn linked_all(&self) -> Vec<DocumentId> {
+        self.linked_kinds().into_iter().map(|(_, d)| d).collect()
+    }
+
+    /// [`Replica::linked_all`] with each document's kind.
+    pub(super) fn linked_kinds(&self) -> Vec<(String, DocumentId)> {
         let Some(store) = self.store_doc() else {
             return vec![];
         };
         let today = self.today_date();
-        let mut ids = vec![store.documents.org.clone(), store.documents.tasks.clone()];
+        let mut ids = vec![
+            (kind::ORG.to_owned(), store.documents.org.clone()),
+            (kind::TASKS.to_owned(), store.documents.tasks.clone()),
+        ];
         for (key, docs) in &store.documents.periods {
             if let Some((kind, period)) = key.split_once('/')
                 && keeps(kind, period, today)
             {
-                ids.extend(docs.keys().cloned());
+                ids.extend(docs.keys().map(|d| (kind.to_owned(), d.clone())));
             }
         }
-        ids.iter().filter_map(|id| id.parse().ok()).collect()
+        ids.into_iter()
+            .filter_map(|(kind, id)| Some((kind, id.parse().ok()?)))
+            .collect()
     }
 
     /// A document that has arrived (has content) on this device.
@@ -229,8 +239,9 @@ impl Replica {
         self.change_document(doc, f)
     }
 
-    /// Runs `f` on the document of `kind` holding `key` in `map`.
-    pub(crate) fn change_holding<R>(
+    /// Runs `f` on the document of `kind` holding `key` in its top-level map `map`
+    /// (`plans`, `meetings`, `reports`, `kpis`, …); durable when this returns.
+    pub fn change_holding<R>(
         &mut self,
         kind: &str,
         map: &str,
