@@ -418,7 +418,10 @@ impl Registry {
         }
         let token = random_secret()?;
         let device_id = format!("dev-{}", &random_secret()?[..12]);
-        let tx = self.docs.connection_mut().transaction()?;
+        let tx = self
+            .docs
+            .connection_mut()
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         let invite: Option<(String, String, Option<String>)> = tx
             .query_row(
                 "UPDATE invites SET redeemed_at = ?2

@@ -236,7 +236,12 @@ impl DocumentStore for SqliteStore {
         if ops.is_empty() {
             return Ok(());
         }
-        let tx = self.conn.transaction()?;
+        // Immediate: the write lock is taken (waiting up to the busy timeout) before
+        // anything is read, so a writer on another connection (another engine
+        // thread) cannot make the upgrade from reading fail at once.
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
         for op in ops {
             match op {
                 StorageOp::Append { doc, meta, bytes } => {
