@@ -20,6 +20,8 @@ pub struct Relays {
     pub reference_dir: PathBuf,
     /// Each relay gets a fresh data directory under this one.
     pub work_dir: PathBuf,
+    /// Whether our relay checks writes against the rules of each device's role.
+    pub validate_writes: bool,
 }
 
 /// A started relay with its stores set up, ready for devices.
@@ -52,7 +54,7 @@ pub async fn prepare(
             let fixtures: Vec<StoreFixture> =
                 tokio::task::spawn_blocking(move || setup::ours(&data2, stores, slots)).await??;
             (
-                RelayProcess::start_ours(&relays.relay_bin, &data, &log)?,
+                RelayProcess::start_ours(&relays.relay_bin, &data, &log, relays.validate_writes)?,
                 fixtures,
             )
         }
@@ -79,34 +81,93 @@ pub async fn prepare(
     })
 }
 
-/// Runs the workload on both relays; ours first.
+/// What [`compare`] measured.
+#[derive(Debug)]
+pub struct Compared {
+    pub ours: Report,
+    /// Ours again, with write validation off (what the check costs).
+    pub unchecked: Report,
+    pub reference: Report,
+}
+
+/// Runs the workload on our relay, on ours without write validation, and on the
+/// reference, one after the other.
 pub async fn compare(
     relays: &Relays,
     stores: usize,
     workload: &Workload,
-) -> anyhow::Result<(Report, Report)> {
+) -> anyhow::Result<Compared> {
     let slots = workload.devices_per_store + workload.joins_per_store;
-    let mut reports = Vec::new();
-    for kind in [RelayKind::Ours, RelayKind::Reference] {
-        let label = match kind {
-            RelayKind::Ours => "ours",
-            RelayKind::Reference => "reference",
-        };
+    let mut run = async |kind: RelayKind, label: &str, validate: bool| -> anyhow::Result<Report> {
         eprintln!(
-            "== {} — {stores} stores × {} devices",
+            "== {} ({label}) — {stores} stores × {} devices",
             kind.name(),
             workload.devices_per_store
         );
-        let p = prepare(relays, kind, label, stores, slots).await?;
+        let relays = Relays {
+            validate_writes: validate,
+            ..relays.clone()
+        };
+        let p = prepare(&relays, kind, label, stores, slots).await?;
         let mut report = workload::run(p.target, workload.clone()).await?;
         report.rss_before_kib = p.baseline_kib;
         eprintln!("{}", one_line(&report));
         drop(p.process);
-        reports.push(report);
-    }
-    let reference = reports.pop().context("two reports")?;
-    let ours = reports.pop().context("two reports")?;
-    Ok((ours, reference))
+        Ok(report)
+    };
+    let ours = run(RelayKind::Ours, "ours", true).await?;
+    let unchecked = run(RelayKind::Ours, "ours-unchecked", false).await?;
+    let reference = run(RelayKind::Reference, "reference", true).await?;
+    Ok(Compared {
+        ours,
+        unchecked,
+        reference,
+    })
+}
+
+/// What checking every write costs: our relay with validation on and off.
+pub fn validation_table(on: &Report, off: &Report) -> String {
+    let mut t = String::new();
+    let _ = writeln!(t, "| write validation | on | off | on / off |");
+    let _ = writeln!(t, "|---|---:|---:|---:|");
+    let mut row = |name: &str, a: String, b: String, r: String| {
+        let _ = writeln!(t, "| {name} | {a} | {b} | {r} |");
+    };
+    row(
+        "throughput: edits/s applied (saturate)",
+        format!("{:.0}", on.edits_per_sec),
+        format!("{:.0}", off.edits_per_sec),
+        ratio(on.edits_per_sec, off.edits_per_sec),
+    );
+    let (a, b) = (
+        cpu_per_k(on.relay_cpu_saturate, on.saturate_edits),
+        cpu_per_k(off.relay_cpu_saturate, off.saturate_edits),
+    );
+    row(
+        "relay CPU per edit, µs (saturate)",
+        a.map_or("–".into(), |v| format!("{v:.0}")),
+        b.map_or("–".into(), |v| format!("{v:.0}")),
+        match (a, b) {
+            (Some(a), Some(b)) => ratio(a, b),
+            _ => "–".into(),
+        },
+    );
+    row(
+        "edit→visible p50 / p99 / max, ms (steady)",
+        pct(&on.steady_latency),
+        pct(&off.steady_latency),
+        ratio(
+            on.steady_latency.p99.as_secs_f64(),
+            off.steady_latency.p99.as_secs_f64(),
+        ) + " (p99)",
+    );
+    row(
+        "errors",
+        on.errors.to_string(),
+        off.errors.to_string(),
+        String::new(),
+    );
+    t
 }
 
 /// Holds `connections` idle connections on both relays; ours first.

@@ -151,6 +151,7 @@ impl Args {
                 .get("work-dir")
                 .map(PathBuf::from)
                 .unwrap_or_else(compare::default_work_dir),
+            validate_writes: true,
         }
     }
 }
@@ -219,8 +220,9 @@ fn run() -> anyhow::Result<()> {
             print_machine();
             block_on(&rt, async {
                 if !args.has("idle-only") {
-                    let (ours, reference) = compare::compare(&relays, stores, &w).await?;
-                    println!("{}", compare::table(&ours, &reference, &w));
+                    let c = compare::compare(&relays, stores, &w).await?;
+                    println!("{}", compare::table(&c.ours, &c.reference, &w));
+                    println!("{}", compare::validation_table(&c.ours, &c.unchecked));
                 }
                 if let Some(k) = args.get("idle") {
                     let k: usize = k.parse().context("--idle is a number of connections")?;
@@ -285,6 +287,7 @@ fn run() -> anyhow::Result<()> {
                                     &relays.relay_bin,
                                     &dir,
                                     &relays.work_dir.join("relay.log"),
+                                    relays.validate_writes,
                                 )?;
                                 let u = p.url.clone();
                                 started = Some(p);

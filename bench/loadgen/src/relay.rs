@@ -38,12 +38,23 @@ pub struct RelayProcess {
 impl RelayProcess {
     /// Starts `storeops-relay serve` on a free loopback port. The per-connection
     /// message rate limit is lifted (a benchmark device sends far more than a
-    /// person does); everything else is the relay's default.
-    pub fn start_ours(bin: &Path, data_dir: &Path, log: &Path) -> anyhow::Result<Self> {
+    /// person does); with `validate_writes` false, writes are not checked
+    /// against the rules of the device's role (to measure what the check costs);
+    /// everything else is the relay's default.
+    pub fn start_ours(
+        bin: &Path,
+        data_dir: &Path,
+        log: &Path,
+        validate_writes: bool,
+    ) -> anyhow::Result<Self> {
         let mut cmd = Command::new(bin);
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
-            .env("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND", "1000000");
+            .env("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND", "1000000")
+            .env(
+                "STOREOPS_RELAY__VALIDATE_WRITES",
+                validate_writes.to_string(),
+            );
         if std::env::var_os("RUST_LOG").is_none() {
             cmd.env("RUST_LOG", "warn");
         }

@@ -9,7 +9,7 @@ use automerge::{ActorId, AutomergeError, ROOT, ReadDoc};
 use storeops_sync::protocol::Message;
 use storeops_sync::{
     Access, Config, ConnId, DocMeta, DocumentId, Engine, Output, PeerId, Rejection, Role,
-    StorageOp, StoredDoc,
+    StorageOp, StoredDoc, Validator, Write,
 };
 
 /// One process: an engine and the storage it writes to.
@@ -25,6 +25,8 @@ struct Node {
     durable: HashMap<DocumentId, automerge::Automerge>,
     /// Sync messages checked against `durable`.
     checked_sends: usize,
+    /// `error` messages sent (the shell sends them before it closes).
+    errors: Vec<String>,
 }
 
 impl Node {
@@ -43,6 +45,7 @@ impl Node {
             unavailable: vec![],
             durable: HashMap::new(),
             checked_sends: 0,
+            errors: vec![],
         }
     }
 
@@ -60,6 +63,9 @@ impl Node {
     ) {
         match out {
             Output::Send { conn, frame } => {
+                if let Ok(Message::Error { message, .. }) = Message::decode(&frame) {
+                    self.errors.push(message);
+                }
                 self.check_durable(&frame);
                 wire.push_back((client.is_some(), conn, frame));
             }
@@ -246,6 +252,7 @@ impl Net {
                 } else {
                     self.bytes_to_clients += frame.len();
                     let client = self.links[&conn];
+
                     self.clients[client].engine.received(conn, &frame, 0);
                 }
             }
@@ -1027,4 +1034,77 @@ fn what_a_device_has_of_a_document_it_may_not_write_is_no_write_but_a_new_change
     assert_eq!(net.relay.rejections, vec![Rejection::WriteForbidden]);
     assert_eq!(net.relay.read(doc(4), "plan").as_deref(), Some("weekly"));
     assert!(!net.up[&conn]);
+}
+
+/// Refuses a document that has a `forbidden` key.
+struct NoForbiddenKey;
+
+impl Validator for NoForbiddenKey {
+    fn check(&mut self, w: &Write<'_>) -> Result<(), String> {
+        match w.doc.get(ROOT, "forbidden") {
+            Ok(Some(_)) => Err("no-forbidden: that key is not allowed".into()),
+            _ => Ok(()),
+        }
+    }
+}
+
+#[test]
+fn a_write_the_validator_refuses_is_rolled_back_not_stored_not_forwarded_and_its_writer_is_told() {
+    let mut net = Net::new(2);
+    net.relay.engine = Engine::new(
+        PeerId::new("relay"),
+        Some("relay-storage".into()),
+        Role::Relay,
+        Config::default(),
+    )
+    .with_validator(Some(Box::new(NoForbiddenKey)));
+    net.create_on_relay(doc(1), meta("s1", "tasks"), "title", "count stock");
+    let writer = net.connect(0, staff("s1"));
+    net.connect(1, staff("s1"));
+    net.clients[0].engine.open(doc(1), 0);
+    net.clients[1].engine.open(doc(1), 0);
+    net.run();
+    net.clients[0].put(doc(1), "status", "done");
+    net.run();
+    assert_eq!(
+        net.clients[1].read(doc(1), "status").as_deref(),
+        Some("done")
+    );
+
+    net.clients[0].put(doc(1), "forbidden", "x");
+    let refused = net.clients[0].engine.document(&doc(1)).unwrap().get_heads()[0];
+    net.run();
+    // Rolled back and not forwarded.
+    assert_eq!(net.relay.read(doc(1), "forbidden"), None);
+    assert_eq!(net.relay.read(doc(1), "status").as_deref(), Some("done"));
+    assert_eq!(net.clients[1].read(doc(1), "forbidden"), None);
+    // Not stored.
+    let mut stored = automerge::Automerge::new();
+    for chunk in &net.relay.storage[&doc(1)].chunks {
+        stored.load_incremental(chunk).unwrap();
+    }
+    assert_eq!(stored.get(ROOT, "forbidden").unwrap(), None);
+    assert_eq!(net.relay.rejections, vec![Rejection::InvalidChange]);
+    // The writer is told the rule and which change, and disconnected.
+    let told = net.relay.errors.join(" ");
+    assert!(told.contains("no-forbidden"), "{told}");
+    assert!(told.contains(&refused.to_string()), "{told}");
+    assert_eq!(net.up.get(&writer), Some(&false));
+
+    // Everyone else goes on.
+    net.clients[1].put(doc(1), "note", "still here");
+    net.run();
+    assert_eq!(
+        net.relay.read(doc(1), "note").as_deref(),
+        Some("still here")
+    );
+    // After a restart the relay still has what it accepted and nothing else.
+    net.disconnect_all();
+    net.relay.restart();
+    net.connect(1, staff("s1"));
+    net.run();
+    assert_eq!(
+        net.clients[1].read(doc(1), "note").as_deref(),
+        Some("still here")
+    );
 }
