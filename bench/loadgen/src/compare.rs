@@ -98,7 +98,7 @@ pub async fn compare(
     workload: &Workload,
 ) -> anyhow::Result<Compared> {
     let slots = workload.devices_per_store + workload.joins_per_store;
-    let mut run = async |kind: RelayKind, label: &str, validate: bool| -> anyhow::Result<Report> {
+    let run = async |kind: RelayKind, label: &str, validate: bool| -> anyhow::Result<Report> {
         eprintln!(
             "== {} ({label}) — {stores} stores × {} devices",
             kind.name(),
