@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use automerge::{Automerge, ChangeHash};
 use storeops_domain::rules::{Writer, check_write};
@@ -20,8 +21,12 @@ pub struct StoreRules {
     store: SqliteStore,
     /// Each store's root document.
     roots: HashMap<String, DocumentId>,
+    /// Each store's org document, as its root (at these heads) lists it.
+    org_ids: HashMap<String, (Vec<ChangeHash>, DocumentId)>,
     /// Each store's org chart as last read: its document, heads and content.
-    orgs: HashMap<String, (DocumentId, Vec<ChangeHash>, OrgDoc)>,
+    orgs: HashMap<String, (DocumentId, Vec<ChangeHash>, Arc<OrgDoc>)>,
+    /// Each device's writer, for the org chart at these heads.
+    writers: HashMap<String, (Vec<ChangeHash>, Arc<Writer>)>,
 }
 
 impl StoreRules {
@@ -30,7 +35,9 @@ impl StoreRules {
             registry: Registry::open(data_dir)?,
             store: SqliteStore::open(&database_path(data_dir))?,
             roots: HashMap::new(),
+            org_ids: HashMap::new(),
             orgs: HashMap::new(),
+            writers: HashMap::new(),
         })
     }
 
@@ -51,41 +58,47 @@ impl StoreRules {
         Some(root)
     }
 
-    /// The store's org chart: from memory when the engine has it, else storage.
-    fn org(&mut self, scope: &str, write: &Write<'_>) -> Option<OrgDoc> {
+    /// The store's org chart and its heads: from memory when the engine has
+    /// it, else storage; read again only when it changed.
+    fn org(&mut self, scope: &str, write: &Write<'_>) -> Option<(Vec<ChangeHash>, Arc<OrgDoc>)> {
         let root = self.root(scope)?;
+        let org_id = match (write.loaded)(&root) {
+            Some(am) => {
+                let heads = am.get_heads();
+                match self.org_ids.get(scope) {
+                    Some((h, id)) if *h == heads => *id,
+                    _ => {
+                        let id = org_of(am)?;
+                        self.org_ids.insert(scope.to_owned(), (heads, id));
+                        id
+                    }
+                }
+            }
+            None => match self.org_ids.get(scope) {
+                Some((_, id)) => *id,
+                None => org_of(&self.read(&root)?)?,
+            },
+        };
+        let live = (write.loaded)(&org_id);
+        if let (Some(am), Some((id, h, org))) = (live, self.orgs.get(scope))
+            && *id == org_id
+            && *h == am.get_heads()
+        {
+            return Some((h.clone(), org.clone()));
+        }
         let stored;
-        let root_am = match (write.loaded)(&root) {
+        let am = match live {
             Some(am) => am,
             None => {
-                stored = self.read(&root)?;
+                stored = self.read(&org_id)?;
                 &stored
             }
         };
-        let org_id: DocumentId = storeops_domain::read_store(root_am)
-            .ok()?
-            .documents
-            .org
-            .parse()
-            .ok()?;
-        if let Some(am) = (write.loaded)(&org_id) {
-            let heads = am.get_heads();
-            if let Some((id, h, org)) = self.orgs.get(scope)
-                && *id == org_id
-                && *h == heads
-            {
-                return Some(org.clone());
-            }
-            let org = storeops_domain::read_org(am).ok()?;
-            self.orgs
-                .insert(scope.to_owned(), (org_id, heads, org.clone()));
-            return Some(org);
-        }
-        let am = self.read(&org_id)?;
-        let org = storeops_domain::read_org(&am).ok()?;
+        let heads = am.get_heads();
+        let org = Arc::new(storeops_domain::read_org(am).ok()?);
         self.orgs
-            .insert(scope.to_owned(), (org_id, am.get_heads(), org.clone()));
-        Some(org)
+            .insert(scope.to_owned(), (org_id, heads.clone(), org.clone()));
+        Some((heads, org))
     }
 
     fn read(&self, doc: &DocumentId) -> Option<Automerge> {
@@ -124,14 +137,40 @@ impl Validator for StoreRules {
         } else {
             self.org(&write.meta.scope, write)
         };
-        let writer = Writer::new(
-            org.as_ref(),
-            role,
-            principal.person.as_deref(),
-            &principal.name,
-        );
-        check_write(kind, write.doc, write.before, &writer, org.as_ref()).map_err(|r| r.to_string())
+        let heads = org.as_ref().map(|(h, _)| h.clone()).unwrap_or_default();
+        let writer = match self.writers.get(&principal.device) {
+            Some((h, w)) if *h == heads => w.clone(),
+            _ => {
+                let w = Arc::new(Writer::new(
+                    org.as_ref().map(|(_, o)| o.as_ref()),
+                    role,
+                    principal.person.as_deref(),
+                    &principal.name,
+                ));
+                self.writers
+                    .insert(principal.device.clone(), (heads, w.clone()));
+                w
+            }
+        };
+        check_write(
+            kind,
+            write.doc,
+            write.before,
+            &writer,
+            org.as_ref().map(|(_, o)| o.as_ref()),
+        )
+        .map_err(|r| r.to_string())
     }
+}
+
+/// The org document a store's root lists.
+fn org_of(root: &Automerge) -> Option<DocumentId> {
+    storeops_domain::read_store(root)
+        .ok()?
+        .documents
+        .org
+        .parse()
+        .ok()
 }
 
 fn writer(principal: &storeops_sync::Principal, org: Option<&OrgDoc>) -> Writer {
