@@ -619,13 +619,18 @@ impl Replica {
 
     /// The sync connection closed.
     pub fn detach(&mut self, conn: ConnId, error: Option<String>) -> Result<(), ClientError> {
-        if self.link.as_ref().map(|(c, _)| *c) == Some(conn) {
+        let linked = self.link.as_ref().map(|(c, _)| *c) == Some(conn);
+        if linked {
             self.link = None;
         }
         self.engine.disconnected(conn);
         self.status.online = false;
-        if error.is_some() {
-            self.status.last_error = error;
+        // An engine that closed the link said why already (a close frame's reason
+        // is cut at 123 bytes).
+        if let Some(e) = error
+            && (linked || self.status.last_error.is_none())
+        {
+            self.status.last_error = Some(self.take_back_refused(e));
         }
         self.pump()?;
         self.notify(ClientEvent::Sync(self.status()));
@@ -693,6 +698,28 @@ impl Replica {
         Ok(())
     }
 
+    /// When the relay closed the connection because it refused some of this
+    /// device's changes (a rule of a newer relay that this build broke), they
+    /// are taken back here, so the rest syncs again; says so in the status.
+    fn take_back_refused(&mut self, reason: String) -> String {
+        let Some((rule, refused)) = storeops_sync::Refused::parse(&reason) else {
+            return reason;
+        };
+        let rule = rule
+            .strip_prefix("peer reported an error: ")
+            .unwrap_or(&rule)
+            .to_owned();
+        let n = self.engine.drop_changes(refused.doc, &refused.changes);
+        if n == 0 {
+            // Told twice (the error, then the close): taken back already.
+            return self.status.last_error.clone().unwrap_or(reason);
+        }
+        tracing::warn!(doc = %refused.doc, dropped = n, %rule, "the relay refused changes; taken back");
+        format!(
+            "the relay refused {n} change(s) made on this device, and they were undone here: {rule}"
+        )
+    }
+
     fn drain(&mut self, changed: &mut bool) -> Result<(), ClientError> {
         let mut batch: Vec<StorageOp> = Vec::new();
         while let Some(out) = self.engine.poll_output() {
@@ -714,7 +741,7 @@ impl Replica {
                     if self.link.as_ref().map(|(c, _)| *c) == Some(conn) {
                         self.link = None;
                         self.status.online = false;
-                        self.status.last_error = Some(reason);
+                        self.status.last_error = Some(self.take_back_refused(reason));
                     }
                 }
                 Output::Load { doc, .. } => {

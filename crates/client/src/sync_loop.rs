@@ -179,7 +179,8 @@ async fn run_connection(
     let _ = device.replica().detach(conn, error.clone());
     writer.abort();
     match error {
-        Some(e) => Err(e),
+        // What the replica made of it (e.g. changes the relay refused, taken back).
+        Some(e) => Err(device.replica().status().last_error.unwrap_or(e)),
         None => Ok(()),
     }
 }

@@ -310,6 +310,43 @@ impl std::fmt::Debug for Write<'_> {
     }
 }
 
+/// The changes of a document a validator refused, as the `error` message to
+/// their writer names them (one definition of the wording, for both sides).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refused {
+    pub doc: DocumentId,
+    pub changes: Vec<ChangeHash>,
+}
+
+impl Refused {
+    const MARK: &'static str = " (refused changes of document ";
+
+    /// `rule` and the refused changes, e.g. `task-scope: … (refused changes of
+    /// document 4Xy…: 3f1c…, 9a0b…)`.
+    pub fn describe(&self, rule: &str) -> String {
+        let hashes: Vec<String> = self.changes.iter().map(ToString::to_string).collect();
+        format!("{rule}{}{}: {})", Self::MARK, self.doc, hashes.join(", "))
+    }
+
+    /// The refused changes an `error` message names, and the rule before them.
+    pub fn parse(message: &str) -> Option<(String, Self)> {
+        let (rule, rest) = message.rsplit_once(Self::MARK)?;
+        let (doc, hashes) = rest.strip_suffix(')')?.split_once(": ")?;
+        let changes = hashes
+            .split(", ")
+            .map(str::parse)
+            .collect::<Result<Vec<ChangeHash>, _>>()
+            .ok()?;
+        Some((
+            rule.to_owned(),
+            Self {
+                doc: doc.parse().ok()?,
+                changes,
+            },
+        ))
+    }
+}
+
 /// Errors of [`Engine::change`].
 #[derive(Debug, thiserror::Error)]
 pub enum ChangeError<E> {
@@ -776,6 +813,44 @@ impl Engine {
         Ok(r)
     }
 
+    /// Takes back changes of `doc` the relay refused (see [`Refused`]): the
+    /// document is rebuilt without them and without what was made on top of them,
+    /// saved whole, and synced afresh. Returns how many changes were dropped.
+    pub fn drop_changes(&mut self, doc_id: DocumentId, refused: &[ChangeHash]) -> usize {
+        let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
+            return 0;
+        };
+        let mut dropped: HashSet<ChangeHash> = HashSet::new();
+        let mut keep = Vec::new();
+        for change in d.am.get_changes(&[]) {
+            if refused.contains(&change.hash()) || change.deps().iter().any(|h| dropped.contains(h))
+            {
+                dropped.insert(change.hash());
+            } else {
+                keep.push(change);
+            }
+        }
+        if dropped.is_empty() {
+            return 0;
+        }
+        let mut am = Automerge::new();
+        if am.apply_changes(keep).is_err() {
+            return 0;
+        }
+        am.set_actor(d.am.get_actor().clone());
+        d.am = am;
+        d.saved_heads.clear(); // saved whole at the next flush
+        d.peers.clear();
+        d.persisted_states.clear();
+        d.send_cache.settle();
+        self.batch.changed.insert(doc_id);
+        for c in self.conns.values_mut() {
+            c.docs.remove(&doc_id);
+        }
+        self.sync_with_all_relays(doc_id);
+        dropped.len()
+    }
+
     /// Periodic housekeeping: unloads idle documents, and lets documents that
     /// stay loaded for their peers, but nobody used lately, drop what they keep
     /// to send (see [`SendCache::settle`]).
@@ -1188,12 +1263,11 @@ impl Engine {
             loaded: &loaded,
         };
         validator.check(&write).map_err(|rule| {
-            let refused: Vec<String> =
-                d.am.get_changes(before)
-                    .iter()
-                    .map(|c| c.hash().to_string())
-                    .collect();
-            format!("{rule} (refused changes: {})", refused.join(", "))
+            Refused {
+                doc: doc_id,
+                changes: d.am.get_changes(before).iter().map(|c| c.hash()).collect(),
+            }
+            .describe(&rule)
         })
     }
 

@@ -32,8 +32,8 @@ pub mod protocol;
 pub mod sync_steps;
 
 pub use engine::{
-    Access, ChangeError, Config, DocMeta, Engine, Limits, Millis, Output, Principal, Rejection,
-    Role, StorageOp, StoredDoc, Validator, Write,
+    Access, ChangeError, Config, DocMeta, Engine, Limits, Millis, Output, Principal, Refused,
+    Rejection, Role, StorageOp, StoredDoc, Validator, Write,
 };
 pub use ids::{ConnId, DocumentId, DocumentIdError, PeerId};
 pub use sync_steps::{generate_sync_message, receive_sync_message, save_whole};

@@ -19,13 +19,23 @@ pub async fn start_relay(
     data_dir: &std::path::Path,
     addr: SocketAddr,
 ) -> (RunningRelay, SocketAddr) {
+    start_relay_with(data_dir, addr, |_| {}).await
+}
+
+/// [`start_relay`] with settings changed by `f`.
+pub async fn start_relay_with(
+    data_dir: &std::path::Path,
+    addr: SocketAddr,
+    f: impl FnOnce(&mut Settings),
+) -> (RunningRelay, SocketAddr) {
     let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
     let addr = listener.local_addr().unwrap();
-    let settings = Settings {
+    let mut settings = Settings {
         listen: addr,
         data_dir: data_dir.to_owned(),
         ..Settings::default()
     };
+    f(&mut settings);
     let (stop, stopped) = oneshot::channel::<()>();
     let done = tokio::spawn(serve(settings, listener, async move {
         let _ = stopped.await;
