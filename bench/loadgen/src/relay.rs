@@ -36,14 +36,15 @@ pub struct RelayProcess {
 }
 
 impl RelayProcess {
-    /// Starts `storeops-relay serve` on a free loopback port. The per-connection
-    /// message rate limit is lifted (a benchmark device sends far more than a
-    /// person does); everything else is the relay's default.
+    /// Starts `storeops-relay serve` on a free loopback port. The message rate
+    /// limits, per connection and per device, are lifted (a benchmark device
+    /// sends far more than a person does); everything else is the relay's default.
     pub fn start_ours(bin: &Path, data_dir: &Path, log: &Path) -> anyhow::Result<Self> {
         let mut cmd = Command::new(bin);
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
-            .env("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND", "1000000");
+            .env("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND", "1000000")
+            .env("STOREOPS_RELAY__MAX_DEVICE_MESSAGES_PER_SECOND", "1000000");
         if std::env::var_os("RUST_LOG").is_none() {
             cmd.env("RUST_LOG", "warn");
         }
