@@ -48,3 +48,58 @@ impl SignIn {
         answer.await.map_err(|_| gone())?
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::registry::database_path;
+    use std::time::Duration;
+    use storeops_domain::Role;
+    use storeops_domain::calendar::Date;
+
+    #[tokio::test]
+    async fn sign_in_answers_while_another_connection_holds_a_write_and_sees_revocations_at_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut reg = Registry::open(dir.path()).unwrap();
+        let store = reg
+            .create_store(
+                "Demo",
+                "plan1",
+                "en",
+                "UTC",
+                Date::new(2026, 11, 28).unwrap(),
+                0,
+            )
+            .unwrap();
+        let code = reg
+            .create_invite(&store.id, Role::Staff, None, 0, 1000)
+            .unwrap();
+        let phone = reg.enrol(&code, "Phone", 1).unwrap();
+        let sign_in = SignIn::start(dir.path()).unwrap();
+
+        // Enrolment's writer mid-transaction, holding SQLite's write lock.
+        let writer = rusqlite::Connection::open(database_path(dir.path())).unwrap();
+        writer
+            .execute_batch(
+                "BEGIN IMMEDIATE;
+                 INSERT INTO stores (id, name, root_doc, created_at) VALUES ('s', 'S', 'r', 0);",
+            )
+            .unwrap();
+        let device =
+            tokio::time::timeout(Duration::from_secs(2), sign_in.device(phone.token.clone()))
+                .await
+                .expect("sign-in did not wait for the writer")
+                .unwrap()
+                .unwrap();
+        assert_eq!(device.id, phone.device_id);
+        assert!(!device.revoked);
+        writer.execute_batch("ROLLBACK").unwrap();
+
+        // No cache: a revocation is seen by the next sign-in.
+        reg.revoke(&phone.device_id, 2).unwrap();
+        let device = sign_in.device(phone.token.clone()).await.unwrap().unwrap();
+        assert!(device.revoked);
+        assert!(sign_in.device("forged".into()).await.unwrap().is_none());
+    }
+}
