@@ -282,6 +282,7 @@ async fn an_enrolment_flood_from_one_address_gets_429_with_retry_after_while_oth
 
     let guessed = replies.iter().filter(|r| r.status == 403).count();
     let limited: Vec<_> = replies.iter().filter(|r| r.status == 429).collect();
+    eprintln!("{guessed} guesses looked up, {} refused with 429", limited.len());
     assert_eq!(guessed + limited.len(), replies.len(), "{replies:?}");
     // The burst, and at most what 10 a minute added while the flood ran.
     assert!(
@@ -364,6 +365,7 @@ async fn an_address_guessing_tokens_waits_and_other_addresses_sign_in() {
         refusals.push(refusal(e));
     }
     let unauthorized = refusals.iter().filter(|r| r.0 == 401).count();
+    eprintln!("{unauthorized} forged tokens looked up, then 429");
     assert!((10..=11).contains(&unauthorized), "{refusals:?}");
     let (status, retry_after, body) = refusals.last().unwrap().clone();
     assert_eq!(status, 429);
