@@ -282,7 +282,10 @@ async fn an_enrolment_flood_from_one_address_gets_429_with_retry_after_while_oth
 
     let guessed = replies.iter().filter(|r| r.status == 403).count();
     let limited: Vec<_> = replies.iter().filter(|r| r.status == 429).collect();
-    eprintln!("{guessed} guesses looked up, {} refused with 429", limited.len());
+    eprintln!(
+        "{guessed} guesses looked up, {} refused with 429",
+        limited.len()
+    );
     assert_eq!(guessed + limited.len(), replies.len(), "{replies:?}");
     // The burst, and at most what 10 a minute added while the flood ran.
     assert!(
