@@ -20,6 +20,7 @@ use storeops_websocket::{Decoder, FrameError, Header, Incoming, Opcode, close_pa
 use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
 
 use crate::hub::HubInput;
+use crate::limits::DeviceSlot;
 use crate::metrics::Metrics;
 use crate::outbox::{self, Next};
 
@@ -74,6 +75,9 @@ pub(crate) struct Setup {
     pub hub: Sender<HubInput>,
     pub metrics: Arc<Metrics>,
     pub limits: Limits,
+    /// The device's slot: its message allowance, shared with its other
+    /// connections; the connection counts against the device's cap until dropped.
+    pub device: Option<DeviceSlot>,
 }
 
 impl<U, IO, E> Task<U, IO>
@@ -105,6 +109,7 @@ where
             hub,
             metrics,
             limits,
+            device,
         } = setup;
         let (tx, outbox) = outbox::outbox(limits.outbox_frames);
         if hub.send(connect(tx)).is_err() {
@@ -125,6 +130,8 @@ where
             shut: false,
             rate: RateLimit::new(limits.messages_per_second),
             handshake: Some(Box::pin(tokio::time::sleep(limits.handshake_timeout))),
+            device,
+            throttle: None,
         })
     }
 }
@@ -203,6 +210,9 @@ pub(crate) struct Connection<IO> {
     rate: RateLimit,
     /// Until the first message arrives: its deadline.
     handshake: Option<Pin<Box<tokio::time::Sleep>>>,
+    device: Option<DeviceSlot>,
+    /// The device used up its messages: nothing is read or decoded until this.
+    throttle: Option<Pin<Box<tokio::time::Sleep>>>,
 }
 
 impl<IO: AsyncRead + AsyncWrite + Unpin> Connection<IO> {
@@ -216,7 +226,17 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Connection<IO> {
             if self.closing && self.queue.is_empty() && !self.needs_flush {
                 return Poll::Ready(End::Closed);
             }
-            if !self.closing && self.queue.len() < WRITE_AHEAD {
+            if let Some(until) = &mut self.throttle
+                && until.as_mut().poll(cx).is_ready()
+            {
+                self.throttle = None;
+                // Messages read before the pause come first.
+                if let Err(end) = self.take_messages() {
+                    return Poll::Ready(end);
+                }
+                progress = true;
+            }
+            if !self.closing && self.throttle.is_none() && self.queue.len() < WRITE_AHEAD {
                 match self.read(cx) {
                     Poll::Ready(Ok(())) => progress = true,
                     Poll::Ready(Err(end)) => return Poll::Ready(end),
@@ -343,10 +363,24 @@ impl<IO: AsyncRead + AsyncWrite + Unpin> Connection<IO> {
 
     fn take_messages(&mut self) -> Result<(), End> {
         while !self.closing {
+            // Past the device's allowance (across all its connections), the
+            // connection pauses: what is read stays in the decoder, nothing more
+            // is read, and the client's sends back up in its own socket.
+            if let Some(device) = &self.device
+                && let Err(wait) = device.wait(Instant::now())
+            {
+                self.metrics.reject("device_throttled");
+                tracing::debug!(?wait, "device message rate reached; pausing reads");
+                self.throttle = Some(Box::pin(tokio::time::sleep(wait)));
+                break;
+            }
             match self.decoder.next() {
                 Ok(None) => break,
                 Ok(Some(Incoming::Binary(bytes))) => {
                     self.handshake = None;
+                    if let Some(device) = &self.device {
+                        device.charge(Instant::now());
+                    }
                     if !self.rate.take(Instant::now()) {
                         self.metrics.reject("rate_limited");
                         tracing::warn!("message rate limit exceeded; closing");
@@ -476,6 +510,10 @@ mod tests {
     }
 
     fn start(limits: Limits) -> Fixture {
+        start_as(limits, None)
+    }
+
+    fn start_as(limits: Limits, device: Option<DeviceSlot>) -> Fixture {
         let (client, server) = tokio::io::duplex(64 * 1024);
         let (hub, inputs) = std::sync::mpsc::channel();
         let metrics = Arc::new(Metrics::default());
@@ -491,6 +529,7 @@ mod tests {
             hub,
             metrics: metrics.clone(),
             limits,
+            device,
         };
         let upgraded = std::future::ready(Ok::<_, std::convert::Infallible>(server));
         let task = tokio::spawn(Task::new(upgraded, setup, connect));
@@ -636,6 +675,31 @@ mod tests {
         assert!(matches!(f.input(), HubInput::Frame { .. }));
         assert!(f.rejected("rate_limited"));
         f.ends().await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_device_past_its_message_rate_is_paused_not_closed() {
+        let caps = crate::limits::DeviceCaps::new(8, crate::limits::Rate::per_second(1, 2));
+        let slot = caps.open("phone", Instant::now()).unwrap();
+        let mut f = start_as(limits(), Some(slot));
+        for _ in 0..4 {
+            f.send(true, 0x2, b"join").await;
+        }
+        assert!(matches!(f.input(), HubInput::Frame { .. }));
+        assert!(matches!(f.input(), HubInput::Frame { .. }));
+        // The third waits for the device's next token, a second after the second.
+        assert!(
+            f.inputs.recv_timeout(Duration::from_millis(300)).is_err(),
+            "the third message was held back"
+        );
+        assert!(f.rejected("device_throttled"));
+        assert!(matches!(f.input(), HubInput::Frame { .. }));
+        assert!(matches!(f.input(), HubInput::Frame { .. }));
+        assert_eq!(caps.connections("phone"), 1);
+        f.send(true, 0x8, &1000u16.to_be_bytes()).await;
+        assert_eq!(f.receive_close().await, (1000, String::new()));
+        f.ends().await;
+        assert_eq!(caps.connections("phone"), 0, "the slot is given back");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

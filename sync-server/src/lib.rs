@@ -14,10 +14,12 @@
 
 mod connection;
 pub mod hub;
+pub mod limits;
 pub mod metrics;
 pub mod outbox;
 pub mod registry;
 pub mod settings;
+mod signin;
 pub mod tls;
 mod validate;
 
@@ -25,14 +27,15 @@ pub use settings::Settings;
 
 use std::collections::HashMap;
 use std::future::Future;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, OnceLock};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
+use axum::http::{HeaderMap, StatusCode, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use storeops_api::relay::{EnrolRequest, Invite, InviteRequest, NewStore, RelayError};
@@ -41,16 +44,105 @@ use storeops_sync::{Access, ConnId};
 use tokio::sync::watch;
 
 use hub::HubInput;
+use limits::{DeviceCaps, PerAddress, Rate, retry_after_seconds};
 use metrics::Metrics;
 use registry::{Registry, RegistryError};
+use signin::SignIn;
 
 #[derive(Clone)]
 struct AppState {
     hubs: hub::Hubs,
+    /// Enrolment, new stores and invites: one writer at a time.
     registry: Arc<Mutex<Registry>>,
+    /// WebSocket sign-in's own reader, which never waits on `registry`.
+    sign_in: SignIn,
+    limits: Arc<HttpLimits>,
     metrics: Arc<Metrics>,
     settings: Arc<Settings>,
     next_conn: Arc<AtomicU64>,
+}
+
+/// The rate limits per client address, and the caps per device.
+#[derive(Debug)]
+struct HttpLimits {
+    enrol: PerAddress,
+    stores: PerAddress,
+    invites: PerAddress,
+    failed_sign_ins: PerAddress,
+    devices: Arc<DeviceCaps>,
+}
+
+impl HttpLimits {
+    fn new(s: &Settings) -> Self {
+        let registry = || {
+            PerAddress::new(Rate::per_minute(
+                s.registry_requests_per_minute,
+                s.registry_requests_burst,
+            ))
+        };
+        Self {
+            enrol: registry(),
+            stores: registry(),
+            invites: registry(),
+            failed_sign_ins: PerAddress::new(Rate::per_minute(
+                s.failed_sign_ins_per_minute,
+                s.failed_sign_ins_per_minute.saturating_mul(2),
+            )),
+            devices: DeviceCaps::new(
+                s.max_connections_per_device,
+                Rate::per_second(
+                    s.max_device_messages_per_second,
+                    s.max_device_messages_per_second.saturating_mul(2),
+                ),
+            ),
+        }
+    }
+}
+
+/// How long a client refused for too many connections is asked to wait.
+const TOO_MANY_CONNECTIONS_RETRY_SECONDS: u64 = 5;
+
+/// The address of the client that sent a request (`0.0.0.0` when unknown: a
+/// router used without [`serve`]).
+#[derive(Debug, Clone, Copy)]
+struct ClientIp(IpAddr);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(client_ip(&parts.extensions)))
+    }
+}
+
+fn client_ip(extensions: &axum::http::Extensions) -> IpAddr {
+    extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip())
+}
+
+/// Takes a request from `ip`'s allowance at `limit`, or refuses it with 429.
+fn rate_limit(
+    state: &AppState,
+    limit: &PerAddress,
+    ip: IpAddr,
+    what: &'static str,
+) -> Result<(), ApiError> {
+    limit.take(ip, Instant::now()).map_err(|wait| {
+        state.metrics.reject("rate_limited_address");
+        tracing::warn!(%ip, what, "rate limit per address reached");
+        too_many_requests(wait)
+    })
+}
+
+fn too_many_requests(wait: Duration) -> ApiError {
+    let seconds = retry_after_seconds(wait);
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("too many requests from this address; try again in {seconds} s"),
+    )
+    .retry_after(seconds)
 }
 
 /// An error answered as `{code, message}`; the message is safe to show.
@@ -59,6 +151,8 @@ struct ApiError {
     status: StatusCode,
     code: &'static str,
     message: String,
+    /// Seconds for a `Retry-After` header.
+    retry_after: Option<u64>,
 }
 
 impl ApiError {
@@ -67,7 +161,13 @@ impl ApiError {
             status,
             code,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds);
+        self
     }
 }
 
@@ -102,7 +202,13 @@ impl IntoResponse for ApiError {
             code: self.code.to_owned(),
             message: self.message,
         };
-        (self.status, axum::Json(body)).into_response()
+        let mut response = (self.status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert("retry-after", axum::http::HeaderValue::from(seconds));
+        }
+        response
     }
 }
 
@@ -135,12 +241,15 @@ impl Relay {
     /// Opens the data directory and starts the engine thread.
     pub fn start(settings: Settings) -> anyhow::Result<Self> {
         let registry = Registry::open(&settings.data_dir)?;
+        let sign_in = SignIn::start(&settings.data_dir)?;
         let sid = storage_id(&settings.data_dir)?;
         let metrics = Arc::new(Metrics::default());
         let (hubs, engines) = hub::Hubs::start(&settings, &sid, &metrics)?;
         let state = AppState {
             hubs: hubs.clone(),
             registry: Arc::new(Mutex::new(registry)),
+            sign_in,
+            limits: Arc::new(HttpLimits::new(&settings)),
             metrics,
             settings: Arc::new(settings),
             next_conn: Arc::new(AtomicU64::new(1)),
@@ -247,18 +356,21 @@ async fn serve_http<L>(
     stopped: impl Future<Output = ()>,
 ) -> std::io::Result<()>
 where
-    L: axum::serve::Listener,
+    L: axum::serve::Listener<Addr = SocketAddr>,
 {
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut connections = tokio::task::JoinSet::new();
     let mut stopped = std::pin::pin!(stopped);
     loop {
-        let (io, _) = tokio::select! {
+        let (io, addr) = tokio::select! {
             conn = listener.accept() => conn,
             Some(_) = connections.join_next() => continue,
             () = &mut stopped => break,
         };
-        let service = hyper_util::service::TowerToHyperService::new(router.clone());
+        let service = hyper_util::service::TowerToHyperService::new(WithClientAddr {
+            router: router.clone(),
+            addr,
+        });
         let conn = hyper::server::conn::http1::Builder::new()
             .timer(hyper_util::rt::TokioTimer::new())
             .header_read_timeout(header_timeout)
@@ -286,6 +398,35 @@ where
     Ok(())
 }
 
+/// The router, handing each request its client's address (for [`ClientIp`]).
+#[derive(Clone)]
+struct WithClientAddr {
+    router: Router,
+    addr: SocketAddr,
+}
+
+impl<B> tower_service::Service<axum::http::Request<B>> for WithClientAddr
+where
+    B: axum::body::HttpBody<Data = Bytes> + Send + 'static,
+    B::Error: Into<axum::BoxError>,
+{
+    type Response = Response;
+    type Error = std::convert::Infallible;
+    type Future = <Router as tower_service::Service<axum::http::Request<B>>>::Future;
+
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), Self::Error>> {
+        tower_service::Service::<axum::http::Request<B>>::poll_ready(&mut self.router, cx)
+    }
+
+    fn call(&mut self, mut request: axum::http::Request<B>) -> Self::Future {
+        request.extensions_mut().insert(ConnectInfo(self.addr));
+        tower_service::Service::call(&mut self.router, request)
+    }
+}
+
 async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     (
         [("content-type", "text/plain; version=0.0.4")],
@@ -293,7 +434,12 @@ async fn metrics_text(State(state): State<AppState>) -> impl IntoResponse {
     )
 }
 
-async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+async fn enrol(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    rate_limit(&state, &state.limits.enrol, ip, "enrol")?;
     let req: EnrolRequest = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -316,7 +462,12 @@ async fn enrol(State(state): State<AppState>, body: Bytes) -> Result<Response, A
 
 /// Opens a new store from a seed template with a one-time code from whoever runs
 /// the relay (`storeops-relay store grant`); the caller becomes its director.
-async fn open_store(State(state): State<AppState>, body: Bytes) -> Result<Response, ApiError> {
+async fn open_store(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    rate_limit(&state, &state.limits.stores, ip, "open store")?;
     let req: NewStore = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -356,9 +507,11 @@ async fn open_store(State(state): State<AppState>, body: Bytes) -> Result<Respon
 /// Managers invite devices to their own store.
 async fn create_invite(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    rate_limit(&state, &state.limits.invites, ip, "invite")?;
     let req: InviteRequest = serde_json::from_slice(&body).map_err(|e| {
         ApiError::new(
             StatusCode::BAD_REQUEST,
@@ -384,18 +537,20 @@ async fn create_invite(
             "sign in with this device's token to invite others",
         )
     })?;
+    // The token is checked by sign-in's reader, outside the registry's lock.
+    let device = state.sign_in.device(token).await?;
     let registry = state.registry.clone();
     let (code, expires_at) = tokio::task::spawn_blocking(move || {
-        let mut reg = registry
-            .lock()
-            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
-        let device = match reg.device_by_token(&token)? {
+        let device = match device {
             Some(d) if d.usable_at(now_ms()) => d,
             _ => return Ok(Err("unauthorized")),
         };
         if device.role != Role::Manager {
             return Ok(Err("forbidden"));
         }
+        let mut reg = registry
+            .lock()
+            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
         let now = now_ms();
         let valid = hours * 3_600_000;
         let code = reg.create_invite(&device.store_id, role, req.person.as_deref(), now, valid)?;
@@ -487,6 +642,7 @@ fn websocket_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
 
 async fn websocket(
     State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
     Query(query): Query<HashMap<String, String>>,
     mut request: axum::extract::Request,
 ) -> Result<Response, ApiError> {
@@ -495,7 +651,22 @@ async fn websocket(
         return Ok((StatusCode::OK, "Storeops relay: connect with a WebSocket").into_response());
     };
     let accept = storeops_websocket::accept_key(key);
+    // An address that keeps failing to sign in is guessing tokens: it waits
+    // without a look-up. Only failures count, so honest devices behind one
+    // address (a shop's Wi-Fi) sign in as often as they need.
+    let failures = &state.limits.failed_sign_ins;
+    if let Err(wait) = failures.wait(ip, Instant::now()) {
+        state.metrics.reject("rate_limited_sign_in");
+        let seconds = retry_after_seconds(wait);
+        return Err(ApiError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "rate_limited",
+            format!("too many failed sign-ins from this address; try again in {seconds} s"),
+        )
+        .retry_after(seconds));
+    }
     let unauthorized = || {
+        let _ = failures.take(ip, Instant::now());
         ApiError::new(
             StatusCode::UNAUTHORIZED,
             "unauthorized",
@@ -513,22 +684,30 @@ async fn websocket(
                 "this connection cannot be upgraded to a WebSocket",
             )
         })?;
-    let registry = state.registry.clone();
-    let device = tokio::task::spawn_blocking(move || {
-        registry
-            .lock()
-            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?
-            .device_by_token(&token)
-    })
-    .await
-    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??;
-    let device = match device {
+    let device = match state.sign_in.device(token).await? {
         Some(d) if d.usable_at(now_ms()) => d,
         _ => {
             state.metrics.reject("unauthorized");
             return Err(unauthorized());
         }
     };
+    let slot = state
+        .limits
+        .devices
+        .open(&device.id, Instant::now())
+        .map_err(|too_many| {
+            state.metrics.reject("too_many_connections");
+            tracing::warn!(device = %device.id, max = too_many.max, "connection cap per device reached");
+            ApiError::new(
+                StatusCode::TOO_MANY_REQUESTS,
+                "too_many_connections",
+                format!(
+                    "this device already has {} connections open to the relay; close one (another window or tab) and try again",
+                    too_many.max
+                ),
+            )
+            .retry_after(TOO_MANY_CONNECTIONS_RETRY_SECONDS)
+        })?;
     // The relay checks kinds here, and each write against the domain's rules for
     // the device's role and person (see `validate`).
     let access = Access::scoped(device.store_id.clone(), writable_kinds(device.role)).as_principal(
@@ -562,6 +741,7 @@ async fn websocket(
         hub,
         metrics: state.metrics.clone(),
         limits,
+        device: Some(slot),
     };
     let upgraded = futures_util::TryFutureExt::map_ok(upgrade, hyper_util::rt::TokioIo::new);
     tokio::spawn(tracing::Instrument::instrument(

@@ -26,6 +26,21 @@ pub struct Settings {
     pub idle_unload_seconds: u64,
     /// Close a WebSocket whose first message does not arrive within this many seconds.
     pub handshake_timeout_seconds: u64,
+    /// Requests per minute one client address may make to each of `POST /v1/enrol`,
+    /// `/v1/stores` and `/v1/invites` (after a burst of `registry_requests_burst`).
+    pub registry_requests_per_minute: u32,
+    /// Requests one client address may make at once to each of those.
+    pub registry_requests_burst: u32,
+    /// Failed WebSocket sign-ins (no, unknown, revoked or expired token) per
+    /// minute from one client address, after a burst of twice that; past it
+    /// the address's sign-ins get 429 without a look-up.
+    pub failed_sign_ins_per_minute: u32,
+    /// Connections one device token may have open at once.
+    pub max_connections_per_device: usize,
+    /// Sustained messages per second across all of one device's connections
+    /// (bursts of twice that); past it the device's connections are read more
+    /// slowly, not closed.
+    pub max_device_messages_per_second: u32,
     /// PEM certificate chain: with `tls_key_file`, the relay serves `https`/`wss`.
     pub tls_cert_file: Option<PathBuf>,
     /// PEM private key for `tls_cert_file`.
@@ -48,6 +63,11 @@ impl Default for Settings {
             max_documents_per_connection: 10_000,
             idle_unload_seconds: 300,
             handshake_timeout_seconds: 10,
+            registry_requests_per_minute: 10,
+            registry_requests_burst: 20,
+            failed_sign_ins_per_minute: 30,
+            max_connections_per_device: 8,
+            max_device_messages_per_second: 1000,
             tls_cert_file: None,
             tls_key_file: None,
             validate_writes: true,
@@ -161,6 +181,36 @@ impl Settings {
             "true or false",
             &mut s.validate_writes,
         )?;
+        parse(
+            &env,
+            "REGISTRY_REQUESTS_PER_MINUTE",
+            "a whole number",
+            &mut s.registry_requests_per_minute,
+        )?;
+        parse(
+            &env,
+            "REGISTRY_REQUESTS_BURST",
+            "a whole number",
+            &mut s.registry_requests_burst,
+        )?;
+        parse(
+            &env,
+            "FAILED_SIGN_INS_PER_MINUTE",
+            "a whole number",
+            &mut s.failed_sign_ins_per_minute,
+        )?;
+        parse(
+            &env,
+            "MAX_CONNECTIONS_PER_DEVICE",
+            "a whole number",
+            &mut s.max_connections_per_device,
+        )?;
+        parse(
+            &env,
+            "MAX_DEVICE_MESSAGES_PER_SECOND",
+            "a whole number",
+            &mut s.max_device_messages_per_second,
+        )?;
         if let Some(v) = env("STOREOPS_RELAY__TLS_CERT_FILE") {
             s.tls_cert_file = Some(PathBuf::from(v));
         }
@@ -188,6 +238,13 @@ impl Settings {
              # Close a connection whose HTTP request headers, or whose first WebSocket message, take longer than this many seconds.\nhandshake_timeout_seconds = {}\n\
              # Check every device's write against the rules of its role (off only to measure the cost).\nvalidate_writes = {}\n\
              # Engine threads; each store is served by one, so a slow store holds up only the stores on its thread.\nengine_threads = {}\n\
+             \n\
+             # Rate limits per client address (an IPv6 address counts by its /64). Over a limit the relay answers 429 with Retry-After.\n\
+             # Requests per minute to each of POST /v1/enrol, /v1/stores and /v1/invites, after a burst of registry_requests_burst.\nregistry_requests_per_minute = {}\nregistry_requests_burst = {}\n\
+             # Failed WebSocket sign-ins per minute (bursts of twice that); past it sign-ins from the address get 429 without a look-up.\nfailed_sign_ins_per_minute = {}\n\
+             # Caps per device token. Connections open at once (the next one gets 429 before the upgrade).\nmax_connections_per_device = {}\n\
+             # Sustained messages per second across all of a device's connections (bursts of twice that); past it they are read more slowly.\nmax_device_messages_per_second = {}\n\
+             \n\
              # Serve https/wss with this PEM certificate chain and key (both or neither).\n\
              # tls_cert_file = \"/etc/storeops/relay.crt\"\n\
              # tls_key_file = \"/etc/storeops/relay.key\"\n",
@@ -201,6 +258,11 @@ impl Settings {
             d.handshake_timeout_seconds,
             d.validate_writes,
             d.engine_threads,
+            d.registry_requests_per_minute,
+            d.registry_requests_burst,
+            d.failed_sign_ins_per_minute,
+            d.max_connections_per_device,
+            d.max_device_messages_per_second,
         )
     }
 }

@@ -98,15 +98,32 @@ pub struct RelayProcess {
     pub port: u16,
     data_dir: PathBuf,
     log: PathBuf,
+    /// `STOREOPS_RELAY__*` settings, at every (re)start.
+    env: Vec<(String, String)>,
 }
 
 impl RelayProcess {
     pub fn start(data_dir: &Path, port: u16, log: &Path) -> Result<Self> {
+        Self::start_with(data_dir, port, log, &[])
+    }
+
+    /// Starts with settings: `("REGISTRY_REQUESTS_BURST", "100")` is
+    /// `STOREOPS_RELAY__REGISTRY_REQUESTS_BURST=100`.
+    pub fn start_with(
+        data_dir: &Path,
+        port: u16,
+        log: &Path,
+        settings: &[(&str, &str)],
+    ) -> Result<Self> {
         let mut r = Self {
             child: None,
             port,
             data_dir: data_dir.to_owned(),
             log: log.to_owned(),
+            env: settings
+                .iter()
+                .map(|(k, v)| (format!("STOREOPS_RELAY__{k}"), (*v).to_owned()))
+                .collect(),
         };
         r.restart()?;
         Ok(r)
@@ -141,6 +158,7 @@ impl RelayProcess {
             .args(["serve", "--listen", &format!("127.0.0.1:{}", self.port)])
             .arg("--data-dir")
             .arg(&self.data_dir)
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdout(Stdio::null())
             .stderr(log)
             .spawn()?;

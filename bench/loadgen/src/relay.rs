@@ -36,11 +36,11 @@ pub struct RelayProcess {
 }
 
 impl RelayProcess {
-    /// Starts `storeops-relay serve` on a free loopback port. The per-connection
-    /// message rate limit is lifted (a benchmark device sends far more than a
-    /// person does); with `validate_writes` false, writes are not checked
-    /// against the rules of the device's role (to measure what the check costs);
-    /// everything else is the relay's default.
+    /// Starts `storeops-relay serve` on a free loopback port. The message rate
+    /// limits, per connection and per device, are lifted (a benchmark device
+    /// sends far more than a person does); with `validate_writes` false, writes
+    /// are not checked against the rules of the device's role (to measure what
+    /// the check costs); everything else is the relay's default.
     pub fn start_ours(
         bin: &Path,
         data_dir: &Path,
@@ -51,6 +51,7 @@ impl RelayProcess {
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
             .env("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND", "1000000")
+            .env("STOREOPS_RELAY__MAX_DEVICE_MESSAGES_PER_SECOND", "1000000")
             .env(
                 "STOREOPS_RELAY__VALIDATE_WRITES",
                 validate_writes.to_string(),
