@@ -9,6 +9,8 @@
 //! - `GET /metrics` — Prometheus text.
 //! - `POST /v1/enrol` — `{code, device_name}` → a device token (shown once) and
 //!   the store's root document id.
+//! - `POST /v1/surveys/answer` — an anonymous survey answer, with the device's
+//!   token (see [`surveys`]).
 //! - `GET /sync` (also `/`) — the WebSocket, authenticated by
 //!   `Authorization: Bearer TOKEN` or `?token=TOKEN` before the upgrade.
 
@@ -18,6 +20,7 @@ pub mod metrics;
 pub mod outbox;
 pub mod registry;
 pub mod settings;
+pub mod surveys;
 pub mod tls;
 mod validate;
 
@@ -51,6 +54,7 @@ struct AppState {
     metrics: Arc<Metrics>,
     settings: Arc<Settings>,
     next_conn: Arc<AtomicU64>,
+    surveys: Arc<surveys::Surveys>,
 }
 
 /// An error answered as `{code, message}`; the message is safe to show.
@@ -138,7 +142,9 @@ impl Relay {
         let sid = storage_id(&settings.data_dir)?;
         let metrics = Arc::new(Metrics::default());
         let (hubs, engines) = hub::Hubs::start(&settings, &sid, &metrics)?;
+        let surveys = surveys::Surveys::start(&settings.data_dir, hubs.clone())?;
         let state = AppState {
+            surveys,
             hubs: hubs.clone(),
             registry: Arc::new(Mutex::new(registry)),
             metrics,
@@ -185,6 +191,7 @@ fn app(state: AppState) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/invites", post(create_invite))
         .route("/v1/stores", post(open_store))
+        .route("/v1/surveys/answer", post(surveys::answer))
         .route("/sync", get(websocket))
         .route("/", get(websocket))
         .with_state(state)
