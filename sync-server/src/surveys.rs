@@ -291,8 +291,7 @@ impl Surveys {
             let db = self.db()?;
             let store: String = db.query_row(
                 "SELECT scope FROM documents WHERE id = ?1",
-                [doc
-                    .parse::<DocumentId>()
+                [doc.parse::<DocumentId>()
                     .map_err(|e| SurveyError::Internal(e.to_string()))?
                     .as_bytes()
                     .as_slice()],

@@ -4,15 +4,15 @@
 use std::collections::BTreeMap;
 
 use storeops_api::Named;
-use storeops_api::relay::SurveyAnswerRequest;
 use storeops_api::assessment::{
-    AnswerDelivery, AssessmentBoard, AssessmentRow, AwardRow, KpiRow, PeriodValue, SessionInput, SessionRow,
-    SurveyResultsView, SurveyRow, TrainingRow,
+    AnswerDelivery, AssessmentBoard, AssessmentRow, AwardRow, KpiRow, PeriodValue, SessionInput,
+    SessionRow, SurveyResultsView, SurveyRow, TrainingRow,
 };
 use storeops_api::command::{
     AnswerSurvey, Assess, DefineKpi, GetAssessment, GiveAward, OpenSurvey, PlanTraining,
     RecordAttendance, RecordKpiValue,
 };
+use storeops_api::relay::SurveyAnswerRequest;
 use storeops_domain::assessment::{self, Award, Kpi, KpiMetric, TrainingPlan, TrainingSession};
 use storeops_domain::calendar::Date;
 use storeops_domain::feedback;
@@ -173,12 +173,12 @@ impl Replica {
         if self.setting(&outbox_key(survey))?.is_some() {
             return Ok(Some(AnswerDelivery::WaitingToSend));
         }
-        Ok(self.setting(&answered_key(survey))?.map(|v| {
-            match v.strip_prefix("refused:") {
+        Ok(self
+            .setting(&answered_key(survey))?
+            .map(|v| match v.strip_prefix("refused:") {
                 Some(why) => AnswerDelivery::Refused(why.to_owned()),
                 None => AnswerDelivery::Sent,
-            }
-        }))
+            }))
     }
 
     /// Survey answers waiting to be sent.
@@ -433,7 +433,8 @@ impl Device {
             comment: answer.comment,
             receipt: format!("{}{}", random_id()?, random_id()?),
         };
-        let json = serde_json::to_string(&request).map_err(|e| ClientError::Internal(e.to_string()))?;
+        let json =
+            serde_json::to_string(&request).map_err(|e| ClientError::Internal(e.to_string()))?;
         r.set_setting(&outbox_key(survey), &json)?;
         let year = r.today_date().year.to_string();
         let board = r.assessment_board(&year)?;
@@ -445,9 +446,7 @@ impl Device {
 
     /// Whether survey answers wait to be sent.
     pub(crate) fn has_survey_answers_to_send(&self) -> bool {
-        self.replica()
-            .survey_outbox()
-            .is_ok_and(|o| !o.is_empty())
+        self.replica().survey_outbox().is_ok_and(|o| !o.is_empty())
     }
 
     /// Sends the survey answers waiting on this device; those the relay takes or
@@ -469,15 +468,16 @@ impl Device {
             return;
         };
         for (survey, request) in outbox {
-            let state = match crate::relay::send_survey_answer(&relay_url, &token, &request, ca.as_deref())
-            {
-                crate::relay::Sent::Accepted => "sent".to_owned(),
-                crate::relay::Sent::Refused(why) => format!("refused:{why}"),
-                crate::relay::Sent::Retry(why) => {
-                    tracing::info!(error = %why, "a survey answer waits to be sent");
-                    return;
-                }
-            };
+            let state =
+                match crate::relay::send_survey_answer(&relay_url, &token, &request, ca.as_deref())
+                {
+                    crate::relay::Sent::Accepted => "sent".to_owned(),
+                    crate::relay::Sent::Refused(why) => format!("refused:{why}"),
+                    crate::relay::Sent::Retry(why) => {
+                        tracing::info!(error = %why, "a survey answer waits to be sent");
+                        return;
+                    }
+                };
             let r = self.replica();
             let done = r
                 .set_setting(&answered_key(&survey), &state)

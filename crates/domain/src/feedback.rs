@@ -423,11 +423,8 @@ pub fn check_answer(score: u64, comment: &str) -> Result<SurveyAnswer, DomainErr
     if !(1..=5).contains(&score) {
         return Err(DomainError::Invalid("a score is 1 to 5".into()));
     }
-    let comment = crate::text::limits::at_most(
-        "a comment",
-        comment.trim(),
-        crate::text::limits::COMMENT,
-    )?;
+    let comment =
+        crate::text::limits::at_most("a comment", comment.trim(), crate::text::limits::COMMENT)?;
     Ok(SurveyAnswer {
         score,
         comment: comment.into(),

@@ -123,7 +123,10 @@ fn survey_results_show_only_from_five_answers_and_name_nobody() {
         messages
             .iter()
             .filter(|m| m.contains("survey \"How is work?\"") && !m.contains("opened"))
-            .eq(["4 answers to survey \"How is work?\"", "1 answer to survey \"How is work?\""])
+            .eq([
+                "4 answers to survey \"How is work?\"",
+                "1 answer to survey \"How is work?\""
+            ])
     );
 }
 

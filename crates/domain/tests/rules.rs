@@ -352,8 +352,14 @@ fn staff_report_problems_of_their_own_but_write_no_survey_answer_and_handle_noth
         tx.put(&a, "score", 4u64).unwrap();
         tx.put(&a, "comment", "ok").unwrap();
         tx.commit_with(signed("Zhao answered"));
-        let refusal = check(kind::FEEDBACK, &copy, &before, &writer(&s, "p-zhao", role), &s)
-            .unwrap_err();
+        let refusal = check(
+            kind::FEEDBACK,
+            &copy,
+            &before,
+            &writer(&s, "p-zhao", role),
+            &s,
+        )
+        .unwrap_err();
         assert_eq!(refusal.rule, "survey-answer", "{refusal}");
     }
 
