@@ -641,6 +641,15 @@ keys! {
         "Thank you: this device has answered.",
         "感谢参与：本设备已作答。",
     ),
+    AnswerWaiting => (
+        "Waiting to send: your answer goes to the relay when this device is online.",
+        "等待发送：设备联网后答卷将发送。",
+    ),
+    AnswerSent => (
+        "Sent. Answers appear in batches, with no name.",
+        "已发送。答卷分批显示，不含姓名。",
+    ),
+    AnswerRefused => ("Not accepted:", "未被接受："),
     ResultsFrom5 => ("Results show from 5 answers.", "满 5 份回答后显示结果。"),
     SurveyComments => ("Comments", "意见"),
     AnswersByScore => ("Answers by score", "各分数回答数"),

@@ -33,10 +33,48 @@ pub enum HubInput {
     Disconnect {
         conn: ConnId,
     },
+    /// A change the relay itself makes to a document (see [`LocalChange`]).
+    Local(LocalChange),
     /// Close every connection with a reason and stop.
     Shutdown {
         done: std::sync::mpsc::Sender<()>,
     },
+}
+
+/// A change the relay makes itself (e.g. a batch of survey answers, under an
+/// actor of its own): the document is loaded if need be and changed through
+/// the engine's local-change API, so the change is stored and synced to the
+/// store's devices like any other.
+pub struct LocalChange {
+    doc: DocumentId,
+    apply: Box<dyn FnOnce(&mut automerge::Automerge) + Send>,
+    stored: Sender<bool>,
+}
+
+impl LocalChange {
+    /// `apply` runs on the engine thread (not at all if the document cannot be
+    /// loaded) and must leave the document as it was if it changes nothing;
+    /// the receiver is told, once what it changed is committed, whether it was.
+    pub fn new(
+        doc: DocumentId,
+        apply: impl FnOnce(&mut automerge::Automerge) + Send + 'static,
+    ) -> (Self, Receiver<bool>) {
+        let (stored, wait) = std::sync::mpsc::channel();
+        let change = Self {
+            doc,
+            apply: Box::new(apply),
+            stored,
+        };
+        (change, wait)
+    }
+}
+
+impl std::fmt::Debug for LocalChange {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalChange")
+            .field("doc", &self.doc)
+            .finish_non_exhaustive()
+    }
 }
 
 struct Link {
@@ -214,8 +252,28 @@ impl Hub {
                 self.links.remove(&conn);
                 self.engine.disconnected(conn);
             }
+            HubInput::Local(change) => self.local_change(change, now),
             HubInput::Shutdown { .. } => {}
         }
+    }
+
+    /// Applies a [`LocalChange`], commits it and says whether it is stored.
+    fn local_change(&mut self, change: LocalChange, now: u64) {
+        let LocalChange { doc, apply, stored } = change;
+        if self.engine.document(&doc).is_none() {
+            self.engine.open(doc, now);
+            self.perform(false);
+        }
+        let applied = self
+            .engine
+            .change(doc, now, |am| {
+                apply(am);
+                Ok::<(), ()>(())
+            })
+            .is_ok();
+        self.pump();
+        // A failed commit resets the engine: the document is no longer loaded.
+        let _ = stored.send(applied && self.engine.document(&doc).is_some());
     }
 
     /// Flushes the engine's batch and performs every output.

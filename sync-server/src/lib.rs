@@ -9,6 +9,8 @@
 //! - `GET /metrics` — Prometheus text.
 //! - `POST /v1/enrol` — `{code, device_name}` → a device token (shown once) and
 //!   the store's root document id.
+//! - `POST /v1/surveys/answer` — an anonymous survey answer, with the device's
+//!   token (see [`surveys`]).
 //! - `GET /sync` (also `/`) — the WebSocket, authenticated by
 //!   `Authorization: Bearer TOKEN` or `?token=TOKEN` before the upgrade.
 
@@ -20,6 +22,7 @@ pub mod outbox;
 pub mod registry;
 pub mod settings;
 mod signin;
+pub mod surveys;
 pub mod tls;
 mod validate;
 
@@ -60,6 +63,7 @@ struct AppState {
     metrics: Arc<Metrics>,
     settings: Arc<Settings>,
     next_conn: Arc<AtomicU64>,
+    surveys: Arc<surveys::Surveys>,
 }
 
 /// The rate limits per client address, and the caps per device.
@@ -245,7 +249,9 @@ impl Relay {
         let sid = storage_id(&settings.data_dir)?;
         let metrics = Arc::new(Metrics::default());
         let (hubs, engines) = hub::Hubs::start(&settings, &sid, &metrics)?;
+        let surveys = surveys::Surveys::start(&settings.data_dir, hubs.clone())?;
         let state = AppState {
+            surveys,
             hubs: hubs.clone(),
             registry: Arc::new(Mutex::new(registry)),
             sign_in,
@@ -294,6 +300,7 @@ fn app(state: AppState) -> Router {
         .route("/v1/enrol", post(enrol))
         .route("/v1/invites", post(create_invite))
         .route("/v1/stores", post(open_store))
+        .route("/v1/surveys/answer", post(surveys::answer))
         .route("/sync", get(websocket))
         .route("/", get(websocket))
         .with_state(state)

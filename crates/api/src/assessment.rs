@@ -85,6 +85,22 @@ pub struct SurveyRow {
     pub results: Option<SurveyResultsView>,
     /// This device has answered it (remembered here only; answers carry no name).
     pub answered_here: bool,
+    /// Where this device's answer is: waiting to be sent to the relay, sent, or
+    /// refused by it (`None`: not answered here).
+    #[serde(default)]
+    pub delivery: Option<AnswerDelivery>,
+}
+
+/// Where a survey answer given on this device is. The relay, not the device,
+/// writes answers (so none carries the device's identity): until it is online
+/// the answer waits on the device.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "state", content = "message")]
+pub enum AnswerDelivery {
+    WaitingToSend,
+    Sent,
+    /// The relay refused it, e.g. this person answered on another device.
+    Refused(String),
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

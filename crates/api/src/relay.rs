@@ -86,3 +86,26 @@ pub struct RelayError {
     pub code: String,
     pub message: String,
 }
+
+/// `POST /v1/surveys/answer` (with the device's bearer token): an anonymous
+/// survey answer. The relay checks one answer per person, then writes it with
+/// others in a shuffled batch under its own actor (`docs/design/surveys.md`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyAnswerRequest {
+    /// The feedback document holding the survey.
+    pub document: String,
+    pub survey: String,
+    /// 1 to 5.
+    pub score: u64,
+    pub comment: String,
+    /// A random value the device made for this answer: sending the same answer
+    /// again (an answer lost on the way back) is accepted once, not refused.
+    pub receipt: String,
+}
+
+/// The relay took the answer; it appears in the survey with the next batch.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SurveyAnswerAccepted {
+    /// Answers waiting for that survey's next batch, this one included.
+    pub waiting: usize,
+}

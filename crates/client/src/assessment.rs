@@ -5,13 +5,14 @@ use std::collections::BTreeMap;
 
 use storeops_api::Named;
 use storeops_api::assessment::{
-    AssessmentBoard, AssessmentRow, AwardRow, KpiRow, PeriodValue, SessionInput, SessionRow,
-    SurveyResultsView, SurveyRow, TrainingRow,
+    AnswerDelivery, AssessmentBoard, AssessmentRow, AwardRow, KpiRow, PeriodValue, SessionInput,
+    SessionRow, SurveyResultsView, SurveyRow, TrainingRow,
 };
 use storeops_api::command::{
     AnswerSurvey, Assess, DefineKpi, GetAssessment, GiveAward, OpenSurvey, PlanTraining,
     RecordAttendance, RecordKpiValue,
 };
+use storeops_api::relay::SurveyAnswerRequest;
 use storeops_domain::assessment::{self, Award, Kpi, KpiMetric, TrainingPlan, TrainingSession};
 use storeops_domain::calendar::Date;
 use storeops_domain::feedback;
@@ -31,10 +32,23 @@ fn person_named(org: &OrgDoc, id: &str) -> Named {
     }
 }
 
-/// The device setting that remembers a survey was answered here.
+/// The device setting that remembers a survey was answered here and what the
+/// relay said: `sent` or `refused:<message>` (`1`: answered by an older build,
+/// which wrote answers itself).
 fn answered_key(survey: &str) -> String {
     format!("survey-answered:{survey}")
 }
+
+/// The durable outbox of survey answers: one device setting per answer waiting
+/// to be sent, holding the request as JSON; removed once the relay has it.
+const OUTBOX_PREFIX: &str = "survey-outbox:";
+
+fn outbox_key(survey: &str) -> String {
+    format!("{OUTBOX_PREFIX}{survey}")
+}
+
+/// One delivery at a time (the command's and the sync loop's).
+static DELIVERING: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
 impl Replica {
     fn assessment_board(&self, year: &str) -> Result<AssessmentBoard, ClientError> {
@@ -142,7 +156,9 @@ impl Replica {
                             distribution: r.distribution,
                             comments: r.comments,
                         }),
-                    answered_here: self.setting(&answered_key(id))?.is_some(),
+                    delivery: self.delivery(id)?,
+                    answered_here: self.setting(&answered_key(id))?.is_some()
+                        || self.setting(&outbox_key(id))?.is_some(),
                     title: s.title.clone(),
                     id: id.clone(),
                 });
@@ -150,6 +166,31 @@ impl Replica {
         }
         board.assessments.sort_by_key(|a| std::cmp::Reverse(a.at));
         Ok(board)
+    }
+
+    /// Where this device's answer to `survey` is.
+    fn delivery(&self, survey: &str) -> Result<Option<AnswerDelivery>, ClientError> {
+        if self.setting(&outbox_key(survey))?.is_some() {
+            return Ok(Some(AnswerDelivery::WaitingToSend));
+        }
+        Ok(self
+            .setting(&answered_key(survey))?
+            .map(|v| match v.strip_prefix("refused:") {
+                Some(why) => AnswerDelivery::Refused(why.to_owned()),
+                None => AnswerDelivery::Sent,
+            }))
+    }
+
+    /// Survey answers waiting to be sent.
+    pub(crate) fn survey_outbox(&self) -> Result<Vec<(String, SurveyAnswerRequest)>, ClientError> {
+        Ok(self
+            .settings_with_prefix(OUTBOX_PREFIX)?
+            .into_iter()
+            .filter_map(|(key, json)| {
+                let survey = key.strip_prefix(OUTBOX_PREFIX)?.to_owned();
+                Some((survey, serde_json::from_str(&json).ok()?))
+            })
+            .collect())
     }
 
     fn training_plan(&self, id: &str) -> Result<TrainingPlan, ClientError> {
@@ -364,26 +405,89 @@ impl Device {
         r.assessment_board(&year)
     }
 
-    /// Answers a survey (anyone, once per device); the answer carries no name.
+    /// Answers a survey (anyone, once per person): the answer is queued on this
+    /// device and sent to the relay, which writes it with others under its own
+    /// actor, so nothing stored or synced ties it to this device
+    /// (`docs/design/surveys.md`). Offline, it waits and is sent once online.
     fn answer_survey(
         &self,
         survey: &str,
         score: u64,
         comment: &str,
     ) -> Result<AssessmentBoard, ClientError> {
-        let answer = format!("answer-{}", random_id()?);
-        let mut r = self.replica();
-        if r.setting(&answered_key(survey))?.is_some() {
+        let answer = feedback::check_answer(score, comment)?;
+        let r = self.replica();
+        if r.setting(&answered_key(survey))?.is_some() || r.setting(&outbox_key(survey))?.is_some()
+        {
             return Err(invalid(
                 "this device has answered that survey already".into(),
             ));
         }
-        r.change_holding(kind::FEEDBACK, "surveys", survey, |am, _actor, now| {
-            feedback::answer_survey(am, survey, &answer, score, comment, now)
-        })?;
-        r.set_setting(&answered_key(survey), "1")?;
+        let document = r
+            .locate(kind::FEEDBACK, "surveys", survey)
+            .ok_or_else(|| not_found("survey", survey))?;
+        let request = SurveyAnswerRequest {
+            document: document.to_string(),
+            survey: survey.to_owned(),
+            score: answer.score,
+            comment: answer.comment,
+            receipt: format!("{}{}", random_id()?, random_id()?),
+        };
+        let json =
+            serde_json::to_string(&request).map_err(|e| ClientError::Internal(e.to_string()))?;
+        r.set_setting(&outbox_key(survey), &json)?;
         let year = r.today_date().year.to_string();
-        r.assessment_board(&year)
+        let board = r.assessment_board(&year)?;
+        drop(r);
+        let device = self.clone();
+        std::thread::spawn(move || device.send_survey_answers());
+        Ok(board)
+    }
+
+    /// Whether survey answers wait to be sent.
+    pub(crate) fn has_survey_answers_to_send(&self) -> bool {
+        self.replica().survey_outbox().is_ok_and(|o| !o.is_empty())
+    }
+
+    /// Sends the survey answers waiting on this device; those the relay takes or
+    /// refuses for good leave the outbox (their content leaves the device), the
+    /// others wait for the next try. Blocking (HTTP).
+    pub fn send_survey_answers(&self) {
+        let Ok(_one) = DELIVERING.try_lock() else {
+            return;
+        };
+        let (target, outbox) = {
+            let r = self.replica();
+            let target = r
+                .enrolment()
+                .map(|e| (e.relay_url.clone(), e.relay_ca_pem.clone()))
+                .zip(r.token().ok());
+            (target, r.survey_outbox().unwrap_or_default())
+        };
+        let Some(((relay_url, ca), token)) = target else {
+            return;
+        };
+        for (survey, request) in outbox {
+            let state =
+                match crate::relay::send_survey_answer(&relay_url, &token, &request, ca.as_deref())
+                {
+                    crate::relay::Sent::Accepted => "sent".to_owned(),
+                    crate::relay::Sent::Refused(why) => format!("refused:{why}"),
+                    crate::relay::Sent::Retry(why) => {
+                        tracing::info!(error = %why, "a survey answer waits to be sent");
+                        return;
+                    }
+                };
+            let r = self.replica();
+            let done = r
+                .set_setting(&answered_key(&survey), &state)
+                .and_then(|()| r.remove_setting(&outbox_key(&survey)));
+            if let Err(e) = done {
+                tracing::warn!(error = %e, "could not note a sent survey answer");
+                return;
+            }
+            r.notify_changed();
+        }
     }
 }
 

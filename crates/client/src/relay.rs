@@ -110,6 +110,50 @@ fn post<B: Serialize, R: DeserializeOwned>(
     }
 }
 
+/// What became of a survey answer sent to the relay.
+#[derive(Debug)]
+pub(crate) enum Sent {
+    Accepted,
+    /// Refused for good (e.g. answered already), with the relay's message.
+    Refused(String),
+    /// Not taken this time (unreachable, busy, failing): keep it and retry.
+    Retry(String),
+}
+
+/// Sends an anonymous survey answer (`POST /v1/surveys/answer`).
+pub(crate) fn send_survey_answer(
+    relay_url: &str,
+    token: &str,
+    answer: &storeops_api::relay::SurveyAnswerRequest,
+    ca_pem: Option<&str>,
+) -> Sent {
+    let agent = match tls_config(ca_pem) {
+        Ok(tls) => ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(15))
+            .tls_config(tls)
+            .build(),
+        Err(e) => return Sent::Retry(e.to_string()),
+    };
+    let request = agent
+        .post(&format!("{relay_url}/v1/surveys/answer"))
+        .set("authorization", &format!("Bearer {token}"));
+    match request.send_json(answer) {
+        Ok(_) => Sent::Accepted,
+        Err(ureq::Error::Status(status, r)) => {
+            let message = r
+                .into_json::<RelayError>()
+                .map(|e| e.message)
+                .unwrap_or_else(|_| format!("the relay answered {status}"));
+            if matches!(status, 400 | 403 | 404 | 409) {
+                Sent::Refused(message)
+            } else {
+                Sent::Retry(message)
+            }
+        }
+        Err(e) => Sent::Retry(e.to_string()),
+    }
+}
+
 /// Redeems an invite code at the relay. Returns the enrolment and token.
 pub fn enrol(
     relay_url: &str,

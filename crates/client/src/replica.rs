@@ -394,6 +394,38 @@ impl Replica {
         Ok(set_setting(&self.store, key, value)?)
     }
 
+    /// This device's automerge actor id (hex): every change it makes carries it.
+    pub fn automerge_actor(&self) -> String {
+        self.actor.to_hex_string()
+    }
+
+    /// Removes a device setting.
+    pub(crate) fn remove_setting(&self, key: &str) -> Result<(), ClientError> {
+        self.store
+            .connection()
+            .execute("DELETE FROM device_settings WHERE key = ?1", [key])
+            .map_err(storeops_storage::StorageError::from)?;
+        Ok(())
+    }
+
+    /// The device settings whose key starts with `prefix`, as (key, value).
+    pub(crate) fn settings_with_prefix(
+        &self,
+        prefix: &str,
+    ) -> Result<Vec<(String, String)>, ClientError> {
+        let conn = self.store.connection();
+        let mut stmt = conn
+            .prepare("SELECT key, value FROM device_settings WHERE substr(key, 1, ?2) = ?1")
+            .map_err(storeops_storage::StorageError::from)?;
+        let rows = stmt
+            .query_map(rusqlite::params![prefix, prefix.len() as i64], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .and_then(Iterator::collect)
+            .map_err(storeops_storage::StorageError::from)?;
+        Ok(rows)
+    }
+
     /// Runs a domain command on `doc`; durable when this returns.
     pub(crate) fn change_doc<R>(
         &mut self,
@@ -642,6 +674,11 @@ impl Replica {
         self.status.online = false;
         self.status.last_error = Some(error);
         self.notify(ClientEvent::Sync(self.status()));
+    }
+
+    /// Tells the UI to re-read what it shows (e.g. a survey answer was sent).
+    pub(crate) fn notify_changed(&self) {
+        self.notify(ClientEvent::Changed);
     }
 
     fn notify(&self, event: ClientEvent) {

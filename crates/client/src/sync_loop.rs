@@ -145,6 +145,11 @@ async fn run_connection(
                 if let Err(e) = device.replica().tick() {
                     tracing::warn!(error = %e, "periodic upkeep failed");
                 }
+                // Online: survey answers that waited go now.
+                if device.has_survey_answers_to_send() {
+                    let device = device.clone();
+                    tokio::task::spawn_blocking(move || device.send_survey_answers());
+                }
                 continue;
             }
             msg = stream.next() => {

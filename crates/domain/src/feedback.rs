@@ -6,11 +6,12 @@
 //! department's id, else the top department. The department's managers move it
 //! to in progress and resolved (with a resolution).
 //!
-//! Survey answers carry no person: the answer's key is random and the message
-//! says "someone". (The automerge change still carries the device's actor id; a
-//! survey that must be anonymous even to whoever reads the raw history should be
-//! answered through the relay, which writes with its own actor.) Results show
-//! only once at least [`MIN_SURVEY_ANSWERS`] people have answered.
+//! Survey answers carry no person: a device sends its answer to the relay, which
+//! writes answers in shuffled batches under an actor of its own
+//! ([`record_survey_answers`]; `docs/design/surveys.md`), so neither a key, a
+//! message, an actor id nor a time ties an answer to a device. (Answers written
+//! by devices before that are still read.) Results show only once at least
+//! [`MIN_SURVEY_ANSWERS`] people have answered.
 
 use automerge::{Automerge, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile_prop};
@@ -416,19 +417,32 @@ pub fn open_survey(
     })
 }
 
-/// Answers a survey anonymously: `answer_id` must be random (the caller's
-/// randomness); nothing names the person.
-pub fn answer_survey(
-    am: &mut Automerge,
-    survey_id: &str,
-    answer_id: &str,
-    score: u64,
-    comment: &str,
-    now_ms: i64,
-) -> Result<(), DomainError> {
+/// Checks an answer as a person gives it: a score of 1 to 5 and a comment
+/// within the size a comment may have.
+pub fn check_answer(score: u64, comment: &str) -> Result<SurveyAnswer, DomainError> {
     if !(1..=5).contains(&score) {
         return Err(DomainError::Invalid("a score is 1 to 5".into()));
     }
+    let comment =
+        crate::text::limits::at_most("a comment", comment.trim(), crate::text::limits::COMMENT)?;
+    Ok(SurveyAnswer {
+        score,
+        comment: comment.into(),
+    })
+}
+
+/// Writes a batch of answers to a survey, in the given order, in one change.
+/// Only the relay calls this, under an actor of its own, with answers it has
+/// gathered and shuffled (`docs/design/surveys.md`): a device never writes an
+/// answer, so no answer carries a device's actor id. Each answer's key is
+/// random; one already there is skipped (a batch written twice is written
+/// once). Returns how many were added.
+pub fn record_survey_answers(
+    am: &mut Automerge,
+    survey_id: &str,
+    answers: &[(String, SurveyAnswer)],
+    now_ms: i64,
+) -> Result<usize, DomainError> {
     let doc = read_feedback(am)?;
     let survey = doc
         .surveys
@@ -437,17 +451,32 @@ pub fn answer_survey(
             what: "survey",
             id: survey_id.into(),
         })?;
-    let answer = SurveyAnswer {
-        score,
-        comment: comment.trim().into(),
-    };
-    let message = format!("Someone answered survey \"{}\"", survey.title);
+    let new: Vec<&(String, SurveyAnswer)> = answers
+        .iter()
+        .filter(|(id, _)| !survey.answers.contains_key(id))
+        .collect();
+    for (_, a) in &new {
+        check_answer(a.score, &a.comment)?;
+    }
+    if new.is_empty() {
+        return Ok(0);
+    }
+    let message = format!(
+        "{} answer{} to survey \"{}\"",
+        new.len(),
+        if new.len() == 1 { "" } else { "s" },
+        survey.title
+    );
     transact(am, message, now_ms, |tx| {
         let surveys = map_of(tx, "surveys")?;
         let s = child_map(tx, &surveys, survey_id, "survey")?;
         let answers = child_map(tx, &s, "answers", "survey answers")?;
-        Ok(reconcile_prop(tx, &answers, answer_id, &answer)?)
-    })
+        for (id, a) in &new {
+            reconcile_prop(tx, &answers, id.as_str(), a)?;
+        }
+        Ok(())
+    })?;
+    Ok(new.len())
 }
 
 /// A survey's results.

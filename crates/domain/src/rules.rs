@@ -12,9 +12,9 @@
 //!   progress: the status (legal transitions, completion signed with their own
 //!   person), checklist ticks and new items, new comments — on tasks they, their
 //!   positions or their department hold; new problem reports of their own (with a
-//!   photo), answers to open surveys. No task created or deleted, no field of a
-//!   task's definition changed, no one else's tick, comment or completion
-//!   rewritten, and each change's message starts with their name (the task
+//!   photo). Survey answers come from the relay alone: no device writes one.
+//!   No task created or deleted, no field of a task's definition changed, no
+//!   one else's tick, comment or completion rewritten, and each change's message starts with their name (the task
 //!   history is built from messages).
 //!
 //! Honest commands never break a rule (a property test runs random command
@@ -290,8 +290,7 @@ fn check_message(message: Option<&str>, writer: &Writer) -> Result<(), Refusal> 
             .strip_prefix(n.as_str())
             .is_some_and(|rest| rest.starts_with(' '))
     });
-    // Survey answers are anonymous: their message names no one.
-    if signed || message.starts_with("Someone answered survey ") {
+    if signed {
         Ok(())
     } else {
         refuse(
@@ -1051,29 +1050,43 @@ fn check_survey(
             sized("a survey comment", &a.comment, limits::COMMENT)?;
         }
     }
+    // Answers are written by the relay alone, under its own actor, and it does not
+    // go through these rules (`docs/design/surveys.md`): no device adds, changes or
+    // removes one, so none carries a device's actor id.
+    let answers_before = match &then {
+        Some(Ok(s)) => Some(&s.answers),
+        _ => None,
+    };
+    if let Some(s) = &now {
+        let unchanged = match answers_before {
+            Some(before) => before == &s.answers,
+            None => s.answers.is_empty(),
+        };
+        if !unchanged {
+            return refuse(
+                "survey-answer",
+                format!(
+                    "survey {id}: answers are sent to the relay, which writes them; a device writes none"
+                ),
+            );
+        }
+    }
     if ctx.writer.actor.is_manager() {
         return Ok(());
     }
-    // Staff answer: the survey stays as it was, with answers added.
+    // Staff change no survey.
     let (Some(Ok(then)), Some(now)) = (then, now) else {
         return refuse(
             "survey-answer",
             format!("only managers open or remove surveys ({id})"),
         );
     };
-    let same = then.title == now.title
-        && then.created_by == now.created_by
-        && then.created_at == now.created_at
-        && then
-            .answers
-            .iter()
-            .all(|(k, a)| now.answers.get(k) == Some(a));
-    if same {
+    if then == now {
         Ok(())
     } else {
         refuse(
             "survey-answer",
-            format!("survey {id} takes new answers only; nothing else changes"),
+            format!("survey {id}: only managers change a survey"),
         )
     }
 }

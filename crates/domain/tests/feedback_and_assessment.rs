@@ -85,21 +85,29 @@ fn survey_results_show_only_from_five_answers_and_name_nobody() {
             .unwrap_err()
             .is_permission()
     );
-    for (i, score) in [5u64, 4, 4, 2].iter().enumerate() {
-        answer_survey(
-            &mut fb,
-            "s1",
-            &format!("a{i}"),
-            *score,
-            if i == 3 { "Too many shifts" } else { "" },
-            3,
-        )
-        .unwrap();
-    }
+    let batch: Vec<(String, SurveyAnswer)> = [5u64, 4, 4, 2]
+        .iter()
+        .enumerate()
+        .map(|(i, score)| {
+            let comment = if i == 3 { " Too many shifts " } else { "" };
+            (format!("a{i}"), check_answer(*score, comment).unwrap())
+        })
+        .collect();
+    assert_eq!(record_survey_answers(&mut fb, "s1", &batch, 3).unwrap(), 4);
+    assert_eq!(
+        record_survey_answers(&mut fb, "s1", &batch, 3).unwrap(),
+        0,
+        "a batch written twice is written once"
+    );
     let err = survey_results(&read_feedback(&fb).unwrap(), "s1").unwrap_err();
     assert!(err.to_string().contains("4 so far"));
-    answer_survey(&mut fb, "s1", "a4", 5, "", 4).unwrap();
-    assert!(answer_survey(&mut fb, "s1", "a5", 6, "", 4).is_err());
+    let one = [("a4".to_owned(), check_answer(5, "").unwrap())];
+    record_survey_answers(&mut fb, "s1", &one, 4).unwrap();
+    assert!(check_answer(6, "").is_err());
+    assert!(check_answer(0, "").is_err());
+    assert!(check_answer(3, &"x".repeat(2_001)).is_err());
+    let nowhere = [("a9".to_owned(), check_answer(5, "").unwrap())];
+    assert!(record_survey_answers(&mut fb, "s-none", &nowhere, 4).is_err());
     let r = survey_results(&read_feedback(&fb).unwrap(), "s1").unwrap();
     assert_eq!(
         (r.answers, r.distribution, r.mean),
@@ -114,8 +122,11 @@ fn survey_results_show_only_from_five_answers_and_name_nobody() {
     assert!(
         messages
             .iter()
-            .filter(|m| m.contains("answered"))
-            .all(|m| m.starts_with("Someone"))
+            .filter(|m| m.contains("survey \"How is work?\"") && !m.contains("opened"))
+            .eq([
+                "4 answers to survey \"How is work?\"",
+                "1 answer to survey \"How is work?\""
+            ])
     );
 }
 

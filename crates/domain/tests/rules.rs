@@ -7,7 +7,9 @@ mod support;
 use automerge::transaction::Transactable;
 use automerge::{Automerge, ChangeHash, ObjType, ROOT, ReadDoc};
 use proptest::prelude::*;
-use storeops_domain::feedback::{answer_survey, new_feedback_doc, open_survey, report_problem};
+use storeops_domain::feedback::{
+    check_answer, new_feedback_doc, open_survey, record_survey_answers, report_problem,
+};
 use storeops_domain::rules::{Refusal, Writer, check_write};
 use storeops_domain::*;
 use support::*;
@@ -315,7 +317,7 @@ fn a_change_message_in_someone_elses_name_is_refused() {
 }
 
 #[test]
-fn staff_report_problems_of_their_own_and_answer_surveys_but_handle_nothing() {
+fn staff_report_problems_of_their_own_but_write_no_survey_answer_and_handle_nothing() {
     let s = shop();
     let org = org(&s);
     let mut fb = new_feedback_doc("2026-11", 0).unwrap();
@@ -327,6 +329,9 @@ fn staff_report_problems_of_their_own_and_answer_surveys_but_handle_nothing() {
         1,
     )
     .unwrap();
+    // The relay's batch passes the reader's checks (it is not checked as a write).
+    let batch = [("a0".to_owned(), check_answer(4, "ok").unwrap())];
+    record_survey_answers(&mut fb, "sv1", &batch, 1).unwrap();
     let zhao = Actor::for_person(&org, "p-zhao", Role::Staff).unwrap();
     let w = writer(&s, "p-zhao", Role::Staff);
 
@@ -334,9 +339,29 @@ fn staff_report_problems_of_their_own_and_answer_surveys_but_handle_nothing() {
     report_problem(&mut fb, &org, &zhao, "r1", "stock", "Shelf 3 is empty", 2).unwrap();
     assert_eq!(check(kind::FEEDBACK, &fb, &before, &w, &s), Ok(()));
 
-    let before = fb.get_heads();
-    answer_survey(&mut fb, "sv1", "a1", 4, "ok", 3).unwrap();
-    assert_eq!(check(kind::FEEDBACK, &fb, &before, &w, &s), Ok(()));
+    // Answers come from the relay (under its own actor); a device writing one
+    // itself, staff or manager, is refused.
+    for role in [Role::Staff, Role::Manager] {
+        let mut copy = fb.fork();
+        let before = copy.get_heads();
+        let mut tx = copy.transaction();
+        let surveys = tx.get(ROOT, "surveys").unwrap().unwrap().1;
+        let sv = tx.get(&surveys, "sv1").unwrap().unwrap().1;
+        let answers = tx.get(&sv, "answers").unwrap().unwrap().1;
+        let a = tx.put_object(&answers, "a1", ObjType::Map).unwrap();
+        tx.put(&a, "score", 4u64).unwrap();
+        tx.put(&a, "comment", "ok").unwrap();
+        tx.commit_with(signed("Zhao answered"));
+        let refusal = check(
+            kind::FEEDBACK,
+            &copy,
+            &before,
+            &writer(&s, "p-zhao", role),
+            &s,
+        )
+        .unwrap_err();
+        assert_eq!(refusal.rule, "survey-answer", "{refusal}");
+    }
 
     // Resolving (a manager's command) as Zhao.
     let before = fb.get_heads();

@@ -3,8 +3,8 @@ use std::rc::Rc;
 
 use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang, use_today};
 use storeops_api::assessment::{
-    AssessmentBoard, AssessmentRow, AwardRow, KpiRow, SessionInput, SessionRow, SurveyRow,
-    TrainingRow,
+    AnswerDelivery, AssessmentBoard, AssessmentRow, AwardRow, KpiRow, SessionInput, SessionRow,
+    SurveyRow, TrainingRow,
 };
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
@@ -819,6 +819,18 @@ fn survey_item(props: &SurveyItemProps) -> Html {
             </div>
             if survey.answered_here {
                 <p class="survey-answered">{ t(lang, Key::Answered) }</p>
+                { match &survey.delivery {
+                    Some(AnswerDelivery::WaitingToSend) => html! {
+                        <p class="assess-meta survey-delivery" data-delivery="waiting_to_send">{ t(lang, Key::AnswerWaiting) }</p>
+                    },
+                    Some(AnswerDelivery::Sent) => html! {
+                        <p class="assess-meta survey-delivery" data-delivery="sent">{ t(lang, Key::AnswerSent) }</p>
+                    },
+                    Some(AnswerDelivery::Refused(why)) => html! {
+                        <p class="assess-meta survey-delivery" data-delivery="refused">{ format!("{} {why}", t(lang, Key::AnswerRefused)) }</p>
+                    },
+                    None => html! {},
+                } }
             } else {
                 <div class="survey-answer">
                     <label for={comment_id.clone()}>{ t(lang, Key::CommentOptional) }</label>
