@@ -601,10 +601,23 @@ fn writable_kinds(role: Role) -> Arc<[String]> {
                 kind::MEETINGS,
                 kind::FEEDBACK,
                 kind::ASSESSMENT,
+                kind::CONTACTS,
             ],
         )
     } else {
         (&STAFF, kind::STAFF_WRITABLE)
+    };
+    Arc::clone(list.get_or_init(|| kinds.iter().map(|k| (*k).to_owned()).collect()))
+}
+
+/// Kinds a device of `role` may not read (served as `doc-unavailable`).
+fn hidden_kinds(role: Role) -> Arc<[String]> {
+    static MANAGER: OnceLock<Arc<[String]>> = OnceLock::new();
+    static STAFF: OnceLock<Arc<[String]>> = OnceLock::new();
+    let (list, kinds): (_, &[&str]) = if role.is_manager() {
+        (&MANAGER, &[])
+    } else {
+        (&STAFF, kind::MANAGERS_ONLY)
     };
     Arc::clone(list.get_or_init(|| kinds.iter().map(|k| (*k).to_owned()).collect()))
 }
@@ -717,14 +730,14 @@ async fn websocket(
         })?;
     // The relay checks kinds here, and each write against the domain's rules for
     // the device's role and person (see `validate`).
-    let access = Access::scoped(device.store_id.clone(), writable_kinds(device.role)).as_principal(
-        storeops_sync::Principal {
+    let access = Access::scoped(device.store_id.clone(), writable_kinds(device.role))
+        .hiding(hidden_kinds(device.role))
+        .as_principal(storeops_sync::Principal {
             device: device.id.clone(),
             name: device.name.clone(),
             role: device.role.as_str().to_owned(),
             person: device.person.clone(),
-        },
-    );
+        });
     let settings = &state.settings;
     let limits = connection::Limits {
         max_message_bytes: settings.max_frame_bytes,

@@ -671,3 +671,65 @@ async fn a_period_document_listed_in_the_root_is_accepted_and_an_unlisted_one_is
     );
     let _ = f.stop.send(());
 }
+
+#[tokio::test]
+async fn people_s_contact_details_reach_managers_only_and_a_staff_device_asking_by_id_gets_doc_unavailable()
+ {
+    use storeops_storage::DocumentStore;
+    let f = relay().await;
+    let (store, manager_token) = {
+        let mut reg = Registry::open(&f.data_dir).unwrap();
+        let store = reg.stores().unwrap()[0].id.clone();
+        let code = reg
+            .create_invite(&store, Role::Manager, None, 0, i64::MAX / 2)
+            .unwrap();
+        (store, reg.enrol(&code, "Laptop", real_now()).unwrap().token)
+    };
+    // The store's contacts, as a manager's device recorded them.
+    let contacts = storeops_sync::DocumentId::from_bytes([9; 16]);
+    let mut am = storeops_domain::contacts::new_contacts_doc(0).unwrap();
+    storeops_domain::contacts::set_contact(
+        &mut am,
+        &storeops_domain::Actor::manager("Zhang"),
+        "p-li",
+        "+86 138 0000 1234",
+        1,
+    )
+    .unwrap();
+    storeops_storage::SqliteStore::open(&storeops_relay::registry::database_path(&f.data_dir))
+        .unwrap()
+        .apply(&[storeops_sync::StorageOp::Compact {
+            doc: contacts,
+            meta: storeops_sync::DocMeta {
+                scope: store.clone(),
+                kind: storeops_domain::kind::CONTACTS.into(),
+            },
+            bytes: am.save(),
+        }])
+        .unwrap();
+
+    // A staff device asking for it by id: doc-unavailable, and not one byte of it.
+    let mut staff = NativeClient::connect(&f.url, &f.staff_token, "staff").await;
+    staff.engine.open(contacts, 0);
+    staff.settle().await;
+    assert_eq!(staff.unavailable, vec![contacts]);
+    assert!(
+        staff
+            .engine
+            .document(&contacts)
+            .is_none_or(|d| d.get_heads().is_empty())
+    );
+    assert!(!staff.closed);
+
+    // A manager's device receives it.
+    let mut manager = NativeClient::connect(&f.url, &manager_token, "manager").await;
+    manager.engine.open(contacts, 0);
+    manager.settle().await;
+    let got = storeops_domain::contacts::read_contacts(manager.engine.document(&contacts).unwrap())
+        .unwrap();
+    assert_eq!(
+        got.contacts.get("p-li").map(String::as_str),
+        Some("+86 138 0000 1234")
+    );
+    let _ = f.stop.send(());
+}

@@ -285,9 +285,21 @@ impl Run<AddPerson> for Device {
     fn run(&self, c: AddPerson) -> Result<String, ClientError> {
         let id = format!("person-{}", random_id()?);
         let positions: Vec<&str> = c.position.as_deref().into_iter().collect();
-        self.replica().change_org(|am, actor, now| {
-            org::add_person(am, actor, &id, &c.name, &c.contact, &positions, now)
+        let contact = c.contact.trim();
+        domain::text::limits::at_most("a contact", contact, domain::text::limits::TITLE)?;
+        let mut r = self.replica();
+        // The org chart every device reads holds no contact details; they go to
+        // the contacts document only managers receive.
+        r.change_org(|am, actor, now| {
+            org::add_person(am, actor, &id, &c.name, "", &positions, now)
         })?;
+        if !contact.is_empty() {
+            r.change_period(
+                kind::CONTACTS,
+                domain::contacts::PERIOD,
+                |am, actor, now| domain::contacts::set_contact(am, actor, &id, contact, now),
+            )?;
+        }
         Ok(id)
     }
 }

@@ -94,7 +94,7 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     let person = manager
         .handle(AddPerson {
             name: "Lin".into(),
-            contact: String::new(),
+            contact: "+86 139 0000 5678".into(),
             position: None,
         })
         .unwrap();
@@ -213,6 +213,49 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
         })
     })
     .await;
+    // Lin's phone number is in the contacts document, which the relay serves to
+    // managers only: the manager's device has it, Lin's phone does not, and the
+    // org chart every device reads holds none.
+    let contacts = {
+        use storeops_storage::DocumentStore;
+        storeops_storage::SqliteStore::open(&storeops_relay::registry::database_path(
+            relay_dir.path(),
+        ))
+        .unwrap()
+        .documents_of(&store)
+        .unwrap()
+        .into_iter()
+        .find(|(_, m)| m.kind == storeops_domain::kind::CONTACTS)
+        .expect("the manager's device opened the contacts document")
+        .0
+    };
+    eventually("the contacts reach the manager's device only", || {
+        manager
+            .replica()
+            .heads(&contacts)
+            .is_some_and(|h| !h.is_empty())
+    })
+    .await;
+    assert!(
+        staff
+            .replica()
+            .heads(&contacts)
+            .is_none_or(|h| h.is_empty())
+    );
+    assert!(
+        staff
+            .replica()
+            .org()
+            .unwrap()
+            .people
+            .values()
+            .all(|p| p.contact.is_empty())
+    );
+    assert!(
+        staff.app_status().sync.last_error.is_none(),
+        "{:?}",
+        staff.app_status().sync.last_error
+    );
     assert!(
         staff.handle(add_department("Mine", None)).is_err(),
         "staff do not edit the org"

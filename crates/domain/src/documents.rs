@@ -37,6 +37,10 @@ pub mod kind {
     pub const MEETINGS: &str = "meetings";
     pub const FEEDBACK: &str = "feedback";
     pub const ASSESSMENT: &str = "assessment";
+    /// People's contact details: managers only read and write them.
+    pub const CONTACTS: &str = "contacts";
+    /// Kinds only managers receive.
+    pub const MANAGERS_ONLY: &[&str] = &[CONTACTS];
     /// Kinds a staff device may write: progress on tasks, problem reports and
     /// survey answers.
     pub const STAFF_WRITABLE: &[&str] = &[TASKS, FEEDBACK];

@@ -38,6 +38,7 @@
 pub mod access;
 pub mod assessment;
 pub mod calendar;
+pub mod contacts;
 pub mod documents;
 pub mod feedback;
 pub mod history;

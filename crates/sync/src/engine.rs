@@ -61,6 +61,9 @@ pub struct Access {
     writable_kinds: Option<Arc<[String]>>,
     /// Who writes through the connection, for the [`Validator`].
     principal: Option<Arc<Principal>>,
+    /// Kinds of `scope` this connection may not read (e.g. what only managers
+    /// see): asked for, they are `doc-unavailable`.
+    hidden_kinds: Option<Arc<[String]>>,
 }
 
 /// Who holds a connection, as the shell authenticated it: what a [`Validator`]
@@ -84,6 +87,7 @@ impl Access {
             scope: None,
             writable_kinds: None,
             principal: None,
+            hidden_kinds: None,
         }
     }
 
@@ -93,7 +97,14 @@ impl Access {
             scope: Some(scope.into()),
             writable_kinds: Some(writable_kinds.into()),
             principal: None,
+            hidden_kinds: None,
         }
+    }
+
+    /// The same access, without reading documents of these kinds.
+    pub fn hiding(mut self, kinds: impl Into<Arc<[String]>>) -> Self {
+        self.hidden_kinds = Some(kinds.into());
+        self
     }
 
     /// The same access, writing as `principal`.
@@ -108,6 +119,10 @@ impl Access {
 
     pub fn can_read(&self, meta: &DocMeta) -> bool {
         self.scope.as_ref().is_none_or(|s| *s == meta.scope)
+            && self
+                .hidden_kinds
+                .as_ref()
+                .is_none_or(|kinds| !kinds.contains(&meta.kind))
     }
 
     pub fn can_write(&self, meta: &DocMeta) -> bool {

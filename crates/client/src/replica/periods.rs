@@ -45,6 +45,12 @@ impl Replica {
             return vec![];
         };
         let today = self.today_date();
+        // Only managers receive what only managers may read.
+        let manager = self
+            .enrolment
+            .as_ref()
+            .and_then(|e| e.role.parse::<domain::Role>().ok())
+            .is_some_and(|r| r.is_manager());
         let mut ids = vec![
             (kind::ORG.to_owned(), store.documents.org.clone()),
             (kind::TASKS.to_owned(), store.documents.tasks.clone()),
@@ -52,6 +58,7 @@ impl Replica {
         for (key, docs) in &store.documents.periods {
             if let Some((kind, period)) = key.split_once('/')
                 && keeps(kind, period, today)
+                && (manager || !kind::MANAGERS_ONLY.contains(&kind))
             {
                 ids.extend(docs.keys().map(|d| (kind.to_owned(), d.clone())));
             }
@@ -195,6 +202,7 @@ impl Replica {
             kind::MEETINGS => domain::meetings::new_meetings_doc(period, now),
             kind::FEEDBACK => domain::feedback::new_feedback_doc(period, now),
             kind::ASSESSMENT => domain::assessment::new_assessment_doc(period, now),
+            kind::CONTACTS => domain::contacts::new_contacts_doc(now),
             other => {
                 return Err(ClientError::Internal(format!(
                     "{other} has no period documents"
@@ -320,6 +328,7 @@ impl Replica {
 /// them); a year of a 50-staff store would otherwise load ~95,000 changes at start.
 pub fn keeps(kind: &str, period: &str, today: Date) -> bool {
     match kind {
+        kind::CONTACTS => true,
         kind::TASKS => {
             let from = week_key(today.add_days(-7 * TASK_WEEKS_BACK));
             let to = week_key(today.add_days(7 * TASK_WEEKS_AHEAD));
