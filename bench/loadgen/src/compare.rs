@@ -244,7 +244,7 @@ fn cpu_per_k(cpu: Option<Duration>, edits: u64) -> Option<f64> {
 pub fn one_line(r: &Report) -> String {
     format!(
         "   {} docs synced in {:.1} s ({:.0}/s); steady {} edits, edit→visible p50/p99/max {} ms, \
-         acknowledged {} ms; saturate {:.0} edits/s applied, {:.0} deliveries/s; peak RSS {} MiB; errors {}{}",
+         acknowledged {} ms; saturate {:.0} edits/s applied, {:.0} deliveries/s; peak RSS {} MiB; errors {}{}{}",
         r.docs_synced,
         r.connect_time.as_secs_f64(),
         r.docs_per_sec,
@@ -258,7 +258,12 @@ pub fn one_line(r: &Report) -> String {
         r.first_error
             .as_ref()
             .map(|e| format!(" (first: {e})"))
-            .unwrap_or_default()
+            .unwrap_or_default(),
+        if r.forged_refused > 0 {
+            format!("; forged writes refused {}", r.forged_refused)
+        } else {
+            String::new()
+        }
     )
 }
 

@@ -290,6 +290,27 @@ impl Device {
         Some((hash, frame))
     }
 
+    /// A write no Storeops command makes (a task's title set to a number), as
+    /// a device whose token was lifted sends it; `None` before the session is
+    /// ready. The relay refuses it and closes the connection.
+    pub fn forge(&mut self) -> Option<Vec<u8>> {
+        self.relay.as_ref()?;
+        if self.tasks.is_empty() {
+            self.refresh_tasks();
+        }
+        let task = self.tasks.first()?.clone();
+        let doc = self.docs.get_mut(self.edit_doc)?;
+        let (_, tasks) = doc.am.get(ROOT, "tasks").ok()??;
+        let (_, task_obj) = doc.am.get(&tasks, task.as_str()).ok()??;
+        let mut tx = doc.am.transaction();
+        tx.put(&task_obj, "title", 42).ok()?;
+        tx.commit_with(
+            automerge::transaction::CommitOptions::default()
+                .with_message(format!("{} renamed \"{task}\"", self.me)),
+        );
+        self.sync_frame(self.edit_doc, false)
+    }
+
     /// True while the last edit is not yet acknowledged by the relay.
     pub fn edit_in_flight(&self) -> bool {
         self.pending_edit.is_some()

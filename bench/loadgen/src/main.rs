@@ -36,6 +36,8 @@ WORKLOAD:
   --saturate-edits N    closed-loop load until the relay acknowledged N edits in all (the
                         same work for every relay; instead of --saturate)
   --concurrency 64      devices doing their first sync at once
+  --attack              one more device of the first store sends forged writes (refused,
+                        cut off, again) from the saturate phase on (run only)
 
 OPTIONS:
   --relay-bin PATH      storeops-relay binary (default: next to this one, or $STOREOPS_RELAY_BIN)
@@ -52,7 +54,7 @@ struct Args {
     flags: Vec<(String, Option<String>)>,
 }
 
-const SWITCHES: &[&str] = &["no-auth", "no-docs", "idle-only"];
+const SWITCHES: &[&str] = &["no-auth", "no-docs", "idle-only", "attack"];
 
 impl Args {
     fn parse() -> anyhow::Result<Self> {
@@ -134,6 +136,7 @@ impl Args {
             saturate,
             connect_concurrency: self.num("concurrency", d.connect_concurrency)?,
             connect_timeout: d.connect_timeout,
+            attack: self.has("attack"),
         })
     }
 
@@ -166,6 +169,7 @@ const WORKLOAD_FLAGS: &[&str] = &[
     "saturate",
     "saturate-edits",
     "concurrency",
+    "attack",
     "relay-bin",
     "reference-dir",
     "work-dir",
@@ -268,7 +272,7 @@ fn run() -> anyhow::Result<()> {
             let slots = if idle {
                 connections.div_ceil(stores)
             } else {
-                w.devices_per_store + w.joins_per_store
+                w.devices_per_store + w.joins_per_store + usize::from(w.attack)
             };
             block_on(&rt, async {
                 let mut started: Option<RelayProcess> = None;

@@ -57,6 +57,10 @@ pub struct Workload {
     pub connect_concurrency: usize,
     /// Gives up on the connect phase after this long.
     pub connect_timeout: Duration,
+    /// One more device of the first store, its token in an attacker's hands,
+    /// sends forged writes as fast as the relay lets it from the saturate phase
+    /// to the end (each refused, the connection closed, and again).
+    pub attack: bool,
 }
 
 impl Default for Workload {
@@ -70,6 +74,7 @@ impl Default for Workload {
             saturate: Saturation::For(Duration::from_secs(10)),
             connect_concurrency: 64,
             connect_timeout: Duration::from_secs(300),
+            attack: false,
         }
     }
 }
@@ -140,6 +145,8 @@ pub struct Report {
     /// Sessions that ended in an error (refused, closed by the relay, bad frame).
     pub errors: u64,
     pub first_error: Option<String>,
+    /// Forged writes the relay refused (with [`Workload::attack`]).
+    pub forged_refused: u64,
     /// The relay's resident set before any device connected, in KiB.
     pub rss_before_kib: Option<u64>,
     /// … with every device connected and synced, before edits.
@@ -182,6 +189,7 @@ struct Counters {
     frames: AtomicU64,
     reconnects: AtomicU64,
     errors: AtomicU64,
+    forged_refused: AtomicU64,
 }
 
 #[derive(Default)]
@@ -323,11 +331,12 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         stores > 0 && n > 0,
         "a run needs at least one store and one device"
     );
+    let attacker_slot = n + joins;
     for s in &target.stores {
         anyhow::ensure!(
-            s.tokens.is_empty() || s.tokens.len() >= n + joins,
-            "each store needs {} device tokens, one per device and join",
-            n + joins
+            s.tokens.is_empty() || s.tokens.len() >= n + joins + usize::from(workload.attack),
+            "each store needs {} device tokens, one per device and join (and the attacker)",
+            n + joins + usize::from(workload.attack)
         );
     }
     let docs_per_store = target.stores[0].docs.len();
@@ -388,6 +397,16 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     let my_cpu0 = cpu_time(me);
     let acked0 = ctx.counters.saturate_acked.load(Ordering::Relaxed);
     let delivered0 = ctx.counters.deliveries.load(Ordering::Relaxed);
+    let attacker = workload.attack.then(|| {
+        let store = &target.stores[0];
+        let token = store.tokens.get(attacker_slot).cloned();
+        tokio::spawn(forged_writes(
+            ctx.clone(),
+            store.clone(),
+            token,
+            attacker_slot,
+        ))
+    });
     let _ = phase_tx.send(Phase::Saturate);
     let sat_started = Instant::now();
     let acked = || ctx.counters.saturate_acked.load(Ordering::Relaxed) - acked0;
@@ -468,6 +487,9 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
 
     let _ = phase_tx.send(Phase::Done);
     finish(tasks, Duration::from_secs(5)).await;
+    if let Some(a) = attacker {
+        a.abort();
+    }
 
     let samples = std::mem::take(&mut *lock(&ctx.samples));
     if !samples.timeline.is_empty() {
@@ -508,6 +530,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         ack_latency: Percentiles::of_micros(samples.ack),
         errors: ctx.counters.errors.load(Ordering::Relaxed),
         first_error: samples.first_error,
+        forged_refused: ctx.counters.forged_refused.load(Ordering::Relaxed),
         rss_before_kib,
         rss_connected_kib,
         rss_peak_kib: rss("VmHWM"),
@@ -557,6 +580,51 @@ fn first_error(ctx: &Ctx) -> Option<String> {
 }
 
 /// A device of store `s` that opens the store's documents from nothing.
+/// A lifted token's device: syncs the store's documents from nothing, sends a
+/// forged write, is refused and cut off, and starts again, until the run ends.
+async fn forged_writes(ctx: Arc<Ctx>, store: StoreFixture, token: Option<String>, slot: usize) {
+    let mut phase = ctx.phase.clone();
+    while *phase.borrow() != Phase::Done {
+        let mut device = fresh_device(&store, 0, slot);
+        let Ok(mut ws) = open(&ctx.url, token.as_deref()).await else {
+            tokio::time::sleep(Duration::from_millis(50)).await;
+            continue;
+        };
+        if send_all(&mut ws, vec![device.connect()]).await.is_err() {
+            continue;
+        }
+        let mut sent = false;
+        loop {
+            let frame = tokio::select! {
+                f = ws.next() => f,
+                _ = phase.changed() => break,
+                _ = tokio::time::sleep(Duration::from_secs(5)) => break,
+            };
+            let Some(Ok(tokio_tungstenite::tungstenite::Message::Binary(b))) = frame else {
+                break;
+            };
+            match device.receive(&b) {
+                Ok(r) => {
+                    if send_all(&mut ws, r.replies).await.is_err() {
+                        break;
+                    }
+                    if !sent
+                        && device.all_synced()
+                        && let Some(f) = device.forge()
+                    {
+                        sent = send_all(&mut ws, vec![f]).await.is_ok();
+                    }
+                }
+                Err(crate::device::DeviceError::Relay(_)) => {
+                    ctx.counters.forged_refused.fetch_add(1, Ordering::Relaxed);
+                    break;
+                }
+                Err(_) => break,
+            }
+        }
+    }
+}
+
 fn fresh_device(store: &StoreFixture, s: usize, d: usize) -> Device {
     let docs = store
         .docs

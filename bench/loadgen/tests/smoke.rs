@@ -1,7 +1,9 @@
 //! The load generator against our relay, in-process: 2 stores × 3 devices
-//! through every phase in a few seconds. Checks that the workload does what it
-//! says (everything syncs, edits become visible, reconnects and joins finish),
-//! not how fast: timings belong in `docs/benchmarks.md`, not in tests.
+//! through every phase in a few seconds, with an attacker in the first store.
+//! Checks that the workload does what it says (everything syncs, edits become
+//! visible, reconnects and joins finish, the attacker's forged writes are
+//! refused while the honest devices see no error), not how fast: timings belong
+//! in `docs/benchmarks.md`, not in tests.
 
 #![allow(clippy::unwrap_used)] // test helpers may panic: that is how a test fails
 
@@ -16,7 +18,7 @@ async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_re
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("relay");
     let d = data.clone();
-    let stores = tokio::task::spawn_blocking(move || setup::ours(&d, 2, 4))
+    let stores = tokio::task::spawn_blocking(move || setup::ours(&d, 2, 5))
         .await
         .unwrap()
         .unwrap();
@@ -26,6 +28,7 @@ async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_re
         listen: addr,
         data_dir: data,
         max_messages_per_second: 1_000_000,
+        max_device_messages_per_second: 1_000_000,
         ..Settings::default()
     };
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -47,10 +50,12 @@ async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_re
         saturate: Saturation::Edits(30),
         connect_concurrency: 4,
         connect_timeout: Duration::from_secs(60),
+        attack: true,
     };
     let r = workload::run(target, w).await.unwrap();
 
     assert_eq!(r.errors, 0, "first error: {:?}", r.first_error);
+    assert!(r.forged_refused > 0, "the attacker's writes were refused");
     assert_eq!(r.devices, 8);
     assert_eq!(r.docs_synced, 2 * 3 * 3, "every device got every document");
     assert!(r.steady_edits > 0);
