@@ -91,6 +91,16 @@ async fn run_connection(
         tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 401 => {
             "the relay no longer accepts this device; enrol it again".to_string()
         }
+        tokio_tungstenite::tungstenite::Error::Http(r) if r.status() == 429 => {
+            let wait = r
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map_or(String::new(), |s| format!(" for {s} s"));
+            format!(
+                "the relay asks this device to wait{wait}: it has too many connections open (another window or tab?) or sent too much; changes are kept on this device and sync when it lets it in"
+            )
+        }
         tokio_tungstenite::tungstenite::Error::Tls(e) => {
             format!("the relay's certificate is not trusted ({e}); check the relay address or its CA certificate")
         }

@@ -1,6 +1,7 @@
-//! A change the relay refuses (a rule this build breaks, e.g. an older app under
-//! a newer relay) is taken back on the device that made it, which says so and
-//! syncs the rest again (issue 18).
+//! What a device does when the relay refuses it (issue 18): a change the relay
+//! refuses (a rule this build breaks, e.g. an older app under a newer relay) is
+//! taken back on the device that made it, which says so and syncs the rest
+//! again; a device over its connection cap says the relay asks it to wait.
 
 #![allow(clippy::unwrap_used)] // test helpers may panic: that is how a test fails
 
@@ -157,4 +158,53 @@ fn the_refusal_names_its_document_and_changes_in_one_wording() {
         "peer reported an error: task-scope: not yours (really)"
     );
     assert!(am.get(automerge::ROOT, "a").unwrap().is_some());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_device_over_its_connection_cap_says_the_relay_asks_it_to_wait() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let relay_dir = tempfile::tempdir().unwrap();
+    let code = {
+        let mut reg = Registry::open(relay_dir.path()).unwrap();
+        let s = reg
+            .create_store(
+                "Demo",
+                "plan3",
+                "en",
+                "UTC",
+                Date::new(2026, 11, 28).unwrap(),
+                0,
+            )
+            .unwrap();
+        reg.create_invite(&s.id, Role::Staff, None, now_ms(), 3_600_000)
+            .unwrap()
+    };
+    let (relay, addr) = start_relay_with(relay_dir.path(), "127.0.0.1:0".parse().unwrap(), |s| {
+        s.max_connections_per_device = 1
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let phone = Device::open(dir.path()).unwrap();
+    {
+        let (d, url) = (phone.clone(), format!("http://{addr}"));
+        tokio::task::spawn_blocking(move || d.handle(enrol(&url, &code, "Phone")).unwrap())
+            .await
+            .unwrap();
+    }
+    // Another window holds the device's one connection.
+    let token = phone.replica().token().unwrap();
+    let mut req = format!("ws://{addr}/sync").into_client_request().unwrap();
+    req.headers_mut()
+        .insert("authorization", format!("Bearer {token}").parse().unwrap());
+    let (_other_window, _) = tokio_tungstenite::connect_async(req).await.unwrap();
+    tokio::spawn(sync_loop(phone.clone()));
+    eventually("the phone to say the relay asks it to wait", || {
+        phone
+            .app_status()
+            .sync
+            .last_error
+            .is_some_and(|e| e.contains("asks this device to wait for 5 s"))
+    })
+    .await;
+    relay.stop().await;
 }
