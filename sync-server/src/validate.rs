@@ -103,11 +103,7 @@ impl StoreRules {
 
     fn read(&self, doc: &DocumentId) -> Option<Automerge> {
         let stored = self.store.load(doc).ok()??;
-        let mut am = Automerge::new();
-        for chunk in &stored.chunks {
-            am.load_incremental(chunk).ok()?;
-        }
-        Some(am)
+        storeops_sync::load_chunks(&stored.chunks).ok()
     }
 }
 

@@ -1443,7 +1443,8 @@ fn persisted_state(
         .unwrap_or_default()
 }
 
-fn load_chunks(chunks: &[Vec<u8>]) -> Result<Automerge, String> {
+/// A stored document's chunks, loaded in order.
+pub fn load_chunks(chunks: &[Vec<u8>]) -> Result<Automerge, String> {
     let mut am = Automerge::new();
     for chunk in chunks {
         am.load_incremental(chunk).map_err(|e| e.to_string())?;

@@ -33,7 +33,7 @@ pub mod sync_steps;
 
 pub use engine::{
     Access, ChangeError, Config, DocMeta, Engine, Limits, Millis, Output, Principal, Refused,
-    Rejection, Role, StorageOp, StoredDoc, Validator, Write,
+    Rejection, Role, StorageOp, StoredDoc, Validator, Write, load_chunks,
 };
 pub use ids::{ConnId, DocumentId, DocumentIdError, PeerId};
 pub use sync_steps::{generate_sync_message, receive_sync_message, save_whole};
