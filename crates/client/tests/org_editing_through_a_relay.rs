@@ -216,7 +216,7 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     // Lin's phone number is in the contacts document, which the relay serves to
     // managers only: the manager's device has it, Lin's phone does not, and the
     // org chart every device reads holds none.
-    let contacts = {
+    let relay_contacts = || {
         use storeops_storage::DocumentStore;
         storeops_storage::SqliteStore::open(&storeops_relay::registry::database_path(
             relay_dir.path(),
@@ -226,9 +226,13 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
         .unwrap()
         .into_iter()
         .find(|(_, m)| m.kind == storeops_domain::kind::CONTACTS)
-        .expect("the manager's device opened the contacts document")
-        .0
+        .map(|(id, _)| id)
     };
+    eventually("the manager's device uploads the contacts document", || {
+        relay_contacts().is_some()
+    })
+    .await;
+    let contacts = relay_contacts().unwrap();
     eventually("the contacts reach the manager's device only", || {
         manager
             .replica()
