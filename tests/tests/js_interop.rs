@@ -87,8 +87,14 @@ fn a_js_automerge_repo_client_reads_a_rust_change_and_a_rust_device_sees_its_cha
     let (_, tasks_doc) = device.replica().store_documents().unwrap();
 
     // The JS client: its own enrolment, the token in the query string.
-    let (_, js_token) =
-        storeops_client::relay::enrol(&relay.url(), &js_code, "JS client", None).unwrap();
+    let (_, js_token) = storeops_client::relay::enrol(
+        &storeops_client::relay::Ureq,
+        &relay.url(),
+        &js_code,
+        "JS client",
+        None,
+    )
+    .unwrap();
     let ws = format!("ws://127.0.0.1:{}/sync?token={js_token}", relay.port);
     let output = Command::new("node")
         .current_dir(interop_dir())

@@ -148,8 +148,14 @@ fn every_forged_write_from_a_staff_token_is_refused_and_an_honest_staff_device_g
     });
 
     // The attacker: a second staff token, the real JS client.
-    let (_, token) =
-        storeops_client::relay::enrol(&relay.url(), &attacker_code, "Lifted token", None).unwrap();
+    let (_, token) = storeops_client::relay::enrol(
+        &storeops_client::relay::Ureq,
+        &relay.url(),
+        &attacker_code,
+        "Lifted token",
+        None,
+    )
+    .unwrap();
     let ws = format!("ws://127.0.0.1:{}/sync?token={token}", relay.port);
     let mut node_log = String::new();
     for attack in ATTACKS {

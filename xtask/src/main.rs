@@ -31,6 +31,11 @@ const APT_PACKAGES: &[&str] = &[
     "libdbus-1-dev",
     "dbus",
     "gnome-keyring",
+    // The phone web app: clang compiles SQLite's C to wasm (sqlite-wasm-rs); the
+    // web app's tests drive a real Chromium through chromedriver.
+    "clang",
+    "chromium",
+    "chromium-driver",
 ];
 
 fn main() -> ExitCode {

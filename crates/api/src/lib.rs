@@ -8,6 +8,7 @@
 //! - the views, by feature: [`status`], [`tasks`], [`org`], [`plans`], [`meetings`],
 //!   [`feedback`], [`dashboard`], [`assessment`].
 //! - [`relay`]: the relay's HTTP requests and answers (enrol, open a store, invites).
+//! - [`worker`]: the messages between the page and the device in its Web Worker.
 //!
 //! The domain's enums travel as they are, with one snake_case wire spelling each.
 
@@ -22,6 +23,7 @@ pub mod plans;
 pub mod relay;
 pub mod status;
 pub mod tasks;
+pub mod worker;
 
 pub use command::{COMMANDS, Command, Handler, Handles, Reply, Request};
 pub use error::{ApiError, ErrorCode};

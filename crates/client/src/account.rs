@@ -71,7 +71,8 @@ impl Run<GetStatus> for Device {
 impl Run<Enrol> for Device {
     fn run(&self, c: Enrol) -> Result<AppStatus, ClientError> {
         let name = device_name(&c.device_name)?;
-        let (enrolment, token) = relay::enrol(&c.relay_url, &c.code, name, self.relay_ca())?;
+        let (enrolment, token) =
+            relay::enrol(self.http(), &c.relay_url, &c.code, name, self.relay_ca())?;
         self.replica().save_enrolment(enrolment, &token)?;
         self.sync_now();
         Ok(self.app_status())
@@ -84,7 +85,8 @@ impl Run<OpenStore> for Device {
     fn run(&self, c: OpenStore) -> Result<AppStatus, ClientError> {
         device_name(&c.store.device_name)?;
         self.require_unenrolled()?;
-        let (enrolment, token) = relay::open_store(&c.relay_url, &c.store, self.relay_ca())?;
+        let (enrolment, token) =
+            relay::open_store(self.http(), &c.relay_url, &c.store, self.relay_ca())?;
         self.replica().save_enrolment(enrolment, &token)?;
         self.sync_now();
         Ok(self.app_status())
@@ -112,7 +114,7 @@ impl Run<CreateInvite> for Device {
             person: c.person,
             valid_hours: None,
         };
-        relay::create_invite(&relay_url, &token, &request, ca.as_deref())
+        relay::create_invite(self.http(), &relay_url, &token, &request, ca.as_deref())
     }
 }
 

@@ -439,13 +439,17 @@ impl Device {
         let year = r.today_date().year.to_string();
         let board = r.assessment_board(&year)?;
         drop(r);
-        let device = self.clone();
-        std::thread::spawn(move || device.send_survey_answers());
+        // In the browser the worker's upkeep sends it (it has no threads).
+        #[cfg(not(target_family = "wasm"))]
+        {
+            let device = self.clone();
+            std::thread::spawn(move || device.send_survey_answers());
+        }
         Ok(board)
     }
 
     /// Whether survey answers wait to be sent.
-    pub(crate) fn has_survey_answers_to_send(&self) -> bool {
+    pub fn has_survey_answers_to_send(&self) -> bool {
         self.replica().survey_outbox().is_ok_and(|o| !o.is_empty())
     }
 
@@ -468,16 +472,20 @@ impl Device {
             return;
         };
         for (survey, request) in outbox {
-            let state =
-                match crate::relay::send_survey_answer(&relay_url, &token, &request, ca.as_deref())
-                {
-                    crate::relay::Sent::Accepted => "sent".to_owned(),
-                    crate::relay::Sent::Refused(why) => format!("refused:{why}"),
-                    crate::relay::Sent::Retry(why) => {
-                        tracing::info!(error = %why, "a survey answer waits to be sent");
-                        return;
-                    }
-                };
+            let state = match crate::relay::send_survey_answer(
+                self.http(),
+                &relay_url,
+                &token,
+                &request,
+                ca.as_deref(),
+            ) {
+                crate::relay::Sent::Accepted => "sent".to_owned(),
+                crate::relay::Sent::Refused(why) => format!("refused:{why}"),
+                crate::relay::Sent::Retry(why) => {
+                    tracing::info!(error = %why, "a survey answer waits to be sent");
+                    return;
+                }
+            };
             let r = self.replica();
             let done = r
                 .set_setting(&answered_key(&survey), &state)

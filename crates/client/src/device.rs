@@ -1,6 +1,7 @@
 //! The app's handle on the device side: the replica behind a lock, the sync loop's
-//! wake-up, and the one way to call it — a `storeops_api` command through
-//! [`Handles`] (each feature module implements [`Run`] for its commands).
+//! wake-up, the shell's way to the relay's HTTP API, and the one way to call it — a
+//! `storeops_api` command through [`Handles`] (each feature module implements [`Run`]
+//! for its commands).
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -8,7 +9,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use storeops_api::{ApiError, Command, Handles};
 use tokio::sync::Notify;
 
-use crate::{ClientError, ClientEvent, Replica};
+use crate::{ClientError, ClientEvent, RelayHttp, Replica};
 
 /// The app's handle: the replica plus the sync loop's wake-up.
 #[derive(Debug, Clone)]
@@ -17,15 +18,35 @@ pub struct Device {
     pub(crate) wake: Arc<Notify>,
     /// A self-hosted relay's CA certificate (PEM) to trust when enrolling.
     relay_ca: Option<String>,
+    http: Arc<dyn RelayHttp>,
 }
 
 impl Device {
+    /// The desktop device in `data_dir`, reaching the relay's HTTP API through ureq.
+    #[cfg(not(target_family = "wasm"))]
     pub fn open(data_dir: &Path) -> Result<Self, ClientError> {
+        Self::open_with(data_dir, Arc::new(crate::relay::Ureq))
+    }
+
+    /// The device in `data_dir` (in the browser, a path in the origin's private file
+    /// system), reaching the relay's HTTP API through `http`.
+    pub fn open_with(data_dir: &Path, http: Arc<dyn RelayHttp>) -> Result<Self, ClientError> {
         Ok(Self {
             replica: Arc::new(Mutex::new(Replica::open(data_dir)?)),
             wake: Arc::new(Notify::new()),
             relay_ca: None,
+            http,
         })
+    }
+
+    pub(crate) fn http(&self) -> &dyn RelayHttp {
+        self.http.as_ref()
+    }
+
+    /// Resolves at the next [`Device::sync_now`] (or at once if one is pending): the
+    /// sync loop's cue to connect now.
+    pub async fn woken(&self) {
+        self.wake.notified().await;
     }
 
     /// Trusts a self-hosted relay's CA certificate (PEM) when enrolling or opening a
@@ -83,8 +104,8 @@ pub(crate) fn random_id() -> Result<String, ClientError> {
 }
 
 pub(crate) fn now_ms() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
+    web_time::SystemTime::now()
+        .duration_since(web_time::UNIX_EPOCH)
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }

@@ -5,8 +5,10 @@
 //! - [`device`]: the [`Device`] handle and [`device::Run`], how a module answers a command.
 //! - [`replica`]: the store's documents in a local SQLite file, the sync engine,
 //!   period documents; [`vault`](crate) keeps the device token.
-//! - [`sync_loop`]: the WebSocket connection to the relay, reconnecting with backoff.
-//! - [`relay`]: the relay's HTTP API (enrol, open a store, invites).
+//! - `sync_loop` (desktop): the WebSocket connection to the relay, reconnecting with
+//!   backoff; in the browser, `storeops-web` runs its own over the browser's WebSocket.
+//! - [`relay`]: the relay's HTTP API (enrol, open a store, invites) over the shell's
+//!   [`RelayHttp`].
 //! - the features, each with its views and commands: [`account`] (status, enrolment,
 //!   invites, sign-out), [`tasks`], [`org`] (org chart, duties, people), [`plans`],
 //!   [`meetings`], [`feedback`], [`dashboard`], [`assessment`].
@@ -23,16 +25,20 @@ pub mod org;
 pub mod plans;
 pub mod relay;
 pub mod replica;
+#[cfg(not(target_family = "wasm"))]
 pub mod sync_loop;
 pub mod tasks;
+#[cfg(not(target_family = "wasm"))]
 mod vault;
 
 pub use device::Device;
 pub use error::ClientError;
+pub use relay::RelayHttp;
 pub use replica::{ClientEvent, Enrolment, Replica};
+#[cfg(not(target_family = "wasm"))]
 pub use sync_loop::sync_loop;
 
-#[cfg(test)]
+#[cfg(all(test, not(target_family = "wasm")))]
 mod tests {
     use storeops_api::command::{AddTask, Enrol, ListTasks};
     use storeops_api::{ErrorCode, Handles};

@@ -1,8 +1,7 @@
 //! The relay's HTTP API from the device: enrolling with an invite code, opening a new
-//! store, asking for invites (blocking HTTP through `ureq`), and the relay's addresses.
-//! The request and answer types are `storeops_api::relay`'s.
-
-use std::time::Duration;
+//! store, asking for invites and sending survey answers (blocking HTTP through the
+//! shell's [`RelayHttp`]), and the relay's addresses. The request and answer types are
+//! `storeops_api::relay`'s.
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -33,7 +32,7 @@ pub fn normalise_relay_url(raw: &str) -> Result<String, ClientError> {
 }
 
 /// The relay's WebSocket address for a relay address.
-pub(crate) fn websocket_url(relay_url: &str) -> String {
+pub fn websocket_url(relay_url: &str) -> String {
     if let Some(rest) = relay_url.strip_prefix("https://") {
         format!("wss://{rest}/sync")
     } else {
@@ -44,69 +43,48 @@ pub(crate) fn websocket_url(relay_url: &str) -> String {
     }
 }
 
-/// The TLS configuration for talking to a relay: the public web roots, plus the
-/// self-hosted relay's own CA when one is given (PEM).
-pub fn tls_config(
-    ca_pem: Option<&str>,
-) -> Result<std::sync::Arc<rustls::ClientConfig>, ClientError> {
-    use rustls_pki_types::CertificateDer;
-    use rustls_pki_types::pem::PemObject;
-    let mut roots = rustls::RootCertStore::empty();
-    roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
-    if let Some(pem) = ca_pem {
-        let bad = ClientError::BadCertificate;
-        let mut added = 0;
-        for cert in CertificateDer::pem_slice_iter(pem.as_bytes()) {
-            roots
-                .add(cert.map_err(|e| bad(e.to_string()))?)
-                .map_err(|e| bad(e.to_string()))?;
-            added += 1;
-        }
-        if added == 0 {
-            return Err(bad("no certificate in it".into()));
-        }
-    }
-    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ClientConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| ClientError::Internal(e.to_string()))?
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    Ok(std::sync::Arc::new(config))
+/// How the device reaches the relay's HTTP API. Each shell brings its own: ureq on the
+/// desktop ([`Ureq`]), a synchronous `XMLHttpRequest` in the browser's worker.
+pub trait RelayHttp: Send + Sync + std::fmt::Debug {
+    /// POSTs `body` (JSON) to `url`, with the device token as a bearer token when given,
+    /// trusting `ca_pem` besides the usual roots where the shell decides trust. The
+    /// answer's status and body; [`ClientError::Unreachable`] (or a certificate error)
+    /// when there was no answer.
+    fn post_json(
+        &self,
+        url: &str,
+        token: Option<&str>,
+        body: &str,
+        ca_pem: Option<&str>,
+    ) -> Result<(u16, String), ClientError>;
+}
+
+/// The relay's error body's message, or `fallback`.
+fn relay_message(body: &str, fallback: impl FnOnce() -> String) -> String {
+    serde_json::from_str::<RelayError>(body)
+        .map(|e| e.message)
+        .unwrap_or_else(|_| fallback())
 }
 
 /// Posts `body` as JSON to the relay and reads the answer; a refusal becomes
 /// [`ClientError::Refused`] with the relay's message.
 fn post<B: Serialize, R: DeserializeOwned>(
+    http: &dyn RelayHttp,
     relay_url: &str,
     path: &str,
     token: Option<&str>,
     body: &B,
     ca_pem: Option<&str>,
 ) -> Result<R, ClientError> {
-    let agent = ureq::AgentBuilder::new()
-        .timeout(Duration::from_secs(15))
-        .tls_config(tls_config(ca_pem)?)
-        .build();
-    let mut request = agent.post(&format!("{relay_url}{path}"));
-    if let Some(token) = token {
-        request = request.set("authorization", &format!("Bearer {token}"));
-    }
-    match request.send_json(body) {
-        Ok(r) => r
-            .into_json()
-            .map_err(|e| ClientError::Refused(format!("unexpected answer from the relay: {e}"))),
-        Err(ureq::Error::Status(_, r)) => {
-            let message = r
-                .into_json::<RelayError>()
-                .map(|e| e.message)
-                .unwrap_or_else(|_| "the relay refused".to_owned());
-            Err(ClientError::Refused(message))
-        }
-        Err(e) => Err(ClientError::Unreachable(
-            relay_url.to_owned(),
-            e.to_string(),
-        )),
+    let body = serde_json::to_string(body).map_err(|e| ClientError::Internal(e.to_string()))?;
+    let (status, answer) = http.post_json(&format!("{relay_url}{path}"), token, &body, ca_pem)?;
+    if (200..300).contains(&status) {
+        serde_json::from_str(&answer)
+            .map_err(|e| ClientError::Refused(format!("unexpected answer from the relay: {e}")))
+    } else {
+        Err(ClientError::Refused(relay_message(&answer, || {
+            "the relay refused".to_owned()
+        })))
     }
 }
 
@@ -122,28 +100,21 @@ pub(crate) enum Sent {
 
 /// Sends an anonymous survey answer (`POST /v1/surveys/answer`).
 pub(crate) fn send_survey_answer(
+    http: &dyn RelayHttp,
     relay_url: &str,
     token: &str,
     answer: &storeops_api::relay::SurveyAnswerRequest,
     ca_pem: Option<&str>,
 ) -> Sent {
-    let agent = match tls_config(ca_pem) {
-        Ok(tls) => ureq::AgentBuilder::new()
-            .timeout(Duration::from_secs(15))
-            .tls_config(tls)
-            .build(),
+    let body = match serde_json::to_string(answer) {
+        Ok(b) => b,
         Err(e) => return Sent::Retry(e.to_string()),
     };
-    let request = agent
-        .post(&format!("{relay_url}/v1/surveys/answer"))
-        .set("authorization", &format!("Bearer {token}"));
-    match request.send_json(answer) {
-        Ok(_) => Sent::Accepted,
-        Err(ureq::Error::Status(status, r)) => {
-            let message = r
-                .into_json::<RelayError>()
-                .map(|e| e.message)
-                .unwrap_or_else(|_| format!("the relay answered {status}"));
+    let url = format!("{relay_url}/v1/surveys/answer");
+    match http.post_json(&url, Some(token), &body, ca_pem) {
+        Ok((status, _)) if (200..300).contains(&status) => Sent::Accepted,
+        Ok((status, answer)) => {
+            let message = relay_message(&answer, || format!("the relay answered {status}"));
             if matches!(status, 400 | 403 | 404 | 409) {
                 Sent::Refused(message)
             } else {
@@ -156,6 +127,7 @@ pub(crate) fn send_survey_answer(
 
 /// Redeems an invite code at the relay. Returns the enrolment and token.
 pub fn enrol(
+    http: &dyn RelayHttp,
     relay_url: &str,
     code: &str,
     device_name: &str,
@@ -172,12 +144,13 @@ pub fn enrol(
         code: code.to_owned(),
         device_name: device_name.trim().to_owned(),
     };
-    let answer = post(&relay_url, "/v1/enrol", None, &request, ca_pem)?;
+    let answer = post(http, &relay_url, "/v1/enrol", None, &request, ca_pem)?;
     Ok(enrolment(&relay_url, answer, device_name, ca_pem))
 }
 
 /// Opens a new store on the relay; this device becomes its director.
 pub fn open_store(
+    http: &dyn RelayHttp,
     relay_url: &str,
     new: &NewStore,
     ca_pem: Option<&str>,
@@ -203,18 +176,19 @@ pub fn open_store(
         device_name: new.device_name.trim().to_owned(),
         ..new.clone()
     };
-    let answer = post(&relay_url, "/v1/stores", None, &request, ca_pem)?;
+    let answer = post(http, &relay_url, "/v1/stores", None, &request, ca_pem)?;
     Ok(enrolment(&relay_url, answer, &new.device_name, ca_pem))
 }
 
 /// Asks the relay for a one-time invite code for another device of the store.
 pub fn create_invite(
+    http: &dyn RelayHttp,
     relay_url: &str,
     token: &str,
     request: &InviteRequest,
     ca_pem: Option<&str>,
 ) -> Result<Invite, ClientError> {
-    post(relay_url, "/v1/invites", Some(token), request, ca_pem)
+    post(http, relay_url, "/v1/invites", Some(token), request, ca_pem)
 }
 
 fn enrolment(
@@ -238,6 +212,11 @@ fn enrolment(
         answer.token,
     )
 }
+
+#[cfg(not(target_family = "wasm"))]
+mod native;
+#[cfg(not(target_family = "wasm"))]
+pub use native::{Ureq, tls_config};
 
 #[cfg(test)]
 mod tests {

@@ -25,6 +25,10 @@ const DEVICE_MIGRATIONS: &[&str] = &["
     CREATE TABLE device_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 "];
 
+/// The browser's device token's key in `device_settings`.
+#[cfg(target_family = "wasm")]
+const BROWSER_TOKEN: &str = "device_token";
+
 /// What enrolment gave this device.
 #[derive(Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Enrolment {
@@ -130,6 +134,8 @@ fn random_hex(n: usize) -> Result<String, ClientError> {
 impl Replica {
     /// Opens (creating) the replica in `data_dir`.
     pub fn open(data_dir: &Path) -> Result<Self, ClientError> {
+        // In the browser the database is a name in the origin's private file system.
+        #[cfg(not(target_family = "wasm"))]
         std::fs::create_dir_all(data_dir).map_err(|e| {
             ClientError::Storage(format!(
                 "cannot create the data directory {}: {e}",
@@ -197,19 +203,39 @@ impl Replica {
         self.enrolment.as_ref()
     }
 
+    #[cfg(not(target_family = "wasm"))]
     fn vault(&self) -> Result<crate::vault::TokenVault, ClientError> {
         let storage_id = setting(&self.store, "storage_id")?.unwrap_or_default();
         Ok(crate::vault::TokenVault::open(&self.data_dir, &storage_id))
     }
 
-    /// The device token (in the OS keyring, or in a file only this user can read).
+    /// The device token (on the desktop in the OS keyring, or in a file only this user
+    /// can read; in the browser in the device's database, in storage private to the
+    /// relay's origin: the browser has no keyring).
     pub fn token(&self) -> Result<String, ClientError> {
-        self.vault()?.load()
+        #[cfg(not(target_family = "wasm"))]
+        return self.vault()?.load();
+        #[cfg(target_family = "wasm")]
+        return setting(&self.store, BROWSER_TOKEN)?.ok_or(ClientError::NotEnrolled);
+    }
+
+    fn save_token(&self, token: &str) -> Result<(), ClientError> {
+        #[cfg(not(target_family = "wasm"))]
+        return self.vault()?.save(token);
+        #[cfg(target_family = "wasm")]
+        return Ok(set_setting(&self.store, BROWSER_TOKEN, token)?);
+    }
+
+    fn delete_token(&self) -> Result<(), ClientError> {
+        #[cfg(not(target_family = "wasm"))]
+        return self.vault()?.delete();
+        #[cfg(target_family = "wasm")]
+        return Ok(self.remove_setting(BROWSER_TOKEN)?);
     }
 
     /// Saves what enrolment returned and opens the store's documents.
     pub fn save_enrolment(&mut self, enrolment: Enrolment, token: &str) -> Result<(), ClientError> {
-        self.vault()?.save(token)?;
+        self.save_token(token)?;
         let json =
             serde_json::to_string(&enrolment).map_err(|e| ClientError::Internal(e.to_string()))?;
         set_setting(&self.store, "enrolment", &json)?;
@@ -349,7 +375,7 @@ impl Replica {
         )
         .map_err(StorageError::from)?;
         tx.commit().map_err(StorageError::from)?;
-        self.vault()?.delete()?;
+        self.delete_token()?;
         let peer = self.engine.peer_id().clone();
         let storage_id = setting(&self.store, "storage_id")?;
         self.engine = Engine::new(

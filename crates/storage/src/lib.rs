@@ -88,7 +88,7 @@ const DOCUMENT_MIGRATIONS: &[&str] = &["
 pub const PAGE_CACHE_KIB: i64 = 256;
 
 /// Opens (creating if needed) a SQLite database with the settings Storeops needs:
-/// WAL, full sync on commit, foreign keys, a busy timeout for concurrent
+/// WAL (a truncated rollback journal in the browser), full sync on commit, foreign keys, a busy timeout for concurrent
 /// readers, a small page cache ([`PAGE_CACHE_KIB`]).
 pub fn open_database(path: &Path) -> Result<Connection, StorageError> {
     let conn = Connection::open(path).map_err(|cause| StorageError::Open {
@@ -101,7 +101,12 @@ pub fn open_database(path: &Path) -> Result<Connection, StorageError> {
 
 fn configure(conn: &Connection) -> Result<(), StorageError> {
     conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    // The browser's OPFS pool VFS has no shared memory, so no WAL there: a rollback
+    // journal, truncated after each commit, is as durable with full sync.
+    #[cfg(not(target_family = "wasm"))]
     conn.pragma_update(None, "journal_mode", "WAL")?;
+    #[cfg(target_family = "wasm")]
+    conn.pragma_update(None, "journal_mode", "TRUNCATE")?;
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
