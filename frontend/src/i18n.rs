@@ -100,6 +100,33 @@ keys! {
         "团队看到的此设备名称，例如“前台平板”。",
     ),
     DefaultDeviceName => ("My device", "我的设备"),
+    DefaultPhoneName => ("My phone", "我的手机"),
+    LinkForAnotherRelay => (
+        "This invite is for another relay. Open the link itself on this phone: it opens the app from its own relay.",
+        "此邀请属于另一个中继。请在手机上直接打开邀请链接，它会从自己的中继打开应用。",
+    ),
+    OpenElsewhereTitle => (
+        "Storeops is open in another tab",
+        "Storeops 已在另一个标签页中打开",
+    ),
+    OpenElsewhereBody => (
+        "One tab at a time keeps this device's data. Use it here, and the other tab stops.",
+        "同一时间只有一个标签页保管此设备的数据。在这里使用后，另一个标签页会停止。",
+    ),
+    UseHere => ("Use here", "在此使用"),
+    TakenOverTitle => (
+        "Storeops was opened in another tab",
+        "Storeops 已在另一个标签页中打开",
+    ),
+    TakenOverBody => (
+        "This tab has stopped so that nothing is written twice. Your changes are kept.",
+        "为避免重复写入，此标签页已停止。你的更改都已保留。",
+    ),
+    Reload => ("Reload", "重新加载"),
+    UpdateReady => (
+        "A new version of Storeops is ready.",
+        "Storeops 有新版本可用。",
+    ),
     EnrolButton => ("Join store", "加入门店"),
     Enrolling => ("Joining…", "正在加入…"),
     FillAllFields => (
@@ -447,7 +474,12 @@ keys! {
         "Please fill in the relay address, new-store code, store name and device name.",
         "请填写同步服务器地址、开店码、门店名称和设备名称。",
     ),
-    InviteLinkLabel => ("Or send this link", "或发送此链接"),
+    InviteLinkLabel => ("For the desktop app: send this link", "桌面应用：发送此链接"),
+    InvitePhoneLabel => (
+        "For a phone: scan the code with its camera, or send it this link",
+        "手机：用相机扫描此二维码，或把此链接发给它",
+    ),
+    InviteQrLabel => ("QR code of the invite link", "邀请链接的二维码"),
     CopyLink => ("Copy link", "复制链接"),
     ActionItems => ("Action items", "行动项"),
     ActionsToTasks => ("Turn action items into tasks", "将行动项转为任务"),

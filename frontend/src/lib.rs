@@ -1,4 +1,5 @@
-//! The Storeops UI: a Yew app compiled to wasm and shown by the Tauri shell.
+//! The Storeops UI: a Yew app compiled to wasm, shown by the Tauri shell on the desktop
+//! and, as the phone web app, by any browser (the device then runs in a Web Worker).
 //!
 //! One module per screen family ([`tasks`], [`org`], [`duties`], [`plans`],
 //! [`meetings`], [`feedback`], [`dashboard`], [`assessment`], [`settings`]), each with
@@ -31,6 +32,14 @@ pub fn start() {
     std::panic::set_hook(Box::new(|info| {
         web_sys::console::error_1(&JsValue::from_str(&info.to_string()));
     }));
-    services::backend::install(std::rc::Rc::new(services::tauri::TauriBackend::default()));
+    if services::offline::in_tauri() {
+        services::backend::install(std::rc::Rc::new(services::tauri::TauriBackend::default()));
+    } else {
+        match services::worker::WorkerBackend::start() {
+            Ok(worker) => services::backend::install(std::rc::Rc::new(worker)),
+            // No backend: the first command says why.
+            Err(e) => web_sys::console::error_1(&JsValue::from_str(&e.to_string())),
+        }
+    }
     yew::Renderer::<shell::app::App>::new().render();
 }

@@ -25,6 +25,7 @@ mod signin;
 pub mod surveys;
 pub mod tls;
 mod validate;
+pub mod web;
 
 pub use settings::Settings;
 
@@ -64,6 +65,7 @@ struct AppState {
     settings: Arc<Settings>,
     next_conn: Arc<AtomicU64>,
     surveys: Arc<surveys::Surveys>,
+    web: Arc<web::WebApp>,
 }
 
 /// The rate limits per client address, and the caps per device.
@@ -250,7 +252,16 @@ impl Relay {
         let metrics = Arc::new(Metrics::default());
         let (hubs, engines) = hub::Hubs::start(&settings, &sid, &metrics)?;
         let surveys = surveys::Surveys::start(&settings.data_dir, hubs.clone())?;
+        let web = web::WebApp::load(settings.web_dir.as_deref())?;
+        if web.is_built() {
+            tracing::info!(version = web.version(), "serving the phone web app at /");
+        } else {
+            tracing::info!(
+                "no phone web app in this relay (run `cargo xtask web`, or pass --web-dir)"
+            );
+        }
         let state = AppState {
+            web: Arc::new(web),
             surveys,
             hubs: hubs.clone(),
             registry: Arc::new(Mutex::new(registry)),
@@ -302,7 +313,8 @@ fn app(state: AppState) -> Router {
         .route("/v1/stores", post(open_store))
         .route("/v1/surveys/answer", post(surveys::answer))
         .route("/sync", get(websocket))
-        .route("/", get(websocket))
+        .route("/", get(root))
+        .fallback(get(web_file))
         .with_state(state)
 }
 
@@ -658,6 +670,25 @@ fn websocket_key(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
         Some(key) if !key.trim().is_empty() => Ok(Some(key)),
         _ => Err(bad("the WebSocket request has no Sec-WebSocket-Key")),
     }
+}
+
+/// `/`: a WebSocket there is a device syncing (automerge-repo clients connect to the
+/// root); anything else is the web app's page.
+async fn root(
+    state: State<AppState>,
+    ip: ClientIp,
+    query: Query<HashMap<String, String>>,
+    request: axum::extract::Request,
+) -> Result<Response, ApiError> {
+    if websocket_key(request.headers())?.is_none() {
+        return Ok(state.web.response("/", request.headers()));
+    }
+    websocket(state, ip, query, request).await
+}
+
+/// Any other `GET`: a file of the web app, or 404.
+async fn web_file(State(state): State<AppState>, request: axum::extract::Request) -> Response {
+    state.web.response(request.uri().path(), request.headers())
 }
 
 async fn websocket(

@@ -11,7 +11,8 @@ use storeops_relay::{Settings, serve};
 const HELP: &str = "storeops-relay — the Storeops sync relay
 
 USAGE:
-  storeops-relay serve [--listen ADDR] [--data-dir DIR] [--config FILE]
+  storeops-relay serve [--listen ADDR] [--data-dir DIR] [--config FILE] [--web-dir DIR]
+                      also serves the phone web app at / (built in, or from --web-dir)
   storeops-relay store create --data-dir DIR --name NAME --template plan1|plan2|plan3
                               [--locale zh-CN|en] [--time-zone Asia/Shanghai]
                               [--demo-people yes]   sample staff in every position
@@ -26,7 +27,7 @@ USAGE:
   storeops-relay config            print an example config file (every setting, its default)
 
 Every command takes --config FILE. Settings come from the defaults, then the file, then
-STOREOPS_RELAY__<NAME> environment variables, then --listen / --data-dir.
+STOREOPS_RELAY__<NAME> environment variables, then --listen / --data-dir / --web-dir.
 Logs: RUST_LOG (e.g. info, storeops_relay=debug).";
 
 /// Parsed `--flag value` pairs and positional words.
@@ -88,6 +89,9 @@ fn settings(args: &Args) -> anyhow::Result<Settings> {
     if let Some(v) = args.get("data-dir") {
         s.data_dir = PathBuf::from(v);
     }
+    if let Some(v) = args.get("web-dir") {
+        s.web_dir = Some(PathBuf::from(v));
+    }
     Ok(s)
 }
 
@@ -110,7 +114,7 @@ fn run() -> anyhow::Result<()> {
     let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["serve"] => {
-            args.check_known(&["listen", "data-dir", "config"])?;
+            args.check_known(&["listen", "data-dir", "config", "web-dir"])?;
             let settings = settings(&args)?;
             tracing_subscriber::fmt()
                 .with_env_filter(

@@ -50,6 +50,9 @@ pub struct Settings {
     pub validate_writes: bool,
     /// Engine threads; each store is served by one of them.
     pub engine_threads: usize,
+    /// Serve the phone web app from this directory instead of the copy built into the
+    /// relay (for development: the files are read once, at start).
+    pub web_dir: Option<PathBuf>,
 }
 
 impl Default for Settings {
@@ -72,6 +75,7 @@ impl Default for Settings {
             tls_key_file: None,
             validate_writes: true,
             engine_threads: 8,
+            web_dir: None,
         }
     }
 }
@@ -217,6 +221,9 @@ impl Settings {
         if let Some(v) = env("STOREOPS_RELAY__TLS_KEY_FILE") {
             s.tls_key_file = Some(PathBuf::from(v));
         }
+        if let Some(v) = env("STOREOPS_RELAY__WEB_DIR") {
+            s.web_dir = Some(PathBuf::from(v));
+        }
         Ok(s)
     }
 
@@ -247,7 +254,10 @@ impl Settings {
              \n\
              # Serve https/wss with this PEM certificate chain and key (both or neither).\n\
              # tls_cert_file = \"/etc/storeops/relay.crt\"\n\
-             # tls_key_file = \"/etc/storeops/relay.key\"\n",
+             # tls_key_file = \"/etc/storeops/relay.key\"\n\
+             \n\
+             # Serve the phone web app from this directory instead of the copy built into the relay.\n\
+             # web_dir = \"crates/web/dist\"\n",
             d.listen,
             d.data_dir.display(),
             d.max_frame_bytes,

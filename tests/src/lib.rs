@@ -1,5 +1,6 @@
-//! Support for end-to-end tests: the real relay as a process, the real app
-//! driven through WebDriver (tauri-driver + WebKitWebDriver), screenshots.
+//! Support for end-to-end tests: the real relay as a process, the real app driven
+//! through WebDriver — the desktop app under tauri-driver + WebKitWebDriver, the phone
+//! web app in a real Chromium under chromedriver, with mobile emulation — screenshots.
 //!
 //! The binaries are found next to the test executable (`target/debug`), so run
 //! `cargo xtask test`, which builds them first and provides a display.
@@ -173,7 +174,8 @@ impl Drop for RelayProcess {
     }
 }
 
-/// One app instance under tauri-driver, with a WebDriver session.
+/// One app instance with a WebDriver session: the desktop app under tauri-driver, or
+/// the phone web app in Chromium under chromedriver ([`AppSession::phone`]).
 #[derive(Debug)]
 pub struct AppSession {
     driver: Child,
@@ -181,7 +183,38 @@ pub struct AppSession {
     agent: ureq::Agent,
     pub name: String,
     artifacts: PathBuf,
+    /// The phone: how to open the browser again on the same profile, and where.
+    phone: Option<Phone>,
 }
+
+#[derive(Debug)]
+struct Phone {
+    /// The driver's address without the session.
+    driver: String,
+    capabilities: Value,
+    url: String,
+}
+
+/// A phone screen: Chromium's mobile emulation at this size, with touch.
+#[derive(Debug, Clone, Copy)]
+pub struct Screen {
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Screen {
+    pub const SMALL: Screen = Screen {
+        width: 360,
+        height: 640,
+    };
+    pub const IPHONE: Screen = Screen {
+        width: 390,
+        height: 844,
+    };
+}
+
+/// The phone's browser: Debian's Chromium.
+const CHROMIUM: &str = "/usr/bin/chromium";
 
 impl AppSession {
     /// Starts tauri-driver on free ports and the app with its own data directory.
@@ -228,6 +261,7 @@ impl AppSession {
                 .build(),
             name: name.into(),
             artifacts: artifacts.to_owned(),
+            phone: None,
         };
         wait_for_port(port, Duration::from_secs(20))?;
         let caps = json!({
@@ -245,6 +279,156 @@ impl AppSession {
             .to_owned();
         session.base = format!("{}/session/{id}", session.base);
         Ok(session)
+    }
+
+    /// The phone web app: a real Chromium (headless, mobile emulation of `screen` with
+    /// touch, its profile in `profile_dir`) under chromedriver, opened at `url`.
+    pub fn phone(
+        name: &str,
+        profile_dir: &Path,
+        screen: Screen,
+        url: &str,
+        artifacts: &Path,
+    ) -> Result<Self> {
+        let port = free_port()?;
+        let log = std::fs::File::create(artifacts.join(format!("{name}-chromedriver.log")))?;
+        let driver = Command::new("chromedriver")
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .context("cannot start chromedriver; run `cargo xtask test`, which installs it")?;
+        wait_for_port(port, Duration::from_secs(20))?;
+        std::fs::create_dir_all(profile_dir)?;
+        let capabilities = json!({
+            "capabilities": {
+                "alwaysMatch": {
+                    "browserName": "chrome",
+                    "goog:chromeOptions": {
+                        "binary": CHROMIUM,
+                        "args": [
+                            "--headless",
+                            "--no-sandbox",
+                            "--disable-gpu",
+                            "--disable-dev-shm-usage",
+                            "--disable-background-networking",
+                            "--disable-component-update",
+                            "--disable-sync",
+                            "--no-first-run",
+                            format!("--user-data-dir={}", profile_dir.display()),
+                        ],
+                        "mobileEmulation": {
+                            "deviceMetrics": {
+                                "width": screen.width,
+                                "height": screen.height,
+                                "pixelRatio": 2.0,
+                                "touch": true,
+                                "mobile": true,
+                            },
+                            "userAgent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/120.0 Mobile Safari/537.36",
+                        },
+                    }
+                }
+            }
+        });
+        let driver_base = format!("http://127.0.0.1:{port}");
+        let mut session = Self {
+            driver,
+            base: driver_base.clone(),
+            agent: ureq::AgentBuilder::new()
+                .timeout(Duration::from_secs(60))
+                .build(),
+            name: name.into(),
+            artifacts: artifacts.to_owned(),
+            phone: Some(Phone {
+                driver: driver_base,
+                capabilities,
+                url: url.to_owned(),
+            }),
+        };
+        session.open_browser()?;
+        Ok(session)
+    }
+
+    /// A new browser session on the phone's profile, at its address.
+    fn open_browser(&mut self) -> Result<()> {
+        let phone = self.phone.as_ref().ok_or_else(|| anyhow!("not a phone"))?;
+        let (root, capabilities, url) = (
+            phone.driver.clone(),
+            phone.capabilities.clone(),
+            phone.url.clone(),
+        );
+        self.base = root;
+        let resp = self.call("POST", "/session", Some(capabilities))?;
+        let id = resp["sessionId"]
+            .as_str()
+            .ok_or_else(|| anyhow!("no session id in {resp}"))?
+            .to_owned();
+        self.base = format!("{}/session/{id}", self.base);
+        self.goto(&url)
+    }
+
+    /// Opens `url` in the page (the phone's browser: typing it in the address bar).
+    pub fn goto(&self, url: &str) -> Result<()> {
+        self.call("POST", "/url", Some(json!({ "url": url })))?;
+        Ok(())
+    }
+
+    /// The current tab's WebDriver handle.
+    pub fn current_window(&self) -> Result<String> {
+        let v = self.call("GET", "/window", None)?;
+        Ok(v.as_str().unwrap_or_default().to_owned())
+    }
+
+    /// Opens `url` in a new tab and switches to it; returns the tab's handle.
+    pub fn new_tab(&self, url: &str) -> Result<String> {
+        let v = self.call("POST", "/window/new", Some(json!({ "type": "tab" })))?;
+        let handle = v["handle"].as_str().unwrap_or_default().to_owned();
+        self.switch_to(&handle)?;
+        self.goto(url)?;
+        Ok(handle)
+    }
+
+    /// Switches to the tab `handle`.
+    pub fn switch_to(&self, handle: &str) -> Result<()> {
+        self.call("POST", "/window", Some(json!({ "handle": handle })))?;
+        Ok(())
+    }
+
+    /// Reloads the page, as pulling down on a phone does.
+    pub fn reload(&self) -> Result<()> {
+        self.call("POST", "/refresh", Some(json!({})))?;
+        Ok(())
+    }
+
+    /// The phone: kills its browser with SIGKILL (nothing flushed), then opens it again
+    /// on the same profile at the app's address, as a person reopening it would.
+    pub fn kill_and_reopen_browser(&mut self) -> Result<()> {
+        let browser = descendants(self.driver.id())
+            .into_iter()
+            .find(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm"))
+                    .is_ok_and(|c| c.trim().starts_with("chromium"))
+            })
+            .ok_or_else(|| anyhow!("{}: no chromium under chromedriver", self.name))?;
+        let below = descendants(browser);
+        Command::new("kill")
+            .arg("-KILL")
+            .arg(browser.to_string())
+            .status()?;
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while (alive(browser) || below.iter().any(|p| alive(*p))) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        for p in below.into_iter().filter(|p| alive(*p)) {
+            let _ = Command::new("kill")
+                .arg("-KILL")
+                .arg(p.to_string())
+                .status();
+        }
+        // The dead session goes; a new one opens on the same profile.
+        let _ = self.agent.delete(&self.base).call();
+        self.open_browser()
     }
 
     fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
@@ -507,7 +691,7 @@ fn alive(pid: u32) -> bool {
 }
 
 impl AppSession {
-    /// Kills the app process with SIGKILL (no chance to flush anything).
+    /// Kills the desktop app process with SIGKILL (no chance to flush anything).
     pub fn kill_app(&self) -> Result<()> {
         let app = descendants(self.driver.id())
             .into_iter()
@@ -532,7 +716,8 @@ impl Drop for AppSession {
     fn drop(&mut self) {
         let below = descendants(self.driver.id());
         let _ = self.agent.delete(&self.base).call();
-        // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too.
+        // SIGTERM, not SIGKILL: tauri-driver then stops WebKitWebDriver too (and
+        // chromedriver its browser).
         terminate(&mut self.driver);
         // Whatever outlived its parent (the app, the native driver) goes too.
         let deadline = Instant::now() + Duration::from_secs(5);

@@ -43,14 +43,16 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("setup") => setup(),
         Some("frontend") => setup().and_then(|_| build_frontend()),
+        Some("web") => setup().and_then(|_| build_web()),
         Some("run") => run(),
         Some("test") => test(&args[1..]),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|setup|frontend>\n\
+                "usage: cargo xtask <run|test|setup|frontend|web>\n\
                  \x20 run    start the relay and the app on a demo store\n\
                  \x20 test   fmt, clippy and every test, end-to-end included\n\
-                 \x20 setup  install what the project needs (idempotent)"
+                 \x20 setup  install what the project needs (idempotent)\n\
+                 \x20 web    build the phone web app into crates/web/dist (the relay embeds it)"
             );
             return ExitCode::from(2);
         }
@@ -343,9 +345,18 @@ fn build_frontend() -> Result {
         "--target",
         "wasm32-unknown-unknown",
     ]))?;
-    let wasm = target_dir().join("wasm32-unknown-unknown/debug/storeops_ui.wasm");
     let dist = root().join("frontend/dist");
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
+    bind_wasm("storeops_ui", "debug", &dist)?;
+    copy_dir(&root().join("frontend/static"), &dist)
+}
+
+/// Runs wasm-bindgen (`--target web`) on `crate_name`'s wasm, built with `profile`, into `out`.
+fn bind_wasm(crate_name: &str, profile: &str, out: &Path) -> Result {
+    let wasm = target_dir()
+        .join("wasm32-unknown-unknown")
+        .join(profile)
+        .join(format!("{crate_name}.wasm"));
     status(
         Command::new(tool("wasm-bindgen"))
             .args([
@@ -353,21 +364,48 @@ fn build_frontend() -> Result {
                 "web",
                 "--no-typescript",
                 "--out-name",
-                "storeops_ui",
+                crate_name,
                 "--out-dir",
             ])
-            .arg(&dist)
+            .arg(out)
             .arg(&wasm),
-    )?;
-    let statics = root().join("frontend/static");
-    let entries = std::fs::read_dir(&statics)
-        .map_err(|e| format!("cannot read {}: {e}", statics.display()))?;
+    )
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result {
+    let entries =
+        std::fs::read_dir(from).map_err(|e| format!("cannot read {}: {e}", from.display()))?;
     for entry in entries.flatten() {
-        let to = dist.join(entry.file_name());
-        std::fs::copy(entry.path(), &to)
-            .map_err(|e| format!("cannot copy to {}: {e}", to.display()))?;
+        let target = to.join(entry.file_name());
+        std::fs::copy(entry.path(), &target)
+            .map_err(|e| format!("cannot copy to {}: {e}", target.display()))?;
     }
     Ok(())
+}
+
+/// The phone web app, optimised, into `crates/web/dist`: the UI (the same crate as the
+/// desktop's), the device's worker (`storeops-web`), the page's files and the web app's
+/// own (worker script, service worker, manifest, icons). The relay embeds the
+/// directory when it is built, so this runs before the relay is built.
+fn build_web() -> Result {
+    step("building the phone web app (wasm, release)");
+    status(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "storeops-ui",
+        "-p",
+        "storeops-web",
+        "--target",
+        "wasm32-unknown-unknown",
+    ]))?;
+    let dist = root().join("crates/web/dist");
+    let _ = std::fs::remove_dir_all(&dist);
+    std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
+    bind_wasm("storeops_ui", "release", &dist)?;
+    bind_wasm("storeops_web", "release", &dist)?;
+    copy_dir(&root().join("frontend/static"), &dist)?;
+    copy_dir(&root().join("crates/web/static"), &dist)
 }
 
 fn build_binaries() -> Result {
@@ -504,6 +542,7 @@ fn wait_for_port(addr: &str) -> Result {
 fn run() -> Result {
     setup()?;
     build_frontend()?;
+    build_web()?;
     build_binaries()?;
     let data = root().join(".data/demo");
     let relay_dir = data.join("relay");
@@ -613,6 +652,7 @@ fn run() -> Result {
 fn test(extra: &[String]) -> Result {
     setup()?;
     build_frontend()?;
+    build_web()?;
     step("cargo fmt --check");
     status(cargo().args(["fmt", "--all", "--check"]))?;
     step("cargo clippy (native and wasm)");
@@ -628,6 +668,10 @@ fn test(extra: &[String]) -> Result {
         "clippy",
         "-p",
         "storeops-ui",
+        "-p",
+        "storeops-web",
+        "-p",
+        "storeops-client",
         "-p",
         "storeops-domain",
         "-p",

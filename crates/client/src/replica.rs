@@ -230,7 +230,7 @@ impl Replica {
         #[cfg(not(target_family = "wasm"))]
         return self.vault()?.delete();
         #[cfg(target_family = "wasm")]
-        return Ok(self.remove_setting(BROWSER_TOKEN)?);
+        return self.remove_setting(BROWSER_TOKEN);
     }
 
     /// Saves what enrolment returned and opens the store's documents.

@@ -28,9 +28,20 @@ mod storage;
 #[cfg(target_family = "wasm")]
 mod worker;
 
-/// Starts the device in this worker; `worker.js` calls it once, after loading the module.
+/// Starts the device in this worker; `worker.js` calls it once, after loading the
+/// module, with the messages the page sent meanwhile.
 #[cfg(target_family = "wasm")]
 #[wasm_bindgen::prelude::wasm_bindgen]
-pub fn start() {
-    wasm_bindgen_futures::spawn_local(worker::run());
+pub fn start(early: js_sys::Array) {
+    // A panic stops the module: the page hears why instead of waiting for answers.
+    std::panic::set_hook(Box::new(|info| {
+        web_sys::console::error_1(&info.to_string().into());
+        js::post(&storeops_api::worker::FromWorker::Failed {
+            error: storeops_api::ApiError::new(
+                storeops_api::ErrorCode::Internal,
+                format!("the app's device part stopped: {info}"),
+            ),
+        });
+    }));
+    wasm_bindgen_futures::spawn_local(worker::run(early));
 }

@@ -17,10 +17,10 @@ use web_sys::MessageEvent;
 use crate::js::{error_text, post, scope};
 use crate::{http, link, owner, storage};
 
-pub(crate) async fn run() {
+pub(crate) async fn run(early: js_sys::Array) {
     let (tx, mut rx) = mpsc::unbounded_channel::<ToWorker>();
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| {
-        let Some(text) = e.data().as_string() else {
+    let take = move |data: JsValue| {
+        let Some(text) = data.as_string() else {
             return;
         };
         match serde_json::from_str::<ToWorker>(&text) {
@@ -29,7 +29,11 @@ pub(crate) async fn run() {
             }
             Err(e) => web_sys::console::warn_1(&format!("storeops worker: {e}").into()),
         }
-    });
+    };
+    for data in early.iter() {
+        take(data);
+    }
+    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |e: MessageEvent| take(e.data()));
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
     on_message.forget();
 

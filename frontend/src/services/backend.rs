@@ -26,6 +26,10 @@ pub enum Event {
     Changed,
     /// The sync state changed.
     Sync(SyncStatus),
+    /// The web app only: another tab holds the device; this one waits for "use here".
+    Elsewhere,
+    /// The web app only: another tab took the device over; this one stopped.
+    TakenOver,
 }
 
 /// Called with every event, or with why one could not be read.

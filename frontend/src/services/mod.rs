@@ -5,6 +5,8 @@
 
 pub mod backend;
 pub mod browser;
+pub mod offline;
 pub mod tauri;
+pub mod worker;
 
 pub use backend::call;

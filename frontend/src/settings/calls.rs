@@ -6,8 +6,8 @@ use storeops_api::relay::NewStore;
 use yew::Callback;
 
 use crate::i18n::Key;
-use crate::services::browser;
 use crate::services::call;
+use crate::services::{browser, offline};
 use crate::shell::controller::reload;
 use crate::shell::run::{Dispatch, refused, run};
 use crate::shell::state::ticket;
@@ -27,6 +27,13 @@ pub fn enrol(d: &Dispatch, req: EnrolRequest) {
     let device_name = req.device_name.trim().to_owned();
     if relay_url.is_empty() || code.is_empty() || device_name.is_empty() {
         return refused(d, Key::FillAllFields);
+    }
+    // The web app can only reach the relay that served it (no cross-origin requests).
+    if !offline::in_tauri()
+        && offline::origin()
+            .is_some_and(|o| !o.eq_ignore_ascii_case(relay_url.trim_end_matches('/')))
+    {
+        return refused(d, Key::LinkForAnotherRelay);
     }
     let asked_at = ticket();
     let command = call(Enrol {

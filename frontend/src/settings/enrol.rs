@@ -3,6 +3,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::{Key, Lang, t};
+use crate::services::offline;
 use crate::settings::calls::{self, EnrolRequest};
 use crate::settings::invite_link::parse_invite_link;
 use crate::settings::open_store::OpenStoreForm;
@@ -10,8 +11,26 @@ use crate::shell::state::Op;
 use crate::ui::busy_button;
 use crate::ui::form;
 
-/// The relay a fresh install points at until told otherwise.
+/// The relay a fresh desktop install points at until told otherwise.
 pub const DEFAULT_RELAY_URL: &str = "http://127.0.0.1:8787";
+
+/// The relay the enrol form offers: in the web app the one that served the page.
+fn default_relay() -> String {
+    if offline::in_tauri() {
+        DEFAULT_RELAY_URL.to_owned()
+    } else {
+        offline::origin().unwrap_or_else(|| DEFAULT_RELAY_URL.to_owned())
+    }
+}
+
+/// The device name the form offers.
+fn default_name(lang: Lang) -> &'static str {
+    if offline::in_tauri() {
+        t(lang, Key::DefaultDeviceName)
+    } else {
+        t(lang, Key::DefaultPhoneName)
+    }
+}
 
 /// Joins this device to a store with an invite code.
 ///
@@ -35,7 +54,7 @@ pub fn enrol_form() -> Html {
         let relay = relay.clone();
         use_effect_with(*new_store, move |_| {
             if let Some(input) = relay.cast::<HtmlInputElement>() {
-                input.set_value(DEFAULT_RELAY_URL);
+                input.set_value(&default_relay());
             }
         });
     }
@@ -46,10 +65,36 @@ pub fn enrol_form() -> Html {
                 let value = input.value();
                 let is_default = [Lang::En, Lang::Zh]
                     .iter()
-                    .any(|l| value == t(*l, Key::DefaultDeviceName));
+                    .any(|l| value == default_name(*l));
                 if is_default || value.is_empty() {
-                    input.set_value(t(*lang, Key::DefaultDeviceName));
+                    input.set_value(default_name(*lang));
                 }
+            }
+        });
+    }
+
+    // The web app opened from an invite link (`/enrol#code=…`): enrol this browser at
+    // once, with the relay that served the page, and drop the code from the address.
+    {
+        let (d, code) = (d.clone(), code.clone());
+        use_effect_with((), move |()| {
+            let link = (!offline::in_tauri())
+                .then(offline::href)
+                .flatten()
+                .and_then(|href| parse_invite_link(&href));
+            if let Some(link) = link {
+                offline::replace_address("/");
+                if let Some(input) = code.cast::<HtmlInputElement>() {
+                    input.set_value(&link.code);
+                }
+                calls::enrol(
+                    &d,
+                    EnrolRequest {
+                        relay_url: link.relay.unwrap_or_else(default_relay),
+                        code: link.code,
+                        device_name: default_name(lang).to_owned(),
+                    },
+                );
             }
         });
     }

@@ -1,5 +1,10 @@
-//! Invite links: `storeops://enrol?relay=<url>&code=<code>`, made in Settings when a
-//! manager creates an invite, and read back when one is pasted into the enrol screen.
+//! Invite links, made in Settings when a manager creates an invite and read back when
+//! one is opened or pasted into the enrol screen:
+//!
+//! - the web app's, `https://<relay>/enrol#code=<code>`: opened on a phone, the relay
+//!   serves the app, which enrols that browser. The code sits in the fragment, which
+//!   browsers never send to a server, so it is in no request line and no log;
+//! - the desktop app's, `storeops://enrol?relay=<url>&code=<code>`.
 
 const PREFIX: &str = "storeops://enrol";
 
@@ -20,10 +25,22 @@ pub fn invite_link(relay: &str, code: &str) -> String {
     )
 }
 
-/// Reads an invite link (surrounding spaces and the scheme's case do not matter);
-/// `None` for anything else, such as a bare code, or a link without a code.
+/// The web app's link for an invite `code` on the relay at `relay`.
+pub fn web_invite_link(relay: &str, code: &str) -> String {
+    format!(
+        "{}/enrol#code={}",
+        relay.trim().trim_end_matches('/'),
+        encode(code.trim())
+    )
+}
+
+/// Reads an invite link of either kind (surrounding spaces and the scheme's case do not
+/// matter); `None` for anything else, such as a bare code, or a link without a code.
 pub fn parse_invite_link(text: &str) -> Option<InviteLink> {
     let text = text.trim();
+    if let Some(link) = parse_web_link(text) {
+        return Some(link);
+    }
     let head = text.get(..PREFIX.len())?;
     if !head.eq_ignore_ascii_case(PREFIX) {
         return None;
@@ -48,6 +65,38 @@ pub fn parse_invite_link(text: &str) -> Option<InviteLink> {
         }
     }
     Some(InviteLink { relay, code: code? })
+}
+
+/// `http(s)://host[:port]/enrol#code=<code>`: the relay is the link's origin.
+fn parse_web_link(text: &str) -> Option<InviteLink> {
+    let lower = text.get(..8)?.to_ascii_lowercase();
+    let scheme = if lower.starts_with("https://") {
+        8
+    } else if lower.starts_with("http://") {
+        7
+    } else {
+        return None;
+    };
+    let (base, fragment) = text.split_once('#')?;
+    let base = base.trim_end_matches('/');
+    let host = base.get(scheme..)?.strip_suffix("/enrol")?;
+    if host.is_empty() || host.contains('/') || host.contains('?') {
+        return None;
+    }
+    let mut code = None;
+    for pair in fragment.split('&') {
+        if let Some(value) = pair.strip_prefix("code=") {
+            let value = decode(value)?;
+            let value = value.trim();
+            if !value.is_empty() {
+                code = Some(value.to_owned());
+            }
+        }
+    }
+    Some(InviteLink {
+        relay: Some(format!("{}{host}", &base[..scheme].to_ascii_lowercase())),
+        code: code?,
+    })
 }
 
 /// Percent-encodes everything but RFC 3986's unreserved characters.
@@ -133,6 +182,33 @@ mod tests {
         assert_eq!(parse_invite_link("storeops://enrol?code=%zz"), None);
         assert_eq!(parse_invite_link("https://enrol?code=abc"), None);
         assert_eq!(parse_invite_link("存储"), None);
+    }
+
+    #[test]
+    fn a_web_link_names_its_relay_by_its_origin_and_carries_the_code_in_the_fragment() {
+        let link = web_invite_link("https://relay.example.com:8787/", "AB12-CD34");
+        assert_eq!(link, "https://relay.example.com:8787/enrol#code=AB12-CD34");
+        assert_eq!(
+            parse_invite_link(&format!("  {link} ")),
+            Some(InviteLink {
+                relay: Some("https://relay.example.com:8787".into()),
+                code: "AB12-CD34".into(),
+            })
+        );
+        assert_eq!(
+            parse_invite_link("HTTP://10.0.0.2:8787/enrol/#v=1&code=x%20y").map(|l| l.code),
+            Some("x y".into())
+        );
+        for bad in [
+            "https://relay.example/enrol",
+            "https://relay.example/enrol#code=",
+            "https://relay.example/other#code=abc",
+            "https://relay.example/a/enrol#code=abc",
+            "https:///enrol#code=abc",
+            "https://relay.example/enrol?code=abc",
+        ] {
+            assert_eq!(parse_invite_link(bad), None, "{bad}");
+        }
     }
 
     #[test]

@@ -198,13 +198,16 @@ fn invite_card(props: &InviteCardProps) -> Html {
     let picked_person = use_state(String::new);
     let copied = use_state(|| false);
     let link_copied = use_state(|| false);
+    let web_link_copied = use_state(|| false);
     {
         // A new code has not been copied yet.
-        let (copied, link_copied) = (copied.clone(), link_copied.clone());
+        let (copied, link_copied, web_link_copied) =
+            (copied.clone(), link_copied.clone(), web_link_copied.clone());
         let code = invite.map(|i| i.code.clone());
         use_effect_with(code, move |_| {
             copied.set(false);
             link_copied.set(false);
+            web_link_copied.set(false);
         });
     }
 
@@ -271,6 +274,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
                         { t(lang, Key::InviteRelayHint) }{ ": " }
                         <span class="invite-relay-url">{ relay.clone() }</span>
                     </p>
+                    { phone_link_row(lang, relay, &invite.code, &copy, &web_link_copied) }
                     { invite_link_row(lang, relay, &invite.code, &copy, &link_copied) }
                 }
             </div>
@@ -425,6 +429,31 @@ fn copy_button(
                 { t(lang, label) }
             }
         </button>
+    }
+}
+
+/// The invite as the web app's link, `https://<relay>/enrol#code=…`, and its QR code: a
+/// phone that scans it opens the app from the relay and enrols.
+fn phone_link_row(
+    lang: Lang,
+    relay: &str,
+    code: &str,
+    on_copy: &Callback<CopyRequest>,
+    copied: &UseStateHandle<bool>,
+) -> Html {
+    let link = crate::settings::invite_link::web_invite_link(relay, code);
+    let qr = crate::ui::qr_svg(&link)
+        .map(|svg| Html::from_html_unchecked(AttrValue::from(svg)))
+        .unwrap_or_default();
+    html! {
+        <div class="invite-link invite-phone">
+            <p class="invite-label">{ t(lang, Key::InvitePhoneLabel) }</p>
+            <div id="invite-qr" class="invite-qr" role="img" aria-label={t(lang, Key::InviteQrLabel)}>{ qr }</div>
+            <div class="invite-code-row">
+                <output id="invite-web-link-shown" class="invite-link-text">{ link.clone() }</output>
+                { copy_button(lang, "invite-web-link-copy", Key::CopyLink, link, on_copy, copied) }
+            </div>
+        </div>
     }
 }
 

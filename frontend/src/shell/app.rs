@@ -14,13 +14,14 @@ use crate::i18n::{Key, Lang, t};
 use crate::meetings::MeetingsView;
 use crate::org::{AddPersonForm, OrgChartView, OrgEditor};
 use crate::plans::PlansView;
-use crate::services::browser;
+use crate::services::{browser, offline};
 use crate::settings::{EnrolForm, Settings};
 use crate::shell::context::AppContext;
 use crate::shell::controller::{self, query};
-use crate::shell::state::{Remote, Screen, State};
+use crate::shell::state::{Action, DeviceHere, Remote, Screen, State};
 use crate::shell::{
-    AppHeader, AppNav, ErrorBanner, SavedToast, SyncIndicator, UnreadableNotice, nav_label,
+    AppHeader, AppNav, ErrorBanner, OtherTab, SavedToast, SyncIndicator, UnreadableNotice,
+    UpdateBanner, nav_label,
 };
 use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
 use crate::ui::{LoadFailed, Loading};
@@ -38,7 +39,13 @@ pub fn app() -> Html {
 
     {
         let d = state.dispatcher();
-        use_effect_with((), move |()| controller::start(d));
+        use_effect_with((), move |()| {
+            if !offline::in_tauri() {
+                let d = d.clone();
+                offline::install(move || d.dispatch(Action::UpdateReady));
+            }
+            controller::start(d)
+        });
     }
     {
         // The shown screen fetches its data when it appears, once enrolled, and after
@@ -67,6 +74,12 @@ pub fn app() -> Html {
     });
 
     let screen = match state.status.as_ref() {
+        _ if state.device_here != DeviceHere::Here => html! {
+            <>
+                <AppHeader title={t(lang, Key::AppName)} />
+                <OtherTab here={state.device_here} />
+            </>
+        },
         Some(status) if status.enrolled => enrolled_screen(&state, status, lang),
         // Until the status arrives, and before enrolling: the app's name over the content.
         status => html! {
@@ -87,6 +100,9 @@ pub fn app() -> Html {
     html! {
         <ContextProvider<AppContext> context={state.clone()}>
             <div class="app">
+                if state.update_ready {
+                    <UpdateBanner />
+                }
                 { screen }
                 <SavedToast visible={state.saved.is_some()} />
             </div>

@@ -13,7 +13,7 @@ use crate::services::backend::{self, Event};
 use crate::services::{browser, call};
 pub use crate::shell::run::Dispatch;
 use crate::shell::run::{failed, fetch, run};
-use crate::shell::state::{Action, Op, Problem, Screen, State, ticket};
+use crate::shell::state::{Action, DeviceHere, Op, Problem, Screen, State, ticket};
 
 /// When the app mounts, and on "Try again": subscribe to the backend's events (those not
 /// yet subscribed: see [`backend::Backend::listen`]), then load the status. Subscribing
@@ -33,6 +33,8 @@ async fn subscribe(d: &Dispatch) {
         move |event| match event {
             Ok(Event::Changed) => changed(d.clone()),
             Ok(Event::Sync(sync)) => d.dispatch(Action::SyncChanged { sync, at: ticket() }),
+            Ok(Event::Elsewhere) => d.dispatch(Action::DeviceHere(DeviceHere::Elsewhere)),
+            Ok(Event::TakenOver) => d.dispatch(Action::DeviceHere(DeviceHere::TakenOver)),
             Err(err) => failed(&d, err),
         }
     };

@@ -216,8 +216,23 @@ pub struct DutyFilter {
     pub cadence: Option<Cadence>,
 }
 
+/// Whether this tab runs the device. Always [`DeviceHere::Here`] in the desktop app.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum DeviceHere {
+    #[default]
+    Here,
+    /// Another tab holds the device's data; this one waits for "Use here".
+    Elsewhere,
+    /// Another tab took it over: this one stopped.
+    TakenOver,
+}
+
 #[derive(Clone, Debug, PartialEq, Default)]
 pub struct State {
+    /// Whether this tab runs the device (the web app: another tab may hold it).
+    pub device_here: DeviceHere,
+    /// The web app: a new version is installed and waits for a reload.
+    pub update_ready: bool,
     /// `None` until `status` first answers.
     pub status: Option<AppStatus>,
     /// `status` failed before it ever answered: offer to try again.
@@ -278,6 +293,10 @@ pub struct State {
 
 #[derive(Debug)]
 pub enum Action {
+    /// The web app: another tab holds the device, or took it from this one.
+    DeviceHere(DeviceHere),
+    /// The web app: a new version waits for a reload.
+    UpdateReady,
     StatusLoaded {
         status: AppStatus,
         asked_at: u64,
@@ -473,6 +492,8 @@ impl Reducible for State {
         // Whether the answer is kept: `false` when what is shown was asked for later.
         let mut kept = true;
         match action {
+            Action::DeviceHere(here) => s.device_here = here,
+            Action::UpdateReady => s.update_ready = true,
             Action::StatusLoaded {
                 mut status,
                 asked_at,

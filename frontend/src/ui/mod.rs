@@ -10,9 +10,11 @@ pub mod loading;
 pub mod owner_picker;
 pub mod owner_select;
 pub mod period;
+pub mod qr;
 pub mod seed;
 pub mod sheet;
 pub mod wire;
 
 pub use busy_button::busy_button;
 pub use loading::{LoadFailed, Loading};
+pub use qr::qr_svg;
