@@ -6,6 +6,7 @@
 //! `cargo xtask test`, which builds them first and provides a display.
 
 pub mod chaos;
+pub mod riverside;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};

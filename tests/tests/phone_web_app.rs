@@ -10,48 +10,13 @@
 use std::time::Duration;
 
 use serde_json::json;
-use storeops_e2e::{AppSession, RelayProcess, Screen, artifacts, free_port, relay_cli};
-
-const STOCK_COUNT: &str = "Stock count so records match the shelves";
-const RECEIVING: &str = "Receive and ship goods";
-
-/// JavaScript: the `.task` element whose title is `arguments[0]`.
-const FIND_TASK: &str = "const t = [...document.querySelectorAll('.task')]
-    .find(e => e.querySelector('.task-title')?.textContent.trim() === arguments[0]);";
+use storeops_e2e::riverside::{
+    COUNT_DONE, FIND_TASK, RECEIVING, STOCK_COUNT, create_store, hire_wang_and_invite, open_task,
+    saved, shown,
+};
+use storeops_e2e::{AppSession, RelayProcess, Screen, artifacts, free_port};
 
 const LONG: Duration = Duration::from_secs(60);
-
-fn open_task(app: &AppSession, title: &str) -> anyhow::Result<()> {
-    app.click("#nav-today")?;
-    let id = app.wait_for(
-        &format!("the task {title}"),
-        &format!("{FIND_TASK} return t ? t.dataset.taskId : null;"),
-        json!([title]),
-        LONG,
-    )?;
-    let id = id.as_str().unwrap_or_default().to_owned();
-    app.click(&format!(".task[data-task-id=\"{id}\"] .task-open"))?;
-    app.wait_for(
-        "the task detail",
-        "return !!document.querySelector('#screen-task .history-entry')",
-        json!([]),
-        Duration::from_secs(20),
-    )?;
-    Ok(())
-}
-
-fn saved(app: &AppSession) -> anyhow::Result<()> {
-    app.wait_for(
-        "the saved confirmation",
-        "return !!document.querySelector('#saved-indicator')",
-        json!([]),
-        Duration::from_secs(10),
-    )?;
-    Ok(())
-}
-
-/// The stock count is done and its item ticked, on the task screen.
-const COUNT_DONE: &str = "return document.querySelector('#status-done')?.getAttribute('aria-pressed') === 'true' && document.querySelector('.checklist-item')?.dataset.done === 'true'";
 
 #[test]
 fn a_staff_phone_enrols_from_a_link_works_offline_through_a_reload_and_a_kill_and_syncs_back()
@@ -59,65 +24,18 @@ fn a_staff_phone_enrols_from_a_link_works_offline_through_a_reload_and_a_kill_an
     let dir = tempfile::tempdir()?;
     let out = artifacts("phone_web_app");
     let relay_dir = dir.path().join("relay");
-    let store = relay_cli(
-        &relay_dir,
-        &[
-            "store",
-            "create",
-            "--name",
-            "Riverside",
-            "--template",
-            "plan3",
-            "--locale",
-            "en",
-        ],
-    )?;
-    let code = relay_cli(
-        &relay_dir,
-        &["invite", "create", "--store", &store, "--role", "manager"],
-    )?;
+    let (_, code) = create_store(&relay_dir)?;
     let mut relay = RelayProcess::start(&relay_dir, free_port()?, &out.join("relay.log"))?;
 
     // The manager hires Wang, gives the stock count a checklist, and invites Wang's phone.
     let manager = AppSession::start("manager", &dir.path().join("manager"), &out)?;
     manager.enrol(&relay.url(), &code, "Office laptop")?;
-    manager.click("#nav-org")?;
-    manager.fill("#person-name", "Wang Fang")?;
-    manager.select("#person-position", "pos:warehouse-specialist")?;
-    manager.click("#add-person-button")?;
-    manager.wait_for(
-        "Wang on the org chart",
-        "return [...document.querySelectorAll('.org-position')].some(e => e.innerText.includes('Wang Fang'))",
-        json!([]),
-        Duration::from_secs(10),
+    hire_wang_and_invite(&manager)?;
+    let link = shown(
+        &manager,
+        "the phone's invite link",
+        "#invite-web-link-shown",
     )?;
-    open_task(&manager, STOCK_COUNT)?;
-    manager.fill("#new-checklist-item", "Aisle 1")?;
-    manager.click("#add-checklist-item")?;
-    manager.wait_for(
-        "the checklist item",
-        "return document.querySelectorAll('.checklist-item').length === 1",
-        json!([]),
-        Duration::from_secs(10),
-    )?;
-    manager.click("#nav-settings")?;
-    manager.select("#invite-role", "staff")?;
-    let wang = manager.script(
-        "return [...document.querySelectorAll('#invite-person option')].find(o => o.textContent.trim() === 'Wang Fang')?.value",
-        json!([]),
-    )?;
-    manager.select("#invite-person", wang.as_str().unwrap_or_default())?;
-    manager.click("#invite-create")?;
-    let link = manager
-        .wait_for(
-            "the phone's invite link",
-            "return document.querySelector('#invite-web-link-shown')?.innerText.trim()",
-            json!([]),
-            Duration::from_secs(10),
-        )?
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
     assert!(
         link.starts_with(&format!("{}/enrol#code=", relay.url())),
         "{link}"

@@ -6,43 +6,11 @@
 use std::time::Duration;
 
 use serde_json::json;
-use storeops_e2e::{AppSession, RelayProcess, artifacts, free_port, relay_cli};
-
-const STOCK_COUNT: &str = "Stock count so records match the shelves";
-const RECEIVING: &str = "Receive and ship goods";
-
-/// JavaScript: the `.task` element whose title is `arguments[0]`.
-const FIND_TASK: &str = "const t = [...document.querySelectorAll('.task')]
-    .find(e => e.querySelector('.task-title')?.textContent.trim() === arguments[0]);";
-
-fn open_task(app: &AppSession, title: &str) -> anyhow::Result<()> {
-    app.click("#nav-today")?;
-    let id = app.wait_for(
-        &format!("the task {title}"),
-        &format!("{FIND_TASK} return t ? t.dataset.taskId : null;"),
-        json!([title]),
-        Duration::from_secs(30),
-    )?;
-    let id = id.as_str().unwrap_or_default().to_owned();
-    app.click(&format!(".task[data-task-id=\"{id}\"] .task-open"))?;
-    app.wait_for(
-        "the task detail",
-        "return !!document.querySelector('#screen-task .history-entry')",
-        json!([]),
-        Duration::from_secs(10),
-    )?;
-    Ok(())
-}
-
-fn saved(app: &AppSession) -> anyhow::Result<()> {
-    app.wait_for(
-        "the saved confirmation",
-        "return !!document.querySelector('#saved-indicator')",
-        json!([]),
-        Duration::from_secs(10),
-    )?;
-    Ok(())
-}
+use storeops_e2e::riverside::{
+    COUNT_DONE, FIND_TASK, RECEIVING, STOCK_COUNT, create_store, hire_wang_and_invite, open_task,
+    saved, shown,
+};
+use storeops_e2e::{AppSession, RelayProcess, artifacts, free_port};
 
 #[test]
 fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
@@ -50,66 +18,14 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
     let dir = tempfile::tempdir()?;
     let out = artifacts("staff_and_manager");
     let relay_dir = dir.path().join("relay");
-    let store = relay_cli(
-        &relay_dir,
-        &[
-            "store",
-            "create",
-            "--name",
-            "Riverside",
-            "--template",
-            "plan3",
-            "--locale",
-            "en",
-        ],
-    )?;
-    let code = relay_cli(
-        &relay_dir,
-        &["invite", "create", "--store", &store, "--role", "manager"],
-    )?;
+    let (_, code) = create_store(&relay_dir)?;
     let mut relay = RelayProcess::start(&relay_dir, free_port()?, &out.join("relay.log"))?;
 
     // The manager enrols, hires Wang as warehouse specialist, and invites Wang's phone.
     let manager = AppSession::start("manager", &dir.path().join("manager"), &out)?;
     manager.enrol(&relay.url(), &code, "Office laptop")?;
-    manager.click("#nav-org")?;
-    manager.fill("#person-name", "Wang Fang")?;
-    manager.fill("#person-contact", "138 0000 0000")?;
-    manager.select("#person-position", "pos:warehouse-specialist")?;
-    manager.click("#add-person-button")?;
-    manager.wait_for(
-        "Wang on the org chart",
-        "return [...document.querySelectorAll('.org-position')].some(e => e.innerText.includes('Wang Fang'))",
-        json!([]),
-        Duration::from_secs(10),
-    )?;
-    open_task(&manager, STOCK_COUNT)?;
-    manager.fill("#new-checklist-item", "Aisle 1")?;
-    manager.click("#add-checklist-item")?;
-    manager.wait_for(
-        "the checklist item",
-        "return document.querySelectorAll('.checklist-item').length === 1",
-        json!([]),
-        Duration::from_secs(10),
-    )?;
-    manager.click("#nav-settings")?;
-    manager.select("#invite-role", "staff")?;
-    let wang = manager.script(
-        "return [...document.querySelectorAll('#invite-person option')].find(o => o.textContent.trim() === 'Wang Fang')?.value",
-        json!([]),
-    )?;
-    manager.select("#invite-person", wang.as_str().unwrap_or_default())?;
-    manager.click("#invite-create")?;
-    let staff_code = manager
-        .wait_for(
-            "the invite code",
-            "return document.querySelector('#invite-code-shown')?.innerText.trim()",
-            json!([]),
-            Duration::from_secs(10),
-        )?
-        .as_str()
-        .unwrap_or_default()
-        .to_owned();
+    hire_wang_and_invite(&manager)?;
+    let staff_code = shown(&manager, "the invite code", "#invite-code-shown")?;
 
     // Wang's phone sees Wang's work only.
     let phone = AppSession::start("phone", &dir.path().join("phone"), &out)?;
@@ -148,7 +64,7 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
     phone.click("#status-done")?;
     phone.wait_for(
         "the count done on the phone",
-        "return document.querySelector('#status-done')?.getAttribute('aria-pressed') === 'true' && document.querySelector('.checklist-item')?.dataset.done === 'true'",
+        COUNT_DONE,
         json!([]),
         Duration::from_secs(10),
     )?;
@@ -169,7 +85,7 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
     open_task(&manager, STOCK_COUNT)?;
     manager.wait_for(
         "the manager to see the count done and ticked",
-        "return document.querySelector('#status-done')?.getAttribute('aria-pressed') === 'true' && document.querySelector('.checklist-item')?.dataset.done === 'true'",
+        COUNT_DONE,
         json!([]),
         Duration::from_secs(60),
     )?;

@@ -628,6 +628,11 @@ fn run() -> Result {
         "to invite staff: Settings → Invite a device. To open another store from a seed \
          template in a second app instance: relay http://{listen}, new-store code {grant}"
     );
+    eprintln!(
+        "phone web app: http://{listen}/ (on this machine; a phone on the network needs the \
+         relay over https: see the README's \"The phone web app\"). Invite a phone from \
+         Settings → Invite a device: it shows a QR code of the link."
+    );
     eprintln!("Storeops is running; close the window or press Ctrl-C to stop.");
     let started = Instant::now();
     loop {

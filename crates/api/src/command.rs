@@ -118,8 +118,10 @@ commands! {
     "sync_now" => SyncNow {} -> SyncStatus;
     /// A one-time invite code for another device of this store.
     "create_invite" => CreateInvite { role: Role, person: Option<String> } -> Invite;
-    /// Leaves the store: enrolment, token and local documents are removed.
-    "sign_out" => SignOut {} -> ();
+    /// Leaves the store: enrolment, token and local documents are removed. Refused while
+    /// more changes than `discard_unsynced` (those the person agreed to lose) are not on
+    /// the relay yet.
+    "sign_out" => SignOut { discard_unsynced: u32 } -> ();
 
     // ---- tasks ------------------------------------------------------------------
     /// This device's tasks (its person's, its positions').

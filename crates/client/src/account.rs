@@ -120,8 +120,16 @@ impl Run<CreateInvite> for Device {
 
 /// Signs this device out: enrolment, token and local documents are removed.
 impl Run<SignOut> for Device {
-    fn run(&self, _: SignOut) -> Result<(), ClientError> {
-        self.replica().sign_out()?;
+    fn run(&self, c: SignOut) -> Result<(), ClientError> {
+        let mut replica = self.replica();
+        let unsynced = replica.status().pending_changes;
+        if unsynced > c.discard_unsynced {
+            return Err(ClientError::Refused(format!(
+                "{unsynced} changes on this device are not on the relay yet; sync first, or confirm that they are lost"
+            )));
+        }
+        replica.sign_out()?;
+        drop(replica);
         self.sync_now();
         Ok(())
     }

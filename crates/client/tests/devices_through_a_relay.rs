@@ -97,7 +97,20 @@ async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_
         })
         .unwrap();
     assert_eq!(done.status, TaskStatus::Done);
-    assert!(b.app_status().sync.pending_changes > 0);
+    let unsynced = b.app_status().sync.pending_changes;
+    assert!(unsynced > 0);
+    // Signing out now would lose it: refused, with how many, unless agreed to.
+    let refused = b
+        .handle(SignOut {
+            discard_unsynced: unsynced - 1,
+        })
+        .unwrap_err();
+    assert_eq!(refused.code, ErrorCode::Refused);
+    assert!(
+        refused.message.contains(&format!("{unsynced} changes")),
+        "{refused}"
+    );
+    assert!(b.replica().enrolment().is_some());
 
     let (relay, _) = start_relay(relay_dir.path(), addr).await;
     a.sync_now();
@@ -246,7 +259,11 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     .unwrap_err();
     assert!(refused.to_string().contains("only managers"), "{refused}");
 
-    manager.handle(SignOut {}).unwrap();
+    manager
+        .handle(SignOut {
+            discard_unsynced: 0,
+        })
+        .unwrap();
     assert!(manager.replica().enrolment().is_none());
     assert_eq!(manager.handle(ListTasks {}).unwrap(), vec![]);
     assert_eq!(

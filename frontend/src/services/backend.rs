@@ -152,9 +152,19 @@ mod tests {
     fn the_devices_refusal_comes_back_as_it_is_and_null_is_an_empty_answer() {
         let refusal = ApiError::new(ErrorCode::Forbidden, "managers only");
         canned(Err(refusal.clone()));
-        assert_eq!(now(call(SignOut {})), Err(refusal));
+        assert_eq!(
+            now(call(SignOut {
+                discard_unsynced: 0,
+            })),
+            Err(refusal)
+        );
         canned(Ok(Reply::Null));
-        assert_eq!(now(call(SignOut {})), Ok(()));
+        assert_eq!(
+            now(call(SignOut {
+                discard_unsynced: 0,
+            })),
+            Ok(())
+        );
     }
 
     #[test]
@@ -172,7 +182,11 @@ mod tests {
     #[test]
     fn without_a_backend_every_call_is_unavailable() {
         BACKEND.with(|b| *b.borrow_mut() = None);
-        let err = now(call(SignOut {})).err().map(|e| e.code);
+        let err = now(call(SignOut {
+            discard_unsynced: 0,
+        }))
+        .err()
+        .map(|e| e.code);
         assert_eq!(err, Some(ErrorCode::Unavailable));
     }
 }

@@ -83,12 +83,19 @@ pub fn copy(d: &Dispatch, req: CopyRequest) {
     });
 }
 
-/// "Sign out of this device", once confirmed: leave the store and show enrolment.
-pub fn sign_out(d: &Dispatch) {
-    run(d, Op::SignOut, call(SignOut {}), |d, (), _| {
-        d.dispatch(Action::SignedOut);
-        reload(d.clone());
-    });
+/// "Sign out of this device", once confirmed with `discard_unsynced` changes not yet
+/// synced in view: leave the store and show enrolment. The device refuses if more wait
+/// by then.
+pub fn sign_out(d: &Dispatch, discard_unsynced: u32) {
+    run(
+        d,
+        Op::SignOut,
+        call(SignOut { discard_unsynced }),
+        |d, (), _| {
+            d.dispatch(Action::SignedOut);
+            reload(d.clone());
+        },
+    );
 }
 
 /// What the new-store form submits.

@@ -343,9 +343,10 @@ fn sign_out_card(props: &SignOutCardProps) -> Html {
     let ask = set_to(&confirming, true);
     let cancel = set_to(&confirming, false);
     let confirm = {
+        let pending = props.pending;
         Callback::from(move |_: MouseEvent| {
             if !busy {
-                calls::sign_out(&d);
+                calls::sign_out(&d, pending);
             }
         })
     };
