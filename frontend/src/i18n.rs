@@ -123,6 +123,37 @@ keys! {
         "为避免重复写入，此标签页已停止。你的更改都已保留。",
     ),
     Reload => ("Reload", "重新加载"),
+    DamagedTitle => (
+        "This browser’s copy of the store can’t be read",
+        "无法读取此浏览器中的门店数据",
+    ),
+    DamagedBody => (
+        "What was synced is safe on the relay. Try again; if it still fails, start again in this browser and open a new invite link from your manager.",
+        "已同步的内容都安全保存在中继上。请重试；如果仍然失败，请在此浏览器中重新开始，并打开经理发给你的新邀请链接。",
+    ),
+    StartAfresh => ("Start again in this browser", "在此浏览器中重新开始"),
+    StartAfreshConfirm => (
+        "This deletes this browser’s copy. Changes that had not reached the relay are lost. Delete it?",
+        "这会删除此浏览器中的副本，尚未同步到中继的更改将会丢失。确定删除吗？",
+    ),
+    DeleteAndStartAgain => ("Delete and start again", "删除并重新开始"),
+    Deleting => ("Deleting…", "正在删除…"),
+    StartAfreshFailed => (
+        "The browser would not delete its copy. Close the app’s other tabs and try again.",
+        "浏览器无法删除副本。请关闭应用的其他标签页后重试。",
+    ),
+    StorageClearedTitle => (
+        "This browser no longer has the store",
+        "此浏览器中的门店数据已不存在",
+    ),
+    StorageClearedBody => (
+        "The browser removed the app’s data (to free space, or its site data was cleared). What was synced is safe on the relay; changes made here that had not synced could not be kept. Open a new invite link from your manager to carry on.",
+        "浏览器删除了应用的数据（为释放空间，或网站数据被清除）。已同步的内容都安全保存在中继上；在此设备上尚未同步的更改无法保留。请打开经理发给你的新邀请链接继续使用。",
+    ),
+    InviteLinkIncomplete => (
+        "This invite link is incomplete: it has no code. Ask for the link again and open it whole.",
+        "此邀请链接不完整，缺少邀请码。请重新索取链接并完整打开。",
+    ),
     UpdateReady => (
         "A new version of Storeops is ready.",
         "Storeops 有新版本可用。",
@@ -169,6 +200,7 @@ keys! {
     NavDuties => ("Duties", "职责"),
     NavOrg => ("Org chart", "组织架构"),
     NavSettings => ("Settings", "设置"),
+    NavMore => ("More", "更多"),
     ScreenLoadFailed => (
         "This screen couldn’t be loaded. See the message above, then try again.",
         "此页面加载失败。请查看上方的提示，然后重试。",

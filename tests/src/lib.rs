@@ -459,6 +459,16 @@ impl AppSession {
         )
     }
 
+    /// Runs an asynchronous script in the page: it ends by calling its last argument
+    /// (`arguments[arguments.length - 1]`) with the result.
+    pub fn script_async(&self, script: &str, args: Value) -> Result<Value> {
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
+    }
+
     /// Waits until `script` returns something truthy; returns it.
     pub fn wait_for(
         &self,
@@ -530,6 +540,37 @@ impl AppSession {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
+    }
+
+    /// Opens a screen by its navigation, as a person would: its tab, or on a phone where
+    /// the tab bar has no room for it, "More" and then the screen; waits until it shows
+    /// its data.
+    pub fn open_screen(&self, slug: &str) -> Result<()> {
+        let tab = format!("#nav-{slug}");
+        self.element(&tab)?;
+        let shown = self.script(
+            "const e = document.querySelector(arguments[0]); return !!e && e.getClientRects().length > 0",
+            json!([tab]),
+        )?;
+        if shown == json!(true) {
+            self.click(&tab)?;
+        } else {
+            self.click("#nav-more")?;
+            self.click(&format!("#more-{slug}"))?;
+        }
+        self.wait_for(
+            &format!("the {slug} screen"),
+            "return !!document.querySelector('#screen-' + arguments[0]) && !document.querySelector('.loading')",
+            json!([slug]),
+            Duration::from_secs(10),
+        )?;
+        Ok(())
+    }
+
+    /// Switches the UI's language (`zh` or `en`) in Settings.
+    pub fn choose_language(&self, lang: &str) -> Result<()> {
+        self.open_screen("settings")?;
+        self.click(&format!("#lang-{lang}"))
     }
 
     /// Clicks the element matching `css`. A re-render between finding and
@@ -643,6 +684,23 @@ impl AppSession {
 
     /// Sets the window size (e.g. phone 390×844).
     pub fn resize(&self, width: u32, height: u32) -> Result<()> {
+        if self.phone.is_some() {
+            // A phone has no window to resize: another phone's screen, through DevTools.
+            self.call(
+                "POST",
+                "/goog/cdp/execute",
+                Some(json!({
+                    "cmd": "Emulation.setDeviceMetricsOverride",
+                    "params": {
+                        "width": width,
+                        "height": height,
+                        "deviceScaleFactor": 2.0,
+                        "mobile": true,
+                    },
+                })),
+            )?;
+            return Ok(());
+        }
         self.call(
             "POST",
             "/window/rect",

@@ -46,7 +46,7 @@ pub fn create_store(relay_dir: &Path) -> Result<(String, String)> {
 /// The enrolled manager hires Wang, gives the stock count a checklist item, and
 /// creates an invite for Wang's phone in Settings (shown there once this returns).
 pub fn hire_wang_and_invite(manager: &AppSession) -> Result<()> {
-    manager.click("#nav-org")?;
+    manager.open_screen("org")?;
     manager.fill("#person-name", "Wang Fang")?;
     manager.fill("#person-contact", "138 0000 0000")?;
     manager.select("#person-position", "pos:warehouse-specialist")?;
@@ -66,7 +66,7 @@ pub fn hire_wang_and_invite(manager: &AppSession) -> Result<()> {
         json!([]),
         Duration::from_secs(10),
     )?;
-    manager.click("#nav-settings")?;
+    manager.open_screen("settings")?;
     manager.select("#invite-role", "staff")?;
     let wang = manager.script(
         "return [...document.querySelectorAll('#invite-person option')].find(o => o.textContent.trim() === 'Wang Fang')?.value",
@@ -93,7 +93,7 @@ pub fn shown(app: &AppSession, what: &str, css: &str) -> Result<String> {
 
 /// Opens the task titled `title` from Today.
 pub fn open_task(app: &AppSession, title: &str) -> Result<()> {
-    app.click("#nav-today")?;
+    app.open_screen("today")?;
     let id = app.wait_for(
         &format!("the task {title}"),
         &format!("{FIND_TASK} return t ? t.dataset.taskId : null;"),

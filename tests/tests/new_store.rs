@@ -80,7 +80,7 @@ fn a_director_opens_a_store_from_a_template_and_builds_on_it() -> anyhow::Result
     app.screenshot("3-director-today")?;
 
     // The director adds a department and a duty.
-    app.click("#nav-org")?;
+    app.open_screen("org")?;
     app.click("#add-department-button")?;
     wait_for_element(&app, "the department form", "#department-name")?;
     app.fill("#department-name", "烘焙部")?;
@@ -88,7 +88,7 @@ fn a_director_opens_a_store_from_a_template_and_builds_on_it() -> anyhow::Result
     app.click("#save-department-button")?;
     wait_for_text(&app, "the new department", ".org-department", "烘焙部")?;
 
-    app.click("#nav-duties")?;
+    app.open_screen("duties")?;
     app.click("#add-duty-button")?;
     wait_for_element(&app, "the duty form", "#duty-text")?;
     app.fill("#duty-text", "每天开店前检查冷柜温度")?;

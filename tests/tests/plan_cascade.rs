@@ -113,7 +113,7 @@ fn a_weekly_plan_drafted_offline_is_approved_and_becomes_tasks_on_a_staff_phone(
         json!([]),
         Duration::from_secs(20),
     )?;
-    head.click("#nav-plans")?;
+    head.open_screen("plans")?;
     wait_for_element(&head, "the plans screen", "#new-plan-button", 10)?;
     head.click("#new-plan-button")?;
     wait_for_element(&head, "the new plan form", "#plan-title", 10)?;
@@ -149,7 +149,7 @@ fn a_weekly_plan_drafted_offline_is_approved_and_becomes_tasks_on_a_staff_phone(
 
     // Back online: the operations head approves it.
     relay.restart()?;
-    boss.click("#nav-plans")?;
+    boss.open_screen("plans")?;
     wait_for_element(
         &boss,
         "the submitted plan on the approver's device",
@@ -186,7 +186,7 @@ fn a_weekly_plan_drafted_offline_is_approved_and_becomes_tasks_on_a_staff_phone(
     head.screenshot("3-scheduled")?;
 
     // The staff member finds it on Today.
-    staff.click("#nav-today")?;
+    staff.open_screen("today")?;
     staff.wait_for(
         "the plan's task on the staff phone",
         "return [...document.querySelectorAll('.task .task-title')].some(e => e.textContent.trim() === arguments[0])",

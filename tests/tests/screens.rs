@@ -86,18 +86,11 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
     seed_new_screens(&app)?;
 
     for (lang, foreign) in [("zh", ENGLISH_CHROME), ("en", CHINESE_CHROME)] {
-        app.click("#nav-settings")?;
-        app.click(&format!("#lang-{lang}"))?;
+        app.choose_language(lang)?;
         for (size, w, h) in SIZES {
             app.resize(*w, *h)?;
             for screen in SCREENS {
-                app.click(&format!("#nav-{screen}"))?;
-                app.wait_for(
-                    &format!("the {screen} screen"),
-                    "return !!document.querySelector('#screen-' + arguments[0]) && !document.querySelector('.loading')",
-                    json!([screen]),
-                    Duration::from_secs(10),
-                )?;
+                app.open_screen(screen)?;
                 app.screenshot(&format!("{lang}-{size}-{screen}"))?;
                 let chrome = app.script(
                     "return [...document.querySelectorAll('nav, header, button, label, h1, h2')].map(e => e.innerText).join('\\n')",
@@ -119,6 +112,23 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
                     json!(false),
                     "{lang}/{size}/{screen} scrolls sideways"
                 );
+                if *size == "phone" {
+                    // A phone's tab bar: every tab it shows is whole, its label not cut.
+                    let cut = app.script(
+                        "return [...document.querySelectorAll('.app-nav-item')]
+                           .filter(i => i.getClientRects().length > 0)
+                           .filter(i => i.getBoundingClientRect().right > window.innerWidth + 1
+                              || i.querySelector('.app-nav-label').scrollWidth > i.querySelector('.app-nav-label').clientWidth + 1
+                              || i.getBoundingClientRect().height < 44)
+                           .map(i => i.innerText.trim())",
+                        json!([]),
+                    )?;
+                    assert_eq!(
+                        cut,
+                        json!([]),
+                        "{lang}/phone/{screen}: tabs cut off or too small"
+                    );
+                }
                 if *size == "laptop" {
                     // On a laptop every tab shows whole: none is cut off at the edge.
                     let clipped = app.script(
@@ -132,7 +142,7 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
                 }
             }
             // A task's detail: checklist, comments, history, reassignment.
-            app.click("#nav-today")?;
+            app.open_screen("today")?;
             app.click(".task .task-open")?;
             app.wait_for(
                 "the task detail",
@@ -176,7 +186,7 @@ fn first_choice(app: &AppSession, css: &str) -> anyhow::Result<Option<String>> {
 /// cascade of three plans (the weekly one with an item, submitted), a problem report and
 /// a meeting with minutes and an action item.
 fn seed_new_screens(app: &AppSession) -> anyhow::Result<()> {
-    app.click("#nav-plans")?;
+    app.open_screen("plans")?;
     wait_for_element(app, "the plans screen", "#screen-plans #new-plan-button")?;
     for (level, title) in [
         ("annual", "2026 年度经营计划"),
@@ -220,14 +230,14 @@ fn seed_new_screens(app: &AppSession) -> anyhow::Result<()> {
         "#plan-detail[data-status='submitted']",
     )?;
 
-    app.click("#nav-feedback")?;
+    app.open_screen("feedback")?;
     wait_for_element(app, "the feedback screen", "#report-text")?;
     app.select("#report-category", "equipment")?;
     app.fill("#report-text", "冷柜温度偏高，已报修")?;
     app.click("#report-button")?;
     wait_for_element(app, "the report", ".report[data-status='open']")?;
 
-    app.click("#nav-meetings")?;
+    app.open_screen("meetings")?;
     wait_for_element(app, "the meetings screen", "#new-meeting-button")?;
     app.click("#new-meeting-button")?;
     wait_for_element(app, "the new meeting form", "#meeting-title")?;
@@ -245,7 +255,7 @@ fn seed_new_screens(app: &AppSession) -> anyhow::Result<()> {
     wait_for_element(app, "the meeting list", ".meeting")?;
 
     // The dashboard's printable report (the print dialog is skipped under WebDriver).
-    app.click("#nav-dashboard")?;
+    app.open_screen("dashboard")?;
     wait_for_element(app, "the dashboard", "#print-report-button")?;
     app.click("#print-report-button")?;
     wait_for_element(app, "the printable report", "#print-report .print-page")?;

@@ -92,7 +92,7 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
     manager.screenshot("3-manager-sees-done")?;
 
     // The manager moves the warehouse specialist's open work to the warehouse manager.
-    manager.click("#nav-team")?;
+    manager.open_screen("team")?;
     let group = ".team-group[data-owner=\"position:pos:warehouse-specialist\"]";
     manager.element(group)?;
     manager.select(

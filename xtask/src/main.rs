@@ -297,8 +297,20 @@ fn install_wasm_bindgen() -> Result {
     cargo_install("wasm-bindgen-cli", Some(&version), false)
 }
 
+/// The version of `krate` that `cargo install` put in the tools directory, from its
+/// record (tauri-driver has no `--version`).
+fn installed_version(krate: &str) -> Option<String> {
+    let record = std::fs::read_to_string(tools_dir().join(".crates.toml")).ok()?;
+    let prefix = format!("\"{krate} ");
+    record.lines().find_map(|line| {
+        let rest = line.strip_prefix(&prefix)?;
+        let version = rest.split_whitespace().next()?;
+        tool(krate).exists().then(|| version.to_owned())
+    })
+}
+
 fn install_tauri_driver() -> Result {
-    if tool_version("tauri-driver").is_some_and(|v| v.starts_with("2.")) {
+    if installed_version("tauri-driver").is_some_and(|v| v.starts_with("2.")) {
         eprintln!("tauri-driver: already in {}", tools_dir().display());
         return Ok(());
     }

@@ -13,18 +13,14 @@
 
 #[path = "../../domain/benches/year_data.rs"]
 mod year_data;
+#[path = "support/year_device.rs"]
+mod year_device;
 
-use std::path::PathBuf;
 use std::sync::LazyLock;
 
-use automerge::transaction::Transactable;
-use automerge::{Automerge, ObjType, ROOT, ReadDoc, Value};
 use storeops_api::command::{ListTasks, SetTaskStatus};
 use storeops_api::{Handles, TaskStatus};
-use storeops_client::{Device, Enrolment, Replica};
-use storeops_domain::PERIOD_KEY_PREFIX;
-use storeops_storage::{DocumentStore, SqliteStore};
-use storeops_sync::{DocMeta, DocumentId, StorageOp};
+use storeops_client::{Device, Replica};
 
 fn main() {
     let p = &*PREPARED;
@@ -60,115 +56,8 @@ fn percentiles() {
     );
 }
 
-struct Prepared {
-    dir: PathBuf,
-    documents: usize,
-    bytes: usize,
-}
-
-static PREPARED: LazyLock<Prepared> = LazyLock::new(prepare);
-
-/// Writes the year's documents into a device's SQLite file, as a staff member's
-/// phone enrolled in that store would have them, with real document ids.
-fn prepare() -> Prepared {
-    let year = year_data::cached();
-    let dir = std::env::temp_dir().join("storeops-bench-device");
-    let _ = std::fs::remove_dir_all(&dir);
-    drop(Replica::open(&dir).unwrap());
-    let id = |n: u32| {
-        let mut b = [0x5a; 16];
-        b[..4].copy_from_slice(&n.to_be_bytes());
-        DocumentId::from_bytes(b)
-    };
-    let (root, org, first) = (id(0), id(1), id(2));
-    // The root listed the documents under made-up names; give them real ids.
-    let mut store = Automerge::load(&year.store).unwrap();
-    let mut weeks = Vec::new();
-    {
-        let mut tx = store.transaction();
-        let docs = match tx.get(ROOT, "documents").unwrap() {
-            Some((Value::Object(ObjType::Map), docs)) => docs,
-            _ => panic!("no documents map"),
-        };
-        tx.put(&docs, "org", org.to_string()).unwrap();
-        tx.put(&docs, "tasks", first.to_string()).unwrap();
-        let keys: Vec<String> = tx.keys(&docs).collect();
-        for key in keys {
-            let Some(rest) = key.strip_prefix(PERIOD_KEY_PREFIX) else {
-                continue;
-            };
-            let (period, _) = rest.split_once(' ').unwrap();
-            let week = period.trim_start_matches("tasks/").to_owned();
-            let doc = id(3 + weeks.len() as u32);
-            tx.delete(&docs, key.as_str()).unwrap();
-            tx.put(&docs, format!("{PERIOD_KEY_PREFIX}{period} {doc}"), 1i64)
-                .unwrap();
-            weeks.push((doc, week));
-        }
-        tx.commit();
-    }
-    let meta = |kind: &str| DocMeta {
-        scope: "bench".into(),
-        kind: kind.into(),
-    };
-    let mut ops = vec![
-        StorageOp::Compact {
-            doc: root,
-            meta: meta("store"),
-            bytes: store.save(),
-        },
-        StorageOp::Compact {
-            doc: org,
-            meta: meta("org"),
-            bytes: year.org.clone(),
-        },
-        StorageOp::Compact {
-            doc: first,
-            meta: meta("tasks"),
-            bytes: year.legacy.clone(),
-        },
-    ];
-    for (doc, week) in &weeks {
-        ops.push(StorageOp::Compact {
-            doc: *doc,
-            meta: meta("tasks"),
-            bytes: year.weeks[week].clone(),
-        });
-    }
-    let bytes = ops
-        .iter()
-        .map(|op| match op {
-            StorageOp::Compact { bytes, .. } => bytes.len(),
-            _ => 0,
-        })
-        .sum();
-    let documents = ops.len();
-    SqliteStore::open(&dir.join("storeops.sqlite"))
-        .unwrap()
-        .apply(&ops)
-        .unwrap();
-    let mut r = Replica::open(&dir).unwrap();
-    r.save_enrolment(
-        Enrolment {
-            relay_url: "http://127.0.0.1:9".into(),
-            device_id: "dev-bench".into(),
-            device_name: "Bench phone".into(),
-            store_id: "bench".into(),
-            store_name: "Bench store".into(),
-            root_document_id: root.to_string(),
-            role: "staff".into(),
-            person: Some("p20".into()),
-            relay_ca_pem: None,
-        },
-        "bench-token",
-    )
-    .unwrap();
-    Prepared {
-        dir,
-        documents,
-        bytes,
-    }
-}
+static PREPARED: LazyLock<year_device::Prepared> =
+    LazyLock::new(|| year_device::prepare(&std::env::temp_dir().join("storeops-bench-device")));
 
 /// Cold start: open the replica from its file (loading the documents a device
 /// keeps) and compute the Today list of the staff member it belongs to.

@@ -66,7 +66,10 @@ fn current() -> Result<Rc<dyn Backend>, ApiError> {
 
 /// Runs `command` on the device and reads its answer as the command's output.
 pub async fn call<C: Command>(command: C) -> Result<C::Output, ApiError> {
-    let reply = current()?.call(command.into()).await?;
+    let start = super::timing::now();
+    let reply = current()?.call(command.into()).await;
+    super::timing::measure(C::NAME, start);
+    let reply = reply?;
     serde_json::from_value(reply)
         .map_err(|e| ApiError::new(ErrorCode::BadReply, format!("{}: {e}", C::NAME)))
 }

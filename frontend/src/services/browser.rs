@@ -6,7 +6,7 @@ use wasm_bindgen::{JsCast, JsValue};
 
 const LANG_KEY: &str = "storeops.lang";
 
-fn local_storage() -> Option<web_sys::Storage> {
+pub(crate) fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
 }
 

@@ -7,6 +7,7 @@ pub mod backend;
 pub mod browser;
 pub mod offline;
 pub mod tauri;
+pub mod timing;
 pub mod worker;
 
 pub use backend::call;

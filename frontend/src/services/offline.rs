@@ -4,9 +4,16 @@
 //! opened with.
 
 use wasm_bindgen::prelude::*;
+
+use crate::services::browser::local_storage;
 use wasm_bindgen_futures::JsFuture;
 
 /// The service worker's script, beside the page.
+/// The OPFS directory the worker keeps the device's database in (crates/web's storage).
+const DATA_DIRECTORY: &str = "storeops";
+/// Kept in the page's local storage while this browser is enrolled: if the database is
+/// gone at the next start while this is not, the browser removed it.
+const ENROLLED_MARK: &str = "storeops-enrolled";
 const SERVICE_WORKER: &str = "sw.js";
 /// What the page tells a waiting service worker to take over now.
 const SKIP_WAITING: &str = "skip-waiting";
@@ -120,4 +127,71 @@ pub fn activate_update() {
             None => reload(),
         }
     });
+}
+
+/// Remembers whether this browser holds an enrolled device (the web app only).
+pub fn mark_enrolled(enrolled: bool) {
+    if in_tauri() {
+        return;
+    }
+    if let Some(storage) = local_storage() {
+        let _ = if enrolled {
+            storage.set_item(ENROLLED_MARK, "1")
+        } else {
+            storage.remove_item(ENROLLED_MARK)
+        };
+    }
+}
+
+/// This browser held an enrolled device, and nobody signed it out here: if it has no
+/// device now, the browser cleared its storage (freeing space, or "clear site data").
+pub fn was_enrolled() -> bool {
+    !in_tauri()
+        && local_storage()
+            .and_then(|s| s.get_item(ENROLLED_MARK).ok().flatten())
+            .is_some()
+}
+
+/// Deletes this browser's copy of the store (the device's database) and opens the app
+/// again, to enrol afresh: what to do when that copy cannot be read. The device part
+/// stops first, so that it lets go of the files; they are retried for a few seconds.
+pub async fn start_afresh() -> Result<(), String> {
+    crate::services::worker::stop();
+    let storage = web_sys::window().ok_or("no window")?.navigator().storage();
+    let root: web_sys::FileSystemDirectoryHandle = JsFuture::from(storage.get_directory())
+        .await
+        .map_err(|e| format!("{e:?}"))?
+        .unchecked_into();
+    let options = web_sys::FileSystemRemoveOptions::new();
+    options.set_recursive(true);
+    let mut last = String::new();
+    for _ in 0..25 {
+        match JsFuture::from(root.remove_entry_with_options(DATA_DIRECTORY, &options)).await {
+            Ok(_) => {
+                mark_enrolled(false);
+                replace_address("/");
+                reload();
+                return Ok(());
+            }
+            Err(e) => {
+                let name = js_sys::Reflect::get(&e, &JsValue::from_str("name"))
+                    .ok()
+                    .and_then(|n| n.as_string())
+                    .unwrap_or_default();
+                if name == "NotFoundError" {
+                    mark_enrolled(false);
+                    reload();
+                    return Ok(());
+                }
+                last = format!("{name}: {e:?}");
+            }
+        }
+        let pause = js_sys::Promise::new(&mut |resolve, _| {
+            if let Some(w) = web_sys::window() {
+                let _ = w.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 200);
+            }
+        });
+        let _ = JsFuture::from(pause).await;
+    }
+    Err(last)
 }

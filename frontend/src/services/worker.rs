@@ -97,6 +97,15 @@ impl WorkerBackend {
     }
 }
 
+/// Ends the device part (it lets go of the database), e.g. before deleting its files.
+pub fn stop() {
+    WORKER.with(|w| {
+        if let Some(worker) = w.borrow_mut().take() {
+            worker.terminate();
+        }
+    });
+}
+
 /// Takes the device's database over from the tab that holds it.
 pub fn take_over() {
     WORKER.with(|w| {

@@ -92,6 +92,7 @@ pub fn sign_out(d: &Dispatch, discard_unsynced: u32) {
         Op::SignOut,
         call(SignOut { discard_unsynced }),
         |d, (), _| {
+            offline::mark_enrolled(false);
             d.dispatch(Action::SignedOut);
             reload(d.clone());
         },

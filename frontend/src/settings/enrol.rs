@@ -7,6 +7,7 @@ use crate::services::offline;
 use crate::settings::calls::{self, EnrolRequest};
 use crate::settings::invite_link::parse_invite_link;
 use crate::settings::open_store::OpenStoreForm;
+use crate::shell::run::refused;
 use crate::shell::state::Op;
 use crate::ui::busy_button;
 use crate::ui::form;
@@ -78,10 +79,12 @@ pub fn enrol_form() -> Html {
     {
         let (d, code) = (d.clone(), code.clone());
         use_effect_with((), move |()| {
-            let link = (!offline::in_tauri())
-                .then(offline::href)
-                .flatten()
-                .and_then(|href| parse_invite_link(&href));
+            let href = (!offline::in_tauri()).then(offline::href).flatten();
+            let link = href.as_deref().and_then(parse_invite_link);
+            if link.is_none() && href.as_deref().is_some_and(is_enrol_address) {
+                offline::replace_address("/");
+                refused(&d, Key::InviteLinkIncomplete);
+            }
             if let Some(link) = link {
                 offline::replace_address("/");
                 if let Some(input) = code.cast::<HtmlInputElement>() {
@@ -219,4 +222,10 @@ pub fn enrol_form() -> Html {
             </form>
         </section>
     }
+}
+
+/// Whether the page was opened at `/enrol` (an invite link, perhaps cut short).
+fn is_enrol_address(href: &str) -> bool {
+    let path = href.split(['#', '?']).next().unwrap_or_default();
+    path.trim_end_matches('/').ends_with("/enrol")
 }

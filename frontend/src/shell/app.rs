@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use storeops_api::ErrorCode;
 use storeops_api::status::AppStatus;
 use yew::prelude::*;
 
@@ -14,14 +15,14 @@ use crate::i18n::{Key, Lang, t};
 use crate::meetings::MeetingsView;
 use crate::org::{AddPersonForm, OrgChartView, OrgEditor};
 use crate::plans::PlansView;
-use crate::services::{browser, offline};
+use crate::services::{browser, offline, timing};
 use crate::settings::{EnrolForm, Settings};
 use crate::shell::context::AppContext;
 use crate::shell::controller::{self, query};
-use crate::shell::state::{Action, DeviceHere, Remote, Screen, State};
+use crate::shell::state::{Action, DeviceHere, Problem, Remote, Screen, State};
 use crate::shell::{
-    AppHeader, AppNav, ErrorBanner, OtherTab, SavedToast, SyncIndicator, UnreadableNotice,
-    UpdateBanner, nav_label,
+    AppHeader, AppNav, DamagedStorage, ErrorBanner, OtherTab, SavedToast, StorageCleared,
+    SyncIndicator, UnreadableNotice, UpdateBanner, nav_label,
 };
 use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
 use crate::ui::{LoadFailed, Loading};
@@ -47,6 +48,20 @@ pub fn app() -> Html {
             controller::start(d)
         });
     }
+    // When Today first shows its tasks, for whoever measures the app's start.
+    let today_shown = state.screen == Screen::Today && state.tasks.is_some();
+    use_effect_with(today_shown, |shown| {
+        if *shown {
+            timing::mark_today_shown();
+        }
+    });
+    // The web app remembers that this browser holds a device, to tell at the next start
+    // whether the browser removed it (see `offline::was_enrolled`).
+    use_effect_with(state.enrolled(), |enrolled| {
+        if *enrolled {
+            offline::mark_enrolled(true);
+        }
+    });
     {
         // The shown screen fetches its data when it appears, once enrolled, and after
         // every change the backend reports.
@@ -88,6 +103,9 @@ pub fn app() -> Html {
                 <main class="content">
                     <ErrorBanner />
                     if status.is_some() {
+                        if offline::was_enrolled() {
+                            <StorageCleared />
+                        }
                         <EnrolForm />
                     } else {
                         { loading_screen(&state, lang) }
@@ -122,6 +140,13 @@ fn loading_screen(state: &UseReducerHandle<State>, lang: Lang) -> Html {
     }
     let d = state.dispatcher();
     let on_retry = Callback::from(move |_: MouseEvent| controller::start(d.clone()));
+    // The web app's database cannot be opened: say so, and offer to start afresh.
+    if let Some(Problem::Api(err)) = &state.problem
+        && err.code == ErrorCode::Storage
+        && !offline::in_tauri()
+    {
+        return html! { <DamagedStorage {on_retry} /> };
+    }
     html! {
         <div class="centre">
             <button type="button" id="retry-button" class="button button-primary" onclick={on_retry}>

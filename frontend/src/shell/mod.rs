@@ -19,4 +19,4 @@ pub use nav::{AppNav, label as nav_label};
 pub use saved::SavedToast;
 pub use sync_indicator::SyncIndicator;
 pub use unreadable_notice::UnreadableNotice;
-pub use web_app::{OtherTab, UpdateBanner};
+pub use web_app::{DamagedStorage, OtherTab, StorageCleared, UpdateBanner};

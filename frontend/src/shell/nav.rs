@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use crate::i18n::{Key, t};
 use crate::shell::state::Screen;
+use crate::ui::sheet::Sheet;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct AppNavProps {
@@ -14,34 +15,101 @@ pub struct AppNavProps {
 }
 
 /// The screens of an enrolled device: a row of tabs in the header on tablets and laptops,
-/// a tab bar fixed to the bottom of the screen on phones (the stylesheet moves it).
+/// a tab bar fixed to the bottom of the screen on phones (the stylesheet moves it). A phone's
+/// bar holds the few screens the person's role uses most ([`on_phone_bar`]) and "More",
+/// which opens the rest as a sheet; wider screens show every tab and no "More".
 #[function_component(AppNav)]
 pub fn app_nav(props: &AppNavProps) -> Html {
     let lang = use_lang();
     let d = use_dispatch();
-    let item = |screen: Screen| {
-        let current = screen == props.current;
+    let more_open = use_state(|| false);
+    let screens: Vec<Screen> = Screen::ALL
+        .into_iter()
+        .filter(|s| props.manager || !s.managers_only())
+        .collect();
+    let go = |screen: Screen| {
         let d = d.clone();
-        let onclick = Callback::from(move |_: MouseEvent| navigate(&d, screen));
+        let more_open = more_open.clone();
+        Callback::from(move |_: MouseEvent| {
+            more_open.set(false);
+            navigate(&d, screen);
+        })
+    };
+    // A screen's button: its tab (`nav-…`), or its row in "More" (`more-…`).
+    let button = |id: &str, class: &'static str, label_class: &'static str, screen: Screen| {
+        let current = screen == props.current;
         html! {
-            <li class="app-nav-item">
-                <button
-                    type="button"
-                    id={format!("nav-{}", screen.slug())}
-                    class={classes!("app-nav-button", current.then_some("is-current"))}
-                    aria-current={current.then_some("page")}
-                    {onclick}
-                >
-                    { icon(screen) }
-                    <span class="app-nav-label">{ t(lang, label(screen)) }</span>
-                </button>
+            <button
+                type="button"
+                id={format!("{id}-{}", screen.slug())}
+                class={classes!(class, current.then_some("is-current"))}
+                aria-current={current.then_some("page")}
+                onclick={go(screen)}
+            >
+                { icon(screen) }
+                <span class={label_class}>{ t(lang, label(screen)) }</span>
+            </button>
+        }
+    };
+    let tab = |screen: Screen| {
+        let bar = on_phone_bar(screen, props.manager);
+        html! {
+            <li class={classes!("app-nav-item", (!bar).then_some("is-under-more"))}>
+                { button("nav", "app-nav-button", "app-nav-label", screen) }
             </li>
         }
     };
+    let under_more: Vec<Screen> = screens
+        .iter()
+        .copied()
+        .filter(|s| !on_phone_bar(*s, props.manager))
+        .collect();
+    let more_current = under_more.contains(&props.current);
+    let toggle = {
+        let more_open = more_open.clone();
+        Callback::from(move |_: MouseEvent| more_open.set(!*more_open))
+    };
+    let close = {
+        let more_open = more_open.clone();
+        Callback::from(move |()| more_open.set(false))
+    };
+    let more_item = |screen: Screen| html! { <li>{ button("more", "more-screen", "more-screen-label", screen) }</li> };
     html! {
         <nav class="app-nav" aria-label={t(lang, Key::MainNav)}>
-            <ul class="app-nav-list">{ for Screen::ALL.into_iter().filter(|s| props.manager || !s.managers_only()).map(item) }</ul>
+            <ul class="app-nav-list">
+                { for screens.iter().copied().map(tab) }
+                <li class="app-nav-item app-nav-more">
+                    <button
+                        type="button"
+                        id="nav-more"
+                        class={classes!("app-nav-button", more_current.then_some("is-current"))}
+                        aria-haspopup="dialog"
+                        aria-expanded={(*more_open).to_string()}
+                        onclick={toggle}
+                    >
+                        { more_icon() }
+                        <span class="app-nav-label">{ t(lang, Key::NavMore) }</span>
+                    </button>
+                </li>
+            </ul>
+            if *more_open {
+                <Sheet id="more-screens" title={t(lang, Key::NavMore)} on_close={close}>
+                    <ul class="more-screens">{ for under_more.into_iter().map(more_item) }</ul>
+                </Sheet>
+            }
         </nav>
+    }
+}
+
+/// Whether a phone's tab bar shows `screen` itself rather than under "More": what staff
+/// use through the day (their tasks, their standing duties, reporting a problem), and for
+/// managers their team's work and plans instead of the duty register.
+pub fn on_phone_bar(screen: Screen, manager: bool) -> bool {
+    match screen {
+        Screen::Today | Screen::Feedback => true,
+        Screen::Duties => !manager,
+        Screen::Team | Screen::Plans => manager,
+        _ => false,
     }
 }
 
@@ -59,6 +127,17 @@ pub fn label(screen: Screen) -> Key {
         Screen::Dashboard => Key::NavDashboard,
         Screen::Settings => Key::NavSettings,
     }
+}
+
+/// Three dots in a row: more screens.
+fn more_icon() -> Html {
+    line_icon(html! {
+        <g fill="currentColor" stroke="none">
+            <circle cx="5.5" cy="12" r="1.9" />
+            <circle cx="12" cy="12" r="1.9" />
+            <circle cx="18.5" cy="12" r="1.9" />
+        </g>
+    })
 }
 
 /// A line icon drawn in the text colour, so it follows the active and dark styles.
@@ -145,6 +224,11 @@ fn icon(screen: Screen) -> Html {
             </>
         },
     };
+    line_icon(shapes)
+}
+
+/// The icons' frame: 24 units square, lines in the text colour.
+fn line_icon(shapes: Html) -> Html {
     html! {
         <svg
             class="app-nav-icon"
@@ -161,5 +245,33 @@ fn icon(screen: Screen) -> Html {
         >
             { shapes }
         </svg>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_bar_has_today_and_room_for_more_for_every_role() {
+        for manager in [false, true] {
+            let offered: Vec<Screen> = Screen::ALL
+                .into_iter()
+                .filter(|s| manager || !s.managers_only())
+                .collect();
+            let bar: Vec<Screen> = offered
+                .iter()
+                .copied()
+                .filter(|s| on_phone_bar(*s, manager))
+                .collect();
+            assert!(bar.contains(&Screen::Today) && bar.contains(&Screen::Feedback));
+            // With "More", four or five tabs: each at least 72 px wide on a 360 px phone.
+            assert!((3..=4).contains(&bar.len()), "{manager}: {bar:?}");
+            assert!(bar.len() < offered.len());
+        }
+        assert!(
+            !on_phone_bar(Screen::Team, false),
+            "staff have no team board"
+        );
     }
 }
