@@ -150,6 +150,10 @@ keys! {
         "The browser removed the app’s data (to free space, or its site data was cleared). What was synced is safe on the relay; changes made here that had not synced could not be kept. Open a new invite link from your manager to carry on.",
         "浏览器删除了应用的数据（为释放空间，或网站数据被清除）。已同步的内容都安全保存在中继上；在此设备上尚未同步的更改无法保留。请打开经理发给你的新邀请链接继续使用。",
     ),
+    AlreadyEnrolled => (
+        "This browser is already set up for a store, so the invite was not used. To use it instead, sign out in Settings first: it says whether any changes have not synced yet.",
+        "此浏览器已经加入了一个门店，因此没有使用这个邀请。如需改用此邀请，请先在“设置”中退出；退出前会提示是否有尚未同步的更改。",
+    ),
     InviteLinkIncomplete => (
         "This invite link is incomplete: it has no code. Ask for the link again and open it whole.",
         "此邀请链接不完整，缺少邀请码。请重新索取链接并完整打开。",

@@ -469,6 +469,16 @@ impl AppSession {
         )
     }
 
+    /// How long an asynchronous script may run (WebDriver's default is 30 s).
+    pub fn set_script_timeout(&self, within: Duration) -> Result<()> {
+        self.call(
+            "POST",
+            "/timeouts",
+            Some(json!({ "script": within.as_millis() as u64 })),
+        )?;
+        Ok(())
+    }
+
     /// Waits until `script` returns something truthy; returns it.
     pub fn wait_for(
         &self,
@@ -565,6 +575,45 @@ impl AppSession {
             Duration::from_secs(10),
         )?;
         Ok(())
+    }
+
+    /// Sends a DevTools command to the phone's browser (Chromium only).
+    pub fn devtools(&self, cmd: &str, params: Value) -> Result<Value> {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": cmd, "params": params })),
+        )
+    }
+
+    /// When this desktop app's process started, in milliseconds since the Unix epoch
+    /// (from /proc, to ~10 ms: the kernel counts in clock ticks).
+    pub fn app_started_at_ms(&self) -> Result<f64> {
+        let app = descendants(self.driver.id())
+            .into_iter()
+            .find(|p| {
+                std::fs::read_to_string(format!("/proc/{p}/comm"))
+                    .is_ok_and(|c| c.trim() == "storeops-app")
+            })
+            .ok_or_else(|| anyhow!("{}: no storeops-app process", self.name))?;
+        let stat = std::fs::read_to_string(format!("/proc/{app}/stat"))?;
+        // Fields after the command's closing parenthesis; starttime is field 22.
+        let after = stat.rsplit_once(')').map(|(_, r)| r).unwrap_or_default();
+        let ticks: f64 = after
+            .split_whitespace()
+            .nth(19)
+            .and_then(|t| t.parse().ok())
+            .ok_or_else(|| anyhow!("unreadable /proc/{app}/stat"))?;
+        let uptime: f64 = std::fs::read_to_string("/proc/uptime")?
+            .split_whitespace()
+            .next()
+            .and_then(|u| u.parse().ok())
+            .ok_or_else(|| anyhow!("unreadable /proc/uptime"))?;
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_secs_f64();
+        // Linux reports starttime in USER_HZ, 100 on every architecture we run on.
+        Ok((now - (uptime - ticks / 100.0)) * 1000.0)
     }
 
     /// Switches the UI's language (`zh` or `en`) in Settings.
@@ -686,18 +735,14 @@ impl AppSession {
     pub fn resize(&self, width: u32, height: u32) -> Result<()> {
         if self.phone.is_some() {
             // A phone has no window to resize: another phone's screen, through DevTools.
-            self.call(
-                "POST",
-                "/goog/cdp/execute",
-                Some(json!({
-                    "cmd": "Emulation.setDeviceMetricsOverride",
-                    "params": {
-                        "width": width,
-                        "height": height,
-                        "deviceScaleFactor": 2.0,
-                        "mobile": true,
-                    },
-                })),
+            self.devtools(
+                "Emulation.setDeviceMetricsOverride",
+                json!({
+                    "width": width,
+                    "height": height,
+                    "deviceScaleFactor": 2.0,
+                    "mobile": true,
+                }),
             )?;
             return Ok(());
         }

@@ -10,8 +10,8 @@
 //! phone sizes.
 //!
 //! And what goes wrong: a link cut short, a wrong or used code, another relay's link,
-//! a damaged copy of the store in the browser, and one the browser removed; each says
-//! what happened.
+//! a damaged copy of the store in the browser, one the browser removed, and a second
+//! invite opened on an enrolled phone; each says what happened.
 
 use std::time::Duration;
 
@@ -446,5 +446,15 @@ fn bad_links_a_damaged_copy_and_a_removed_one_each_say_what_happened() -> anyhow
         json!(false)
     );
 
+    // A second invite opened on the enrolled phone is not used: it says how to switch.
+    phone.goto(&format!("{base}/enrol#code={}", invite()?))?;
+    phone.wait_for(
+        "the already-enrolled message",
+        BANNER_SAYS,
+        json!(["already set up"]),
+        LONG,
+    )?;
+    enrolled(&phone, "the store still on the phone")?;
+    phone.screenshot("7-second-invite")?;
     Ok(())
 }

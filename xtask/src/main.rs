@@ -5,6 +5,8 @@
 //!   ones under Xvfb).
 //! - `cargo xtask setup` — only the idempotent installs.
 //! - `cargo xtask frontend` — only build the wasm UI into `frontend/dist`.
+//! - `cargo xtask bench-shells` — the phone web app beside the desktop app (release
+//!   builds, under Xvfb): `tests/benches/shells.rs`, numbers in `docs/benchmarks.md`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
@@ -46,13 +48,15 @@ fn main() -> ExitCode {
         Some("web") => setup().and_then(|_| build_web()),
         Some("run") => run(),
         Some("test") => test(&args[1..]),
+        Some("bench-shells") => bench_shells(),
         _ => {
             eprintln!(
-                "usage: cargo xtask <run|test|setup|frontend|web>\n\
+                "usage: cargo xtask <run|test|setup|frontend|web|bench-shells>\n\
                  \x20 run    start the relay and the app on a demo store\n\
                  \x20 test   fmt, clippy and every test, end-to-end included\n\
                  \x20 setup  install what the project needs (idempotent)\n\
-                 \x20 web    build the phone web app into crates/web/dist (the relay embeds it)"
+                 \x20 web    build the phone web app into crates/web/dist (the relay embeds it)\n\
+                 \x20 bench-shells  the phone web app and the desktop app on a year of data"
             );
             return ExitCode::from(2);
         }
@@ -400,10 +404,11 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
 /// own (worker script, service worker, manifest, icons). The relay embeds the
 /// directory when it is built, so this runs before the relay is built.
 fn build_web() -> Result {
-    step("building the phone web app (wasm, release)");
+    step("building the phone web app (wasm, the size-optimised `web` profile)");
     status(cargo().args([
         "build",
-        "--release",
+        "--profile",
+        "web",
         "-p",
         "storeops-ui",
         "-p",
@@ -414,8 +419,8 @@ fn build_web() -> Result {
     let dist = root().join("crates/web/dist");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
-    bind_wasm("storeops_ui", "release", &dist)?;
-    bind_wasm("storeops_web", "release", &dist)?;
+    bind_wasm("storeops_ui", "web", &dist)?;
+    bind_wasm("storeops_web", "web", &dist)?;
     copy_dir(&root().join("frontend/static"), &dist)?;
     copy_dir(&root().join("crates/web/static"), &dist)
 }
@@ -711,6 +716,31 @@ fn test(extra: &[String]) -> Result {
     }
     status(&mut t)?;
     fuzz_briefly()
+}
+
+/// The shells' benchmark: what a user of each waits for, on release builds.
+fn bench_shells() -> Result {
+    setup()?;
+    build_frontend()?;
+    build_web()?;
+    step("building the relay and the app (release)");
+    status(cargo().args([
+        "build",
+        "--release",
+        "-p",
+        "storeops-relay",
+        "-p",
+        "storeops-app",
+    ]))?;
+    let display = ensure_display()?;
+    step("cargo bench -p storeops-e2e --bench shells");
+    let mut b = cargo();
+    b.args(["bench", "-p", "storeops-e2e", "--bench", "shells"])
+        .env("PATH", path_with_tools());
+    if let Some(x) = &display {
+        b.env("DISPLAY", &x.display);
+    }
+    status(&mut b)
 }
 
 /// Runs every fuzz target for a short while (`STOREOPS_FUZZ_SECONDS`, default 20),

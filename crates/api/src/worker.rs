@@ -28,6 +28,10 @@ pub enum FromWorker {
     Answer {
         id: u64,
         result: Result<Reply, ApiError>,
+        /// How long the device took over it, in milliseconds (for the page's timing
+        /// marks: the rest of the wait is the queue and the messages).
+        #[serde(default)]
+        took_ms: f64,
     },
     /// Documents changed through sync: what is shown should be fetched again.
     Changed,
@@ -57,6 +61,7 @@ mod tests {
         let answer = FromWorker::Answer {
             id: 7,
             result: Err(ApiError::new(crate::ErrorCode::NotEnrolled, "enrol first")),
+            took_ms: 1.5,
         };
         let json = serde_json::to_string(&answer).unwrap();
         assert_eq!(serde_json::from_str::<FromWorker>(&json).unwrap(), answer);

@@ -106,8 +106,14 @@ pub(crate) async fn run(early: js_sys::Array) {
 fn answer(device: &Device, message: ToWorker) {
     match message {
         ToWorker::Call { id, request } => {
+            let started = web_time::Instant::now();
             let result = request.dispatch(device);
-            post(&FromWorker::Answer { id, result });
+            let took_ms = started.elapsed().as_secs_f64() * 1000.0;
+            post(&FromWorker::Answer {
+                id,
+                result,
+                took_ms,
+            });
         }
         ToWorker::TakeOver => {}
     }

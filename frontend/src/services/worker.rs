@@ -18,13 +18,15 @@ use wasm_bindgen_futures::JsFuture;
 use web_sys::{MessageEvent, Worker, WorkerOptions, WorkerType};
 
 use super::backend::{Backend, Event, EventHandler, Pending};
+use super::timing;
 
 /// The worker's script, beside the page.
 const SCRIPT: &str = "worker.js";
 
 struct Shared {
-    /// Each command waiting for its answer: the resolve function of its promise.
-    waiting: RefCell<HashMap<u64, Function>>,
+    /// Each command waiting for its answer: the resolve function of its promise, and
+    /// the command's name (for the timing marks).
+    waiting: RefCell<HashMap<u64, (Function, &'static str)>>,
     handler: RefCell<Option<EventHandler>>,
     /// Why the device cannot run here, once the worker said so: every call fails with it.
     failed: RefCell<Option<ApiError>>,
@@ -134,8 +136,14 @@ fn received(shared: &Shared, text: &str) {
         }
     };
     let event = match message {
-        FromWorker::Answer { id, result } => {
-            if let Some(resolve) = shared.waiting.borrow_mut().remove(&id) {
+        FromWorker::Answer {
+            id,
+            result,
+            took_ms,
+        } => {
+            let waiting = shared.waiting.borrow_mut().remove(&id);
+            if let Some((resolve, name)) = waiting {
+                timing::measure(&format!("device {name}"), timing::now() - took_ms);
                 let json = serde_json::to_string(&result).unwrap_or_default();
                 let _ = resolve.call1(&JsValue::NULL, &JsValue::from_str(&json));
             }
@@ -152,7 +160,7 @@ fn received(shared: &Shared, text: &str) {
                 .waiting
                 .borrow_mut()
                 .drain()
-                .map(|(_, f)| f)
+                .map(|(_, (f, _))| f)
                 .collect();
             let json = serde_json::to_string(&Err::<Reply, _>(error.clone())).unwrap_or_default();
             for resolve in waiting {
@@ -177,7 +185,7 @@ impl Backend for WorkerBackend {
         let name = request.name();
         let shared = self.shared.clone();
         let promise = Promise::new(&mut |resolve, _| {
-            shared.waiting.borrow_mut().insert(id, resolve);
+            shared.waiting.borrow_mut().insert(id, (resolve, name));
         });
         let sent = send(&self.worker, &ToWorker::Call { id, request });
         Box::pin(async move {

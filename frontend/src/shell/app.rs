@@ -16,9 +16,11 @@ use crate::meetings::MeetingsView;
 use crate::org::{AddPersonForm, OrgChartView, OrgEditor};
 use crate::plans::PlansView;
 use crate::services::{browser, offline, timing};
+use crate::settings::invite_link::parse_invite_link;
 use crate::settings::{EnrolForm, Settings};
 use crate::shell::context::AppContext;
 use crate::shell::controller::{self, query};
+use crate::shell::run::refused;
 use crate::shell::state::{Action, DeviceHere, Problem, Remote, Screen, State};
 use crate::shell::{
     AppHeader, AppNav, DamagedStorage, ErrorBanner, OtherTab, SavedToast, StorageCleared,
@@ -46,6 +48,21 @@ pub fn app() -> Html {
                 offline::install(move || d.dispatch(Action::UpdateReady));
             }
             controller::start(d)
+        });
+    }
+    // An invite link opened in a browser that already holds a device: the link is not
+    // used; the person is told how to switch (signing out warns about unsynced work).
+    {
+        let d = state.dispatcher();
+        let enrolled = state.status.as_ref().map(|s| s.enrolled);
+        use_effect_with(enrolled, move |enrolled| {
+            if *enrolled == Some(true) && !offline::in_tauri() {
+                let link = offline::href().and_then(|href| parse_invite_link(&href));
+                if link.is_some() {
+                    offline::replace_address("/");
+                    refused(&d, Key::AlreadyEnrolled);
+                }
+            }
         });
     }
     // When Today first shows its tasks, for whoever measures the app's start.
