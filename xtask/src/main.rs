@@ -353,9 +353,14 @@ fn has_nightly() -> bool {
 // ---------------------------------------------------------------- builds
 
 fn build_frontend() -> Result {
-    step("building the UI (wasm)");
+    // Optimised, as the phone gets it (one build serves both): unoptimised Yew needs
+    // more than wasm's 1 MB stack on big renders, which then fail as out-of-bounds
+    // memory accesses.
+    step("building the UI (wasm, the `web` profile)");
     status(cargo().args([
         "build",
+        "--profile",
+        "web",
         "-p",
         "storeops-ui",
         "--target",
@@ -363,7 +368,7 @@ fn build_frontend() -> Result {
     ]))?;
     let dist = root().join("frontend/dist");
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
-    bind_wasm("storeops_ui", "debug", &dist)?;
+    bind_wasm("storeops_ui", "web", &dist)?;
     copy_dir(&root().join("frontend/static"), &dist)
 }
 
