@@ -121,3 +121,25 @@ pub fn saved(app: &AppSession) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// With the relay stopped: waits until `phone` shows it is offline (within `within`),
+/// then ticks the stock count's checklist item and marks the count done, each saved.
+pub fn finish_count_offline(phone: &AppSession, within: Duration) -> Result<()> {
+    phone.wait_for(
+        "the phone to show it is offline",
+        "return document.querySelector('#sync-state')?.dataset.online === 'false'",
+        json!([]),
+        within,
+    )?;
+    open_task(phone, STOCK_COUNT)?;
+    phone.click(".checklist-item .checklist-toggle")?;
+    saved(phone)?;
+    phone.click("#status-done")?;
+    phone.wait_for(
+        "the count done on the phone",
+        COUNT_DONE,
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    Ok(())
+}

@@ -17,8 +17,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use storeops_e2e::riverside::{
-    COUNT_DONE, FIND_TASK, RECEIVING, STOCK_COUNT, create_store, hire_wang_and_invite, open_task,
-    saved, shown,
+    COUNT_DONE, FIND_TASK, RECEIVING, STOCK_COUNT, create_store, finish_count_offline,
+    hire_wang_and_invite, open_task, saved, shown,
 };
 use storeops_e2e::{AppSession, RelayProcess, Screen, artifacts, free_port, relay_cli};
 
@@ -91,22 +91,7 @@ fn a_staff_phone_enrols_from_a_link_works_offline_through_a_reload_and_a_kill_an
 
     // Offline: the relay stops. Tick the item, finish the count.
     relay.stop();
-    phone.wait_for(
-        "the phone to show it is offline",
-        "return document.querySelector('#sync-state')?.dataset.online === 'false'",
-        json!([]),
-        Duration::from_secs(30),
-    )?;
-    open_task(&phone, STOCK_COUNT)?;
-    phone.click(".checklist-item .checklist-toggle")?;
-    saved(&phone)?;
-    phone.click("#status-done")?;
-    phone.wait_for(
-        "the count done on the phone",
-        COUNT_DONE,
-        json!([]),
-        Duration::from_secs(10),
-    )?;
+    finish_count_offline(&phone, Duration::from_secs(30))?;
     saved(&phone)?;
     phone.screenshot("3-done-offline")?;
 

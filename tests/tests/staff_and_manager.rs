@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use storeops_e2e::riverside::{
-    COUNT_DONE, FIND_TASK, RECEIVING, STOCK_COUNT, create_store, hire_wang_and_invite, open_task,
-    saved, shown,
+    COUNT_DONE, FIND_TASK, RECEIVING, STOCK_COUNT, create_store, finish_count_offline,
+    hire_wang_and_invite, open_task, saved, shown,
 };
 use storeops_e2e::{AppSession, RelayProcess, artifacts, free_port};
 
@@ -52,22 +52,7 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
 
     // Offline: tick the item, finish the count.
     relay.stop();
-    phone.wait_for(
-        "the phone to show it is offline",
-        "return document.querySelector('#sync-state')?.dataset.online === 'false'",
-        json!([]),
-        Duration::from_secs(20),
-    )?;
-    open_task(&phone, STOCK_COUNT)?;
-    phone.click(".checklist-item .checklist-toggle")?;
-    saved(&phone)?;
-    phone.click("#status-done")?;
-    phone.wait_for(
-        "the count done on the phone",
-        COUNT_DONE,
-        json!([]),
-        Duration::from_secs(10),
-    )?;
+    finish_count_offline(&phone, Duration::from_secs(20))?;
     // A problem that lasts is spelled out under the bar (after a few seconds,
     // so a blip in the connection does not move the screen).
     phone.wait_for(

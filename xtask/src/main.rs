@@ -367,6 +367,7 @@ fn build_frontend() -> Result {
         "wasm32-unknown-unknown",
     ]))?;
     let dist = root().join("frontend/dist");
+    let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
     bind_wasm("storeops_ui", "web", &dist)?;
     copy_dir(&root().join("frontend/static"), &dist)
@@ -404,18 +405,17 @@ fn copy_dir(from: &Path, to: &Path) -> Result {
     Ok(())
 }
 
-/// The phone web app, optimised, into `crates/web/dist`: the UI (the same crate as the
-/// desktop's), the device's worker (`storeops-web`), the page's files and the web app's
+/// The phone web app, optimised, into `crates/web/dist`: the UI (`frontend/dist`, the
+/// very build the desktop embeds), the device's worker (`storeops-web`), the page's files and the web app's
 /// own (worker script, service worker, manifest, icons). The relay embeds the
 /// directory when it is built, so this runs before the relay is built.
 fn build_web() -> Result {
-    step("building the phone web app (wasm, the size-optimised `web` profile)");
+    build_frontend()?;
+    step("building the phone web app's worker (wasm, the `web` profile)");
     status(cargo().args([
         "build",
         "--profile",
         "web",
-        "-p",
-        "storeops-ui",
         "-p",
         "storeops-web",
         "--target",
@@ -424,9 +424,9 @@ fn build_web() -> Result {
     let dist = root().join("crates/web/dist");
     let _ = std::fs::remove_dir_all(&dist);
     std::fs::create_dir_all(&dist).map_err(|e| format!("cannot create {}: {e}", dist.display()))?;
-    bind_wasm("storeops_ui", "web", &dist)?;
+    // The UI as the desktop embeds it (the same build), then the worker's own files.
+    copy_dir(&root().join("frontend/dist"), &dist)?;
     bind_wasm("storeops_web", "web", &dist)?;
-    copy_dir(&root().join("frontend/static"), &dist)?;
     copy_dir(&root().join("crates/web/static"), &dist)
 }
 
@@ -563,7 +563,6 @@ fn wait_for_port(addr: &str) -> Result {
 
 fn run() -> Result {
     setup()?;
-    build_frontend()?;
     build_web()?;
     build_binaries()?;
     let data = root().join(".data/demo");
@@ -678,7 +677,6 @@ fn run() -> Result {
 
 fn test(extra: &[String]) -> Result {
     setup()?;
-    build_frontend()?;
     build_web()?;
     step("cargo fmt --check");
     status(cargo().args(["fmt", "--all", "--check"]))?;
@@ -726,7 +724,6 @@ fn test(extra: &[String]) -> Result {
 /// The shells' benchmark: what a user of each waits for, on release builds.
 fn bench_shells() -> Result {
     setup()?;
-    build_frontend()?;
     build_web()?;
     step("building the relay and the app (release)");
     status(cargo().args([
