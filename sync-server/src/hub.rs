@@ -374,10 +374,11 @@ impl Hub {
         // just synced its root here (and offers the document again once the root is
         // through), while loading the root for every unknown id would let anyone make
         // the relay parse it over and over.
-        let kind = period_kind(self.engine.document(&root)?, &doc)?;
+        let (kind, period) = period_kind(self.engine.document(&root)?, &doc)?;
         tracing::info!(%doc, store = %store_id, %kind, "registering a new period document");
         Some(StoredDoc {
             meta: DocMeta {
+                subject: storeops_domain::kind::subject_of(&kind, &period),
                 scope: store_id,
                 kind,
             },
@@ -486,16 +487,16 @@ impl Hub {
 }
 
 /// The kind under which a store's root lists `doc` as a period document.
-fn period_kind(root: &automerge::Automerge, doc: &DocumentId) -> Option<String> {
+fn period_kind(root: &automerge::Automerge, doc: &DocumentId) -> Option<(String, String)> {
     use automerge::ReadDoc;
     let (_, docs) = root.get(automerge::ROOT, "documents").ok()??;
     let suffix = format!(" {doc}");
     root.keys(&docs).find_map(|key| {
         let listed = key.strip_prefix(storeops_domain::PERIOD_KEY_PREFIX)?;
         let (kind_period, _) = listed.split_once(' ')?;
+        let (kind, period) = kind_period.split_once('/')?;
         key.ends_with(&suffix)
-            .then(|| kind_period.split('/').next().map(str::to_owned))
-            .flatten()
+            .then(|| (kind.to_owned(), period.to_owned()))
     })
 }
 

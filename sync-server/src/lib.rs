@@ -603,19 +603,7 @@ fn writable_kinds(role: Role) -> Arc<[String]> {
     static MANAGER: OnceLock<Arc<[String]>> = OnceLock::new();
     static STAFF: OnceLock<Arc<[String]>> = OnceLock::new();
     let (list, kinds): (_, &[&str]) = if role.is_manager() {
-        (
-            &MANAGER,
-            &[
-                kind::STORE,
-                kind::ORG,
-                kind::TASKS,
-                kind::PLANS,
-                kind::MEETINGS,
-                kind::FEEDBACK,
-                kind::ASSESSMENT,
-                kind::CONTACTS,
-            ],
-        )
+        (&MANAGER, kind::MANAGER_WRITABLE)
     } else {
         (&STAFF, kind::STAFF_WRITABLE)
     };

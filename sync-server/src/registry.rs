@@ -258,10 +258,7 @@ impl Registry {
         }
         let op = |doc: DocumentId, kind: &str, am: &Automerge| StorageOp::Compact {
             doc,
-            meta: DocMeta {
-                scope: store_id.clone(),
-                kind: kind.into(),
-            },
+            meta: DocMeta::new(store_id.clone(), kind),
             bytes: storeops_sync::save_whole(am),
         };
         let ops = [

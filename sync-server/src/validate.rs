@@ -8,9 +8,9 @@ use std::sync::Arc;
 
 use automerge::{Automerge, ChangeHash};
 use storeops_domain::rules::{Writer, check_write};
-use storeops_domain::{OrgDoc, Role, kind};
+use storeops_domain::{Actor, OrgDoc, Role, kind};
 use storeops_storage::{DocumentStore, SqliteStore};
-use storeops_sync::{DocumentId, Validator, Write};
+use storeops_sync::{DocumentId, Read, Validator, Write};
 
 use crate::registry::{Registry, database_path};
 
@@ -60,9 +60,13 @@ impl StoreRules {
 
     /// The store's org chart and its heads: from memory when the engine has
     /// it, else storage; read again only when it changed.
-    fn org(&mut self, scope: &str, write: &Write<'_>) -> Option<(Vec<ChangeHash>, Arc<OrgDoc>)> {
+    fn org<'a>(
+        &mut self,
+        scope: &str,
+        loaded: &dyn Fn(&DocumentId) -> Option<&'a Automerge>,
+    ) -> Option<(Vec<ChangeHash>, Arc<OrgDoc>)> {
         let root = self.root(scope)?;
-        let org_id = match (write.loaded)(&root) {
+        let org_id = match loaded(&root) {
             Some(am) => {
                 let heads = am.get_heads();
                 match self.org_ids.get(scope) {
@@ -79,7 +83,7 @@ impl StoreRules {
                 None => org_of(&self.read(&root)?)?,
             },
         };
-        let live = (write.loaded)(&org_id);
+        let live = loaded(&org_id);
         if let (Some(am), Some((id, h, org))) = (live, self.orgs.get(scope))
             && *id == org_id
             && *h == am.get_heads()
@@ -101,6 +105,31 @@ impl StoreRules {
         Some((heads, org))
     }
 
+    /// Scores about a subject are written by the managers whose scope holds it.
+    fn check_scores_writer(
+        &mut self,
+        principal: &storeops_sync::Principal,
+        write: &Write<'_>,
+    ) -> Result<(), String> {
+        let role: Role = principal.role.parse().unwrap_or(Role::Staff);
+        if role.is_store_level() {
+            return Ok(());
+        }
+        let refused = |why: &str| format!("scores-scope: {why}; ask the store manager");
+        let subject: storeops_domain::Owner = write
+            .meta
+            .subject
+            .as_deref()
+            .and_then(|s| s.parse().ok())
+            .ok_or_else(|| refused("these scores are about no one"))?;
+        let (_, org) = self
+            .org(&write.meta.scope, write.loaded)
+            .ok_or_else(|| refused("the store's org chart is not readable"))?;
+        let actor = actor_of(principal, &org, role).map_err(|e| refused(&e.to_string()))?;
+        storeops_domain::assessment::may_write_scores(&org, &actor, &subject)
+            .map_err(|e| refused(&e.to_string()))
+    }
+
     fn read(&self, doc: &DocumentId) -> Option<Automerge> {
         let stored = self.store.load(doc).ok()??;
         storeops_sync::load_chunks(&stored.chunks).ok()
@@ -113,6 +142,9 @@ impl Validator for StoreRules {
             return Ok(()); // full access: not a device
         };
         let kind = write.meta.kind.as_str();
+        if kind == kind::SCORES {
+            self.check_scores_writer(principal, write)?;
+        }
         if !kind::STAFF_WRITABLE.contains(&kind) {
             // The other kinds only managers write: a readable schema is all.
             return check_write(
@@ -131,7 +163,7 @@ impl Validator for StoreRules {
         let org = if role.is_store_level() {
             None
         } else {
-            self.org(&write.meta.scope, write)
+            self.org(&write.meta.scope, write.loaded)
         };
         let heads = org.as_ref().map(|(h, _)| h.clone()).unwrap_or_default();
         let writer = match self.writers.get(&principal.device) {
@@ -156,6 +188,42 @@ impl Validator for StoreRules {
             org.as_ref().map(|(_, o)| o.as_ref()),
         )
         .map_err(|r| r.to_string())
+    }
+
+    /// Scores documents: the person assessed and the managers above them
+    /// ([`storeops_domain::assessment::may_read_scores`], the rule devices
+    /// follow when they choose what to ask for).
+    fn may_read(&mut self, read: &Read<'_>) -> bool {
+        let (Some(subject), Ok(role)) = (&read.meta.subject, read.principal.role.parse::<Role>())
+        else {
+            return false;
+        };
+        if read.meta.kind != kind::SCORES {
+            return false;
+        }
+        if role.is_store_level() {
+            return true;
+        }
+        let Some((_, org)) = self.org(&read.meta.scope, read.loaded) else {
+            return false;
+        };
+        let Ok(actor) = actor_of(read.principal, &org, role) else {
+            return false;
+        };
+        storeops_domain::assessment::may_read_scores(&org, &actor, subject)
+    }
+}
+
+/// Who a device acts as: its person, with their positions and departments,
+/// or (linked to no one) its role alone.
+fn actor_of(
+    principal: &storeops_sync::Principal,
+    org: &OrgDoc,
+    role: Role,
+) -> Result<Actor, storeops_domain::DomainError> {
+    match principal.person.as_deref() {
+        Some(person) => Actor::for_person(org, person, role),
+        None => Ok(Actor::with_role(principal.name.clone(), role)),
     }
 }
 

@@ -31,11 +31,8 @@ struct Fixture {
 }
 
 async fn relay() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let data_dir = dir.path().to_owned();
-    let mut reg = Registry::open(&data_dir).unwrap();
-    let s = reg
-        .create_store(
+    relay_of(|reg| {
+        reg.create_store(
             "Demo",
             "plan1",
             "en",
@@ -43,7 +40,19 @@ async fn relay() -> Fixture {
             Date::new(2026, 11, 28).unwrap(),
             0,
         )
-        .unwrap();
+        .unwrap()
+    })
+    .await
+}
+
+/// A relay serving the store `make` creates, with a staff device enrolled.
+async fn relay_of(
+    make: impl FnOnce(&mut Registry) -> storeops_relay::registry::StoreInfo,
+) -> Fixture {
+    let dir = tempfile::tempdir().unwrap();
+    let data_dir = dir.path().to_owned();
+    let mut reg = Registry::open(&data_dir).unwrap();
+    let s = make(&mut reg);
     let now = real_now();
     let code = reg
         .create_invite(&s.id, Role::Staff, None, now, i64::MAX / 2)
@@ -700,10 +709,7 @@ async fn people_s_contact_details_reach_managers_only_and_a_staff_device_asking_
         .unwrap()
         .apply(&[storeops_sync::StorageOp::Compact {
             doc: contacts,
-            meta: storeops_sync::DocMeta {
-                scope: store.clone(),
-                kind: storeops_domain::kind::CONTACTS.into(),
-            },
+            meta: storeops_sync::DocMeta::new(store.clone(), storeops_domain::kind::CONTACTS),
             bytes: am.save(),
         }])
         .unwrap();
@@ -730,6 +736,193 @@ async fn people_s_contact_details_reach_managers_only_and_a_staff_device_asking_
     assert_eq!(
         got.contacts.get("p-li").map(String::as_str),
         Some("+86 138 0000 1234")
+    );
+    let _ = f.stop.send(());
+}
+
+/// Assessment scores and comments are kept per subject (`scores/<year>/<owner>`)
+/// and served only to the person assessed and the managers above them: another
+/// staff member, and the manager of another department, asking by id get
+/// `doc-unavailable` and not a byte of it.
+#[tokio::test]
+async fn assessment_scores_reach_the_person_assessed_and_the_managers_above_them_only() {
+    use storeops_domain::{Actor, Owner, assessment};
+    use storeops_storage::DocumentStore;
+    let f = relay_of(|reg| {
+        reg.create_demo_store(
+            "Demo",
+            "plan2",
+            "en",
+            "UTC",
+            Date::new(2026, 11, 28).unwrap(),
+            0,
+        )
+        .unwrap()
+    })
+    .await;
+    let db = storeops_relay::registry::database_path(&f.data_dir);
+    let store_db = storeops_storage::SqliteStore::open(&db).unwrap();
+    let mut reg = Registry::open(&f.data_dir).unwrap();
+    let info = reg.stores().unwrap()[0].clone();
+    let load = |db: &storeops_storage::SqliteStore, id: &str| {
+        let id: storeops_sync::DocumentId = id.parse().unwrap();
+        storeops_sync::load_chunks(&db.load(&id).unwrap().unwrap().chunks).unwrap()
+    };
+    let root = storeops_domain::read_store(&load(&store_db, &info.root_document_id)).unwrap();
+    let org = storeops_domain::read_org(&load(&store_db, &root.documents.org)).unwrap();
+
+    // A department with a head, someone in it who is not its head (the person
+    // assessed), and a department out of the first one's reach with a head too.
+    let holder = |position: &str| {
+        org.people
+            .iter()
+            .find(|(_, p)| p.held_positions().contains(&position))
+            .map(|(id, _)| id.clone())
+    };
+    let heads: Vec<(String, String)> = org
+        .departments
+        .iter()
+        .filter_map(|(id, d)| Some((id.clone(), holder(d.head.as_deref()?)?)))
+        .collect();
+    let manager_of =
+        |person: &str| Actor::for_person(&org, person, Role::DepartmentManager).unwrap();
+    let (assessed, head) = heads
+        .iter()
+        .find_map(|(dept, head)| {
+            let member = org.positions.iter().find_map(|(pid, p)| {
+                (p.department == *dept && org.departments[dept].head.as_deref() != Some(pid))
+                    .then(|| holder(pid))
+                    .flatten()
+            })?;
+            Some((member, head.clone()))
+        })
+        .unwrap();
+    let subject = Owner::Person(assessed.clone()).to_string();
+    let other_head = heads
+        .iter()
+        .map(|(_, h)| h.clone())
+        .find(|h| *h != head && !assessment::may_read_scores(&org, &manager_of(h), &subject))
+        .unwrap();
+    let bystander = org
+        .people
+        .keys()
+        .find(|p| **p != assessed && **p != head && **p != other_head)
+        .unwrap()
+        .clone();
+    assert!(assessment::may_read_scores(
+        &org,
+        &manager_of(&head),
+        &subject
+    ));
+
+    // The scores document about them, as a store manager's device wrote it.
+    let year = "2026";
+    let store_scores = |doc: u8, about: &str, score: u64| {
+        let doc = storeops_sync::DocumentId::from_bytes([doc; 16]);
+        let about = Owner::Person(about.to_owned());
+        let period = assessment::scores_period(year, &about);
+        let mut am = assessment::new_assessment_doc(&period, 0).unwrap();
+        let zhang = Actor::manager("Zhang");
+        assessment::assess(&mut am, &org, &zhang, "a-1", about, "2026-11", score, "", 1).unwrap();
+        storeops_storage::SqliteStore::open(&db)
+            .unwrap()
+            .apply(&[storeops_sync::StorageOp::Compact {
+                doc,
+                meta: storeops_sync::DocMeta {
+                    subject: storeops_domain::kind::subject_of(
+                        storeops_domain::kind::SCORES,
+                        &period,
+                    ),
+                    ..storeops_sync::DocMeta::new(info.id.clone(), storeops_domain::kind::SCORES)
+                },
+                bytes: am.save(),
+            }])
+            .unwrap();
+        doc
+    };
+    let scores = store_scores(7, &assessed, 62);
+    let mut token = |role: Role, person: &str| {
+        let code = reg
+            .create_invite(&info.id, role, Some(person), 0, i64::MAX / 2)
+            .unwrap();
+        reg.enrol(&code, person, real_now()).unwrap().token
+    };
+    let readers = [
+        ("the person assessed", token(Role::Staff, &assessed), true),
+        (
+            "their department's manager",
+            token(Role::DepartmentManager, &head),
+            true,
+        ),
+        ("the store manager", token(Role::Manager, &bystander), true),
+        (
+            "another staff member",
+            token(Role::Staff, &bystander),
+            false,
+        ),
+        (
+            "another department's manager",
+            token(Role::DepartmentManager, &other_head),
+            false,
+        ),
+    ];
+    for (who, token, reads) in readers {
+        let mut c = NativeClient::connect(&f.url, &token, who).await;
+        c.engine.open(scores, 0);
+        c.settle().await;
+        let got = c
+            .engine
+            .document(&scores)
+            .filter(|d| !d.get_heads().is_empty())
+            .map(|d| assessment::read_assessment(d).unwrap().assessments.len());
+        if reads {
+            assert_eq!(got, Some(1), "{who} reads the score");
+            assert!(c.unavailable.is_empty(), "{who}");
+        } else {
+            assert_eq!(got, None, "{who} receives nothing");
+            assert_eq!(c.unavailable, vec![scores], "{who}: doc-unavailable");
+        }
+        assert!(!c.closed, "{who}");
+    }
+
+    // The department's manager reads the scores about themselves (the store
+    // manager assessed them), but a change of their own score is refused and
+    // never stored.
+    let own = store_scores(8, &head, 55);
+    let mut c = NativeClient::connect(&f.url, &token(Role::DepartmentManager, &head), "head").await;
+    c.engine.open(own, 0);
+    c.settle().await;
+    assert!(
+        c.engine
+            .document(&own)
+            .is_some_and(|d| !d.get_heads().is_empty())
+    );
+    c.engine
+        .change(own, 0, |am| {
+            use automerge::transaction::Transactable;
+            let mut tx = am.transaction();
+            let (_, all) = automerge::ReadDoc::get(&tx, automerge::ROOT, "assessments")
+                .unwrap()
+                .unwrap();
+            let (_, mine) = automerge::ReadDoc::get(&tx, &all, "a-1").unwrap().unwrap();
+            tx.put(&mine, "score", 100u64).unwrap();
+            tx.commit();
+            Ok::<_, ()>(())
+        })
+        .unwrap();
+    c.settle().await;
+    assert!(c.closed, "the writer is told and cut off");
+    let kept = storeops_sync::load_chunks(&store_db.load(&own).unwrap().unwrap().chunks).unwrap();
+    let scores_kept: Vec<u64> = assessment::read_assessment(&kept)
+        .unwrap()
+        .assessments
+        .values()
+        .map(|a| a.score)
+        .collect();
+    assert_eq!(
+        scores_kept,
+        vec![55],
+        "nothing of the forged score is stored"
     );
     let _ = f.stop.send(());
 }

@@ -164,10 +164,7 @@ async fn run(engine_threads: usize, heavy: &[u8]) -> Run {
     let heavy_id = DocumentId::from_bytes([7; 16]);
     docs.apply(&[StorageOp::Compact {
         doc: heavy_id,
-        meta: DocMeta {
-            scope: a.id.clone(),
-            kind: "feedback".into(),
-        },
+        meta: DocMeta::new(a.id.clone(), "feedback"),
         bytes: heavy.to_vec(),
     }])
     .unwrap();

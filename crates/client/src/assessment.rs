@@ -32,6 +32,19 @@ fn person_named(org: &OrgDoc, id: &str) -> Named {
     }
 }
 
+fn assessment_row(org: &OrgDoc, id: String, x: assessment::Assessment) -> AssessmentRow {
+    AssessmentRow {
+        subject: domain::owner_name(org, &x.subject),
+        subject_id: x.subject.to_string(),
+        period: x.period,
+        score: x.score,
+        comment: x.comment,
+        by: x.by,
+        at: x.at,
+        id,
+    }
+}
+
 /// The device setting that remembers a survey was answered here and what the
 /// relay said: `sent` or `refused:<message>` (`1`: answered by an older build,
 /// which wrote answers itself).
@@ -98,16 +111,7 @@ impl Replica {
                 });
             }
             for (id, x) in a.assessments {
-                board.assessments.push(AssessmentRow {
-                    subject: domain::owner_name(&org, &x.subject),
-                    subject_id: x.subject.to_string(),
-                    period: x.period,
-                    score: x.score,
-                    comment: x.comment,
-                    by: x.by,
-                    at: x.at,
-                    id,
-                });
+                board.assessments.push(assessment_row(&org, id, x));
             }
             for (id, w) in a.awards {
                 board.awards.push(AwardRow {
@@ -139,6 +143,17 @@ impl Replica {
                     title: t.title,
                     id,
                 });
+            }
+        }
+        // Scores and comments, from the documents about each subject this
+        // device may read (older ones from the year's assessment document).
+        let scores_of_year = format!("{year}/");
+        for (_, doc) in self.kind_docs(kind::SCORES, |p| p.starts_with(&scores_of_year)) {
+            let Some(a) = self.read_noted(doc, assessment::read_assessment)? else {
+                continue;
+            };
+            for (id, x) in a.assessments {
+                board.assessments.push(assessment_row(&org, id, x));
             }
         }
         for (_, doc) in self.kind_docs(kind::FEEDBACK, |p| p.starts_with(year)) {
@@ -287,7 +302,9 @@ impl Device {
         })
     }
 
-    /// Records an assessment (score 0 to 100) of a department or person.
+    /// Records an assessment (score 0 to 100) of a department or person, in
+    /// the scores document about them (read only by them and the managers
+    /// above them).
     fn assess(
         &self,
         subject: &str,
@@ -297,10 +314,15 @@ impl Device {
     ) -> Result<AssessmentBoard, ClientError> {
         let subject = parse_owner(subject)?;
         let id = format!("assessment-{}", random_id()?);
-        self.change_assessment(|am, org, actor, now| {
+        let mut r = self.replica();
+        let org = r.org()?;
+        assessment::check_assessment(&org, &r.actor()?, &subject, score)?;
+        let year = r.today_date().year.to_string();
+        let scores = assessment::scores_period(&year, &subject);
+        r.change_period(kind::SCORES, &scores, |am, actor, now| {
             assessment::assess(
                 am,
-                org,
+                &org,
                 actor,
                 &id,
                 subject,
@@ -310,7 +332,8 @@ impl Device {
                 now,
             )
             .map(|_| ())
-        })
+        })?;
+        r.assessment_board(&year)
     }
 
     /// Gives an outstanding-employee award.

@@ -217,16 +217,10 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
     // managers only: the manager's device has it, Lin's phone does not, and the
     // org chart every device reads holds none.
     let relay_contacts = || {
-        use storeops_storage::DocumentStore;
-        storeops_storage::SqliteStore::open(&storeops_relay::registry::database_path(
-            relay_dir.path(),
-        ))
-        .unwrap()
-        .documents_of(&store)
-        .unwrap()
-        .into_iter()
-        .find(|(_, m)| m.kind == storeops_domain::kind::CONTACTS)
-        .map(|(id, _)| id)
+        relay_documents(relay_dir.path(), &store)
+            .into_iter()
+            .find(|(_, m)| m.kind == storeops_domain::kind::CONTACTS)
+            .map(|(id, _)| id)
     };
     eventually("the manager's device uploads the contacts document", || {
         relay_contacts().is_some()
@@ -293,13 +287,15 @@ async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_
 async fn a_manager_keeps_kpis_assessments_awards_training_and_an_anonymous_survey() {
     let relay_dir = tempfile::tempdir().unwrap();
     let today = Date::from_unix_ms(now_ms(), 0);
-    let code = {
+    let (store, code) = {
         let mut reg = Registry::open(relay_dir.path()).unwrap();
         let s = reg
             .create_demo_store("Demo", "plan2", "en", "UTC", today, 0)
             .unwrap();
-        reg.create_invite(&s.id, Role::Manager, None, now_ms(), 3_600_000)
-            .unwrap()
+        let code = reg
+            .create_invite(&s.id, Role::Manager, None, now_ms(), 3_600_000)
+            .unwrap();
+        (s.id, code)
     };
     let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
     let dir = tempfile::tempdir().unwrap();
@@ -440,6 +436,57 @@ async fn a_manager_keeps_kpis_assessments_awards_training_and_an_anonymous_surve
         m.handle(answer_survey(&survey, 5, "again")).is_err(),
         "once per device"
     );
+
+    // The score and its comment reach the person assessed, not their colleague:
+    // the manager's device opened a scores document about that person, which
+    // the relay serves to them and the managers above them only.
+    let colleague = org.people.keys().find(|p| **p != person).unwrap().clone();
+    let mut phones = vec![];
+    for who in [&person, &colleague] {
+        let code = Registry::open(relay_dir.path())
+            .unwrap()
+            .create_invite(&store, Role::Staff, Some(who), now_ms(), 3_600_000)
+            .unwrap();
+        let (phone, dir) = enrolled_device(&format!("http://{addr}"), code, "Phone").await;
+        tokio::spawn(sync_loop(phone.clone()));
+        phones.push((phone, dir));
+    }
+    let (assessed, other) = (&phones[0].0, &phones[1].0);
+    eventually("the person assessed sees their score", || {
+        assessed
+            .handle(GetAssessment { year: None })
+            .is_ok_and(|b| {
+                b.assessments
+                    .iter()
+                    .any(|a| a.score == 85 && a.comment == "Reliable")
+            })
+    })
+    .await;
+    eventually("the colleague has the awards and training", || {
+        other
+            .handle(GetAssessment { year: None })
+            .is_ok_and(|b| !b.awards.is_empty() && !b.training.is_empty())
+    })
+    .await;
+    assert!(
+        other
+            .handle(GetAssessment { year: None })
+            .unwrap()
+            .assessments
+            .is_empty(),
+        "the colleague never receives the score"
+    );
+    let relay_scores: Vec<storeops_sync::DocMeta> = relay_documents(relay_dir.path(), &store)
+        .into_iter()
+        .filter(|(_, m)| m.kind == storeops_domain::kind::SCORES)
+        .map(|(_, m)| m)
+        .collect();
+    assert_eq!(relay_scores.len(), 1);
+    assert_eq!(relay_scores[0].subject, Some(format!("person:{person}")));
+    for (phone, _) in &phones {
+        let status = phone.app_status().sync;
+        assert!(status.last_error.is_none(), "{:?}", status.last_error);
+    }
     relay.stop().await;
 }
 

@@ -225,7 +225,70 @@ pub fn record_kpi_value(
     })
 }
 
-/// Records a periodic assessment (managers of the subject).
+/// The period of the scores document about `subject` in `year`
+/// (`2026/person:p-3`, see [`kind::SCORES`](crate::kind::SCORES)).
+pub fn scores_period(year: &str, subject: &Owner) -> String {
+    format!("{year}/{subject}")
+}
+
+/// Whether `actor` may read the scores and comments about `subject` (an
+/// [`Owner`] as a string): the person assessed (or a holder of the position
+/// assessed), and the managers whose scope holds the subject — the store's
+/// managers all of them, a department manager those of their departments. The
+/// relay serves a scores document only to these; devices ask only for these.
+pub fn may_read_scores(org: &OrgDoc, actor: &Actor, subject: &str) -> bool {
+    if actor.is_store_level() {
+        return true;
+    }
+    let Ok(owner) = subject.parse::<Owner>() else {
+        return false;
+    };
+    about_themselves(actor, &owner)
+        || (actor.is_manager() && actor.require_owner_in_scope(org, &owner, "read").is_ok())
+}
+
+/// Whether `subject` is `actor` (their person, or a position they hold).
+fn about_themselves(actor: &Actor, subject: &Owner) -> bool {
+    match subject {
+        Owner::Person(p) => actor.person.as_deref() == Some(p.as_str()),
+        Owner::Position(p) => actor.positions.iter().any(|x| x == p),
+        Owner::Department(_) => false,
+    }
+}
+
+/// Whether `actor` may write the scores about `subject`: the managers whose
+/// scope holds it, and below the store's managers not about themselves. The
+/// relay holds every write to a scores document to this.
+pub fn may_write_scores(org: &OrgDoc, actor: &Actor, subject: &Owner) -> Result<(), DomainError> {
+    actor.require_owner_in_scope(org, subject, "assess them")?;
+    if !actor.is_store_level() && about_themselves(actor, subject) {
+        return Err(DomainError::NotPermitted {
+            action: "assess yourself".into(),
+            needed: "the managers above you".into(),
+            hint: "ask the store manager".into(),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `actor` may assess `subject` with `score` (before a scores
+/// document is opened for it).
+pub fn check_assessment(
+    org: &OrgDoc,
+    actor: &Actor,
+    subject: &Owner,
+    score: u64,
+) -> Result<(), DomainError> {
+    require_subject(org, actor, subject, "assess them")?;
+    may_write_scores(org, actor, subject)?;
+    if score > 100 {
+        return Err(DomainError::Invalid("a score is 0 to 100".into()));
+    }
+    Ok(())
+}
+
+/// Records a periodic assessment (managers of the subject), into the scores
+/// document about the subject ([`scores_period`]).
 #[allow(clippy::too_many_arguments)]
 pub fn assess(
     am: &mut Automerge,
@@ -238,10 +301,7 @@ pub fn assess(
     comment: &str,
     now_ms: i64,
 ) -> Result<Assessment, DomainError> {
-    require_subject(org, actor, &subject, "assess them")?;
-    if score > 100 {
-        return Err(DomainError::Invalid("a score is 0 to 100".into()));
-    }
+    check_assessment(org, actor, &subject, score)?;
     let a = Assessment {
         subject,
         period: period.into(),

@@ -39,11 +39,20 @@ pub mod kind {
     pub const ASSESSMENT: &str = "assessment";
     /// People's contact details: managers only read and write them.
     pub const CONTACTS: &str = "contacts";
+    /// Assessment scores and comments, one document per subject and year
+    /// (`scores/2026/person:p-3`): only the person assessed and the managers
+    /// above them read it ([`crate::assessment::may_read_scores`]).
+    pub const SCORES: &str = "scores";
     /// Kinds only managers receive.
     pub const MANAGERS_ONLY: &[&str] = &[CONTACTS];
     /// Kinds a staff device may write: progress on tasks, problem reports and
     /// survey answers.
     pub const STAFF_WRITABLE: &[&str] = &[TASKS, FEEDBACK];
+    /// Kinds a manager's device may write (the relay's rules then judge each
+    /// write).
+    pub const MANAGER_WRITABLE: &[&str] = &[
+        STORE, ORG, TASKS, PLANS, MEETINGS, FEEDBACK, ASSESSMENT, CONTACTS, SCORES,
+    ];
     /// Every kind split by period, with the cadence of its periods.
     pub const PERIODIC: &[(&str, crate::Cadence)] = &[
         (TASKS, crate::Cadence::Weekly),
@@ -52,6 +61,15 @@ pub mod kind {
         (FEEDBACK, crate::Cadence::Monthly),
         (ASSESSMENT, crate::Cadence::Yearly),
     ];
+
+    /// Whom a document of `kind` for `period` is about, for the kinds only some
+    /// may read (scores: `2026/person:p-3` is about `person:p-3`).
+    pub fn subject_of(kind: &str, period: &str) -> Option<String> {
+        match kind {
+            SCORES => period.split_once('/').map(|(_, s)| s.to_owned()),
+            _ => None,
+        }
+    }
 }
 
 /// The root document of a store.

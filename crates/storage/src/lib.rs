@@ -19,7 +19,7 @@
 //! let mut store = SqliteStore::open_in_memory().unwrap();
 //! let doc = DocumentId::from_bytes([1; 16]);
 //! assert!(store.load(&doc).unwrap().is_none());
-//! let meta = DocMeta { scope: "store-1".into(), kind: "tasks".into() };
+//! let meta = DocMeta::new("store-1", "tasks");
 //! store.apply(&[StorageOp::Append { doc, meta, bytes: vec![1, 2] }]).unwrap();
 //! assert_eq!(store.load(&doc).unwrap().unwrap().chunks, vec![vec![1, 2]]);
 //! ```
@@ -60,7 +60,8 @@ pub trait DocumentStore {
 }
 
 /// The schema of the document tables. Only ever append to this list.
-const DOCUMENT_MIGRATIONS: &[&str] = &["
+const DOCUMENT_MIGRATIONS: &[&str] = &[
+    "
     CREATE TABLE documents (
         id BLOB PRIMARY KEY,
         scope TEXT NOT NULL,
@@ -79,7 +80,12 @@ const DOCUMENT_MIGRATIONS: &[&str] = &["
         state BLOB NOT NULL,
         PRIMARY KEY (doc, peer)
     );
-"];
+",
+    "
+    -- Whom a document is about, when only some may read it (assessment scores).
+    ALTER TABLE documents ADD COLUMN subject TEXT;
+",
+];
 
 /// SQLite's own page cache per connection, in KiB. Reads are few (a document
 /// is loaded once and then lives in memory) and the OS caches the file; the
@@ -193,9 +199,14 @@ fn upsert_doc(
     meta: &DocMeta,
 ) -> Result<(), rusqlite::Error> {
     tx.execute(
-        "INSERT INTO documents (id, scope, kind) VALUES (?1, ?2, ?3)
+        "INSERT INTO documents (id, scope, kind, subject) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(id) DO NOTHING",
-        params![doc.as_bytes().as_slice(), meta.scope, meta.kind],
+        params![
+            doc.as_bytes().as_slice(),
+            meta.scope,
+            meta.kind,
+            meta.subject
+        ],
     )?;
     Ok(())
 }
@@ -206,12 +217,13 @@ impl DocumentStore for SqliteStore {
         let meta = self
             .conn
             .query_row(
-                "SELECT scope, kind FROM documents WHERE id = ?1",
+                "SELECT scope, kind, subject FROM documents WHERE id = ?1",
                 [id],
                 |r| {
                     Ok(DocMeta {
                         scope: r.get(0)?,
                         kind: r.get(1)?,
+                        subject: r.get(2)?,
                     })
                 },
             )
@@ -294,15 +306,19 @@ impl DocumentStore for SqliteStore {
     }
 
     fn documents_of(&self, scope: &str) -> Result<Vec<(DocumentId, DocMeta)>, StorageError> {
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT id, kind FROM documents WHERE scope = ?1 ORDER BY kind")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT id, kind, subject FROM documents WHERE scope = ?1 ORDER BY kind",
+        )?;
         let rows = stmt.query_map([scope], |r| {
-            Ok((r.get::<_, Vec<u8>>(0)?, r.get::<_, String>(1)?))
+            Ok((
+                r.get::<_, Vec<u8>>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+            ))
         })?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, kind) = row?;
+            let (id, kind, subject) = row?;
             // Rows with a malformed id are skipped, not fatal: they can never be synced.
             if let Ok(bytes) = <[u8; 16]>::try_from(id.as_slice()) {
                 out.push((
@@ -310,6 +326,7 @@ impl DocumentStore for SqliteStore {
                     DocMeta {
                         scope: scope.into(),
                         kind,
+                        subject,
                     },
                 ));
             }
@@ -323,10 +340,7 @@ mod tests {
     use super::*;
 
     fn meta() -> DocMeta {
-        DocMeta {
-            scope: "s".into(),
-            kind: "tasks".into(),
-        }
+        DocMeta::new("s", "tasks")
     }
 
     #[test]

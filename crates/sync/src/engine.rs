@@ -43,12 +43,28 @@ pub enum Role {
     Client,
 }
 
-/// What a document is, for access control: which store (scope) it belongs to and
-/// its kind (e.g. `org`, `tasks`). Stored with the document.
+/// What a document is, for access control: which store (scope) it belongs to,
+/// its kind (e.g. `org`, `tasks`) and, for a document about one person or
+/// department (assessment scores), that subject. Stored with the document.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct DocMeta {
     pub scope: String,
     pub kind: String,
+    /// Whom the document is about, when only some may read it: a device
+    /// connection reads it only if the [`Validator`] says so
+    /// ([`Validator::may_read`]).
+    pub subject: Option<String>,
+}
+
+impl DocMeta {
+    /// A document of `kind` in `scope`, about no one in particular.
+    pub fn new(scope: impl Into<String>, kind: impl Into<String>) -> Self {
+        Self {
+            scope: scope.into(),
+            kind: kind.into(),
+            subject: None,
+        }
+    }
 }
 
 /// What one connection may see and change.
@@ -302,6 +318,22 @@ impl Default for Config {
 pub trait Validator: Send {
     /// `Err` says which rule the write breaks.
     fn check(&mut self, write: &Write<'_>) -> Result<(), String>;
+
+    /// Whether `principal` may read a document about a subject
+    /// ([`DocMeta::subject`]). Unless a validator says otherwise, no device may:
+    /// an engine without one serves such documents only to full access.
+    fn may_read(&mut self, read: &Read<'_>) -> bool {
+        let _ = read;
+        false
+    }
+}
+
+/// A device asking for a document about a subject, for [`Validator::may_read`].
+pub struct Read<'a> {
+    pub principal: &'a Principal,
+    pub meta: &'a DocMeta,
+    /// The documents in memory (e.g. the org chart the rule needs).
+    pub loaded: &'a dyn Fn(&DocumentId) -> Option<&'a Automerge>,
 }
 
 /// A write for a [`Validator`]: `doc` holds the peer's changes on top of `before`.
@@ -313,6 +345,15 @@ pub struct Write<'a> {
     pub before: &'a [ChangeHash],
     /// The other documents in memory (e.g. the org chart the rules need).
     pub loaded: &'a dyn Fn(&DocumentId) -> Option<&'a Automerge>,
+}
+
+impl std::fmt::Debug for Read<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Read")
+            .field("principal", &self.principal)
+            .field("meta", &self.meta)
+            .finish_non_exhaustive()
+    }
 }
 
 impl std::fmt::Debug for Write<'_> {
@@ -1021,6 +1062,9 @@ impl Engine {
                 requester: Some(conn),
             });
         }
+        if !self.may_read_subject(conn, doc_id) {
+            return self.unavailable(conn, doc_id);
+        }
         let (Some(slot), Some(c)) = (self.docs.get_mut(&doc_id), self.conns.get_mut(&conn)) else {
             return;
         };
@@ -1245,6 +1289,40 @@ impl Engine {
             conn,
             frame: msg.encode(),
         });
+    }
+
+    /// Whether `conn` may read `doc_id`, as far as its subject goes: a document
+    /// about someone ([`DocMeta::subject`]) is read by a device's connection only
+    /// if the validator says so, asked once per connection (the org chart it
+    /// judged by may change while the device is connected; its next connection
+    /// is judged afresh). A document still loading is judged when it is live.
+    fn may_read_subject(&mut self, conn: ConnId, doc_id: DocumentId) -> bool {
+        let Self {
+            validator,
+            docs,
+            conns,
+            ..
+        } = self;
+        let (Some(Slot::Live(d)), Some(c)) = (docs.get(&doc_id), conns.get(&conn)) else {
+            return true;
+        };
+        let (Some(_), Some(principal)) = (&d.meta.subject, c.access.principal()) else {
+            return true;
+        };
+        if c.docs.contains(&doc_id) {
+            return true;
+        }
+        let loaded = |id: &DocumentId| match docs.get(id) {
+            Some(Slot::Live(d)) => Some(&d.am),
+            _ => None,
+        };
+        validator.as_mut().is_some_and(|v| {
+            v.may_read(&Read {
+                principal,
+                meta: &d.meta,
+                loaded: &loaded,
+            })
+        })
     }
 
     /// Answers an error the peer can read, then closes the connection.

@@ -32,7 +32,7 @@ pub mod protocol;
 pub mod sync_steps;
 
 pub use engine::{
-    Access, ChangeError, Config, DocMeta, Engine, Limits, Millis, Output, Principal, Refused,
+    Access, ChangeError, Config, DocMeta, Engine, Limits, Millis, Output, Principal, Read, Refused,
     Rejection, Role, StorageOp, StoredDoc, Validator, Write, load_chunks,
 };
 pub use ids::{ConnId, DocumentId, DocumentIdError, PeerId};

@@ -307,10 +307,7 @@ fn doc(n: u8) -> DocumentId {
 }
 
 fn meta(store: &str, kind: &str) -> DocMeta {
-    DocMeta {
-        scope: store.into(),
-        kind: kind.into(),
-    }
+    DocMeta::new(store, kind)
 }
 
 fn staff(store: &str) -> Access {

@@ -58,10 +58,7 @@ pub fn prepare(dir: &Path) -> Prepared {
         }
         tx.commit();
     }
-    let meta = |kind: &str| DocMeta {
-        scope: "bench".into(),
-        kind: kind.into(),
-    };
+    let meta = |kind: &str| DocMeta::new("bench", kind);
     let mut ops = vec![
         StorageOp::Compact {
             doc: root,

@@ -51,6 +51,18 @@ impl Replica {
             .as_ref()
             .and_then(|e| e.role.parse::<domain::Role>().ok())
             .is_some_and(|r| r.is_manager());
+        // Of the documents about one subject, only those the relay serves this
+        // device (the same rule).
+        let reader = std::cell::OnceCell::new();
+        let may_read_about = |kind: &str, period: &str| match kind::subject_of(kind, period) {
+            None => true,
+            Some(subject) => reader
+                .get_or_init(|| self.actor().ok().zip(self.org().ok()))
+                .as_ref()
+                .is_some_and(|(actor, org)| {
+                    domain::assessment::may_read_scores(org, actor, &subject)
+                }),
+        };
         let mut ids = vec![
             (kind::ORG.to_owned(), store.documents.org.clone()),
             (kind::TASKS.to_owned(), store.documents.tasks.clone()),
@@ -59,6 +71,7 @@ impl Replica {
             if let Some((kind, period)) = key.split_once('/')
                 && keeps(kind, period, today)
                 && (manager || !kind::MANAGERS_ONLY.contains(&kind))
+                && may_read_about(kind, period)
             {
                 ids.extend(docs.keys().map(|d| (kind.to_owned(), d.clone())));
             }
@@ -201,7 +214,7 @@ impl Replica {
             kind::PLANS => domain::plans::new_plans_doc(period, now),
             kind::MEETINGS => domain::meetings::new_meetings_doc(period, now),
             kind::FEEDBACK => domain::feedback::new_feedback_doc(period, now),
-            kind::ASSESSMENT => domain::assessment::new_assessment_doc(period, now),
+            kind::ASSESSMENT | kind::SCORES => domain::assessment::new_assessment_doc(period, now),
             kind::CONTACTS => domain::contacts::new_contacts_doc(now),
             other => {
                 return Err(ClientError::Internal(format!(
@@ -227,6 +240,7 @@ impl Replica {
             DocMeta {
                 scope,
                 kind: kind.to_owned(),
+                subject: kind::subject_of(kind, period),
             },
             am,
             now as u64,

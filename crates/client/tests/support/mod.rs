@@ -77,6 +77,37 @@ pub fn enrol(relay_url: &str, code: &str, device_name: &str) -> Enrol {
     }
 }
 
+/// A device in a fresh directory, enrolled at `relay_url` with `code`.
+pub async fn enrolled_device(
+    relay_url: &str,
+    code: String,
+    device_name: &str,
+) -> (storeops_client::Device, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let device = storeops_client::Device::open(dir.path()).unwrap();
+    let (d, command) = (device.clone(), enrol(relay_url, &code, device_name));
+    tokio::task::spawn_blocking(move || {
+        use storeops_api::Handles;
+        d.handle(command).unwrap()
+    })
+    .await
+    .unwrap();
+    (device, dir)
+}
+
+/// The documents of `store` in the relay's database, with what the relay
+/// knows of each.
+pub fn relay_documents(
+    relay_dir: &std::path::Path,
+    store: &str,
+) -> Vec<(storeops_sync::DocumentId, storeops_sync::DocMeta)> {
+    use storeops_storage::DocumentStore;
+    storeops_storage::SqliteStore::open(&storeops_relay::registry::database_path(relay_dir))
+        .unwrap()
+        .documents_of(store)
+        .unwrap()
+}
+
 /// `command` with its argument `field` spelled `bad` on the wire (an unknown status,
 /// cadence, metric, …) is refused before it reaches the device: the request does
 /// not read.
