@@ -682,7 +682,7 @@ async fn a_period_document_listed_in_the_root_is_accepted_and_an_unlisted_one_is
 }
 
 #[tokio::test]
-async fn people_s_contact_details_reach_managers_only_and_a_staff_device_asking_by_id_gets_doc_unavailable()
+async fn contact_details_and_managers_minutes_reach_managers_only_and_a_staff_device_asking_by_id_gets_doc_unavailable()
  {
     use storeops_storage::DocumentStore;
     let f = relay().await;
@@ -705,32 +705,55 @@ async fn people_s_contact_details_reach_managers_only_and_a_staff_device_asking_
         1,
     )
     .unwrap();
+    // And the managers' minutes of a meeting marked so.
+    let minutes = storeops_sync::DocumentId::from_bytes([10; 16]);
+    let minutes_am = storeops_domain::meetings::new_minutes_doc("2026", 0).unwrap();
     storeops_storage::SqliteStore::open(&storeops_relay::registry::database_path(&f.data_dir))
         .unwrap()
-        .apply(&[storeops_sync::StorageOp::Compact {
-            doc: contacts,
-            meta: storeops_sync::DocMeta::new(store.clone(), storeops_domain::kind::CONTACTS),
-            bytes: am.save(),
-        }])
+        .apply(&[
+            storeops_sync::StorageOp::Compact {
+                doc: contacts,
+                meta: storeops_sync::DocMeta::new(store.clone(), storeops_domain::kind::CONTACTS),
+                bytes: am.save(),
+            },
+            storeops_sync::StorageOp::Compact {
+                doc: minutes,
+                meta: storeops_sync::DocMeta::new(store.clone(), storeops_domain::kind::MINUTES),
+                bytes: minutes_am.save(),
+            },
+        ])
         .unwrap();
 
-    // A staff device asking for it by id: doc-unavailable, and not one byte of it.
+    // A staff device asking for them by id: doc-unavailable, and not one byte.
     let mut staff = NativeClient::connect(&f.url, &f.staff_token, "staff").await;
     staff.engine.open(contacts, 0);
+    staff.engine.open(minutes, 0);
     staff.settle().await;
-    assert_eq!(staff.unavailable, vec![contacts]);
-    assert!(
-        staff
-            .engine
-            .document(&contacts)
-            .is_none_or(|d| d.get_heads().is_empty())
-    );
+    staff.unavailable.sort();
+    let mut both = vec![contacts, minutes];
+    both.sort();
+    assert_eq!(staff.unavailable, both);
+    for doc in [contacts, minutes] {
+        assert!(
+            staff
+                .engine
+                .document(&doc)
+                .is_none_or(|d| d.get_heads().is_empty())
+        );
+    }
     assert!(!staff.closed);
 
     // A manager's device receives it.
     let mut manager = NativeClient::connect(&f.url, &manager_token, "manager").await;
     manager.engine.open(contacts, 0);
+    manager.engine.open(minutes, 0);
     manager.settle().await;
+    assert!(
+        manager
+            .engine
+            .document(&minutes)
+            .is_some_and(|d| !d.get_heads().is_empty())
+    );
     let got = storeops_domain::contacts::read_contacts(manager.engine.document(&contacts).unwrap())
         .unwrap();
     assert_eq!(

@@ -177,7 +177,7 @@ commands! {
     // ---- meetings ---------------------------------------------------------------
     "meetings" => GetMeetings {} -> MeetingBoard;
     /// A new meeting, and `repeat_weeks` more like it a week apart.
-    "create_meeting" => CreateMeeting { title: String, date: String, department: Option<String>, attendees: Vec<String>, agenda: Vec<String>, repeat_weeks: u32 } -> MeetingBoard;
+    "create_meeting" => CreateMeeting { title: String, date: String, department: Option<String>, attendees: Vec<String>, agenda: Vec<String>, repeat_weeks: u32, #[serde(default)] managers_only: bool } -> MeetingBoard;
     "add_agenda_item" => AddAgendaItem { meeting_id: String, text: String } -> MeetingBoard;
     "set_minutes" => SetMinutes { meeting_id: String, text: String } -> MeetingBoard;
     "add_action_item" => AddActionItem { meeting_id: String, text: String, owner: Option<String>, due: Option<String> } -> MeetingBoard;

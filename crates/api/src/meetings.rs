@@ -20,7 +20,12 @@ pub struct MeetingView {
     pub department: Option<String>,
     pub attendees: Vec<Named>,
     pub agenda: Vec<AgendaView>,
+    /// For a managers-only meeting, what a manager's device holds of the
+    /// managers' minutes (empty on any other device).
     pub minutes: String,
+    /// Its minutes are for managers only.
+    #[serde(default)]
+    pub managers_only: bool,
     pub actions: Vec<ActionView>,
     pub department_reports: Vec<DepartmentReport>,
     pub can_edit: bool,

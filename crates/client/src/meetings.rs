@@ -59,6 +59,17 @@ impl Replica {
         let today = self.today_date();
         let task_list = self.all_tasks()?;
         let tasks: BTreeMap<&str, &Task> = task_list.iter().map(|(i, t)| (i.as_str(), t)).collect();
+        // The managers' minutes, on managers' devices only.
+        let mut managers_minutes = BTreeMap::new();
+        for (_, doc) in self.kind_docs(kind::MINUTES, |_| true) {
+            // A document that does not read shows no minutes, not a failed screen.
+            if let Some(read) = self
+                .arrived(&doc)
+                .and_then(|am| meetings::read_minutes(am).ok())
+            {
+                managers_minutes.extend(read.minutes);
+            }
+        }
         let mut out = Vec::new();
         for (_, doc) in self.kind_docs(kind::MEETINGS, |_| true) {
             let Some(read) = self.read_noted(doc, meetings::read_meetings)? else {
@@ -110,7 +121,12 @@ impl Replica {
                             text: a.text.clone(),
                         })
                         .collect(),
-                    minutes: m.minutes,
+                    minutes: if m.managers_only {
+                        managers_minutes.remove(&id).unwrap_or_default()
+                    } else {
+                        m.minutes
+                    },
+                    managers_only: m.managers_only,
                     actions,
                     department_reports: department_reports(&org, &task_list, date, today),
                     id,
@@ -131,36 +147,30 @@ impl Device {
     }
 
     /// Schedules a meeting, and `repeat_weeks` more on the same weekday.
-    fn create_meeting(
-        &self,
-        title: &str,
-        date: &str,
-        department: Option<&str>,
-        attendees: &[String],
-        agenda: &[String],
-        repeat_weeks: u32,
-    ) -> Result<MeetingBoard, ClientError> {
-        if repeat_weeks > 12 {
+    fn create_meeting(&self, c: &CreateMeeting) -> Result<MeetingBoard, ClientError> {
+        if c.repeat_weeks > 12 {
             return Err(ClientError::Domain(DomainError::Invalid(
                 "repeat a meeting for at most 12 weeks".into(),
             )));
         }
-        let first = parse_date(date)?;
+        let first = parse_date(&c.date)?;
         let mut r = self.replica();
         let org = r.org()?;
-        for n in 0..=i64::from(repeat_weeks) {
+        for n in 0..=i64::from(c.repeat_weeks) {
             let day = first.add_days(7 * n);
             let id = format!("meeting-{}", random_id()?);
             let new = NewMeeting {
-                title: title.to_owned(),
+                title: c.title.clone(),
                 date: day,
-                department: department.map(str::to_owned),
-                attendees: attendees.to_vec(),
-                agenda: agenda
+                department: c.department.clone(),
+                attendees: c.attendees.clone(),
+                agenda: c
+                    .agenda
                     .iter()
                     .map(|a| a.trim().to_owned())
                     .filter(|a| !a.is_empty())
                     .collect(),
+                managers_only: c.managers_only,
             };
             let year = day.year.to_string();
             r.change_period(kind::MEETINGS, &year, |am, actor, now| {
@@ -180,12 +190,29 @@ impl Device {
         r.meeting_board()
     }
 
+    /// Records a meeting's minutes: with the meeting, or for a managers-only
+    /// meeting in the year's managers' minutes.
     fn set_minutes(&self, meeting: &str, text: &str) -> Result<MeetingBoard, ClientError> {
         let mut r = self.replica();
         let org = r.org()?;
-        r.change_holding(kind::MEETINGS, "meetings", meeting, |am, actor, now| {
-            meetings::set_minutes(am, &org, actor, meeting, text, now)
-        })?;
+        let doc = r
+            .locate(kind::MEETINGS, "meetings", meeting)
+            .ok_or_else(|| not_found("meeting", meeting))?;
+        let am = r.arrived(&doc).ok_or(ClientError::NotSyncedYet)?;
+        let held = meetings::read_meetings(am)?
+            .meetings
+            .remove(meeting)
+            .ok_or_else(|| not_found("meeting", meeting))?;
+        if held.managers_only {
+            let year = held.date.get(..4).unwrap_or_default().to_owned();
+            r.change_period(kind::MINUTES, &year, |am, actor, now| {
+                meetings::set_managers_minutes(am, &org, actor, meeting, &held, text, now)
+            })?;
+        } else {
+            r.change_holding(kind::MEETINGS, "meetings", meeting, |am, actor, now| {
+                meetings::set_minutes(am, &org, actor, meeting, text, now)
+            })?;
+        }
         r.meeting_board()
     }
 
@@ -249,14 +276,7 @@ impl Run<GetMeetings> for Device {
 
 impl Run<CreateMeeting> for Device {
     fn run(&self, c: CreateMeeting) -> Result<MeetingBoard, ClientError> {
-        self.create_meeting(
-            &c.title,
-            &c.date,
-            c.department.as_deref(),
-            &c.attendees,
-            &c.agenda,
-            c.repeat_weeks,
-        )
+        self.create_meeting(&c)
     }
 }
 

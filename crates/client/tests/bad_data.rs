@@ -126,6 +126,7 @@ async fn one_malformed_entity_of_each_kind_hides_nothing_else_and_managers_are_t
             attendees: vec![],
             agenda: vec!["Numbers".into()],
             repeat_weeks: 1,
+            managers_only: false,
         })
         .unwrap();
     let meetings = pair(meetings.meetings.iter().map(|m| m.id.clone()).collect());

@@ -8,8 +8,8 @@ mod support;
 
 use storeops_api::command::{
     ActionsToTasks, AddActionItem, CreateMeeting, CreatePlan, GetDashboard, GetFeedback,
-    GetOrgChart, GetPlans, GetReportPhoto, ListTasks, OpenStore, ReportProblem, ReviewPlan,
-    SchedulePlan, SetMinutes, SetPlanItem, SetReportStatus, SetTaskStatus,
+    GetMeetings, GetOrgChart, GetPlans, GetReportPhoto, ListTasks, OpenStore, ReportProblem,
+    ReviewPlan, SchedulePlan, SetMinutes, SetPlanItem, SetReportStatus, SetTaskStatus,
 };
 use storeops_api::plans::PlanBoard;
 use storeops_api::relay::NewStore;
@@ -314,6 +314,7 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
             attendees: vec![head_p.clone(), boss_p.clone()],
             agenda: vec!["Last week's numbers".to_owned()],
             repeat_weeks: 1,
+            managers_only: false,
         })
         .unwrap();
     assert_eq!(board.meetings.len(), 2, "the meeting and its repeat");
@@ -352,6 +353,67 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
             .any(|t| t.title == "Fix the chiller door")
     })
     .await;
+
+    // A meeting marked for managers only: everyone sees that it was held, its
+    // minutes reach the managers' devices and never a staff phone.
+    let board = boss
+        .handle(CreateMeeting {
+            title: "Pay review".into(),
+            date: today.to_string(),
+            department: None,
+            attendees: vec![head_p.clone(), boss_p.clone()],
+            agenda: vec![],
+            repeat_weeks: 0,
+            managers_only: true,
+        })
+        .unwrap();
+    let private = board
+        .meetings
+        .iter()
+        .find(|m| m.title == "Pay review")
+        .unwrap()
+        .id
+        .clone();
+    let board = boss
+        .handle(SetMinutes {
+            meeting_id: private.clone(),
+            text: "Raises for the dairy team".into(),
+        })
+        .unwrap();
+    let m = board.meetings.iter().find(|m| m.id == private).unwrap();
+    assert_eq!(
+        (m.minutes.as_str(), m.managers_only),
+        ("Raises for the dairy team", true)
+    );
+    eventually("the department head reads the managers' minutes", || {
+        head.handle(GetMeetings {}).is_ok_and(|b| {
+            b.meetings
+                .iter()
+                .any(|m| m.id == private && m.minutes == "Raises for the dairy team")
+        })
+    })
+    .await;
+    eventually("staff see the meeting without its minutes", || {
+        staff.handle(GetMeetings {}).is_ok_and(|b| {
+            b.meetings
+                .iter()
+                .any(|m| m.id == private && m.managers_only && m.minutes.is_empty())
+        })
+    })
+    .await;
+    let minutes_doc = relay_documents(relay_dir.path(), &store)
+        .into_iter()
+        .find(|(_, m)| m.kind == storeops_domain::kind::MINUTES)
+        .map(|(id, _)| id)
+        .unwrap();
+    assert!(
+        staff
+            .replica()
+            .heads(&minutes_doc)
+            .is_none_or(|h| h.is_empty()),
+        "the staff phone never received the managers' minutes"
+    );
+    assert!(staff.app_status().sync.last_error.is_none());
 
     // The dashboard counts it all; staff have none.
     let dash = boss.handle(GetDashboard { weeks: Some(8) }).unwrap();

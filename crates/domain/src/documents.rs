@@ -43,15 +43,18 @@ pub mod kind {
     /// (`scores/2026/person:p-3`): only the person assessed and the managers
     /// above them read it ([`crate::assessment::may_read_scores`]).
     pub const SCORES: &str = "scores";
+    /// The minutes of meetings marked for managers only, one document per
+    /// year (`minutes/2026`).
+    pub const MINUTES: &str = "minutes";
     /// Kinds only managers receive.
-    pub const MANAGERS_ONLY: &[&str] = &[CONTACTS];
+    pub const MANAGERS_ONLY: &[&str] = &[CONTACTS, MINUTES];
     /// Kinds a staff device may write: progress on tasks, problem reports and
     /// survey answers.
     pub const STAFF_WRITABLE: &[&str] = &[TASKS, FEEDBACK];
     /// Kinds a manager's device may write (the relay's rules then judge each
     /// write).
     pub const MANAGER_WRITABLE: &[&str] = &[
-        STORE, ORG, TASKS, PLANS, MEETINGS, FEEDBACK, ASSESSMENT, CONTACTS, SCORES,
+        STORE, ORG, TASKS, PLANS, MEETINGS, FEEDBACK, ASSESSMENT, CONTACTS, SCORES, MINUTES,
     ];
     /// Every kind split by period, with the cadence of its periods.
     pub const PERIODIC: &[(&str, crate::Cadence)] = &[
@@ -60,6 +63,7 @@ pub mod kind {
         (MEETINGS, crate::Cadence::Yearly),
         (FEEDBACK, crate::Cadence::Monthly),
         (ASSESSMENT, crate::Cadence::Yearly),
+        (MINUTES, crate::Cadence::Yearly),
     ];
 
     /// Whom a document of `kind` for `period` is about, for the kinds only some

@@ -1,5 +1,10 @@
 //! Operations meetings: agenda, attendees, minutes and action items that
 //! become tasks. One document per year (`meetings/2026`).
+//!
+//! A meeting marked for managers only keeps its minutes apart, in the year's
+//! managers' minutes document (`minutes/2026`, [`kind::MINUTES`](crate::kind::MINUTES)),
+//! which the relay serves to managers only; its title, date, agenda and action
+//! items stay in the meetings document everyone reads.
 
 use std::collections::BTreeMap;
 
@@ -31,11 +36,48 @@ pub struct Meeting {
     /// Person ids.
     pub attendees: Vec<String>,
     pub agenda: Vec<AgendaItem>,
+    /// Empty for a meeting whose minutes are for managers only (they are in
+    /// the [`MinutesDoc`]).
     #[autosurgeon(hydrate = "crate::text::string")]
     pub minutes: String,
     pub actions: BTreeMap<String, ActionItem>,
     pub created_by: String,
     pub created_at: i64,
+    /// Its minutes are read by managers only.
+    #[autosurgeon(missing = "Default::default")]
+    pub managers_only: bool,
+}
+
+/// The minutes of a year's managers-only meetings.
+#[derive(Debug, Clone, Default, PartialEq, Reconcile, Hydrate)]
+pub struct MinutesDoc {
+    pub schema: u64,
+    pub period: String,
+    /// Meeting id → its minutes.
+    pub minutes: BTreeMap<String, String>,
+}
+
+pub fn new_minutes_doc(year: &str, now_ms: i64) -> Result<Automerge, DomainError> {
+    let mut am = Automerge::new();
+    let doc = MinutesDoc {
+        schema: SCHEMA_VERSION,
+        period: year.into(),
+        minutes: BTreeMap::new(),
+    };
+    transact(
+        &mut am,
+        format!("Create the managers' minutes of {year}"),
+        now_ms,
+        |tx| Ok(autosurgeon::reconcile(tx, &doc)?),
+    )?;
+    Ok(am)
+}
+
+pub fn read_minutes(am: &Automerge) -> Result<MinutesDoc, DomainError> {
+    let doc: MinutesDoc =
+        hydrate(am).map_err(|e| DomainError::Malformed("minutes", e.to_string()))?;
+    crate::check_schema(doc.schema)?;
+    Ok(doc)
 }
 
 impl Entity for Meeting {
@@ -130,6 +172,8 @@ pub struct NewMeeting {
     pub department: Option<String>,
     pub attendees: Vec<String>,
     pub agenda: Vec<String>,
+    /// Its minutes are for managers only.
+    pub managers_only: bool,
 }
 
 /// Schedules a meeting (managers of its department; store-level for store-wide ones).
@@ -172,6 +216,7 @@ pub fn create_meeting(
         actions: BTreeMap::new(),
         created_by: actor.name.clone(),
         created_at: now_ms,
+        managers_only: new.managers_only,
     };
     let message = format!(
         "{} scheduled meeting \"{}\" on {}",
@@ -230,6 +275,12 @@ pub fn set_minutes(
 ) -> Result<(), DomainError> {
     let meeting = meeting_of(am, meeting_id)?;
     require_host(org, actor, meeting.department.as_deref())?;
+    if meeting.managers_only {
+        return Err(DomainError::Invalid(format!(
+            "the minutes of \"{}\" are for managers only; they are kept in the managers' minutes",
+            meeting.title
+        )));
+    }
     let message = format!(
         "{} recorded the minutes of \"{}\"",
         actor.name, meeting.title
@@ -238,6 +289,39 @@ pub fn set_minutes(
         let m = meetings_obj(tx)?;
         let obj = child_map(tx, &m, meeting_id, "meeting")?;
         Ok(reconcile_prop(tx, &obj, "minutes", minutes)?)
+    })
+}
+
+/// Records the minutes of a managers-only meeting (its hosts), read from the
+/// meetings document, in the managers' minutes document `minutes_am`.
+pub fn set_managers_minutes(
+    minutes_am: &mut Automerge,
+    org: &crate::OrgDoc,
+    actor: &Actor,
+    meeting_id: &str,
+    meeting: &Meeting,
+    minutes: &str,
+    now_ms: i64,
+) -> Result<(), DomainError> {
+    require_host(org, actor, meeting.department.as_deref())?;
+    if !meeting.managers_only {
+        return Err(DomainError::Invalid(format!(
+            "the minutes of \"{}\" are for everyone; record them with the meeting",
+            meeting.title
+        )));
+    }
+    read_minutes(minutes_am)?;
+    let message = format!(
+        "{} recorded the managers' minutes of \"{}\"",
+        actor.name, meeting.title
+    );
+    transact(minutes_am, message, now_ms, |tx| {
+        use automerge::transaction::Transactable;
+        let map = match tx.get(automerge::ROOT, "minutes")? {
+            Some((automerge::Value::Object(automerge::ObjType::Map), id)) => id,
+            _ => tx.put_object(automerge::ROOT, "minutes", automerge::ObjType::Map)?,
+        };
+        Ok(reconcile_prop(tx, &map, meeting_id, minutes)?)
     })
 }
 

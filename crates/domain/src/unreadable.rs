@@ -328,7 +328,15 @@ pub fn unread_in(
         PLANS => of(crate::plans::read_plans(am)?),
         MEETINGS => of(crate::meetings::read_meetings(am)?),
         FEEDBACK => of(crate::feedback::read_feedback(am)?),
-        ASSESSMENT => of(crate::assessment::read_assessment(am)?),
+        ASSESSMENT | SCORES => of(crate::assessment::read_assessment(am)?),
+        CONTACTS => (
+            vec![],
+            crate::contacts::read_contacts(am)?.schema > crate::SCHEMA_VERSION,
+        ),
+        MINUTES => (
+            vec![],
+            crate::meetings::read_minutes(am)?.schema > crate::SCHEMA_VERSION,
+        ),
         other => {
             return Err(crate::DomainError::Invalid(format!(
                 "{other:?} is not a kind of document"

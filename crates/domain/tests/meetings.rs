@@ -20,6 +20,7 @@ fn a_meetings_action_items_become_tasks_once_even_from_two_devices() {
         department: None,
         attendees: vec!["p-zhang".into(), "p-wang".into(), "p-li".into()],
         agenda: vec!["Sales review".into(), "Stock accuracy".into()],
+        managers_only: false,
     };
     // A department manager cannot call a store-wide meeting.
     assert!(

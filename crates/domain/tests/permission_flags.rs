@@ -202,6 +202,7 @@ fn meeting_and_report_flags_match_their_commands() {
             department: department.clone(),
             attendees: vec![],
             agenda: vec![],
+            managers_only: false,
         };
         meetings::create_meeting(&mut meetings, &c.org, &manager, &format!("m{i}"), new, 2)
             .unwrap();
@@ -243,6 +244,7 @@ fn meeting_and_report_flags_match_their_commands() {
                 department: department.clone(),
                 attendees: vec![],
                 agenda: vec![],
+                managers_only: false,
             };
             meetings::create_meeting(&mut meetings.fork(), &c.org, &a, "mx", new, 9).is_ok()
         });

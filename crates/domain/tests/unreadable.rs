@@ -267,6 +267,7 @@ fn plans_and_meetings_skip_the_malformed_one() {
             department: None,
             attendees: vec!["p-zhao".into()],
             agenda: vec!["Sales".into()],
+            managers_only: false,
         };
         create_meeting(&mut meetings, &org, &boss, id, m, 2).unwrap();
     }

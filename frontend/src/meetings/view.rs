@@ -63,6 +63,9 @@ pub fn meetings_view(props: &MeetingsViewProps) -> Html {
                                     if let Some(dept) = &m.department {
                                         <span class="badge">{ dept.clone() }</span>
                                     }
+                                    if m.managers_only {
+                                        <span class="badge">{ t(lang, Key::ManagersMinutes) }</span>
+                                    }
                                     <span class="badge">{ i18n::attendee_count(lang, m.attendees.len()) }</span>
                                     <span class="badge">{ i18n::action_count(lang, m.actions.len(), open_actions) }</span>
                                 </span>
@@ -116,6 +119,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
     let agenda = use_node_ref();
     let repeat = use_node_ref();
     let attendees = use_node_ref();
+    let managers_only = use_node_ref();
     let onsubmit = {
         let refs = (
             title.clone(),
@@ -124,6 +128,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
             agenda.clone(),
             repeat.clone(),
             attendees.clone(),
+            managers_only.clone(),
         );
         let on_cancel = props.on_cancel.clone();
         Callback::from(move |e: SubmitEvent| {
@@ -131,7 +136,7 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
             if busy {
                 return;
             }
-            let (title, date, department, agenda, repeat, attendees) = &refs;
+            let (title, date, department, agenda, repeat, attendees, managers_only) = &refs;
             let people = attendees
                 .cast::<web_sys::Element>()
                 .and_then(|list| list.query_selector_all("input:checked").ok())
@@ -155,6 +160,9 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                     .map(|el| el.value().lines().map(str::to_owned).collect())
                     .unwrap_or_default(),
                 repeat_weeks: form::read(repeat).trim().parse().unwrap_or(0),
+                managers_only: managers_only
+                    .cast::<HtmlInputElement>()
+                    .is_some_and(|el| el.checked()),
             };
             let on_cancel = on_cancel.clone();
             calls::create_meeting(
@@ -228,6 +236,13 @@ fn meeting_form(props: &MeetingFormProps) -> Html {
                 <div class="field">
                     <label for="meeting-repeat">{ t(lang, Key::RepeatWeeks) }</label>
                     <input id="meeting-repeat" ref={repeat} type="number" min="0" max="12" value="0" inputmode="numeric" />
+                </div>
+                <div class="field field-wide">
+                    <label class="check-row" for="meeting-managers-only">
+                        <input type="checkbox" id="meeting-managers-only" ref={managers_only} />
+                        { t(lang, Key::ManagersOnlyMinutes) }
+                    </label>
+                    <p class="field-hint">{ t(lang, Key::ManagersOnlyMinutesHint) }</p>
                 </div>
                 <div class="form-actions field-wide">
                     <button type="button" class="button button-quiet" onclick={cancel}>{ t(lang, Key::Cancel) }</button>
@@ -355,13 +370,17 @@ fn meeting_detail(props: &MeetingDetailProps) -> Html {
                 </div>
                 <div class="detail-card">
                     <h4 class="detail-section-title"><label for="minutes-text">{ t(lang, Key::Minutes) }</label></h4>
+                    if m.managers_only {
+                        <p class="field-hint" id="minutes-for-managers">{ t(lang, Key::MinutesForManagers) }</p>
+                    }
                     if m.can_edit {
                         <textarea id="minutes-text" ref={minutes} rows="6" placeholder={t(lang, Key::MinutesHint)}></textarea>
                         <div class="card-actions">
                             { busy_button(lang, Some("save-minutes-button"), "button-secondary", saving_minutes, [Key::SaveMinutes, Key::Saving], Some(save_minutes)) }
                         </div>
-                    } else if m.minutes.is_empty() {
+                    } else if m.minutes.is_empty() && !m.managers_only {
                         <p class="detail-empty">{ t(lang, Key::NoMinutes) }</p>
+                    } else if m.minutes.is_empty() {
                     } else {
                         <p class="minutes" id="minutes-text">{ m.minutes.clone() }</p>
                     }

@@ -216,6 +216,7 @@ impl Replica {
             kind::FEEDBACK => domain::feedback::new_feedback_doc(period, now),
             kind::ASSESSMENT | kind::SCORES => domain::assessment::new_assessment_doc(period, now),
             kind::CONTACTS => domain::contacts::new_contacts_doc(now),
+            kind::MINUTES => domain::meetings::new_minutes_doc(period, now),
             other => {
                 return Err(ClientError::Internal(format!(
                     "{other} has no period documents"
