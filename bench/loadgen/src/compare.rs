@@ -54,7 +54,13 @@ pub async fn prepare(
             let fixtures: Vec<StoreFixture> =
                 tokio::task::spawn_blocking(move || setup::ours(&data2, stores, slots)).await??;
             (
-                RelayProcess::start_ours(&relays.relay_bin, &data, &log, relays.validate_writes)?,
+                RelayProcess::start_ours(
+                    &relays.relay_bin,
+                    &data,
+                    &log,
+                    relays.validate_writes,
+                    true,
+                )?,
                 fixtures,
             )
         }
@@ -259,8 +265,11 @@ pub fn one_line(r: &Report) -> String {
             .as_ref()
             .map(|e| format!(" (first: {e})"))
             .unwrap_or_default(),
-        if r.forged_refused > 0 {
-            format!("; forged writes refused {}", r.forged_refused)
+        if r.attack_attempts > 0 {
+            format!(
+                "; attacker: {} attempts, {} refused",
+                r.attack_attempts, r.attack_refused
+            )
         } else {
             String::new()
         }

@@ -311,6 +311,28 @@ impl Device {
         self.sync_frame(self.edit_doc, false)
     }
 
+    /// A valid sync message for the edit document, as from a sync state that
+    /// starts afresh (heads, needs and a bloom filter of everything): what a
+    /// client flooding the relay with messages it must read and answer sends
+    /// over and over. `None` before the session is ready.
+    pub fn fresh_sync(&self) -> Option<Vec<u8>> {
+        let relay = self.relay.clone()?;
+        let doc = self.docs.get(self.edit_doc)?;
+        let data = doc
+            .am
+            .generate_sync_message(&mut sync::State::new())?
+            .encode();
+        Some(
+            Message::Sync {
+                sender_id: self.me.clone(),
+                target_id: relay,
+                document_id: doc.id,
+                data,
+            }
+            .encode(),
+        )
+    }
+
     /// True while the last edit is not yet acknowledged by the relay.
     pub fn edit_in_flight(&self) -> bool {
         self.pending_edit.is_some()

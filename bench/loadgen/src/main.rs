@@ -36,8 +36,13 @@ WORKLOAD:
   --saturate-edits N    closed-loop load until the relay acknowledged N edits in all (the
                         same work for every relay; instead of --saturate)
   --concurrency 64      devices doing their first sync at once
-  --attack              one more device of the first store sends forged writes (refused,
-                        cut off, again) from the saturate phase on (run only)
+  --attack KIND         one more device of the first store attacks from the saturate phase
+                        on (run only): forged (writes the relay refuses, again and again),
+                        enrol (guessed invite codes from 8 connections), connections (64 at
+                        a time on its token), messages (valid sync messages on 8 connections,
+                        not waiting for answers); the relay keeps its own message limits
+  --product-limits      the relay keeps its own message limits without an attack (run only;
+                        otherwise lifted: a benchmark device sends more than a person)
 
 OPTIONS:
   --relay-bin PATH      storeops-relay binary (default: next to this one, or $STOREOPS_RELAY_BIN)
@@ -54,7 +59,7 @@ struct Args {
     flags: Vec<(String, Option<String>)>,
 }
 
-const SWITCHES: &[&str] = &["no-auth", "no-docs", "idle-only", "attack"];
+const SWITCHES: &[&str] = &["no-auth", "no-docs", "idle-only", "product-limits"];
 
 impl Args {
     fn parse() -> anyhow::Result<Self> {
@@ -136,7 +141,10 @@ impl Args {
             saturate,
             connect_concurrency: self.num("concurrency", d.connect_concurrency)?,
             connect_timeout: d.connect_timeout,
-            attack: self.has("attack"),
+            attack: self
+                .get("attack")
+                .map(|a| a.parse().map_err(anyhow::Error::msg))
+                .transpose()?,
         })
     }
 
@@ -258,6 +266,7 @@ fn run() -> anyhow::Result<()> {
                 "connections",
                 "hold",
                 "no-docs",
+                "product-limits",
             ]);
             args.check_known(&known)?;
             let relays = args.relays();
@@ -272,7 +281,7 @@ fn run() -> anyhow::Result<()> {
             let slots = if idle {
                 connections.div_ceil(stores)
             } else {
-                w.devices_per_store + w.joins_per_store + usize::from(w.attack)
+                w.devices_per_store + w.joins_per_store + usize::from(w.attack.is_some())
             };
             block_on(&rt, async {
                 let mut started: Option<RelayProcess> = None;
@@ -292,6 +301,7 @@ fn run() -> anyhow::Result<()> {
                                     &dir,
                                     &relays.work_dir.join("relay.log"),
                                     relays.validate_writes,
+                                    w.attack.is_none() && !args.has("product-limits"),
                                 )?;
                                 let u = p.url.clone();
                                 started = Some(p);

@@ -36,26 +36,31 @@ pub struct RelayProcess {
 }
 
 impl RelayProcess {
-    /// Starts `storeops-relay serve` on a free loopback port. The message rate
-    /// limits, per connection and per device, are lifted (a benchmark device
-    /// sends far more than a person does); with `validate_writes` false, writes
-    /// are not checked against the rules of the device's role (to measure what
-    /// the check costs); everything else is the relay's default.
+    /// Starts `storeops-relay serve` on a free loopback port. With
+    /// `lift_rates`, the message rate limits, per connection and per device,
+    /// are lifted (a benchmark device sends far more than a person does; a run
+    /// with an attacker keeps them, as a store's relay has them); with
+    /// `validate_writes` false, writes are not checked against the rules of the
+    /// device's role (to measure what the check costs); everything else is the
+    /// relay's default.
     pub fn start_ours(
         bin: &Path,
         data_dir: &Path,
         log: &Path,
         validate_writes: bool,
+        lift_rates: bool,
     ) -> anyhow::Result<Self> {
         let mut cmd = Command::new(bin);
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
             .arg(data_dir)
-            .env("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND", "1000000")
-            .env("STOREOPS_RELAY__MAX_DEVICE_MESSAGES_PER_SECOND", "1000000")
             .env(
                 "STOREOPS_RELAY__VALIDATE_WRITES",
                 validate_writes.to_string(),
             );
+        if lift_rates {
+            cmd.env("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND", "1000000")
+                .env("STOREOPS_RELAY__MAX_DEVICE_MESSAGES_PER_SECOND", "1000000");
+        }
         if std::env::var_os("RUST_LOG").is_none() {
             cmd.env("RUST_LOG", "warn");
         }

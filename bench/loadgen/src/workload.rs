@@ -58,9 +58,53 @@ pub struct Workload {
     /// Gives up on the connect phase after this long.
     pub connect_timeout: Duration,
     /// One more device of the first store, its token in an attacker's hands,
-    /// sends forged writes as fast as the relay lets it from the saturate phase
-    /// to the end (each refused, the connection closed, and again).
-    pub attack: bool,
+    /// attacks the relay from the saturate phase to the end.
+    pub attack: Option<Attack>,
+}
+
+/// What the attacker of [`Workload::attack`] does, as fast as the relay lets it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Attack {
+    /// Forged writes (a task's title set to a number): each refused, the
+    /// connection closed, and again.
+    Forged,
+    /// Enrolment with guessed invite codes, from 8 connections at once on one
+    /// address (`POST /v1/enrol`).
+    Enrol,
+    /// Connections on the lifted token, 64 at a time, held open, again and again.
+    Connections,
+    /// Valid sync messages the relay must read and answer, on 8 connections of
+    /// the lifted token at once, without waiting for answers.
+    Messages,
+}
+
+impl Attack {
+    pub const ALL: [Attack; 4] = [
+        Attack::Forged,
+        Attack::Enrol,
+        Attack::Connections,
+        Attack::Messages,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Attack::Forged => "forged",
+            Attack::Enrol => "enrol",
+            Attack::Connections => "connections",
+            Attack::Messages => "messages",
+        }
+    }
+}
+
+impl std::str::FromStr for Attack {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Attack::ALL
+            .into_iter()
+            .find(|a| a.as_str() == s)
+            .ok_or_else(|| format!("no attack {s:?}: forged, enrol, connections or messages"))
+    }
 }
 
 impl Default for Workload {
@@ -74,7 +118,7 @@ impl Default for Workload {
             saturate: Saturation::For(Duration::from_secs(10)),
             connect_concurrency: 64,
             connect_timeout: Duration::from_secs(300),
-            attack: false,
+            attack: None,
         }
     }
 }
@@ -145,8 +189,11 @@ pub struct Report {
     /// Sessions that ended in an error (refused, closed by the relay, bad frame).
     pub errors: u64,
     pub first_error: Option<String>,
-    /// Forged writes the relay refused (with [`Workload::attack`]).
-    pub forged_refused: u64,
+    /// The attacker's attempts (writes, enrolments, connections, messages
+    /// sent) and those the relay refused (an error, a 429, a close), with
+    /// [`Workload::attack`].
+    pub attack_attempts: u64,
+    pub attack_refused: u64,
     /// The relay's resident set before any device connected, in KiB.
     pub rss_before_kib: Option<u64>,
     /// … with every device connected and synced, before edits.
@@ -189,7 +236,8 @@ struct Counters {
     frames: AtomicU64,
     reconnects: AtomicU64,
     errors: AtomicU64,
-    forged_refused: AtomicU64,
+    attack_attempts: AtomicU64,
+    attack_refused: AtomicU64,
 }
 
 #[derive(Default)]
@@ -334,9 +382,10 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     let attacker_slot = n + joins;
     for s in &target.stores {
         anyhow::ensure!(
-            s.tokens.is_empty() || s.tokens.len() >= n + joins + usize::from(workload.attack),
+            s.tokens.is_empty()
+                || s.tokens.len() >= n + joins + usize::from(workload.attack.is_some()),
             "each store needs {} device tokens, one per device and join (and the attacker)",
-            n + joins + usize::from(workload.attack)
+            n + joins + usize::from(workload.attack.is_some())
         );
     }
     let docs_per_store = target.stores[0].docs.len();
@@ -397,15 +446,18 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     let my_cpu0 = cpu_time(me);
     let acked0 = ctx.counters.saturate_acked.load(Ordering::Relaxed);
     let delivered0 = ctx.counters.deliveries.load(Ordering::Relaxed);
-    let attacker = workload.attack.then(|| {
-        let store = &target.stores[0];
+    let attacker = workload.attack.map(|attack| {
+        let store = target.stores[0].clone();
         let token = store.tokens.get(attacker_slot).cloned();
-        tokio::spawn(forged_writes(
-            ctx.clone(),
-            store.clone(),
-            token,
-            attacker_slot,
-        ))
+        let ctx = ctx.clone();
+        tokio::spawn(async move {
+            match attack {
+                Attack::Forged => forged_writes(ctx, store, token, attacker_slot).await,
+                Attack::Enrol => enrol_flood(ctx).await,
+                Attack::Connections => connection_flood(ctx, token).await,
+                Attack::Messages => message_flood(ctx, store, token, attacker_slot).await,
+            }
+        })
     });
     let _ = phase_tx.send(Phase::Saturate);
     let sat_started = Instant::now();
@@ -530,7 +582,8 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         ack_latency: Percentiles::of_micros(samples.ack),
         errors: ctx.counters.errors.load(Ordering::Relaxed),
         first_error: samples.first_error,
-        forged_refused: ctx.counters.forged_refused.load(Ordering::Relaxed),
+        attack_attempts: ctx.counters.attack_attempts.load(Ordering::Relaxed),
+        attack_refused: ctx.counters.attack_refused.load(Ordering::Relaxed),
         rss_before_kib,
         rss_connected_kib,
         rss_peak_kib: rss("VmHWM"),
@@ -613,15 +666,161 @@ async fn forged_writes(ctx: Arc<Ctx>, store: StoreFixture, token: Option<String>
                         && let Some(f) = device.forge()
                     {
                         sent = send_all(&mut ws, vec![f]).await.is_ok();
+                        ctx.counters.attack_attempts.fetch_add(1, Ordering::Relaxed);
                     }
                 }
                 Err(crate::device::DeviceError::Relay(_)) => {
-                    ctx.counters.forged_refused.fetch_add(1, Ordering::Relaxed);
+                    ctx.counters.attack_refused.fetch_add(1, Ordering::Relaxed);
                     break;
                 }
                 Err(_) => break,
             }
         }
+    }
+}
+
+/// `host:port` of a `ws://host:port/…` URL.
+fn authority(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, r)| r);
+    rest.split('/').next().unwrap_or(rest)
+}
+
+/// Guessed invite codes, from 8 connections at once (one address), each
+/// answered before the next is sent.
+async fn enrol_flood(ctx: Arc<Ctx>) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let host = authority(&ctx.url).to_owned();
+    let guesser = |n: u64| {
+        let (ctx, host) = (ctx.clone(), host.clone());
+        async move {
+            let phase = ctx.phase.clone();
+            let mut guess = n * 1_000_000;
+            while *phase.borrow() != Phase::Done {
+                guess += 1;
+                let body = format!(r#"{{"code":"guess-{guess:012}","device_name":"guesser"}}"#);
+                let request = format!(
+                    "POST /v1/enrol HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+                    body.len()
+                );
+                let Ok(mut tcp) = TcpStream::connect(&host).await else {
+                    tokio::time::sleep(Duration::from_millis(10)).await;
+                    continue;
+                };
+                ctx.counters.attack_attempts.fetch_add(1, Ordering::Relaxed);
+                let mut answer = Vec::new();
+                if tcp.write_all(request.as_bytes()).await.is_ok() {
+                    let _ =
+                        tokio::time::timeout(Duration::from_secs(5), tcp.read_to_end(&mut answer))
+                            .await;
+                }
+                let status = String::from_utf8_lossy(&answer);
+                if !status.starts_with("HTTP/1.1 2") {
+                    ctx.counters.attack_refused.fetch_add(1, Ordering::Relaxed);
+                }
+            }
+        }
+    };
+    let all: Vec<_> = (0..8).map(|n| tokio::spawn(guesser(n))).collect();
+    for g in all {
+        let _ = g.await;
+    }
+}
+
+/// Connections on one token, 64 opened at a time and held until the next
+/// round, as fast as the relay answers.
+async fn connection_flood(ctx: Arc<Ctx>, token: Option<String>) {
+    let phase = ctx.phase.clone();
+    while *phase.borrow() != Phase::Done {
+        let round = (0..64).map(|_| {
+            let (ctx, token) = (ctx.clone(), token.clone());
+            tokio::spawn(async move {
+                ctx.counters.attack_attempts.fetch_add(1, Ordering::Relaxed);
+                let ws = open(&ctx.url, token.as_deref()).await;
+                if ws.is_err() {
+                    ctx.counters.attack_refused.fetch_add(1, Ordering::Relaxed);
+                }
+                ws.ok()
+            })
+        });
+        let mut held = Vec::new();
+        for c in round.collect::<Vec<_>>() {
+            held.extend(c.await.ok().flatten());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        drop(held);
+    }
+}
+
+/// Valid sync messages on 8 connections of one token, sent without waiting
+/// for answers (what is read back is read and dropped).
+async fn message_flood(ctx: Arc<Ctx>, store: StoreFixture, token: Option<String>, slot: usize) {
+    let flooder = |n: usize| {
+        let (ctx, store, token) = (ctx.clone(), store.clone(), token.clone());
+        async move {
+            let mut phase = ctx.phase.clone();
+            while *phase.borrow() != Phase::Done {
+                let mut device = fresh_device(&store, 0, slot);
+                let Ok(ws) = open(&ctx.url, token.as_deref()).await else {
+                    ctx.counters.attack_refused.fetch_add(1, Ordering::Relaxed);
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                };
+                let (mut tx, mut rx) = ws.split();
+                if tx
+                    .send(tokio_tungstenite::tungstenite::Message::Binary(
+                        device.connect().into(),
+                    ))
+                    .await
+                    .is_err()
+                {
+                    continue;
+                }
+                // Sync first (as an honest device would), then flood.
+                let mut frame = None;
+                while frame.is_none() {
+                    let Some(Ok(tokio_tungstenite::tungstenite::Message::Binary(b))) =
+                        rx.next().await
+                    else {
+                        break;
+                    };
+                    let Ok(r) = device.receive(&b) else { break };
+                    for reply in r.replies {
+                        let _ = tx
+                            .send(tokio_tungstenite::tungstenite::Message::Binary(
+                                reply.into(),
+                            ))
+                            .await;
+                    }
+                    if device.all_synced() {
+                        frame = device.fresh_sync();
+                    }
+                }
+                let Some(frame) = frame else { continue };
+                let reader =
+                    tokio::spawn(async move { while let Some(Ok(_)) = rx.next().await {} });
+                loop {
+                    let send = tx.send(tokio_tungstenite::tungstenite::Message::Binary(
+                        frame.clone().into(),
+                    ));
+                    tokio::select! {
+                        sent = send => if sent.is_err() {
+                            ctx.counters.attack_refused.fetch_add(1, Ordering::Relaxed);
+                            break;
+                        },
+                        _ = phase.changed() => break,
+                    }
+                    ctx.counters.attack_attempts.fetch_add(1, Ordering::Relaxed);
+                    if n == 0 && *phase.borrow() == Phase::Done {
+                        break;
+                    }
+                }
+                reader.abort();
+            }
+        }
+    };
+    let all: Vec<_> = (0..8).map(|n| tokio::spawn(flooder(n))).collect();
+    for f in all {
+        let _ = f.await;
     }
 }
 

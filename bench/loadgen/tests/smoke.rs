@@ -50,12 +50,12 @@ async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_re
         saturate: Saturation::Edits(30),
         connect_concurrency: 4,
         connect_timeout: Duration::from_secs(60),
-        attack: true,
+        attack: Some(workload::Attack::Forged),
     };
     let r = workload::run(target, w).await.unwrap();
 
     assert_eq!(r.errors, 0, "first error: {:?}", r.first_error);
-    assert!(r.forged_refused > 0, "the attacker's writes were refused");
+    assert!(r.attack_refused > 0, "the attacker's writes were refused");
     assert_eq!(r.devices, 8);
     assert_eq!(r.docs_synced, 2 * 3 * 3, "every device got every document");
     assert!(r.steady_edits > 0);
@@ -71,4 +71,62 @@ async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_re
 
     let _ = stop.send(());
     relay.await.unwrap().unwrap();
+}
+
+/// Each of the other attacks, against a relay with the product's own limits:
+/// the honest devices of both stores see no error and their edits become
+/// visible, and the relay turns the attacker away (429s, refused connections)
+/// or holds it to its device's rate.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn under_each_flood_the_honest_devices_go_on() {
+    for attack in [
+        workload::Attack::Enrol,
+        workload::Attack::Connections,
+        workload::Attack::Messages,
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let data = dir.path().join("relay");
+        let d = data.clone();
+        let stores = tokio::task::spawn_blocking(move || setup::ours(&d, 2, 4))
+            .await
+            .unwrap()
+            .unwrap();
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let settings = Settings {
+            listen: addr,
+            data_dir: data,
+            ..Settings::default()
+        };
+        let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+        let relay = tokio::spawn(serve(settings, listener, async move {
+            let _ = stopped.await;
+        }));
+        let target = Target {
+            url: format!("ws://{addr}/sync"),
+            stores,
+            relay_pid: Some(std::process::id()),
+        };
+        let w = Workload {
+            devices_per_store: 3,
+            joins_per_store: 0,
+            steady: Duration::from_secs(2),
+            edit_rate: 2.0,
+            reconnect_every: None,
+            saturate: Saturation::Edits(20),
+            connect_concurrency: 4,
+            connect_timeout: Duration::from_secs(60),
+            attack: Some(attack),
+        };
+        let r = workload::run(target, w).await.unwrap();
+        let what = attack.as_str();
+        assert_eq!(r.errors, 0, "{what}: first error: {:?}", r.first_error);
+        assert!(r.steady_latency.count > 0, "{what}: edits became visible");
+        assert!(r.attack_attempts > 0, "{what}: the attacker attacked");
+        if attack != workload::Attack::Messages {
+            assert!(r.attack_refused > 0, "{what}: the relay turned it away");
+        }
+        let _ = stop.send(());
+        relay.await.unwrap().unwrap();
+    }
 }
