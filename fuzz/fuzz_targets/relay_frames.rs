@@ -16,10 +16,7 @@ fn stored() -> StoredDoc {
     am.transact::<_, _, automerge::AutomergeError>(|tx| tx.put(automerge::ROOT, "title", "x"))
         .expect("put");
     StoredDoc {
-        meta: DocMeta {
-            scope: "s1".into(),
-            kind: "org".into(),
-        },
+        meta: DocMeta::new("s1", "org"),
         chunks: vec![am.save()],
         sync_states: vec![],
     }

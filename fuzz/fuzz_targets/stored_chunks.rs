@@ -9,10 +9,7 @@ use storeops_sync::{
 
 fuzz_target!(|data: &[u8]| {
     let doc = DocumentId::from_bytes([3; 16]);
-    let meta = DocMeta {
-        scope: "s".into(),
-        kind: "tasks".into(),
-    };
+    let meta = DocMeta::new("s", "tasks");
     // Through SQLite: the bytes as a chunk row, read back by the storage layer.
     let store = SqliteStore::open_in_memory().expect("in-memory database");
     store
