@@ -543,6 +543,22 @@ keys! {
     Decision => ("Review", "审批"),
     DepartmentNumbers => ("Department numbers this week", "本周各部门数据"),
     DueDate => ("Due date", "截止日期"),
+    DueTime => ("Due time", "截止时间"),
+    SearchTasks => ("Find tasks", "查找任务"),
+    SearchTasksHint => ("Find tasks by words…", "按关键词查找任务…"),
+    AnyStatus => ("Any status", "任意状态"),
+    OverdueOnly => ("Overdue only", "仅逾期"),
+    ClearSearch => ("Clear", "清除"),
+    DevicesSection => ("Devices of the store", "门店设备"),
+    DevicesIntro => ("The devices you could have invited. A revoked device is cut off at once and can no longer sign in; what it synced stays.", "您可邀请的设备。撤销后该设备立即断开且无法再登录；已同步的内容会保留。"),
+    ThisDevice => ("This device", "本设备"),
+    Revoked => ("Revoked", "已撤销"),
+    Revoke => ("Revoke", "撤销"),
+    NoPerson => ("For no one", "未关联人员"),
+    YourName => ("Your name", "您的姓名"),
+    YourNameHint => ("You join the org chart in the plan's top position; you can change that later.", "您将以计划中最高岗位加入组织架构，之后可以调整。"),
+    TaskDetails => ("Details", "详情"),
+    ChecklistLinesHint => ("One step per line", "每行一个步骤"),
     DutyCoverage => ("Duty coverage", "职责覆盖"),
     FeedbackCounts => ("Problem reports", "问题反馈"),
     KpiVsTarget => ("KPIs against target", "KPI 与目标"),
@@ -765,6 +781,22 @@ pub fn role_label(lang: Lang, role: Role) -> String {
         Role::Staff => Key::RoleStaff,
     };
     t(lang, key).to_owned()
+}
+
+/// "Revoke Wang's phone".
+pub fn revoke_device(lang: Lang, name: &str) -> String {
+    lang.pick(format!("Revoke {name}"), format!("撤销 {name}"))
+}
+
+/// "3 tasks found".
+pub fn found_count(lang: Lang, n: usize) -> String {
+    lang.pick(
+        match n {
+            1 => "1 task found".to_owned(),
+            n => format!("{n} tasks found"),
+        },
+        format!("找到 {n} 个任务"),
+    )
 }
 
 /// "3 of 12 done".

@@ -42,7 +42,9 @@ use axum::extract::{ConnectInfo, FromRequestParts, Query, State};
 use axum::http::{HeaderMap, StatusCode, request::Parts};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use storeops_api::relay::{EnrolRequest, Invite, InviteRequest, NewStore, RelayError};
+use storeops_api::relay::{
+    EnrolRequest, Invite, InviteRequest, NewStore, RelayError, RevokeRequest, StoreDevice,
+};
 use storeops_domain::{Role, kind};
 use storeops_sync::{Access, ConnId};
 use tokio::sync::watch;
@@ -310,6 +312,8 @@ fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics_text))
         .route("/v1/enrol", post(enrol))
         .route("/v1/invites", post(create_invite))
+        .route("/v1/devices", post(list_devices))
+        .route("/v1/devices/revoke", post(revoke_device))
         .route("/v1/stores", post(open_store))
         .route("/v1/surveys/answer", post(surveys::answer))
         .route("/sync", get(websocket))
@@ -492,7 +496,7 @@ async fn open_store(
             StatusCode::BAD_REQUEST,
             "bad_request",
             format!(
-                "expected JSON {{\"code\", \"name\", \"template\", \"locale\", \"time_zone\", \"device_name\"}}: {e}"
+                "expected JSON {{\"code\", \"name\", \"template\", \"locale\", \"time_zone\", \"device_name\", \"person_name\"?}}: {e}"
             ),
         )
     })?;
@@ -506,16 +510,7 @@ async fn open_store(
         let today = storeops_domain::calendar::Zone::named(&req.time_zone)
             .unwrap_or_else(|_| storeops_domain::calendar::Zone::utc())
             .date_of(now);
-        reg.open_store(
-            &req.code,
-            &req.name,
-            &req.template,
-            &req.locale,
-            &req.time_zone,
-            &req.device_name,
-            today,
-            now,
-        )
+        reg.open_store(&req, today, now)
     })
     .await
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??;
@@ -549,52 +544,164 @@ async fn create_invite(
             "valid_hours must be between 1 and 720",
         ));
     }
-    let token = bearer(&headers, &HashMap::new()).ok_or_else(|| {
-        ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "sign in with this device's token to invite others",
-        )
-    })?;
-    // The token is checked by sign-in's reader, outside the registry's lock.
-    let device = state.sign_in.device(token).await?;
-    let registry = state.registry.clone();
-    let (code, expires_at) = tokio::task::spawn_blocking(move || {
-        let device = match device {
-            Some(d) if d.usable_at(now_ms()) => d,
-            _ => return Ok(Err("unauthorized")),
-        };
-        if device.role != Role::Manager {
-            return Ok(Err("forbidden"));
-        }
-        let mut reg = registry
-            .lock()
-            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
+    let person = req.person.clone();
+    let (code, expires_at) = as_device(&state, &headers, move |reg, device, org, actor| {
+        storeops_domain::access::may_invite(org, actor, role, person.as_deref())
+            .map_err(|e| Refusal::Forbidden(e.to_string()))?;
         let now = now_ms();
         let valid = hours * 3_600_000;
-        let code = reg.create_invite(&device.store_id, role, req.person.as_deref(), now, valid)?;
-        Ok::<_, RegistryError>(Ok((code, now + valid)))
+        let code = reg.create_invite(&device.store_id, role, person.as_deref(), now, valid)?;
+        Ok((code, now + valid))
     })
-    .await
-    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))??
-    .map_err(|why| match why {
-        "forbidden" => ApiError::new(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "only managers can invite devices; ask your manager",
-        ),
-        _ => ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "unauthorized",
-            "this device is not enrolled or was revoked",
-        ),
-    })?;
+    .await?;
     Ok(axum::Json(Invite {
         code,
         role,
         expires_at,
     })
     .into_response())
+}
+
+/// Why a registry request made as a device was refused.
+enum Refusal {
+    Forbidden(String),
+    Registry(RegistryError),
+}
+
+impl From<RegistryError> for Refusal {
+    fn from(e: RegistryError) -> Self {
+        Self::Registry(e)
+    }
+}
+
+/// Runs `f` on the registry (behind its lock, on a blocking thread) as the
+/// device whose bearer token `headers` carry, with its store's org chart as the
+/// relay holds it and the device as a domain actor (its person, or its role
+/// alone). The token is checked by sign-in's reader, outside the lock.
+async fn as_device<T: Send + 'static>(
+    state: &AppState,
+    headers: &HeaderMap,
+    f: impl FnOnce(
+        &mut Registry,
+        &registry::Device,
+        &storeops_domain::OrgDoc,
+        &storeops_domain::Actor,
+    ) -> Result<T, Refusal>
+    + Send
+    + 'static,
+) -> Result<T, ApiError> {
+    let unauthorized = || {
+        ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized",
+            "this device is not enrolled or was revoked; sign in with its token",
+        )
+    };
+    let token = bearer(headers, &HashMap::new()).ok_or_else(unauthorized)?;
+    let device = state.sign_in.device(token).await?;
+    let device = match device {
+        Some(d) if d.usable_at(now_ms()) => d,
+        _ => return Err(unauthorized()),
+    };
+    let registry = state.registry.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut reg = registry
+            .lock()
+            .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
+        let org = reg.org_chart(&device.store_id)?;
+        let actor = match device.person.as_deref() {
+            Some(p) => storeops_domain::Actor::for_person(&org, p, device.role)
+                .map_err(|e| Refusal::Forbidden(e.to_string()))?,
+            None => storeops_domain::Actor::with_role(device.name.clone(), device.role),
+        };
+        f(&mut reg, &device, &org, &actor)
+    })
+    .await
+    .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))?
+    .map_err(|r| match r {
+        Refusal::Forbidden(why) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", why),
+        Refusal::Registry(e) => ApiError::from(e),
+    })
+}
+
+/// The devices of a store `device` could have invited (the same rule decides
+/// who may see and revoke them), newest last.
+fn devices_seen_by(
+    reg: &Registry,
+    device: &registry::Device,
+    org: &storeops_domain::OrgDoc,
+    actor: &storeops_domain::Actor,
+) -> Result<Vec<StoreDevice>, Refusal> {
+    actor
+        .require_manager("see the store's devices")
+        .map_err(|e| Refusal::Forbidden(e.to_string()))?;
+    Ok(reg
+        .devices()?
+        .into_iter()
+        .filter(|d| d.store_id == device.store_id)
+        .filter(|d| {
+            storeops_domain::access::may_invite(org, actor, d.role, d.person.as_deref()).is_ok()
+        })
+        .map(|d| StoreDevice {
+            id: d.id,
+            name: d.name,
+            role: d.role,
+            person: d.person,
+            person_name: None,
+            revoked: d.revoked,
+            this_device: false,
+        })
+        .collect())
+}
+
+/// The store's devices this device could have invited.
+async fn list_devices(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    rate_limit(&state, &state.limits.invites, ip, "devices")?;
+    let devices = as_device(&state, &headers, |reg, device, org, actor| {
+        devices_seen_by(reg, device, org, actor)
+    })
+    .await?;
+    Ok(axum::Json(devices).into_response())
+}
+
+/// Revokes a device of the store this device could have invited (not itself:
+/// that is signing out).
+async fn revoke_device(
+    State(state): State<AppState>,
+    ClientIp(ip): ClientIp,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Response, ApiError> {
+    rate_limit(&state, &state.limits.invites, ip, "revoke")?;
+    let req: RevokeRequest = serde_json::from_slice(&body).map_err(|e| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("expected JSON {{\"device_id\"}}: {e}"),
+        )
+    })?;
+    let devices = as_device(&state, &headers, move |reg, device, org, actor| {
+        if req.device_id == device.id {
+            return Err(Refusal::Forbidden(
+                "this is the device asking; sign out of it instead".into(),
+            ));
+        }
+        let seen = devices_seen_by(reg, device, org, actor)?;
+        if !seen.iter().any(|d| d.id == req.device_id) {
+            return Err(Refusal::Forbidden(format!(
+                "no device {} of this store that you may revoke",
+                req.device_id
+            )));
+        }
+        reg.revoke(&req.device_id, now_ms())?;
+        devices_seen_by(reg, device, org, actor)
+    })
+    .await?;
+    Ok(axum::Json(devices).into_response())
 }
 
 /// The kinds of document a role may change: one list per role, shared by

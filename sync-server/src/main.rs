@@ -19,8 +19,11 @@ USAGE:
   storeops-relay store list --data-dir DIR
   storeops-relay store grant --data-dir DIR [--valid-hours 72]
                              a one-time code with which the app opens a new store
-  storeops-relay invite create --data-dir DIR --store ID --role manager|staff
-                               [--person ID] [--valid-hours 72]
+  storeops-relay invite create --data-dir DIR --store ID --role ROLE
+                               [--person ID | --holder-of POSITION] [--valid-hours 72]
+                               ROLE: staff, department_manager, manager,
+                               operations_manager or director; the device is for a
+                               person, by id or as whoever holds a position now
   storeops-relay device list --data-dir DIR
   storeops-relay device revoke --data-dir DIR ID
   storeops-relay backup --data-dir DIR --to FILE
@@ -204,6 +207,7 @@ fn run() -> anyhow::Result<()> {
                 "store",
                 "role",
                 "person",
+                "holder-of",
                 "valid-hours",
             ])?;
             let role: Role = args
@@ -211,14 +215,24 @@ fn run() -> anyhow::Result<()> {
                 .parse()
                 .map_err(|e: String| anyhow::anyhow!(e))?;
             let hours = valid_hours(&args)?;
+            let store = args.need("store")?;
             let mut reg = Registry::open(&settings(&args)?.data_dir)?;
-            let code = reg.create_invite(
-                args.need("store")?,
-                role,
-                args.get("person"),
-                now_ms(),
-                hours * 3_600_000,
-            )?;
+            // For a person by id, or for whoever holds a position now.
+            let person = match (args.get("person"), args.get("holder-of")) {
+                (Some(p), _) => Some(p.to_owned()),
+                (None, Some(position)) => {
+                    let org = reg.org_chart(store)?;
+                    let holder = org
+                        .people
+                        .iter()
+                        .find(|(_, p)| p.active && p.held_positions().contains(&position))
+                        .map(|(id, _)| id.clone());
+                    Some(holder.ok_or_else(|| anyhow::anyhow!("no one holds {position}"))?)
+                }
+                (None, None) => None,
+            };
+            let code =
+                reg.create_invite(store, role, person.as_deref(), now_ms(), hours * 3_600_000)?;
             println!("{code}");
             Ok(())
         }

@@ -197,7 +197,9 @@ impl Registry {
         today: Date,
         now_ms: i64,
     ) -> Result<StoreInfo, RegistryError> {
-        self.create_store_with(name, template_id, locale, time_zone, today, now_ms, false)
+        let people = People::Nobody;
+        self.create_store_with(name, template_id, locale, time_zone, today, now_ms, people)
+            .map(|(store, _)| store)
     }
 
     /// Like [`Registry::create_store`], with sample staff holding every position:
@@ -211,7 +213,9 @@ impl Registry {
         today: Date,
         now_ms: i64,
     ) -> Result<StoreInfo, RegistryError> {
-        self.create_store_with(name, template_id, locale, time_zone, today, now_ms, true)
+        let people = People::Demo;
+        self.create_store_with(name, template_id, locale, time_zone, today, now_ms, people)
+            .map(|(store, _)| store)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -223,8 +227,8 @@ impl Registry {
         time_zone: &str,
         today: Date,
         now_ms: i64,
-        demo_people: bool,
-    ) -> Result<StoreInfo, RegistryError> {
+        people: People<'_>,
+    ) -> Result<(StoreInfo, Option<String>), RegistryError> {
         let name = name.trim();
         if name.is_empty() || name.chars().count() > 100 {
             return Err(RegistryError::Invalid(
@@ -253,9 +257,14 @@ impl Registry {
             tasks_doc: tasks.to_string(),
         };
         let mut docs = new_store(&setup, tpl, today, now_ms)?;
-        if demo_people {
-            add_demo_people(&mut docs.org, locale, now_ms)?;
-        }
+        let person = match people {
+            People::Nobody => None,
+            People::Demo => {
+                add_demo_people(&mut docs.org, locale, now_ms)?;
+                None
+            }
+            People::Opener(name) => Some(add_opener(&mut docs.org, name, now_ms)?),
+        };
         let op = |doc: DocumentId, kind: &str, am: &Automerge| StorageOp::Compact {
             doc,
             meta: DocMeta::new(store_id.clone(), kind),
@@ -273,11 +282,14 @@ impl Registry {
             "INSERT INTO stores (id, name, root_doc, created_at) VALUES (?1, ?2, ?3, ?4)",
             params![store_id, name, root.to_string(), now_ms],
         )?;
-        Ok(StoreInfo {
-            id: store_id,
-            name: name.into(),
-            root_document_id: root.to_string(),
-        })
+        Ok((
+            StoreInfo {
+                id: store_id,
+                name: name.into(),
+                root_document_id: root.to_string(),
+            },
+            person,
+        ))
     }
 
     pub fn stores(&self) -> Result<Vec<StoreInfo>, RegistryError> {
@@ -292,6 +304,23 @@ impl Registry {
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// A store's org chart, as stored (what the relay has acknowledged).
+    pub fn org_chart(&self, store_id: &str) -> Result<storeops_domain::OrgDoc, RegistryError> {
+        let read = |id: &str| -> Result<Automerge, RegistryError> {
+            let doc: DocumentId = id
+                .parse()
+                .map_err(|_| RegistryError::Invalid(format!("{id:?} is not a document id")))?;
+            let stored = self
+                .docs
+                .load(&doc)?
+                .ok_or_else(|| RegistryError::Invalid(format!("the relay has no document {id}")))?;
+            storeops_sync::load_chunks(&stored.chunks).map_err(RegistryError::Invalid)
+        };
+        let root = read(&self.store(store_id)?.root_document_id)?;
+        let org = read(&storeops_domain::read_store(&root)?.documents.org)?;
+        Ok(storeops_domain::read_org(&org)?)
     }
 
     fn store(&self, id: &str) -> Result<StoreInfo, RegistryError> {
@@ -329,31 +358,37 @@ impl Registry {
     /// Redeems a new-store code: creates the store from `template_id` and enrols
     /// the calling device as its director. Nothing is created unless the code is
     /// good; a code opens one store.
-    #[allow(clippy::too_many_arguments)]
     pub fn open_store(
         &mut self,
-        code: &str,
-        name: &str,
-        template_id: &str,
-        locale: &str,
-        time_zone: &str,
-        device_name: &str,
+        req: &storeops_api::relay::NewStore,
         today: Date,
         now_ms: i64,
     ) -> Result<Enrolment, RegistryError> {
-        let device_name = device_name.trim();
+        let device_name = req.device_name.trim();
         if device_name.is_empty() || device_name.chars().count() > 100 {
             return Err(RegistryError::Invalid(
                 "a device name is 1 to 100 characters".into(),
             ));
         }
-        if let Err(e) = storeops_domain::calendar::Zone::named(time_zone) {
+        let person_name = req
+            .person_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .unwrap_or(device_name);
+        if person_name.chars().count() > storeops_domain::text::limits::TITLE {
+            return Err(RegistryError::Invalid(format!(
+                "a name is at most {} characters",
+                storeops_domain::text::limits::TITLE
+            )));
+        }
+        if let Err(e) = storeops_domain::calendar::Zone::named(&req.time_zone) {
             return Err(RegistryError::Invalid(e.to_string()));
         }
         let usable: bool = self.conn().query_row(
             "SELECT EXISTS(SELECT 1 FROM store_grants
              WHERE code_hash = ?1 AND redeemed_at IS NULL AND expires_at > ?2)",
-            params![hash(code), now_ms],
+            params![hash(&req.code), now_ms],
             |r| r.get(0),
         )?;
         if !usable {
@@ -361,16 +396,25 @@ impl Registry {
         }
         // The registry is used by one caller at a time (the relay holds it behind a
         // mutex), so the check above still holds here.
-        let store = self.create_store(name, template_id, locale, time_zone, today, now_ms)?;
+        let (store, person) = self.create_store_with(
+            &req.name,
+            &req.template,
+            &req.locale,
+            &req.time_zone,
+            today,
+            now_ms,
+            People::Opener(person_name),
+        )?;
         let redeemed = self.conn().execute(
             "UPDATE store_grants SET redeemed_at = ?2, store_id = ?3
              WHERE code_hash = ?1 AND redeemed_at IS NULL",
-            params![hash(code), now_ms, store.id],
+            params![hash(&req.code), now_ms, store.id],
         )?;
         if redeemed != 1 {
             return Err(RegistryError::InvalidGrant);
         }
-        let invite = self.create_invite(&store.id, Role::Director, None, now_ms, 60_000)?;
+        let invite =
+            self.create_invite(&store.id, Role::Director, person.as_deref(), now_ms, 60_000)?;
         self.enrol(&invite, device_name, now_ms)
     }
 
@@ -536,6 +580,38 @@ const DEMO_NAMES_EN: &[&str] = &[
     "Lin Tao",
     "Luo Xin",
 ];
+
+/// Who a new store's org chart starts with.
+enum People<'a> {
+    Nobody,
+    /// Sample staff in every position.
+    Demo,
+    /// Whoever opens it from the app, by name.
+    Opener(&'a str),
+}
+
+/// The opener of a store, as the person holding the template's top position
+/// (the first that reports to no one); their person id.
+fn add_opener(org: &mut Automerge, name: &str, now_ms: i64) -> Result<String, RegistryError> {
+    let chart = storeops_domain::read_org(org)?;
+    let top = chart
+        .positions
+        .iter()
+        .find(|(_, p)| p.reports_to.is_none())
+        .map(|(id, _)| id.clone())
+        .ok_or_else(|| RegistryError::Invalid("the template has no top position".into()))?;
+    let id = format!("person-{}", &random_secret()?[..12]);
+    storeops_domain::org::add_person(
+        org,
+        &storeops_domain::Actor::manager(name),
+        &id,
+        name,
+        "",
+        &[top.as_str()],
+        now_ms,
+    )?;
+    Ok(id)
+}
 
 fn add_demo_people(org: &mut Automerge, locale: &str, now_ms: i64) -> Result<(), RegistryError> {
     let names = if locale.starts_with("zh") {

@@ -45,6 +45,22 @@ async fn relay() -> Fixture {
     .await
 }
 
+/// A relay serving the demo store of plan 2 (sample staff in every position).
+async fn demo_relay() -> Fixture {
+    relay_of(|reg| {
+        reg.create_demo_store(
+            "Demo",
+            "plan2",
+            "en",
+            "UTC",
+            Date::new(2026, 11, 28).unwrap(),
+            0,
+        )
+        .unwrap()
+    })
+    .await
+}
+
 /// A relay serving the store `make` creates, with a staff device enrolled.
 async fn relay_of(
     make: impl FnOnce(&mut Registry) -> storeops_relay::registry::StoreInfo,
@@ -561,13 +577,13 @@ fn store_documents_bytes(
 fn post_with_token(
     url: String,
     token: Option<String>,
-    body: &'static str,
+    body: impl AsRef<str>,
 ) -> (u16, serde_json::Value) {
     let mut req = ureq::post(&url).set("content-type", "application/json");
     if let Some(t) = token {
         req = req.set("authorization", &format!("Bearer {t}"));
     }
-    match req.send_string(body) {
+    match req.send_string(body.as_ref()) {
         Ok(r) => (r.status(), r.into_json().unwrap_or_default()),
         Err(ureq::Error::Status(code, r)) => (code, r.into_json().unwrap_or_default()),
         Err(e) => panic!("{e}"),
@@ -610,6 +626,90 @@ async fn only_a_managers_device_creates_invites_and_they_enrol_into_its_store() 
         let r = ureq::post(&enrol_url).send_string(&body).unwrap();
         let e: serde_json::Value = r.into_json().unwrap();
         assert_eq!(e["role"], "staff");
+    })
+    .await
+    .unwrap();
+    let _ = f.stop.send(());
+}
+
+/// Who may invite whom (`access::may_invite`, judged on the stored org chart): a
+/// director any role for anyone; a department manager a staff device for someone
+/// of their department, nothing else.
+#[tokio::test]
+async fn a_director_invites_any_role_and_a_department_manager_only_staff_of_their_department() {
+    let f = demo_relay().await;
+    let mut reg = Registry::open(&f.data_dir).unwrap();
+    let store = reg.stores().unwrap()[0].id.clone();
+    let org = reg.org_chart(&store).unwrap();
+    // A department whose head's holder manages it, and one of its staff.
+    let holder = |position: &str| {
+        org.people
+            .iter()
+            .find(|(_, p)| p.held_positions().contains(&position))
+            .map(|(id, _)| id.clone())
+    };
+    let (head, member, outsider) = org
+        .departments
+        .iter()
+        .find_map(|(dept, d)| {
+            let head = holder(d.head.as_deref()?)?;
+            let actor =
+                storeops_domain::Actor::for_person(&org, &head, Role::DepartmentManager).ok()?;
+            let scope = actor.scope_departments(&org);
+            let in_scope = |pid: &str| scope.contains(&org.positions[pid].department);
+            let member = org
+                .positions
+                .keys()
+                .filter(|pid| in_scope(pid) && d.head.as_deref() != Some(pid.as_str()))
+                .find_map(|pid| holder(pid))?;
+            let outsider = org
+                .positions
+                .keys()
+                .filter(|pid| !in_scope(pid))
+                .find_map(|pid| holder(pid))?;
+            let _ = dept;
+            Some((head, member, outsider))
+        })
+        .unwrap();
+    let mut token = |role: Role, person: Option<&str>| {
+        let code = reg
+            .create_invite(&store, role, person, 0, i64::MAX / 2)
+            .unwrap();
+        reg.enrol(&code, "Device", real_now()).unwrap().token
+    };
+    let director = token(Role::Director, None);
+    let department_manager = token(Role::DepartmentManager, Some(&head));
+    let url = format!("http://{}/v1/invites", f.url);
+    tokio::task::spawn_blocking(move || {
+        let invite = |who: &str, role: &str, person: Option<&str>| {
+            let body = serde_json::json!({"role": role, "person": person}).to_string();
+            post_with_token(url.clone(), Some(who.to_owned()), body).0
+        };
+        for role in ["staff", "department_manager", "manager", "director"] {
+            assert_eq!(
+                invite(&director, role, Some(&member)),
+                200,
+                "director: {role}"
+            );
+        }
+        assert_eq!(
+            invite(&director, "staff", None),
+            200,
+            "director: for no one"
+        );
+        assert_eq!(
+            invite(&director, "staff", Some("person-new")),
+            200,
+            "someone just added, not yet synced"
+        );
+        assert_eq!(
+            invite(&department_manager, "staff", Some("person-nobody")),
+            403
+        );
+        assert_eq!(invite(&department_manager, "staff", Some(&member)), 200);
+        assert_eq!(invite(&department_manager, "staff", Some(&outsider)), 403);
+        assert_eq!(invite(&department_manager, "manager", Some(&member)), 403);
+        assert_eq!(invite(&department_manager, "staff", None), 403);
     })
     .await
     .unwrap();
@@ -771,18 +871,7 @@ async fn contact_details_and_managers_minutes_reach_managers_only_and_a_staff_de
 async fn assessment_scores_reach_the_person_assessed_and_the_managers_above_them_only() {
     use storeops_domain::{Actor, Owner, assessment};
     use storeops_storage::DocumentStore;
-    let f = relay_of(|reg| {
-        reg.create_demo_store(
-            "Demo",
-            "plan2",
-            "en",
-            "UTC",
-            Date::new(2026, 11, 28).unwrap(),
-            0,
-        )
-        .unwrap()
-    })
-    .await;
+    let f = demo_relay().await;
     let db = storeops_relay::registry::database_path(&f.data_dir);
     let store_db = storeops_storage::SqliteStore::open(&db).unwrap();
     let mut reg = Registry::open(&f.data_dir).unwrap();

@@ -857,6 +857,39 @@ pub fn stored_task_titles(
         .collect())
 }
 
+/// Each of the device's task documents with its heads: equal on two devices
+/// when they hold the same tasks documents at the same heads.
+pub fn task_heads(
+    device: &storeops_client::Device,
+) -> Vec<(
+    storeops_sync::DocumentId,
+    Option<Vec<automerge::ChangeHash>>,
+)> {
+    let replica = device.replica();
+    replica
+        .task_documents()
+        .into_iter()
+        .map(|doc| (doc, replica.heads(&doc)))
+        .collect()
+}
+
+/// The titles of every task in every tasks document of `store` (the first one
+/// and the weeks'), as the relay (stopped) has them in `relay_dir`.
+pub fn stored_store_task_titles(
+    relay_dir: &Path,
+    store: &str,
+) -> Result<std::collections::BTreeSet<String>> {
+    use storeops_storage::DocumentStore;
+    let db = storeops_storage::SqliteStore::open(&relay_dir.join("relay.sqlite"))?;
+    let mut titles = std::collections::BTreeSet::new();
+    for (doc, meta) in db.documents_of(store)? {
+        if meta.kind == storeops_domain::kind::TASKS {
+            titles.extend(stored_task_titles(relay_dir, &doc)?);
+        }
+    }
+    Ok(titles)
+}
+
 /// A store's org document as the relay (stopped) has it in `relay_dir`.
 pub fn stored_org(relay_dir: &Path, store_id: &str) -> Result<storeops_domain::OrgDoc> {
     use storeops_storage::DocumentStore;

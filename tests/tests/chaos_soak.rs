@@ -53,9 +53,7 @@ fn act(device: &Device, rng: &mut Rng, n: usize) -> Result<(), ApiError> {
     let pick = |rng: &mut Rng| tasks.get(rng.below(tasks.len())).map(|t| t.id.clone());
     let result = match rng.below(6) {
         0 => device
-            .handle(AddTask {
-                title: format!("soak task {n}"),
-            })
+            .handle(AddTask::titled(format!("soak task {n}")))
             .map(|_| ()),
         1 => match pick(rng) {
             Some(task_id) => {
@@ -280,14 +278,13 @@ fn devices_behind_a_chaotic_network_converge_and_keep_every_invariant() {
             .filter(|(st, _)| *st == s)
             .map(|(_, d)| d)
             .collect();
-        let (_, tasks_doc) = in_store[0].replica().store_documents().unwrap();
         wait(
             "the store's replicas to converge",
             Duration::from_secs(120),
             || {
                 let heads: BTreeSet<_> = in_store
                     .iter()
-                    .map(|d| d.replica().heads(&tasks_doc))
+                    .map(|d| storeops_e2e::task_heads(d))
                     .collect();
                 heads.len() == 1
             },

@@ -76,15 +76,11 @@ fn a_js_automerge_repo_client_reads_a_rust_change_and_a_rust_device_sees_its_cha
             .map(|t| !t.is_empty())
             .unwrap_or(false)
     });
-    let task = device
-        .handle(AddTask {
-            title: "Written by Rust".into(),
-        })
-        .unwrap();
+    let task = device.handle(AddTask::titled("Written by Rust")).unwrap();
     wait("the relay to confirm", || {
         device.app_status().sync.pending_changes == 0
     });
-    let (_, tasks_doc) = device.replica().store_documents().unwrap();
+    let tasks_doc = device.replica().task_document(&task.id).unwrap();
 
     // The JS client: its own enrolment, the token in the query string.
     let (_, js_token) = storeops_client::relay::enrol(

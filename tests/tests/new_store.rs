@@ -56,6 +56,7 @@ fn a_director_opens_a_store_from_a_template_and_builds_on_it() -> anyhow::Result
     // A wrong code is refused with the relay's words, and nothing is created.
     app.fill("#store-code", "0000-0000-0000-0000")?;
     app.fill("#store-name", "西门店")?;
+    app.fill("#store-person-name", "李敏")?;
     app.fill("#store-device-name", "总监电脑")?;
     app.fill("#store-relay-url", &relay.url())?;
     app.click("#open-store-button")?;
@@ -78,6 +79,21 @@ fn a_director_opens_a_store_from_a_template_and_builds_on_it() -> anyhow::Result
     wait_for_text(&app, "the store's name", "header", "西门店")?;
     assert!(relay_cli(&relay_dir, &["store", "list"])?.contains("西门店"));
     app.screenshot("3-director-today")?;
+
+    // The opener is on the org chart, in the plan's top position, and may invite
+    // any role: here a department manager (a dead end before).
+    app.open_screen("org")?;
+    wait_for_text(
+        &app,
+        "the director on the org chart",
+        ".org-position",
+        "李敏",
+    )?;
+    app.open_screen("settings")?;
+    app.select("#invite-role", "department_manager")?;
+    app.click("#invite-create")?;
+    wait_for_element(&app, "the invite code", "#invite-code-shown")?;
+    app.screenshot("3b-director-invites-a-department-manager")?;
 
     // The director adds a department and a duty.
     app.open_screen("org")?;

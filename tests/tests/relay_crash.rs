@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use storeops_api::Handles;
 use storeops_api::command::{AddTask, Enrol, ListTasks};
 use storeops_client::{Device, sync_loop};
-use storeops_e2e::{RelayProcess, artifacts, free_port, relay_cli};
+use storeops_e2e::{RelayProcess, artifacts, free_port, relay_cli, task_heads};
 
 const STORES: usize = 5;
 const DEVICES_PER_STORE: usize = 10;
@@ -119,11 +119,7 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
                 let mut n = 0;
                 while !stop.load(Ordering::Relaxed) {
                     let title = format!("d{i}-{n}");
-                    device
-                        .handle(AddTask {
-                            title: title.clone(),
-                        })
-                        .unwrap();
+                    device.handle(AddTask::titled(title.clone())).unwrap();
                     n += 1;
                     let mut l = ledger.lock().unwrap();
                     l.written.push(title);
@@ -145,10 +141,8 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
         })
         .collect();
 
-    let tasks_docs: Vec<_> = devices
-        .iter()
-        .map(|(_, d)| d.replica().store_documents().unwrap().1)
-        .collect();
+    let store_of = |d: &Device| d.replica().enrolment().unwrap().store_id.clone();
+    let store_ids: Vec<String> = devices.iter().map(|(_, d)| store_of(d)).collect();
     let mut seed = 0x5eed_u64;
     let mut checked_at_kills = 0;
     for _ in 0..KILLS {
@@ -167,7 +161,7 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
             if titles.is_empty() {
                 continue;
             }
-            let stored = storeops_e2e::stored_task_titles(&relay_dir, &tasks_docs[i]).unwrap();
+            let stored = storeops_e2e::stored_store_task_titles(&relay_dir, &store_ids[i]).unwrap();
             for title in titles {
                 assert!(
                     stored.contains(title),
@@ -204,15 +198,11 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
             .filter(|(st, _)| *st == s)
             .map(|(_, d)| d)
             .collect();
-        let (_, tasks_doc) = in_store[0].replica().store_documents().unwrap();
         wait(
             "the store's replicas to converge",
             Duration::from_secs(120),
             || {
-                let heads: BTreeSet<_> = in_store
-                    .iter()
-                    .map(|d| d.replica().heads(&tasks_doc))
-                    .collect();
+                let heads: BTreeSet<_> = in_store.iter().map(|d| task_heads(d)).collect();
                 heads.len() == 1
             },
         );
@@ -223,8 +213,7 @@ fn killing_the_relay_20_times_under_load_loses_no_acknowledged_change() {
     let mut acknowledged = 0;
     let mut written = 0;
     for (i, (s, device)) in devices.iter().enumerate() {
-        let (_, tasks_doc) = device.replica().store_documents().unwrap();
-        let stored = storeops_e2e::stored_task_titles(&relay_dir, &tasks_doc).unwrap();
+        let stored = storeops_e2e::stored_store_task_titles(&relay_dir, &store_ids[i]).unwrap();
         let ledger = ledgers[i].lock().unwrap();
         for title in &ledger.written[..ledger.acknowledged] {
             assert!(

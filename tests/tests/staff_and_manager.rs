@@ -12,6 +12,8 @@ use storeops_e2e::riverside::{
 };
 use storeops_e2e::{AppSession, RelayProcess, artifacts, free_port};
 
+const COLD_ROOM: &str = "Check the cold room";
+
 #[test]
 fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
 -> anyhow::Result<()> {
@@ -26,6 +28,36 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
     manager.enrol(&relay.url(), &code, "Office laptop")?;
     hire_wang_and_invite(&manager)?;
     let staff_code = shown(&manager, "the invite code", "#invite-code-shown")?;
+
+    // The manager gives Wang a task of their own, with everything a task has, in
+    // one form: description, assignee, due date, priority and a checklist.
+    manager.open_screen("today")?;
+    manager.click("#task-details-toggle")?;
+    manager.fill("#new-task-title", COLD_ROOM)?;
+    manager.fill("#new-task-description", "Log both thermometers")?;
+    let wang = manager.script(
+        "return [...document.querySelectorAll('#new-task-assignee option')].find(o => o.textContent.includes('Wang Fang'))?.value",
+        json!([]),
+    )?;
+    manager.select("#new-task-assignee", wang.as_str().unwrap_or_default())?;
+    manager.select("#new-task-priority", "high")?;
+    manager.script(
+        "document.querySelector('#new-task-due').value = new Date().toISOString().slice(0, 10)",
+        json!([]),
+    )?;
+    // One step per line (WebDriver's typing of a newline differs between engines).
+    manager.script(
+        "document.querySelector('#new-task-checklist').value = 'Freezer 1\\nFreezer 2'",
+        json!([]),
+    )?;
+    manager.screenshot("0-new-task-form")?;
+    manager.click("#add-task-button")?;
+    manager.wait_for(
+        "the new task saved and the form cleared",
+        "return document.querySelector('#new-task-title').value === '' && document.querySelector('#new-task-checklist').value === ''",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
 
     // Wang's phone sees Wang's work only.
     let phone = AppSession::start("phone", &dir.path().join("phone"), &out)?;
@@ -43,10 +75,19 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
     )?;
     assert_eq!(
         titles.as_array().map(Vec::len),
-        Some(2),
+        Some(3),
         "Wang's work only: {titles}"
     );
     phone.screenshot("1-today")?;
+    open_task(&phone, COLD_ROOM)?;
+    phone.wait_for(
+        "the new task whole on the phone",
+        "return document.querySelectorAll('.checklist-item').length === 2 && document.body.innerText.includes('Log both thermometers')",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    phone.screenshot("1b-new-task-on-the-phone")?;
+    phone.click("#task-back")?;
     open_task(&phone, STOCK_COUNT)?;
     phone.click("#task-back")?;
 
@@ -94,5 +135,36 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
         Duration::from_secs(60),
     )?;
     phone.screenshot("4-after-reassignment")?;
+
+    // The manager revokes Wang's phone from Settings (asked twice); the phone is
+    // cut off and told why.
+    manager.open_screen("settings")?;
+    manager.wait_for(
+        "the store's devices",
+        "return [...document.querySelectorAll('.device-row')].some(r => r.innerText.includes(\"Wang's phone\"))",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    let row = "[...document.querySelectorAll('.device-row')].find(r => r.innerText.includes(\"Wang's phone\"))";
+    manager.script(&format!("{row}.querySelector('button').click()"), json!([]))?;
+    manager.script(
+        &format!("{row}.querySelector('.button-danger').click()"),
+        json!([]),
+    )?;
+    manager.wait_for(
+        "the phone shown revoked",
+        &format!("return {row}?.dataset.revoked === 'true'"),
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    manager.screenshot("5-devices-one-revoked")?;
+    phone.click("#sync-now")?;
+    phone.wait_for(
+        "the phone told it is no longer accepted",
+        "return document.body.innerText.includes('no longer accepts this device')",
+        json!([]),
+        Duration::from_secs(30),
+    )?;
+    phone.screenshot("6-revoked")?;
     Ok(())
 }

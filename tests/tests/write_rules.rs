@@ -111,15 +111,11 @@ fn every_forged_write_from_a_staff_token_is_refused_and_an_honest_staff_device_g
     wait("the store to arrive", || {
         manager.handle(ListTasks {}).is_ok_and(|t| !t.is_empty())
     });
-    let task = manager
-        .handle(AddTask {
-            title: "Face up aisle 4".into(),
-        })
-        .unwrap();
+    let task = manager.handle(AddTask::titled("Face up aisle 4")).unwrap();
     wait("the relay to confirm the task", || {
         manager.app_status().sync.pending_changes == 0
     });
-    let (_, tasks_doc) = manager.replica().store_documents().unwrap();
+    let tasks_doc = manager.replica().task_document(&task.id).unwrap();
     let before = manager.handle(ListTasks {}).unwrap();
 
     // An honest staff device makes progress: accepted.

@@ -608,12 +608,15 @@ fn run() -> Result {
     app.env("STOREOPS_DATA_DIR", &app_dir);
     // Enrolled before (the token may be in the OS keyring, not in a file).
     if !app_dir.join("storeops.sqlite").exists() {
-        let code = relay_cli(
-            &relay_dir,
-            &[
-                "invite", "create", "--store", &store_id, "--role", "manager",
-            ],
-        )?;
+        // For the demo's store manager, so the laptop approves what the store
+        // manager approves.
+        // (A demo store from an older build may have no one there: then for no one.)
+        let invite = [
+            "invite", "create", "--store", &store_id, "--role", "manager",
+        ];
+        let for_holder = [&invite[..], &["--holder-of", "pos:store-manager"]].concat();
+        let code =
+            relay_cli(&relay_dir, &for_holder).or_else(|_| relay_cli(&relay_dir, &invite))?;
         app.env("STOREOPS_ENROL_URL", format!("http://{listen}"))
             .env("STOREOPS_ENROL_CODE", code)
             .env("STOREOPS_DEVICE_NAME", "店长的电脑 Manager's laptop");

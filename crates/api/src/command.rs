@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use storeops_domain::assessment::KpiMetric;
 use storeops_domain::feedback::ReportStatus;
 use storeops_domain::plans::{PlanAction, PlanLevel};
-use storeops_domain::{Cadence, Role, TaskStatus};
+use storeops_domain::{Cadence, Priority, Role, TaskStatus};
 
 use crate::assessment::{AssessmentBoard, SessionInput};
 use crate::dashboard::Dashboard;
@@ -21,7 +21,7 @@ use crate::feedback::FeedbackBoard;
 use crate::meetings::MeetingBoard;
 use crate::org::{DutyRegister, MyDuty, OrgChart, RaciInput};
 use crate::plans::{PlanBoard, PlanView};
-use crate::relay::{Invite, NewStore};
+use crate::relay::{Invite, NewStore, StoreDevice};
 use crate::status::{AppStatus, SyncStatus};
 use crate::tasks::{Staffing, TaskDetail, TaskView, TeamBoard};
 
@@ -118,6 +118,10 @@ commands! {
     "sync_now" => SyncNow {} -> SyncStatus;
     /// A one-time invite code for another device of this store.
     "create_invite" => CreateInvite { role: Role, person: Option<String> } -> Invite;
+    /// The store's devices this device could have invited (managers).
+    "list_devices" => ListDevices {} -> Vec<StoreDevice>;
+    /// Revokes one of them: cut off within a second, its token refused.
+    "revoke_device" => RevokeDevice { device_id: String } -> Vec<StoreDevice>;
     /// Leaves the store: enrolment, token and local documents are removed. Refused while
     /// more changes than `discard_unsynced` (those the person agreed to lose) are not on
     /// the relay yet.
@@ -126,13 +130,48 @@ commands! {
     // ---- tasks ------------------------------------------------------------------
     /// This device's tasks (its person's, its positions').
     "list_tasks" => ListTasks {} -> Vec<TaskView>;
-    /// An ad-hoc task.
-    "add_task" => AddTask { title: String } -> TaskView;
+    /// An ad-hoc task, in one change: a title, and optionally a description,
+    /// an owner id (`person:…`, `position:…`, `department:…`), a due date
+    /// (`YYYY-MM-DD`) and time (`HH:MM`), a priority and checklist items. It goes
+    /// to the week document of its due date (undated: of today).
+    "add_task" => AddTask {
+        title: String,
+        #[serde(default)] description: String,
+        #[serde(default)] assignee: Option<String>,
+        #[serde(default)] due: Option<String>,
+        #[serde(default)] due_time: Option<String>,
+        #[serde(default)] priority: Option<Priority>,
+        #[serde(default)] checklist: Vec<String>,
+    } -> TaskView;
+    /// Changes the given fields of a task (managers in scope), each its own
+    /// write so concurrent edits of other fields survive; an empty `due` or
+    /// `due_time` clears it.
+    "edit_task" => EditTask {
+        task_id: String,
+        #[serde(default)] title: Option<String>,
+        #[serde(default)] description: Option<String>,
+        #[serde(default)] due: Option<String>,
+        #[serde(default)] due_time: Option<String>,
+        #[serde(default)] priority: Option<Priority>,
+    } -> TaskDetail;
     "set_task_status" => SetTaskStatus { task_id: String, status: TaskStatus } -> TaskView;
     "task_detail" => GetTaskDetail { task_id: String } -> TaskDetail;
     "set_checklist_item" => SetChecklistItem { task_id: String, item_id: String, done: bool } -> TaskDetail;
     "add_checklist_item" => AddChecklistItem { task_id: String, text: String } -> TaskDetail;
     "add_comment" => AddComment { task_id: String, text: String } -> TaskDetail;
+    /// Tasks of the store this device keeps that answer every part given: words
+    /// in the title, description, checklist or comments; a status; an owner id
+    /// (a person's includes their positions' tasks); a department; due from / to
+    /// (`YYYY-MM-DD`); overdue only. At most 200, soonest due first.
+    "search_tasks" => SearchTasks {
+        #[serde(default)] words: String,
+        #[serde(default)] status: Option<TaskStatus>,
+        #[serde(default)] assignee: Option<String>,
+        #[serde(default)] department: Option<String>,
+        #[serde(default)] due_from: Option<String>,
+        #[serde(default)] due_to: Option<String>,
+        #[serde(default)] overdue: bool,
+    } -> Vec<TaskView>;
     /// Gives a task to an owner id (`position:…`, `person:…`) or to no one.
     "reassign_task" => ReassignTask { task_id: String, assignee: Option<String> } -> TaskDetail;
     /// Moves every open task of owner `from` to `to`; answers how many moved.
@@ -206,6 +245,21 @@ commands! {
     "answer_survey" => AnswerSurvey { survey_id: String, score: u64, comment: String } -> AssessmentBoard;
 }
 
+impl AddTask {
+    /// A task with only a title (the rest not given).
+    pub fn titled(title: impl Into<String>) -> Self {
+        Self {
+            title: title.into(),
+            description: String::new(),
+            assignee: None,
+            due: None,
+            due_time: None,
+            priority: None,
+            checklist: vec![],
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,7 +291,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(COMMANDS.len(), 57);
+        assert_eq!(COMMANDS.len(), 61);
     }
 
     #[test]

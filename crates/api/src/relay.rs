@@ -3,6 +3,9 @@
 //! - `POST /v1/enrol` [`EnrolRequest`] → [`Enrolled`]
 //! - `POST /v1/stores` [`NewStore`] → [`Enrolled`]
 //! - `POST /v1/invites` (bearer token) [`InviteRequest`] → [`Invite`]
+//! - `POST /v1/devices` (bearer token) `{}` → `Vec<`[`StoreDevice`]`>`: the
+//!   devices of the caller's store it could have invited
+//! - `POST /v1/devices/revoke` (bearer token) [`RevokeRequest`] → `Vec<`[`StoreDevice`]`>`
 //!
 //! A refusal is [`RelayError`] with a 4xx/5xx status.
 
@@ -29,6 +32,11 @@ pub struct NewStore {
     /// IANA name.
     pub time_zone: String,
     pub device_name: String,
+    /// The opener's own name: they become the person holding the template's top
+    /// position, and the device is theirs. (Absent from older builds: the device
+    /// name stands in.)
+    #[serde(default)]
+    pub person_name: Option<String>,
 }
 
 /// What enrolling or opening a store gives the device. The token is shown only here.
@@ -67,6 +75,31 @@ pub struct InviteRequest {
     /// 1 to 720; 72 when absent.
     #[serde(default)]
     pub valid_hours: Option<i64>,
+}
+
+/// A device of the store, as a manager who could have invited it sees it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreDevice {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    /// The person it is for (an id of the org chart).
+    pub person: Option<String>,
+    /// That person's name, as this device's org chart has it (filled by the
+    /// device, not the relay).
+    #[serde(default)]
+    pub person_name: Option<String>,
+    pub revoked: bool,
+    /// The device asking (filled by the device).
+    #[serde(default)]
+    pub this_device: bool,
+}
+
+/// Revokes a device of the caller's store: its connections are cut within a
+/// second and its token no longer signs in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RevokeRequest {
+    pub device_id: String,
 }
 
 /// A one-time invite code another device enrols with.

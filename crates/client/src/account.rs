@@ -1,8 +1,10 @@
 //! The device itself: its status, enrolling or opening a new store, invites for other
 //! devices, "sync now" and signing out.
 
-use storeops_api::command::{CreateInvite, Enrol, GetStatus, OpenStore, SignOut, SyncNow};
-use storeops_api::relay::{Invite, InviteRequest};
+use storeops_api::command::{
+    CreateInvite, Enrol, GetStatus, ListDevices, OpenStore, RevokeDevice, SignOut, SyncNow,
+};
+use storeops_api::relay::{Invite, InviteRequest, RevokeRequest, StoreDevice};
 use storeops_api::status::{AppStatus, StoreInfo, SyncStatus};
 
 use crate::device::Run;
@@ -104,17 +106,68 @@ impl Run<SyncNow> for Device {
 /// may invite whom.
 impl Run<CreateInvite> for Device {
     fn run(&self, c: CreateInvite) -> Result<Invite, ClientError> {
-        let (relay_url, token, ca) = {
-            let r = self.replica();
-            let e = r.enrolment().ok_or(ClientError::NotEnrolled)?;
-            (e.relay_url.clone(), r.token()?, e.relay_ca_pem.clone())
-        };
+        let (relay_url, token, ca) = self.as_this_device()?;
         let request = InviteRequest {
             role: c.role,
             person: c.person,
             valid_hours: None,
         };
         relay::create_invite(self.http(), &relay_url, &token, &request, ca.as_deref())
+    }
+}
+
+impl Device {
+    /// The relay's address, this device's token and the relay's CA, for a
+    /// request made as this device.
+    fn as_this_device(&self) -> Result<(String, String, Option<String>), ClientError> {
+        let r = self.replica();
+        let e = r.enrolment().ok_or(ClientError::NotEnrolled)?;
+        Ok((e.relay_url.clone(), r.token()?, e.relay_ca_pem.clone()))
+    }
+
+    /// The relay's list, with people's names from this device's org chart and
+    /// this device marked.
+    fn named(&self, mut devices: Vec<StoreDevice>) -> Result<Vec<StoreDevice>, ClientError> {
+        let r = self.replica();
+        let org = r.org()?;
+        let me = r.enrolment().map(|e| e.device_id.clone());
+        for d in &mut devices {
+            d.person_name = d
+                .person
+                .as_ref()
+                .and_then(|p| org.people.get(p))
+                .map(|p| p.name.clone());
+            d.this_device = me.as_deref() == Some(d.id.as_str());
+        }
+        Ok(devices)
+    }
+}
+
+impl Run<ListDevices> for Device {
+    fn run(&self, _: ListDevices) -> Result<Vec<StoreDevice>, ClientError> {
+        let (url, token, ca) = self.as_this_device()?;
+        self.named(relay::list_devices(
+            self.http(),
+            &url,
+            &token,
+            ca.as_deref(),
+        )?)
+    }
+}
+
+impl Run<RevokeDevice> for Device {
+    fn run(&self, c: RevokeDevice) -> Result<Vec<StoreDevice>, ClientError> {
+        let (url, token, ca) = self.as_this_device()?;
+        let request = RevokeRequest {
+            device_id: c.device_id,
+        };
+        self.named(relay::revoke_device(
+            self.http(),
+            &url,
+            &token,
+            &request,
+            ca.as_deref(),
+        )?)
     }
 }
 

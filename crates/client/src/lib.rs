@@ -50,7 +50,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let device = Device::open(dir.path()).unwrap();
         assert_eq!(device.handle(ListTasks {}).unwrap(), vec![]);
-        let err = device.handle(AddTask { title: "x".into() }).unwrap_err();
+        let err = device.handle(AddTask::titled("x")).unwrap_err();
         assert_eq!(err.code, ErrorCode::NotEnrolled);
     }
 

@@ -5,7 +5,9 @@
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use storeops_api::relay::{EnrolRequest, Enrolled, Invite, InviteRequest, NewStore, RelayError};
+use storeops_api::relay::{
+    EnrolRequest, Enrolled, Invite, InviteRequest, NewStore, RelayError, RevokeRequest, StoreDevice,
+};
 
 use crate::{ClientError, Enrolment};
 
@@ -174,6 +176,12 @@ pub fn open_store(
         code: new.code.trim().to_owned(),
         name: new.name.trim().to_owned(),
         device_name: new.device_name.trim().to_owned(),
+        person_name: new
+            .person_name
+            .as_deref()
+            .map(str::trim)
+            .filter(|n| !n.is_empty())
+            .map(str::to_owned),
         ..new.clone()
     };
     let answer = post(http, &relay_url, "/v1/stores", None, &request, ca_pem)?;
@@ -189,6 +197,41 @@ pub fn create_invite(
     ca_pem: Option<&str>,
 ) -> Result<Invite, ClientError> {
     post(http, relay_url, "/v1/invites", Some(token), request, ca_pem)
+}
+
+/// The store's devices the asking device could have invited.
+pub fn list_devices(
+    http: &dyn RelayHttp,
+    relay_url: &str,
+    token: &str,
+    ca_pem: Option<&str>,
+) -> Result<Vec<StoreDevice>, ClientError> {
+    post(
+        http,
+        relay_url,
+        "/v1/devices",
+        Some(token),
+        &serde_json::json!({}),
+        ca_pem,
+    )
+}
+
+/// Revokes a device of the store; the relay answers the list as it is now.
+pub fn revoke_device(
+    http: &dyn RelayHttp,
+    relay_url: &str,
+    token: &str,
+    request: &RevokeRequest,
+    ca_pem: Option<&str>,
+) -> Result<Vec<StoreDevice>, ClientError> {
+    post(
+        http,
+        relay_url,
+        "/v1/devices/revoke",
+        Some(token),
+        request,
+        ca_pem,
+    )
 }
 
 fn enrolment(

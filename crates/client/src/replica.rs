@@ -276,6 +276,20 @@ impl Replica {
         self.linked()
     }
 
+    /// The documents the task views read (the first tasks document and the
+    /// weeks around today that have arrived), in a stable order.
+    pub fn task_documents(&self) -> Vec<DocumentId> {
+        let mut docs = self.task_docs();
+        docs.sort();
+        docs.dedup();
+        docs
+    }
+
+    /// The document holding task `id`, if it has arrived here.
+    pub fn task_document(&self, id: &str) -> Option<DocumentId> {
+        self.locate(domain::kind::TASKS, "tasks", id)
+    }
+
     pub(crate) fn linked(&self) -> Option<(DocumentId, DocumentId)> {
         let store = self.store_doc()?;
         Some((
@@ -391,16 +405,6 @@ impl Replica {
         Ok(())
     }
 
-    /// Runs a domain command on the tasks document; returns once it is durable.
-    pub fn change_tasks<R>(
-        &mut self,
-        f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
-    ) -> Result<R, ClientError> {
-        self.actor()?;
-        let (_, tasks) = self.linked().ok_or(ClientError::NotSyncedYet)?;
-        self.change_document(tasks, f)
-    }
-
     /// Runs a domain command on the org document; returns once it is durable.
     pub fn change_org<R>(
         &mut self,
@@ -501,6 +505,28 @@ impl Replica {
     pub(crate) fn all_tasks(&self) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
         let mut all = domain::Entities::default();
         for doc in self.task_docs() {
+            if let Some(read) = self.read_noted(doc, domain::read_tasks_doc)? {
+                all.merge(read.tasks);
+            }
+        }
+        Ok(all.into_iter().collect())
+    }
+
+    /// Every task of every tasks document this device keeps (the task views'
+    /// weeks and any other week that arrived), read document by document.
+    pub(crate) fn all_kept_tasks(
+        &self,
+    ) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
+        let mut docs = self.task_docs();
+        docs.extend(
+            self.kind_docs(domain::kind::TASKS, |_| true)
+                .into_iter()
+                .map(|(_, d)| d),
+        );
+        docs.sort();
+        docs.dedup();
+        let mut all = domain::Entities::default();
+        for doc in docs {
             if let Some(read) = self.read_noted(doc, domain::read_tasks_doc)? {
                 all.merge(read.tasks);
             }

@@ -2,16 +2,18 @@
 //! the team board and the people to assign to.
 
 use storeops_api::command::{
-    AddChecklistItem, AddComment, AddTask, GetStaffing, GetTaskDetail, GetTeamBoard, ListTasks,
-    ReassignOpenTasks, ReassignTask, SetChecklistItem, SetTaskStatus,
+    AddChecklistItem, AddComment, AddTask, EditTask, GetStaffing, GetTaskDetail, GetTeamBoard,
+    ListTasks, ReassignOpenTasks, ReassignTask, SearchTasks, SetChecklistItem, SetTaskStatus,
 };
 use storeops_api::tasks::{
     ChecklistItemView, CommentView, HistoryView, Staffing, StaffingPerson, StaffingPosition,
     TaskDetail, TaskView, TeamBoard, TeamGroup,
 };
-use storeops_domain::{self as domain, NewTask, OrgDoc, Owner, Role, Task};
+use storeops_domain::{
+    self as domain, NewTask, OrgDoc, Owner, Priority, Role, Task, TaskEdit, kind,
+};
 
-use crate::device::{Run, parse_owner, random_id};
+use crate::device::{Run, parse_date, parse_owner, random_id};
 use crate::{ClientError, Device, Replica};
 
 /// A task as the lists show it, ids resolved to names through the org document.
@@ -210,14 +212,90 @@ impl Run<ListTasks> for Device {
 }
 
 /// Adds an ad-hoc task; durable when this returns.
+/// Text a form left empty is no value.
+fn given(text: Option<String>) -> Option<String> {
+    text.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
 impl Run<AddTask> for Device {
     fn run(&self, c: AddTask) -> Result<TaskView, ClientError> {
         let id = format!("task-{}", random_id()?);
         let mut r = self.replica();
-        r.change_tasks(|am, actor, now| {
-            domain::add_task(am, actor, &id, NewTask::titled(&c.title), now)
+        let org = r.org()?;
+        let new = NewTask {
+            description: c.description.trim().to_owned(),
+            assignee: given(c.assignee).map(|a| parse_owner(&a)).transpose()?,
+            due: given(c.due).map(|d| parse_date(&d)).transpose()?,
+            due_time: given(c.due_time),
+            priority: c.priority.unwrap_or(Priority::Normal),
+            checklist: c.checklist,
+            ..NewTask::titled(c.title)
+        };
+        let week = domain::split::task_period(new.due, r.today_date());
+        // Judged before a week's document is opened for it, so a refused task
+        // changes nothing.
+        let mut scratch = domain::split::new_tasks_doc(&week, 0)?;
+        domain::create_task(&mut scratch, &org, &r.actor()?, &id, new.clone(), 0)?;
+        r.change_period(kind::TASKS, &week, |am, actor, now| {
+            domain::create_task(am, &org, actor, &id, new, now)
         })?;
         r.task_view(&id)
+    }
+}
+
+impl Run<SearchTasks> for Device {
+    fn run(&self, c: SearchTasks) -> Result<Vec<TaskView>, ClientError> {
+        const MOST: usize = 200;
+        let r = self.replica();
+        let org = r.org()?;
+        let zone = r.zone();
+        let date = |d: Option<String>| given(d).map(|d| parse_date(&d)).transpose();
+        let query = domain::search::TaskQuery {
+            status: c.status,
+            assignee: given(c.assignee).map(|a| parse_owner(&a)).transpose()?,
+            department: given(c.department),
+            due_from: date(c.due_from)?,
+            due_to: date(c.due_to)?,
+            overdue: c.overdue,
+            ..domain::search::TaskQuery::words(&c.words)
+        };
+        let today = r.today_date();
+        let mut found: Vec<(String, Task)> = r
+            .all_kept_tasks()?
+            .into_iter()
+            .filter(|(_, t)| query.matches(t, &org, today))
+            .collect();
+        // Soonest due first, undated last; then by title.
+        found.sort_by(|(_, a), (_, b)| {
+            (a.due.is_none(), &a.due, &a.title).cmp(&(b.due.is_none(), &b.due, &b.title))
+        });
+        Ok(found
+            .into_iter()
+            .take(MOST)
+            .map(|(id, t)| task_view_in(id, &t, &org, &zone))
+            .collect())
+    }
+}
+
+impl Run<EditTask> for Device {
+    fn run(&self, c: EditTask) -> Result<TaskDetail, ClientError> {
+        let id = c.task_id.as_str();
+        let mut r = self.replica();
+        let org = r.org()?;
+        let edit = TaskEdit {
+            title: c.title,
+            description: c.description,
+            due: c
+                .due
+                .map(|d| given(Some(d)).map(|d| parse_date(&d)).transpose())
+                .transpose()?,
+            due_time: c.due_time.map(|t| given(Some(t))),
+            priority: c.priority,
+        };
+        r.change_task(id, |am, actor, now| {
+            domain::edit_task(am, &org, actor, id, edit, now)
+        })?;
+        r.task_detail(id)
     }
 }
 

@@ -91,7 +91,7 @@ async fn one_malformed_entity_of_each_kind_hides_nothing_else_and_managers_are_t
     // Two of each: one stays good, the other is spoilt below.
     let tasks = pair(
         ["Good task", "Bad task"]
-            .map(|t| m.handle(AddTask { title: t.into() }).unwrap().id)
+            .map(|t| m.handle(AddTask::titled(t)).unwrap().id)
             .to_vec(),
     );
     let people = pair(
@@ -257,10 +257,7 @@ async fn one_malformed_entity_of_each_kind_hides_nothing_else_and_managers_are_t
 
     // What reads can still be changed; once the bad task is fixed, the task list
     // shows it and the status stops naming it.
-    m.handle(AddTask {
-        title: "Another".into(),
-    })
-    .unwrap();
+    m.handle(AddTask::titled("Another")).unwrap();
     let bad = tasks.1.clone();
     m.replica()
         .change_task(&bad, |am, _, _| {

@@ -7,8 +7,8 @@ mod support;
 
 use storeops_api::command::{
     AddChecklistItem, AddComment, AddPerson, AddTask, CreateInvite, GetDutyRegister, GetOrgChart,
-    GetTaskDetail, GetTeamBoard, ListTasks, ReassignOpenTasks, ReassignTask, SetChecklistItem,
-    SetTaskStatus, SignOut,
+    GetTaskDetail, GetTeamBoard, ListDevices, ListTasks, ReassignOpenTasks, ReassignTask,
+    RevokeDevice, SetChecklistItem, SetTaskStatus, SignOut,
 };
 use storeops_api::{Cadence, ErrorCode, Handles, TaskStatus};
 use storeops_client::{Device, sync_loop};
@@ -72,11 +72,7 @@ async fn a_task_added_on_one_device_appears_on_the_other_and_offline_completion_
         })
     })
     .await;
-    let task = a
-        .handle(AddTask {
-            title: "Count stock in aisle 3".into(),
-        })
-        .unwrap();
+    let task = a.handle(AddTask::titled("Count stock in aisle 3")).unwrap();
     eventually("the new task reaches B", || {
         b.handle(ListTasks {})
             .unwrap()
@@ -257,7 +253,58 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     .await
     .unwrap()
     .unwrap_err();
-    assert!(refused.to_string().contains("only managers"), "{refused}");
+    assert!(refused.to_string().contains("only a manager"), "{refused}");
+
+    // The manager sees the store's devices and revokes the phone; the phone sees
+    // none, and may not revoke anyone.
+    let (m, p) = (manager.clone(), phone.clone());
+    let (listed, staff_listing, revoked, own, staff_revoking) =
+        tokio::task::spawn_blocking(move || {
+            let listed = m.handle(ListDevices {}).unwrap();
+            let phone_id = p.replica().enrolment().unwrap().device_id.clone();
+            let manager_id = m.replica().enrolment().unwrap().device_id.clone();
+            let own = m
+                .handle(RevokeDevice {
+                    device_id: manager_id,
+                })
+                .unwrap_err();
+            let staff_listing = p.handle(ListDevices {}).unwrap_err();
+            let staff_revoking = p
+                .handle(RevokeDevice {
+                    device_id: listed.iter().find(|d| d.this_device).unwrap().id.clone(),
+                })
+                .unwrap_err();
+            let revoked = m
+                .handle(RevokeDevice {
+                    device_id: phone_id.clone(),
+                })
+                .unwrap();
+            (
+                listed,
+                staff_listing,
+                (phone_id, revoked),
+                own,
+                staff_revoking,
+            )
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.len(), 2, "{listed:?}");
+    assert_eq!(listed.iter().filter(|d| d.this_device).count(), 1);
+    assert!(
+        listed
+            .iter()
+            .any(|d| d.name == "Phone" && d.role == Role::Staff && !d.revoked)
+    );
+    assert!(own.to_string().contains("sign out"), "{own}");
+    assert!(
+        staff_listing.to_string().contains("manager"),
+        "{staff_listing}"
+    );
+    assert!(!staff_revoking.message.is_empty());
+    let (phone_id, after) = revoked;
+    assert!(after.iter().any(|d| d.id == phone_id && d.revoked));
+    assert!(after.iter().any(|d| d.this_device && !d.revoked));
 
     manager
         .handle(SignOut {
@@ -267,10 +314,7 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     assert!(manager.replica().enrolment().is_none());
     assert_eq!(manager.handle(ListTasks {}).unwrap(), vec![]);
     assert_eq!(
-        manager
-            .handle(AddTask { title: "x".into() })
-            .unwrap_err()
-            .code,
+        manager.handle(AddTask::titled("x")).unwrap_err().code,
         ErrorCode::NotEnrolled
     );
     // Its data stays gone after a restart.
@@ -321,11 +365,7 @@ async fn a_task_added_right_after_the_relay_stops_is_kept_and_listed() {
         !device.handle(ListTasks {}).unwrap().is_empty(),
         "the tasks vanished offline"
     );
-    let t = device
-        .handle(AddTask {
-            title: "盘点三号货架".into(),
-        })
-        .unwrap();
+    let t = device.handle(AddTask::titled("盘点三号货架")).unwrap();
     drop(device);
     let reopened = Device::open(dir.path()).unwrap();
     assert!(

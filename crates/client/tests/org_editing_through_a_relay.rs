@@ -24,16 +24,7 @@ use support::*;
 async fn a_manager_builds_a_department_staffs_it_and_gives_it_duties_that_staff_see_as_theirs() {
     let relay_dir = tempfile::tempdir().unwrap();
     let today = Date::from_unix_ms(now_ms(), 0);
-    let (store, manager_code) = {
-        let mut reg = Registry::open(relay_dir.path()).unwrap();
-        let s = reg
-            .create_store("Demo", "plan1", "en", "UTC", today, 0)
-            .unwrap();
-        let code = reg
-            .create_invite(&s.id, Role::Manager, None, now_ms(), 3_600_000)
-            .unwrap();
-        (s.id, code)
-    };
+    let (store, manager_code) = store_with_manager_code(relay_dir.path(), "plan1");
     let (relay, addr) = start_relay(relay_dir.path(), "127.0.0.1:0".parse().unwrap()).await;
     let url = format!("http://{addr}");
     let (dm, ds) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());

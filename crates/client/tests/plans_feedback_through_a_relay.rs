@@ -442,6 +442,7 @@ async fn a_new_store_opened_from_the_app_makes_the_device_its_director() {
         locale: "en".into(),
         time_zone: "UTC".into(),
         device_name: "Director laptop".into(),
+        person_name: Some("Li Min".into()),
     };
     {
         let (d, url, bad, good) = (device.clone(), url.clone(), new("plan7"), new("plan1"));
@@ -470,6 +471,19 @@ async fn a_new_store_opened_from_the_app_makes_the_device_its_director() {
     assert!(!org.departments.is_empty(), "built from the template");
     let year = Date::from_unix_ms(now_ms(), 0).year.to_string();
     let top = org_top_position(&device);
+    // The opener is a person of the org chart, in the top position, and the
+    // device is theirs.
+    let person = device
+        .replica()
+        .enrolment()
+        .unwrap()
+        .person
+        .clone()
+        .unwrap();
+    let chart = device.replica().org().unwrap();
+    assert_eq!(chart.people[&person].name, "Li Min");
+    assert_eq!(chart.people[&person].held_positions(), vec![top.as_str()]);
+    assert_eq!(device.replica().actor().unwrap().name, "Li Min");
     let plan = device
         .handle(create_plan(
             PlanLevel::Annual,

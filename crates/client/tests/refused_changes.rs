@@ -66,9 +66,7 @@ async fn a_change_the_relay_refuses_is_undone_on_its_device_which_then_syncs_the
     tokio::spawn(sync_loop(manager.clone()));
     tokio::spawn(sync_loop(staff.clone()));
     let task = loop {
-        if let Ok(t) = manager.handle(AddTask {
-            title: "Count stock".into(),
-        }) {
+        if let Ok(t) = manager.handle(AddTask::titled("Count stock")) {
             break t;
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;

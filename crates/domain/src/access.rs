@@ -304,3 +304,43 @@ pub fn task_departments(org: &OrgDoc, task: &Task) -> Vec<String> {
         (None, None) => vec![],
     }
 }
+
+/// Whether `actor` may invite a device with `role`, for `person` (a person id of
+/// the org chart, or no one): the store's managers (store manager, operations
+/// manager, director) any role, for anyone; a department manager staff devices
+/// for people of their departments (known to `org`); staff no one. The relay holds every invite
+/// to this; the app offers only what it allows.
+pub fn may_invite(
+    org: &OrgDoc,
+    actor: &Actor,
+    role: Role,
+    person: Option<&str>,
+) -> Result<(), DomainError> {
+    // The store's managers may name someone the org chart (as the relay has
+    // it) does not hold yet: a person they have just added, still on its way.
+    if actor.is_store_level() {
+        return Ok(());
+    }
+    if let Some(p) = person
+        && !org.people.contains_key(p)
+    {
+        return Err(DomainError::NotFound {
+            what: "person",
+            id: p.into(),
+        });
+    }
+    actor.require_manager("invite devices")?;
+    if role != Role::Staff {
+        return Err(DomainError::NotPermitted {
+            action: format!("invite a {} device", role.as_str()),
+            needed: "the store manager, operations manager or director".into(),
+            hint: "ask the store manager".into(),
+        });
+    }
+    let Some(p) = person else {
+        return Err(DomainError::Invalid(
+            "say whom the device is for: a person of your departments".into(),
+        ));
+    };
+    actor.require_owner_in_scope(org, &Owner::Person(p.into()), "invite a device for them")
+}

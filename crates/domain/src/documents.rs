@@ -420,6 +420,15 @@ pub enum TaskStatus {
 }
 
 impl TaskStatus {
+    /// Every status, in the order a task moves through them.
+    pub const ALL: [TaskStatus; 5] = [
+        TaskStatus::Todo,
+        TaskStatus::InProgress,
+        TaskStatus::Blocked,
+        TaskStatus::Done,
+        TaskStatus::Cancelled,
+    ];
+
     pub fn is_open(self) -> bool {
         matches!(self, Self::Todo | Self::InProgress | Self::Blocked)
     }

@@ -47,6 +47,7 @@ pub mod org;
 pub mod plans;
 pub mod rules;
 pub mod schema;
+pub mod search;
 pub mod split;
 pub mod tasks;
 pub mod template;

@@ -146,7 +146,7 @@ mod tests {
     #[test]
     fn a_reply_of_the_wrong_shape_is_a_bad_reply_naming_the_command() {
         canned(Ok(serde_json::json!({"title": 42})));
-        let err = now(call(AddTask { title: "x".into() })).err();
+        let err = now(call(AddTask::titled("x"))).err();
         assert_eq!(err.as_ref().map(|e| e.code), Some(ErrorCode::BadReply));
         assert!(err.is_some_and(|e| e.message.starts_with("add_task: ")));
     }

@@ -157,6 +157,7 @@ mod tests {
                 locale: "zh-CN".into(),
                 time_zone: "Asia/Shanghai".into(),
                 device_name: "店长的电脑".into(),
+                person_name: Some(" 李敏 ".into()),
             },
         }
     }

@@ -1,6 +1,7 @@
 //! Settings, enrolment and opening a new store.
 
 pub mod calls;
+pub mod devices;
 pub mod enrol;
 pub mod invite_link;
 pub mod open_store;

@@ -43,6 +43,7 @@ pub fn open_store_form() -> Html {
     let relay = use_node_ref();
     let code = use_node_ref();
     let name = use_node_ref();
+    let person = use_node_ref();
     let device = use_node_ref();
     let locale = use_state(|| lang.tag().to_owned());
     let time_zone = use_state(|| COMMON_TIME_ZONES[0].to_owned());
@@ -65,8 +66,13 @@ pub fn open_store_form() -> Html {
         });
     }
     let onsubmit = {
-        let (relay, code, name, device) =
-            (relay.clone(), code.clone(), name.clone(), device.clone());
+        let (relay, code, name, person, device) = (
+            relay.clone(),
+            code.clone(),
+            name.clone(),
+            person.clone(),
+            device.clone(),
+        );
         let (locale, time_zone, template) = (locale.clone(), time_zone.clone(), template.clone());
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
@@ -84,6 +90,7 @@ pub fn open_store_form() -> Html {
                         locale: (*locale).clone(),
                         time_zone: (*time_zone).clone(),
                         device_name: form::read(&device),
+                        person_name: form::chosen(&person),
                     },
                 },
             );
@@ -140,6 +147,12 @@ pub fn open_store_form() -> Html {
             if let Some(preview) = chosen {
                 { template_preview(lang, preview) }
             }
+            <div class="field">
+                <label for="store-person-name">{ t(lang, Key::YourName) }</label>
+                <input id="store-person-name" ref={person} type="text" autocomplete="name" aria-required="true"
+                    aria-describedby="store-person-name-hint" />
+                <p class="field-hint" id="store-person-name-hint">{ t(lang, Key::YourNameHint) }</p>
+            </div>
             <div class="field">
                 <label for="store-device-name">{ t(lang, Key::DeviceName) }</label>
                 <input id="store-device-name" ref={device} type="text" autocomplete="off" aria-required="true" />

@@ -14,7 +14,20 @@ use crate::ui::format;
 use crate::ui::wire;
 
 /// The roles a manager can invite a device for.
-const INVITE_ROLES: [Role; 2] = [Role::Staff, Role::Manager];
+/// The roles a device of `role` may invite (the relay's rule, `access::may_invite`):
+/// the store's managers any, a department manager staff.
+fn invite_roles(role: Option<Role>) -> Vec<Role> {
+    match role {
+        Some(r) if r.is_store_level() => vec![
+            Role::Staff,
+            Role::DepartmentManager,
+            Role::Manager,
+            Role::OperationsManager,
+            Role::Director,
+        ],
+        _ => vec![Role::Staff],
+    }
+}
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct SettingsProps {
@@ -58,7 +71,9 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <InviteCard
                     relay_url={status.relay_url.clone().map(AttrValue::from)}
                     time_zone={time_zone.clone()}
+                    roles={invite_roles(status.role)}
                 />
+                <crate::settings::devices::DevicesCard />
             }
             <SignOutCard
                 store={status.store.as_ref().map(|s| s.name.clone()).unwrap_or_default()}
@@ -175,6 +190,8 @@ fn sync_card(props: &SyncCardProps) -> Html {
 struct InviteCardProps {
     relay_url: Option<AttrValue>,
     time_zone: AttrValue,
+    /// What this device may invite.
+    roles: Vec<Role>,
 }
 
 /// A manager makes a one-time code for a new device; the code is shown large, to read out
@@ -300,7 +317,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
             <div class="invite-form">
                 <select id="invite-role" class="select" ref={role} onchange={on_pick}>
                     {
-                        for INVITE_ROLES.into_iter().map(|r| html! {
+                        for props.roles.iter().copied().map(|r| html! {
                             <option value={wire::name(r)} selected={*picked == r}>{ i18n::role_label(lang, r) }</option>
                         })
                     }

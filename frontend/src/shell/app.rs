@@ -26,7 +26,7 @@ use crate::shell::{
     AppHeader, AppNav, DamagedStorage, ErrorBanner, OtherTab, SavedToast, StorageCleared,
     SyncIndicator, UnreadableNotice, UpdateBanner, nav_label,
 };
-use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TeamBoardView};
+use crate::tasks::{AddTaskForm, TaskDetailView, TaskList, TaskSearch, TeamBoardView};
 use crate::ui::{LoadFailed, Loading};
 
 fn initial_state() -> State {
@@ -300,7 +300,7 @@ fn today_screen(state: &UseReducerHandle<State>, manager: bool) -> Html {
             if manager {
                 <AddTaskForm />
             }
-            { tasks_view }
+            <TaskSearch>{ tasks_view }</TaskSearch>
         </>
     }
 }

@@ -95,7 +95,12 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
     } = query;
     let pickers = matches!(
         screen,
-        Screen::Team | Screen::Task | Screen::Org | Screen::Settings | Screen::Duties
+        Screen::Today
+            | Screen::Team
+            | Screen::Task
+            | Screen::Org
+            | Screen::Settings
+            | Screen::Duties
     );
     if manager && pickers {
         // The pickers of the team board and the task screen are their main controls: say

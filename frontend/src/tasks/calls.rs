@@ -22,7 +22,20 @@ use crate::ui::line_form::TextRequest;
 #[derive(Clone, Debug, PartialEq)]
 pub struct AddRequest {
     pub title: String,
+    pub fields: NewTaskFields,
     pub added: Callback<()>,
+}
+
+/// The rest of a new task, as its form's details hold them (empty: not given).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct NewTaskFields {
+    pub description: String,
+    /// An owner id (`person:…`, `position:…`).
+    pub assignee: Option<String>,
+    pub due: Option<String>,
+    pub due_time: Option<String>,
+    pub priority: Option<storeops_api::Priority>,
+    pub checklist: Vec<String>,
 }
 
 pub fn add_task(d: &Dispatch, req: AddRequest) {
@@ -30,15 +43,20 @@ pub fn add_task(d: &Dispatch, req: AddRequest) {
     if title.is_empty() {
         return refused(d, Key::TaskTitleNeeded);
     }
-    save(
-        d,
-        Op::AddTask,
-        call(AddTask { title }),
-        move |d, task, at| {
-            d.dispatch(Action::TaskSaved { task, at });
-            req.added.emit(());
-        },
-    );
+    let f = req.fields;
+    let command = AddTask {
+        title,
+        description: f.description,
+        assignee: f.assignee,
+        due: f.due,
+        due_time: f.due_time,
+        priority: f.priority,
+        checklist: f.checklist,
+    };
+    save(d, Op::AddTask, call(command), move |d, task, at| {
+        d.dispatch(Action::TaskSaved { task, at });
+        req.added.emit(());
+    });
 }
 
 /// Changes a task's status; from the task screen (`with_detail`), its detail is fetched

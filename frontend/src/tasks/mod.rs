@@ -3,6 +3,7 @@
 pub mod add_task;
 pub mod calls;
 pub mod progress;
+pub mod search;
 pub mod task_detail;
 pub mod task_item;
 pub mod task_list;
@@ -11,6 +12,7 @@ pub mod today;
 
 pub use add_task::AddTaskForm;
 pub use progress::TaskProgress;
+pub use search::TaskSearch;
 pub use task_detail::TaskDetailView;
 pub use task_list::TaskList;
 pub use team_board::TeamBoardView;

@@ -17,13 +17,7 @@ use crate::ui::line_form::TextRequest;
 use crate::ui::owner_select::owner_options;
 use crate::ui::wire;
 
-const STATUSES: [TaskStatus; 5] = [
-    TaskStatus::Todo,
-    TaskStatus::InProgress,
-    TaskStatus::Blocked,
-    TaskStatus::Done,
-    TaskStatus::Cancelled,
-];
+const STATUSES: [TaskStatus; 5] = TaskStatus::ALL;
 
 #[derive(Properties, PartialEq, Debug)]
 pub struct TaskDetailViewProps {

@@ -24,9 +24,7 @@ fn main() {
     let mut out = std::io::stdout().lock();
     for n in 0.. {
         let title = format!("{prefix}-{n}");
-        if let Err(e) = device.handle(AddTask {
-            title: title.clone(),
-        }) {
+        if let Err(e) = device.handle(AddTask::titled(title.clone())) {
             eprintln!("add_task failed: {e}");
             std::process::exit(1);
         }

@@ -77,6 +77,26 @@ pub fn enrol(relay_url: &str, code: &str, device_name: &str) -> Enrol {
     }
 }
 
+/// A new store from `template` in the registry at `relay_dir` (today, UTC), and
+/// a one-time manager's invite code for it (valid an hour).
+pub fn store_with_manager_code(relay_dir: &std::path::Path, template: &str) -> (String, String) {
+    let today = storeops_domain::calendar::Date::from_unix_ms(now_ms(), 0);
+    let mut reg = storeops_relay::registry::Registry::open(relay_dir).unwrap();
+    let s = reg
+        .create_store("Demo", template, "en", "UTC", today, 0)
+        .unwrap();
+    let code = reg
+        .create_invite(
+            &s.id,
+            storeops_domain::Role::Manager,
+            None,
+            now_ms(),
+            3_600_000,
+        )
+        .unwrap();
+    (s.id, code)
+}
+
 /// A device in a fresh directory, enrolled at `relay_url` with `code`.
 pub async fn enrolled_device(
     relay_url: &str,
