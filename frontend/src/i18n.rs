@@ -555,6 +555,10 @@ keys! {
     Revoked => ("Revoked", "已撤销"),
     Revoke => ("Revoke", "撤销"),
     NoPerson => ("For no one", "未关联人员"),
+    MarkDoneAnyway => ("Mark done anyway", "仍然标记为完成"),
+    FeedbackRoutes => ("Where reports go", "问题反馈的去向"),
+    FeedbackRoutesIntro => ("Each category of problem goes to the department chosen here; a report can also be sent on by whoever handles it.", "每类问题会转给这里选定的部门；处理人也可以把单条反馈转给其他部门。"),
+    SendTo => ("Send to", "转给"),
     YourName => ("Your name", "您的姓名"),
     YourNameHint => ("You join the org chart in the plan's top position; you can change that later.", "您将以计划中最高岗位加入组织架构，之后可以调整。"),
     TaskDetails => ("Details", "详情"),
@@ -781,6 +785,22 @@ pub fn role_label(lang: Lang, role: Role) -> String {
         Role::Staff => Key::RoleStaff,
     };
     t(lang, key).to_owned()
+}
+
+/// "2 checklist items are still open."
+pub fn open_items_left(lang: Lang, n: usize) -> String {
+    lang.pick(
+        match n {
+            1 => "1 checklist item is still open. Mark the task done anyway?".to_owned(),
+            n => format!("{n} checklist items are still open. Mark the task done anyway?"),
+        },
+        format!("还有 {n} 个检查项未完成。仍然标记为完成吗？"),
+    )
+}
+
+/// "Send to Warehousing" (an option of the re-route picker).
+pub fn send_to(lang: Lang, department: &str) -> String {
+    lang.pick(format!("Send to {department}"), format!("转给{department}"))
 }
 
 /// "Revoke Wang's phone".

@@ -91,6 +91,8 @@ const TOGGLE_STATUS: &str = "const [n, done] = [arguments[0], arguments[argument
         const before = performance.getEntriesByName(call).length;
         document.querySelector(target).click();
         while (performance.getEntriesByName(call).length === before || !pressed(target)) {
+          // Done with checklist items open is asked about first.
+          document.querySelector('#confirm-done-yes')?.click();
           await new Promise(r => setTimeout(r, 0));
         }
         out.push([last(call), last(device)]);

@@ -87,6 +87,17 @@ fn staff_work_offline_reaches_the_manager_and_a_reassignment_reaches_the_staff()
         Duration::from_secs(10),
     )?;
     phone.screenshot("1b-new-task-on-the-phone")?;
+    // Done with both freezers still open is asked about first; "Cancel" leaves it.
+    phone.click("#status-done")?;
+    phone.element("#confirm-done")?;
+    phone.screenshot("1c-done-with-items-open-asks")?;
+    phone.click("#confirm-done-no")?;
+    phone.wait_for(
+        "the task still to do",
+        "return !document.querySelector('#confirm-done') && document.querySelector('#status-todo')?.getAttribute('aria-pressed') === 'true'",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
     phone.click("#task-back")?;
     open_task(&phone, STOCK_COUNT)?;
     phone.click("#task-back")?;

@@ -13,7 +13,7 @@ use storeops_api::Handles;
 use storeops_api::command::{AddTask, Enrol, ListTasks, SetTaskStatus};
 use storeops_client::{Device, sync_loop};
 use storeops_domain::TaskStatus;
-use storeops_e2e::{RelayProcess, artifacts, free_port, relay_cli, stored_task_titles};
+use storeops_e2e::{RelayProcess, artifacts, free_port, relay_cli, stored_store_task_titles};
 
 const ATTACKS: &[&str] = &[
     "title_number",
@@ -200,7 +200,8 @@ fn every_forged_write_from_a_staff_token_is_refused_and_an_honest_staff_device_g
     // Not stored: the relay's database has every task readable, as written.
     let mut relay = relay;
     relay.stop();
-    let titles = stored_task_titles(&relay_dir, &tasks_doc).unwrap();
+    let store = manager.replica().enrolment().unwrap().store_id.clone();
+    let titles = stored_store_task_titles(&relay_dir, &store).unwrap();
     assert!(titles.contains("Face up aisle 4"), "{titles:?}");
     assert_eq!(titles.len(), before.len(), "{titles:?}");
 }

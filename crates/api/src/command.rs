@@ -226,6 +226,10 @@ commands! {
     "feedback" => GetFeedback {} -> FeedbackBoard;
     /// `photo` is a `data:image/jpeg;base64,…` URL.
     "report_problem" => ReportProblem { category: String, text: String, photo: Option<String> } -> FeedbackBoard;
+    /// Routes a category of problem reports to a department (the store's managers).
+    "set_feedback_route" => SetFeedbackRoute { category: String, department: String } -> FeedbackBoard;
+    /// Sends one report to another department (whoever may handle it).
+    "reroute_report" => RerouteReport { report_id: String, department: String } -> FeedbackBoard;
     "set_report_status" => SetReportStatus { report_id: String, status: ReportStatus, resolution: Option<String> } -> FeedbackBoard;
     /// The report's photo as a `data:` URL.
     "report_photo" => GetReportPhoto { report_id: String } -> String;
@@ -291,7 +295,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(COMMANDS.len(), 61);
+        assert_eq!(COMMANDS.len(), 63);
     }
 
     #[test]

@@ -18,7 +18,7 @@ mod year_device;
 
 use std::sync::LazyLock;
 
-use storeops_api::command::{ListTasks, SetTaskStatus};
+use storeops_api::command::{ListTasks, SearchTasks, SetTaskStatus};
 use storeops_api::{Handles, TaskStatus};
 use storeops_client::{Device, Replica};
 
@@ -38,22 +38,68 @@ fn main() {
 /// so 1,000 more commands are timed one by one.
 fn percentiles() {
     let (device, task) = &*DEVICE;
-    let mut times: Vec<std::time::Duration> = (0..1000)
+    let times: Vec<std::time::Duration> = (0..1000)
         .map(|i| {
             let started = std::time::Instant::now();
             device.handle(set_status(task, i % 2 == 0)).unwrap();
             started.elapsed()
         })
         .collect();
+    report("command_to_durable over 1,000 commands", times);
+    // Searches by a word, by a status and by lateness, over every tasks document
+    // the device keeps.
+    let words = ["count", "aisle", "shelf", "report", "zzz-nothing"];
+    let times: Vec<std::time::Duration> = (0..500)
+        .map(|i| {
+            let query = SearchTasks {
+                status: (i % 3 == 1).then_some(TaskStatus::Todo),
+                overdue: i % 3 == 2,
+                ..search(words[i % words.len()])
+            };
+            let started = std::time::Instant::now();
+            let found = device.handle(query).unwrap();
+            let took = started.elapsed();
+            std::hint::black_box(found);
+            took
+        })
+        .collect();
+    println!(
+        "search: over the tasks of the {} tasks documents the device keeps",
+        device.replica().task_documents().len()
+    );
+    report("search_tasks over 500 searches", times);
+}
+
+fn report(what: &str, mut times: Vec<std::time::Duration>) {
     times.sort();
     let at = |q: f64| times[((times.len() as f64 * q) as usize).min(times.len() - 1)];
     println!(
-        "command_to_durable over 1,000 commands: p50 {:?}, p90 {:?}, p99 {:?}, max {:?}",
+        "{what}: p50 {:?}, p90 {:?}, p99 {:?}, max {:?}",
         at(0.5),
         at(0.9),
         at(0.99),
         times[times.len() - 1]
     );
+}
+
+/// A search by words only.
+fn search(words: &str) -> SearchTasks {
+    SearchTasks {
+        words: words.into(),
+        status: None,
+        assignee: None,
+        department: None,
+        due_from: None,
+        due_to: None,
+        overdue: false,
+    }
+}
+
+/// A search by one word over what the device keeps.
+#[divan::bench(sample_count = 50)]
+fn search_by_a_word() -> usize {
+    let (device, _) = &*DEVICE;
+    device.handle(search("count")).unwrap().len()
 }
 
 static PREPARED: LazyLock<year_device::Prepared> =

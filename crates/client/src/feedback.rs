@@ -2,8 +2,11 @@
 
 use std::collections::BTreeSet;
 
-use storeops_api::command::{GetFeedback, GetReportPhoto, ReportProblem, SetReportStatus};
-use storeops_api::feedback::{FeedbackBoard, ReportView};
+use storeops_api::Named;
+use storeops_api::command::{
+    GetFeedback, GetReportPhoto, ReportProblem, RerouteReport, SetFeedbackRoute, SetReportStatus,
+};
+use storeops_api::feedback::{FeedbackBoard, FeedbackRoute, ReportView};
 use storeops_domain::feedback::{self, ReportStatus};
 use storeops_domain::{self as domain, DomainError, kind};
 
@@ -59,6 +62,7 @@ impl Replica {
                     resolved_at: rep.resolved_at,
                     created_at: rep.created_at,
                     can_handle: handle,
+                    department_id: rep.department.clone(),
                 };
                 out.push((rep, view));
             }
@@ -74,11 +78,29 @@ impl Replica {
                 std::cmp::Reverse(r.created_at),
             )
         });
+        let org = self.org()?;
+        let named = |id: &str| Named {
+            id: id.to_owned(),
+            name: org
+                .departments
+                .get(id)
+                .map_or(id.to_owned(), |d| d.name.clone()),
+        };
         Ok(FeedbackBoard {
             categories: feedback::CATEGORIES
                 .iter()
                 .map(|c| (*c).to_owned())
                 .collect(),
+            routes: feedback::CATEGORIES
+                .iter()
+                .map(|c| FeedbackRoute {
+                    category: (*c).to_owned(),
+                    department: feedback::route(&org, c).as_deref().map(named),
+                    chosen: org.routing.contains_key(*c),
+                })
+                .collect(),
+            can_route: self.actor()?.is_store_level(),
+            departments: org.departments.keys().map(|d| named(d)).collect(),
             reports,
         })
     }
@@ -191,6 +213,34 @@ impl Run<ReportProblem> for Device {
 impl Run<SetReportStatus> for Device {
     fn run(&self, c: SetReportStatus) -> Result<FeedbackBoard, ClientError> {
         self.set_report_status(&c.report_id, c.status, c.resolution.as_deref())
+    }
+}
+
+impl Run<SetFeedbackRoute> for Device {
+    fn run(&self, c: SetFeedbackRoute) -> Result<FeedbackBoard, ClientError> {
+        if !feedback::CATEGORIES.contains(&c.category.as_str()) {
+            return Err(ClientError::Domain(DomainError::Invalid(format!(
+                "{:?} is not a category of problem reports",
+                c.category
+            ))));
+        }
+        let mut r = self.replica();
+        r.change_org(|am, actor, now| {
+            domain::org::set_feedback_route(am, actor, &c.category, &c.department, now)
+        })?;
+        r.feedback_board()
+    }
+}
+
+impl Run<RerouteReport> for Device {
+    fn run(&self, c: RerouteReport) -> Result<FeedbackBoard, ClientError> {
+        let mut r = self.replica();
+        let org = r.org()?;
+        let id = c.report_id.as_str();
+        r.change_holding(kind::FEEDBACK, "reports", id, |am, actor, now| {
+            feedback::reroute_report(am, &org, actor, id, &c.department, now)
+        })?;
+        r.feedback_board()
     }
 }
 

@@ -9,7 +9,8 @@ mod support;
 use storeops_api::command::{
     ActionsToTasks, AddActionItem, CreateMeeting, CreatePlan, GetDashboard, GetFeedback,
     GetMeetings, GetOrgChart, GetPlans, GetReportPhoto, ListTasks, OpenStore, ReportProblem,
-    ReviewPlan, SchedulePlan, SetMinutes, SetPlanItem, SetReportStatus, SetTaskStatus,
+    RerouteReport, ReviewPlan, SchedulePlan, SetFeedbackRoute, SetMinutes, SetPlanItem,
+    SetReportStatus, SetTaskStatus,
 };
 use storeops_api::plans::PlanBoard;
 use storeops_api::relay::NewStore;
@@ -237,6 +238,57 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     .await;
 
     // Feedback: staff report a problem with a photo; its department handles it.
+    // The store's managers choose where each category goes; staff may not.
+    let board = boss.handle(GetFeedback {}).unwrap();
+    assert!(board.can_route && !staff.handle(GetFeedback {}).unwrap().can_route);
+    assert_eq!(board.routes.len(), board.categories.len());
+    let target = board
+        .departments
+        .iter()
+        .find(|d| {
+            Some(&d.id)
+                != board
+                    .routes
+                    .iter()
+                    .find(|r| r.category == "staffing")
+                    .and_then(|r| r.department.as_ref())
+                    .map(|n| &n.id)
+        })
+        .unwrap()
+        .clone();
+    let routed = boss
+        .handle(SetFeedbackRoute {
+            category: "staffing".into(),
+            department: target.id.clone(),
+        })
+        .unwrap();
+    let route = routed
+        .routes
+        .iter()
+        .find(|r| r.category == "staffing")
+        .unwrap();
+    assert!(route.chosen && route.department.as_ref() == Some(&target));
+    for bad in [
+        SetFeedbackRoute {
+            category: "weather".into(),
+            department: target.id.clone(),
+        },
+        SetFeedbackRoute {
+            category: "staffing".into(),
+            department: "dept:nowhere".into(),
+        },
+    ] {
+        assert!(boss.handle(bad).is_err());
+    }
+    assert!(
+        staff
+            .handle(SetFeedbackRoute {
+                category: "stock".into(),
+                department: target.id.clone(),
+            })
+            .is_err(),
+        "staff do not route"
+    );
     let photo = "data:image/jpeg;base64,/9j/4AAQ";
     let board = staff
         .handle(report_problem(
@@ -278,6 +330,45 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
             .any(|r| r.id == report.id && r.can_handle)
     })
     .await;
+    // A staffing report goes where the route says; the boss sends it on.
+    let board = staff
+        .handle(report_problem("staffing", "Two off sick on Saturday", None))
+        .unwrap();
+    let staffing = board
+        .reports
+        .iter()
+        .find(|r| r.category == "staffing")
+        .unwrap()
+        .clone();
+    assert_eq!(staffing.department_id.as_ref(), Some(&target.id));
+    let elsewhere = board
+        .departments
+        .iter()
+        .find(|d| d.id != target.id)
+        .unwrap()
+        .clone();
+    eventually("the boss has the staffing report", || {
+        boss.handle(GetFeedback {})
+            .unwrap()
+            .reports
+            .iter()
+            .any(|r| r.id == staffing.id)
+    })
+    .await;
+    let sent_on = boss
+        .handle(RerouteReport {
+            report_id: staffing.id.clone(),
+            department: elsewhere.id.clone(),
+        })
+        .unwrap();
+    assert_eq!(
+        sent_on
+            .reports
+            .iter()
+            .find(|r| r.id == staffing.id)
+            .and_then(|r| r.department_id.clone()),
+        Some(elsewhere.id.clone())
+    );
     assert_eq!(
         boss.handle(GetReportPhoto {
             report_id: report.id.clone(),

@@ -408,9 +408,11 @@ pub struct KpiReport {
     pub by_person: BTreeMap<String, Rates>,
 }
 
-/// The task KPIs of tasks due in `from..=to`. A task counts for its department
-/// and for its person: the assignee when a person, else whoever completed it.
-/// `zone` turns completion times into store dates.
+/// The task KPIs of the tasks due in `from..=to`, and of those done in it that
+/// were due later or never (work finished early counts when it is done, not only
+/// when it falls due). A task counts for its department and for its person: the
+/// assignee when a person, else whoever completed it. `zone` turns completion
+/// times into store dates.
 pub fn task_kpis(
     tasks: &[(String, Task)],
     org: &OrgDoc,
@@ -419,13 +421,26 @@ pub fn task_kpis(
     zone: &crate::calendar::Zone,
 ) -> KpiReport {
     let mut r = KpiReport::default();
+    let within = |d: Date| d >= from && d <= to;
     for (_, t) in tasks {
-        let Some(due) = t.due_date() else { continue };
-        if due < from || due > to || t.status == TaskStatus::Cancelled {
+        if t.status == TaskStatus::Cancelled {
             continue;
         }
         let done = t.status == TaskStatus::Done;
-        let on_time = t.completed_at.is_some_and(|ms| zone.date_of(ms) <= due);
+        let done_on = t.completed_at.map(|ms| zone.date_of(ms));
+        let counts = match t.due_date() {
+            Some(due) if within(due) => true,
+            Some(due) if due < from => false,
+            _ => done && done_on.is_some_and(within),
+        };
+        if !counts {
+            continue;
+        }
+        let on_time = match (t.due_date(), done_on) {
+            (Some(due), Some(on)) => on <= due,
+            (None, Some(_)) => true,
+            _ => false,
+        };
         r.store.add(done, on_time);
         for d in task_departments(org, t) {
             r.by_department.entry(d).or_default().add(done, on_time);

@@ -360,3 +360,33 @@ fn a_report_carries_a_small_jpeg_or_png_photo_and_refuses_anything_else_unchange
     assert_eq!(fb.get_heads(), heads, "a refused photo writes nothing");
     assert!(!read_feedback(&fb).unwrap().reports.contains_key("r2"));
 }
+
+/// Work finished early counts when it is done: a staff member who completed
+/// two tasks due next week shows them done this week, not "0%, 0 done".
+#[test]
+fn tasks_done_early_count_in_the_window_they_were_done_in() {
+    let org = OrgDoc::default();
+    let zone = storeops_domain::calendar::Zone::utc();
+    let today = storeops_domain::calendar::Date::new(2026, 12, 7).unwrap();
+    let now = (today.days_since_epoch() * 86_400_000) + 3_600_000;
+    let task = |due: &str, done: bool| {
+        let mut t = Task::new("Count", "Li", 0);
+        t.assignee = Some(Owner::Person("p-lin".into()));
+        t.due = Some(due.into());
+        if done {
+            t.status = TaskStatus::Done;
+            t.completed_at = Some(now);
+        }
+        t
+    };
+    let tasks = vec![
+        ("a".into(), task("2026-12-14", true)),
+        ("b".into(), task("2026-12-20", true)),
+        ("c".into(), task("2026-12-20", false)),
+        ("d".into(), task("2026-11-01", true)),
+    ];
+    let week = task_kpis(&tasks, &org, today.add_days(-6), today, &zone);
+    let lin = week.by_person["p-lin"];
+    assert_eq!((lin.due, lin.done, lin.on_time), (2, 2, 2), "{lin:?}");
+    assert_eq!(lin.completion_rate(), Some(1.0));
+}

@@ -1,7 +1,9 @@
 //! The feedback screen's commands: reporting a problem (with its photo), working on one, showing its photo.
 
 use storeops_api::ReportStatus;
-use storeops_api::command::{GetReportPhoto, ReportProblem, SetReportStatus};
+use storeops_api::command::{
+    GetReportPhoto, ReportProblem, RerouteReport, SetFeedbackRoute, SetReportStatus,
+};
 use yew::Callback;
 
 use crate::i18n::Key;
@@ -106,6 +108,35 @@ pub fn set_report_status(
         report_id,
         status,
         resolution,
+    });
+    save(d, op, command, |d, board, at| {
+        d.dispatch(Action::FeedbackLoaded {
+            board,
+            asked_at: at,
+        });
+    });
+}
+
+/// Routes a category of reports to a department (the store's managers).
+pub fn set_route(d: &Dispatch, category: String, department: String) {
+    let command = call(SetFeedbackRoute {
+        category,
+        department,
+    });
+    save(d, Op::FeedbackRoute, command, |d, board, at| {
+        d.dispatch(Action::FeedbackLoaded {
+            board,
+            asked_at: at,
+        });
+    });
+}
+
+/// Sends one report to another department.
+pub fn reroute(d: &Dispatch, report_id: String, department: String) {
+    let op = Op::ReportStatus(report_id.clone());
+    let command = call(RerouteReport {
+        report_id,
+        department,
     });
     save(d, op, command, |d, board, at| {
         d.dispatch(Action::FeedbackLoaded {

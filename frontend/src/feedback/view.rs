@@ -32,13 +32,14 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
     } else {
         board.categories.clone()
     };
+    let departments = Rc::new(board.departments.clone());
     let list = if board.reports.is_empty() {
         html! { <p class="empty">{ t(lang, Key::NoReports) }</p> }
     } else {
         html! {
             <ul class="reports" id="reports">
                 { for board.reports.iter().map(|report| html! {
-                    <ReportItem key={report.id.clone()} report={report.clone()} />
+                    <ReportItem key={report.id.clone()} report={report.clone()} departments={departments.clone()} />
                 }) }
             </ul>
         }
@@ -50,7 +51,53 @@ pub fn feedback_view(props: &FeedbackViewProps) -> Html {
                 <h3 class="group-heading" id="reports-title">{ t(lang, Key::Reports) }</h3>
                 { list }
             </section>
+            if board.can_route {
+                <Routes board={board.clone()} />
+            }
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq, Debug)]
+struct RoutesProps {
+    board: Rc<FeedbackBoard>,
+}
+
+/// Where each category's reports go, set by the store's managers.
+#[function_component(Routes)]
+fn routes(props: &RoutesProps) -> Html {
+    let lang = use_lang();
+    let d = use_dispatch();
+    let busy = use_busy(Op::FeedbackRoute);
+    html! {
+        <section class="settings-card feedback-routes" id="feedback-routes" aria-labelledby="routes-title">
+            <h3 class="settings-card-title" id="routes-title">{ t(lang, Key::FeedbackRoutes) }</h3>
+            <p class="card-intro">{ t(lang, Key::FeedbackRoutesIntro) }</p>
+            <div class="grid-form">
+                { for props.board.routes.iter().map(|route| {
+                    let id = format!("route-{}", route.category);
+                    let category = route.category.clone();
+                    let d = d.clone();
+                    let onchange = Callback::from(move |e: Event| {
+                        let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+                        calls::set_route(&d, category.clone(), select.value());
+                    });
+                    let current = route.department.as_ref().map(|n| n.id.clone());
+                    html! {
+                        <div class="field">
+                            <label for={id.clone()}>{ i18n::category_label(lang, &route.category) }</label>
+                            <select id={id} class="select" disabled={busy} {onchange}>
+                                { for props.board.departments.iter().map(|dep| html! {
+                                    <option value={dep.id.clone()} selected={current.as_deref() == Some(dep.id.as_str())}>
+                                        { dep.name.clone() }
+                                    </option>
+                                }) }
+                            </select>
+                        </div>
+                    }
+                }) }
+            </div>
+        </section>
     }
 }
 
@@ -165,6 +212,8 @@ fn report_form(props: &ReportFormProps) -> Html {
 #[derive(Properties, PartialEq, Debug)]
 struct ReportItemProps {
     report: ReportView,
+    /// Where a report may be sent instead.
+    departments: Rc<Vec<storeops_api::Named>>,
 }
 
 #[function_component(ReportItem)]
@@ -192,6 +241,13 @@ fn report_item(props: &ReportItemProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             let text = resolution.cast::<HtmlInputElement>().map(|el| el.value());
             calls::set_report_status(&d, id.clone(), ReportStatus::Resolved, text);
+        })
+    };
+    let reroute = {
+        let (d, id) = (d.clone(), report.id.clone());
+        Callback::from(move |e: Event| {
+            let select: HtmlSelectElement = e.target_unchecked_into();
+            calls::reroute(&d, id.clone(), select.value());
         })
     };
     let show_photo = {
@@ -245,6 +301,14 @@ fn report_item(props: &ReportItemProps) -> Html {
                     <button type="button" class="button button-primary resolve-report-button" disabled={busy} aria-busy={busy.to_string()} onclick={resolve}>
                         { t(lang, Key::Resolve) }
                     </button>
+                    <label class="visually-hidden" for={format!("reroute-{}", report.id)}>{ t(lang, Key::SendTo) }</label>
+                    <select id={format!("reroute-{}", report.id)} class="select reroute-select" disabled={busy} onchange={reroute}>
+                        { for props.departments.iter().map(|dep| html! {
+                            <option value={dep.id.clone()} selected={report.department_id.as_deref() == Some(dep.id.as_str())}>
+                                { i18n::send_to(lang, &dep.name) }
+                            </option>
+                        }) }
+                    </select>
                 </div>
             }
         </li>

@@ -47,6 +47,8 @@ pub enum Problem {
 /// A command under way, during which its control is disabled.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Op {
+    /// A feedback category's route is being set.
+    FeedbackRoute,
     Enrol,
     AddTask,
     Sync,

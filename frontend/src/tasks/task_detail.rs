@@ -37,11 +37,23 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
     let task = &detail.task;
     let status = task.status;
     let when = |ms: i64| format::date_time(ms, lang, &time_zone);
+    let confirming = use_state(|| false);
     // The task the task screen shows: what its commands are for.
     let id = app.open_task.clone().unwrap_or_default();
     let on_set_status = {
         let (d, id) = (d.clone(), id.clone());
         Callback::from(move |status| calls::set_task_status(&d, id.clone(), status, true))
+    };
+    let cancel_done = {
+        let confirming = confirming.clone();
+        Callback::from(move |_: MouseEvent| confirming.set(false))
+    };
+    let done_anyway = {
+        let (on_set_status, confirming) = (on_set_status.clone(), confirming.clone());
+        Callback::from(move |_: MouseEvent| {
+            confirming.set(false);
+            on_set_status.emit(TaskStatus::Done);
+        })
     };
     let on_add_item = {
         let (d, id) = (d.clone(), id.clone());
@@ -52,9 +64,21 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
         Callback::from(move |req: TextRequest| calls::add_comment(&d, id.clone(), req))
     };
 
+    // Done with checklist items still open is asked about first.
+    let open_items = detail.checklist.iter().filter(|i| !i.done).count();
     let status_buttons = STATUSES.into_iter().map(|choice| {
         let current = choice == status;
-        let onclick = on_set_status.reform(move |_: MouseEvent| choice);
+        let onclick = {
+            let (on_set_status, confirming) = (on_set_status.clone(), confirming.clone());
+            Callback::from(move |_: MouseEvent| {
+                if choice == TaskStatus::Done && open_items > 0 && !current {
+                    confirming.set(true);
+                } else {
+                    confirming.set(false);
+                    on_set_status.emit(choice);
+                }
+            })
+        };
         html! {
             <button
                 type="button"
@@ -181,6 +205,19 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                         { for status_buttons }
                     </div>
                 </div>
+                if *confirming {
+                    <div class="confirm-done" id="confirm-done" role="alert">
+                        <p>{ i18n::open_items_left(lang, open_items) }</p>
+                        <div class="card-actions">
+                            <button type="button" class="button button-quiet" id="confirm-done-no" onclick={cancel_done}>
+                                { t(lang, Key::Cancel) }
+                            </button>
+                            <button type="button" class="button button-primary" id="confirm-done-yes" onclick={done_anyway}>
+                                { t(lang, Key::MarkDoneAnyway) }
+                            </button>
+                        </div>
+                    </div>
+                }
                 if !detail.can_edit {
                     <p class="detail-note">{ t(lang, Key::ReadOnlyTask) }</p>
                 }
