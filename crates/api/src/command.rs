@@ -249,6 +249,21 @@ commands! {
     "answer_survey" => AnswerSurvey { survey_id: String, score: u64, comment: String } -> AssessmentBoard;
 }
 
+impl SearchTasks {
+    /// A search by words only.
+    pub fn words(words: impl Into<String>) -> Self {
+        Self {
+            words: words.into(),
+            status: None,
+            assignee: None,
+            department: None,
+            due_from: None,
+            due_to: None,
+            overdue: false,
+        }
+    }
+}
+
 impl AddTask {
     /// A task with only a title (the rest not given).
     pub fn titled(title: impl Into<String>) -> Self {

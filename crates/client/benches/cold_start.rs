@@ -54,7 +54,7 @@ fn percentiles() {
             let query = SearchTasks {
                 status: (i % 3 == 1).then_some(TaskStatus::Todo),
                 overdue: i % 3 == 2,
-                ..search(words[i % words.len()])
+                ..SearchTasks::words(words[i % words.len()])
             };
             let started = std::time::Instant::now();
             let found = device.handle(query).unwrap();
@@ -82,24 +82,11 @@ fn report(what: &str, mut times: Vec<std::time::Duration>) {
     );
 }
 
-/// A search by words only.
-fn search(words: &str) -> SearchTasks {
-    SearchTasks {
-        words: words.into(),
-        status: None,
-        assignee: None,
-        department: None,
-        due_from: None,
-        due_to: None,
-        overdue: false,
-    }
-}
-
 /// A search by one word over what the device keeps.
 #[divan::bench(sample_count = 50)]
 fn search_by_a_word() -> usize {
     let (device, _) = &*DEVICE;
-    device.handle(search("count")).unwrap().len()
+    device.handle(SearchTasks::words("count")).unwrap().len()
 }
 
 static PREPARED: LazyLock<year_device::Prepared> =

@@ -62,7 +62,12 @@ struct Reads {
     org: Option<(Vec<automerge::ChangeHash>, storeops_domain::OrgDoc)>,
     /// What the last reads of each document could not read, at the heads they read.
     unread: HashMap<DocumentId, (Vec<automerge::ChangeHash>, Vec<domain::Unreadable>)>,
+    /// Each tasks document's tasks as last read whole (for search), at those heads.
+    tasks: HashMap<DocumentId, (Vec<automerge::ChangeHash>, TaskList)>,
 }
+
+/// A document's tasks, by id, shared between reads.
+pub(crate) type TaskList = std::sync::Arc<Vec<(String, domain::Task)>>;
 
 /// Something the UI should hear about.
 #[derive(Debug, Clone, PartialEq)]
@@ -512,11 +517,10 @@ impl Replica {
         Ok(all.into_iter().collect())
     }
 
-    /// Every task of every tasks document this device keeps (the task views'
-    /// weeks and any other week that arrived), read document by document.
-    pub(crate) fn all_kept_tasks(
-        &self,
-    ) -> Result<Vec<(String, storeops_domain::Task)>, ClientError> {
+    /// The tasks of every tasks document this device keeps (the task views'
+    /// weeks and any other week that arrived), one list per document, each read
+    /// again only when its document changed.
+    pub(crate) fn kept_tasks(&self) -> Result<Vec<TaskList>, ClientError> {
         let mut docs = self.task_docs();
         docs.extend(
             self.kind_docs(domain::kind::TASKS, |_| true)
@@ -525,13 +529,35 @@ impl Replica {
         );
         docs.sort();
         docs.dedup();
-        let mut all = domain::Entities::default();
+        let mut lists = Vec::new();
         for doc in docs {
-            if let Some(read) = self.read_noted(doc, domain::read_tasks_doc)? {
-                all.merge(read.tasks);
-            }
+            let Some(heads) = self.arrived(&doc).map(|am| am.get_heads()) else {
+                continue;
+            };
+            let cached = self
+                .reads
+                .borrow()
+                .tasks
+                .get(&doc)
+                .filter(|(at, _)| *at == heads)
+                .map(|(_, tasks)| tasks.clone());
+            let tasks = match cached {
+                Some(tasks) => tasks,
+                None => {
+                    let Some(read) = self.read_noted(doc, domain::read_tasks_doc)? else {
+                        continue;
+                    };
+                    let tasks = std::sync::Arc::new(read.tasks.into_iter().collect::<Vec<_>>());
+                    self.reads
+                        .borrow_mut()
+                        .tasks
+                        .insert(doc, (heads, tasks.clone()));
+                    tasks
+                }
+            };
+            lists.push(tasks);
         }
-        Ok(all.into_iter().collect())
+        Ok(lists)
     }
 
     /// The tasks the lists show (open ones, and those finished today), of `actor`

@@ -260,10 +260,13 @@ impl Run<SearchTasks> for Device {
             ..domain::search::TaskQuery::words(&c.words)
         };
         let today = r.today_date();
-        let mut found: Vec<(String, Task)> = r
-            .all_kept_tasks()?
-            .into_iter()
-            .filter(|(_, t)| query.matches(t, &org, today))
+        let lists = r.kept_tasks()?;
+        // A task in two documents (an older build's move) is taken once.
+        let mut seen = std::collections::HashSet::new();
+        let mut found: Vec<&(String, Task)> = lists
+            .iter()
+            .flat_map(|list| list.iter())
+            .filter(|(id, t)| query.matches(t, &org, today) && seen.insert(id.as_str()))
             .collect();
         // Soonest due first, undated last; then by title.
         found.sort_by(|(_, a), (_, b)| {
@@ -272,7 +275,7 @@ impl Run<SearchTasks> for Device {
         Ok(found
             .into_iter()
             .take(MOST)
-            .map(|(id, t)| task_view_in(id, &t, &org, &zone))
+            .map(|(id, t)| task_view_in(id.clone(), t, &org, &zone))
             .collect())
     }
 }

@@ -16,18 +16,6 @@ use storeops_domain::calendar::Date;
 use storeops_relay::registry::Registry;
 use support::*;
 
-fn search(words: &str) -> SearchTasks {
-    SearchTasks {
-        words: words.into(),
-        status: None,
-        assignee: None,
-        department: None,
-        due_from: None,
-        due_to: None,
-        overdue: false,
-    }
-}
-
 /// The org, the first tasks document and every tasks document of the device,
 /// with their heads.
 fn all_heads(device: &Device) -> Vec<(String, Option<Vec<automerge::ChangeHash>>)> {
@@ -157,17 +145,22 @@ async fn a_task_made_whole_in_one_form_reaches_its_assignee_and_is_found_by_a_wo
             .is_ok_and(|ts| ts.iter().any(|t| t.id == task.id))
     })
     .await;
-    let found = phone.handle(search("BLUE scanner")).unwrap();
+    let found = phone.handle(SearchTasks::words("BLUE scanner")).unwrap();
     assert_eq!(
         found.iter().map(|t| t.id.as_str()).collect::<Vec<_>>(),
         [task.id.as_str()]
     );
-    assert!(phone.handle(search("red scanner")).unwrap().is_empty());
+    assert!(
+        phone
+            .handle(SearchTasks::words("red scanner"))
+            .unwrap()
+            .is_empty()
+    );
     let open = phone
         .handle(SearchTasks {
             status: Some(TaskStatus::Todo),
             assignee: Some(format!("person:{lin}")),
-            ..search("")
+            ..SearchTasks::words("")
         })
         .unwrap();
     assert!(open.iter().any(|t| t.id == task.id));
@@ -175,7 +168,7 @@ async fn a_task_made_whole_in_one_form_reaches_its_assignee_and_is_found_by_a_wo
         phone
             .handle(SearchTasks {
                 overdue: true,
-                ..search("")
+                ..SearchTasks::words("")
             })
             .unwrap()
             .iter()
@@ -186,7 +179,7 @@ async fn a_task_made_whole_in_one_form_reaches_its_assignee_and_is_found_by_a_wo
         phone
             .handle(SearchTasks {
                 due_from: Some("later".into()),
-                ..search("")
+                ..SearchTasks::words("")
             })
             .is_err()
     );

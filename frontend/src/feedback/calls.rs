@@ -109,6 +109,17 @@ pub fn set_report_status(
         status,
         resolution,
     });
+    save_board(d, op, command);
+}
+
+/// Runs a feedback command and shows the board it answers.
+fn save_board(
+    d: &Dispatch,
+    op: Op,
+    command: impl std::future::Future<
+        Output = Result<storeops_api::feedback::FeedbackBoard, storeops_api::ApiError>,
+    > + 'static,
+) {
     save(d, op, command, |d, board, at| {
         d.dispatch(Action::FeedbackLoaded {
             board,
@@ -123,12 +134,7 @@ pub fn set_route(d: &Dispatch, category: String, department: String) {
         category,
         department,
     });
-    save(d, Op::FeedbackRoute, command, |d, board, at| {
-        d.dispatch(Action::FeedbackLoaded {
-            board,
-            asked_at: at,
-        });
-    });
+    save_board(d, Op::FeedbackRoute, command);
 }
 
 /// Sends one report to another department.
@@ -138,12 +144,7 @@ pub fn reroute(d: &Dispatch, report_id: String, department: String) {
         report_id,
         department,
     });
-    save(d, op, command, |d, board, at| {
-        d.dispatch(Action::FeedbackLoaded {
-            board,
-            asked_at: at,
-        });
-    });
+    save_board(d, op, command);
 }
 
 /// "Show photo" on a report: fetched once, then kept.
