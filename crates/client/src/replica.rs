@@ -410,6 +410,16 @@ impl Replica {
         Ok(())
     }
 
+    /// Runs a domain command on the first tasks document; returns once it is durable.
+    pub fn change_tasks<R>(
+        &mut self,
+        f: impl FnOnce(&mut automerge::Automerge, &Actor, i64) -> Result<R, DomainError>,
+    ) -> Result<R, ClientError> {
+        self.actor()?;
+        let (_, tasks) = self.linked().ok_or(ClientError::NotSyncedYet)?;
+        self.change_document(tasks, f)
+    }
+
     /// Runs a domain command on the org document; returns once it is durable.
     pub fn change_org<R>(
         &mut self,

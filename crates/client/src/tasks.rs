@@ -231,7 +231,15 @@ impl Run<AddTask> for Device {
             checklist: c.checklist,
             ..NewTask::titled(c.title)
         };
-        let week = domain::split::task_period(new.due, r.today_date());
+        // A dated task goes to its due date's week; an undated one stays in the
+        // first tasks document (see docs/design/documents.md: several managers
+        // opening the same week at once, offline, under relay restarts did not
+        // converge in the crash test within its 2 minutes; not yet understood).
+        let Some(due) = new.due else {
+            r.change_tasks(|am, actor, now| domain::create_task(am, &org, actor, &id, new, now))?;
+            return r.task_view(&id);
+        };
+        let week = domain::split::task_period(Some(due), r.today_date());
         // Judged before a week's document is opened for it, so a refused task
         // changes nothing.
         let mut scratch = domain::split::new_tasks_doc(&week, 0)?;

@@ -50,9 +50,11 @@ impl RunningRelay {
     }
 }
 
-/// Waits up to 10 s for `check`.
+/// Waits up to 30 s for `check` (two cores shared by every test binary of a
+/// run: the relay, several devices and the checks themselves).
 pub async fn eventually(what: &str, mut check: impl FnMut() -> bool) {
-    for _ in 0..400 {
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    while std::time::Instant::now() < deadline {
         if check() {
             return;
         }
