@@ -481,6 +481,7 @@ keys! {
     NoNextTask => ("No task yet", "暂无任务"),
     YourDuty => ("Yours", "本人负责"),
     OverdueGroup => ("Overdue", "已逾期"),
+    MissedGroup => ("Missed", "已错过"),
     TodayGroup => ("Today", "今天"),
     NoDateGroup => ("No date", "无截止日期"),
     UpcomingGroup => ("Upcoming", "即将到期"),
@@ -879,6 +880,10 @@ pub fn due_on(lang: Lang, date: &str) -> String {
 }
 
 /// "Overdue · 2025-03-01".
+pub fn missed(lang: Lang, date: &str) -> String {
+    lang.pick(format!("Missed · {date}"), format!("已错过 · {date}"))
+}
+
 pub fn overdue(lang: Lang, date: &str) -> String {
     lang.pick(format!("Overdue · {date}"), format!("已逾期 · {date}"))
 }

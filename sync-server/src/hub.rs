@@ -47,6 +47,8 @@ pub enum HubInput {
 /// store's devices like any other.
 pub struct LocalChange {
     doc: DocumentId,
+    /// A new document to create (unless it exists) before `apply`.
+    create: Option<Box<(storeops_sync::DocMeta, automerge::Automerge)>>,
     apply: Box<dyn FnOnce(&mut automerge::Automerge) + Send>,
     stored: Sender<bool>,
 }
@@ -62,9 +64,22 @@ impl LocalChange {
         let (stored, wait) = std::sync::mpsc::channel();
         let change = Self {
             doc,
+            create: None,
             apply: Box::new(apply),
             stored,
         };
+        (change, wait)
+    }
+
+    /// Creates document `doc` (of `meta`'s store and kind) as `am`, unless it
+    /// exists; the receiver is told once it is stored.
+    pub fn create(
+        doc: DocumentId,
+        meta: storeops_sync::DocMeta,
+        am: automerge::Automerge,
+    ) -> (Self, Receiver<bool>) {
+        let (mut change, wait) = Self::new(doc, |_| {});
+        change.create = Some(Box::new((meta, am)));
         (change, wait)
     }
 }
@@ -259,7 +274,18 @@ impl Hub {
 
     /// Applies a [`LocalChange`], commits it and says whether it is stored.
     fn local_change(&mut self, change: LocalChange, now: u64) {
-        let LocalChange { doc, apply, stored } = change;
+        let LocalChange {
+            doc,
+            create,
+            apply,
+            stored,
+        } = change;
+        if let Some(new) = create
+            && self.engine.document(&doc).is_none()
+        {
+            let (meta, am) = *new;
+            self.engine.create(doc, meta, am, now);
+        }
         if self.engine.document(&doc).is_none() {
             self.engine.open(doc, now);
             self.perform(false);
@@ -553,6 +579,34 @@ impl Hubs {
     /// Every engine thread.
     pub fn all(&self) -> &[Sender<HubInput>] {
         &self.shards
+    }
+
+    /// Runs `change` on the engine thread of `store` and waits (at most 30 s)
+    /// until what it changed is stored; `false` if it could not be (the
+    /// document could not be loaded, or the relay is shutting down).
+    pub fn run_local(&self, store: &str, change: LocalChange, stored: Receiver<bool>) -> bool {
+        self.for_store(store).send(HubInput::Local(change)).is_ok()
+            && matches!(stored.recv_timeout(Duration::from_secs(30)), Ok(true))
+    }
+
+    /// Runs `f` on `doc` on the engine thread of `store` (loading it if need
+    /// be); what `f` changes is stored and synced like any change.
+    pub fn on_engine<R: Send + 'static>(
+        &self,
+        store: &str,
+        doc: DocumentId,
+        f: impl FnOnce(&mut automerge::Automerge) -> Result<R, String> + Send + 'static,
+    ) -> Result<R, String> {
+        let (done, result) = std::sync::mpsc::channel();
+        let (change, stored) = LocalChange::new(doc, move |am| {
+            let _ = done.send(f(am));
+        });
+        if !self.run_local(store, change, stored) {
+            return Err("the document could not be loaded".into());
+        }
+        result
+            .try_recv()
+            .map_err(|_| "the document could not be loaded".to_owned())?
     }
 }
 

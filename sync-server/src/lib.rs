@@ -19,6 +19,7 @@ pub mod hub;
 pub mod limits;
 pub mod metrics;
 pub mod outbox;
+pub mod periods;
 pub mod registry;
 pub mod settings;
 mod signin;
@@ -67,6 +68,7 @@ struct AppState {
     settings: Arc<Settings>,
     next_conn: Arc<AtomicU64>,
     surveys: Arc<surveys::Surveys>,
+    periods: Arc<periods::Periods>,
     web: Arc<web::WebApp>,
 }
 
@@ -254,6 +256,7 @@ impl Relay {
         let metrics = Arc::new(Metrics::default());
         let (hubs, engines) = hub::Hubs::start(&settings, &sid, &metrics)?;
         let surveys = surveys::Surveys::start(&settings.data_dir, hubs.clone())?;
+        let periods = periods::Periods::start(&settings.data_dir, hubs.clone())?;
         let web = web::WebApp::load(settings.web_dir.as_deref())?;
         if web.is_built() {
             tracing::info!(version = web.version(), "serving the phone web app at /");
@@ -265,6 +268,7 @@ impl Relay {
         let state = AppState {
             web: Arc::new(web),
             surveys,
+            periods,
             hubs: hubs.clone(),
             registry: Arc::new(Mutex::new(registry)),
             sign_in,
@@ -873,6 +877,7 @@ async fn websocket(
     };
     let conn = ConnId(state.next_conn.fetch_add(1, Ordering::Relaxed));
     let span = tracing::info_span!("connection", conn = conn.0, device = %device.id);
+    state.periods.on_connect(&device.store_id, now_ms());
     let (device_id, store_id) = (device.id, device.store_id);
     let hub = state.hubs.for_store(&store_id).clone();
     let connect = move |outbox| HubInput::Connect {

@@ -9,7 +9,7 @@ use automerge::Automerge;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use storeops_domain::calendar::Date;
-use storeops_domain::{Role, StoreSetup, kind, new_store, template};
+use storeops_domain::{Role, StoreSetup, kind, new_store, recurring, split, template};
 use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate, open_database};
 use storeops_sync::{DocMeta, DocumentId, StorageOp};
 
@@ -265,16 +265,42 @@ impl Registry {
             }
             People::Opener(name) => Some(add_opener(&mut docs.org, name, now_ms)?),
         };
+        // Its periods open from the start, with this and next week's daily work,
+        // as the relay keeps them open later (`periods.rs`).
+        let relay = storeops_domain::Actor::manager("Storeops");
+        let new_id = || {
+            random_document_id()
+                .map(|d| d.to_string())
+                .map_err(|e| storeops_domain::DomainError::Invalid(e.to_string()))
+        };
+        let mut periods = split::open_periods(&mut docs.store, &relay, today, now_ms, new_id)?;
+        let read_org = storeops_domain::read_org(&docs.org)?;
+        let first: std::collections::BTreeSet<String> = storeops_domain::read_tasks(&docs.tasks)?
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect();
+        let weeks = periods.iter_mut().filter(|(k, _, _)| *k == kind::TASKS);
+        for (i, (_, _, am)) in weeks.enumerate() {
+            let monday = today.week_start().add_days(7 * i as i64);
+            let owed = recurring::owed_in_week(&read_org, monday, |id| first.contains(id));
+            recurring::write_owed(am, &read_org, &owed, &relay, now_ms)?;
+        }
         let op = |doc: DocumentId, kind: &str, am: &Automerge| StorageOp::Compact {
             doc,
             meta: DocMeta::new(store_id.clone(), kind),
             bytes: storeops_sync::save_whole(am),
         };
-        let ops = [
+        let mut ops = vec![
             op(root, kind::STORE, &docs.store),
             op(org, kind::ORG, &docs.org),
             op(tasks, kind::TASKS, &docs.tasks),
         ];
+        for (kind, id, am) in &periods {
+            let doc = id
+                .parse()
+                .map_err(|_| RegistryError::Invalid(format!("{id:?} is not a document id")))?;
+            ops.push(op(doc, kind, am));
+        }
         // Documents first, then the record: a store never lacks its documents, and
         // documents orphaned by a failure in between are unreachable and harmless.
         self.docs.apply(&ops)?;
@@ -669,7 +695,7 @@ mod tests {
     }
 
     #[test]
-    fn a_store_is_created_with_its_three_documents() {
+    fn a_store_is_created_with_its_documents_and_the_coming_weeks_open() {
         let (dir, mut reg) = registry();
         let s = reg
             .create_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
@@ -678,9 +704,56 @@ mod tests {
             .unwrap()
             .documents_of(&s.id)
             .unwrap();
-        let kinds: Vec<_> = docs.iter().map(|(_, m)| m.kind.as_str()).collect();
-        assert_eq!(kinds, vec!["org", "store", "tasks"]);
+        let mut kinds: Vec<_> = docs.iter().map(|(_, m)| m.kind.as_str()).collect();
+        kinds.sort();
+        // 28 November: this and next week, November's and December's feedback.
+        assert_eq!(
+            kinds,
+            [
+                "assessment",
+                "feedback",
+                "feedback",
+                "meetings",
+                "org",
+                "plans",
+                "store",
+                "tasks",
+                "tasks",
+                "tasks"
+            ]
+        );
         assert_eq!(reg.stores().unwrap().len(), 1);
+        // Each is listed in the root, and next week holds its daily duties' work.
+        let load = |id: &DocumentId| {
+            let stored = reg.docs.load(id).unwrap().unwrap();
+            let mut am = Automerge::new();
+            for c in &stored.chunks {
+                am.load_incremental(c).unwrap();
+            }
+            am
+        };
+        let root: DocumentId = s.root_document_id.parse().unwrap();
+        let store = storeops_domain::read_store(&load(&root)).unwrap();
+        for (k, period) in [
+            ("tasks", "2026-W48"),
+            ("tasks", "2026-W49"),
+            ("feedback", "2026-12"),
+        ] {
+            assert_eq!(
+                split::period_docs(&store, k, period).len(),
+                1,
+                "{k}/{period}"
+            );
+        }
+        let next_week: DocumentId = split::period_docs(&store, "tasks", "2026-W49")[0]
+            .parse()
+            .unwrap();
+        let work = storeops_domain::read_tasks(&load(&next_week)).unwrap();
+        assert!(
+            work.iter()
+                .any(|(id, t)| id.ends_with("@2026-11-30") && t.source_duty.is_some()),
+            "{work:?}"
+        );
     }
 
     #[test]

@@ -31,7 +31,7 @@ use storeops_domain::kind;
 use storeops_storage::{StorageError, migrate, open_database};
 use storeops_sync::DocumentId;
 
-use crate::hub::{Hubs, LocalChange};
+use crate::hub::Hubs;
 use crate::registry::{Device, database_path};
 
 /// A survey's waiting answers are written once there are this many…
@@ -226,30 +226,15 @@ impl Surveys {
         })
     }
 
-    /// Runs `f` on `doc` on the engine thread of `store` (loading it if need
-    /// be); what `f` changes is stored and synced like any change.
+    /// [`Hubs::on_engine`], its error as a [`SurveyError`].
     fn on_engine<R: Send + 'static>(
         &self,
         store: &str,
         doc: DocumentId,
         f: impl FnOnce(&mut Automerge) -> Result<R, String> + Send + 'static,
     ) -> Result<R, SurveyError> {
-        let (done, result) = std::sync::mpsc::channel();
-        let (change, stored) = LocalChange::new(doc, move |am| {
-            let _ = done.send(f(am));
-        });
         self.hubs
-            .for_store(store)
-            .send(crate::hub::HubInput::Local(change))
-            .map_err(|_| SurveyError::Internal("the relay is shutting down".into()))?;
-        let unavailable = || SurveyError::Internal("the document could not be loaded".into());
-        match stored.recv_timeout(Duration::from_secs(30)) {
-            Ok(true) => {}
-            _ => return Err(unavailable()),
-        }
-        result
-            .try_recv()
-            .map_err(|_| unavailable())?
+            .on_engine(store, doc, f)
             .map_err(SurveyError::Internal)
     }
 

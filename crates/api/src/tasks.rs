@@ -23,9 +23,23 @@ pub struct TaskView {
     pub done_at: Option<i64>,
     /// The store's date it was done on (for "done today").
     pub done_on: Option<String>,
+    /// Made from a duty for one period: left undone past it, it is missed, not
+    /// overdue.
+    #[serde(default)]
+    pub recurring: bool,
 }
 
 impl TaskView {
+    /// A recurring task whose period ended (before `today`, `YYYY-MM-DD`) undone.
+    pub fn is_missed(&self, today: &str) -> bool {
+        self.recurring
+            && self.status.is_open()
+            && self
+                .due
+                .as_deref()
+                .is_some_and(|d| !d.is_empty() && d < today)
+    }
+
     /// Open before done; earlier due first; then title.
     pub fn sort_key(&self) -> (bool, String, String) {
         (

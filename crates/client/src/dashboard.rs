@@ -32,10 +32,18 @@ impl Replica {
             .collect();
         let reports: Vec<KpiReport> = mondays
             .iter()
-            .map(|m| assessment::task_kpis(&tasks, &org, *m, m.add_days(6), &zone))
+            // This week up to today: its later days' duties are not due yet.
+            .map(|m| assessment::task_kpis(&tasks, &org, *m, m.add_days(6).min(today), &zone))
             .collect();
         let window = assessment::task_kpis(&tasks, &org, mondays[0], today, &zone);
-        let is_overdue = |t: &Task| t.status.is_open() && t.due_date().is_some_and(|d| d < today);
+        // Missed duties are counted by the completion rate, not as overdue work;
+        // a duty's later days (opened a week ahead) are not open work yet.
+        let is_overdue = |t: &Task| {
+            t.status.is_open() && t.due_date().is_some_and(|d| d < today) && !t.is_missed(today)
+        };
+        let current =
+            |t: &&Task| t.source_duty.is_none() || t.due_date().is_none_or(|d| d <= today);
+        let tasks: Vec<(String, Task)> = tasks.into_iter().filter(|(_, t)| current(&t)).collect();
         let scope = if actor.is_store_level() {
             None
         } else {

@@ -99,6 +99,11 @@ pub struct Replica {
     reads: std::cell::RefCell<Reads>,
     /// The day, and the number of duties, recurring tasks were last generated for.
     recurring_generated_for: Option<(storeops_domain::calendar::Date, usize)>,
+    /// Some recurring tasks had no document to go into yet: upkeep tries again.
+    recurring_incomplete: bool,
+    /// How far this device's idea of the day is moved from the system clock
+    /// ([`Replica::move_clock`]; zero but in tests of what later days do).
+    clock_shift_ms: i64,
 }
 
 impl std::fmt::Debug for Replica {
@@ -194,6 +199,8 @@ impl Replica {
             listener: None,
             unavailable: HashMap::new(),
             recurring_generated_for: None,
+            recurring_incomplete: false,
+            clock_shift_ms: 0,
             reads: Default::default(),
         };
         replica.open_store_documents()?;
@@ -580,7 +587,7 @@ impl Replica {
         // The store's zone is read once: today, and today's midnight in UTC ms (at the
         // offset of that moment; on the day of a clock change it is an hour off).
         let zone = self.zone();
-        let today = zone.date_of(now_ms());
+        let today = zone.date_of(self.clock_ms());
         let midnight_utc = today.days_since_epoch() * 86_400_000;
         let since = midnight_utc - i64::from(zone.offset_minutes_at(midnight_utc)) * 60_000;
         // Document by document, to note what each could not read.
@@ -661,7 +668,18 @@ impl Replica {
     }
 
     pub(crate) fn today_date(&self) -> storeops_domain::calendar::Date {
-        self.zone().date_of(now_ms())
+        self.zone().date_of(self.clock_ms())
+    }
+
+    /// Now, as this device's calendar sees it (Unix ms).
+    fn clock_ms(&self) -> i64 {
+        now_ms() + self.clock_shift_ms
+    }
+
+    /// Moves the device's calendar by `ms` from the system clock: what "today" is
+    /// for its views and its recurring work (a test of a weekend in seconds).
+    pub fn move_clock(&mut self, ms: i64) {
+        self.clock_shift_ms = ms;
     }
 
     /// The store's time zone (UTC until the store's documents arrive, or if a
@@ -679,6 +697,9 @@ impl Replica {
             return Ok(());
         }
         self.open_current_periods()?;
+        if self.recurring_incomplete {
+            self.recurring_generated_for = None;
+        }
         self.generate_recurring_tasks()?;
         self.retry_unavailable(true)
     }

@@ -47,6 +47,7 @@ pub fn task_view(id: String, t: &Task, org: &OrgDoc) -> TaskView {
             .completed_at
             .filter(|_| t.status == domain::TaskStatus::Done),
         done_on: None,
+        recurring: t.source_duty.is_some(),
     }
 }
 
@@ -131,7 +132,12 @@ fn staffing(org: &OrgDoc) -> Staffing {
 /// Open work grouped by who holds it; `today` is `YYYY-MM-DD` in the store's zone.
 fn team_board(tasks: &[(String, Task)], org: &OrgDoc, today: &str) -> TeamBoard {
     let mut groups: std::collections::BTreeMap<Option<String>, TeamGroup> = Default::default();
-    for (id, t) in tasks.iter().filter(|(_, t)| t.status.is_open()) {
+    // A duty's later days (opened a week ahead) are not open work yet.
+    let current = |t: &Task| t.source_duty.is_none() || t.due.as_deref().is_none_or(|d| d <= today);
+    for (id, t) in tasks
+        .iter()
+        .filter(|(_, t)| t.status.is_open() && current(t))
+    {
         let key = t.assignee.as_ref().map(ToString::to_string);
         let group = groups.entry(key.clone()).or_insert_with(|| TeamGroup {
             owner_id: key,
@@ -143,7 +149,9 @@ fn team_board(tasks: &[(String, Task)], org: &OrgDoc, today: &str) -> TeamBoard 
             tasks: vec![],
             overdue: 0,
         });
-        if t.due.as_deref().is_some_and(|d| d < today) {
+        if t.due.as_deref().is_some_and(|d| d < today)
+            && !today.parse().is_ok_and(|day| t.is_missed(day))
+        {
             group.overdue += 1;
         }
         group.tasks.push(task_view(id.clone(), t, org));
@@ -207,7 +215,12 @@ impl Replica {
 
 impl Run<ListTasks> for Device {
     fn run(&self, _: ListTasks) -> Result<Vec<TaskView>, ClientError> {
-        self.replica().tasks()
+        let mut replica = self.replica();
+        // Offline too: the work duties owe today (and missed since) is made here.
+        if let Err(e) = replica.generate_recurring_tasks() {
+            tracing::warn!(error = %e, "making the recurring tasks failed");
+        }
+        replica.tasks()
     }
 }
 

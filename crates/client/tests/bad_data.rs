@@ -70,7 +70,8 @@ async fn manager_device() -> (RunningRelay, Device, tempfile::TempDir, tempfile:
             .unwrap();
     }
     tokio::spawn(sync_loop(m.clone()));
-    eventually("the store arrives", || m.app_status().sync.store_arrived).await;
+    // With the periods the relay opened for it.
+    eventually("the store arrives", || m.replica().all_arrived()).await;
     (relay, m, relay_dir, dir)
 }
 

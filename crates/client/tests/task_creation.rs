@@ -37,7 +37,7 @@ async fn a_task_made_whole_in_one_form_reaches_its_assignee_and_is_found_by_a_wo
     let url = format!("http://{addr}");
     let (m, _m_dir) = enrolled_device(&url, code, "Laptop").await;
     tokio::spawn(sync_loop(m.clone()));
-    eventually("the store arrives", || m.app_status().sync.store_arrived).await;
+    eventually("the store arrives", || m.replica().all_arrived()).await;
     let lin = m
         .handle(AddPerson {
             name: "Lin".into(),

@@ -601,6 +601,15 @@ fn check_task(
             {
                 return Ok(());
             }
+            // The task a duty owes, made by a device that holds the duty.
+            if !existed()
+                && ctx.org.is_some_and(|org| {
+                    crate::recurring::is_generated(org, id, &whole)
+                        && crate::recurring::holds_task(actor, org, &whole)
+                })
+            {
+                return Ok(());
+            }
         } else if actor.is_store_level() {
             return Ok(());
         }

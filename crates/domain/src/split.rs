@@ -93,6 +93,72 @@ pub fn register_period_doc(
     Ok(true)
 }
 
+/// The periods work is written to now or within a week, whose documents someone
+/// opens ahead so that every device (staff ones, which may not open periods,
+/// included) has them before they start: this and next week's tasks, and the
+/// feedback month and the plans, meetings and assessment year of today and of a
+/// week later.
+pub fn periods_to_open(today: Date) -> Result<Vec<(&'static str, String)>, DomainError> {
+    let mut wanted: Vec<(&'static str, String)> = Vec::new();
+    for k in [
+        kind::TASKS,
+        kind::FEEDBACK,
+        kind::PLANS,
+        kind::MEETINGS,
+        kind::ASSESSMENT,
+    ] {
+        for day in [today, today.add_days(7)] {
+            let period = period_of(k, day)?;
+            if !wanted.iter().any(|(wk, p)| *wk == k && *p == period) {
+                wanted.push((k, period));
+            }
+        }
+    }
+    Ok(wanted)
+}
+
+/// Opens in memory the periods [`periods_to_open`] names for `today` that
+/// `store_am` lists no document for: each a new document (its id from
+/// `new_id`) listed in the root by `actor`. Returns them (kind, id, document);
+/// tasks weeks first, this week before next.
+#[allow(clippy::type_complexity)]
+pub fn open_periods(
+    store_am: &mut Automerge,
+    actor: &Actor,
+    today: Date,
+    now_ms: i64,
+    mut new_id: impl FnMut() -> Result<String, DomainError>,
+) -> Result<Vec<(&'static str, String, Automerge)>, DomainError> {
+    let store = crate::read_store(store_am)?;
+    let mut opened = Vec::new();
+    for (kind, period) in periods_to_open(today)? {
+        if !period_docs(&store, kind, &period).is_empty() {
+            continue;
+        }
+        let id = new_id()?;
+        let am = new_period_doc(kind, &period, now_ms)?;
+        register_period_doc(store_am, actor, kind, &period, &id, now_ms)?;
+        opened.push((kind, id, am));
+    }
+    Ok(opened)
+}
+
+/// A new, empty document of `kind` for `period`.
+pub fn new_period_doc(kind: &str, period: &str, now_ms: i64) -> Result<Automerge, DomainError> {
+    match kind {
+        kind::TASKS => new_tasks_doc(period, now_ms),
+        kind::PLANS => crate::plans::new_plans_doc(period, now_ms),
+        kind::MEETINGS => crate::meetings::new_meetings_doc(period, now_ms),
+        kind::FEEDBACK => crate::feedback::new_feedback_doc(period, now_ms),
+        kind::ASSESSMENT | kind::SCORES => crate::assessment::new_assessment_doc(period, now_ms),
+        kind::CONTACTS => crate::contacts::new_contacts_doc(now_ms),
+        kind::MINUTES => crate::meetings::new_minutes_doc(period, now_ms),
+        other => Err(DomainError::Invalid(format!(
+            "{other} has no period documents"
+        ))),
+    }
+}
+
 /// A new, empty tasks document for an ISO week (`2026-W48`).
 pub fn new_tasks_doc(week: &str, now_ms: i64) -> Result<Automerge, DomainError> {
     let mut am = Automerge::new();

@@ -860,112 +860,15 @@ pub fn set_task_status(
     change_task_status(am, None, actor, id, status, now_ms)
 }
 
-/// The period key of `cadence` containing `day` (e.g. `2026-11`, `2026-W48`).
-pub fn period_key(cadence: Cadence, day: Date) -> Option<String> {
-    Some(match cadence {
-        Cadence::Daily => day.to_string(),
-        Cadence::Weekly => {
-            let (y, w) = day.iso_week();
-            format!("{y}-W{w:02}")
-        }
-        Cadence::Monthly => format!("{:04}-{:02}", day.year, day.month),
-        Cadence::Quarterly => format!("{:04}-Q{}", day.year, (day.month - 1) / 3 + 1),
-        Cadence::Yearly => format!("{:04}", day.year),
-        Cadence::AsNeeded => return None,
-    })
-}
-
-/// The last day of the `cadence` period containing `day`.
-pub fn period_end(cadence: Cadence, day: Date) -> Date {
-    let first_of = |y: i32, m: u32| Date::new(y, m, 1).unwrap_or(day);
-    let next_month = |y: i32, m: u32| if m == 12 { (y + 1, 1) } else { (y, m + 1) };
-    match cadence {
-        Cadence::Daily | Cadence::AsNeeded => day,
-        Cadence::Weekly => day.week_start().add_days(6),
-        Cadence::Monthly => {
-            let (y, m) = next_month(day.year, day.month);
-            first_of(y, m).add_days(-1)
-        }
-        Cadence::Quarterly => {
-            let q_end_month = ((day.month - 1) / 3 + 1) * 3;
-            let (y, m) = next_month(day.year, q_end_month);
-            first_of(y, m).add_days(-1)
-        }
-        Cadence::Yearly => first_of(day.year + 1, 1).add_days(-1),
-    }
-}
-
-/// The id of the task a duty generates for a period: the same on every device,
-/// so two devices generating offline produce one task.
-pub fn recurring_task_id(duty_id: &str, period: &str) -> String {
-    format!("{duty_id}@{period}")
-}
-
-/// Creates the tasks that duties with a cadence owe for the period containing
-/// `today`, skipping those that exist. Returns how many were created.
-pub fn generate_recurring(
-    am: &mut Automerge,
-    org: &OrgDoc,
-    today: Date,
-    actor: &Actor,
-    now_ms: i64,
-) -> Result<usize, DomainError> {
-    generate_recurring_except(am, org, today, actor, now_ms, |_| false)
-}
-
-/// [`generate_recurring`], also skipping the ids `exists_elsewhere` knows (tasks
-/// split over several documents: a recurring task lives in exactly one).
-pub fn generate_recurring_except(
-    am: &mut Automerge,
-    org: &OrgDoc,
-    today: Date,
-    actor: &Actor,
-    now_ms: i64,
-    exists_elsewhere: impl Fn(&str) -> bool,
-) -> Result<usize, DomainError> {
-    let tasks = tasks_obj(am)?;
-    let mut due = Vec::new();
-    for (duty_id, duty) in &org.duties {
-        let Some(period) = period_key(duty.cadence, today) else {
-            continue;
-        };
-        let id = recurring_task_id(duty_id, &period);
-        if !exists_elsewhere(&id) && am.get(&tasks, id.as_str())?.is_none() {
-            due.push((id, duty_id, duty));
-        }
-    }
-    if due.is_empty() {
-        return Ok(0);
-    }
-    let count = due.len();
-    let message = format!(
-        "{} generated {count} recurring tasks for {today}",
-        actor.name
-    );
-    transact(am, message, now_ms, |tx| {
-        for (id, duty_id, duty) in due {
-            let mut task = Task::new(duty.text.clone(), actor.name.clone(), now_ms);
-            task.source_duty = Some(duty_id.clone());
-            task.assignee = duty.owner.clone();
-            task.department = duty
-                .owner
-                .as_ref()
-                .and_then(|o| departments_of(org, o).into_iter().next());
-            task.due = Some(period_end(duty.cadence, today).to_string());
-            reconcile_prop(tx, &tasks, id.as_str(), &task)?;
-        }
-        Ok(())
-    })?;
-    Ok(count)
-}
-
 /// The Today screen of one person.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MyDay {
     /// Tasks due today (open and finished), urgent first.
     pub today: Vec<(String, Task)>,
-    /// Open tasks due before today, oldest first.
+    /// Open tasks due before today, oldest first; recurring ones aside.
     pub overdue: Vec<(String, Task)>,
+    /// Recurring tasks whose period ended undone ([`Task::is_missed`]), latest first.
+    pub missed: Vec<(String, Task)>,
 }
 
 /// Whether `task` is `actor`'s work: assigned to them, to a position they hold,
@@ -995,6 +898,7 @@ pub fn my_day(tasks: &[(String, Task)], org: Option<&OrgDoc>, actor: &Actor, tod
             Some(d) if d == today && t.status != TaskStatus::Cancelled => {
                 day.today.push((id.clone(), t.clone()));
             }
+            Some(_) if t.is_missed(today) => day.missed.push((id.clone(), t.clone())),
             Some(d) if d < today && t.status.is_open() => day.overdue.push((id.clone(), t.clone())),
             _ => {}
         }
@@ -1015,6 +919,8 @@ pub fn my_day(tasks: &[(String, Task)], org: Option<&OrgDoc>, actor: &Actor, tod
     });
     day.overdue
         .sort_by(|(a_id, a), (b_id, b)| (&a.due, a_id).cmp(&(&b.due, b_id)));
+    day.missed
+        .sort_by(|(a_id, a), (b_id, b)| (&b.due, a_id).cmp(&(&a.due, b_id)));
     day
 }
 

@@ -488,3 +488,46 @@ fn an_honest_status_change_beside_a_concurrent_completion_is_accepted() {
     let w = writer(&s, "p-qian", Role::Staff);
     assert_eq!(check(kind::TASKS, &relay, &before, &w, &s), Ok(()));
 }
+
+#[test]
+fn staff_make_the_recurring_tasks_of_their_own_duties_exactly_as_the_app_does() {
+    use storeops_domain::recurring::{owed, write_owed};
+    let (mut s, w) = zhao_tasks();
+    let org = org(&s);
+    let zhao = Actor::for_person(&org, "p-zhao", Role::Staff).unwrap();
+    let monday = calendar::Date::new(2026, 11, 30).unwrap();
+    let holds = |d: &Duty| d.owner.as_ref().is_some_and(|o| zhao.holds(o));
+    let mine = owed(&org, monday, |_| false, holds);
+    assert!(
+        !mine.is_empty(),
+        "plan 3 gives the warehouse specialists duties"
+    );
+    let before = s.tasks.get_heads();
+    write_owed(&mut s.tasks, &org, &mine, &zhao, 70).unwrap();
+    assert_eq!(check(kind::TASKS, &s.tasks, &before, &w, &s), Ok(()));
+
+    // Someone else's duty, or a generated task changed on the way, is refused.
+    let others = owed(&org, monday, |_| false, |d| !holds(d) && d.owner.is_some());
+    let mut forged = s.tasks.fork();
+    let before = forged.get_heads();
+    write_owed(&mut forged, &org, &others[..1], &zhao, 71).unwrap();
+    let refusal = check(kind::TASKS, &forged, &before, &w, &s).unwrap_err();
+    assert_eq!(refusal.rule, "task-scope", "{refusal}");
+
+    let mut tampered = s.tasks.fork();
+    let before = tampered.get_heads();
+    let next = owed(&org, monday.add_days(1), |_| false, holds);
+    write_owed(&mut tampered, &org, &next[..1], &zhao, 72).unwrap();
+    let tasks = tampered.get(ROOT, "tasks").unwrap().unwrap().1;
+    let task = tampered
+        .get(&tasks, next[0].id.as_str())
+        .unwrap()
+        .unwrap()
+        .1;
+    let mut tx = tampered.transaction();
+    tx.put(&task, "status", "done").unwrap();
+    tx.commit_with(signed("Zhao generated a task"));
+    // (The two changes reach the relay together.)
+    let refusal = check(kind::TASKS, &tampered, &before, &w, &s).unwrap_err();
+    assert_eq!(refusal.rule, "task-scope", "{refusal}");
+}

@@ -725,6 +725,7 @@ mod tests {
             assignee_id: None,
             done_at: None,
             done_on: None,
+            recurring: false,
         }
     }
 

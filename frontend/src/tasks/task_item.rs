@@ -8,9 +8,12 @@ use crate::shell::state::Op;
 use crate::tasks::calls;
 use crate::ui::wire;
 
-/// When a task is due: overdue, today, or on its day.
-pub fn due_badge(lang: Lang, due: &str, overdue: bool, due_today: bool) -> Html {
-    let (class, text) = if overdue {
+/// When a task is due: missed (a recurring task's period ended undone), overdue,
+/// today, or on its day.
+pub fn due_badge(lang: Lang, due: &str, missed: bool, overdue: bool, due_today: bool) -> Html {
+    let (class, text) = if missed {
+        ("due-missed", i18n::missed(lang, due))
+    } else if overdue {
         ("due-overdue", i18n::overdue(lang, due))
     } else if due_today {
         ("due-today", t(lang, Key::DueToday).to_owned())
@@ -87,7 +90,8 @@ pub fn task_item(props: &TaskItemProps) -> Html {
     });
     let due_badge = task.due.as_deref().map(|due| {
         let (open, today) = (status.is_open(), props.today.as_str());
-        due_badge(lang, due, open && due < today, open && due == today)
+        let missed = task.is_missed(today);
+        due_badge(lang, due, missed, open && due < today, open && due == today)
     });
     let labelled = |class: &'static str, label: Key, value: &Option<String>, mark: Html| {
         value.as_deref().map(|value| {

@@ -91,6 +91,14 @@ pub fn task_list(props: &TaskListProps) -> Html {
                 if !groups.done.is_empty() {
                     { section("done", Key::DoneTodayGroup, &groups.done) }
                 }
+                if !groups.missed.is_empty() {
+                    <details class="task-group task-group-missed" id="today-missed">
+                        <summary class="group-heading group-toggle" id="missed-heading">
+                            { i18n::group_heading(lang, Key::MissedGroup, groups.missed.len()) }
+                        </summary>
+                        <ul class="tasks">{ for groups.missed.iter().map(item) }</ul>
+                    </details>
+                }
             </>
         }
     };

@@ -78,7 +78,9 @@ pub fn team_board_view(props: &TeamBoardViewProps) -> Html {
 }
 
 fn is_overdue(task: &TaskView, today: &str) -> bool {
-    task.status.is_open() && task.due.as_deref().is_some_and(|due| due < today)
+    task.status.is_open()
+        && task.due.as_deref().is_some_and(|due| due < today)
+        && !task.is_missed(today)
 }
 
 /// Open tasks by status (in progress, blocked, to do), each with who has it.
@@ -141,7 +143,8 @@ fn team_task(
         let id = task.id.clone();
         on_open.reform(move |_: MouseEvent| id.clone())
     };
-    let due = (task.due.as_deref()).map(|due| due_badge(lang, due, overdue, due == today));
+    let due = (task.due.as_deref())
+        .map(|due| due_badge(lang, due, task.is_missed(today), overdue, due == today));
     html! {
         <li
             class={classes!("team-task", overdue.then_some("overdue"))}

@@ -11,6 +11,8 @@ use storeops_api::tasks::TaskView;
 pub enum TodayGroup {
     /// Open, due before today.
     Overdue,
+    /// A recurring task whose period ended undone: folded, apart from the overdue.
+    Missed,
     /// Open, due today.
     Today,
     /// Open, with no due date.
@@ -30,6 +32,7 @@ pub struct TodayGroups<'a> {
     pub no_date: Vec<&'a TaskView>,
     pub upcoming: Vec<&'a TaskView>,
     pub done: Vec<&'a TaskView>,
+    pub missed: Vec<&'a TaskView>,
 }
 
 /// Which group `task` goes in, `None` if it is not shown. `closed_here`: tasks closed on
@@ -46,6 +49,13 @@ pub fn group_of(
             Some(due) => due == today,
         } || task.done_on.as_deref() == Some(today);
         return (todays || closed_here.contains(&task.id)).then_some(TodayGroup::Done);
+    }
+    if task.is_missed(today) {
+        return Some(TodayGroup::Missed);
+    }
+    // A duty's later days (opened a week ahead) are not today's news.
+    if task.recurring && due.is_some_and(|d| d > today) {
+        return None;
     }
     Some(match due {
         None => TodayGroup::NoDate,
@@ -70,6 +80,7 @@ pub fn group_today<'a>(
             Some(TodayGroup::NoDate) => &mut groups.no_date,
             Some(TodayGroup::Upcoming) => &mut groups.upcoming,
             Some(TodayGroup::Done) => &mut groups.done,
+            Some(TodayGroup::Missed) => &mut groups.missed,
             None => continue,
         };
         list.push(task);
@@ -92,6 +103,8 @@ pub fn group_today<'a>(
     ] {
         list.sort_by(urgent_first);
     }
+    // The latest missed first.
+    groups.missed.sort_by(|a, b| b.due.cmp(&a.due));
     groups
 }
 
@@ -136,6 +149,7 @@ mod tests {
             assignee_id: None,
             done_at: None,
             done_on: None,
+            recurring: false,
         }
     }
 
@@ -159,6 +173,35 @@ mod tests {
         assert_eq!(ids(&g.upcoming), ["later"]);
         assert_eq!(ids(&g.no_date), ["someday"]);
         assert!(g.done.is_empty());
+    }
+
+    #[test]
+    fn a_duty_left_undone_past_its_day_is_missed_not_overdue() {
+        let mut saturday = task("daily@2026-11-21", "todo", Some("2026-11-21"));
+        saturday.recurring = true;
+        let mut friday = task("daily@2026-11-20", "todo", Some("2026-11-20"));
+        friday.recurring = true;
+        let mut today = task("daily@2026-11-28", "todo", Some(TODAY));
+        today.recurring = true;
+        let mut done_late = task("daily@2026-11-19", "done", Some("2026-11-19"));
+        done_late.recurring = true;
+        let mut tomorrow = task("daily@2026-11-29", "todo", Some("2026-11-29"));
+        tomorrow.recurring = true;
+        let tasks = vec![
+            friday,
+            saturday,
+            today,
+            done_late,
+            tomorrow,
+            task("late", "todo", Some("2026-11-27")),
+        ];
+        let g = group_today(&tasks, TODAY, &BTreeSet::new());
+        assert_eq!(ids(&g.missed), ["daily@2026-11-21", "daily@2026-11-20"]);
+        assert_eq!(ids(&g.overdue), ["late"]);
+        assert_eq!(ids(&g.today), ["daily@2026-11-28"]);
+        assert!(g.upcoming.is_empty(), "tomorrow's duty waits for tomorrow");
+        // Missed work is not today's to do.
+        assert_eq!(g.progress(), (0, 2));
     }
 
     #[test]

@@ -81,8 +81,14 @@ impl Replica {
             .collect()
     }
 
+    /// Every document this device keeps ([`Replica::linked_all`]) has arrived.
+    pub fn all_arrived(&self) -> bool {
+        let linked = self.linked_all();
+        !linked.is_empty() && linked.iter().all(|d| self.arrived(d).is_some())
+    }
+
     /// A document that has arrived (has content) on this device.
-    pub(crate) fn arrived(&self, doc: &DocumentId) -> Option<&Automerge> {
+    pub fn arrived(&self, doc: &DocumentId) -> Option<&Automerge> {
         self.engine
             .document(doc)
             .filter(|am| !am.get_heads().is_empty())
@@ -209,20 +215,7 @@ impl Replica {
                 });
         }
         let now = now_ms();
-        let am = match kind {
-            kind::TASKS => domain::split::new_tasks_doc(period, now),
-            kind::PLANS => domain::plans::new_plans_doc(period, now),
-            kind::MEETINGS => domain::meetings::new_meetings_doc(period, now),
-            kind::FEEDBACK => domain::feedback::new_feedback_doc(period, now),
-            kind::ASSESSMENT | kind::SCORES => domain::assessment::new_assessment_doc(period, now),
-            kind::CONTACTS => domain::contacts::new_contacts_doc(now),
-            kind::MINUTES => domain::meetings::new_minutes_doc(period, now),
-            other => {
-                return Err(ClientError::Internal(format!(
-                    "{other} has no period documents"
-                )));
-            }
-        }?;
+        let am = domain::split::new_period_doc(kind, period, now)?;
         let mut bytes = [0u8; 16];
         getrandom::fill(&mut bytes).map_err(|e| ClientError::Internal(e.to_string()))?;
         let doc = DocumentId::from_bytes(bytes);
@@ -285,19 +278,7 @@ impl Replica {
             return Ok(());
         }
         let today = self.today_date();
-        let mut wanted = vec![
-            (kind::TASKS, week_key(today)),
-            (kind::TASKS, week_key(today.add_days(7))),
-        ];
-        for k in [
-            kind::FEEDBACK,
-            kind::PLANS,
-            kind::MEETINGS,
-            kind::ASSESSMENT,
-        ] {
-            wanted.push((k, domain::split::period_of(k, today)?));
-        }
-        for (k, period) in wanted {
+        for (k, period) in domain::split::periods_to_open(today)? {
             let store = self.store_doc().ok_or(ClientError::NotSyncedYet)?;
             if domain::split::period_docs(&store, k, &period).is_empty() {
                 self.period_doc_for_write(k, &period)?;
@@ -308,30 +289,54 @@ impl Replica {
 }
 
 impl Replica {
-    /// Creates the recurring tasks the duties' cadences owe for today (managers'
-    /// devices, once a day and whenever the number of duties changes), in this
-    /// week's document, skipping any that exist in another. Ids are deterministic,
-    /// so devices doing it at once write the same tasks.
+    /// Creates the recurring tasks this device's person owes (every duty for the
+    /// store's managers, their departments' for a department manager, their own for
+    /// staff): the current period's and those missed since the store last made them
+    /// ([`domain::recurring::owed`]), each in its week's document. Online or not,
+    /// once a day and whenever the number of duties changes. Ids are deterministic,
+    /// so devices doing it at once, offline, write the same tasks.
     pub(crate) fn generate_recurring_tasks(&mut self) -> Result<usize, ClientError> {
-        let all_here = {
-            let linked = self.linked_all();
-            !linked.is_empty() && linked.iter().all(|d| self.arrived(d).is_some())
-        };
-        if !all_here || !self.actor().is_ok_and(|a| a.is_manager()) {
-            return Ok(0);
-        }
         let today = self.today_date();
-        let org = self.org()?;
+        let Ok(org) = self.org() else {
+            return Ok(0);
+        };
         let mark = (today, org.duties.len());
         if org.duties.is_empty() || self.recurring_generated_for == Some(mark) {
             return Ok(0);
         }
+        let Ok(actor) = self.actor() else {
+            return Ok(0);
+        };
+        if !self.all_arrived() {
+            return Ok(0);
+        }
+        self.recurring_incomplete = false;
         let existing = self.task_ids();
-        let made = self.change_period(kind::TASKS, &week_key(today), |am, actor, now| {
-            domain::generate_recurring_except(am, &org, today, actor, now, |id| {
-                existing.contains(id)
-            })
-        })?;
+        let owed = domain::recurring::owed(
+            &org,
+            today,
+            |id| existing.contains(id),
+            |duty| domain::recurring::holds_duty(&actor, &org, duty),
+        );
+        let mut by_week: std::collections::BTreeMap<String, Vec<domain::recurring::Owed>> =
+            Default::default();
+        for o in owed {
+            by_week.entry(week_key(o.home)).or_default().push(o);
+        }
+        let mut made = 0;
+        for (week, owed) in by_week {
+            match self.change_period(kind::TASKS, &week, |am, actor, now| {
+                domain::recurring::write_owed(am, &org, &owed, actor, now)
+            }) {
+                Ok(n) => made += n,
+                // No document to write that week into yet (a staff device before
+                // any device opened it): the next upkeep tries again.
+                Err(e) => {
+                    tracing::info!(error = %e, week, "recurring tasks wait for their week");
+                    self.recurring_incomplete = true;
+                }
+            }
+        }
         self.recurring_generated_for = Some(mark);
         Ok(made)
     }
