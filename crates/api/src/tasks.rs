@@ -27,6 +27,10 @@ pub struct TaskView {
     /// overdue.
     #[serde(default)]
     pub recurring: bool,
+    /// A recurring task's first day of its period (`YYYY-MM-DD`): before it, it
+    /// is not work yet.
+    #[serde(default)]
+    pub starts: Option<String>,
 }
 
 impl TaskView {

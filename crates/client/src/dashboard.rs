@@ -41,8 +41,7 @@ impl Replica {
         let is_overdue = |t: &Task| {
             t.status.is_open() && t.due_date().is_some_and(|d| d < today) && !t.is_missed(today)
         };
-        let current =
-            |t: &&Task| t.source_duty.is_none() || t.due_date().is_none_or(|d| d <= today);
+        let current = |t: &&Task| !t.is_ahead(&org, today);
         let tasks: Vec<(String, Task)> = tasks.into_iter().filter(|(_, t)| current(&t)).collect();
         let scope = if actor.is_store_level() {
             None

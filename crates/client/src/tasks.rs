@@ -48,6 +48,7 @@ pub fn task_view(id: String, t: &Task, org: &OrgDoc) -> TaskView {
             .filter(|_| t.status == domain::TaskStatus::Done),
         done_on: None,
         recurring: t.source_duty.is_some(),
+        starts: t.period_start(org).map(|d| d.to_string()),
     }
 }
 
@@ -133,7 +134,8 @@ fn staffing(org: &OrgDoc) -> Staffing {
 fn team_board(tasks: &[(String, Task)], org: &OrgDoc, today: &str) -> TeamBoard {
     let mut groups: std::collections::BTreeMap<Option<String>, TeamGroup> = Default::default();
     // A duty's later days (opened a week ahead) are not open work yet.
-    let current = |t: &Task| t.source_duty.is_none() || t.due.as_deref().is_none_or(|d| d <= today);
+    let day = today.parse().ok();
+    let current = |t: &Task| day.is_none_or(|day| !t.is_ahead(org, day));
     for (id, t) in tasks
         .iter()
         .filter(|(_, t)| t.status.is_open() && current(t))

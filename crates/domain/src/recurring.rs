@@ -294,6 +294,18 @@ pub fn has_task(am: &Automerge, id: &str) -> bool {
 }
 
 impl Task {
+    /// A recurring task's period has not started by `today` (the relay opens a week
+    /// ahead): not work yet.
+    pub fn is_ahead(&self, org: &OrgDoc, today: Date) -> bool {
+        self.period_start(org).is_some_and(|start| start > today)
+    }
+
+    /// The first day of a recurring task's period (from its duty's cadence).
+    pub fn period_start(&self, org: &OrgDoc) -> Option<Date> {
+        let duty = org.duties.get(self.source_duty.as_deref()?)?;
+        Some(period_start(duty.cadence, self.due_date()?))
+    }
+
     /// A recurring task whose period ended before `today` without it being done.
     pub fn is_missed(&self, today: Date) -> bool {
         self.source_duty.is_some()

@@ -726,6 +726,7 @@ mod tests {
             done_at: None,
             done_on: None,
             recurring: false,
+            starts: None,
         }
     }
 

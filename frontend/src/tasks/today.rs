@@ -54,7 +54,7 @@ pub fn group_of(
         return Some(TodayGroup::Missed);
     }
     // A duty's later days (opened a week ahead) are not today's news.
-    if task.recurring && due.is_some_and(|d| d > today) {
+    if task.starts.as_deref().is_some_and(|s| s > today) {
         return None;
     }
     Some(match due {
@@ -150,6 +150,7 @@ mod tests {
             done_at: None,
             done_on: None,
             recurring: false,
+            starts: None,
         }
     }
 
@@ -187,19 +188,25 @@ mod tests {
         done_late.recurring = true;
         let mut tomorrow = task("daily@2026-11-29", "todo", Some("2026-11-29"));
         tomorrow.recurring = true;
+        tomorrow.starts = Some("2026-11-29".into());
+        // This month's count, due at its end, is work now.
+        let mut count = task("count@2026-11", "todo", Some("2026-11-30"));
+        count.recurring = true;
+        count.starts = Some("2026-11-01".into());
         let tasks = vec![
             friday,
             saturday,
             today,
             done_late,
             tomorrow,
+            count,
             task("late", "todo", Some("2026-11-27")),
         ];
         let g = group_today(&tasks, TODAY, &BTreeSet::new());
         assert_eq!(ids(&g.missed), ["daily@2026-11-21", "daily@2026-11-20"]);
         assert_eq!(ids(&g.overdue), ["late"]);
         assert_eq!(ids(&g.today), ["daily@2026-11-28"]);
-        assert!(g.upcoming.is_empty(), "tomorrow's duty waits for tomorrow");
+        assert_eq!(ids(&g.upcoming), ["count@2026-11"], "tomorrow's duty waits");
         // Missed work is not today's to do.
         assert_eq!(g.progress(), (0, 2));
     }
