@@ -3,6 +3,10 @@
 //! Fixed strings go through [`t`] with a [`Key`]; strings with numbers or names in them
 //! have their own function below, so each language can order its words its own way.
 
+pub mod problems;
+
+pub use problems::api_error_text;
+
 use storeops_api::org::RaciRole;
 use storeops_api::{
     Cadence, KpiMetric, PlanLevel, PlanStatus, Priority, ReportStatus, ReviewKind, Role, TaskStatus,

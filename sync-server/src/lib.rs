@@ -163,6 +163,8 @@ struct ApiError {
     message: String,
     /// Seconds for a `Retry-After` header.
     retry_after: Option<u64>,
+    /// A refusal by the domain's rules: its key and parameters, for the app to word.
+    problem: Option<storeops_domain::problem::Problem>,
 }
 
 impl ApiError {
@@ -172,6 +174,15 @@ impl ApiError {
             code,
             message: message.into(),
             retry_after: None,
+            problem: None,
+        }
+    }
+
+    /// The domain's refusal, worded by the app from its key.
+    fn refused_by_domain(e: &storeops_domain::DomainError) -> Self {
+        Self {
+            problem: Some(e.problem()),
+            ..Self::new(StatusCode::FORBIDDEN, "forbidden", e.to_string())
         }
     }
 
@@ -208,9 +219,19 @@ impl From<RegistryError> for ApiError {
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
+        let (key, params) = self.problem.map_or_else(Default::default, |p| {
+            let params = p
+                .params
+                .into_iter()
+                .map(|(k, v)| (k.to_owned(), v))
+                .collect();
+            (p.key.to_owned(), params)
+        });
         let body = RelayError {
             code: self.code.to_owned(),
             message: self.message,
+            key,
+            params,
         };
         let mut response = (self.status, axum::Json(body)).into_response();
         if let Some(seconds) = self.retry_after {
@@ -551,7 +572,7 @@ async fn create_invite(
     let person = req.person.clone();
     let (code, expires_at) = as_device(&state, &headers, move |reg, device, org, actor| {
         storeops_domain::access::may_invite(org, actor, role, person.as_deref())
-            .map_err(|e| Refusal::Forbidden(e.to_string()))?;
+            .map_err(Refusal::Domain)?;
         let now = now_ms();
         let valid = hours * 3_600_000;
         let code = reg.create_invite(&device.store_id, role, person.as_deref(), now, valid)?;
@@ -569,6 +590,8 @@ async fn create_invite(
 /// Why a registry request made as a device was refused.
 enum Refusal {
     Forbidden(String),
+    /// By the domain's rules (who may invite, see or revoke).
+    Domain(storeops_domain::DomainError),
     Registry(RegistryError),
 }
 
@@ -614,8 +637,9 @@ async fn as_device<T: Send + 'static>(
             .map_err(|_| RegistryError::Invalid("registry unavailable".into()))?;
         let org = reg.org_chart(&device.store_id)?;
         let actor = match device.person.as_deref() {
-            Some(p) => storeops_domain::Actor::for_person(&org, p, device.role)
-                .map_err(|e| Refusal::Forbidden(e.to_string()))?,
+            Some(p) => {
+                storeops_domain::Actor::for_person(&org, p, device.role).map_err(Refusal::Domain)?
+            }
             None => storeops_domain::Actor::with_role(device.name.clone(), device.role),
         };
         f(&mut reg, &device, &org, &actor)
@@ -624,6 +648,7 @@ async fn as_device<T: Send + 'static>(
     .map_err(|_| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "internal", "try again"))?
     .map_err(|r| match r {
         Refusal::Forbidden(why) => ApiError::new(StatusCode::FORBIDDEN, "forbidden", why),
+        Refusal::Domain(e) => ApiError::refused_by_domain(&e),
         Refusal::Registry(e) => ApiError::from(e),
     })
 }
@@ -637,8 +662,8 @@ fn devices_seen_by(
     actor: &storeops_domain::Actor,
 ) -> Result<Vec<StoreDevice>, Refusal> {
     actor
-        .require_manager("see the store's devices")
-        .map_err(|e| Refusal::Forbidden(e.to_string()))?;
+        .require_manager(storeops_domain::problem::Action::SeeDevices)
+        .map_err(Refusal::Domain)?;
     Ok(reg
         .devices()?
         .into_iter()

@@ -271,7 +271,7 @@ impl Registry {
         let new_id = || {
             random_document_id()
                 .map(|d| d.to_string())
-                .map_err(|e| storeops_domain::DomainError::Invalid(e.to_string()))
+                .map_err(|e| storeops_domain::DomainError::Automerge(e.to_string()))
         };
         let mut periods = split::open_periods(&mut docs.store, &relay, today, now_ms, new_id)?;
         let read_org = storeops_domain::read_org(&docs.org)?;

@@ -1,5 +1,7 @@
 //! How every command fails: a stable code the UI words, and the device's message.
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
 /// What went wrong, by kind. The wire spelling is the code (`not_enrolled`, …);
@@ -83,18 +85,49 @@ impl ErrorCode {
 }
 
 /// A failed command: the promise rejects with this, the worker posts it back.
+///
+/// The UI words it by `key` and `params` (`docs/design/app-api.md`, "Errors"); `message`
+/// is the device's English, shown only when the UI does not know the key (a newer
+/// device) and for logs.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ApiError {
     pub code: ErrorCode,
     pub message: String,
+    /// What exactly went wrong, stable and kebab-case (`too-long`, `not-permitted`,
+    /// `unreachable`, …); empty from a device older than keys.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    /// The key's named values: data (ids, numbers, names people typed) or keys
+    /// themselves (`what = title`, `action = reassign-task`, `role = staff`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, String>,
 }
 
 impl ApiError {
+    /// An error with no key: the UI words it by its code, or shows `message`.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
         Self {
             code,
             message: message.into(),
+            key: String::new(),
+            params: BTreeMap::new(),
         }
+    }
+
+    /// The same with its key and parameters.
+    pub fn with_problem(
+        mut self,
+        key: impl Into<String>,
+        params: impl IntoIterator<Item = (impl Into<String>, String)>,
+    ) -> Self {
+        self.key = key.into();
+        self.params = params.into_iter().map(|(k, v)| (k.into(), v)).collect();
+        self
+    }
+
+    /// A parameter, or "" when it is missing.
+    pub fn param(&self, name: &str) -> &str {
+        self.params.get(name).map_or("", String::as_str)
     }
 }
 
@@ -118,5 +151,27 @@ mod tests {
             let back: ErrorCode = serde_json::from_value(wire).expect("read back");
             assert_eq!(back, code);
         }
+    }
+
+    #[test]
+    fn an_error_without_a_key_still_reads_and_one_with_a_key_keeps_it() {
+        let old: ApiError =
+            serde_json::from_str(r#"{"code":"invalid","message":"bad"}"#).expect("older payload");
+        assert_eq!(old, ApiError::new(ErrorCode::Invalid, "bad"));
+        let new = ApiError::new(ErrorCode::Invalid, "a title is at most 200 characters")
+            .with_problem(
+                "too-long",
+                [("what", "title".to_owned()), ("max", "200".to_owned())],
+            );
+        let wire = serde_json::to_string(&new).expect("serialise");
+        let back: ApiError = serde_json::from_str(&wire).expect("read back");
+        assert_eq!(back, new);
+        assert_eq!(back.param("what"), "title");
+        assert_eq!(back.param("missing"), "");
+        let newer: ApiError = serde_json::from_str(
+            r#"{"code":"invalid","message":"m","key":"k","params":{},"extra":1}"#,
+        )
+        .expect("a newer payload with a field this build does not know");
+        assert_eq!(newer.key, "k");
     }
 }

@@ -118,6 +118,12 @@ pub struct RelayError {
     /// `invalid`, `internal`, …
     pub code: String,
     pub message: String,
+    /// For a refusal by the domain's rules (who may invite, see or revoke devices):
+    /// its key and parameters, as in [`crate::ApiError`]; empty otherwise.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub key: String,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub params: std::collections::BTreeMap<String, String>,
 }
 
 /// `POST /v1/surveys/answer` (with the device's bearer token): an anonymous

@@ -47,9 +47,7 @@ impl Device {
 
     fn require_unenrolled(&self) -> Result<(), ClientError> {
         if self.replica().enrolment().is_some() {
-            return Err(ClientError::Refused(
-                "this device belongs to a store already; sign out first".into(),
-            ));
+            return Err(ClientError::AlreadyEnrolled);
         }
         Ok(())
     }
@@ -58,7 +56,7 @@ impl Device {
 fn device_name(name: &str) -> Result<&str, ClientError> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(ClientError::Refused("give this device a name".into()));
+        return Err(ClientError::NeedsDeviceName);
     }
     Ok(name)
 }
@@ -177,9 +175,7 @@ impl Run<SignOut> for Device {
         let mut replica = self.replica();
         let unsynced = replica.status().pending_changes;
         if unsynced > c.discard_unsynced {
-            return Err(ClientError::Refused(format!(
-                "{unsynced} changes on this device are not on the relay yet; sync first, or confirm that they are lost"
-            )));
+            return Err(ClientError::UnsyncedChanges(unsynced as u64));
         }
         replica.sign_out()?;
         drop(replica);

@@ -16,13 +16,14 @@ use storeops_api::relay::SurveyAnswerRequest;
 use storeops_domain::assessment::{self, Award, Kpi, KpiMetric, TrainingPlan, TrainingSession};
 use storeops_domain::calendar::Date;
 use storeops_domain::feedback;
+use storeops_domain::problem::Invalid;
 use storeops_domain::{self as domain, DomainError, OrgDoc, kind};
 
 use crate::device::{Run, check_date, not_found, parse_owner, random_id};
 use crate::{ClientError, Device, Replica};
 
-fn invalid(message: String) -> ClientError {
-    ClientError::Domain(DomainError::Invalid(message))
+fn invalid(problem: Invalid) -> ClientError {
+    ClientError::Domain(problem.into())
 }
 
 fn person_named(org: &OrgDoc, id: &str) -> Named {
@@ -211,12 +212,12 @@ impl Replica {
     fn training_plan(&self, id: &str) -> Result<TrainingPlan, ClientError> {
         let doc = self
             .locate(kind::ASSESSMENT, "training", id)
-            .ok_or_else(|| not_found("training plan", id))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::TrainingPlan, id))?;
         let am = self.arrived(&doc).ok_or(ClientError::NotSyncedYet)?;
         assessment::read_assessment(am)?
             .training
             .remove(id)
-            .ok_or_else(|| not_found("training plan", id))
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::TrainingPlan, id))
     }
 }
 
@@ -295,7 +296,7 @@ impl Device {
     ) -> Result<AssessmentBoard, ClientError> {
         let period = period.trim();
         if period.is_empty() {
-            return Err(invalid("say which period the value is for".into()));
+            return Err(invalid(Invalid::KpiNeedsPeriod));
         }
         self.change_kpi(kpi, |am, org, actor, now| {
             assessment::record_kpi_value(am, org, actor, kpi, period, value, now)
@@ -370,7 +371,7 @@ impl Device {
         let mut planned = BTreeMap::new();
         for (i, s) in sessions.iter().enumerate() {
             if s.topic.trim().is_empty() {
-                return Err(invalid("each session needs a topic".into()));
+                return Err(invalid(Invalid::SessionNeedsTopic));
             }
             planned.insert(
                 format!("s{}", i + 1),
@@ -406,7 +407,7 @@ impl Device {
         let s = plan
             .sessions
             .get_mut(session)
-            .ok_or_else(|| not_found("training session", session))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::TrainingSession, session))?;
         s.held = true;
         s.attendees = attendees.to_vec();
         r.change_holding(kind::ASSESSMENT, "training", training, |am, actor, now| {
@@ -442,13 +443,11 @@ impl Device {
         let r = self.replica();
         if r.setting(&answered_key(survey))?.is_some() || r.setting(&outbox_key(survey))?.is_some()
         {
-            return Err(invalid(
-                "this device has answered that survey already".into(),
-            ));
+            return Err(invalid(Invalid::AnsweredAlready));
         }
         let document = r
             .locate(kind::FEEDBACK, "surveys", survey)
-            .ok_or_else(|| not_found("survey", survey))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Survey, survey))?;
         let request = SurveyAnswerRequest {
             document: document.to_string(),
             survey: survey.to_owned(),

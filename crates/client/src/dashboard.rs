@@ -19,7 +19,7 @@ use crate::{ClientError, Device, Replica};
 impl Replica {
     fn dashboard(&self, weeks: usize) -> Result<Dashboard, ClientError> {
         let actor = self.actor()?;
-        actor.require_manager("see the dashboard")?;
+        actor.require_manager(storeops_domain::problem::Action::SeeDashboard)?;
         let org = self.org()?;
         let today = self.today_date();
         let zone = self.zone();

@@ -93,7 +93,7 @@ where
 
 pub(crate) fn parse_owner(text: &str) -> Result<storeops_domain::Owner, ClientError> {
     text.parse()
-        .map_err(|e: storeops_domain::OwnerParseError| ClientError::Refused(e.to_string()))
+        .map_err(|e: storeops_domain::OwnerParseError| ClientError::BadOwner(e.0))
 }
 
 /// A fresh random id part: 16 hex digits.
@@ -109,7 +109,7 @@ pub(crate) fn now_ms() -> i64 {
         .map(|d| d.as_millis() as i64)
         .unwrap_or(0)
 }
-pub(crate) fn not_found(what: &'static str, id: &str) -> ClientError {
+pub(crate) fn not_found(what: storeops_domain::problem::Noun, id: &str) -> ClientError {
     ClientError::Domain(storeops_domain::DomainError::NotFound {
         what,
         id: id.to_owned(),
@@ -120,9 +120,9 @@ pub(crate) fn not_found(what: &'static str, id: &str) -> ClientError {
 pub(crate) fn parse_date(text: &str) -> Result<storeops_domain::calendar::Date, ClientError> {
     text.parse::<storeops_domain::calendar::Date>()
         .map_err(|_| {
-            ClientError::Domain(storeops_domain::DomainError::Invalid(format!(
-                "{text:?} is not a date; write it like 2026-11-30"
-            )))
+            ClientError::Domain(
+                storeops_domain::problem::Invalid::NotADate { text: text.into() }.into(),
+            )
         })
 }
 

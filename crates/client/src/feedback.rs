@@ -8,7 +8,8 @@ use storeops_api::command::{
 };
 use storeops_api::feedback::{FeedbackBoard, FeedbackRoute, ReportView};
 use storeops_domain::feedback::{self, ReportStatus};
-use storeops_domain::{self as domain, DomainError, kind};
+use storeops_domain::problem::Invalid;
+use storeops_domain::{self as domain, kind};
 
 use crate::device::{Run, not_found, random_id};
 use crate::{ClientError, Device, Replica};
@@ -109,23 +110,24 @@ impl Replica {
 /// `data:image/jpeg;base64,...` → bytes.
 fn decode_data_url(url: &str) -> Result<Vec<u8>, ClientError> {
     use base64::Engine as _;
-    let bad = |why: &str| ClientError::Domain(DomainError::Invalid(format!("the photo {why}")));
-    let (head, data) = url
-        .split_once(',')
-        .ok_or_else(|| bad("is not a data URL"))?;
+    let bad = || ClientError::Domain(Invalid::PhotoNotAPicture.into());
+    let (head, data) = url.split_once(',').ok_or_else(bad)?;
     if !head.starts_with("data:image/") || !head.ends_with(";base64") {
-        return Err(bad("must be a base64 image data URL"));
+        return Err(bad());
     }
     // Refuse before decoding what could never fit.
     if data.len() > feedback::MAX_PHOTO_BYTES / 3 * 4 + 8 {
-        return Err(bad(&format!(
-            "is larger than {} KB",
-            feedback::MAX_PHOTO_BYTES / 1024
-        )));
+        return Err(ClientError::Domain(
+            Invalid::PhotoTooBig {
+                kb: data.len() / 4 * 3 / 1024,
+                max_kb: feedback::MAX_PHOTO_BYTES / 1024,
+            }
+            .into(),
+        ));
     }
     base64::engine::general_purpose::STANDARD
         .decode(data.trim())
-        .map_err(|_| bad("is not valid base64"))
+        .map_err(|_| bad())
 }
 
 impl Device {
@@ -179,13 +181,14 @@ impl Device {
         use base64::Engine as _;
         let r = self.replica();
         if !r.feedback_board()?.reports.iter().any(|v| v.id == report) {
-            return Err(not_found("report", report));
+            return Err(not_found(storeops_domain::problem::Noun::Report, report));
         }
         let doc = r
             .locate(kind::FEEDBACK, "reports", report)
-            .ok_or_else(|| not_found("report", report))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Report, report))?;
         let am = r.arrived(&doc).ok_or(ClientError::NotSyncedYet)?;
-        let bytes = feedback::report_photo(am, report).ok_or_else(|| not_found("photo", report))?;
+        let bytes = feedback::report_photo(am, report)
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Photo, report))?;
         let mime = if bytes.starts_with(b"\x89PNG") {
             "image/png"
         } else {
@@ -219,10 +222,12 @@ impl Run<SetReportStatus> for Device {
 impl Run<SetFeedbackRoute> for Device {
     fn run(&self, c: SetFeedbackRoute) -> Result<FeedbackBoard, ClientError> {
         if !feedback::CATEGORIES.contains(&c.category.as_str()) {
-            return Err(ClientError::Domain(DomainError::Invalid(format!(
-                "{:?} is not a category of problem reports",
-                c.category
-            ))));
+            return Err(ClientError::Domain(
+                Invalid::UnknownCategory {
+                    category: c.category.clone(),
+                }
+                .into(),
+            ));
         }
         let mut r = self.replica();
         r.change_org(|am, actor, now| {

@@ -10,7 +10,7 @@ use storeops_api::command::{
 use storeops_api::meetings::{ActionView, AgendaView, DepartmentReport, MeetingBoard, MeetingView};
 use storeops_domain::calendar::Date;
 use storeops_domain::meetings::{self, NewMeeting};
-use storeops_domain::{self as domain, DomainError, OrgDoc, Task, kind};
+use storeops_domain::{self as domain, OrgDoc, Task, kind};
 
 use crate::device::{Run, check_date, not_found, parse_date, parse_owner, random_id};
 use crate::replica::week_key;
@@ -149,9 +149,9 @@ impl Device {
     /// Schedules a meeting, and `repeat_weeks` more on the same weekday.
     fn create_meeting(&self, c: &CreateMeeting) -> Result<MeetingBoard, ClientError> {
         if c.repeat_weeks > 12 {
-            return Err(ClientError::Domain(DomainError::Invalid(
-                "repeat a meeting for at most 12 weeks".into(),
-            )));
+            return Err(ClientError::Domain(
+                storeops_domain::problem::Invalid::RepeatAtMost { weeks: 12 }.into(),
+            ));
         }
         let first = parse_date(&c.date)?;
         let mut r = self.replica();
@@ -197,12 +197,12 @@ impl Device {
         let org = r.org()?;
         let doc = r
             .locate(kind::MEETINGS, "meetings", meeting)
-            .ok_or_else(|| not_found("meeting", meeting))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Meeting, meeting))?;
         let am = r.arrived(&doc).ok_or(ClientError::NotSyncedYet)?;
         let held = meetings::read_meetings(am)?
             .meetings
             .remove(meeting)
-            .ok_or_else(|| not_found("meeting", meeting))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Meeting, meeting))?;
         if held.managers_only {
             let year = held.date.get(..4).unwrap_or_default().to_owned();
             r.change_period(kind::MINUTES, &year, |am, actor, now| {
@@ -243,12 +243,12 @@ impl Device {
         let org = r.org()?;
         let doc = r
             .locate(kind::MEETINGS, "meetings", meeting)
-            .ok_or_else(|| not_found("meeting", meeting))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Meeting, meeting))?;
         let meetings_am: Automerge = r.arrived(&doc).ok_or(ClientError::NotSyncedYet)?.clone();
         let m = meetings::read_meetings(&meetings_am)?
             .meetings
             .remove(meeting)
-            .ok_or_else(|| not_found("meeting", meeting))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Meeting, meeting))?;
         let today = r.today_date();
         let day: Date = m.date.parse().unwrap_or(today);
         // Without a date an action is due a week after the meeting.

@@ -230,9 +230,9 @@ fn check_headcount(n: u32) -> Result<u64, ClientError> {
     if (1..=50).contains(&n) {
         Ok(u64::from(n))
     } else {
-        Err(ClientError::Domain(DomainError::Invalid(
-            "a position's headcount is 1 to 50".into(),
-        )))
+        Err(ClientError::Domain(
+            storeops_domain::problem::Invalid::HeadcountRange { max: 50 }.into(),
+        ))
     }
 }
 
@@ -286,7 +286,11 @@ impl Run<AddPerson> for Device {
         let id = format!("person-{}", random_id()?);
         let positions: Vec<&str> = c.position.as_deref().into_iter().collect();
         let contact = c.contact.trim();
-        domain::text::limits::at_most("a contact", contact, domain::text::limits::TITLE)?;
+        domain::text::limits::at_most(
+            storeops_domain::problem::Noun::Contact,
+            contact,
+            domain::text::limits::TITLE,
+        )?;
         let mut r = self.replica();
         // The org chart every device reads holds no contact details; they go to
         // the contacts document only managers receive.
@@ -428,7 +432,7 @@ impl Run<TaskFromDuty> for Device {
         let org_doc = r.org()?;
         let d = org_doc.duties.get(&c.duty_id).ok_or_else(|| {
             ClientError::Domain(DomainError::NotFound {
-                what: "duty",
+                what: storeops_domain::problem::Noun::Duty,
                 id: c.duty_id.clone(),
             })
         })?;

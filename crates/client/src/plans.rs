@@ -8,7 +8,8 @@ use storeops_api::command::{CreatePlan, GetPlans, ReviewPlan, SchedulePlan, SetP
 use storeops_api::plans::{PlanBoard, PlanItemView, PlanView, Progress, ReviewView};
 use storeops_domain::calendar::Date;
 use storeops_domain::plans::{self, Approver, NewPlan, PlanAction, PlanLevel};
-use storeops_domain::{self as domain, Actor, DomainError, OrgDoc, Task, kind};
+use storeops_domain::problem::Invalid;
+use storeops_domain::{self as domain, Actor, OrgDoc, Task, kind};
 
 use crate::device::{Run, check_date, not_found, parse_owner, random_id};
 use crate::replica::week_key;
@@ -126,14 +127,14 @@ impl Replica {
     fn plan_view_of(&self, plan_id: &str) -> Result<PlanView, ClientError> {
         let doc_id = self
             .locate(kind::PLANS, "plans", plan_id)
-            .ok_or_else(|| not_found("plan", plan_id))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Plan, plan_id))?;
         let am = self.arrived(&doc_id).ok_or(ClientError::NotSyncedYet)?;
         let year = plans::read_plans(am)?.period;
         self.plan_board_for(&year)?
             .plans
             .into_iter()
             .find(|p| p.id == plan_id)
-            .ok_or_else(|| not_found("plan", plan_id))
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Plan, plan_id))
     }
 }
 
@@ -162,15 +163,19 @@ fn check_period(level: PlanLevel, period: &str) -> Result<(), ClientError> {
     if ok {
         Ok(())
     } else {
-        Err(ClientError::Domain(DomainError::Invalid(format!(
-            "{period:?} is not a {} period; write it like {}",
-            level.as_str(),
-            match level {
-                PlanLevel::Annual => "2026",
-                PlanLevel::Monthly => "2026-11",
-                PlanLevel::Weekly => "2026-W48",
+        Err(ClientError::Domain(
+            Invalid::NotAPeriod {
+                text: period.into(),
+                level,
+                example: match level {
+                    PlanLevel::Annual => "2026",
+                    PlanLevel::Monthly => "2026-11",
+                    PlanLevel::Weekly => "2026-W48",
+                }
+                .into(),
             }
-        ))))
+            .into(),
+        ))
     }
 }
 
@@ -216,7 +221,7 @@ impl Device {
         if let Some(p) = parent
             && r.locate(kind::PLANS, "plans", p).is_none()
         {
-            return Err(not_found("plan", p));
+            return Err(not_found(storeops_domain::problem::Noun::Plan, p));
         }
         // A plan lives in its year's document, with its parent when that is
         // elsewhere (parent and child must be read together).
@@ -249,9 +254,12 @@ impl Device {
         let assignee = assignee.map(parse_owner).transpose()?;
         let due = due.map(check_date).transpose()?;
         if text.trim().is_empty() {
-            return Err(ClientError::Domain(DomainError::Invalid(
-                "a plan item needs some text".into(),
-            )));
+            return Err(ClientError::Domain(
+                Invalid::NeedsText {
+                    what: storeops_domain::problem::Noun::PlanItem,
+                }
+                .into(),
+            ));
         }
         let mut r = self.replica();
         let org = r.org()?;
@@ -289,12 +297,12 @@ impl Device {
         let org = r.org()?;
         let doc = r
             .locate(kind::PLANS, "plans", plan_id)
-            .ok_or_else(|| not_found("plan", plan_id))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Plan, plan_id))?;
         let plans_am: Automerge = r.arrived(&doc).ok_or(ClientError::NotSyncedYet)?.clone();
         let plan = plans::read_plans(&plans_am)?
             .plans
             .remove(plan_id)
-            .ok_or_else(|| not_found("plan", plan_id))?;
+            .ok_or_else(|| not_found(storeops_domain::problem::Noun::Plan, plan_id))?;
         let monday = week_monday(&plan.period).unwrap_or_else(|| r.today_date().week_start());
         // Undated items are due on the week's Friday, or today if that has passed.
         let default_due = std::cmp::max(monday.add_days(4), r.today_date());

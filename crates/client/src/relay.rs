@@ -68,6 +68,14 @@ fn relay_message(body: &str, fallback: impl FnOnce() -> String) -> String {
         .unwrap_or_else(|_| fallback())
 }
 
+/// The relay's error body, or a refusal with the answer's status as its code.
+fn relay_refusal(status: u16, body: &str) -> ClientError {
+    serde_json::from_str::<RelayError>(body).map_or_else(
+        |_| ClientError::refused(&format!("http_{status}"), "the relay refused"),
+        ClientError::Refused,
+    )
+}
+
 /// Posts `body` as JSON to the relay and reads the answer; a refusal becomes
 /// [`ClientError::Refused`] with the relay's message.
 fn post<B: Serialize, R: DeserializeOwned>(
@@ -81,12 +89,9 @@ fn post<B: Serialize, R: DeserializeOwned>(
     let body = serde_json::to_string(body).map_err(|e| ClientError::Internal(e.to_string()))?;
     let (status, answer) = http.post_json(&format!("{relay_url}{path}"), token, &body, ca_pem)?;
     if (200..300).contains(&status) {
-        serde_json::from_str(&answer)
-            .map_err(|e| ClientError::Refused(format!("unexpected answer from the relay: {e}")))
+        serde_json::from_str(&answer).map_err(|e| ClientError::BadAnswer(e.to_string()))
     } else {
-        Err(ClientError::Refused(relay_message(&answer, || {
-            "the relay refused".to_owned()
-        })))
+        Err(relay_refusal(status, &answer))
     }
 }
 
@@ -138,9 +143,7 @@ pub fn enrol(
     let relay_url = normalise_relay_url(relay_url)?;
     let code = code.trim();
     if code.is_empty() {
-        return Err(ClientError::Refused(
-            "enter the invite code a manager gave you".into(),
-        ));
+        return Err(ClientError::NeedsInviteCode);
     }
     let request = EnrolRequest {
         code: code.to_owned(),
@@ -159,18 +162,15 @@ pub fn open_store(
 ) -> Result<(Enrolment, String), ClientError> {
     let relay_url = normalise_relay_url(relay_url)?;
     if new.code.trim().is_empty() {
-        return Err(ClientError::Refused(
-            "enter the new-store code from whoever runs the relay".into(),
-        ));
+        return Err(ClientError::NeedsStoreCode);
     }
     if new.name.trim().is_empty() {
-        return Err(ClientError::Refused("give the store a name".into()));
+        return Err(ClientError::NeedsStoreName);
     }
     if storeops_domain::template::template(&new.template).is_none() {
-        return Err(ClientError::Refused(format!(
-            "{:?} is not a template; choose plan1, plan2 or plan3",
-            new.template
-        )));
+        return Err(ClientError::Domain(
+            storeops_domain::DomainError::UnknownTemplate(new.template.clone()),
+        ));
     }
     let request = NewStore {
         code: new.code.trim().to_owned(),

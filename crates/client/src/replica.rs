@@ -629,7 +629,7 @@ impl Replica {
             .and_then(|d| self.arrived(&d))
             .ok_or_else(|| {
                 ClientError::Domain(DomainError::NotFound {
-                    what: "task",
+                    what: storeops_domain::problem::Noun::Task,
                     id: id.to_owned(),
                 })
             })

@@ -203,7 +203,13 @@ impl Replica {
         let history = domain::history::task_history(am, id)?;
         let actor = self.actor()?;
         let can_edit = actor.may_progress_task(Some(&org), &task);
-        let can_reassign = actor.require_task(Some(&org), &task, "reassign").is_ok();
+        let can_reassign = actor
+            .require_task(
+                Some(&org),
+                &task,
+                storeops_domain::problem::Action::ReassignTask,
+            )
+            .is_ok();
         Ok(task_detail(
             id.into(),
             &task,

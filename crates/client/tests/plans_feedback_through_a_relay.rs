@@ -543,7 +543,7 @@ async fn a_new_store_opened_from_the_app_makes_the_device_its_director() {
                 store: store.clone(),
             };
             let e = d.handle(open(&bad)).unwrap_err();
-            assert_eq!(e.code, ErrorCode::Refused, "{e}");
+            assert_eq!(e.code, ErrorCode::Invalid, "{e}");
             assert!(d.replica().enrolment().is_none());
             d.handle(open(&good)).unwrap();
             let again = d.handle(open(&good)).unwrap_err();

@@ -95,7 +95,7 @@ async fn a_change_the_relay_refuses_is_undone_on_its_device_which_then_syncs_the
                 },
             )
             .map(|_| ())
-            .map_err(|f| DomainError::Invalid(f.error.to_string()))
+            .map_err(|f| DomainError::Automerge(f.error.to_string()))
         })
         .unwrap();
     assert_eq!(

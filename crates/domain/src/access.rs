@@ -13,6 +13,7 @@
 use std::collections::BTreeSet;
 
 use crate::documents::{OrgDoc, Owner, Task};
+use crate::problem::{Action, Hint, Needed, Noun};
 use crate::{DomainError, Role};
 
 /// Who is acting.
@@ -73,7 +74,7 @@ impl Actor {
             .people
             .get(person)
             .ok_or_else(|| DomainError::NotFound {
-                what: "person",
+                what: Noun::Person,
                 id: person.into(),
             })?;
         let positions: Vec<String> = p.held_positions().into_iter().map(String::from).collect();
@@ -130,27 +131,27 @@ impl Actor {
     }
 
     /// Requires a manager role; `action` completes "only managers may …".
-    pub fn require_manager(&self, action: &str) -> Result<(), DomainError> {
+    pub fn require_manager(&self, action: Action) -> Result<(), DomainError> {
         if self.is_manager() {
             Ok(())
         } else {
             Err(DomainError::NotPermitted {
-                action: action.into(),
-                needed: "a manager".into(),
-                hint: "ask your department manager or store manager".into(),
+                action,
+                needed: Needed::Manager,
+                hint: Hint::AskYourManager,
             })
         }
     }
 
     /// Requires a store-level role (store manager, operations manager, director).
-    pub fn require_store_level(&self, action: &str) -> Result<(), DomainError> {
+    pub fn require_store_level(&self, action: Action) -> Result<(), DomainError> {
         if self.is_store_level() {
             Ok(())
         } else {
             Err(DomainError::NotPermitted {
-                action: action.into(),
-                needed: "the store manager, operations manager or director".into(),
-                hint: "ask the store manager".into(),
+                action,
+                needed: Needed::StoreLevel,
+                hint: Hint::AskStoreManager,
             })
         }
     }
@@ -160,7 +161,7 @@ impl Actor {
         &self,
         org: &OrgDoc,
         department: &str,
-        action: &str,
+        action: Action,
     ) -> Result<(), DomainError> {
         self.require_manager(action)?;
         if self.manages_department(org, department) {
@@ -171,9 +172,9 @@ impl Actor {
             .get(department)
             .map_or(department, |d| d.name.as_str());
         Err(DomainError::OutOfScope {
-            action: action.into(),
+            action,
             department: name.into(),
-            hint: "ask that department's manager or the store manager".into(),
+            hint: Hint::AskDepartmentManager,
         })
     }
 
@@ -183,7 +184,7 @@ impl Actor {
         &self,
         org: &OrgDoc,
         owner: &Owner,
-        action: &str,
+        action: Action,
     ) -> Result<(), DomainError> {
         self.require_manager(action)?;
         if self.is_store_level() {
@@ -194,12 +195,12 @@ impl Actor {
             return Ok(());
         }
         Err(DomainError::OutOfScope {
-            action: action.into(),
+            action,
             department: departments
                 .first()
                 .and_then(|d| org.departments.get(d))
                 .map_or_else(|| owner.to_string(), |d| d.name.clone()),
-            hint: "ask that department's manager or the store manager".into(),
+            hint: Hint::AskDepartmentManager,
         })
     }
 
@@ -251,7 +252,7 @@ impl Actor {
         &self,
         org: Option<&OrgDoc>,
         task: &Task,
-        action: &str,
+        action: Action,
     ) -> Result<(), DomainError> {
         self.require_manager(action)?;
         if self.manages_task(org, task) {
@@ -261,14 +262,14 @@ impl Actor {
             .department
             .clone()
             .or_else(|| task.assignee.as_ref().map(Owner::to_string))
-            .unwrap_or_else(|| "no department".into());
+            .unwrap_or_default();
         let department = org
             .and_then(|o| o.departments.get(&department))
             .map_or(department, |d| d.name.clone());
         Err(DomainError::OutOfScope {
-            action: action.into(),
+            action,
             department,
-            hint: "ask that department's manager or the store manager".into(),
+            hint: Hint::AskDepartmentManager,
         })
     }
 }
@@ -325,22 +326,16 @@ pub fn may_invite(
         && !org.people.contains_key(p)
     {
         return Err(DomainError::NotFound {
-            what: "person",
+            what: Noun::Person,
             id: p.into(),
         });
     }
-    actor.require_manager("invite devices")?;
+    actor.require_manager(Action::InviteDevices)?;
     if role != Role::Staff {
-        return Err(DomainError::NotPermitted {
-            action: format!("invite a {} device", role.as_str()),
-            needed: "the store manager, operations manager or director".into(),
-            hint: "ask the store manager".into(),
-        });
+        return Err(DomainError::MayNotInviteRole { role });
     }
     let Some(p) = person else {
-        return Err(DomainError::Invalid(
-            "say whom the device is for: a person of your departments".into(),
-        ));
+        return Err(crate::problem::Invalid::InviteNeedsPerson.into());
     };
-    actor.require_owner_in_scope(org, &Owner::Person(p.into()), "invite a device for them")
+    actor.require_owner_in_scope(org, &Owner::Person(p.into()), Action::InviteDeviceFor)
 }

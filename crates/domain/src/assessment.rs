@@ -2,6 +2,7 @@
 //! periodic assessments, outstanding-employee awards and training plans.
 //! One document per year (`assessment/2026`); managers write it.
 
+use crate::problem::{Action, Hint, Invalid, Needed, Noun};
 use std::collections::BTreeMap;
 
 use automerge::{Automerge, ReadDoc};
@@ -146,11 +147,15 @@ fn require_subject(
     org: &OrgDoc,
     actor: &Actor,
     subject: &Owner,
-    action: &str,
+    action: Action,
 ) -> Result<(), DomainError> {
     check_owner(org, subject).or_else(|e| match (subject, &e) {
         // People who left can still be assessed and awarded for the past.
-        (Owner::Person(p), DomainError::Invalid(_)) if org.people.contains_key(p) => Ok(()),
+        (Owner::Person(p), DomainError::Invalid(Invalid::PersonLeft { .. }))
+            if org.people.contains_key(p) =>
+        {
+            Ok(())
+        }
         _ => Err(e),
     })?;
     actor.require_owner_in_scope(org, subject, action)
@@ -179,16 +184,12 @@ pub fn define_kpi(
     kpi: Kpi,
     now_ms: i64,
 ) -> Result<(), DomainError> {
-    require_subject(org, actor, &kpi.subject, "set their KPIs")?;
+    require_subject(org, actor, &kpi.subject, Action::SetKpis)?;
     if !matches!(kpi.subject, Owner::Department(_) | Owner::Person(_)) {
-        return Err(DomainError::Invalid(
-            "a KPI is for a department or a person".into(),
-        ));
+        return Err(Invalid::KpiSubject.into());
     }
     if kpi.name.trim().is_empty() || !kpi.target.is_finite() {
-        return Err(DomainError::Invalid(
-            "a KPI needs a name and a target".into(),
-        ));
+        return Err(Invalid::KpiNeedsTarget.into());
     }
     let message = format!("{} defined KPI \"{}\"", actor.name, kpi.name);
     put(am, "kpis", id, &kpi, message, now_ms)
@@ -206,12 +207,12 @@ pub fn record_kpi_value(
 ) -> Result<(), DomainError> {
     let doc = read_assessment(am)?;
     let kpi = doc.kpis.get(id).ok_or_else(|| DomainError::NotFound {
-        what: "KPI",
+        what: Noun::Kpi,
         id: id.into(),
     })?;
-    require_subject(org, actor, &kpi.subject, "record their KPIs")?;
+    require_subject(org, actor, &kpi.subject, Action::RecordKpis)?;
     if !value.is_finite() {
-        return Err(DomainError::Invalid("a KPI value must be a number".into()));
+        return Err(Invalid::KpiValue.into());
     }
     let message = format!(
         "{} recorded {value} for \"{}\" in {period}",
@@ -219,8 +220,8 @@ pub fn record_kpi_value(
     );
     transact(am, message, now_ms, |tx| {
         let kpis = map_of(tx, "kpis")?;
-        let k = child_map(tx, &kpis, id, "KPI")?;
-        let values = child_map(tx, &k, "values", "KPI values")?;
+        let k = child_map(tx, &kpis, id, Noun::Kpi)?;
+        let values = child_map(tx, &k, "values", Noun::Kpi)?;
         Ok(reconcile_prop(tx, &values, period, value)?)
     })
 }
@@ -244,7 +245,10 @@ pub fn may_read_scores(org: &OrgDoc, actor: &Actor, subject: &str) -> bool {
         return false;
     };
     about_themselves(actor, &owner)
-        || (actor.is_manager() && actor.require_owner_in_scope(org, &owner, "read").is_ok())
+        || (actor.is_manager()
+            && actor
+                .require_owner_in_scope(org, &owner, Action::ReadScores)
+                .is_ok())
 }
 
 /// Whether `subject` is `actor` (their person, or a position they hold).
@@ -260,12 +264,12 @@ fn about_themselves(actor: &Actor, subject: &Owner) -> bool {
 /// scope holds it, and below the store's managers not about themselves. The
 /// relay holds every write to a scores document to this.
 pub fn may_write_scores(org: &OrgDoc, actor: &Actor, subject: &Owner) -> Result<(), DomainError> {
-    actor.require_owner_in_scope(org, subject, "assess them")?;
+    actor.require_owner_in_scope(org, subject, Action::Assess)?;
     if !actor.is_store_level() && about_themselves(actor, subject) {
         return Err(DomainError::NotPermitted {
-            action: "assess yourself".into(),
-            needed: "the managers above you".into(),
-            hint: "ask the store manager".into(),
+            action: Action::AssessYourself,
+            needed: Needed::ManagersAbove,
+            hint: Hint::AskStoreManager,
         });
     }
     Ok(())
@@ -279,10 +283,10 @@ pub fn check_assessment(
     subject: &Owner,
     score: u64,
 ) -> Result<(), DomainError> {
-    require_subject(org, actor, subject, "assess them")?;
+    require_subject(org, actor, subject, Action::Assess)?;
     may_write_scores(org, actor, subject)?;
     if score > 100 {
-        return Err(DomainError::Invalid("a score is 0 to 100".into()));
+        return Err(Invalid::AssessmentScore.into());
     }
     Ok(())
 }
@@ -332,10 +336,10 @@ pub fn give_award(
         org,
         actor,
         &Owner::Person(award.person.clone()),
-        "give them awards",
+        Action::GiveAwards,
     )?;
     if award.title.trim().is_empty() {
-        return Err(DomainError::Invalid("an award needs a title".into()));
+        return Err(Invalid::NeedsTitle { what: Noun::Award }.into());
     }
     let message = format!(
         "{} gave \"{}\" to {}",
@@ -357,13 +361,13 @@ pub fn plan_training(
     now_ms: i64,
 ) -> Result<(), DomainError> {
     match &plan.department {
-        Some(d) => actor.require_department(org, d, "plan its training")?,
-        None => actor.require_store_level("plan store-wide training")?,
+        Some(d) => actor.require_department(org, d, Action::PlanDepartmentTraining)?,
+        None => actor.require_store_level(Action::PlanStoreTraining)?,
     }
     for s in plan.sessions.values() {
-        s.date
-            .parse::<Date>()
-            .map_err(|e| DomainError::Invalid(e.to_string()))?;
+        s.date.parse::<Date>().map_err(|_| Invalid::NotADate {
+            text: s.date.clone(),
+        })?;
         for p in &s.attendees {
             check_owner(org, &Owner::Person(p.clone()))?;
         }

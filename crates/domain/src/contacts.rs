@@ -53,8 +53,9 @@ pub fn set_contact(
     contact: &str,
     now_ms: i64,
 ) -> Result<(), DomainError> {
-    actor.require_manager("record contact details")?;
-    let contact = limits::at_most("a contact", contact.trim(), limits::TITLE)?.to_owned();
+    actor.require_manager(crate::problem::Action::RecordContacts)?;
+    let contact =
+        limits::at_most(crate::problem::Noun::Contact, contact.trim(), limits::TITLE)?.to_owned();
     let message = format!("{} recorded the contact of {person}", actor.name);
     transact(am, message, now_ms, |tx| {
         use automerge::transaction::Transactable;

@@ -13,6 +13,7 @@
 //! by devices before that are still read.) Results show only once at least
 //! [`MIN_SURVEY_ANSWERS`] people have answered.
 
+use crate::problem::{Action, Invalid, Noun};
 use automerge::{Automerge, ReadDoc};
 use autosurgeon::{Hydrate, Reconcile, hydrate, reconcile_prop};
 
@@ -218,28 +219,28 @@ pub fn report_problem_with_photo(
 ) -> Result<Report, DomainError> {
     if let Some(p) = photo {
         if p.len() > MAX_PHOTO_BYTES {
-            return Err(DomainError::Invalid(format!(
-                "the photo is {} KB; at most {} KB fit",
-                p.len() / 1024,
-                MAX_PHOTO_BYTES / 1024
-            )));
+            return Err(Invalid::PhotoTooBig {
+                kb: p.len() / 1024,
+                max_kb: MAX_PHOTO_BYTES / 1024,
+            }
+            .into());
         }
         let jpeg = p.starts_with(&[0xff, 0xd8, 0xff]);
         let png = p.starts_with(b"\x89PNG\r\n\x1a\n");
         if !jpeg && !png {
-            return Err(DomainError::Invalid(
-                "the photo must be a JPEG or PNG picture".into(),
-            ));
+            return Err(Invalid::PhotoNotAPicture.into());
         }
     }
     let text = text.trim();
     if text.is_empty() {
-        return Err(DomainError::Invalid("describe the problem".into()));
+        return Err(Invalid::DescribeProblem.into());
     }
     if read_feedback(am)?.reports.contains_key(id) {
-        return Err(DomainError::Invalid(format!(
-            "a report with id {id:?} exists already; use a fresh id"
-        )));
+        return Err(Invalid::IdTaken {
+            what: Noun::Report,
+            id: id.into(),
+        }
+        .into());
     }
     let report = Report {
         reporter: actor.name.clone(),
@@ -283,7 +284,7 @@ fn report_of(am: &Automerge, id: &str) -> Result<Report, DomainError> {
         .reports
         .remove(id)
         .ok_or_else(|| DomainError::NotFound {
-            what: "problem report",
+            what: Noun::Report,
             id: id.into(),
         })
 }
@@ -305,15 +306,17 @@ pub const CATEGORIES: &[&str] = &[
 /// (`None`: the store's).
 pub fn may_handle(org: &OrgDoc, actor: &Actor, department: Option<&str>) -> bool {
     match department {
-        Some(d) => actor.require_department(org, d, "").is_ok(),
-        None => actor.require_store_level("").is_ok(),
+        Some(d) => actor
+            .require_department(org, d, Action::HandleDepartmentReports)
+            .is_ok(),
+        None => actor.require_store_level(Action::HandleReports).is_ok(),
     }
 }
 
 fn require_handler(org: &OrgDoc, actor: &Actor, report: &Report) -> Result<(), DomainError> {
     match &report.department {
-        Some(d) => actor.require_department(org, d, "handle its problem reports"),
-        None => actor.require_store_level("handle problem reports"),
+        Some(d) => actor.require_department(org, d, Action::HandleDepartmentReports),
+        None => actor.require_store_level(Action::HandleReports),
     }
 }
 
@@ -336,9 +339,7 @@ pub fn set_report_status(
     if status == ReportStatus::Resolved {
         let r = resolution.map(str::trim).unwrap_or_default();
         if r.is_empty() {
-            return Err(DomainError::Invalid(
-                "say how the problem was resolved".into(),
-            ));
+            return Err(Invalid::SayResolution.into());
         }
         report.resolution = Some(r.into());
         report.resolved_by = Some(actor.name.clone());
@@ -356,7 +357,7 @@ pub fn set_report_status(
     );
     transact(am, message, now_ms, |tx| {
         let reports = map_of(tx, "reports")?;
-        let obj = child_map(tx, &reports, id, "problem report")?;
+        let obj = child_map(tx, &reports, id, Noun::Report)?;
         reconcile_prop(tx, &obj, "status", report.status)?;
         reconcile_prop(tx, &obj, "resolution", &report.resolution)?;
         reconcile_prop(tx, &obj, "resolved_by", &report.resolved_by)?;
@@ -381,7 +382,7 @@ pub fn reroute_report(
         .departments
         .get(department)
         .ok_or_else(|| DomainError::NotFound {
-            what: "department",
+            what: Noun::Department,
             id: department.into(),
         })?;
     let message = format!(
@@ -390,7 +391,7 @@ pub fn reroute_report(
     );
     transact(am, message, now_ms, |tx| {
         let reports = map_of(tx, "reports")?;
-        let obj = child_map(tx, &reports, id, "problem report")?;
+        let obj = child_map(tx, &reports, id, Noun::Report)?;
         Ok(reconcile_prop(tx, &obj, "department", Some(department))?)
     })
 }
@@ -403,7 +404,7 @@ pub fn open_survey(
     title: &str,
     now_ms: i64,
 ) -> Result<(), DomainError> {
-    actor.require_manager("open surveys")?;
+    actor.require_manager(Action::OpenSurveys)?;
     let survey = Survey {
         title: title.trim().into(),
         created_by: actor.name.clone(),
@@ -421,10 +422,10 @@ pub fn open_survey(
 /// within the size a comment may have.
 pub fn check_answer(score: u64, comment: &str) -> Result<SurveyAnswer, DomainError> {
     if !(1..=5).contains(&score) {
-        return Err(DomainError::Invalid("a score is 1 to 5".into()));
+        return Err(Invalid::SurveyScore.into());
     }
     let comment =
-        crate::text::limits::at_most("a comment", comment.trim(), crate::text::limits::COMMENT)?;
+        crate::text::limits::at_most(Noun::Comment, comment.trim(), crate::text::limits::COMMENT)?;
     Ok(SurveyAnswer {
         score,
         comment: comment.into(),
@@ -448,7 +449,7 @@ pub fn record_survey_answers(
         .surveys
         .get(survey_id)
         .ok_or_else(|| DomainError::NotFound {
-            what: "survey",
+            what: Noun::Survey,
             id: survey_id.into(),
         })?;
     let new: Vec<&(String, SurveyAnswer)> = answers
@@ -469,8 +470,8 @@ pub fn record_survey_answers(
     );
     transact(am, message, now_ms, |tx| {
         let surveys = map_of(tx, "surveys")?;
-        let s = child_map(tx, &surveys, survey_id, "survey")?;
-        let answers = child_map(tx, &s, "answers", "survey answers")?;
+        let s = child_map(tx, &surveys, survey_id, Noun::Survey)?;
+        let answers = child_map(tx, &s, "answers", Noun::Survey)?;
         for (id, a) in &new {
             reconcile_prop(tx, &answers, id.as_str(), a)?;
         }
@@ -496,14 +497,16 @@ pub fn survey_results(doc: &FeedbackDoc, survey_id: &str) -> Result<SurveyResult
         .surveys
         .get(survey_id)
         .ok_or_else(|| DomainError::NotFound {
-            what: "survey",
+            what: Noun::Survey,
             id: survey_id.into(),
         })?;
     let n = survey.answers.len();
     if n < MIN_SURVEY_ANSWERS {
-        return Err(DomainError::Invalid(format!(
-            "results show once {MIN_SURVEY_ANSWERS} people have answered, so no one can be singled out; {n} so far"
-        )));
+        return Err(Invalid::TooFewAnswers {
+            min: MIN_SURVEY_ANSWERS,
+            got: n,
+        }
+        .into());
     }
     let mut distribution = [0usize; 5];
     let mut total = 0u64;

@@ -30,7 +30,7 @@ pub fn task_history(am: &Automerge, id: &str) -> Result<Vec<HistoryEntry>, Domai
     let tasks = tasks_obj(am)?;
     let Some((Value::Object(ObjType::Map), task)) = am.get(&tasks, id)? else {
         return Err(DomainError::NotFound {
-            what: "task",
+            what: crate::problem::Noun::Task,
             id: id.into(),
         });
     };

@@ -45,6 +45,7 @@ pub mod history;
 pub mod meetings;
 pub mod org;
 pub mod plans;
+pub mod problem;
 pub mod recurring;
 pub mod rules;
 pub mod schema;
@@ -67,15 +68,15 @@ pub use tasks::*;
 use template::Template;
 pub use unreadable::{Entities, Readable, Unreadable};
 
-/// What went wrong, in words a user can act on.
+/// What went wrong, in words a user can act on. [`DomainError::problem`] gives
+/// the same as a key and parameters for the UI to word ([`problem`]); the
+/// `Display` is the English, for logs and the CLI.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DomainError {
     #[error("there is no {what} with id {id:?}")]
-    NotFound { what: &'static str, id: String },
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("a task needs a title")]
-    EmptyTitle,
+    NotFound { what: problem::Noun, id: String },
+    #[error("this task belongs to someone else; ask your manager to reassign it")]
+    NotYourTask,
     #[error("{0:?} is not a task status (todo, in_progress, blocked, done, cancelled)")]
     UnknownStatus(String),
     #[error("there is no template {0:?}; choose plan1, plan2 or plan3")]
@@ -88,25 +89,42 @@ pub enum DomainError {
     Automerge(String),
     #[error("only {needed} may {action}; {hint}")]
     NotPermitted {
-        action: String,
-        needed: String,
-        hint: String,
+        action: problem::Action,
+        needed: problem::Needed,
+        hint: problem::Hint,
     },
-    #[error("{department} is outside your departments, so you cannot {action}; {hint}")]
+    /// Only whoever holds `position` (its title) may.
+    #[error("only {position} may {action}; {hint}")]
+    NeedsPosition {
+        action: problem::Action,
+        position: String,
+        hint: problem::Hint,
+    },
+    #[error(
+        "only the store manager, operations manager or director may invite a {} device; ask the store manager",
+        role.as_str()
+    )]
+    MayNotInviteRole { role: Role },
+    /// `department` is a department's name; empty when the work has none.
+    #[error(
+        "{} is outside your departments, so you cannot {action}; {hint}",
+        if department.is_empty() { "no department" } else { department.as_str() }
+    )]
     OutOfScope {
-        action: String,
+        action: problem::Action,
         department: String,
-        hint: String,
+        hint: problem::Hint,
     },
+    /// `from` and `to` are statuses of `what` (`draft`, `done`, …), or `edited` / `tasks`.
     #[error("a {what} that is {from} cannot become {to}; {hint}")]
     IllegalTransition {
-        what: &'static str,
+        what: problem::Noun,
         from: String,
         to: String,
-        hint: String,
+        hint: problem::Hint,
     },
     #[error("{0}")]
-    Invalid(String),
+    Invalid(problem::Invalid),
 }
 
 impl DomainError {
@@ -114,7 +132,11 @@ impl DomainError {
     pub fn is_permission(&self) -> bool {
         matches!(
             self,
-            Self::Forbidden(_) | Self::NotPermitted { .. } | Self::OutOfScope { .. }
+            Self::NotYourTask
+                | Self::NotPermitted { .. }
+                | Self::NeedsPosition { .. }
+                | Self::MayNotInviteRole { .. }
+                | Self::OutOfScope { .. }
         )
     }
 }
@@ -372,7 +394,7 @@ pub fn read_task(am: &Automerge, id: &str) -> Result<Task, DomainError> {
     let tasks = tasks_obj(am)?;
     if am.get(&tasks, id)?.is_none() {
         return Err(DomainError::NotFound {
-            what: "task",
+            what: crate::problem::Noun::Task,
             id: id.into(),
         });
     }
@@ -494,7 +516,7 @@ mod tests {
             NewTask::titled("x"),
             1,
         );
-        assert!(matches!(err, Err(DomainError::Forbidden(_))));
+        assert!(matches!(err, Err(DomainError::NotPermitted { .. })));
         assert_eq!(s.tasks.get_heads(), heads);
     }
 
@@ -508,7 +530,12 @@ mod tests {
             NewTask::titled("  "),
             1,
         );
-        assert_eq!(err.unwrap_err(), DomainError::EmptyTitle);
+        assert_eq!(
+            err.unwrap_err(),
+            DomainError::Invalid(problem::Invalid::NeedsTitle {
+                what: problem::Noun::Task
+            })
+        );
     }
 
     #[test]
@@ -548,7 +575,7 @@ mod tests {
         let mut s = store("plan3");
         let id = "duty:warehouse-specialist/stock-count@2026-11";
         let err = set_task_status(&mut s.tasks, &Actor::staff("Wang"), id, TaskStatus::Done, 9);
-        assert!(matches!(err, Err(DomainError::Forbidden(_))));
+        assert!(matches!(err, Err(DomainError::NotYourTask)));
         let mut holder = Actor::staff("Zhao");
         holder.positions.push("pos:warehouse-specialist".into());
         set_task_status(&mut s.tasks, &holder, id, TaskStatus::Done, 9).unwrap();

@@ -6,6 +6,7 @@
 //! which the relay serves to managers only; its title, date, agenda and action
 //! items stay in the meetings document everyone reads.
 
+use crate::problem::{Action, Invalid, Noun};
 use std::collections::BTreeMap;
 
 use automerge::{Automerge, ReadDoc};
@@ -133,7 +134,7 @@ fn meeting_of(am: &Automerge, id: &str) -> Result<Meeting, DomainError> {
         .meetings
         .remove(id)
         .ok_or_else(|| DomainError::NotFound {
-            what: "meeting",
+            what: Noun::Meeting,
             id: id.into(),
         })
 }
@@ -159,8 +160,8 @@ fn require_host(
     department: Option<&str>,
 ) -> Result<(), DomainError> {
     match department {
-        Some(d) => actor.require_department(org, d, "run its meetings"),
-        None => actor.require_store_level("run store-wide meetings"),
+        Some(d) => actor.require_department(org, d, Action::RunDepartmentMeetings),
+        None => actor.require_store_level(Action::RunStoreMeetings),
     }
 }
 
@@ -187,16 +188,21 @@ pub fn create_meeting(
 ) -> Result<Meeting, DomainError> {
     require_host(org, actor, new.department.as_deref())?;
     if read_meetings(am)?.meetings.contains_key(id) {
-        return Err(DomainError::Invalid(format!(
-            "a meeting with id {id:?} exists already; use a fresh id"
-        )));
+        return Err(Invalid::IdTaken {
+            what: Noun::Meeting,
+            id: id.into(),
+        }
+        .into());
     }
     for p in &new.attendees {
         check_owner(org, &Owner::Person(p.clone()))?;
     }
     let title = new.title.trim();
     if title.is_empty() {
-        return Err(DomainError::Invalid("a meeting needs a title".into()));
+        return Err(Invalid::NeedsTitle {
+            what: Noun::Meeting,
+        }
+        .into());
     }
     let meeting = Meeting {
         title: title.into(),
@@ -246,9 +252,10 @@ pub fn add_agenda_item(
         text: text.trim().into(),
     };
     if item.text.is_empty() || meeting.agenda.iter().any(|a| a.id == item_id) {
-        return Err(DomainError::Invalid(
-            "an agenda item needs some text and a fresh id".into(),
-        ));
+        return Err(Invalid::NeedsText {
+            what: Noun::AgendaItem,
+        }
+        .into());
     }
     let message = format!(
         "{} added \"{}\" to the agenda of \"{}\"",
@@ -256,7 +263,7 @@ pub fn add_agenda_item(
     );
     transact(am, message, now_ms, |tx| {
         let m = meetings_obj(tx)?;
-        let obj = child_map(tx, &m, meeting_id, "meeting")?;
+        let obj = child_map(tx, &m, meeting_id, Noun::Meeting)?;
         let list = list_in(tx, &obj, "agenda")?;
         let len = tx.length(&list);
         reconcile_insert(tx, list, len, &item)?;
@@ -276,10 +283,10 @@ pub fn set_minutes(
     let meeting = meeting_of(am, meeting_id)?;
     require_host(org, actor, meeting.department.as_deref())?;
     if meeting.managers_only {
-        return Err(DomainError::Invalid(format!(
-            "the minutes of \"{}\" are for managers only; they are kept in the managers' minutes",
-            meeting.title
-        )));
+        return Err(Invalid::MinutesArePrivate {
+            meeting: meeting.title.clone(),
+        }
+        .into());
     }
     let message = format!(
         "{} recorded the minutes of \"{}\"",
@@ -287,7 +294,7 @@ pub fn set_minutes(
     );
     transact(am, message, now_ms, |tx| {
         let m = meetings_obj(tx)?;
-        let obj = child_map(tx, &m, meeting_id, "meeting")?;
+        let obj = child_map(tx, &m, meeting_id, Noun::Meeting)?;
         Ok(reconcile_prop(tx, &obj, "minutes", minutes)?)
     })
 }
@@ -305,10 +312,10 @@ pub fn set_managers_minutes(
 ) -> Result<(), DomainError> {
     require_host(org, actor, meeting.department.as_deref())?;
     if !meeting.managers_only {
-        return Err(DomainError::Invalid(format!(
-            "the minutes of \"{}\" are for everyone; record them with the meeting",
-            meeting.title
-        )));
+        return Err(Invalid::MinutesArePublic {
+            meeting: meeting.title.clone(),
+        }
+        .into());
     }
     read_minutes(minutes_am)?;
     let message = format!(
@@ -338,16 +345,17 @@ pub fn add_action_item(
     let meeting = meeting_of(am, meeting_id)?;
     require_host(org, actor, meeting.department.as_deref())?;
     if action.text.trim().is_empty() || meeting.actions.contains_key(action_id) {
-        return Err(DomainError::Invalid(
-            "an action item needs some text and a fresh id".into(),
-        ));
+        return Err(Invalid::NeedsText {
+            what: Noun::ActionItem,
+        }
+        .into());
     }
     if let Some(o) = &action.owner {
         check_owner(org, o)?;
     }
     if let Some(d) = &action.due {
         d.parse::<Date>()
-            .map_err(|e| DomainError::Invalid(e.to_string()))?;
+            .map_err(|_| Invalid::NotADate { text: d.clone() })?;
     }
     let message = format!(
         "{} added action \"{}\" to \"{}\"",
@@ -357,8 +365,8 @@ pub fn add_action_item(
     );
     transact(am, message, now_ms, |tx| {
         let m = meetings_obj(tx)?;
-        let obj = child_map(tx, &m, meeting_id, "meeting")?;
-        let actions = child_map(tx, &obj, "actions", "action items")?;
+        let obj = child_map(tx, &m, meeting_id, Noun::Meeting)?;
+        let actions = child_map(tx, &obj, "actions", Noun::ActionItem)?;
         Ok(reconcile_prop(tx, &actions, action_id, &action)?)
     })
 }

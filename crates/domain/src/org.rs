@@ -4,6 +4,7 @@
 //! departments and positions move or are renamed. So tasks, duties and plans
 //! never point at an id that no longer exists, whatever order changes merge in.
 
+use crate::problem::{Action, Invalid, Noun};
 use automerge::{Automerge, ReadDoc};
 use autosurgeon::reconcile_prop;
 
@@ -19,33 +20,31 @@ fn collection<D: automerge::ReadDoc>(doc: &D, key: &str) -> Result<automerge::Ob
     }
 }
 
-fn fresh(org: &OrgDoc, what: &'static str, id: &str) -> Result<(), DomainError> {
+fn fresh(org: &OrgDoc, what: Noun, id: &str) -> Result<(), DomainError> {
     let taken = match what {
-        "department" => org.departments.contains_key(id),
-        "position" => org.positions.contains_key(id),
-        "person" => org.people.contains_key(id),
+        Noun::Department => org.departments.contains_key(id),
+        Noun::Position => org.positions.contains_key(id),
+        Noun::Person => org.people.contains_key(id),
         _ => org.duties.contains_key(id),
     };
     if id.trim().is_empty() || taken {
-        Err(DomainError::Invalid(format!(
-            "a {what} with id {id:?} exists already (or the id is empty); use a fresh id"
-        )))
+        Err(Invalid::IdTaken {
+            what,
+            id: id.into(),
+        }
+        .into())
     } else {
         Ok(())
     }
 }
 
-fn non_empty(text: &str, what: &str) -> Result<String, DomainError> {
+fn non_empty(text: &str, what: Noun) -> Result<String, DomainError> {
     let t = text.trim();
     if t.is_empty() {
-        return Err(DomainError::Invalid(format!("a {what} needs a name")));
+        return Err(Invalid::NeedsName { what }.into());
     }
     // Duties become task titles: one limit for names and titles.
-    crate::text::limits::at_most(
-        &format!("the name of a {what}"),
-        t,
-        crate::text::limits::TITLE,
-    )?;
+    crate::text::limits::at_most(Noun::Name, t, crate::text::limits::TITLE)?;
     Ok(t.into())
 }
 
@@ -54,7 +53,7 @@ fn department_exists(org: &OrgDoc, id: &str) -> Result<(), DomainError> {
         Ok(())
     } else {
         Err(DomainError::NotFound {
-            what: "department",
+            what: Noun::Department,
             id: id.into(),
         })
     }
@@ -65,7 +64,7 @@ fn position_exists(org: &OrgDoc, id: &str) -> Result<(), DomainError> {
         Ok(())
     } else {
         Err(DomainError::NotFound {
-            what: "position",
+            what: Noun::Position,
             id: id.into(),
         })
     }
@@ -78,7 +77,7 @@ fn write_field<T: autosurgeon::Reconcile>(
     now_ms: i64,
     coll: &str,
     id: &str,
-    what: &'static str,
+    what: Noun,
     fields: &[(&str, &T)],
 ) -> Result<(), DomainError> {
     transact(am, message, now_ms, |tx| {
@@ -102,16 +101,16 @@ pub fn add_department(
     now_ms: i64,
 ) -> Result<Department, DomainError> {
     let org = read_org(am)?;
-    fresh(&org, "department", id)?;
+    fresh(&org, Noun::Department, id)?;
     match parent {
         Some(p) => {
             department_exists(&org, p)?;
-            actor.require_department(&org, p, "add departments below it")?;
+            actor.require_department(&org, p, Action::AddSubDepartment)?;
         }
-        None => actor.require_store_level("add a top-level department")?,
+        None => actor.require_store_level(Action::AddTopDepartment)?,
     }
     let dept = Department {
-        name: non_empty(name, "department")?,
+        name: non_empty(name, Noun::Department)?,
         head: None,
         parent: parent.map(String::from),
     };
@@ -133,8 +132,8 @@ pub fn rename_department(
 ) -> Result<(), DomainError> {
     let org = read_org(am)?;
     department_exists(&org, id)?;
-    actor.require_department(&org, id, "rename it")?;
-    let name = non_empty(name, "department")?;
+    actor.require_department(&org, id, Action::RenameDepartment)?;
+    let name = non_empty(name, Noun::Department)?;
     let old = &org.departments[id].name;
     let message = format!("{} renamed department {old} to {name}", actor.name);
     write_field(
@@ -143,7 +142,7 @@ pub fn rename_department(
         now_ms,
         "departments",
         id,
-        "department",
+        Noun::Department,
         &[("name", &name)],
     )
 }
@@ -158,7 +157,7 @@ pub fn move_department(
 ) -> Result<(), DomainError> {
     let org = read_org(am)?;
     department_exists(&org, id)?;
-    actor.require_store_level("move departments")?;
+    actor.require_store_level(Action::MoveDepartments)?;
     if let Some(p) = parent {
         department_exists(&org, p)?;
         // No cycles: the new parent may not be the department or below it.
@@ -166,10 +165,10 @@ pub fn move_department(
         let mut steps = 0;
         while let Some(a) = at {
             if a == id {
-                return Err(DomainError::Invalid(format!(
-                    "{} cannot move below itself or one of its own departments",
-                    org.departments[id].name
-                )));
+                return Err(Invalid::DepartmentCycle {
+                    name: org.departments[id].name.clone(),
+                }
+                .into());
             }
             steps += 1;
             if steps > org.departments.len() {
@@ -194,7 +193,7 @@ pub fn move_department(
         now_ms,
         "departments",
         id,
-        "department",
+        Noun::Department,
         &[("parent", &parent)],
     )
 }
@@ -209,7 +208,7 @@ pub fn set_department_head(
 ) -> Result<(), DomainError> {
     let org = read_org(am)?;
     department_exists(&org, id)?;
-    actor.require_department(&org, id, "choose its head")?;
+    actor.require_department(&org, id, Action::ChooseHead)?;
     if let Some(h) = head {
         position_exists(&org, h)?;
     }
@@ -229,7 +228,7 @@ pub fn set_department_head(
         now_ms,
         "departments",
         id,
-        "department",
+        Noun::Department,
         &[("head", &head)],
     )
 }
@@ -243,19 +242,17 @@ pub fn add_position(
     now_ms: i64,
 ) -> Result<Position, DomainError> {
     let org = read_org(am)?;
-    fresh(&org, "position", id)?;
+    fresh(&org, Noun::Position, id)?;
     department_exists(&org, &position.department)?;
-    actor.require_department(&org, &position.department, "add positions to it")?;
+    actor.require_department(&org, &position.department, Action::AddPositions)?;
     if let Some(r) = &position.reports_to {
         position_exists(&org, r)?;
     }
     if position.headcount == 0 {
-        return Err(DomainError::Invalid(
-            "a position needs a headcount of at least 1".into(),
-        ));
+        return Err(Invalid::HeadcountAtLeastOne.into());
     }
     let position = Position {
-        title: non_empty(&position.title, "position")?,
+        title: non_empty(&position.title, Noun::Position)?,
         ..position
     };
     let message = format!("{} added position {}", actor.name, position.title);
@@ -289,10 +286,10 @@ pub fn edit_position(
     let org = read_org(am)?;
     position_exists(&org, id)?;
     let mut p = org.positions[id].clone();
-    actor.require_department(&org, &p.department, "change its positions")?;
+    actor.require_department(&org, &p.department, Action::ChangePositions)?;
     let mut changed: Vec<&str> = vec![];
     if let Some(t) = edit.title {
-        let t = non_empty(&t, "position")?;
+        let t = non_empty(&t, Noun::Position)?;
         if t != p.title {
             p.title = t;
             changed.push("title");
@@ -302,7 +299,7 @@ pub fn edit_position(
         && d != p.department
     {
         department_exists(&org, &d)?;
-        actor.require_department(&org, &d, "move positions into it")?;
+        actor.require_department(&org, &d, Action::MovePositionsInto)?;
         p.department = d;
         changed.push("department");
     }
@@ -316,10 +313,10 @@ pub fn edit_position(
             let mut steps = 0;
             while let Some(a) = at {
                 if a == id {
-                    return Err(DomainError::Invalid(format!(
-                        "{} cannot report to itself or to someone reporting to it",
-                        p.title
-                    )));
+                    return Err(Invalid::ReportingCycle {
+                        name: p.title.clone(),
+                    }
+                    .into());
                 }
                 steps += 1;
                 if steps > org.positions.len() {
@@ -335,9 +332,7 @@ pub fn edit_position(
         && h != p.headcount
     {
         if h == 0 {
-            return Err(DomainError::Invalid(
-                "a position needs a headcount of at least 1".into(),
-            ));
+            return Err(Invalid::HeadcountAtLeastOne.into());
         }
         p.headcount = h;
         changed.push("headcount");
@@ -353,7 +348,7 @@ pub fn edit_position(
     );
     transact(am, message, now_ms, |tx| {
         let c = collection(tx, "positions")?;
-        let obj = child_map(tx, &c, id, "position")?;
+        let obj = child_map(tx, &c, id, Noun::Position)?;
         for field in &changed {
             match *field {
                 "title" => reconcile_prop(tx, &obj, "title", &p.title)?,
@@ -379,10 +374,10 @@ pub fn add_person(
     now_ms: i64,
 ) -> Result<Person, DomainError> {
     let org = read_org(am)?;
-    fresh(&org, "person", id)?;
+    fresh(&org, Noun::Person, id)?;
     check_positions(&org, actor, positions)?;
     let person = Person {
-        name: non_empty(name, "person")?,
+        name: non_empty(name, Noun::Person)?,
         contact: contact.trim().into(),
         positions: positions.iter().map(|p| (*p).to_owned()).collect(),
         active: true,
@@ -397,18 +392,18 @@ pub fn add_person(
 
 fn check_positions(org: &OrgDoc, actor: &Actor, positions: &[&str]) -> Result<(), DomainError> {
     if positions.is_empty() {
-        actor.require_store_level("add staff without a position")?;
+        actor.require_store_level(Action::AddUnplacedStaff)?;
     }
     for p in positions {
         position_exists(org, p)?;
-        actor.require_department(org, &org.positions[*p].department, "staff its positions")?;
+        actor.require_department(org, &org.positions[*p].department, Action::StaffPositions)?;
     }
     Ok(())
 }
 
 fn person<'a>(org: &'a OrgDoc, id: &str) -> Result<&'a Person, DomainError> {
     org.people.get(id).ok_or_else(|| DomainError::NotFound {
-        what: "person",
+        what: Noun::Person,
         id: id.into(),
     })
 }
@@ -423,7 +418,11 @@ pub fn set_person_positions(
 ) -> Result<(), DomainError> {
     let org = read_org(am)?;
     let p = person(&org, id)?;
-    actor.require_owner_in_scope(&org, &Owner::Person(id.into()), "change their positions")?;
+    actor.require_owner_in_scope(
+        &org,
+        &Owner::Person(id.into()),
+        Action::ChangePersonPositions,
+    )?;
     check_positions(&org, actor, positions)?;
     let list: Vec<String> = positions.iter().map(|p| (*p).to_owned()).collect();
     let names: Vec<String> = list
@@ -446,7 +445,7 @@ pub fn set_person_positions(
         now_ms,
         "people",
         id,
-        "person",
+        Noun::Person,
         &[("positions", &list)],
     )
 }
@@ -462,8 +461,8 @@ pub fn edit_person(
 ) -> Result<(), DomainError> {
     let org = read_org(am)?;
     let p = person(&org, id)?;
-    actor.require_owner_in_scope(&org, &Owner::Person(id.into()), "edit their details")?;
-    let name = non_empty(name, "person")?;
+    actor.require_owner_in_scope(&org, &Owner::Person(id.into()), Action::EditPerson)?;
+    let name = non_empty(name, Noun::Person)?;
     let contact = contact.trim().to_owned();
     let message = format!("{} edited the details of {}", actor.name, p.name);
     write_field(
@@ -472,7 +471,7 @@ pub fn edit_person(
         now_ms,
         "people",
         id,
-        "person",
+        Noun::Person,
         &[("name", &name), ("contact", &contact)],
     )
 }
@@ -489,7 +488,7 @@ pub fn set_person_active(
 ) -> Result<(), DomainError> {
     let org = read_org(am)?;
     let p = person(&org, id)?;
-    actor.require_owner_in_scope(&org, &Owner::Person(id.into()), "record that they left")?;
+    actor.require_owner_in_scope(&org, &Owner::Person(id.into()), Action::RecordLeaving)?;
     if p.active == active {
         return Ok(());
     }
@@ -504,7 +503,7 @@ pub fn set_person_active(
         now_ms,
         "people",
         id,
-        "person",
+        Noun::Person,
         &[("active", &active)],
     )
 }
@@ -537,8 +536,8 @@ fn require_duty_scope(
     owner: Option<&Owner>,
 ) -> Result<(), DomainError> {
     match owner {
-        Some(o) => actor.require_owner_in_scope(org, o, "change duties there"),
-        None => actor.require_store_level("keep duties without an owner"),
+        Some(o) => actor.require_owner_in_scope(org, o, Action::ChangeDuties),
+        None => actor.require_store_level(Action::KeepUnownedDuties),
     }
 }
 
@@ -551,7 +550,7 @@ pub fn add_duty(
     now_ms: i64,
 ) -> Result<Duty, DomainError> {
     let org = read_org(am)?;
-    fresh(&org, "duty", id)?;
+    fresh(&org, Noun::Duty, id)?;
     if let Some(o) = &new.owner {
         check_owner(&org, o)?;
     }
@@ -560,7 +559,7 @@ pub fn add_duty(
     }
     require_duty_scope(&org, actor, new.owner.as_ref())?;
     let duty = Duty {
-        text: non_empty(&new.text, "duty")?,
+        text: non_empty(&new.text, Noun::Duty)?,
         owner: new.owner,
         cadence: new.cadence,
         raci: new.raci,
@@ -597,13 +596,13 @@ pub fn edit_duty(
         .get(id)
         .cloned()
         .ok_or_else(|| DomainError::NotFound {
-            what: "duty",
+            what: Noun::Duty,
             id: id.into(),
         })?;
     require_duty_scope(&org, actor, duty.owner.as_ref())?;
     let mut changed: Vec<&str> = vec![];
     if let Some(t) = edit.text {
-        let t = non_empty(&t, "duty")?;
+        let t = non_empty(&t, Noun::Duty)?;
         if t != duty.text {
             duty.text = t;
             changed.push("text");
@@ -645,7 +644,7 @@ pub fn edit_duty(
     );
     transact(am, message, now_ms, |tx| {
         let c = collection(tx, "duties")?;
-        let obj = child_map(tx, &c, id, "duty")?;
+        let obj = child_map(tx, &c, id, Noun::Duty)?;
         for field in &changed {
             match *field {
                 "text" => reconcile_prop(tx, &obj, "text", &duty.text)?,
@@ -668,7 +667,7 @@ pub fn set_feedback_route(
     now_ms: i64,
 ) -> Result<(), DomainError> {
     let org = read_org(am)?;
-    actor.require_store_level("route problem reports")?;
+    actor.require_store_level(Action::RouteReports)?;
     department_exists(&org, department)?;
     let message = format!(
         "{} routed {category} problems to {}",

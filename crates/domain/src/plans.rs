@@ -18,6 +18,7 @@
 //! objected to — and both comments stay in the log. Submitting again starts
 //! the next round.
 
+use crate::problem::{Action, Hint, Invalid, Needed, Noun};
 use std::collections::{BTreeMap, BTreeSet};
 
 use automerge::{Automerge, ReadDoc};
@@ -139,6 +140,12 @@ pub struct Review {
     pub text: String,
 }
 
+impl std::fmt::Display for PlanLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum PlanStatus {
@@ -238,7 +245,7 @@ pub fn read_plans(am: &Automerge) -> Result<PlansDoc, DomainError> {
 
 fn plan_of<'a>(doc: &'a PlansDoc, id: &str) -> Result<&'a Plan, DomainError> {
     doc.plans.get(id).ok_or_else(|| DomainError::NotFound {
-        what: "plan",
+        what: Noun::Plan,
         id: id.into(),
     })
 }
@@ -267,7 +274,7 @@ fn require_owner_side(
     org: &crate::OrgDoc,
     actor: &Actor,
     plan: &Plan,
-    action: &str,
+    action: Action,
 ) -> Result<(), DomainError> {
     if actor.positions.contains(&plan.owner) {
         return Ok(());
@@ -294,7 +301,7 @@ pub struct PlanPermissions {
 /// [`PlanPermissions`] of `actor` on `plan`.
 pub fn permissions(org: &crate::OrgDoc, actor: &Actor, plan: &Plan) -> PlanPermissions {
     let status = plan.status();
-    let owner_side = require_owner_side(org, actor, plan, "").is_ok();
+    let owner_side = require_owner_side(org, actor, plan, Action::ChangePlans).is_ok();
     let approver = require_approver(org, actor, plan).is_ok();
     PlanPermissions {
         edit: owner_side && matches!(status, PlanStatus::Draft | PlanStatus::Returned),
@@ -313,7 +320,11 @@ pub fn may_create_plans(org: &crate::OrgDoc, actor: &Actor) -> bool {
     org.positions.keys().any(|p| {
         actor.positions.contains(p)
             || actor
-                .require_owner_in_scope(org, &Owner::Position(p.clone()), "")
+                .require_owner_in_scope(
+                    org,
+                    &Owner::Position(p.clone()),
+                    Action::DrawUpPositionPlans,
+                )
                 .is_ok()
     })
 }
@@ -322,7 +333,7 @@ fn require_schedule(org: &crate::OrgDoc, actor: &Actor, plan: &Plan) -> Result<(
     actor.require_owner_in_scope(
         org,
         &Owner::Position(plan.owner.clone()),
-        "schedule its work",
+        Action::SchedulePlan,
     )
 }
 
@@ -330,15 +341,15 @@ fn require_approver(org: &crate::OrgDoc, actor: &Actor, plan: &Plan) -> Result<(
     match approver(org, plan) {
         Approver::Position(p) if actor.positions.contains(&p) => Ok(()),
         Approver::Company if actor.role == Role::Director => Ok(()),
-        Approver::Position(p) => Err(DomainError::NotPermitted {
-            action: "approve or return this plan".into(),
-            needed: org.positions.get(&p).map_or(p.clone(), |p| p.title.clone()),
-            hint: "it goes to the position its owner reports to".into(),
+        Approver::Position(p) => Err(DomainError::NeedsPosition {
+            action: Action::ReviewPlan,
+            position: org.positions.get(&p).map_or(p.clone(), |p| p.title.clone()),
+            hint: Hint::GoesToReportsTo,
         }),
         Approver::Company => Err(DomainError::NotPermitted {
-            action: "approve or return this plan".into(),
-            needed: "the director, for the company".into(),
-            hint: "ask the director to record the company's decision".into(),
+            action: Action::ReviewPlan,
+            needed: Needed::Company,
+            hint: Hint::AskDirectorForCompany,
         }),
     }
 }
@@ -354,28 +365,28 @@ pub fn create_plan(
 ) -> Result<Plan, DomainError> {
     let doc = read_plans(am)?;
     if doc.plans.contains_key(id) {
-        return Err(DomainError::Invalid(format!(
-            "a plan with id {id:?} exists already; use a fresh id"
-        )));
+        return Err(Invalid::IdTaken {
+            what: Noun::Plan,
+            id: id.into(),
+        }
+        .into());
     }
     let owner = org
         .positions
         .get(&new.owner)
         .ok_or_else(|| DomainError::NotFound {
-            what: "position",
+            what: Noun::Position,
             id: new.owner.clone(),
         })?;
     if let Some(p) = &new.parent {
         let parent = plan_of(&doc, p)?;
         if Some(parent.level) != new.level.parent_level() {
-            return Err(DomainError::Invalid(
-                "a monthly plan breaks down an annual one and a weekly plan a monthly one".into(),
-            ));
+            return Err(Invalid::PlanLevelMismatch.into());
         }
     }
     let title = new.title.trim();
     if title.is_empty() {
-        return Err(DomainError::Invalid("a plan needs a title".into()));
+        return Err(Invalid::NeedsTitle { what: Noun::Plan }.into());
     }
     let plan = Plan {
         level: new.level,
@@ -389,8 +400,8 @@ pub fn create_plan(
         created_by: actor.name.clone(),
         created_at: now_ms,
     };
-    actor.require_manager("draw up plans")?;
-    require_owner_side(org, actor, &plan, "draw up its plans")?;
+    actor.require_manager(Action::DrawUpPlans)?;
+    require_owner_side(org, actor, &plan, Action::DrawUpPositionPlans)?;
     let message = format!("{} drafted plan \"{}\"", actor.name, plan.title);
     transact(am, message, now_ms, |tx| {
         let plans = plans_obj(tx)?;
@@ -412,29 +423,30 @@ pub fn set_plan_item(
 ) -> Result<(), DomainError> {
     let doc = read_plans(am)?;
     let plan = plan_of(&doc, plan_id)?;
-    require_owner_side(org, actor, plan, "change its plans")?;
+    require_owner_side(org, actor, plan, Action::ChangePlans)?;
     if !matches!(plan.status(), PlanStatus::Draft | PlanStatus::Returned) {
         return Err(DomainError::IllegalTransition {
-            what: "plan",
+            what: Noun::Plan,
             from: plan.status().as_str().into(),
             to: "edited".into(),
-            hint: "only a draft or returned plan can change; ask the approver to reopen it".into(),
+            hint: Hint::OnlyDraftChanges,
         });
     }
     if item.text.trim().is_empty() {
-        return Err(DomainError::Invalid("a plan item needs some text".into()));
+        return Err(Invalid::NeedsText {
+            what: Noun::PlanItem,
+        }
+        .into());
     }
     if let Some(parent_item) = &item.parent_item {
         let parent = plan
             .parent
             .as_ref()
             .and_then(|p| doc.plans.get(p))
-            .ok_or_else(|| {
-                DomainError::Invalid("this plan has no parent plan to link to".into())
-            })?;
+            .ok_or_else(|| DomainError::from(Invalid::NoParentPlan))?;
         if !parent.items.contains_key(parent_item) {
             return Err(DomainError::NotFound {
-                what: "parent plan item",
+                what: Noun::ParentPlanItem,
                 id: parent_item.clone(),
             });
         }
@@ -444,7 +456,7 @@ pub fn set_plan_item(
     }
     if let Some(d) = &item.due {
         d.parse::<Date>()
-            .map_err(|e| DomainError::Invalid(e.to_string()))?;
+            .map_err(|_| Invalid::NotADate { text: d.clone() })?;
     }
     let verb = if plan.items.contains_key(item_id) {
         "changed"
@@ -459,8 +471,8 @@ pub fn set_plan_item(
     );
     transact(am, message, now_ms, |tx| {
         let plans = plans_obj(tx)?;
-        let p = child_map(tx, &plans, plan_id, "plan")?;
-        let items = child_map(tx, &p, "items", "plan items")?;
+        let p = child_map(tx, &plans, plan_id, Noun::Plan)?;
+        let items = child_map(tx, &p, "items", Noun::PlanItem)?;
         Ok(reconcile_prop(tx, &items, item_id, &item)?)
     })
 }
@@ -474,7 +486,7 @@ fn append_review(
 ) -> Result<(), DomainError> {
     transact(am, message, now_ms, |tx| {
         let plans = plans_obj(tx)?;
-        let p = child_map(tx, &plans, plan_id, "plan")?;
+        let p = child_map(tx, &plans, plan_id, Noun::Plan)?;
         let list = list_in(tx, &p, "reviews")?;
         let len = tx.length(&list);
         reconcile_insert(tx, list, len, review)?;
@@ -527,22 +539,20 @@ pub fn review_plan(
     let doc = read_plans(am)?;
     let plan = plan_of(&doc, plan_id)?;
     let status = plan.status();
-    let illegal = |to: &str, hint: &str| DomainError::IllegalTransition {
-        what: "plan",
+    let illegal = |to: &str, hint: Hint| DomainError::IllegalTransition {
+        what: Noun::Plan,
         from: status.as_str().into(),
         to: to.into(),
-        hint: hint.into(),
+        hint,
     };
     let (kind, round, verb) = match action {
         PlanAction::Submit => {
-            require_owner_side(org, actor, plan, "submit its plans")?;
+            require_owner_side(org, actor, plan, Action::SubmitPlans)?;
             if !matches!(status, PlanStatus::Draft | PlanStatus::Returned) {
-                return Err(illegal("submitted", "it is already with the approver"));
+                return Err(illegal("submitted", Hint::WithApprover));
             }
             if plan.items.is_empty() {
-                return Err(DomainError::Invalid(
-                    "add at least one item before submitting".into(),
-                ));
+                return Err(Invalid::EmptyPlan.into());
             }
             (ReviewKind::Submitted, plan.round() + 1, "submitted")
         }
@@ -569,22 +579,22 @@ pub fn review_plan(
                 ),
             };
             if status != needed {
-                return Err(illegal(
-                    to,
-                    "only a submitted plan is approved or returned, and only an approved one reopened",
-                ));
+                return Err(illegal(to, Hint::OnlySubmittedReviewed));
             }
             if action == PlanAction::Return && text.trim().is_empty() {
-                return Err(DomainError::Invalid("say why the plan is returned".into()));
+                return Err(Invalid::SayWhyReturned.into());
             }
             (kind, plan.round(), verb)
         }
         PlanAction::Comment => {
             if require_approver(org, actor, plan).is_err() {
-                require_owner_side(org, actor, plan, "comment on its plans")?;
+                require_owner_side(org, actor, plan, Action::CommentOnPlans)?;
             }
             if text.trim().is_empty() {
-                return Err(DomainError::Invalid("a comment needs some text".into()));
+                return Err(Invalid::NeedsText {
+                    what: Noun::Comment,
+                }
+                .into());
             }
             (ReviewKind::Comment, plan.round(), "commented on")
         }
@@ -627,18 +637,10 @@ pub fn plan_to_tasks(
     require_schedule(org, actor, plan)?;
     if plan.level != PlanLevel::Weekly || plan.status() != PlanStatus::Approved {
         return Err(DomainError::IllegalTransition {
-            what: "plan",
-            from: format!(
-                "{} {}",
-                plan.status().as_str(),
-                match plan.level {
-                    PlanLevel::Annual => "annual plan",
-                    PlanLevel::Monthly => "monthly plan",
-                    PlanLevel::Weekly => "weekly plan",
-                }
-            ),
+            what: Noun::Plan,
+            from: plan.status().as_str().into(),
             to: "tasks".into(),
-            hint: "only an approved weekly plan becomes tasks".into(),
+            hint: Hint::OnlyApprovedWeekly,
         });
     }
     let tasks = tasks_obj(tasks_am)?;

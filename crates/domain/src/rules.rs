@@ -549,12 +549,14 @@ fn readable<T>(what: &str, id: &str, now: Entity<T>) -> Result<Option<T>, Refusa
 }
 
 fn sized(what: &str, text: &str, max: usize) -> Result<(), Refusal> {
-    limits::at_most(what, text, max)
-        .map(|_| ())
-        .map_err(|e| Refusal {
-            rule: "size",
-            detail: e.to_string(),
-        })
+    let n = text.chars().count();
+    if n > max {
+        return refuse(
+            "size",
+            format!("{what} is at most {max} characters; this one has {n}"),
+        );
+    }
+    Ok(())
 }
 
 /// A task's fields the writer may change without managing it.

@@ -14,6 +14,7 @@
 //! union, so no task is lost. The walking skeleton's `tasks` document stays: it
 //! holds the tasks made before the split and is read with the monthly ones.
 
+use crate::problem::{Action, Invalid};
 use automerge::Automerge;
 use autosurgeon::reconcile_prop;
 
@@ -29,13 +30,8 @@ pub fn period_of(kind: &str, day: Date) -> Result<String, DomainError> {
         .iter()
         .find(|(k, _)| *k == kind)
         .map(|(_, c)| *c)
-        .ok_or_else(|| {
-            DomainError::Invalid(format!(
-                "{kind:?} is not split by period; use tasks, plans, meetings, feedback or assessment"
-            ))
-        })?;
-    crate::period_key(cadence, day)
-        .ok_or_else(|| DomainError::Invalid(format!("{kind} has no period")))
+        .ok_or_else(|| DomainError::from(Invalid::NotSplitByPeriod { kind: kind.into() }))?;
+    crate::period_key(cadence, day).ok_or_else(|| Invalid::NoPeriod { kind: kind.into() }.into())
 }
 
 /// The key of a period document in the root's list: `tasks/2026-11`.
@@ -70,7 +66,7 @@ pub fn register_period_doc(
     doc_id: &str,
     now_ms: i64,
 ) -> Result<bool, DomainError> {
-    actor.require_manager("open a new period's documents")?;
+    actor.require_manager(Action::OpenPeriod)?;
     let store = crate::read_store(store_am)?;
     if period_docs(&store, kind, period)
         .iter()
@@ -153,9 +149,7 @@ pub fn new_period_doc(kind: &str, period: &str, now_ms: i64) -> Result<Automerge
         kind::ASSESSMENT | kind::SCORES => crate::assessment::new_assessment_doc(period, now_ms),
         kind::CONTACTS => crate::contacts::new_contacts_doc(now_ms),
         kind::MINUTES => crate::meetings::new_minutes_doc(period, now_ms),
-        other => Err(DomainError::Invalid(format!(
-            "{other} has no period documents"
-        ))),
+        other => Err(Invalid::NoPeriod { kind: other.into() }.into()),
     }
 }
 

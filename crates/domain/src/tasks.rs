@@ -6,6 +6,7 @@
 //! same order, so concurrent edits of different fields all survive and
 //! concurrent edits of the same field end with one value on every replica.
 
+use crate::problem::{Action, Hint, Invalid, Needed, Noun};
 use automerge::transaction::{Transactable, Transaction};
 use automerge::{Automerge, ObjId, ObjType, ROOT, ReadDoc, Value};
 use autosurgeon::{hydrate_prop, reconcile_insert, reconcile_prop};
@@ -49,7 +50,7 @@ pub(crate) fn child_map<D: ReadDoc>(
     doc: &D,
     parent: &ObjId,
     key: &str,
-    what: &'static str,
+    what: crate::problem::Noun,
 ) -> Result<ObjId, DomainError> {
     match doc.get(parent, key)? {
         Some((Value::Object(ObjType::Map), id)) => Ok(id),
@@ -110,10 +111,10 @@ impl NewTask {
     fn into_task(self, actor: &Actor, now_ms: i64) -> Result<Task, DomainError> {
         let title = self.title.trim();
         if title.is_empty() {
-            return Err(DomainError::EmptyTitle);
+            return Err(Invalid::NeedsTitle { what: Noun::Task }.into());
         }
-        limits::at_most("a title", title, limits::TITLE)?;
-        limits::at_most("a description", &self.description, limits::DESCRIPTION)?;
+        limits::at_most(Noun::Title, title, limits::TITLE)?;
+        limits::at_most(Noun::Description, &self.description, limits::DESCRIPTION)?;
         let items: Vec<&str> = self
             .checklist
             .iter()
@@ -121,13 +122,13 @@ impl NewTask {
             .filter(|t| !t.is_empty())
             .collect();
         if items.len() > limits::CHECKLIST_ITEMS {
-            return Err(DomainError::Invalid(format!(
-                "a task has at most {} checklist items",
-                limits::CHECKLIST_ITEMS
-            )));
+            return Err(Invalid::TooManyChecklistItems {
+                max: limits::CHECKLIST_ITEMS,
+            }
+            .into());
         }
         for item in &items {
-            limits::at_most("a checklist item", item, limits::CHECKLIST_ITEM)?;
+            limits::at_most(Noun::ChecklistItem, item, limits::CHECKLIST_ITEM)?;
         }
         if let Some(t) = &self.due_time {
             check_time(t)?;
@@ -166,9 +167,7 @@ fn check_time(t: &str) -> Result<(), DomainError> {
     if ok {
         Ok(())
     } else {
-        Err(DomainError::Invalid(format!(
-            "{t:?} is not a time; write it as HH:MM (e.g. 09:30)"
-        )))
+        Err(Invalid::NotATime { text: t.into() }.into())
     }
 }
 
@@ -179,10 +178,10 @@ pub fn check_owner(org: &OrgDoc, owner: &Owner) -> Result<(), DomainError> {
         Owner::Department(d) => org.departments.contains_key(d),
         Owner::Person(p) => match org.people.get(p) {
             Some(person) if !person.active => {
-                return Err(DomainError::Invalid(format!(
-                    "{} has left the store; assign one of their positions instead",
-                    person.name
-                )));
+                return Err(Invalid::PersonLeft {
+                    name: person.name.clone(),
+                }
+                .into());
             }
             Some(_) => true,
             None => false,
@@ -192,7 +191,7 @@ pub fn check_owner(org: &OrgDoc, owner: &Owner) -> Result<(), DomainError> {
         Ok(())
     } else {
         Err(DomainError::NotFound {
-            what: owner.kind(),
+            what: Noun::of_owner(owner),
             id: owner.id().into(),
         })
     }
@@ -221,9 +220,11 @@ fn insert_task(
 ) -> Result<(), DomainError> {
     let tasks = tasks_obj(am)?;
     if am.get(&tasks, id)?.is_some() {
-        return Err(DomainError::Invalid(format!(
-            "a task with id {id:?} exists already; use a fresh id"
-        )));
+        return Err(Invalid::IdTaken {
+            what: Noun::Task,
+            id: id.into(),
+        }
+        .into());
     }
     let message = format!("{} created task \"{}\"", actor.name, task.title);
     transact(am, message, now_ms, |tx| {
@@ -242,9 +243,11 @@ pub fn add_task(
     now_ms: i64,
 ) -> Result<Task, DomainError> {
     if !actor.is_manager() {
-        return Err(DomainError::Forbidden(
-            "only managers create tasks; report a problem instead".into(),
-        ));
+        return Err(DomainError::NotPermitted {
+            action: Action::CreateTasks,
+            needed: Needed::Manager,
+            hint: Hint::ReportAProblem,
+        });
     }
     let mut task = new.into_task(actor, now_ms)?;
     if task.department.is_none()
@@ -254,12 +257,9 @@ pub fn add_task(
     }
     if !actor.is_store_level() && !actor.manages_task(None, &task) {
         return Err(DomainError::OutOfScope {
-            action: "create this task".into(),
-            department: task
-                .department
-                .clone()
-                .unwrap_or_else(|| "no department".into()),
-            hint: "give it one of your departments, or ask the store manager".into(),
+            action: Action::CreateTask,
+            department: task.department.clone().unwrap_or_default(),
+            hint: Hint::GiveItYourDepartment,
         });
     }
     insert_task(am, actor, id, &task, now_ms)?;
@@ -276,7 +276,7 @@ pub fn create_task(
     new: NewTask,
     now_ms: i64,
 ) -> Result<Task, DomainError> {
-    actor.require_manager("create tasks")?;
+    actor.require_manager(Action::CreateTasks)?;
     let mut task = new.into_task(actor, now_ms)?;
     if let Some(o) = &task.assignee {
         check_owner(org, o)?;
@@ -288,16 +288,16 @@ pub fn create_task(
         Some(d) => {
             if !org.departments.contains_key(d) {
                 return Err(DomainError::NotFound {
-                    what: "department",
+                    what: Noun::Department,
                     id: d.clone(),
                 });
             }
-            actor.require_department(org, d, "create tasks there")?;
+            actor.require_department(org, d, Action::CreateTasksThere)?;
         }
-        None => actor.require_store_level("create a task for no department")?,
+        None => actor.require_store_level(Action::CreateUndepartmentedTask)?,
     }
     if let Some(o) = &task.assignee {
-        actor.require_owner_in_scope(org, o, "assign work to them")?;
+        actor.require_owner_in_scope(org, o, Action::AssignWork)?;
     }
     insert_task(am, actor, id, &task, now_ms)?;
     Ok(task)
@@ -317,7 +317,7 @@ pub fn create_task_from_duty(
         .duties
         .get(duty_id)
         .ok_or_else(|| DomainError::NotFound {
-            what: "duty",
+            what: Noun::Duty,
             id: duty_id.into(),
         })?;
     let mut new = NewTask::titled(duty.text.clone());
@@ -330,7 +330,7 @@ pub fn create_task_from_duty(
 /// The task map of `id` inside a transaction.
 fn task_map<D: ReadDoc>(doc: &D, id: &str) -> Result<ObjId, DomainError> {
     let tasks = tasks_obj(doc)?;
-    child_map(doc, &tasks, id, "task")
+    child_map(doc, &tasks, id, Noun::Task)
 }
 
 /// Changes to a task's fields; `None` leaves a field as it is.
@@ -354,21 +354,21 @@ pub fn edit_task(
     now_ms: i64,
 ) -> Result<Task, DomainError> {
     let mut task = crate::read_task(am, id)?;
-    actor.require_task(Some(org), &task, "edit this task")?;
+    actor.require_task(Some(org), &task, Action::EditTask)?;
     let mut changed: Vec<&'static str> = vec![];
     if let Some(t) = edit.title {
         let t = t.trim();
         if t.is_empty() {
-            return Err(DomainError::EmptyTitle);
+            return Err(Invalid::NeedsTitle { what: Noun::Task }.into());
         }
-        limits::at_most("a title", t, limits::TITLE)?;
+        limits::at_most(Noun::Title, t, limits::TITLE)?;
         if t != task.title {
             task.title = t.into();
             changed.push("title");
         }
     }
     if let Some(d) = &edit.description {
-        limits::at_most("a description", d, limits::DESCRIPTION)?;
+        limits::at_most(Noun::Description, d, limits::DESCRIPTION)?;
     }
     if let Some(d) = edit.description
         && d != task.description
@@ -450,11 +450,11 @@ pub fn reassign_task(
     now_ms: i64,
 ) -> Result<Task, DomainError> {
     let mut task = crate::read_task(am, id)?;
-    actor.require_task(Some(org), &task, "reassign this task")?;
+    actor.require_task(Some(org), &task, Action::ReassignTask)?;
     let department = match &to {
         Some(o) => {
             check_owner(org, o)?;
-            actor.require_owner_in_scope(org, o, "assign work to them")?;
+            actor.require_owner_in_scope(org, o, Action::AssignWork)?;
             departments_of(org, o)
                 .into_iter()
                 .next()
@@ -492,11 +492,11 @@ pub fn reassign_open_tasks(
     to: Option<Owner>,
     now_ms: i64,
 ) -> Result<Vec<String>, DomainError> {
-    actor.require_owner_in_scope(org, from, "move their work")?;
+    actor.require_owner_in_scope(org, from, Action::MoveWork)?;
     let department = match &to {
         Some(o) => {
             check_owner(org, o)?;
-            actor.require_owner_in_scope(org, o, "assign work to them")?;
+            actor.require_owner_in_scope(org, o, Action::AssignWork)?;
             departments_of(org, o).into_iter().next()
         }
         None => None,
@@ -550,11 +550,11 @@ pub fn release_tasks_of(
         .people
         .get(person)
         .ok_or_else(|| DomainError::NotFound {
-            what: "person",
+            what: Noun::Person,
             id: person.into(),
         })?;
     let owner = Owner::Person(person.into());
-    actor.require_owner_in_scope(org, &owner, "hand over their work")?;
+    actor.require_owner_in_scope(org, &owner, Action::HandOverWork)?;
     let fallback = p
         .held_positions()
         .into_iter()
@@ -623,21 +623,24 @@ pub fn add_checklist_item(
     require_progress(actor, org, &task)?;
     let text = text.trim();
     if text.is_empty() {
-        return Err(DomainError::Invalid(
-            "a checklist item needs some text".into(),
-        ));
+        return Err(Invalid::NeedsText {
+            what: Noun::ChecklistItem,
+        }
+        .into());
     }
-    limits::at_most("a checklist item", text, limits::CHECKLIST_ITEM)?;
+    limits::at_most(Noun::ChecklistItem, text, limits::CHECKLIST_ITEM)?;
     if task.checklist.len() >= limits::CHECKLIST_ITEMS {
-        return Err(DomainError::Invalid(format!(
-            "a task has at most {} checklist items",
-            limits::CHECKLIST_ITEMS
-        )));
+        return Err(Invalid::TooManyChecklistItems {
+            max: limits::CHECKLIST_ITEMS,
+        }
+        .into());
     }
     if task.checklist.iter().any(|i| i.id == item_id) {
-        return Err(DomainError::Invalid(format!(
-            "the checklist already has an item {item_id:?}; use a fresh id"
-        )));
+        return Err(Invalid::IdTaken {
+            what: Noun::ChecklistItem,
+            id: item_id.into(),
+        }
+        .into());
     }
     let item = ChecklistItem {
         id: item_id.into(),
@@ -664,9 +667,7 @@ fn require_progress(actor: &Actor, org: Option<&OrgDoc>, task: &Task) -> Result<
     if actor.may_progress_task(org, task) {
         Ok(())
     } else {
-        Err(DomainError::Forbidden(
-            "this task belongs to someone else; ask your manager to reassign it".into(),
-        ))
+        Err(DomainError::NotYourTask)
     }
 }
 
@@ -694,7 +695,7 @@ pub fn set_checklist_item(
         .iter_mut()
         .find(|i| i.id == item_id)
         .ok_or_else(|| DomainError::NotFound {
-            what: "checklist item",
+            what: Noun::ChecklistItem,
             id: item_id.into(),
         })?;
     if item.done == done {
@@ -725,7 +726,7 @@ pub fn set_checklist_item(
             }
         }
         let m = target.ok_or_else(|| DomainError::NotFound {
-            what: "checklist item",
+            what: Noun::ChecklistItem,
             id: item_id.into(),
         })?;
         reconcile_prop(tx, &m, "done", item.done)?;
@@ -751,9 +752,12 @@ pub fn add_comment(
     require_progress(actor, org, &task)?;
     let text = text.trim();
     if text.is_empty() {
-        return Err(DomainError::Invalid("a comment needs some text".into()));
+        return Err(Invalid::NeedsText {
+            what: Noun::Comment,
+        }
+        .into());
     }
-    limits::at_most("a comment", text, limits::COMMENT)?;
+    limits::at_most(Noun::Comment, text, limits::COMMENT)?;
     let comment = Comment {
         id: comment_id.into(),
         author: actor.name.clone(),
@@ -784,23 +788,23 @@ pub fn check_transition(
     to: TaskStatus,
 ) -> Result<(), DomainError> {
     use TaskStatus::*;
-    let illegal = |hint: &str| DomainError::IllegalTransition {
-        what: "task",
+    let illegal = |hint: Hint| DomainError::IllegalTransition {
+        what: Noun::Task,
         from: from.as_str().into(),
         to: to.as_str().into(),
-        hint: hint.into(),
+        hint,
     };
     match (from, to) {
         (a, b) if a == b => Ok(()),
         (_, Cancelled) | (Cancelled, _) if !actor.is_manager() => Err(DomainError::NotPermitted {
-            action: "cancel or restore tasks".into(),
-            needed: "a manager".into(),
-            hint: "mark it blocked with a comment instead".into(),
+            action: Action::CancelTasks,
+            needed: Needed::Manager,
+            hint: Hint::BlockWithComment,
         }),
         (Cancelled, Todo) => Ok(()),
-        (Cancelled, _) => Err(illegal("restore it to todo first")),
+        (Cancelled, _) => Err(illegal(Hint::RestoreToTodo)),
         (Done, Todo | InProgress) => Ok(()),
-        (Done, _) => Err(illegal("reopen it (todo) first")),
+        (Done, _) => Err(illegal(Hint::ReopenFirst)),
         _ => Ok(()),
     }
 }

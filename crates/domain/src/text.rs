@@ -51,6 +51,7 @@ mod tests {
 /// buttons off the screen or a document every device has to load.
 pub mod limits {
     use crate::DomainError;
+    use crate::problem::{Invalid, Noun};
 
     /// A task's, plan's or meeting's title.
     pub const TITLE: usize = 200;
@@ -64,12 +65,10 @@ pub mod limits {
     pub const CHECKLIST_ITEMS: usize = 50;
 
     /// `text` at most `max` characters long, else an error naming `what`.
-    pub fn at_most<'a>(what: &str, text: &'a str, max: usize) -> Result<&'a str, DomainError> {
-        let n = text.chars().count();
-        if n > max {
-            return Err(DomainError::Invalid(format!(
-                "{what} is at most {max} characters; this one has {n}"
-            )));
+    pub fn at_most(what: Noun, text: &str, max: usize) -> Result<&str, DomainError> {
+        let got = text.chars().count();
+        if got > max {
+            return Err(Invalid::TooLong { what, max, got }.into());
         }
         Ok(text)
     }

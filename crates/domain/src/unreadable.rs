@@ -338,9 +338,7 @@ pub fn unread_in(
             crate::meetings::read_minutes(am)?.schema > crate::SCHEMA_VERSION,
         ),
         other => {
-            return Err(crate::DomainError::Invalid(format!(
-                "{other:?} is not a kind of document"
-            )));
+            return Err(crate::problem::Invalid::UnknownDocumentKind { kind: other.into() }.into());
         }
     })
 }

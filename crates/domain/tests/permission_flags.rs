@@ -308,7 +308,13 @@ fn task_flags_match_the_task_commands() {
             let case = format!("{id} ({owner:?}): {person} as {role:?}");
             assert_eq!(progress, ticked, "tick: {case}");
             assert_eq!(progress, started, "start: {case}");
-            let may_reassign = a.require_task(Some(&c.org), &task, "reassign").is_ok();
+            let may_reassign = a
+                .require_task(
+                    Some(&c.org),
+                    &task,
+                    storeops_domain::problem::Action::ReassignTask,
+                )
+                .is_ok();
             let reassigned = reassign_task(&mut tasks.fork(), &c.org, &a, &id, None, 9).is_ok();
             assert_eq!(may_reassign, reassigned, "reassign: {case}");
         }

@@ -281,7 +281,7 @@ fn unchanged_edits_write_nothing_and_bad_input_is_refused() {
     assert_eq!(
         create_task(&mut s.tasks, &org, &boss, "g", ghost, 5).unwrap_err(),
         DomainError::NotFound {
-            what: "person",
+            what: storeops_domain::problem::Noun::Person,
             id: "p-nobody".into()
         }
     );

@@ -2,11 +2,12 @@ use crate::shell::context::{use_app, use_dispatch, use_lang};
 use storeops_api::ErrorCode;
 use yew::prelude::*;
 
-use crate::i18n::{Key, Lang, t};
+use crate::i18n::{Key, Lang, api_error_text, t};
 use crate::shell::controller::dismiss_problem;
 use crate::shell::state::Problem;
 
-/// The words for a problem: the backend's own message, or ours for problems on this side.
+/// The words for a problem: the backend's, worded here by its key in `lang`, or ours
+/// for problems on this side.
 pub fn problem_text(lang: Lang, problem: &Problem) -> String {
     match problem {
         Problem::Ui(key) => t(lang, *key).to_owned(),
@@ -19,7 +20,7 @@ pub fn problem_text(lang: Lang, problem: &Problem) -> String {
         Problem::Api(err) if err.code == ErrorCode::BadReply => {
             format!("{} ({})", t(lang, Key::BadReply), err.message)
         }
-        Problem::Api(err) => err.message.clone(),
+        Problem::Api(err) => api_error_text(lang, err),
     }
 }
 

@@ -208,10 +208,9 @@ impl Replica {
                 .into_iter()
                 .map(|(_, d)| d)
                 .next_back()
-                .ok_or_else(|| {
-                    ClientError::Refused(format!(
-                        "no manager has opened {kind} for {period} yet; ask a manager to open the app once"
-                    ))
+                .ok_or_else(|| ClientError::PeriodNotOpened {
+                    kind: kind.into(),
+                    period: period.into(),
                 });
         }
         let now = now_ms();
@@ -372,12 +371,13 @@ pub fn week_key(day: Date) -> String {
 }
 
 fn not_found(map: &str, key: &str) -> DomainError {
+    use storeops_domain::problem::Noun;
     DomainError::NotFound {
         what: match map {
-            "plans" => "plan",
-            "meetings" => "meeting",
-            "reports" => "report",
-            _ => "task",
+            "plans" => Noun::Plan,
+            "meetings" => Noun::Meeting,
+            "reports" => Noun::Report,
+            _ => Noun::Task,
         },
         id: key.to_owned(),
     }
