@@ -149,7 +149,7 @@ impl Periods {
         let org = Arc::new(org);
         for (i, week) in weeks.iter().enumerate() {
             let monday = today.week_start().add_days(7 * i as i64);
-            let owed = recurring::owed_in_week(&org, monday, |id| known.contains(id));
+            let owed = recurring::owed_in_week(&org, monday, today, |id| known.contains(id));
             if owed.is_empty() {
                 continue;
             }

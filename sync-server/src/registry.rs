@@ -282,7 +282,7 @@ impl Registry {
         let weeks = periods.iter_mut().filter(|(k, _, _)| *k == kind::TASKS);
         for (i, (_, _, am)) in weeks.enumerate() {
             let monday = today.week_start().add_days(7 * i as i64);
-            let owed = recurring::owed_in_week(&read_org, monday, |id| first.contains(id));
+            let owed = recurring::owed_in_week(&read_org, monday, today, |id| first.contains(id));
             recurring::write_owed(am, &read_org, &owed, &relay, now_ms)?;
         }
         let op = |doc: DocumentId, kind: &str, am: &Automerge| StorageOp::Compact {

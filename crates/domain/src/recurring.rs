@@ -199,10 +199,16 @@ pub fn owed(
 }
 
 /// The tasks of daily and weekly duties for the ISO week starting `monday`
-/// that `exists` does not know: what the relay writes when it opens a week
-/// ahead, so devices have the week's work (and progress it offline, merging
-/// field by field) before it starts.
-pub fn owed_in_week(org: &OrgDoc, monday: Date, exists: impl Fn(&str) -> bool) -> Vec<Owed> {
+/// whose period has not ended before `from` (today: no work is made for days
+/// gone by, before the store existed) and that `exists` does not know: what
+/// the relay writes when it opens a week ahead, so devices have the week's work
+/// (and progress it offline, merging field by field) before it starts.
+pub fn owed_in_week(
+    org: &OrgDoc,
+    monday: Date,
+    from: Date,
+    exists: impl Fn(&str) -> bool,
+) -> Vec<Owed> {
     let mut out = Vec::new();
     for (duty_id, duty) in &org.duties {
         let days: Vec<Date> = match duty.cadence {
@@ -210,7 +216,10 @@ pub fn owed_in_week(org: &OrgDoc, monday: Date, exists: impl Fn(&str) -> bool) -
             Cadence::Weekly => vec![monday],
             _ => continue,
         };
-        for day in days {
+        for day in days
+            .into_iter()
+            .filter(|d| period_end(duty.cadence, *d) >= from)
+        {
             let Some(period) = period_key(duty.cadence, day) else {
                 continue;
             };
@@ -389,11 +398,17 @@ mod tests {
             ("monthly", Cadence::Monthly),
         ]);
         let monday = d(2026, 12, 7);
-        let week = owed_in_week(&org, monday, |id| id == "daily@2026-12-07");
+        let week = owed_in_week(&org, monday, monday, |id| id == "daily@2026-12-07");
         let ids: Vec<&str> = week.iter().map(|o| o.id.as_str()).collect();
         assert_eq!(ids.len(), 7, "{ids:?}");
         assert!(ids.contains(&"daily@2026-12-13") && ids.contains(&"weekly@2026-W50"));
         assert!(week.iter().all(|o| o.home.week_start() == monday));
+        // Opened on Wednesday: nothing for Monday and Tuesday, the week's own task.
+        let wednesday = monday.add_days(2);
+        let rest = owed_in_week(&org, monday, wednesday, |_| false);
+        let ids: Vec<&str> = rest.iter().map(|o| o.id.as_str()).collect();
+        assert_eq!(ids.len(), 6, "{ids:?}");
+        assert!(!ids.contains(&"daily@2026-12-08") && ids.contains(&"weekly@2026-W50"));
     }
 
     #[test]
