@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::Settings;
 use crate::metrics::Metrics;
 use crate::outbox;
-use crate::registry::{Registry, database_path};
+use crate::registry::{Registry, Roots, database_path};
 use storeops_storage::{DocumentStore, SqliteStore};
 use storeops_sync::{
     Access, Config, ConnId, DocMeta, DocumentId, Engine, Output, PeerId, Role, StorageOp, StoredDoc,
@@ -95,6 +95,10 @@ impl std::fmt::Debug for LocalChange {
 struct Link {
     device_id: String,
     store_id: String,
+    /// The person the device is linked to, and the role it signed in with
+    /// (their positions' then): followed as the org chart changes.
+    person: Option<String>,
+    role: Option<storeops_domain::Role>,
     outbox: outbox::Sender,
 }
 
@@ -117,8 +121,10 @@ pub struct Hub {
     config: Config,
     /// When revocations were last looked up (Unix ms).
     revocations_checked_at: i64,
-    /// Each store's root document (it never changes), looked up once.
-    roots: HashMap<String, DocumentId>,
+    roots: Roots,
+    /// Each store's org document and the heads its devices' roles were last
+    /// derived at (see [`Hub::follow_org_charts`]).
+    orgs: HashMap<String, (DocumentId, Vec<automerge::ChangeHash>)>,
     /// This thread's documents in memory, as last added to the metrics.
     documents_reported: usize,
 }
@@ -177,7 +183,8 @@ impl Hub {
             store,
             registry,
             links: HashMap::new(),
-            roots: HashMap::new(),
+            roots: Roots::default(),
+            orgs: HashMap::new(),
             documents_reported: 0,
             metrics,
             peer_id,
@@ -229,6 +236,7 @@ impl Hub {
             if last_check.elapsed() >= REVOCATION_CHECK {
                 last_check = Instant::now();
                 self.cut_revoked();
+                self.follow_org_charts();
                 self.engine.tick(now_ms());
                 let loaded = self.engine.loaded_documents();
                 self.metrics.move_documents(self.documents_reported, loaded);
@@ -248,11 +256,14 @@ impl Hub {
                 access,
                 outbox,
             } => {
+                let principal = access.principal();
                 self.links.insert(
                     conn,
                     Link {
                         device_id,
                         store_id,
+                        person: principal.and_then(|p| p.person.clone()),
+                        role: principal.and_then(|p| p.role.parse().ok()),
                         outbox,
                     },
                 );
@@ -380,22 +391,7 @@ impl Hub {
         requester: Option<ConnId>,
     ) -> Option<StoredDoc> {
         let store_id = self.links.get(&requester?)?.store_id.clone();
-        let root = match self.roots.get(&store_id) {
-            Some(root) => *root,
-            None => {
-                let root: DocumentId = self
-                    .registry
-                    .stores()
-                    .ok()?
-                    .into_iter()
-                    .find(|s| s.id == store_id)?
-                    .root_document_id
-                    .parse()
-                    .ok()?;
-                self.roots.insert(store_id.clone(), root);
-                root
-            }
-        };
+        let root = self.roots.of(&self.registry, &store_id)?;
         // Only a root in memory is consulted: a device that lists a new period has
         // just synced its root here (and offers the document again once the root is
         // through), while loading the root for every unknown id would let anyone make
@@ -468,6 +464,88 @@ impl Hub {
             {
                 tracing::error!(error = %e, "saving sync state at shutdown failed");
             }
+        }
+    }
+
+    /// Roles follow positions: when the org chart (in memory here) of a store
+    /// with devices linked to people has changed, each such device's role is
+    /// derived again. A device whose person has left is revoked and cut off; one
+    /// whose role changed is closed, and signs in again with its new role.
+    fn follow_org_charts(&mut self) {
+        let stores: std::collections::BTreeSet<String> = self
+            .links
+            .values()
+            .filter(|l| l.person.is_some())
+            .map(|l| l.store_id.clone())
+            .collect();
+        self.orgs.retain(|store, _| stores.contains(store));
+        let mut cut_any = false;
+        for store in stores {
+            let org_doc = match self.orgs.get(&store) {
+                Some((doc, _)) => *doc,
+                None => {
+                    let Some(root) = self.roots.of(&self.registry, &store) else {
+                        continue;
+                    };
+                    let Some(doc) = self
+                        .engine
+                        .document(&root)
+                        .and_then(|am| storeops_domain::read_store(am).ok())
+                        .and_then(|s| s.documents.org.parse::<DocumentId>().ok())
+                    else {
+                        continue;
+                    };
+                    self.orgs.insert(store.clone(), (doc, vec![]));
+                    doc
+                }
+            };
+            let Some(am) = self.engine.document(&org_doc) else {
+                continue;
+            };
+            let heads = am.get_heads();
+            if self.orgs.get(&store).is_some_and(|(_, h)| *h == heads) {
+                continue;
+            }
+            let Ok(org) = storeops_domain::read_org(am) else {
+                continue;
+            };
+            self.orgs.insert(store.clone(), (org_doc, heads));
+            let stale: Vec<(ConnId, Option<storeops_domain::Role>)> = self
+                .links
+                .iter()
+                .filter(|(_, l)| l.store_id == store)
+                .filter_map(|(conn, l)| {
+                    let person = l.person.as_deref()?;
+                    // Someone the chart does not hold yet keeps the role enrolled with.
+                    if !org.people.contains_key(person) {
+                        return None;
+                    }
+                    let role = storeops_domain::access::role_of(&org, person);
+                    (role != l.role).then_some((*conn, role))
+                })
+                .collect();
+            let now = now_ms() as i64;
+            for (conn, role) in stale {
+                let Some(link) = self.links.remove(&conn) else {
+                    continue;
+                };
+                if role.is_none() {
+                    if let Err(e) = self.registry.revoke(&link.device_id, now) {
+                        tracing::error!(device = %link.device_id, error = %e, "revoking the device of someone who left failed");
+                    }
+                    tracing::info!(%conn, device = %link.device_id, "its person left the store; device revoked, connection cut");
+                    link.outbox.cut("this device's person has left the store");
+                } else {
+                    tracing::info!(%conn, device = %link.device_id, "its role changed with its person's positions; closed to sign in again");
+                    link.outbox
+                        .close("this device's role changed with its person's positions; reconnect");
+                }
+                self.engine.disconnected(conn);
+                cut_any = true;
+            }
+        }
+        if cut_any {
+            self.pump();
         }
     }
 

@@ -556,11 +556,10 @@ async fn create_invite(
             StatusCode::BAD_REQUEST,
             "bad_request",
             format!(
-                "expected JSON {{\"role\": \"staff\" | \"department_manager\" | \"manager\" | \"operations_manager\" | \"director\", \"person\"?, \"valid_hours\"?}}: {e}"
+                "expected JSON {{\"person\", \"role\"?: \"staff\" | \"department_manager\" | \"manager\" | \"operations_manager\" | \"director\", \"valid_hours\"?}}: {e}"
             ),
         )
     })?;
-    let role = req.role;
     let hours = req.valid_hours.unwrap_or(72);
     if !(1..=24 * 30).contains(&hours) {
         return Err(ApiError::new(
@@ -569,14 +568,15 @@ async fn create_invite(
             "valid_hours must be between 1 and 720",
         ));
     }
-    let person = req.person.clone();
-    let (code, expires_at) = as_device(&state, &headers, move |reg, device, org, actor| {
+    let (person, asked) = (req.person.clone(), req.role);
+    let (code, role, expires_at) = as_device(&state, &headers, move |reg, device, org, actor| {
+        let role = invite_role(org, person.as_deref(), asked).map_err(Refusal::Domain)?;
         storeops_domain::access::may_invite(org, actor, role, person.as_deref())
             .map_err(Refusal::Domain)?;
         let now = now_ms();
         let valid = hours * 3_600_000;
         let code = reg.create_invite(&device.store_id, role, person.as_deref(), now, valid)?;
-        Ok((code, now + valid))
+        Ok((code, role, now + valid))
     })
     .await?;
     Ok(axum::Json(Invite {
@@ -585,6 +585,26 @@ async fn create_invite(
         expires_at,
     })
     .into_response())
+}
+
+/// The role an invite gives: its person's, from the positions they hold in the
+/// relay's org chart; the role asked for only when the chart does not hold
+/// them yet (a person just added, still on the way) or the invite is for no one.
+fn invite_role(
+    org: &storeops_domain::OrgDoc,
+    person: Option<&str>,
+    asked: Option<Role>,
+) -> Result<Role, storeops_domain::DomainError> {
+    use storeops_domain::problem::Invalid;
+    match person.and_then(|p| org.people.get(p).map(|known| (p, known))) {
+        Some((p, known)) => storeops_domain::access::role_of(org, p).ok_or_else(|| {
+            Invalid::LeftStore {
+                name: known.name.clone(),
+            }
+            .into()
+        }),
+        None => asked.ok_or_else(|| Invalid::InviteNeedsPerson.into()),
+    }
 }
 
 /// Why a registry request made as a device was refused.
@@ -668,13 +688,17 @@ fn devices_seen_by(
         .devices()?
         .into_iter()
         .filter(|d| d.store_id == device.store_id)
-        .filter(|d| {
-            storeops_domain::access::may_invite(org, actor, d.role, d.person.as_deref()).is_ok()
+        .map(|d| {
+            let role = d.role_in(org).unwrap_or(d.role);
+            (d, role)
         })
-        .map(|d| StoreDevice {
+        .filter(|(d, role)| {
+            storeops_domain::access::may_invite(org, actor, *role, d.person.as_deref()).is_ok()
+        })
+        .map(|(d, role)| StoreDevice {
             id: d.id,
             name: d.name,
-            role: d.role,
+            role,
             person: d.person,
             person_name: None,
             revoked: d.revoked,

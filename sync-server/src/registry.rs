@@ -9,7 +9,7 @@ use automerge::Automerge;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use storeops_domain::calendar::Date;
-use storeops_domain::{Role, StoreSetup, kind, new_store, recurring, split, template};
+use storeops_domain::{Role, StoreSetup, access, kind, new_store, recurring, split, template};
 use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate, open_database};
 use storeops_sync::{DocMeta, DocumentId, StorageOp};
 
@@ -139,6 +139,17 @@ impl Device {
     pub fn usable_at(&self, now_ms: i64) -> bool {
         !self.revoked && self.expires_at.is_none_or(|e| now_ms < e)
     }
+
+    /// The role this device acts with under its store's chart `org`: its
+    /// person's, from the positions they hold ([`access::role_of`]); the role it
+    /// was enrolled with when it is linked to no one (an operator's device) or
+    /// to someone the chart does not hold yet. `None`: its person has left.
+    pub fn role_in(&self, org: &storeops_domain::OrgDoc) -> Option<Role> {
+        match self.person.as_deref() {
+            Some(p) if org.people.contains_key(p) => access::role_of(org, p),
+            _ => Some(self.role),
+        }
+    }
 }
 
 impl std::fmt::Debug for Device {
@@ -148,6 +159,27 @@ impl std::fmt::Debug for Device {
             .field("store_id", &self.store_id)
             .field("role", &self.role)
             .finish_non_exhaustive()
+    }
+}
+
+/// Stores' root documents (a store's never changes), each looked up once.
+#[derive(Debug, Default)]
+pub struct Roots(std::collections::HashMap<String, DocumentId>);
+
+impl Roots {
+    /// The root document of `store_id`, if the store exists.
+    pub fn of(&mut self, registry: &Registry, store_id: &str) -> Option<DocumentId> {
+        if let Some(root) = self.0.get(store_id) {
+            return Some(*root);
+        }
+        let root: DocumentId = registry
+            .store(store_id)
+            .ok()?
+            .root_document_id
+            .parse()
+            .ok()?;
+        self.0.insert(store_id.to_owned(), root);
+        Some(root)
     }
 }
 
@@ -546,6 +578,38 @@ impl Registry {
             )
             .optional()
             .map_err(Into::into)
+    }
+
+    /// The device holding `token` as it signs in: acting with the role its
+    /// person's positions give in the relay's copy of the store's org chart
+    /// ([`Device::role_in`]); a device whose person has left is revoked here
+    /// (its open connections are cut by the engine thread, which follows the
+    /// chart too).
+    pub fn sign_in(&mut self, token: &str, now_ms: i64) -> Result<Option<Device>, RegistryError> {
+        let Some(mut device) = self.device_by_token(token)? else {
+            return Ok(None);
+        };
+        if device.person.is_none() || !device.usable_at(now_ms) {
+            return Ok(Some(device));
+        }
+        let org = match self.org_chart(&device.store_id) {
+            Ok(org) => org,
+            Err(e) => {
+                // Unreadable here: the role it was enrolled with, as before roles
+                // followed positions.
+                tracing::warn!(device = %device.id, error = %e, "org chart unreadable at sign-in");
+                return Ok(Some(device));
+            }
+        };
+        match device.role_in(&org) {
+            Some(role) => device.role = role,
+            None => {
+                tracing::info!(device = %device.id, "its person has left the store; device revoked");
+                self.revoke(&device.id, now_ms)?;
+                device.revoked = true;
+            }
+        }
+        Ok(Some(device))
     }
 
     pub fn devices(&self) -> Result<Vec<Device>, RegistryError> {

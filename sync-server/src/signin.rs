@@ -4,10 +4,12 @@
 //! Enrolment, new stores and invites write the registry behind one mutex and
 //! run on the runtime's few blocking threads; a flood of them used to hold both
 //! the mutex and every blocking thread, so an honest device's sign-in waited
-//! behind it. Sign-in now shares neither: the look-up is one indexed read, and
-//! the database is in WAL mode, so a writer does not block it. Nothing is
-//! cached: a device revoked a moment ago is refused at its next sign-in, and
-//! its open connections are cut by the engine thread's revocation check.
+//! behind it. Sign-in now shares neither: the look-up is one indexed read (and,
+//! for a device linked to a person, a read of the store's org chart, whose
+//! positions give its role), and the database is in WAL mode, so a writer does
+//! not block it. Nothing is cached: a device revoked a moment ago is refused at
+//! its next sign-in, and its open connections are cut by the engine thread's
+//! revocation check.
 
 use std::path::Path;
 use std::sync::mpsc;
@@ -27,13 +29,13 @@ pub(crate) struct SignIn {
 impl SignIn {
     /// Opens a connection to the registry in `data_dir` and starts the thread.
     pub fn start(data_dir: &Path) -> Result<Self, RegistryError> {
-        let registry = Registry::open(data_dir)?;
+        let mut registry = Registry::open(data_dir)?;
         let (lookups, rx) = mpsc::channel::<(String, oneshot::Sender<Answer>)>();
         std::thread::Builder::new()
             .name("sign-in".into())
             .spawn(move || {
                 for (token, reply) in rx {
-                    let _ = reply.send(registry.device_by_token(&token));
+                    let _ = reply.send(registry.sign_in(&token, crate::now_ms()));
                 }
             })
             .map_err(|e| RegistryError::Invalid(format!("cannot start the sign-in thread: {e}")))?;

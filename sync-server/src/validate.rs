@@ -12,7 +12,7 @@ use storeops_domain::{Actor, OrgDoc, Role, kind};
 use storeops_storage::{DocumentStore, SqliteStore};
 use storeops_sync::{DocumentId, Read, Validator, Write};
 
-use crate::registry::{Registry, database_path};
+use crate::registry::{Registry, Roots, database_path};
 
 /// [`Validator`] of the relay's engine.
 pub struct StoreRules {
@@ -20,7 +20,7 @@ pub struct StoreRules {
     /// Documents not in the engine's memory are read from here.
     store: SqliteStore,
     /// Each store's root document.
-    roots: HashMap<String, DocumentId>,
+    roots: Roots,
     /// Each store's org document, as its root (at these heads) lists it.
     org_ids: HashMap<String, (Vec<ChangeHash>, DocumentId)>,
     /// Each store's org chart as last read: its document, heads and content.
@@ -34,28 +34,11 @@ impl StoreRules {
         Ok(Self {
             registry: Registry::open(data_dir)?,
             store: SqliteStore::open(&database_path(data_dir))?,
-            roots: HashMap::new(),
+            roots: Roots::default(),
             org_ids: HashMap::new(),
             orgs: HashMap::new(),
             writers: HashMap::new(),
         })
-    }
-
-    fn root(&mut self, scope: &str) -> Option<DocumentId> {
-        if let Some(root) = self.roots.get(scope) {
-            return Some(*root);
-        }
-        let root: DocumentId = self
-            .registry
-            .stores()
-            .ok()?
-            .into_iter()
-            .find(|s| s.id == scope)?
-            .root_document_id
-            .parse()
-            .ok()?;
-        self.roots.insert(scope.to_owned(), root);
-        Some(root)
     }
 
     /// The store's org chart and its heads: from memory when the engine has
@@ -65,7 +48,7 @@ impl StoreRules {
         scope: &str,
         loaded: &dyn Fn(&DocumentId) -> Option<&'a Automerge>,
     ) -> Option<(Vec<ChangeHash>, Arc<OrgDoc>)> {
-        let root = self.root(scope)?;
+        let root = self.roots.of(&self.registry, scope)?;
         let org_id = match loaded(&root) {
             Some(am) => {
                 let heads = am.get_heads();
@@ -156,14 +139,24 @@ impl Validator for StoreRules {
             )
             .map_err(|r| r.to_string());
         }
-        let role: Role = principal
+        let enrolled: Role = principal
             .role
             .parse()
             .map_err(|_| format!("unknown role {:?}", principal.role))?;
-        let org = if role.is_store_level() {
+        let org = if enrolled.is_store_level() && principal.person.is_none() {
             None
         } else {
             self.org(&write.meta.scope, write.loaded)
+        };
+        // A device linked to a person acts with the role their positions give
+        // now (a promotion counts from the change that made it, not from the
+        // device's next sign-in); the principal's is the one it signed in with.
+        let role = match (principal.person.as_deref(), org.as_ref()) {
+            (Some(person), Some((_, org))) if org.people.contains_key(person) => {
+                storeops_domain::access::role_of(org, person)
+                    .ok_or_else(|| format!("person-left: {person} has left the store"))?
+            }
+            _ => enrolled,
         };
         let heads = org.as_ref().map(|(h, _)| h.clone()).unwrap_or_default();
         let writer = match self.writers.get(&principal.device) {

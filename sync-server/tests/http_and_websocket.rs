@@ -651,6 +651,7 @@ async fn a_director_invites_any_role_and_a_department_manager_only_staff_of_thei
     let (head, member, outsider) = org
         .departments
         .iter()
+        .filter(|(_, d)| d.parent.is_some())
         .find_map(|(dept, d)| {
             let head = holder(d.head.as_deref()?)?;
             let actor =
@@ -685,13 +686,23 @@ async fn a_director_invites_any_role_and_a_department_manager_only_staff_of_thei
             let body = serde_json::json!({"role": role, "person": person}).to_string();
             post_with_token(url.clone(), Some(who.to_owned()), body).0
         };
+        // The role follows the person's positions, whatever is asked.
         for role in ["staff", "department_manager", "manager", "director"] {
+            let body = serde_json::json!({"role": role, "person": member}).to_string();
+            let (status, answer) = post_with_token(url.clone(), Some(director.clone()), body);
             assert_eq!(
-                invite(&director, role, Some(&member)),
-                200,
-                "director: {role}"
+                (status, answer["role"].as_str()),
+                (200, Some("staff")),
+                "director asking {role}"
             );
         }
+        let body = serde_json::json!({"person": head}).to_string();
+        let (status, answer) = post_with_token(url.clone(), Some(director.clone()), body);
+        assert_eq!(
+            (status, answer["role"].as_str()),
+            (200, Some("department_manager")),
+            "the head of a department"
+        );
         assert_eq!(
             invite(&director, "staff", None),
             200,
@@ -708,7 +719,8 @@ async fn a_director_invites_any_role_and_a_department_manager_only_staff_of_thei
         );
         assert_eq!(invite(&department_manager, "staff", Some(&member)), 200);
         assert_eq!(invite(&department_manager, "staff", Some(&outsider)), 403);
-        assert_eq!(invite(&department_manager, "manager", Some(&member)), 403);
+        // Not even for himself: his positions make a department manager.
+        assert_eq!(invite(&department_manager, "staff", Some(&head)), 403);
         assert_eq!(invite(&department_manager, "staff", None), 403);
     })
     .await
@@ -915,10 +927,21 @@ async fn assessment_scores_reach_the_person_assessed_and_the_managers_above_them
         .map(|(_, h)| h.clone())
         .find(|h| *h != head && !assessment::may_read_scores(&org, &manager_of(h), &subject))
         .unwrap();
+    // Roles follow positions: the store manager is whoever holds a store-level
+    // position, a bystander someone whose positions make them staff.
+    let role = |p: &str| storeops_domain::access::role_of(&org, p);
+    let top = org
+        .people
+        .keys()
+        .find(|p| role(p).is_some_and(|r| r.is_store_level()))
+        .unwrap()
+        .clone();
     let bystander = org
         .people
         .keys()
-        .find(|p| **p != assessed && **p != head && **p != other_head)
+        .find(|p| {
+            **p != assessed && **p != head && **p != other_head && role(p) == Some(Role::Staff)
+        })
         .unwrap()
         .clone();
     assert!(assessment::may_read_scores(
@@ -966,7 +989,7 @@ async fn assessment_scores_reach_the_person_assessed_and_the_managers_above_them
             token(Role::DepartmentManager, &head),
             true,
         ),
-        ("the store manager", token(Role::Manager, &bystander), true),
+        ("the store manager", token(Role::Manager, &top), true),
         (
             "another staff member",
             token(Role::Staff, &bystander),

@@ -67,7 +67,6 @@ pub fn hire_wang_and_invite(manager: &AppSession) -> Result<()> {
         Duration::from_secs(10),
     )?;
     manager.open_screen("settings")?;
-    manager.select("#invite-role", "staff")?;
     let wang = manager.script(
         "return [...document.querySelectorAll('#invite-person option')].find(o => o.textContent.trim() === 'Wang Fang')?.value",
         json!([]),

@@ -73,7 +73,7 @@ fn add_person(director: &AppSession, name: &str, position: &str) -> anyhow::Resu
     )
 }
 
-/// The director's invite for `name` with `role`: the code shown.
+/// The director's invite for `name`, whose positions give `role`: the code shown.
 fn invite(director: &AppSession, name: &str, role: &str) -> anyhow::Result<String> {
     director.open_screen("settings")?;
     wait(
@@ -84,7 +84,13 @@ fn invite(director: &AppSession, name: &str, role: &str) -> anyhow::Result<Strin
     )?;
     let person = option_with(director, "#invite-person", name)?;
     director.select("#invite-person", &person)?;
-    director.select("#invite-role", role)?;
+    // No role to pick: the person's positions give it.
+    wait(
+        director,
+        &format!("{name}'s role from their positions"),
+        "return document.querySelector('#invite-role-shown')?.dataset.role === arguments[0]",
+        json!([role]),
+    )?;
     let before = director.script(
         "return document.querySelector('#invite-code-shown')?.innerText ?? ''",
         json!([]),

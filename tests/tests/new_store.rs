@@ -81,7 +81,8 @@ fn a_director_opens_a_store_from_a_template_and_builds_on_it() -> anyhow::Result
     app.screenshot("3-director-today")?;
 
     // The opener is on the org chart, in the plan's top position, and may invite
-    // any role: here a department manager (a dead end before).
+    // (a dead end before): here a second device of their own, whose role their
+    // position gives.
     app.open_screen("org")?;
     wait_for_text(
         &app,
@@ -90,7 +91,23 @@ fn a_director_opens_a_store_from_a_template_and_builds_on_it() -> anyhow::Result
         "李敏",
     )?;
     app.open_screen("settings")?;
-    app.select("#invite-role", "department_manager")?;
+    let me = app.wait_for(
+        "the director among the people to invite",
+        "return [...document.querySelectorAll('#invite-person option')].find(o => o.textContent.includes('李敏'))?.value ?? null",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    app.select("#invite-person", me.as_str().unwrap_or_default())?;
+    let role = app.wait_for(
+        "the role their position gives",
+        "return document.querySelector('#invite-role-shown')?.dataset.role ?? null",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    assert!(
+        ["manager", "operations_manager", "director"].contains(&role.as_str().unwrap_or_default()),
+        "{role}"
+    );
     app.click("#invite-create")?;
     wait_for_element(&app, "the invite code", "#invite-code-shown")?;
     app.screenshot("3b-director-invites-a-department-manager")?;

@@ -103,6 +103,13 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
                         "{lang}/{size}/{screen}: untranslated {word:?} in:\n{chrome}"
                     );
                 }
+                if lang == "zh" {
+                    let english = english_words(&app)?;
+                    assert!(
+                        english.is_empty(),
+                        "{lang}/{size}/{screen}: English on a Chinese screen: {english:?}"
+                    );
+                }
                 let overflow = app.script(
                     "return document.documentElement.scrollWidth > window.innerWidth + 1",
                     json!([]),
@@ -151,6 +158,13 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
                 Duration::from_secs(10),
             )?;
             app.screenshot(&format!("{lang}-{size}-task"))?;
+            if lang == "zh" {
+                let english = english_words(&app)?;
+                assert!(
+                    english.is_empty(),
+                    "zh/{size}/task: English on a Chinese screen: {english:?}"
+                );
+            }
             app.click("#task-back")?;
         }
     }
@@ -160,6 +174,32 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
     assert_eq!(errors, json!([]), "the UI logged errors");
     drop(relay);
     Ok(())
+}
+
+/// Words the Chinese UI may show in Latin letters: names people typed (the
+/// store's), the product's name, and abbreviations Chinese uses as they are.
+const LATIN_ALLOWED: &[&str] = &["Storeops", "Demo", "Store", "KPI", "RACI", "QR", "Wi", "Fi"];
+
+/// Latin-letter words of two letters or more on the page, beyond the allowed
+/// ones and the addresses and codes shown (the relay's URL, an invite code).
+fn english_words(app: &AppSession) -> anyhow::Result<Vec<String>> {
+    let words = app.script(
+        "const text = [...document.querySelectorAll('body *')]
+           .filter(e => e.children.length === 0 && e.getClientRects().length > 0)
+           .filter(e => !e.closest('code, output, .invite-code, .invite-relay-url, .relay-url, [data-latin-ok]'))
+           .filter(e => !/^(https?|wss?):/.test(e.innerText.trim()))
+           .map(e => e.innerText).join(' ');
+         return [...new Set(text.match(/[A-Za-z]{2,}/g) ?? [])]",
+        json!([]),
+    )?;
+    Ok(words
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| w.as_str())
+        .filter(|w| !LATIN_ALLOWED.contains(w))
+        .map(str::to_owned)
+        .collect())
 }
 
 /// Waits for the element `css` to appear.

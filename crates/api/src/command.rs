@@ -117,7 +117,7 @@ commands! {
     /// Reconnects to the relay at once.
     "sync_now" => SyncNow {} -> SyncStatus;
     /// A one-time invite code for another device of this store.
-    "create_invite" => CreateInvite { role: Role, person: Option<String> } -> Invite;
+    "create_invite" => CreateInvite { person: Option<String>, role: Option<Role> } -> Invite;
     /// The store's devices this device could have invited (managers).
     "list_devices" => ListDevices {} -> Vec<StoreDevice>;
     /// Revokes one of them: cut off within a second, its token refused.

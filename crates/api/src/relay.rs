@@ -69,9 +69,13 @@ impl std::fmt::Debug for Enrolled {
 /// Asks for a one-time invite code for another device of the caller's store.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct InviteRequest {
-    pub role: Role,
+    /// The person it is for; the role follows from their positions.
     #[serde(default)]
     pub person: Option<String>,
+    /// Used only when the relay's org chart does not hold the person yet (just
+    /// added on the inviting device) or the invite is for no one.
+    #[serde(default)]
+    pub role: Option<Role>,
     /// 1 to 720; 72 when absent.
     #[serde(default)]
     pub valid_hours: Option<i64>,

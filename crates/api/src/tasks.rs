@@ -113,6 +113,9 @@ pub struct StaffingPerson {
     /// Position ids.
     pub positions: Vec<String>,
     pub active: bool,
+    /// The role their positions give (`access::role_of`); none once they left.
+    #[serde(default)]
+    pub role: Option<storeops_domain::Role>,
 }
 
 /// Open work grouped by who holds it.

@@ -31,7 +31,12 @@ impl Device {
                     locale: String::new(),
                 })
             });
-        let role: Option<storeops_domain::Role> = e.and_then(|e| e.role.parse().ok());
+        // The role follows the person's positions once the org chart is here.
+        let role: Option<storeops_domain::Role> = r
+            .actor()
+            .ok()
+            .map(|a| a.role)
+            .or_else(|| e.and_then(|e| e.role.parse().ok()));
         let unread = r.unreadable(role.is_some_and(|r| r.is_manager()));
         AppStatus {
             enrolled: e.is_some(),
@@ -105,9 +110,16 @@ impl Run<SyncNow> for Device {
 impl Run<CreateInvite> for Device {
     fn run(&self, c: CreateInvite) -> Result<Invite, ClientError> {
         let (relay_url, token, ca) = self.as_this_device()?;
+        // The role follows the person's positions; the relay derives it from its
+        // copy of the chart, and takes this one only for someone it does not hold yet.
+        let org = self.replica().org()?;
+        let derived = c
+            .person
+            .as_deref()
+            .and_then(|p| storeops_domain::access::role_of(&org, p));
         let request = InviteRequest {
-            role: c.role,
             person: c.person,
+            role: derived.or(c.role),
             valid_hours: None,
         };
         relay::create_invite(self.http(), &relay_url, &token, &request, ca.as_deref())

@@ -349,6 +349,7 @@ impl Run<AddPosition> for Device {
             department: c.department,
             reports_to: c.reports_to,
             headcount: check_headcount(c.headcount)?,
+            role: None,
         };
         self.edit_org(Box::new(|am, actor, now| {
             org::add_position(am, actor, &id, position, now).map(|_| ())

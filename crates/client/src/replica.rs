@@ -314,9 +314,10 @@ impl Replica {
     pub fn actor(&self) -> Result<Actor, ClientError> {
         let e = self.enrolment.as_ref().ok_or(ClientError::NotEnrolled)?;
         let role: Role = e.role.parse().map_err(ClientError::Internal)?;
-        // A device linked to a person acts with that person's positions and scope.
+        // A device linked to a person acts with that person's positions, scope
+        // and the role their positions give (the relay derives it the same way).
         if let Some(person) = &e.person
-            && let Ok(actor) = Actor::for_person(&self.org()?, person, role)
+            && let Ok(actor) = Actor::of_person(&self.org()?, person, role)
         {
             return Ok(actor);
         }

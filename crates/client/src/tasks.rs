@@ -125,6 +125,7 @@ fn staffing(org: &OrgDoc) -> Staffing {
                 name: p.name.clone(),
                 positions: p.held_positions().into_iter().map(String::from).collect(),
                 active: p.active,
+                role: domain::access::role_of(org, id),
             })
             .collect(),
     }

@@ -228,7 +228,7 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     let m = manager.clone();
     let invite = tokio::task::spawn_blocking(move || {
         m.handle(CreateInvite {
-            role: Role::Staff,
+            role: Some(Role::Staff),
             person: None,
         })
     })
@@ -246,7 +246,7 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
     let p = phone.clone();
     let refused = tokio::task::spawn_blocking(move || {
         p.handle(CreateInvite {
-            role: Role::Manager,
+            role: Some(Role::Manager),
             person: None,
         })
     })
@@ -437,7 +437,7 @@ async fn staff_progress_made_offline_survives_and_a_managers_reassignment_reache
     let w = wang.clone();
     let invite = tokio::task::spawn_blocking(move || {
         m.handle(CreateInvite {
-            role: Role::Staff,
+            role: None,
             person: Some(w),
         })
     })

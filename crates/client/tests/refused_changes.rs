@@ -8,12 +8,12 @@
 mod support;
 
 use automerge::ReadDoc;
-use automerge::transaction::{CommitOptions, Transactable};
+use automerge::transaction::Transactable;
 use storeops_api::command::{AddTask, ListTasks, SetTaskStatus};
 use storeops_api::{Handles, TaskStatus};
 use storeops_client::{Device, sync_loop};
 use storeops_domain::calendar::Date;
-use storeops_domain::{DomainError, Role, kind};
+use storeops_domain::{Role, kind};
 use storeops_relay::registry::Registry;
 use support::*;
 
@@ -81,21 +81,11 @@ async fn a_change_the_relay_refuses_is_undone_on_its_device_which_then_syncs_the
     staff
         .replica()
         .change_holding(kind::TASKS, "tasks", &task.id, |am, actor, now| {
-            let message = format!("{} renamed a task", actor.name);
-            am.transact_with(
-                |_| {
-                    CommitOptions::default()
-                        .with_message(message.clone())
-                        .with_time(now / 1000)
-                },
-                |tx| {
-                    let (_, tasks) = tx.get(automerge::ROOT, "tasks")?.unwrap();
-                    let (_, t) = tx.get(&tasks, task.id.as_str())?.unwrap();
-                    tx.put(&t, "title", "Renamed by staff")
-                },
-            )
-            .map(|_| ())
-            .map_err(|f| DomainError::Automerge(f.error.to_string()))
+            forged(am, format!("{} renamed a task", actor.name), now, |tx| {
+                let (_, tasks) = tx.get(automerge::ROOT, "tasks")?.unwrap();
+                let (_, t) = tx.get(&tasks, task.id.as_str())?.unwrap();
+                tx.put(&t, "title", "Renamed by staff")
+            })
         })
         .unwrap();
     assert_eq!(

@@ -93,6 +93,20 @@ impl Actor {
         })
     }
 
+    /// The actor for a person, acting with the role their positions give
+    /// ([`role_of`]); `fallback` for someone the chart does not hold (yet).
+    pub fn of_person(org: &OrgDoc, person: &str, fallback: Role) -> Result<Self, DomainError> {
+        let role = match org.people.get(person) {
+            Some(p) => role_of(org, person).ok_or_else(|| {
+                DomainError::from(crate::problem::Invalid::LeftStore {
+                    name: p.name.clone(),
+                })
+            })?,
+            None => fallback,
+        };
+        Self::for_person(org, person, role)
+    }
+
     /// Store manager, operations manager or director.
     pub fn is_store_level(&self) -> bool {
         self.role.is_store_level()
@@ -304,6 +318,36 @@ pub fn task_departments(org: &OrgDoc, task: &Task) -> Vec<String> {
         (None, Some(owner)) => departments_of(org, owner),
         (None, None) => vec![],
     }
+}
+
+/// The role a person acts with, from the positions they hold: the highest
+/// that any of them gives. A position gives the role it names
+/// ([`crate::documents::Position::role`]); else heading the top department (one
+/// with no parent) gives store manager, heading another department manager, and
+/// anything else staff. None: the chart holds no such person, or they have left.
+pub fn role_of(org: &OrgDoc, person: &str) -> Option<Role> {
+    let p = org.people.get(person)?;
+    if !p.active {
+        return None;
+    }
+    let given = |id: &str| {
+        let position = org.positions.get(id)?;
+        if let Some(role) = position.role {
+            return Some(role);
+        }
+        let headed = org
+            .departments
+            .values()
+            .filter(|d| d.head.as_deref() == Some(id));
+        headed
+            .map(|d| match d.parent {
+                None => Role::Manager,
+                Some(_) => Role::DepartmentManager,
+            })
+            .max_by_key(|r| r.rank())
+    };
+    let held = p.held_positions().into_iter().filter_map(given);
+    Some(held.max_by_key(|r| r.rank()).unwrap_or(Role::Staff))
 }
 
 /// Whether `actor` may invite a device with `role`, for `person` (a person id of

@@ -195,6 +195,12 @@ pub struct Position {
     pub department: String,
     pub reports_to: Option<String>,
     pub headcount: u64,
+    /// The role its holder acts with, where the chart alone does not say it
+    /// (the operations director, the operations manager). Unset: heading the
+    /// top department makes a store manager, heading another a department
+    /// manager, anything else staff ([`crate::access::role_of`]).
+    #[autosurgeon(hydrate = "crate::hydrate_role")]
+    pub role: Option<crate::Role>,
 }
 
 #[derive(Debug, Clone, PartialEq, Reconcile, Hydrate)]

@@ -192,6 +192,40 @@ impl Role {
             Role::Manager | Role::OperationsManager | Role::Director
         )
     }
+
+    /// Rank, lowest first: of several positions a person holds, the highest
+    /// role counts.
+    pub fn rank(self) -> u8 {
+        match self {
+            Role::Staff => 0,
+            Role::DepartmentManager => 1,
+            Role::Manager => 2,
+            Role::OperationsManager => 3,
+            Role::Director => 4,
+        }
+    }
+}
+
+impl autosurgeon::Reconcile for Role {
+    type Key<'a> = autosurgeon::reconcile::NoKey;
+
+    fn reconcile<R: autosurgeon::Reconciler>(&self, mut reconciler: R) -> Result<(), R::Error> {
+        reconciler.str(self.as_str())
+    }
+}
+
+/// Hydrates an optional role; anything but a known role's name (a buggy or
+/// hostile device's value) reads as none, so the chart stays readable.
+pub(crate) fn hydrate_role<D: autosurgeon::ReadDoc>(
+    doc: &D,
+    obj: &automerge::ObjId,
+    prop: autosurgeon::Prop<'_>,
+) -> Result<Option<Role>, autosurgeon::HydrateError> {
+    use autosurgeon::Hydrate;
+    Ok(match Option::<String>::hydrate(doc, obj, prop) {
+        Ok(Some(s)) => s.parse().ok(),
+        _ => None,
+    })
 }
 
 impl std::str::FromStr for Role {
@@ -314,6 +348,7 @@ pub fn new_store(
                     department: format!("dept:{}", d.key),
                     reports_to: p.reports_to.map(|r| format!("pos:{r}")),
                     headcount: p.headcount,
+                    role: p.role,
                 },
             );
             for duty in p.duties {

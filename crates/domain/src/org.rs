@@ -245,6 +245,9 @@ pub fn add_position(
     fresh(&org, Noun::Position, id)?;
     department_exists(&org, &position.department)?;
     actor.require_department(&org, &position.department, Action::AddPositions)?;
+    if position.role.is_some() {
+        actor.require_store_level(Action::GiveRoles)?;
+    }
     if let Some(r) = &position.reports_to {
         position_exists(&org, r)?;
     }

@@ -219,6 +219,7 @@ words! {
         RunStoreMeetings = "run-store-meetings", "run store-wide meetings";
         OpenPeriod = "open-period", "open a new period's documents";
         InviteDevices = "invite-devices", "invite devices";
+        GiveRoles = "give-roles", "give a position a role";
         InviteDeviceFor = "invite-device-for", "invite a device for them";
         SeeDevices = "see-devices", "see the store's devices";
         SeeDashboard = "see-dashboard", "see the dashboard";
@@ -347,6 +348,8 @@ invalid! {
     RepeatAtMost { weeks: usize } = "repeat-at-most", "repeat a meeting for at most {weeks} weeks";
     InviteNeedsPerson = "invite-needs-person",
         "say whom the device is for: a person of your departments";
+    LeftStore { name: String } = "left-store",
+        "{name} has left the store, so their devices are signed out; record that they are back to let them in";
     KpiSubject = "kpi-subject", "a KPI is for a department or a person";
     KpiNeedsTarget = "kpi-needs-target", "a KPI needs a name and a target";
     KpiValue = "kpi-value", "a KPI value must be a number";

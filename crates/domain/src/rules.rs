@@ -33,6 +33,8 @@ use crate::feedback::{MAX_PHOTO_BYTES, Report, ReportStatus, Survey};
 use crate::text::limits;
 use crate::{DomainError, OrgDoc};
 
+mod org;
+
 /// Why a write was refused: the rule and what broke it.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("{rule}: {detail}")]
@@ -110,6 +112,18 @@ pub fn check_write(
         for change in &changes {
             check_message(change.message(), writer)?;
         }
+    }
+    // The chart: judged by the role the writer's positions gave before the
+    // write (never by what the write makes of them).
+    if kind == kind::ORG && !(writer.actor.person.is_none() && writer.actor.is_store_level()) {
+        let then = am
+            .fork_at(before)
+            .ok()
+            .and_then(|then| crate::read_org(&then).ok());
+        let (Some(then), Ok(now)) = (then, crate::read_org(am)) else {
+            return refuse("document-shape", "the org chart is not readable");
+        };
+        return org::check_org(&then, &now, writer);
     }
     let shape = match kind {
         kind::TASKS => &TASKS,

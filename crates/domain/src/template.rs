@@ -1,6 +1,7 @@
 //! The seed's three division-of-labour plans as ready-made store templates,
 //! in Simplified Chinese and English.
 
+use crate::Role;
 use crate::documents::Cadence::{self, *};
 
 /// A built-in template.
@@ -50,6 +51,8 @@ pub struct PositionTemplate {
     pub head: bool,
     pub headcount: u64,
     pub duties: &'static [DutyTemplate],
+    /// The role it gives where heading a department does not say it.
+    pub role: Option<Role>,
 }
 
 #[derive(Debug)]
@@ -90,6 +93,17 @@ const fn pos(
         head,
         headcount: 1,
         duties,
+        role: None,
+    }
+}
+
+impl PositionTemplate {
+    /// This position gives `role` to whoever holds it.
+    const fn gives(self, role: Role) -> Self {
+        Self {
+            role: Some(role),
+            ..self
+        }
     }
 }
 
@@ -145,7 +159,8 @@ const PLAN1: Template = Template {
                             Weekly,
                         ),
                     ],
-                ),
+                )
+                .gives(Role::Director),
                 pos(
                     "ops-manager",
                     t("运营经理", "Operations manager"),
@@ -177,7 +192,8 @@ const PLAN1: Template = Template {
                             Quarterly,
                         ),
                     ],
-                ),
+                )
+                .gives(Role::OperationsManager),
             ],
             duties: &[],
         },
@@ -457,7 +473,8 @@ const PLAN2: Template = Template {
                             Weekly,
                         ),
                     ],
-                ),
+                )
+                .gives(Role::OperationsManager),
                 pos(
                     "ops-specialist",
                     t("运营专员", "Operations specialist"),

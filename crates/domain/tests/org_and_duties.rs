@@ -71,6 +71,7 @@ fn positions_are_added_moved_and_resized_and_reporting_lines_cannot_loop() {
         department: "dept:warehouse".into(),
         reports_to: Some("pos:warehouse-manager".into()),
         headcount: 2,
+        role: None,
     };
     add_position(&mut s.org, &boss, "pos:forklift", p, 1).unwrap();
     let edit = PositionEdit {

@@ -355,6 +355,7 @@ mod tests {
             name: name.into(),
             positions: Vec::new(),
             active,
+            role: None,
         };
         let staffing = Staffing {
             positions: Vec::new(),

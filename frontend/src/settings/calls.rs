@@ -1,6 +1,5 @@
 //! Enrolling, invites, copying and signing out.
 
-use storeops_api::Role;
 use storeops_api::command::{CreateInvite, Enrol, OpenStore, SignOut};
 use storeops_api::relay::NewStore;
 use yew::Callback;
@@ -50,16 +49,15 @@ pub fn enrol(d: &Dispatch, req: EnrolRequest) {
 /// What "Create invite code" asks for.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct InviteRequest {
-    pub role: Role,
-    /// The id of the person the device is for, if chosen.
+    /// The id of the person the device is for (their positions give its role).
     pub person: Option<String>,
 }
 
 /// A manager's "Create invite code".
 pub fn create_invite(d: &Dispatch, req: InviteRequest) {
     let command = call(CreateInvite {
-        role: req.role,
         person: req.person,
+        role: None,
     });
     run(d, Op::Invite, command, |d, invite, _| {
         d.dispatch(Action::InviteCreated(invite));

@@ -1,7 +1,7 @@
 use crate::shell::context::{use_app, use_busy, use_dispatch, use_lang};
 use storeops_api::Role;
 use storeops_api::status::AppStatus;
-use web_sys::{HtmlElement, HtmlSelectElement};
+use web_sys::HtmlElement;
 use yew::prelude::*;
 
 use crate::i18n::{self, Key, Lang, t};
@@ -208,10 +208,8 @@ fn invite_card(props: &InviteCardProps) -> Html {
         let d = d.clone();
         Callback::from(move |req: CopyRequest| calls::copy(&d, req))
     };
-    let role = use_node_ref();
     let person = use_node_ref();
-    // Kept so that re-rendering shows the role picked, not the first option again.
-    let picked = use_state(|| Role::Staff);
+    // Kept so that re-rendering shows the person picked, not the first option again.
     let picked_person = use_state(String::new);
     let copied = use_state(|| false);
     let link_copied = use_state(|| false);
@@ -228,47 +226,37 @@ fn invite_card(props: &InviteCardProps) -> Html {
         });
     }
 
-    let on_pick = {
-        let picked = picked.clone();
-        Callback::from(move |e: Event| {
-            let select: HtmlSelectElement = e.target_unchecked_into();
-            if let Some(role) = wire::parse(&select.value()) {
-                picked.set(role);
-            }
-        })
-    };
     let on_pick_person = form::picked(&picked_person);
     let on_create = {
-        let role = role.clone();
         let person = person.clone();
-        let picked = picked.clone();
         Callback::from(move |_: MouseEvent| {
             if busy {
                 return;
             }
-            let value = role
-                .cast::<HtmlSelectElement>()
-                .and_then(|s| wire::parse(&s.value()))
-                .unwrap_or(Role::Staff);
-            picked.set(value);
+            // The role follows the person's positions: the relay derives it.
             let person = form::chosen(&person);
-            calls::create_invite(
-                &d,
-                InviteRequest {
-                    role: value,
-                    person,
-                },
-            );
+            calls::create_invite(&d, InviteRequest { person });
         })
     };
 
-    // The people an invite can be for; none until they arrive.
+    // The people an invite can be for (their positions give a role this device
+    // may invite); none until they arrive.
     let people: Vec<_> = app
         .staffing
         .data
         .as_ref()
-        .map(|s| s.people.iter().filter(|p| p.active).cloned().collect())
+        .map(|s| {
+            s.people
+                .iter()
+                .filter(|p| p.role.is_some_and(|r| props.roles.contains(&r)))
+                .cloned()
+                .collect()
+        })
         .unwrap_or_default();
+    let role_shown = people
+        .iter()
+        .find(|p| *picked_person == p.id)
+        .and_then(|p| p.role);
     let result = invite.map(|invite| {
         let expires = (invite.expires_at > 0).then(|| {
             i18n::expires(
@@ -305,25 +293,22 @@ fn invite_card(props: &InviteCardProps) -> Html {
             <label class="invite-label" for="invite-person">{ t(lang, Key::InvitePerson) }</label>
             <div class="invite-form invite-person-row">
                 <select id="invite-person" class="select" ref={person} onchange={on_pick_person}>
-                    <option value="" selected={picked_person.is_empty()}>{ t(lang, Key::NoOneYet) }</option>
+                    <option value="" selected={picked_person.is_empty()}>{ t(lang, Key::ChoosePerson) }</option>
                     {
                         for people.iter().map(|p| html! {
                             <option value={p.id.clone()} selected={*picked_person == p.id}>{ p.name.clone() }</option>
                         })
                     }
                 </select>
-            </div>
-            <label class="invite-label" for="invite-role">{ t(lang, Key::InviteRole) }</label>
-            <div class="invite-form">
-                <select id="invite-role" class="select" ref={role} onchange={on_pick}>
-                    {
-                        for props.roles.iter().copied().map(|r| html! {
-                            <option value={wire::name(r)} selected={*picked == r}>{ i18n::role_label(lang, r) }</option>
-                        })
-                    }
-                </select>
                 { busy_button(lang, Some("invite-create"), "button-primary", busy, [Key::CreateInvite, Key::CreatingInvite], Some(on_create)) }
             </div>
+            if let Some(role) = role_shown {
+                <p class="invite-role-shown" id="invite-role-shown" data-role={wire::name(role)}>
+                    { t(lang, Key::InviteRole) }{ lang.pick(": ", "：") }
+                    <strong>{ i18n::role_label(lang, role) }</strong>
+                    { " " }<span class="muted">{ t(lang, Key::RoleFromPositions) }</span>
+                </p>
+            }
             { for result }
         </section>
     }

@@ -144,3 +144,25 @@ pub fn refused_on_the_wire<C: Command>(command: C, field: &str, bad: &str) -> bo
     wire["args"][field] = bad.into();
     serde_json::from_value::<Request>(wire).is_err()
 }
+
+/// A change no command makes, written straight into a document as a buggy or
+/// hostile device would (signed `message`, at `now_ms`), for the relay to judge.
+pub fn forged(
+    am: &mut automerge::Automerge,
+    message: String,
+    now_ms: i64,
+    f: impl FnOnce(
+        &mut automerge::transaction::Transaction<'_>,
+    ) -> Result<(), automerge::AutomergeError>,
+) -> Result<(), storeops_domain::DomainError> {
+    am.transact_with(
+        |_| {
+            automerge::transaction::CommitOptions::default()
+                .with_message(message.clone())
+                .with_time(now_ms / 1000)
+        },
+        f,
+    )
+    .map(|_| ())
+    .map_err(|f| storeops_domain::DomainError::Automerge(f.error.to_string()))
+}
