@@ -3,8 +3,10 @@
 //! Fixed strings go through [`t`] with a [`Key`]; strings with numbers or names in them
 //! have their own function below, so each language can order its words its own way.
 
+pub mod history;
 pub mod problems;
 
+pub use history::{origin_text, said_text};
 pub use problems::api_error_text;
 
 use storeops_api::org::RaciRole;
@@ -202,6 +204,8 @@ keys! {
     Assignee => ("Assigned to", "负责人"),
     Department => ("Department", "部门"),
     Duty => ("From duty", "来自例行职责"),
+    /// What a task was made from: a meeting's action item or a plan's item.
+    Origin => ("Origin", "来源"),
     Saved => ("Saved", "已保存"),
     MainNav => ("Screens", "页面"),
     NavToday => ("Today", "今日"),

@@ -1,6 +1,7 @@
 //! Tasks: the list, the detail, the team board and the people to assign them to.
 
 use serde::{Deserialize, Serialize};
+pub use storeops_domain::history::{Change, ChangeKind, FieldChange, Said};
 use storeops_domain::{Priority, TaskStatus};
 
 /// A task as the task list shows it.
@@ -62,6 +63,9 @@ pub struct TaskDetail {
     pub checklist: Vec<ChecklistItemView>,
     pub comments: Vec<CommentView>,
     pub history: Vec<HistoryView>,
+    /// The meeting or plan the task was made from.
+    #[serde(default)]
+    pub origin: Option<OriginView>,
     /// The device may change this task's progress (status, checklist, comments).
     pub can_edit: bool,
     /// The device may give it to someone else.
@@ -85,10 +89,32 @@ pub struct CommentView {
     pub text: String,
 }
 
+/// One change in a task's history: when, and what as structure (who, what
+/// field, from, to) for the UI to word, or an older change's text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HistoryView {
     pub at: i64,
-    pub message: String,
+    pub said: Said,
+}
+
+/// What a task was made from: a meeting's action item or a plan's item.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OriginView {
+    pub kind: OriginKind,
+    /// The meeting's or plan's id.
+    pub id: String,
+    /// Its title; `None` when this device does not hold it.
+    pub title: Option<String>,
+    /// A meeting's date (`YYYY-MM-DD`), a plan's period (`2026-W48`); `None`
+    /// when this device does not hold it.
+    pub date: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OriginKind {
+    Meeting,
+    Plan,
 }
 
 /// Positions and people, for assignee pickers.

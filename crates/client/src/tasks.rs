@@ -6,8 +6,8 @@ use storeops_api::command::{
     ListTasks, ReassignOpenTasks, ReassignTask, SearchTasks, SetChecklistItem, SetTaskStatus,
 };
 use storeops_api::tasks::{
-    ChecklistItemView, CommentView, HistoryView, Staffing, StaffingPerson, StaffingPosition,
-    TaskDetail, TaskView, TeamBoard, TeamGroup,
+    ChecklistItemView, CommentView, HistoryView, OriginKind, OriginView, Staffing, StaffingPerson,
+    StaffingPosition, TaskDetail, TaskView, TeamBoard, TeamGroup,
 };
 use storeops_domain::{
     self as domain, NewTask, OrgDoc, Owner, Priority, Role, Task, TaskEdit, kind,
@@ -64,6 +64,7 @@ fn task_detail(
     t: &Task,
     org: &OrgDoc,
     history: Vec<domain::history::HistoryEntry>,
+    origin: Option<OriginView>,
     can_edit: bool,
     can_reassign: bool,
 ) -> TaskDetail {
@@ -95,9 +96,10 @@ fn task_detail(
             .into_iter()
             .map(|h| HistoryView {
                 at: h.at_ms,
-                message: h.message,
+                said: h.said,
             })
             .collect(),
+        origin,
         can_edit,
         can_reassign,
     }
@@ -168,6 +170,42 @@ fn team_board(tasks: &[(String, Task)], org: &OrgDoc, today: &str) -> TeamBoard 
 }
 
 impl Replica {
+    /// The meeting or plan task `id` was made from (its id says which; see
+    /// `meetings::action_task_id`, `plans::plan_task_id`), with its title and
+    /// date when this device holds it.
+    fn origin_of(&self, id: &str, task: &Task) -> Option<OriginView> {
+        let (from, _) = task.origin.as_deref()?.rsplit_once('/')?;
+        let (kind, doc_kind, map) = if id.starts_with("meeting:") {
+            (OriginKind::Meeting, kind::MEETINGS, "meetings")
+        } else if id.starts_with("plan:") {
+            (OriginKind::Plan, kind::PLANS, "plans")
+        } else {
+            return None;
+        };
+        let am = self
+            .locate(doc_kind, map, from)
+            .and_then(|doc| self.arrived(&doc));
+        let found = am.and_then(|am| match kind {
+            OriginKind::Meeting => domain::meetings::read_meetings(am)
+                .ok()?
+                .meetings
+                .remove(from)
+                .map(|m| (m.title, m.date)),
+            OriginKind::Plan => domain::plans::read_plans(am)
+                .ok()?
+                .plans
+                .remove(from)
+                .map(|p| (p.title, p.period)),
+        });
+        let (title, date) = found.unzip();
+        Some(OriginView {
+            kind,
+            id: from.to_owned(),
+            title,
+            date,
+        })
+    }
+
     /// Every task, open first, for the task list: staff linked to a person see
     /// their own work, everyone else sees all.
     pub fn tasks(&self) -> Result<Vec<TaskView>, ClientError> {
@@ -211,11 +249,13 @@ impl Replica {
                 storeops_domain::problem::Action::ReassignTask,
             )
             .is_ok();
+        let origin = self.origin_of(id, &task);
         Ok(task_detail(
             id.into(),
             &task,
             &org,
             history,
+            origin,
             can_edit,
             can_reassign,
         ))

@@ -8,12 +8,13 @@ mod support;
 
 use storeops_api::command::{
     ActionsToTasks, AddActionItem, CreateMeeting, CreatePlan, GetDashboard, GetFeedback,
-    GetMeetings, GetOrgChart, GetPlans, GetReportPhoto, ListTasks, OpenStore, ReportProblem,
-    RerouteReport, ReviewPlan, SchedulePlan, SetFeedbackRoute, SetMinutes, SetPlanItem,
-    SetReportStatus, SetTaskStatus,
+    GetMeetings, GetOrgChart, GetPlans, GetReportPhoto, GetTaskDetail, ListTasks, OpenStore,
+    ReportProblem, RerouteReport, ReviewPlan, SchedulePlan, SetFeedbackRoute, SetMinutes,
+    SetPlanItem, SetReportStatus, SetTaskStatus,
 };
 use storeops_api::plans::PlanBoard;
 use storeops_api::relay::NewStore;
+use storeops_api::tasks::{Change, ChangeKind, OriginKind, OriginView, Said};
 use storeops_api::{
     ErrorCode, Handles, PlanAction, PlanLevel, PlanStatus, ReportStatus, TaskStatus,
 };
@@ -223,6 +224,20 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     })
     .await;
     let task_id = scheduled.items[0].task_id.clone().unwrap();
+    let detail = head
+        .handle(GetTaskDetail {
+            task_id: task_id.clone(),
+        })
+        .unwrap();
+    assert!(
+        matches!(
+            &detail.origin,
+            Some(OriginView { kind: OriginKind::Plan, id, title: Some(title), .. })
+                if *id == plan.id && *title == plan.title
+        ),
+        "{:?}",
+        detail.origin
+    );
     staff
         .handle(SetTaskStatus {
             task_id,
@@ -436,6 +451,32 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     let m = board.meetings.iter().find(|m| m.id == meeting).unwrap();
     assert_eq!(m.minutes, "Dairy stock take went well");
     assert!(m.actions[0].task_id.is_some());
+    // The task says where it came from as structure (the UI words it), and
+    // its description is what a person typed: nothing.
+    let detail = boss
+        .handle(GetTaskDetail {
+            task_id: m.actions[0].task_id.clone().unwrap(),
+        })
+        .unwrap();
+    assert_eq!(detail.description, "");
+    assert_eq!(
+        detail.origin,
+        Some(OriginView {
+            kind: OriginKind::Meeting,
+            id: meeting.clone(),
+            title: Some("Weekly operations meeting".into()),
+            date: Some(today.to_string()),
+        })
+    );
+    assert!(
+        matches!(
+            detail.history.last().map(|h| &h.said),
+            Some(Said::Change(Change { what: ChangeKind::FromMeeting { count: 1, meeting }, .. }))
+                if meeting == "Weekly operations meeting"
+        ),
+        "{:?}",
+        detail.history
+    );
     eventually("the action item reaches staff as a task", || {
         staff
             .handle(ListTasks {})

@@ -9,6 +9,7 @@ mod support;
 use storeops_api::command::{
     AddPerson, AddTask, EditTask, GetTaskDetail, ListTasks, SearchTasks, SetTaskStatus,
 };
+use storeops_api::tasks::{Change, ChangeKind, FieldChange, Said};
 use storeops_api::{Handles, Priority, TaskStatus};
 use storeops_client::{Device, sync_loop};
 use storeops_domain::Role;
@@ -241,5 +242,47 @@ async fn a_task_made_whole_in_one_form_reaches_its_assignee_and_is_found_by_a_wo
             status: TaskStatus::InProgress,
         })
         .unwrap();
+
+    // Its history is structure the UI words: who, what field, from, to.
+    let said: Vec<Said> = edited.history.into_iter().map(|h| h.said).collect();
+    let [Said::Change(created), Said::Change(edited)] = said.as_slice() else {
+        panic!("two structured changes: {said:?}")
+    };
+    assert_eq!(
+        created.what,
+        ChangeKind::Created {
+            title: "Check the cold room".into()
+        }
+    );
+    assert_eq!(edited.who, created.who);
+    let due = today.add_days(1).to_string();
+    assert!(
+        matches!(
+            &edited.what,
+            ChangeKind::Edited { fields } if fields.as_slice() == [
+                FieldChange::Due { from: Some(due.clone()), to: None },
+                FieldChange::DueTime { from: Some("09:30".into()), to: None },
+                FieldChange::Priority { from: Priority::High, to: Priority::Urgent },
+            ]
+        ),
+        "{edited:?}"
+    );
+    let on_phone = phone
+        .handle(GetTaskDetail {
+            task_id: task.id.clone(),
+        })
+        .unwrap()
+        .history;
+    assert_eq!(
+        on_phone.last().map(|h| &h.said),
+        Some(&Said::Change(Change {
+            who: "Lin".into(),
+            what: ChangeKind::Status {
+                from: TaskStatus::Todo,
+                to: TaskStatus::InProgress
+            }
+        })),
+        "{on_phone:?}"
+    );
     relay.stop().await;
 }

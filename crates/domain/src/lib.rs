@@ -17,7 +17,8 @@
 //! - [`template`]: the seed's three plans as templates.
 //!
 //! Every command checks the [`Actor`]'s role and scope and makes exactly one
-//! automerge change, with a readable message ("Li reassigned …"); on error the
+//! automerge change, whose message says what it did as structure (who, what,
+//! from, to: [`history::Change`]) for the UI to word; on error the
 //! document is untouched and the error says what to do.
 //!
 //! ```

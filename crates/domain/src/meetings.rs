@@ -405,13 +405,14 @@ pub fn actions_to_tasks(
             .or(meeting.department.clone());
         t.due = Some(a.due.clone().unwrap_or_else(|| default_due.to_string()));
         t.origin = Some(format!("{meeting_id}/{action_id}"));
-        t.description = format!("From meeting \"{}\" ({})", meeting.title, meeting.date);
         new.push((id, t));
     }
-    let count = new.len();
-    let message = format!(
-        "{} made {} tasks from the actions of \"{}\"",
-        actor.name, count, meeting.title
+    let message = crate::tasks::said(
+        actor,
+        crate::history::ChangeKind::FromMeeting {
+            count: crate::tasks::count_of(new.len()),
+            meeting: meeting.title.clone(),
+        },
     );
     write_new_tasks(tasks_am, &tasks, message, now_ms, new)
 }

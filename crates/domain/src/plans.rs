@@ -662,10 +662,12 @@ pub fn plan_to_tasks(
         t.priority = Priority::Normal;
         new.push((id, t));
     }
-    let count = new.len();
-    let message = format!(
-        "{} scheduled {} tasks from plan \"{}\"",
-        actor.name, count, plan.title
+    let message = crate::tasks::said(
+        actor,
+        crate::history::ChangeKind::FromPlan {
+            count: crate::tasks::count_of(new.len()),
+            plan: plan.title.clone(),
+        },
     );
     write_new_tasks(tasks_am, &tasks, message, now_ms, new)
 }

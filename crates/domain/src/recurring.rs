@@ -262,17 +262,15 @@ pub fn write_owed(
     let count = due.len();
     let days: Vec<Date> = due.iter().map(|(o, _)| o.day).collect();
     let (first, last) = (days.iter().min(), days.iter().max());
-    let message = match (first, last) {
-        (Some(a), Some(b)) if a != b => format!(
-            "{} generated {count} recurring tasks for {a} to {b}",
-            actor.name
-        ),
-        _ => format!(
-            "{} generated {count} recurring tasks for {}",
-            actor.name,
-            first.map(ToString::to_string).unwrap_or_default()
-        ),
-    };
+    let day = |d: Option<&Date>| d.map(ToString::to_string).unwrap_or_default();
+    let message = crate::tasks::said(
+        actor,
+        crate::history::ChangeKind::Generated {
+            count: crate::tasks::count_of(count),
+            first: day(first),
+            last: day(last),
+        },
+    );
     transact(am, message, now_ms, |tx| {
         for (o, duty) in due {
             let task = generated_task(org, &o.duty_id, duty, o.day, &actor.name, now_ms);
@@ -469,6 +467,18 @@ mod tests {
         let friday = d(2026, 12, 4);
         let owed_fri = owed(&org, friday, |_| false, |_| true);
         write_owed(&mut a, &org, &owed_fri, &Actor::manager("boss"), 1).unwrap();
+        let made = crate::history::task_history(&a, &owed_fri[0].id).unwrap();
+        assert_eq!(
+            made[0].said.change().map(|c| (c.who.as_str(), &c.what)),
+            Some((
+                "boss",
+                &crate::history::ChangeKind::Generated {
+                    count: 1,
+                    first: "2026-12-04".into(),
+                    last: "2026-12-04".into()
+                }
+            ))
+        );
         let mut b = a.fork();
         let monday = d(2026, 12, 7);
         for (am, who) in [(&mut a, "phone"), (&mut b, "tablet")] {

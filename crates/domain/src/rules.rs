@@ -15,7 +15,7 @@
 //!   photo). Survey answers come from the relay alone: no device writes one.
 //!   No task created or deleted, no field of a task's definition changed, no
 //!   one else's tick, comment or completion rewritten, and each change's message starts with their name (the task
-//!   history is built from messages).
+//!   history is built from messages; a structured one names exactly them).
 //!
 //! Honest commands never break a rule (a property test runs random command
 //! sequences through it). A device running an older build whose command a newer
@@ -304,7 +304,11 @@ fn check_message(message: Option<&str>, writer: &Writer) -> Result<(), Refusal> 
             .strip_prefix(n.as_str())
             .is_some_and(|rest| rest.starts_with(' '))
     });
-    if signed {
+    // A structured message names its writer exactly (not just starting with
+    // their name: "Li Wang" is not "Li").
+    let exact =
+        crate::history::Change::parse(message).is_none_or(|c| writer.names.contains(&c.who));
+    if signed && exact {
         Ok(())
     } else {
         refuse(

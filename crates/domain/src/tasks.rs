@@ -14,6 +14,7 @@ use autosurgeon::{hydrate_prop, reconcile_insert, reconcile_prop};
 use crate::access::{Actor, departments_of};
 use crate::calendar::Date;
 use crate::documents::*;
+use crate::history::{Change, ChangeKind, FieldChange};
 use crate::text::limits;
 use crate::{DomainError, transact};
 
@@ -207,8 +208,18 @@ pub fn owner_name(org: &OrgDoc, owner: &Owner) -> String {
     .unwrap_or_else(|| owner.id().to_owned())
 }
 
-fn assignee_name(org: &OrgDoc, owner: Option<&Owner>) -> String {
-    owner.map_or_else(|| "nobody".into(), |o| owner_name(org, o))
+fn assignee_name(org: &OrgDoc, owner: Option<&Owner>) -> Option<String> {
+    owner.map(|o| owner_name(org, o))
+}
+
+/// The message of a change by `actor` that did `what`.
+pub(crate) fn said(actor: &Actor, what: ChangeKind) -> String {
+    Change::new(actor.name.clone(), what).message()
+}
+
+/// A count for a change message.
+pub(crate) fn count_of(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
 }
 
 fn insert_task(
@@ -226,7 +237,12 @@ fn insert_task(
         }
         .into());
     }
-    let message = format!("{} created task \"{}\"", actor.name, task.title);
+    let message = said(
+        actor,
+        ChangeKind::Created {
+            title: task.title.clone(),
+        },
+    );
     transact(am, message, now_ms, |tx| {
         Ok(reconcile_prop(tx, &tasks, id, task)?)
     })
@@ -356,6 +372,7 @@ pub fn edit_task(
     let mut task = crate::read_task(am, id)?;
     actor.require_task(Some(org), &task, Action::EditTask)?;
     let mut changed: Vec<&'static str> = vec![];
+    let mut fields: Vec<FieldChange> = vec![];
     if let Some(t) = edit.title {
         let t = t.trim();
         if t.is_empty() {
@@ -363,7 +380,10 @@ pub fn edit_task(
         }
         limits::at_most(Noun::Title, t, limits::TITLE)?;
         if t != task.title {
-            task.title = t.into();
+            fields.push(FieldChange::Title {
+                from: std::mem::replace(&mut task.title, t.into()),
+                to: t.into(),
+            });
             changed.push("title");
         }
     }
@@ -374,11 +394,16 @@ pub fn edit_task(
         && d != task.description
     {
         task.description = d;
+        fields.push(FieldChange::Description);
         changed.push("description");
     }
     if let Some(d) = edit.due {
         let d = d.map(|d| d.to_string());
         if d != task.due {
+            fields.push(FieldChange::Due {
+                from: task.due.clone(),
+                to: d.clone(),
+            });
             task.due = d;
             changed.push("due");
         }
@@ -388,6 +413,10 @@ pub fn edit_task(
             check_time(t)?;
         }
         if t != task.due_time {
+            fields.push(FieldChange::DueTime {
+                from: task.due_time.clone(),
+                to: t.clone(),
+            });
             task.due_time = t;
             changed.push("due_time");
         }
@@ -395,18 +424,17 @@ pub fn edit_task(
     if let Some(p) = edit.priority
         && p != task.priority
     {
+        fields.push(FieldChange::Priority {
+            from: task.priority,
+            to: p,
+        });
         task.priority = p;
         changed.push("priority");
     }
     if changed.is_empty() {
         return Ok(task);
     }
-    let message = format!(
-        "{} edited \"{}\": {}",
-        actor.name,
-        task.title,
-        changed.join(", ")
-    );
+    let message = said(actor, ChangeKind::Edited { fields });
     transact(am, message, now_ms, |tx| {
         let obj = task_map(tx, id)?;
         for field in &changed {
@@ -465,12 +493,12 @@ pub fn reassign_task(
     if task.assignee == to {
         return Ok(task);
     }
-    let message = format!(
-        "{} reassigned \"{}\" from {} to {}",
-        actor.name,
-        task.title,
-        assignee_name(org, task.assignee.as_ref()),
-        assignee_name(org, to.as_ref())
+    let message = said(
+        actor,
+        ChangeKind::Reassigned {
+            from: assignee_name(org, task.assignee.as_ref()),
+            to: assignee_name(org, to.as_ref()),
+        },
     );
     task.assignee = to;
     task.department = department;
@@ -509,12 +537,13 @@ pub fn reassign_open_tasks(
     if moved.is_empty() || Some(from) == to.as_ref() {
         return Ok(vec![]);
     }
-    let message = format!(
-        "{} reassigned {} open tasks of {} to {}",
-        actor.name,
-        moved.len(),
-        owner_name(org, from),
-        assignee_name(org, to.as_ref())
+    let message = said(
+        actor,
+        ChangeKind::ReassignedOpen {
+            count: count_of(moved.len()),
+            from: owner_name(org, from),
+            to: assignee_name(org, to.as_ref()),
+        },
     );
     transact(am, message, now_ms, |tx| {
         for (id, t) in &moved {
@@ -569,21 +598,21 @@ pub fn release_tasks_of(
         return Ok(released);
     }
     let reason = format!("{} left and held no position", p.name);
-    let message = match &fallback {
-        Some(pos) => format!(
-            "{} handed {} open tasks of {} to {}",
-            actor.name,
-            held.len(),
-            p.name,
-            owner_name(org, &Owner::Position(pos.clone()))
-        ),
-        None => format!(
-            "{} unassigned {} open tasks of {} (no position to hand them to)",
-            actor.name,
-            held.len(),
-            p.name
-        ),
-    };
+    let count = count_of(held.len());
+    let message = said(
+        actor,
+        match &fallback {
+            Some(pos) => ChangeKind::HandedOver {
+                count,
+                person: p.name.clone(),
+                to: owner_name(org, &Owner::Position(pos.clone())),
+            },
+            None => ChangeKind::UnassignedLeft {
+                count,
+                person: p.name.clone(),
+            },
+        },
+    );
     transact(am, message, now_ms, |tx| {
         for (id, t) in &held {
             let obj = task_map(tx, id)?;
@@ -649,9 +678,11 @@ pub fn add_checklist_item(
         done_by: None,
         done_at: None,
     };
-    let message = format!(
-        "{} added \"{}\" to the checklist of \"{}\"",
-        actor.name, item.text, task.title
+    let message = said(
+        actor,
+        ChangeKind::ChecklistItemAdded {
+            item: item.text.clone(),
+        },
     );
     transact(am, message, now_ms, |tx| {
         let obj = task_map(tx, task_id)?;
@@ -705,12 +736,12 @@ pub fn set_checklist_item(
     item.done_by = done.then(|| actor.name.clone());
     item.done_at = done.then_some(now_ms);
     let item = item.clone();
-    let message = format!(
-        "{} {} \"{}\" on \"{}\"",
-        actor.name,
-        if done { "ticked" } else { "unticked" },
-        item.text,
-        task.title
+    let message = said(
+        actor,
+        ChangeKind::Ticked {
+            item: item.text.clone(),
+            done,
+        },
     );
     transact(am, message, now_ms, |tx| {
         let obj = task_map(tx, task_id)?;
@@ -764,7 +795,7 @@ pub fn add_comment(
         at: now_ms,
         text: text.into(),
     };
-    let message = format!("{} commented on \"{}\"", actor.name, task.title);
+    let message = said(actor, ChangeKind::Commented);
     transact(am, message, now_ms, |tx| {
         let obj = task_map(tx, task_id)?;
         let list = list_in(tx, &obj, "comments")?;
@@ -826,6 +857,7 @@ pub fn change_task_status(
     if task.status == status {
         return Ok(task);
     }
+    let from = task.status;
     task.status = status;
     if status == TaskStatus::Done {
         task.completed_at = Some(now_ms);
@@ -836,12 +868,7 @@ pub fn change_task_status(
         task.completed_by = None;
         task.completed_by_person = None;
     }
-    let message = format!(
-        "{} set \"{}\" to {}",
-        actor.name,
-        task.title,
-        status.as_str()
-    );
+    let message = said(actor, ChangeKind::Status { from, to: status });
     transact(am, message, now_ms, |tx| {
         let obj = task_map(tx, id)?;
         reconcile_prop(tx, &obj, "status", task.status)?;

@@ -3,6 +3,7 @@
 #![allow(clippy::unwrap_used)]
 mod support;
 
+use storeops_domain::history::{Change, ChangeKind, Said, task_history};
 use storeops_domain::meetings::*;
 use storeops_domain::*;
 use support::*;
@@ -76,6 +77,21 @@ fn a_meetings_action_items_become_tasks_once_even_from_two_devices() {
     assert_eq!(
         (posters.due.as_deref(), posters.department.as_deref()),
         (Some("2026-12-05"), Some("dept:marketing"))
+    );
+    // Where it came from is its origin (the UI words it); the description is
+    // what a person typed: nothing.
+    assert_eq!(posters.origin.as_deref(), Some("m1/x2"));
+    assert_eq!(posters.description, "");
+    let made = task_history(&a, &action_task_id("m1", "x2")).unwrap();
+    assert_eq!(
+        made[made.len() - 1].said,
+        Said::Change(Change::new(
+            "Zhang",
+            ChangeKind::FromMeeting {
+                count: 2,
+                meeting: meeting.title.clone()
+            }
+        ))
     );
     s.tasks = a;
     assert!(

@@ -3,7 +3,7 @@
 #![allow(clippy::unwrap_used)]
 mod support;
 
-use storeops_domain::history::task_history;
+use storeops_domain::history::{ChangeKind, task_history};
 use storeops_domain::org::{coverage, set_person_active};
 use storeops_domain::*;
 use support::*;
@@ -57,17 +57,19 @@ fn two_managers_reassigning_the_same_task_concurrently_end_with_one_assignee_on_
             || winner == Owner::Position("pos:warehouse-manager".into())
     );
     assert_eq!(a.department.as_deref(), Some("dept:warehouse"));
-    let history: Vec<String> = task_history(&laptop, id)
+    let history: Vec<ChangeKind> = task_history(&laptop, id)
         .unwrap()
         .into_iter()
-        .map(|h| h.message)
+        .filter_map(|h| h.said.change().map(|c| c.what.clone()))
         .collect();
-    assert!(history.iter().any(|m| m.contains("to Qian")), "{history:?}");
-    assert!(
-        history.iter().any(|m| m.contains("to Warehouse manager")),
-        "{history:?}"
-    );
-    assert!(history[0].contains("created task"));
+    let reassigned_to = |name: &str| {
+        history
+            .iter()
+            .any(|k| matches!(k, ChangeKind::Reassigned { to: Some(to), .. } if to == name))
+    };
+    assert!(reassigned_to("Qian"), "{history:?}");
+    assert!(reassigned_to("Warehouse manager"), "{history:?}");
+    assert!(matches!(history[0], ChangeKind::Created { .. }));
 }
 
 #[test]
@@ -151,6 +153,15 @@ fn a_person_removed_while_holding_tasks_hands_their_open_tasks_to_their_position
         released.to_position,
         vec![(id.to_string(), "pos:warehouse-specialist".to_string())]
     );
+    let handed = task_history(&s.tasks, id).unwrap().pop().unwrap().said;
+    assert!(
+        matches!(
+            handed.change().map(|c| &c.what),
+            Some(ChangeKind::HandedOver { count: 1, person, to })
+                if person == "Zhao" && to == "Warehouse specialist"
+        ),
+        "{handed:?}"
+    );
     // The offline task arrives after the hand-over: coverage flags it.
     s.tasks.merge(&mut tablet).unwrap();
     let tasks = read_tasks(&s.tasks).unwrap();
@@ -190,6 +201,16 @@ fn a_person_without_a_position_leaving_leaves_their_tasks_unassigned_and_flagged
     assert_eq!(
         (t.assignee, t.unassigned_reason.as_deref()),
         (None, Some("Temp left and held no position"))
+    );
+    assert_eq!(
+        task_history(&s.tasks, "t").unwrap().pop().unwrap().said,
+        storeops_domain::history::Said::Change(storeops_domain::history::Change::new(
+            "Zhang",
+            ChangeKind::UnassignedLeft {
+                count: 1,
+                person: "Temp".into()
+            }
+        ))
     );
     assert!(
         coverage(&org, &read_tasks(&s.tasks).unwrap())
@@ -290,7 +311,10 @@ fn the_same_checklist_item_ticked_on_one_device_and_unticked_on_another_ends_the
         assert_eq!(
             history
                 .iter()
-                .filter(|h| h.message.contains("unticked"))
+                .filter(|h| matches!(
+                    h.said.change().map(|c| &c.what),
+                    Some(ChangeKind::Ticked { done: false, .. })
+                ))
                 .count(),
             2
         );

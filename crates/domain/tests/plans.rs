@@ -5,6 +5,7 @@
 mod support;
 
 use automerge::Automerge;
+use storeops_domain::history::{ChangeKind, task_history};
 use storeops_domain::plans::*;
 use storeops_domain::*;
 use support::{device, sync, today};
@@ -620,6 +621,14 @@ fn an_approved_weekly_plan_becomes_tasks_once_even_from_two_devices_and_its_prog
         Some(Owner::Position("pos:merch-manager".into()))
     );
     assert_eq!(restock.department.as_deref(), Some("dept:merch"));
+    let history = task_history(&a, &plan_task_id("w48", "restock")).unwrap();
+    assert!(
+        history.iter().any(|h| matches!(
+            h.said.change().map(|c| &c.what),
+            Some(ChangeKind::FromPlan { count: 2, .. })
+        )),
+        "{history:?}"
+    );
     // Nothing made again.
     assert!(
         plan_to_tasks(&c.plans, &mut a, &org, &merch, "w48", today(), 25)

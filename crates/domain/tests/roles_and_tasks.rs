@@ -184,6 +184,7 @@ fn status_changes_follow_the_documented_transitions() {
 
 #[test]
 fn each_action_is_one_change_with_a_message_naming_who_did_what() {
+    use storeops_domain::history::{Change, ChangeKind, FieldChange, Said};
     let mut s = shop();
     let org = org(&s);
     let boss = actor(&s, "p-zhang", Role::Manager);
@@ -214,22 +215,121 @@ fn each_action_is_one_change_with_a_message_naming_who_did_what() {
     )
     .unwrap();
     add_comment(&mut s.tasks, Some(&org), &zhao, "t", "k", "ok", 5_000).unwrap();
-    assert_eq!(s.tasks.get_changes(&[]).len(), before + 5);
+    let edit = TaskEdit {
+        title: Some("Count aisle 4".into()),
+        description: Some("Both sides".into()),
+        due: Some(Some(today())),
+        due_time: Some(Some("09:30".into())),
+        priority: Some(Priority::High),
+    };
+    edit_task(&mut s.tasks, &org, &boss, "t", edit, 6_000).unwrap();
+    change_task_status(
+        &mut s.tasks,
+        Some(&org),
+        &zhao,
+        "t",
+        TaskStatus::Done,
+        7_000,
+    )
+    .unwrap();
+    set_checklist_item(&mut s.tasks, Some(&org), &zhao, "t", "c1", false, 8_000).unwrap();
+    reassign_task(&mut s.tasks, &org, &boss, "t", None, 9_000).unwrap();
+    assert_eq!(s.tasks.get_changes(&[]).len(), before + 9);
     let h = task_history(&s.tasks, "t").unwrap();
-    let messages: Vec<&str> = h.iter().map(|e| e.message.as_str()).collect();
+    let said: Vec<Said> = h.iter().map(|e| e.said.clone()).collect();
+    let by = |who: &str, what| Said::Change(Change::new(who, what));
     assert_eq!(
-        messages,
+        said,
         [
-            "Zhang created task \"Count aisle 3\"",
-            "Zhang reassigned \"Count aisle 3\" from Warehouse specialist to Zhao",
-            "Zhao ticked \"Shelves\" on \"Count aisle 3\"",
-            "Zhang added \"Back room\" to the checklist of \"Count aisle 3\"",
-            "Zhao commented on \"Count aisle 3\"",
+            by(
+                "Zhang",
+                ChangeKind::Created {
+                    title: "Count aisle 3".into()
+                }
+            ),
+            by(
+                "Zhang",
+                ChangeKind::Reassigned {
+                    from: Some("Warehouse specialist".into()),
+                    to: Some("Zhao".into())
+                }
+            ),
+            by(
+                "Zhao",
+                ChangeKind::Ticked {
+                    item: "Shelves".into(),
+                    done: true
+                }
+            ),
+            by(
+                "Zhang",
+                ChangeKind::ChecklistItemAdded {
+                    item: "Back room".into()
+                }
+            ),
+            by("Zhao", ChangeKind::Commented),
+            by(
+                "Zhang",
+                ChangeKind::Edited {
+                    fields: vec![
+                        FieldChange::Title {
+                            from: "Count aisle 3".into(),
+                            to: "Count aisle 4".into()
+                        },
+                        FieldChange::Description,
+                        FieldChange::Due {
+                            from: None,
+                            to: Some(today().to_string())
+                        },
+                        FieldChange::DueTime {
+                            from: None,
+                            to: Some("09:30".into())
+                        },
+                        FieldChange::Priority {
+                            from: Priority::Normal,
+                            to: Priority::High
+                        },
+                    ]
+                }
+            ),
+            by(
+                "Zhao",
+                ChangeKind::Status {
+                    from: TaskStatus::Todo,
+                    to: TaskStatus::Done
+                }
+            ),
+            by(
+                "Zhao",
+                ChangeKind::Ticked {
+                    item: "Shelves".into(),
+                    done: false
+                }
+            ),
+            by(
+                "Zhang",
+                ChangeKind::Reassigned {
+                    from: Some("Zhao".into()),
+                    to: None
+                }
+            ),
         ]
     );
+    // What a change message looks like: the writer's name first (the relay's
+    // rule for staff), then the versioned structure.
+    let comment = s
+        .tasks
+        .get_changes(&[])
+        .into_iter()
+        .filter_map(|c| c.message().map(str::to_owned))
+        .find(|m| m.contains("commented"))
+        .unwrap();
+    assert_eq!(comment, r#"Zhao [storeops/1] {"kind":"commented"}"#);
     assert_eq!(
         h.iter().map(|e| e.at_ms).collect::<Vec<_>>(),
-        [1_000, 2_000, 3_000, 4_000, 5_000]
+        [
+            1_000, 2_000, 3_000, 4_000, 5_000, 6_000, 7_000, 8_000, 9_000
+        ]
     );
     // Another task's changes are not in this history.
     create_task(
@@ -238,10 +338,43 @@ fn each_action_is_one_change_with_a_message_naming_who_did_what() {
         &boss,
         "other",
         NewTask::titled("Other"),
-        6_000,
+        10_000,
     )
     .unwrap();
-    assert_eq!(task_history(&s.tasks, "t").unwrap().len(), 5);
+    assert_eq!(task_history(&s.tasks, "t").unwrap().len(), 9);
+}
+
+#[test]
+fn changes_of_many_tasks_at_once_say_so_in_each_task_history() {
+    use storeops_domain::history::{Change, ChangeKind, Said};
+    let mut s = shop();
+    let org = org(&s);
+    let wang = actor(&s, "p-wang", Role::DepartmentManager);
+    let pos = Owner::Position("pos:warehouse-specialist".into());
+    let mut n = NewTask::titled("x");
+    n.assignee = Some(pos.clone());
+    create_task(&mut s.tasks, &org, &wang, "x", n, 1).unwrap();
+    let moved = reassign_open_tasks(
+        &mut s.tasks,
+        &org,
+        &wang,
+        &pos,
+        Some(Owner::Person("p-qian".into())),
+        2,
+    )
+    .unwrap();
+    let last = |s: &NewStore| task_history(&s.tasks, "x").unwrap().pop().unwrap().said;
+    assert_eq!(
+        last(&s),
+        Said::Change(Change::new(
+            "Wang",
+            ChangeKind::ReassignedOpen {
+                count: u32::try_from(moved.len()).unwrap(),
+                from: "Warehouse specialist".into(),
+                to: Some("Qian".into()),
+            }
+        ))
+    );
 }
 
 #[test]

@@ -317,6 +317,34 @@ fn a_change_message_in_someone_elses_name_is_refused() {
 }
 
 #[test]
+fn a_structured_change_message_names_its_writer_exactly() {
+    let (mut s, w) = zhao_tasks();
+    let org = org(&s);
+    let mut longer_name = Actor::for_person(&org, "p-zhao", Role::Staff).unwrap();
+    // Starts with "Zhao ", as the old rule asked, but names someone else.
+    longer_name.name = "Zhao Zhang".into();
+    let before = s.tasks.get_heads();
+    add_comment(
+        &mut s.tasks,
+        Some(&org),
+        &longer_name,
+        "t-zhao",
+        "c1",
+        "approved",
+        70,
+    )
+    .unwrap();
+    let refusal = check(kind::TASKS, &s.tasks, &before, &w, &s).unwrap_err();
+    assert_eq!(refusal.rule, "change-message", "{refusal}");
+    // In their own name it is accepted.
+    let zhao = Actor::for_person(&org, "p-zhao", Role::Staff).unwrap();
+    let mut s = zhao_tasks().0;
+    let before = s.tasks.get_heads();
+    add_comment(&mut s.tasks, Some(&org), &zhao, "t-zhao", "c1", "ok", 71).unwrap();
+    assert_eq!(check(kind::TASKS, &s.tasks, &before, &w, &s), Ok(()));
+}
+
+#[test]
 fn staff_report_problems_of_their_own_but_write_no_survey_answer_and_handle_nothing() {
     let s = shop();
     let org = org(&s);

@@ -928,6 +928,7 @@ mod tests {
             checklist: Vec::new(),
             comments: Vec::new(),
             history: Vec::new(),
+            origin: None,
             can_edit: true,
             can_reassign: false,
         }

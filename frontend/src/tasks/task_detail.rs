@@ -177,7 +177,7 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                     for detail.history.iter().map(|h| html! {
                         <li class="history-entry">
                             <time class="history-time" data-at={h.at.to_string()}>{ when(h.at) }</time>
-                            <span class="history-message">{ h.message.clone() }</span>
+                            <span class="history-message">{ i18n::said_text(lang, &h.said) }</span>
                         </li>
                     })
                 }
@@ -231,6 +231,9 @@ pub fn task_detail_view(props: &TaskDetailViewProps) -> Html {
                     }) }
                     { fact(Key::Department, "task-department", text_or(&task.department, "—")) }
                     { fact(Key::Duty, "task-duty", text_or(&task.duty, "—")) }
+                    if let Some(origin) = &detail.origin {
+                        { fact(Key::Origin, "task-origin", html! { { i18n::origin_text(lang, origin) } }) }
+                    }
                 </dl>
                 <section class="detail-section" aria-labelledby="task-description-title">
                     <h4 class="detail-section-title" id="task-description-title">{ t(lang, Key::Description) }</h4>
