@@ -39,6 +39,7 @@ pub mod access;
 pub mod assessment;
 pub mod calendar;
 pub mod contacts;
+pub mod demo;
 pub mod documents;
 pub mod feedback;
 pub mod history;
