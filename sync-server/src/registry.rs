@@ -202,8 +202,7 @@ impl Registry {
             .map(|(store, _)| store)
     }
 
-    /// Like [`Registry::create_store`], with sample staff holding every position:
-    /// a demo store that looks like one in use.
+    /// Like [`Registry::create_store`], with sample staff holding every position.
     pub fn create_demo_store(
         &mut self,
         name: &str,
@@ -213,7 +212,24 @@ impl Registry {
         today: Date,
         now_ms: i64,
     ) -> Result<StoreInfo, RegistryError> {
-        let people = People::Demo;
+        let people = People::Demo { history: false };
+        self.create_store_with(name, template_id, locale, time_zone, today, now_ms, people)
+            .map(|(store, _)| store)
+    }
+
+    /// Like [`Registry::create_demo_store`], with eight weeks of history before
+    /// `today` ([`storeops_domain::demo::write_history`]): a store that looks
+    /// like one in use (`cargo xtask run`'s).
+    pub fn create_lived_in_store(
+        &mut self,
+        name: &str,
+        template_id: &str,
+        locale: &str,
+        time_zone: &str,
+        today: Date,
+        now_ms: i64,
+    ) -> Result<StoreInfo, RegistryError> {
+        let people = People::Demo { history: true };
         self.create_store_with(name, template_id, locale, time_zone, today, now_ms, people)
             .map(|(store, _)| store)
     }
@@ -259,7 +275,7 @@ impl Registry {
         let mut docs = new_store(&setup, tpl, today, now_ms)?;
         let person = match people {
             People::Nobody => None,
-            People::Demo => {
+            People::Demo { .. } => {
                 storeops_domain::demo::add_people(&mut docs.org, locale, now_ms)?;
                 None
             }
@@ -287,7 +303,7 @@ impl Registry {
         }
         // A demo store has eight weeks behind it, in the weeks, months and years
         // before (and the days of this week gone by).
-        if matches!(people, People::Demo) {
+        if matches!(people, People::Demo { history: true }) {
             let seed = storeops_domain::demo::SEED;
             let past =
                 storeops_domain::demo::write_history(&mut docs, &mut periods, today, seed, new_id)?;
@@ -590,8 +606,10 @@ impl Registry {
 /// Who a new store's org chart starts with.
 enum People<'a> {
     Nobody,
-    /// Sample staff in every position.
-    Demo,
+    /// Sample staff in every position, and with `history` eight weeks behind them.
+    Demo {
+        history: bool,
+    },
     /// Whoever opens it from the app, by name.
     Opener(&'a str),
 }
@@ -715,7 +733,7 @@ mod tests {
         let now = 1_795_860_000_000; // 28 November 2026, 10:00 in Shanghai
         let started = std::time::Instant::now();
         let s = reg
-            .create_demo_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), now)
+            .create_lived_in_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), now)
             .unwrap();
         eprintln!("demo store created in {:?}", started.elapsed());
         let load = |id: &DocumentId| {
@@ -778,17 +796,22 @@ mod tests {
     }
 
     #[test]
-    fn a_store_that_is_not_a_demo_has_no_history() {
+    fn a_store_or_demo_store_without_history_has_none() {
         let (_dir, mut reg) = registry();
-        let s = reg
+        let plain = reg
             .create_store("Real", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
             .unwrap();
-        let root: DocumentId = s.root_document_id.parse().unwrap();
-        let stored = reg.docs.load(&root).unwrap().unwrap();
-        let am = storeops_sync::load_chunks(&stored.chunks).unwrap();
-        let store = storeops_domain::read_store(&am).unwrap();
-        assert!(split::period_docs(&store, kind::TASKS, "2026-W47").is_empty());
-        assert!(split::period_docs(&store, kind::PLANS, "2026").len() == 1);
+        let demo = reg
+            .create_demo_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
+            .unwrap();
+        for s in [plain, demo] {
+            let root: DocumentId = s.root_document_id.parse().unwrap();
+            let stored = reg.docs.load(&root).unwrap().unwrap();
+            let am = storeops_sync::load_chunks(&stored.chunks).unwrap();
+            let store = storeops_domain::read_store(&am).unwrap();
+            assert!(split::period_docs(&store, kind::TASKS, "2026-W47").is_empty());
+            assert_eq!(store.documents.periods.len(), 7, "{}", s.name);
+        }
     }
 
     fn root_org(reg: &Registry, store: &str) -> DocumentId {
