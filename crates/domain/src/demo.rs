@@ -735,6 +735,27 @@ impl World<'_> {
             };
             self.done.push((week, id, outcome));
         }
+        // Work given yesterday for today and tomorrow, one of them begun.
+        let yesterday = self.today.add_days(-1);
+        for k in 0..2usize {
+            let person = staff[(k * 5 + 1) % staff.len()].clone();
+            let (zh, en, items) = work[(total as usize + k) % work.len()];
+            let manager = self.manager_of(&person);
+            let due = self.today.add_days(k as i64);
+            let mut new = NewTask::titled(self.t(zh, en));
+            new.assignee = Some(Owner::Person(person));
+            new.due = Some(due);
+            new.checklist = items.iter().map(|(z, e)| self.t(z, e).to_owned()).collect();
+            let id = format!("task-{}", self.rng.hex());
+            let week = task_period(Some(due), yesterday);
+            let at = self.at(yesterday, 16, 30 + k as i64);
+            self.act(kind::TASKS, &week, at, &manager, |am, org| {
+                tasks::create_task(am, org, &manager, &id, new, at)
+            })?;
+            if k == 0 {
+                self.done.push((week, id, Outcome::Open));
+            }
+        }
         Ok(())
     }
 
