@@ -15,6 +15,8 @@
 //! - [`unreadable`]: readers skip (and name) entities that do not read, and read
 //!   a newer schema's documents read-only.
 //! - [`template`]: the seed's three plans as templates.
+//! - [`demo`]: sample people and eight weeks of history, for a demo store that
+//!   looks lived in.
 //!
 //! Every command checks the [`Actor`]'s role and scope and makes exactly one
 //! automerge change, with a readable message ("Li reassigned …"); on error the
