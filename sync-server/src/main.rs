@@ -16,6 +16,7 @@ USAGE:
   storeops-relay store create --data-dir DIR --name NAME --template plan1|plan2|plan3
                               [--locale zh-CN|en] [--time-zone Asia/Shanghai]
                               [--demo-people yes]   sample staff in every position
+                              [--demo-history yes]  and eight weeks of history behind them
   storeops-relay store list --data-dir DIR
   storeops-relay store grant --data-dir DIR [--valid-hours 72]
                              a one-time code with which the app opens a new store
@@ -152,6 +153,7 @@ fn run() -> anyhow::Result<()> {
                 "locale",
                 "time-zone",
                 "demo-people",
+                "demo-history",
             ])?;
             let s = settings(&args)?;
             let tz = args.get("time-zone").unwrap_or("Asia/Shanghai");
@@ -163,8 +165,15 @@ fn run() -> anyhow::Result<()> {
                 Some("yes") => true,
                 Some(other) => bail!("--demo-people takes yes or no, not {other:?}"),
             };
+            let history = match args.get("demo-history") {
+                None | Some("no") => false,
+                Some("yes") => true,
+                Some(other) => bail!("--demo-history takes yes or no, not {other:?}"),
+            };
             let mut reg = Registry::open(&s.data_dir)?;
-            let create = if demo {
+            let create = if history {
+                Registry::create_lived_in_store
+            } else if demo {
                 Registry::create_demo_store
             } else {
                 Registry::create_store

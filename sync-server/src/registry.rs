@@ -234,8 +234,7 @@ impl Registry {
             .map(|(store, _)| store)
     }
 
-    /// Like [`Registry::create_store`], with sample staff holding every position:
-    /// a demo store that looks like one in use.
+    /// Like [`Registry::create_store`], with sample staff holding every position.
     pub fn create_demo_store(
         &mut self,
         name: &str,
@@ -245,7 +244,24 @@ impl Registry {
         today: Date,
         now_ms: i64,
     ) -> Result<StoreInfo, RegistryError> {
-        let people = People::Demo;
+        let people = People::Demo { history: false };
+        self.create_store_with(name, template_id, locale, time_zone, today, now_ms, people)
+            .map(|(store, _)| store)
+    }
+
+    /// Like [`Registry::create_demo_store`], with eight weeks of history before
+    /// `today` ([`storeops_domain::demo::write_history`]): a store that looks
+    /// like one in use (`cargo xtask run`'s).
+    pub fn create_lived_in_store(
+        &mut self,
+        name: &str,
+        template_id: &str,
+        locale: &str,
+        time_zone: &str,
+        today: Date,
+        now_ms: i64,
+    ) -> Result<StoreInfo, RegistryError> {
+        let people = People::Demo { history: true };
         self.create_store_with(name, template_id, locale, time_zone, today, now_ms, people)
             .map(|(store, _)| store)
     }
@@ -291,8 +307,8 @@ impl Registry {
         let mut docs = new_store(&setup, tpl, today, now_ms)?;
         let person = match people {
             People::Nobody => None,
-            People::Demo => {
-                add_demo_people(&mut docs.org, locale, now_ms)?;
+            People::Demo { .. } => {
+                storeops_domain::demo::add_people(&mut docs.org, locale, now_ms)?;
                 None
             }
             People::Opener(name) => Some(add_opener(&mut docs.org, name, now_ms)?),
@@ -316,6 +332,14 @@ impl Registry {
             let monday = today.week_start().add_days(7 * i as i64);
             let owed = recurring::owed_in_week(&read_org, monday, today, |id| first.contains(id));
             recurring::write_owed(am, &read_org, &owed, &relay, now_ms)?;
+        }
+        // A demo store has eight weeks behind it, in the weeks, months and years
+        // before (and the days of this week gone by).
+        if matches!(people, People::Demo { history: true }) {
+            let seed = storeops_domain::demo::SEED;
+            let past =
+                storeops_domain::demo::write_history(&mut docs, &mut periods, today, seed, new_id)?;
+            periods.extend(past);
         }
         let op = |doc: DocumentId, kind: &str, am: &Automerge| StorageOp::Compact {
             doc,
@@ -643,39 +667,13 @@ impl Registry {
     }
 }
 
-/// Sample names, one per position in template order.
-const DEMO_NAMES_ZH: &[&str] = &[
-    "王芳", "李娜", "张伟", "刘洋", "陈静", "杨磊", "赵敏", "黄强", "周婷", "吴军", "徐丽", "孙浩",
-    "马超", "朱琳", "胡斌", "郭靖", "何雪", "高峰", "林涛", "罗欣",
-];
-const DEMO_NAMES_EN: &[&str] = &[
-    "Wang Fang",
-    "Li Na",
-    "Zhang Wei",
-    "Liu Yang",
-    "Chen Jing",
-    "Yang Lei",
-    "Zhao Min",
-    "Huang Qiang",
-    "Zhou Ting",
-    "Wu Jun",
-    "Xu Li",
-    "Sun Hao",
-    "Ma Chao",
-    "Zhu Lin",
-    "Hu Bin",
-    "Guo Jing",
-    "He Xue",
-    "Gao Feng",
-    "Lin Tao",
-    "Luo Xin",
-];
-
 /// Who a new store's org chart starts with.
 enum People<'a> {
     Nobody,
-    /// Sample staff in every position.
-    Demo,
+    /// Sample staff in every position, and with `history` eight weeks behind them.
+    Demo {
+        history: bool,
+    },
     /// Whoever opens it from the app, by name.
     Opener(&'a str),
 }
@@ -701,33 +699,6 @@ fn add_opener(org: &mut Automerge, name: &str, now_ms: i64) -> Result<String, Re
         now_ms,
     )?;
     Ok(id)
-}
-
-fn add_demo_people(org: &mut Automerge, locale: &str, now_ms: i64) -> Result<(), RegistryError> {
-    let names = if locale.starts_with("zh") {
-        DEMO_NAMES_ZH
-    } else {
-        DEMO_NAMES_EN
-    };
-    let positions: Vec<String> = storeops_domain::read_org(org)?
-        .positions
-        .into_map()
-        .into_keys()
-        .collect();
-    let actor = storeops_domain::Actor::manager("Storeops");
-    for (i, position) in positions.iter().enumerate() {
-        let name = names[i % names.len()];
-        storeops_domain::org::add_person(
-            org,
-            &actor,
-            &format!("person-demo-{i}"),
-            name,
-            "",
-            &[position.as_str()],
-            now_ms,
-        )?;
-    }
-    Ok(())
 }
 
 fn row_to_device(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
@@ -821,17 +792,23 @@ mod tests {
     }
 
     #[test]
-    fn a_demo_store_has_someone_in_every_position() {
+    fn a_demo_store_has_someone_in_every_position_and_eight_weeks_behind_it() {
         let (_dir, mut reg) = registry();
+        let now = 1_795_860_000_000; // 28 November 2026, 10:00 in Shanghai
+        let started = std::time::Instant::now();
         let s = reg
-            .create_demo_store("Demo", "plan1", "zh-CN", "Asia/Shanghai", today(), 0)
+            .create_lived_in_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), now)
             .unwrap();
-        let store = reg.docs.load(&root_org(&reg, &s.id)).unwrap().unwrap();
-        let mut am = Automerge::new();
-        for c in &store.chunks {
-            am.load_incremental(c).unwrap();
-        }
-        let org = storeops_domain::read_org(&am).unwrap();
+        eprintln!("demo store created in {:?}", started.elapsed());
+        let load = |id: &DocumentId| {
+            let stored = reg.docs.load(id).unwrap().unwrap();
+            let mut am = Automerge::new();
+            for c in &stored.chunks {
+                am.load_incremental(c).unwrap();
+            }
+            am
+        };
+        let org = storeops_domain::read_org(&load(&root_org(&reg, &s.id))).unwrap();
         for id in org.positions.keys() {
             assert!(
                 org.people
@@ -839,6 +816,65 @@ mod tests {
                     .any(|p| p.held_positions().contains(&id.as_str())),
                 "{id} has nobody"
             );
+        }
+        // Every period the root lists is stored: the eight weeks before this
+        // one with their work, done or not, and the months and years before.
+        let root: DocumentId = s.root_document_id.parse().unwrap();
+        let store = storeops_domain::read_store(&load(&root)).unwrap();
+        let stored = reg.docs.documents_of(&s.id).unwrap();
+        assert_eq!(
+            stored.len(),
+            3 + store.documents.periods.len(),
+            "{stored:?}"
+        );
+        for week in 40..=49 {
+            let ids = split::period_docs(&store, kind::TASKS, &format!("2026-W{week}"));
+            assert_eq!(ids.len(), 1, "W{week}");
+            let tasks = storeops_domain::read_tasks(&load(&ids[0].parse().unwrap())).unwrap();
+            if week < 48 {
+                let done = tasks
+                    .iter()
+                    .filter(|(_, t)| t.status == storeops_domain::TaskStatus::Done)
+                    .count();
+                assert!(
+                    done > 20 && done < tasks.len(),
+                    "W{week}: {done} of {}",
+                    tasks.len()
+                );
+            }
+        }
+        for (k, period) in [
+            ("feedback", "2026-10"),
+            ("plans", "2026"),
+            ("meetings", "2026"),
+        ] {
+            assert_eq!(
+                split::period_docs(&store, k, period).len(),
+                1,
+                "{k}/{period}"
+            );
+        }
+        let plans = split::period_docs(&store, kind::PLANS, "2026");
+        let plans = storeops_domain::plans::read_plans(&load(&plans[0].parse().unwrap())).unwrap();
+        assert!(plans.plans.len() >= 8);
+    }
+
+    #[test]
+    fn a_store_or_demo_store_without_history_has_none() {
+        let (_dir, mut reg) = registry();
+        let plain = reg
+            .create_store("Real", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
+            .unwrap();
+        let demo = reg
+            .create_demo_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
+            .unwrap();
+        for s in [plain, demo] {
+            let root: DocumentId = s.root_document_id.parse().unwrap();
+            let stored = reg.docs.load(&root).unwrap().unwrap();
+            let am = storeops_sync::load_chunks(&stored.chunks).unwrap();
+            let store = storeops_domain::read_store(&am).unwrap();
+            assert!(split::period_docs(&store, kind::TASKS, "2026-W47").is_empty());
+            assert_eq!(store.documents.periods.len(), 7, "{}", s.name);
         }
     }
 

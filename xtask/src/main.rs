@@ -587,6 +587,8 @@ fn run() -> Result {
                 "zh-CN",
                 "--demo-people",
                 "yes",
+                "--demo-history",
+                "yes",
             ],
         )?,
     };

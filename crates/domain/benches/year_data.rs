@@ -191,13 +191,9 @@ fn build() -> Year {
     }
     let mut n = 0usize;
     let mut day = first;
-    let mut rng = 0x2545_f491_4f6c_dd1du64;
-    let mut next = move || {
-        rng ^= rng << 13;
-        rng ^= rng >> 7;
-        rng ^= rng << 17;
-        rng
-    };
+    // The demo store's generator (`demo::Rng`), with a seed of its own.
+    let mut rng = storeops_domain::demo::Rng::new(0x2545_f491_4f6c_dd1d);
+    let mut next = move || rng.next_u64();
     let mut open: Vec<(String, String, usize)> = Vec::new(); // (week, task, person)
     while day.year == 2026 {
         let now = START_MS + (day.days_since_epoch() - first.days_since_epoch()) * 86_400_000;

@@ -15,6 +15,8 @@
 //! - [`unreadable`]: readers skip (and name) entities that do not read, and read
 //!   a newer schema's documents read-only.
 //! - [`template`]: the seed's three plans as templates.
+//! - [`demo`]: sample people and eight weeks of history, for a demo store that
+//!   looks lived in.
 //!
 //! Every command checks the [`Actor`]'s role and scope and makes exactly one
 //! automerge change, whose message says what it did as structure (who, what,
@@ -40,6 +42,7 @@ pub mod access;
 pub mod assessment;
 pub mod calendar;
 pub mod contacts;
+pub mod demo;
 pub mod documents;
 pub mod feedback;
 pub mod history;
