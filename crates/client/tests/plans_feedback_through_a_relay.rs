@@ -594,10 +594,8 @@ async fn a_new_store_opened_from_the_app_makes_the_device_its_director() {
         .unwrap();
     }
     tokio::spawn(sync_loop(device.clone()));
-    eventually("the new store arrives", || {
-        device.app_status().sync.store_arrived
-    })
-    .await;
+    // (Its periods, the year's plans included, are open from the start.)
+    eventually("the new store arrives", || device.replica().all_arrived()).await;
     assert_eq!(device.replica().enrolment().unwrap().role, "director");
     let org = device.handle(GetOrgChart {}).unwrap();
     assert!(!org.departments.is_empty(), "built from the template");

@@ -126,31 +126,9 @@ pub fn add_people(org: &mut Automerge, locale: &str, now_ms: i64) -> Result<(), 
     Ok(())
 }
 
-/// The role a demo person's device has: the holder of a position that reports
-/// to nobody is a store manager, the head of a department a department
-/// manager, everyone else staff.
-pub fn role_of(org: &OrgDoc, person: &str) -> Role {
-    let held: Vec<&str> = org
-        .people
-        .get(person)
-        .map(|p| p.held_positions())
-        .unwrap_or_default();
-    let top = held.iter().any(|p| {
-        org.positions
-            .get(*p)
-            .is_some_and(|pos| pos.reports_to.is_none())
-    });
-    let head = org
-        .departments
-        .values()
-        .any(|d| d.head.as_deref().is_some_and(|h| held.contains(&h)));
-    if top {
-        Role::Manager
-    } else if head {
-        Role::DepartmentManager
-    } else {
-        Role::Staff
-    }
+/// The role a demo person acts with: their positions' ([`crate::access::role_of`]).
+fn role_of(org: &OrgDoc, person: &str) -> Role {
+    crate::access::role_of(org, person).unwrap_or(Role::Staff)
 }
 
 /// A period document: its kind, id and content.
