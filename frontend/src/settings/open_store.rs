@@ -124,14 +124,14 @@ pub fn open_store_form() -> Html {
                         <optgroup label={t(lang, Key::CommonTimeZones)}>
                             {
                                 for COMMON_TIME_ZONES.iter().map(|z| html! {
-                                    <option value={*z} selected={*time_zone == *z}>{ *z }</option>
+                                    <option value={*z} selected={*time_zone == *z}>{ i18n::zone_name(lang, z) }</option>
                                 })
                             }
                         </optgroup>
                         <optgroup label={t(lang, Key::AllTimeZones)}>
                             {
                                 for all_zones.iter().filter(|z| !COMMON_TIME_ZONES.contains(&z.as_str())).map(|z| html! {
-                                    <option value={z.clone()} selected={*time_zone == *z}>{ z.clone() }</option>
+                                    <option value={z.clone()} selected={*time_zone == *z}>{ i18n::zone_name(lang, z) }</option>
                                 })
                             }
                         </optgroup>
@@ -235,6 +235,16 @@ mod tests {
                 storeops_domain::calendar::Zone::named(zone).is_ok(),
                 "{zone}"
             );
+        }
+    }
+
+    #[test]
+    fn every_offered_zone_has_a_chinese_name() {
+        use crate::i18n::{Lang, zone_name};
+        for zone in COMMON_TIME_ZONES {
+            let zh = zone_name(Lang::Zh, zone);
+            assert!(!zh.chars().any(|c| c.is_ascii_alphabetic()), "{zone}: {zh}");
+            assert_eq!(zone_name(Lang::En, zone), zone.replace('_', " "));
         }
     }
 }

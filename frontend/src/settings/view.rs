@@ -52,7 +52,7 @@ pub fn settings(props: &SettingsProps) -> Html {
                 <h3 class="settings-card-title" id="settings-store-title">{ t(lang, Key::StoreSection) }</h3>
                 <dl class="facts">
                     { fact(t(lang, Key::StoreName), status.store.as_ref().map(|s| s.name.clone()), "settings-store-name") }
-                    { fact(t(lang, Key::TimeZone), Some(time_zone.clone()).filter(|z| !z.is_empty()), "settings-time-zone") }
+                    { fact(t(lang, Key::TimeZone), Some(time_zone.clone()).filter(|z| !z.is_empty()).map(|z| i18n::zone_name(lang, &z)), "settings-time-zone") }
                 </dl>
             </section>
             <section class="settings-card" aria-labelledby="settings-device-title">
