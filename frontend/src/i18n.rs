@@ -1342,6 +1342,36 @@ pub fn target_vs_current(lang: Lang, target: &str, current: Option<&str>) -> Str
     )
 }
 
+/// A time zone as a person reads it: the zones stores pick most by their place in
+/// Chinese; every zone by its IANA name in English (and, in Chinese, a zone with no
+/// Chinese name here).
+pub fn zone_name(lang: Lang, zone: &str) -> String {
+    const ZH: &[(&str, &str)] = &[
+        ("Asia/Shanghai", "中国（上海）"),
+        ("Asia/Hong_Kong", "中国香港"),
+        ("Asia/Taipei", "中国台北"),
+        ("Asia/Tokyo", "日本（东京）"),
+        ("Asia/Seoul", "韩国（首尔）"),
+        ("Asia/Singapore", "新加坡"),
+        ("Asia/Kuala_Lumpur", "马来西亚（吉隆坡）"),
+        ("Asia/Bangkok", "泰国（曼谷）"),
+        ("Asia/Dubai", "阿联酋（迪拜）"),
+        ("Europe/London", "英国（伦敦）"),
+        ("Europe/Berlin", "德国（柏林）"),
+        ("America/New_York", "美国（纽约）"),
+        ("America/Los_Angeles", "美国（洛杉矶）"),
+        ("Australia/Sydney", "澳大利亚（悉尼）"),
+        ("UTC", "协调世界时"),
+    ];
+    match lang {
+        Lang::Zh => ZH
+            .iter()
+            .find(|(id, _)| *id == zone)
+            .map_or_else(|| zone.to_owned(), |(_, name)| (*name).to_owned()),
+        Lang::En => zone.replace('_', " "),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1393,35 +1423,5 @@ mod tests {
         );
         assert_eq!(metric_label(Lang::Zh, KpiMetric::OnTimeRate), "准时率");
         assert_eq!(t(Lang::Zh, Key::NavAssessment), "考核");
-    }
-}
-
-/// A time zone as a person reads it: the zones stores pick most by their place in
-/// Chinese; every zone by its IANA name in English (and, in Chinese, a zone with no
-/// Chinese name here).
-pub fn zone_name(lang: Lang, zone: &str) -> String {
-    const ZH: &[(&str, &str)] = &[
-        ("Asia/Shanghai", "中国（上海）"),
-        ("Asia/Hong_Kong", "中国香港"),
-        ("Asia/Taipei", "中国台北"),
-        ("Asia/Tokyo", "日本（东京）"),
-        ("Asia/Seoul", "韩国（首尔）"),
-        ("Asia/Singapore", "新加坡"),
-        ("Asia/Kuala_Lumpur", "马来西亚（吉隆坡）"),
-        ("Asia/Bangkok", "泰国（曼谷）"),
-        ("Asia/Dubai", "阿联酋（迪拜）"),
-        ("Europe/London", "英国（伦敦）"),
-        ("Europe/Berlin", "德国（柏林）"),
-        ("America/New_York", "美国（纽约）"),
-        ("America/Los_Angeles", "美国（洛杉矶）"),
-        ("Australia/Sydney", "澳大利亚（悉尼）"),
-        ("UTC", "协调世界时"),
-    ];
-    match lang {
-        Lang::Zh => ZH
-            .iter()
-            .find(|(id, _)| *id == zone)
-            .map_or_else(|| zone.to_owned(), |(_, name)| (*name).to_owned()),
-        Lang::En => zone.replace('_', " "),
     }
 }
