@@ -301,6 +301,64 @@ fn a_new_store_runs_its_first_week_from_the_app_alone() -> anyhow::Result<()> {
         json!([]),
     )?;
     staff_b.screenshot("7-qian-revoked")?;
+
+    // For a person to look at: the new forms, the QR invite, the devices and
+    // search, at phone and laptop size, in both languages.
+    for (lang, (size, w, h)) in ["zh", "en"]
+        .into_iter()
+        .flat_map(|l| [("phone", 390, 844), ("laptop", 1440, 900)].map(|s| (l, s)))
+    {
+        let shot =
+            |app: &AppSession, what: &str| app.screenshot(&format!("8-{lang}-{size}-{what}"));
+        let into_view = |app: &AppSession, css: &str| {
+            app.script(
+                "document.querySelector(arguments[0])?.scrollIntoView({block: 'start'})",
+                json!([css]),
+            )
+        };
+        director.choose_language(lang)?;
+        director.resize(w, h)?;
+        director.open_screen("settings")?;
+        let wang = option_with(&director, "#invite-person", MANAGER)?;
+        director.select("#invite-person", &wang)?;
+        director.click("#invite-create")?;
+        wait_for_element(&director, "the invite's QR code", ".invite-qr svg")?;
+        into_view(&director, "#invite-section")?;
+        shot(&director, "invite")?;
+        into_view(&director, ".invite-qr")?;
+        shot(&director, "invite-qr")?;
+        into_view(&director, "#devices-section")?;
+        shot(&director, "devices")?;
+
+        manager.choose_language(lang)?;
+        manager.resize(w, h)?;
+        manager.open_screen("today")?;
+        wait_for_element(&manager, "the new-task form", "#task-details-toggle")?;
+        if manager.script(
+            "return document.querySelector('#new-task-details').hidden",
+            json!([]),
+        )? == json!(true)
+        {
+            manager.click("#task-details-toggle")?;
+        }
+        shot(&manager, "task-form")?;
+
+        staff_a.choose_language(lang)?;
+        staff_a.resize(w, h)?;
+        staff_a.open_screen("today")?;
+        staff_a.fill("#task-search", "扫码枪")?;
+        staff_a.script(
+            "document.querySelector('#task-search-form').requestSubmit()",
+            json!([]),
+        )?;
+        wait(
+            &staff_a,
+            "the search's result",
+            "return document.querySelector('#search-results')?.innerText.includes(arguments[0])",
+            json!([TASK]),
+        )?;
+        shot(&staff_a, "search")?;
+    }
     drop(relay);
     Ok(())
 }

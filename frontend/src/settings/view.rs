@@ -268,7 +268,7 @@ fn invite_card(props: &InviteCardProps) -> Html {
             <div class="invite-result" aria-live="polite">
                 <p class="invite-for" data-role={wire::name(invite.role)}>{ i18n::invite_for(lang, invite.role) }</p>
                 <div class="invite-code-row">
-                    <output id="invite-code-shown" class="invite-code">{ invite.code.clone() }</output>
+                    <output id="invite-code-shown" class="invite-code">{ code_groups(&invite.code) }</output>
                     { copy_button(lang, "invite-copy", Key::Copy, invite.code.clone(), &copy, &copied) }
                 </div>
                 if let Some(expires) = expires {
@@ -312,6 +312,20 @@ fn invite_card(props: &InviteCardProps) -> Html {
             { for result }
         </section>
     }
+}
+
+/// An invite code that may break only after a group's hyphen (line breaking
+/// alone would not break before a digit), never inside a group.
+fn code_groups(code: &str) -> Html {
+    let mut groups = code.split('-').peekable();
+    let mut out = Vec::new();
+    while let Some(group) = groups.next() {
+        out.push(html! { { group.to_owned() } });
+        if groups.peek().is_some() {
+            out.push(html! { <>{ "-" }<wbr /></> });
+        }
+    }
+    out.into_iter().collect()
 }
 
 #[derive(Properties, PartialEq, Debug)]
