@@ -191,15 +191,18 @@ async fn a_manager_sees_the_org_chart_and_duties_invites_a_device_and_signs_out(
             .unwrap_or(false)
     })
     .await;
-    // The tasks document syncs on its own, a few milliseconds apart.
+    // The tasks documents sync on their own, a few milliseconds apart (and the
+    // device makes what its duties owe once they are here).
     eventually("the duties' tasks arrive", || {
-        manager.handle(GetDutyRegister {}).is_ok_and(|r| {
-            r.groups
-                .iter()
-                .flat_map(|g| &g.sections)
-                .flat_map(|s| &s.duties)
-                .any(|d| d.next_due.is_some())
-        })
+        manager.replica().all_arrived()
+            && manager.handle(GetDutyRegister {}).is_ok_and(|r| {
+                r.groups
+                    .iter()
+                    .flat_map(|g| &g.sections)
+                    .flat_map(|s| &s.duties)
+                    .filter(|d| d.text == "Stock count so records match the shelves")
+                    .any(|d| d.next_due.is_some())
+            })
     })
     .await;
 
