@@ -86,7 +86,7 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
     }
     tokio::spawn(sync_loop(lead.clone()));
     eventually("the store reaches the lead", || {
-        lead.app_status().sync.store_arrived
+        lead.replica().all_arrived()
     })
     .await;
     let org = lead.replica().org().unwrap();
@@ -114,8 +114,10 @@ async fn a_weekly_plan_drafted_offline_is_approved_upstairs_and_becomes_staff_ta
         devices.push(d);
     }
     let (head, boss, staff) = (&devices[0], &devices[1], &devices[2]);
+    // Every document the relay opened with the store (the year's plans among
+    // them) is on each device before the relay stops.
     eventually("the store reaches every device", || {
-        devices.iter().all(|d| d.app_status().sync.store_arrived)
+        devices.iter().all(|d| d.replica().all_arrived())
     })
     .await;
 
