@@ -38,6 +38,9 @@ const APT_PACKAGES: &[&str] = &[
     "clang",
     "chromium",
     "chromium-driver",
+    // The relay on PostgreSQL: its tests start a private server of their own
+    // (`storeops_storage_postgres::testing`), as the unprivileged `postgres` user.
+    "postgresql",
 ];
 
 fn main() -> ExitCode {

@@ -21,9 +21,10 @@ use crate::device::now_ms;
 use storeops_api::status::SyncStatus;
 
 /// The device's own tables. Only ever append.
-const DEVICE_MIGRATIONS: &[&str] = &["
+const DEVICE_MIGRATIONS: storeops_storage::Migrations =
+    storeops_storage::Migrations::sqlite_only(&["
     CREATE TABLE device_settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-"];
+"]);
 
 /// The browser's device token's key in `device_settings`.
 #[cfg(target_family = "wasm")]
@@ -153,7 +154,7 @@ impl Replica {
             ))
         })?;
         let mut store = SqliteStore::open(&data_dir.join("storeops.sqlite"))?;
-        migrate(store.connection_mut(), "device", DEVICE_MIGRATIONS)?;
+        migrate(store.connection_mut(), "device", &DEVICE_MIGRATIONS)?;
         let actor_hex = match setting(&store, "actor")? {
             Some(a) => a,
             None => {

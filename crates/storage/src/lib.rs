@@ -26,19 +26,22 @@
 
 use std::path::Path;
 
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension};
 use storeops_sync::{DocMeta, DocumentId, StorageOp, StoredDoc};
 
-/// A storage failure.
+pub mod contract;
+pub mod sql;
+pub use sql::{Migrations, migrate};
+
+/// A storage failure, whichever backend it came from.
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
-    #[error("the database could not be opened at {path}: {cause}")]
-    Open {
-        path: String,
-        cause: rusqlite::Error,
-    },
+    /// The database could not be reached or opened (`place`: its file or address,
+    /// without any password).
+    #[error("the database could not be opened at {place}: {cause}")]
+    Open { place: String, cause: String },
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Database(String),
     #[error(
         "the database was written by a newer version of Storeops ({component} schema {found}, this build knows {known}); upgrade the program"
     )]
@@ -47,6 +50,16 @@ pub enum StorageError {
         found: i64,
         known: i64,
     },
+    #[error(
+        "the database's {component} schema step {version} was made by another build of Storeops than this one; run the build that migrated it, or restore a backup"
+    )]
+    Diverged { component: String, version: i64 },
+}
+
+impl From<rusqlite::Error> for StorageError {
+    fn from(e: rusqlite::Error) -> Self {
+        StorageError::Database(e.to_string())
+    }
 }
 
 /// Document storage. See the crate docs for the contract.
@@ -57,10 +70,17 @@ pub trait DocumentStore {
     fn apply(&mut self, ops: &[StorageOp]) -> Result<(), StorageError>;
     /// Every stored document of a scope (a store).
     fn documents_of(&self, scope: &str) -> Result<Vec<(DocumentId, DocMeta)>, StorageError>;
+    /// Chunks of `doc` that another writer of a shared database stored since
+    /// this store last loaded, read or wrote the document (see the PostgreSQL
+    /// backend); a database with one writer has none.
+    fn stored_since(&self, doc: &DocumentId) -> Result<Vec<Vec<u8>>, StorageError> {
+        let _ = doc;
+        Ok(Vec::new())
+    }
 }
 
-/// The schema of the document tables. Only ever append to this list.
-const DOCUMENT_MIGRATIONS: &[&str] = &[
+/// The schema of the document tables on SQLite (see [`DOCUMENT_MIGRATIONS`]).
+const SQLITE_DOCUMENTS: &[&str] = &[
     "
     CREATE TABLE documents (
         id BLOB PRIMARY KEY,
@@ -87,6 +107,39 @@ const DOCUMENT_MIGRATIONS: &[&str] = &[
 ",
 ];
 
+/// The schema of the document tables, for both backends. Only ever append.
+/// PostgreSQL's (in `storeops-storage-postgres`) numbers each document's
+/// chunks itself, for several relay nodes writing at once.
+pub const DOCUMENT_MIGRATIONS: Migrations = Migrations {
+    sqlite: SQLITE_DOCUMENTS,
+    postgres: &[
+        "
+    CREATE TABLE documents (
+        id BYTEA PRIMARY KEY,
+        scope TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        next_seq BIGINT NOT NULL DEFAULT 1
+    );
+    CREATE INDEX documents_by_scope ON documents(scope);
+    CREATE TABLE chunks (
+        doc BYTEA NOT NULL REFERENCES documents(id),
+        seq BIGINT NOT NULL,
+        bytes BYTEA NOT NULL,
+        PRIMARY KEY (doc, seq)
+    );
+    CREATE TABLE sync_states (
+        doc BYTEA NOT NULL REFERENCES documents(id),
+        peer TEXT NOT NULL,
+        state BYTEA NOT NULL,
+        PRIMARY KEY (doc, peer)
+    );
+",
+        "
+    ALTER TABLE documents ADD COLUMN subject TEXT;
+",
+    ],
+};
+
 /// SQLite's own page cache per connection, in KiB. Reads are few (a document
 /// is loaded once and then lives in memory) and the OS caches the file; the
 /// default (2 MiB per connection, three connections in a relay) was a tenth of
@@ -98,8 +151,8 @@ pub const PAGE_CACHE_KIB: i64 = 256;
 /// readers, a small page cache ([`PAGE_CACHE_KIB`]).
 pub fn open_database(path: &Path) -> Result<Connection, StorageError> {
     let conn = Connection::open(path).map_err(|cause| StorageError::Open {
-        path: path.display().to_string(),
-        cause,
+        place: path.display().to_string(),
+        cause: cause.to_string(),
     })?;
     configure(&conn)?;
     Ok(conn)
@@ -117,45 +170,6 @@ fn configure(conn: &Connection) -> Result<(), StorageError> {
     conn.pragma_update(None, "synchronous", "FULL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -PAGE_CACHE_KIB)?;
-    Ok(())
-}
-
-/// Brings `component`'s tables up to date. `migrations[i]` takes the schema from
-/// version `i` to `i + 1`; each runs in its own transaction.
-pub fn migrate(
-    conn: &mut Connection,
-    component: &str,
-    migrations: &[&str],
-) -> Result<(), StorageError> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS schema_versions (component TEXT PRIMARY KEY, version INTEGER NOT NULL)",
-    )?;
-    let found: i64 = conn
-        .query_row(
-            "SELECT version FROM schema_versions WHERE component = ?1",
-            [component],
-            |r| r.get(0),
-        )
-        .optional()?
-        .unwrap_or(0);
-    let known = migrations.len() as i64;
-    if found > known {
-        return Err(StorageError::TooNew {
-            component: component.into(),
-            found,
-            known,
-        });
-    }
-    for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute(
-            "INSERT INTO schema_versions (component, version) VALUES (?1, ?2)
-             ON CONFLICT(component) DO UPDATE SET version = excluded.version",
-            params![component, i as i64 + 1],
-        )?;
-        tx.commit()?;
-    }
     Ok(())
 }
 
@@ -179,7 +193,7 @@ impl SqliteStore {
 
     /// Wraps a connection configured by [`open_database`], migrating it.
     pub fn from_connection(mut conn: Connection) -> Result<Self, StorageError> {
-        migrate(&mut conn, "documents", DOCUMENT_MIGRATIONS)?;
+        migrate(&mut conn, "documents", &DOCUMENT_MIGRATIONS)?;
         Ok(Self { conn })
     }
 
@@ -201,7 +215,7 @@ fn upsert_doc(
     tx.execute(
         "INSERT INTO documents (id, scope, kind, subject) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT(id) DO NOTHING",
-        params![
+        rusqlite::params![
             doc.as_bytes().as_slice(),
             meta.scope,
             meta.kind,
@@ -266,7 +280,7 @@ impl DocumentStore for SqliteStore {
                     upsert_doc(&tx, doc, meta)?;
                     tx.execute(
                         "INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)",
-                        params![doc.as_bytes().as_slice(), bytes],
+                        rusqlite::params![doc.as_bytes().as_slice(), bytes],
                     )?;
                 }
                 StorageOp::Compact { doc, meta, bytes } => {
@@ -275,7 +289,7 @@ impl DocumentStore for SqliteStore {
                     tx.execute("DELETE FROM chunks WHERE doc = ?1", [id])?;
                     tx.execute(
                         "INSERT INTO chunks (doc, bytes) VALUES (?1, ?2)",
-                        params![id, bytes],
+                        rusqlite::params![id, bytes],
                     )?;
                 }
                 StorageOp::SaveSyncState {
@@ -295,7 +309,7 @@ impl DocumentStore for SqliteStore {
                         tx.execute(
                             "INSERT INTO sync_states (doc, peer, state) VALUES (?1, ?2, ?3)
                              ON CONFLICT(doc, peer) DO UPDATE SET state = excluded.state",
-                            params![doc.as_bytes().as_slice(), peer_storage_id, state],
+                            rusqlite::params![doc.as_bytes().as_slice(), peer_storage_id, state],
                         )?;
                     }
                 }
@@ -355,6 +369,13 @@ mod tests {
             .pragma_query_value(None, "cache_size", |r| r.get(0))
             .unwrap();
         assert_eq!(cache, -PAGE_CACHE_KIB);
+    }
+
+    #[test]
+    fn the_sqlite_store_keeps_the_contract() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("contract.sqlite");
+        crate::contract::check(&|| Box::new(SqliteStore::open(&path).unwrap()));
     }
 
     #[test]
@@ -450,7 +471,7 @@ mod tests {
     #[test]
     fn a_database_from_a_newer_version_is_refused_with_advice() {
         let mut conn = Connection::open_in_memory().unwrap();
-        migrate(&mut conn, "documents", DOCUMENT_MIGRATIONS).unwrap();
+        migrate(&mut conn, "documents", &DOCUMENT_MIGRATIONS).unwrap();
         conn.execute("UPDATE schema_versions SET version = 99", [])
             .unwrap();
         let err = SqliteStore::from_connection(conn).unwrap_err();

@@ -869,6 +869,42 @@ impl Engine {
         Ok(r)
     }
 
+    /// Chunks another writer stored for `doc` (another relay node sharing the
+    /// database): applied to the document if it is live here and synced to its
+    /// peers as their changes would be, but not stored again. Bytes that do not
+    /// load are reported as [`Output::Corrupt`] and change nothing.
+    pub fn stored_elsewhere(&mut self, doc_id: DocumentId, chunks: &[Vec<u8>], now: Millis) {
+        let Some(Slot::Live(d)) = self.docs.get_mut(&doc_id) else {
+            return;
+        };
+        let before = d.am.get_heads();
+        // Written by another node after its own checks: applied in place (a
+        // chunk that does not parse is refused before it changes anything).
+        for chunk in chunks {
+            if let Err(e) = d.am.load_incremental(chunk) {
+                self.out.push_back(Output::Corrupt {
+                    doc: doc_id,
+                    error: e.to_string(),
+                });
+                return;
+            }
+        }
+        let after = d.am.get_heads();
+        if after == before {
+            return;
+        }
+        if d.saved_heads == before {
+            // Nothing of ours waits to be stored: what came is stored already.
+            d.saved_heads = after;
+        }
+        d.saves_since_compact += chunks.len();
+        d.stored_bytes += chunks.iter().map(Vec::len).sum::<usize>();
+        d.last_used = now;
+        self.batch.changed.insert(doc_id);
+        self.batch.changed_by_peer.insert(doc_id);
+        self.broadcast(doc_id, None);
+    }
+
     /// Takes back changes of `doc` the relay refused (see [`Refused`]): the
     /// document is rebuilt without them and without what was made on top of them,
     /// saved whole, and synced afresh. Returns how many changes were dropped.
