@@ -7,10 +7,11 @@ use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::{Duration, Instant};
 
 use crate::Settings;
+use crate::backend::Backend;
 use crate::metrics::Metrics;
 use crate::outbox;
-use crate::registry::{Registry, Roots, database_path};
-use storeops_storage::{DocumentStore, SqliteStore};
+use crate::registry::{Registry, Roots};
+use storeops_storage::DocumentStore;
 use storeops_sync::{
     Access, Config, ConnId, DocMeta, DocumentId, Engine, Output, PeerId, Role, StorageOp, StoredDoc,
 };
@@ -35,6 +36,13 @@ pub enum HubInput {
     },
     /// A change the relay itself makes to a document (see [`LocalChange`]).
     Local(LocalChange),
+    /// Another relay node sharing the database stored chunks of `doc`.
+    StoredElsewhere {
+        doc: DocumentId,
+    },
+    /// Announcements from the other nodes may have been missed: read every
+    /// document in memory again for what they stored.
+    CatchUp,
     /// Close every connection with a reason and stop.
     Shutdown {
         done: std::sync::mpsc::Sender<()>,
@@ -112,7 +120,7 @@ pub(crate) fn now_ms() -> u64 {
 /// The engine thread's state.
 pub struct Hub {
     engine: Engine,
-    store: SqliteStore,
+    store: Box<dyn DocumentStore + Send>,
     registry: Registry,
     links: HashMap<ConnId, Link>,
     metrics: std::sync::Arc<Metrics>,
@@ -150,13 +158,16 @@ const REVOCATION_CHECK: Duration = Duration::from_millis(250);
 const REVOCATION_MARGIN_MS: i64 = 5_000;
 
 impl Hub {
+    /// `node` names this relay process among the nodes sharing a database.
     pub fn open(
         settings: &Settings,
+        backend: &Backend,
+        node: &str,
         storage_id: String,
         metrics: std::sync::Arc<Metrics>,
     ) -> anyhow::Result<Self> {
-        let registry = Registry::open(&settings.data_dir)?;
-        let store = SqliteStore::open(&database_path(&settings.data_dir))?;
+        let registry = Registry::open(backend)?;
+        let store = backend.documents(node)?;
         let peer_id = PeerId::new(format!("storeops-relay-{storage_id}"));
         let config = Config {
             max_docs_per_conn: settings.max_documents_per_connection,
@@ -164,9 +175,7 @@ impl Hub {
             ..Config::default()
         };
         let rules: Option<Box<dyn storeops_sync::Validator>> = if settings.validate_writes {
-            Some(Box::new(crate::validate::StoreRules::open(
-                &settings.data_dir,
-            )?))
+            Some(Box::new(crate::validate::StoreRules::open(backend)?))
         } else {
             None
         };
@@ -279,7 +288,26 @@ impl Hub {
                 self.engine.disconnected(conn);
             }
             HubInput::Local(change) => self.local_change(change, now),
+            HubInput::StoredElsewhere { doc } => self.catch_up(doc, now),
+            HubInput::CatchUp => {
+                for doc in self.engine.live_documents() {
+                    self.catch_up(doc, now);
+                }
+            }
             HubInput::Shutdown { .. } => {}
+        }
+    }
+
+    /// Applies what other nodes stored of `doc` since this thread last read
+    /// or wrote it, if it is in memory here (else it is read whole when needed).
+    fn catch_up(&mut self, doc: DocumentId, now: u64) {
+        if self.engine.document(&doc).is_none() {
+            return;
+        }
+        match self.store.stored_since(&doc) {
+            Ok(chunks) if chunks.is_empty() => {}
+            Ok(chunks) => self.engine.stored_elsewhere(doc, &chunks, now),
+            Err(e) => tracing::warn!(%doc, error = %e, "reading what other nodes stored failed"),
         }
     }
 
@@ -301,6 +329,8 @@ impl Hub {
             self.engine.open(doc, now);
             self.perform(false);
         }
+        // On a shared database, on what every node stored.
+        self.catch_up(doc, now);
         let applied = self
             .engine
             .change(doc, now, |am| {
@@ -629,6 +659,8 @@ impl Hubs {
     /// Opens `settings.engine_threads` hubs and starts their threads.
     pub fn start(
         settings: &Settings,
+        backend: &Backend,
+        node: &str,
         storage_id: &str,
         metrics: &std::sync::Arc<Metrics>,
     ) -> anyhow::Result<(Self, Vec<std::thread::JoinHandle<()>>)> {
@@ -636,7 +668,13 @@ impl Hubs {
         let mut shards = Vec::with_capacity(n);
         let mut threads = Vec::with_capacity(n);
         for i in 0..n {
-            let hub = Hub::open(settings, storage_id.to_owned(), metrics.clone())?;
+            let hub = Hub::open(
+                settings,
+                backend,
+                node,
+                storage_id.to_owned(),
+                metrics.clone(),
+            )?;
             let (tx, thread) = spawn_named(hub, format!("storeops-engine-{i}"));
             shards.push(tx);
             threads.push(thread);

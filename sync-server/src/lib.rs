@@ -14,10 +14,12 @@
 //! - `GET /sync` (also `/`) — the WebSocket, authenticated by
 //!   `Authorization: Bearer TOKEN` or `?token=TOKEN` before the upgrade.
 
+pub mod backend;
 mod connection;
 pub mod hub;
 pub mod limits;
 pub mod metrics;
+pub mod nodes;
 pub mod outbox;
 pub mod periods;
 pub mod registry;
@@ -50,6 +52,7 @@ use storeops_domain::{Role, kind};
 use storeops_sync::{Access, ConnId};
 use tokio::sync::watch;
 
+use backend::Backend;
 use hub::HubInput;
 use limits::{DeviceCaps, PerAddress, Rate, retry_after_seconds};
 use metrics::Metrics;
@@ -247,17 +250,16 @@ pub(crate) fn now_ms() -> i64 {
     hub::now_ms() as i64
 }
 
-/// The relay's stable storage id, kept in the data directory.
-fn storage_id(data_dir: &std::path::Path) -> anyhow::Result<String> {
-    let path = data_dir.join("relay-id");
-    match std::fs::read_to_string(&path) {
-        Ok(id) if !id.trim().is_empty() => Ok(id.trim().to_owned()),
-        _ => {
-            let id = registry::random_secret()?[..16].to_owned();
-            std::fs::write(&path, &id)?;
-            Ok(id)
+/// The relay's stable storage id (devices keep their sync states under it):
+/// one for every node of a shared database, kept there. A data directory from
+/// before it was kept in the database gives the id it had (`relay-id`).
+fn storage_id(data_dir: &std::path::Path, registry: &mut Registry) -> anyhow::Result<String> {
+    Ok(registry.fact("storage-id", || {
+        match std::fs::read_to_string(data_dir.join("relay-id")) {
+            Ok(id) if !id.trim().is_empty() => Ok(id.trim().to_owned()),
+            _ => Ok(registry::random_secret()?[..16].to_owned()),
         }
-    }
+    })?)
 }
 
 /// A running relay's handles, for [`app`].
@@ -271,13 +273,26 @@ pub struct Relay {
 impl Relay {
     /// Opens the data directory and starts the engine thread.
     pub fn start(settings: Settings) -> anyhow::Result<Self> {
-        let registry = Registry::open(&settings.data_dir)?;
-        let sign_in = SignIn::start(&settings.data_dir)?;
-        let sid = storage_id(&settings.data_dir)?;
+        let backend = Backend::of(&settings)?;
+        let mut registry = Registry::open(&backend)?;
+        let node = nodes::new_id()?;
+        let sid = storage_id(&settings.data_dir, &mut registry)?;
+        let sign_in = SignIn::start(&backend)?;
         let metrics = Arc::new(Metrics::default());
-        let (hubs, engines) = hub::Hubs::start(&settings, &sid, &metrics)?;
-        let surveys = surveys::Surveys::start(&settings.data_dir, hubs.clone())?;
-        let periods = periods::Periods::start(&settings.data_dir, hubs.clone())?;
+        let (hubs, engines) = hub::Hubs::start(&settings, &backend, &node, &sid, &metrics)?;
+        let surveys =
+            surveys::Surveys::start(&backend, &settings.data_dir, &mut registry, hubs.clone())?;
+        let periods = periods::Periods::start(&backend, hubs.clone())?;
+        if backend.is_shared() {
+            nodes::start(
+                &backend,
+                &node,
+                &settings.listen.to_string(),
+                &hubs,
+                &metrics,
+            )?;
+            tracing::info!(node, database = %backend.describe(), "a node of a relay on a shared database");
+        }
         let web = web::WebApp::load(settings.web_dir.as_deref())?;
         if web.is_built() {
             tracing::info!(version = web.version(), "serving the phone web app at /");

@@ -5,14 +5,18 @@ use std::path::PathBuf;
 use anyhow::{Context, bail};
 use storeops_domain::Role;
 use storeops_domain::calendar::Zone;
-use storeops_relay::registry::{Registry, database_path};
+use storeops_relay::backend::Backend;
+use storeops_relay::registry::Registry;
 use storeops_relay::{Settings, serve};
 
 const HELP: &str = "storeops-relay — the Storeops sync relay
 
 USAGE:
-  storeops-relay serve [--listen ADDR] [--data-dir DIR] [--config FILE] [--web-dir DIR]
-                      also serves the phone web app at / (built in, or from --web-dir)
+  storeops-relay serve [--listen ADDR] [--data-dir DIR] [--database URL] [--config FILE]
+                      [--web-dir DIR]
+                      also serves the phone web app at / (built in, or from --web-dir);
+                      --database postgres://… keeps everything in PostgreSQL, where
+                      several relay nodes may share it (docs/operators.md)
   storeops-relay store create --data-dir DIR --name NAME --template plan1|plan2|plan3
                               [--locale zh-CN|en] [--time-zone Asia/Shanghai]
                               [--demo-people yes]   sample staff in every position
@@ -27,11 +31,14 @@ USAGE:
                                person, by id or as whoever holds a position now
   storeops-relay device list --data-dir DIR
   storeops-relay device revoke --data-dir DIR ID
+  storeops-relay nodes             the relay nodes on a shared database, as they last reported
   storeops-relay backup --data-dir DIR --to FILE
+                        (on PostgreSQL: says how to back up with pg_dump)
   storeops-relay config            print an example config file (every setting, its default)
 
-Every command takes --config FILE. Settings come from the defaults, then the file, then
-STOREOPS_RELAY__<NAME> environment variables, then --listen / --data-dir / --web-dir.
+Every command takes --config FILE and --database URL. Settings come from the defaults, then
+the file, then STOREOPS_RELAY__<NAME> environment variables, then --listen / --data-dir /
+--database / --web-dir.
 Logs: RUST_LOG (e.g. info, storeops_relay=debug).";
 
 /// Parsed `--flag value` pairs and positional words.
@@ -96,7 +103,17 @@ fn settings(args: &Args) -> anyhow::Result<Settings> {
     if let Some(v) = args.get("web-dir") {
         s.web_dir = Some(PathBuf::from(v));
     }
+    if let Some(v) = args.get("database") {
+        s.database = Some(v.to_owned());
+    }
     Ok(s)
+}
+
+/// The registry on the database the settings name.
+fn registry(args: &Args) -> anyhow::Result<Registry> {
+    let backend = Backend::of(&settings(args)?)?;
+    Registry::open(&backend)
+        .with_context(|| format!("cannot open the registry on {}", backend.describe()))
 }
 
 fn now_ms() -> i64 {
@@ -118,7 +135,7 @@ fn run() -> anyhow::Result<()> {
     let words: Vec<&str> = args.words.iter().map(String::as_str).collect();
     match words.as_slice() {
         ["serve"] => {
-            args.check_known(&["listen", "data-dir", "config", "web-dir"])?;
+            args.check_known(&["listen", "data-dir", "config", "web-dir", "database"])?;
             let settings = settings(&args)?;
             tracing_subscriber::fmt()
                 .with_env_filter(
@@ -148,6 +165,7 @@ fn run() -> anyhow::Result<()> {
             args.check_known(&[
                 "data-dir",
                 "config",
+                "database",
                 "name",
                 "template",
                 "locale",
@@ -155,7 +173,6 @@ fn run() -> anyhow::Result<()> {
                 "demo-people",
                 "demo-history",
             ])?;
-            let s = settings(&args)?;
             let tz = args.get("time-zone").unwrap_or("Asia/Shanghai");
             let zone = Zone::named(tz)?;
             let now = now_ms();
@@ -170,7 +187,7 @@ fn run() -> anyhow::Result<()> {
                 Some("yes") => true,
                 Some(other) => bail!("--demo-history takes yes or no, not {other:?}"),
             };
-            let mut reg = Registry::open(&s.data_dir)?;
+            let mut reg = registry(&args)?;
             let create = if history {
                 Registry::create_lived_in_store
             } else if demo {
@@ -195,15 +212,15 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["store", "grant"] => {
-            args.check_known(&["data-dir", "config", "valid-hours"])?;
+            args.check_known(&["data-dir", "config", "database", "valid-hours"])?;
             let hours = valid_hours(&args)?;
-            let mut reg = Registry::open(&settings(&args)?.data_dir)?;
+            let mut reg = registry(&args)?;
             println!("{}", reg.create_store_grant(now_ms(), hours * 3_600_000)?);
             Ok(())
         }
         ["store", "list"] => {
-            args.check_known(&["data-dir", "config"])?;
-            let reg = Registry::open(&settings(&args)?.data_dir)?;
+            args.check_known(&["data-dir", "config", "database"])?;
+            let reg = registry(&args)?;
             for s in reg.stores()? {
                 println!("{}\t{}\t{}", s.id, s.root_document_id, s.name);
             }
@@ -213,6 +230,7 @@ fn run() -> anyhow::Result<()> {
             args.check_known(&[
                 "data-dir",
                 "config",
+                "database",
                 "store",
                 "role",
                 "person",
@@ -225,7 +243,7 @@ fn run() -> anyhow::Result<()> {
                 .map_err(|e: String| anyhow::anyhow!(e))?;
             let hours = valid_hours(&args)?;
             let store = args.need("store")?;
-            let mut reg = Registry::open(&settings(&args)?.data_dir)?;
+            let mut reg = registry(&args)?;
             // For a person by id, or for whoever holds a position now.
             let person = match (args.get("person"), args.get("holder-of")) {
                 (Some(p), _) => Some(p.to_owned()),
@@ -246,8 +264,8 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["device", "list"] => {
-            args.check_known(&["data-dir", "config"])?;
-            let reg = Registry::open(&settings(&args)?.data_dir)?;
+            args.check_known(&["data-dir", "config", "database"])?;
+            let reg = registry(&args)?;
             for d in reg.devices()? {
                 let state = if d.revoked { "revoked" } else { "active" };
                 println!(
@@ -262,23 +280,57 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         ["device", "revoke", id] => {
-            args.check_known(&["data-dir", "config"])?;
-            let mut reg = Registry::open(&settings(&args)?.data_dir)?;
+            args.check_known(&["data-dir", "config", "database"])?;
+            let mut reg = registry(&args)?;
             reg.revoke(id, now_ms())?;
             eprintln!("revoked {id}; a running relay cuts its connections within a second");
             Ok(())
         }
         ["backup"] => {
-            args.check_known(&["data-dir", "config", "to"])?;
+            args.check_known(&["data-dir", "config", "database", "to"])?;
             let s = settings(&args)?;
             let to = PathBuf::from(args.need("to")?);
             if to.exists() {
                 bail!("{} exists; choose a new file", to.display());
             }
-            let conn = storeops_storage::open_database(&database_path(&s.data_dir))?;
-            conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
-                .context("backup failed")?;
-            eprintln!("backed up to {}", to.display());
+            match Backend::of(&s)? {
+                Backend::Sqlite(path) => {
+                    let conn = storeops_storage::open_database(&path)?;
+                    conn.execute("VACUUM INTO ?1", [to.to_string_lossy()])
+                        .context("backup failed")?;
+                    eprintln!("backed up to {}", to.display());
+                    Ok(())
+                }
+                Backend::Postgres(_) => bail!(
+                    "the relay's data is in PostgreSQL: back it up with PostgreSQL's own tools while the relay runs, e.g. `pg_dump --format=custom --file {} \"$DATABASE_URL\"` (restore with pg_restore), or with your database team's continuous archiving; nothing was written",
+                    to.display()
+                ),
+            }
+        }
+        ["nodes"] => {
+            args.check_known(&["data-dir", "config", "database"])?;
+            let backend = Backend::of(&settings(&args)?)?;
+            if !backend.is_shared() {
+                println!(
+                    "one node: the relay on {} (nodes share only a PostgreSQL database)",
+                    backend.describe()
+                );
+                return Ok(());
+            }
+            let db = backend.sql()?;
+            let now = now_ms();
+            println!("node\taddress\tstate\tlast report\tconnections\tdocuments in memory");
+            for n in storeops_relay::nodes::list(db.as_ref(), now)? {
+                println!(
+                    "{}\t{}\t{}\t{:.1} s ago\t{}\t{}",
+                    n.id,
+                    n.address,
+                    if n.alive { "up" } else { "gone" },
+                    (now - n.seen_at) as f64 / 1000.0,
+                    n.connections,
+                    n.documents
+                );
+            }
             Ok(())
         }
         ["config"] => {

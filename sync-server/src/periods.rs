@@ -12,25 +12,24 @@
 //! both.
 
 use std::collections::{BTreeSet, HashMap};
-use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use automerge::ActorId;
-use rusqlite::{Connection, OptionalExtension};
 use storeops_domain::calendar::{Date, Zone};
 use storeops_domain::{Actor, kind, recurring, split};
-use storeops_storage::open_database;
+use storeops_storage::params;
+use storeops_storage::sql::Database;
 use storeops_sync::{DocMeta, DocumentId};
 
+use crate::backend::Backend;
 use crate::hub::{Hubs, LocalChange};
-use crate::registry::database_path;
 
 /// The relay's name in the changes it makes.
 const RELAY_ACTOR: &str = "Storeops";
 
 pub struct Periods {
     hubs: Hubs,
-    db: Mutex<Connection>,
+    db: Mutex<Box<dyn Database>>,
     /// Per store: its time zone and the day its periods were last opened for.
     opened: Mutex<HashMap<String, (Zone, Date)>>,
     /// Held while opening, so a period is opened once however many devices
@@ -45,10 +44,10 @@ impl std::fmt::Debug for Periods {
 }
 
 impl Periods {
-    pub fn start(data_dir: &Path, hubs: Hubs) -> anyhow::Result<Arc<Self>> {
+    pub fn start(backend: &Backend, hubs: Hubs) -> anyhow::Result<Arc<Self>> {
         Ok(Arc::new(Self {
             hubs,
-            db: Mutex::new(open_database(&database_path(data_dir))?),
+            db: Mutex::new(backend.sql()?),
             opened: Mutex::new(HashMap::new()),
             opening: Mutex::new(()),
         }))
@@ -216,10 +215,8 @@ impl Periods {
     fn root_of(&self, store: &str) -> Result<DocumentId, String> {
         let db = self.db.lock().unwrap_or_else(|p| p.into_inner());
         let root: Option<String> = db
-            .query_row("SELECT root_doc FROM stores WHERE id = ?1", [store], |r| {
-                r.get(0)
-            })
-            .optional()
+            .row("SELECT root_doc FROM stores WHERE id = $1", params![store])
+            .and_then(|r| r.map(|r| r.get(0)).transpose())
             .map_err(|e| e.to_string())?;
         root.ok_or_else(|| format!("there is no store {store}"))?
             .parse()

@@ -6,15 +6,17 @@
 use std::path::Path;
 
 use automerge::Automerge;
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use storeops_domain::calendar::Date;
 use storeops_domain::{Role, StoreSetup, access, kind, new_store, recurring, split, template};
-use storeops_storage::{DocumentStore, SqliteStore, StorageError, migrate, open_database};
+use storeops_storage::sql::{Database, Row};
+use storeops_storage::{DocumentStore, Migrations, StorageError, migrate, params};
 use storeops_sync::{DocMeta, DocumentId, StorageOp};
 
-/// The relay's own tables. Only ever append.
-const REGISTRY_MIGRATIONS: &[&str] = &[
+use crate::backend::Backend;
+
+/// The relay's own tables on SQLite.
+const SQLITE_REGISTRY: &[&str] = &[
     "
     CREATE TABLE stores (
         id TEXT PRIMARY KEY,
@@ -54,7 +56,81 @@ const REGISTRY_MIGRATIONS: &[&str] = &[
         store_id TEXT
     );
 ",
+    "
+    CREATE INDEX devices_by_revocation ON devices(revoked_at);
+    -- Facts of the relay as a whole (its storage id), whichever node asks.
+    CREATE TABLE relay_facts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    -- The relay nodes on this database, each as it last reported itself.
+    CREATE TABLE relay_nodes (
+        id TEXT PRIMARY KEY,
+        address TEXT NOT NULL,
+        started_at INTEGER NOT NULL,
+        seen_at INTEGER NOT NULL,
+        connections INTEGER NOT NULL,
+        stores INTEGER NOT NULL,
+        documents INTEGER NOT NULL
+    );
+",
 ];
+
+/// The relay's own tables, on both backends. Only ever append, to both.
+const REGISTRY_MIGRATIONS: Migrations = Migrations {
+    sqlite: SQLITE_REGISTRY,
+    postgres: &[
+        "
+    CREATE TABLE stores (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        root_doc TEXT NOT NULL,
+        created_at BIGINT NOT NULL
+    );
+    CREATE TABLE invites (
+        code_hash BYTEA PRIMARY KEY,
+        store_id TEXT NOT NULL REFERENCES stores(id),
+        role TEXT NOT NULL,
+        person TEXT,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        redeemed_at BIGINT
+    );
+    CREATE TABLE devices (
+        id TEXT PRIMARY KEY,
+        store_id TEXT NOT NULL REFERENCES stores(id),
+        role TEXT NOT NULL,
+        person TEXT,
+        name TEXT NOT NULL,
+        token_hash BYTEA NOT NULL UNIQUE,
+        created_at BIGINT NOT NULL,
+        revoked_at BIGINT
+    );
+",
+        "
+    ALTER TABLE devices ADD COLUMN expires_at BIGINT;
+",
+        "
+    CREATE TABLE store_grants (
+        code_hash BYTEA PRIMARY KEY,
+        created_at BIGINT NOT NULL,
+        expires_at BIGINT NOT NULL,
+        redeemed_at BIGINT,
+        store_id TEXT
+    );
+",
+        "
+    CREATE INDEX devices_by_revocation ON devices(revoked_at);
+    CREATE TABLE relay_facts (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+    CREATE TABLE relay_nodes (
+        id TEXT PRIMARY KEY,
+        address TEXT NOT NULL,
+        started_at BIGINT NOT NULL,
+        seen_at BIGINT NOT NULL,
+        connections BIGINT NOT NULL,
+        stores BIGINT NOT NULL,
+        documents BIGINT NOT NULL
+    );
+",
+    ],
+};
 
 /// How long a device token stays valid; then the device enrols again.
 pub const TOKEN_LIFETIME_MS: i64 = 400 * 24 * 3_600_000;
@@ -68,8 +144,6 @@ pub fn database_path(data_dir: &Path) -> std::path::PathBuf {
 pub enum RegistryError {
     #[error(transparent)]
     Storage(#[from] StorageError),
-    #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
     #[error("there is no store {0:?}; `storeops-relay store list` shows them")]
     UnknownStore(String),
     #[error("there is no template {0:?}; choose plan1, plan2 or plan3")]
@@ -196,27 +270,65 @@ pub struct StoreInfo {
 }
 
 /// The registry over the relay's database.
-#[derive(Debug)]
 pub struct Registry {
-    docs: SqliteStore,
+    db: Box<dyn Database>,
+    docs: Box<dyn DocumentStore + Send>,
+}
+
+impl std::fmt::Debug for Registry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Registry").finish_non_exhaustive()
+    }
+}
+
+fn store_info(r: &Row) -> Result<StoreInfo, StorageError> {
+    Ok(StoreInfo {
+        id: r.get(0)?,
+        name: r.get(1)?,
+        root_document_id: r.get(2)?,
+    })
 }
 
 impl Registry {
-    /// Opens the registry in `data_dir`, creating the directory and database.
-    pub fn open(data_dir: &Path) -> Result<Self, RegistryError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            RegistryError::Invalid(format!(
-                "cannot create the data directory {}: {e}",
-                data_dir.display()
-            ))
-        })?;
-        let mut docs = SqliteStore::from_connection(open_database(&database_path(data_dir))?)?;
-        migrate(docs.connection_mut(), "registry", REGISTRY_MIGRATIONS)?;
-        Ok(Self { docs })
+    /// Opens the registry on `backend`, creating and migrating its tables
+    /// (and the documents' tables) as needed.
+    pub fn open(backend: impl Into<Backend>) -> Result<Self, RegistryError> {
+        let backend = backend.into();
+        let docs = backend.documents("registry")?;
+        let mut db = backend.sql()?;
+        migrate(db.as_mut(), "registry", &REGISTRY_MIGRATIONS)?;
+        Ok(Self { db, docs })
     }
 
-    fn conn(&self) -> &Connection {
-        self.docs.connection()
+    fn conn(&self) -> &dyn Database {
+        self.db.as_ref()
+    }
+
+    /// A fact of the relay as a whole, made by `make` the first time anyone
+    /// asks (on a shared database, whichever node asks first).
+    pub fn fact(
+        &mut self,
+        name: &str,
+        make: impl FnOnce() -> Result<String, RegistryError>,
+    ) -> Result<String, RegistryError> {
+        let get = |db: &dyn Database| -> Result<Option<String>, RegistryError> {
+            Ok(db
+                .row(
+                    "SELECT value FROM relay_facts WHERE name = $1",
+                    params![name],
+                )?
+                .map(|r| r.get(0))
+                .transpose()?)
+        };
+        if let Some(value) = get(self.conn())? {
+            return Ok(value);
+        }
+        self.conn().run(
+            "INSERT INTO relay_facts (name, value) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+            params![name, make()?],
+        )?;
+        get(self.conn())?
+            .ok_or_else(|| RegistryError::Invalid(format!("the relay's {name} vanished")))
     }
 
     /// Creates a store from a seed template: its documents and its record.
@@ -360,9 +472,9 @@ impl Registry {
         // Documents first, then the record: a store never lacks its documents, and
         // documents orphaned by a failure in between are unreachable and harmless.
         self.docs.apply(&ops)?;
-        self.conn().execute(
-            "INSERT INTO stores (id, name, root_doc, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![store_id, name, root.to_string(), now_ms],
+        self.conn().run(
+            "INSERT INTO stores (id, name, root_doc, created_at) VALUES ($1, $2, $3, $4)",
+            params![store_id.as_str(), name, root.to_string(), now_ms],
         )?;
         Ok((
             StoreInfo {
@@ -375,17 +487,11 @@ impl Registry {
     }
 
     pub fn stores(&self) -> Result<Vec<StoreInfo>, RegistryError> {
-        let mut stmt = self
-            .conn()
-            .prepare("SELECT id, name, root_doc FROM stores ORDER BY created_at")?;
-        let rows = stmt.query_map([], |r| {
-            Ok(StoreInfo {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                root_document_id: r.get(2)?,
-            })
-        })?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows = self.conn().rows(
+            "SELECT id, name, root_doc FROM stores ORDER BY created_at, id",
+            &[],
+        )?;
+        Ok(rows.iter().map(store_info).collect::<Result<_, _>>()?)
     }
 
     /// A store's org chart, as stored (what the relay has acknowledged).
@@ -407,18 +513,12 @@ impl Registry {
 
     fn store(&self, id: &str) -> Result<StoreInfo, RegistryError> {
         self.conn()
-            .query_row(
-                "SELECT id, name, root_doc FROM stores WHERE id = ?1",
-                [id],
-                |r| {
-                    Ok(StoreInfo {
-                        id: r.get(0)?,
-                        name: r.get(1)?,
-                        root_document_id: r.get(2)?,
-                    })
-                },
-            )
-            .optional()?
+            .row(
+                "SELECT id, name, root_doc FROM stores WHERE id = $1",
+                params![id],
+            )?
+            .map(|r| store_info(&r))
+            .transpose()?
             .ok_or_else(|| RegistryError::UnknownStore(id.into()))
     }
 
@@ -430,8 +530,8 @@ impl Registry {
         valid_ms: i64,
     ) -> Result<String, RegistryError> {
         let code = typeable_code()?;
-        self.conn().execute(
-            "INSERT INTO store_grants (code_hash, created_at, expires_at) VALUES (?1, ?2, ?3)",
+        self.conn().run(
+            "INSERT INTO store_grants (code_hash, created_at, expires_at) VALUES ($1, $2, $3)",
             params![hash(&code), now_ms, now_ms.saturating_add(valid_ms)],
         )?;
         Ok(code)
@@ -467,12 +567,14 @@ impl Registry {
         if let Err(e) = storeops_domain::calendar::Zone::named(&req.time_zone) {
             return Err(RegistryError::Invalid(e.to_string()));
         }
-        let usable: bool = self.conn().query_row(
-            "SELECT EXISTS(SELECT 1 FROM store_grants
-             WHERE code_hash = ?1 AND redeemed_at IS NULL AND expires_at > ?2)",
-            params![hash(&req.code), now_ms],
-            |r| r.get(0),
-        )?;
+        let usable = self
+            .conn()
+            .row(
+                "SELECT 1 FROM store_grants
+                 WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > $2",
+                params![hash(&req.code), now_ms],
+            )?
+            .is_some();
         if !usable {
             return Err(RegistryError::InvalidGrant);
         }
@@ -487,10 +589,10 @@ impl Registry {
             now_ms,
             People::Opener(person_name),
         )?;
-        let redeemed = self.conn().execute(
-            "UPDATE store_grants SET redeemed_at = ?2, store_id = ?3
-             WHERE code_hash = ?1 AND redeemed_at IS NULL",
-            params![hash(&req.code), now_ms, store.id],
+        let redeemed = self.conn().run(
+            "UPDATE store_grants SET redeemed_at = $2, store_id = $3
+             WHERE code_hash = $1 AND redeemed_at IS NULL",
+            params![hash(&req.code), now_ms, store.id.as_str()],
         )?;
         if redeemed != 1 {
             return Err(RegistryError::InvalidGrant);
@@ -511,9 +613,9 @@ impl Registry {
     ) -> Result<String, RegistryError> {
         self.store(store_id)?;
         let code = typeable_code()?;
-        self.conn().execute(
+        self.conn().run(
             "INSERT INTO invites (code_hash, store_id, role, person, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+             VALUES ($1, $2, $3, $4, $5, $6)",
             params![
                 hash(&code),
                 store_id,
@@ -541,44 +643,42 @@ impl Registry {
         }
         let token = random_secret()?;
         let device_id = format!("dev-{}", &random_secret()?[..12]);
-        let tx = self
-            .docs
-            .connection_mut()
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let invite: Option<(String, String, Option<String>)> = tx
-            .query_row(
-                "UPDATE invites SET redeemed_at = ?2
-                 WHERE code_hash = ?1 AND redeemed_at IS NULL AND expires_at > ?2
-                 RETURNING store_id, role, person",
-                params![hash(code), now_ms],
-                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-            )
-            .optional()?;
-        let Some((store_id, role, person)) = invite else {
+        let tx = self.db.transaction()?;
+        let Some(invite) = tx.row(
+            "UPDATE invites SET redeemed_at = $2
+             WHERE code_hash = $1 AND redeemed_at IS NULL AND expires_at > $2
+             RETURNING store_id, role, person",
+            params![hash(code), now_ms],
+        )?
+        else {
             return Err(RegistryError::InvalidInvite);
         };
+        let (store_id, role, person): (String, String, Option<String>) =
+            (invite.get(0)?, invite.get(1)?, invite.get(2)?);
         let role: Role = role.parse().map_err(|_| {
             RegistryError::Invalid(format!("the invite names an unknown role {role:?}"))
         })?;
-        tx.execute(
+        tx.run(
             "INSERT INTO devices (id, store_id, role, person, name, token_hash, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
             params![
-                device_id,
-                store_id,
+                device_id.as_str(),
+                store_id.as_str(),
                 role.as_str(),
-                person,
+                person.clone(),
                 device_name,
                 hash(&token),
                 now_ms,
                 now_ms.saturating_add(TOKEN_LIFETIME_MS)
             ],
         )?;
-        let (store_name, root): (String, String) = tx.query_row(
-            "SELECT name, root_doc FROM stores WHERE id = ?1",
-            [&store_id],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?;
+        let store = tx
+            .row(
+                "SELECT name, root_doc FROM stores WHERE id = $1",
+                params![store_id.as_str()],
+            )?
+            .ok_or_else(|| RegistryError::UnknownStore(store_id.clone()))?;
+        let (store_name, root): (String, String) = (store.get(0)?, store.get(1)?);
         tx.commit()?;
         Ok(Enrolment {
             device_id,
@@ -593,15 +693,15 @@ impl Registry {
 
     /// The device holding `token`, if any (revoked devices included, flagged).
     pub fn device_by_token(&self, token: &str) -> Result<Option<Device>, RegistryError> {
-        self.conn()
-            .query_row(
+        Ok(self
+            .conn()
+            .row(
                 "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL, expires_at
-                 FROM devices WHERE token_hash = ?1",
-                [hash(token)],
-                row_to_device,
-            )
-            .optional()
-            .map_err(Into::into)
+                 FROM devices WHERE token_hash = $1",
+                params![hash(token)],
+            )?
+            .map(|r| row_to_device(&r))
+            .transpose()?)
     }
 
     /// The device holding `token` as it signs in: acting with the role its
@@ -637,17 +737,17 @@ impl Registry {
     }
 
     pub fn devices(&self) -> Result<Vec<Device>, RegistryError> {
-        let mut stmt = self.conn().prepare(
-            "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL, expires_at FROM devices ORDER BY created_at",
+        let rows = self.conn().rows(
+            "SELECT id, store_id, role, person, name, revoked_at IS NOT NULL, expires_at FROM devices ORDER BY created_at, id",
+            &[],
         )?;
-        let rows = stmt.query_map([], row_to_device)?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        Ok(rows.iter().map(row_to_device).collect::<Result<_, _>>()?)
     }
 
     /// Revokes a device; its connections are cut by the running relay.
     pub fn revoke(&mut self, device_id: &str, now_ms: i64) -> Result<(), RegistryError> {
-        let n = self.conn().execute(
-            "UPDATE devices SET revoked_at = COALESCE(revoked_at, ?2) WHERE id = ?1",
+        let n = self.conn().run(
+            "UPDATE devices SET revoked_at = COALESCE(revoked_at, $2) WHERE id = $1",
             params![device_id, now_ms],
         )?;
         if n == 0 {
@@ -659,11 +759,11 @@ impl Registry {
     /// Ids of devices revoked at or after `since_ms` (an indexed lookup, cheap
     /// however many devices are connected).
     pub fn revoked_since(&self, since_ms: i64) -> Result<Vec<String>, RegistryError> {
-        let mut stmt = self
-            .conn()
-            .prepare_cached("SELECT id FROM devices WHERE revoked_at >= ?1")?;
-        let rows = stmt.query_map([since_ms], |r| r.get(0))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        let rows = self.conn().rows(
+            "SELECT id FROM devices WHERE revoked_at >= $1",
+            params![since_ms],
+        )?;
+        Ok(rows.iter().map(|r| r.get(0)).collect::<Result<_, _>>()?)
     }
 }
 
@@ -701,7 +801,7 @@ fn add_opener(org: &mut Automerge, name: &str, now_ms: i64) -> Result<String, Re
     Ok(id)
 }
 
-fn row_to_device(r: &rusqlite::Row<'_>) -> rusqlite::Result<Device> {
+fn row_to_device(r: &Row) -> Result<Device, StorageError> {
     let role: String = r.get(2)?;
     Ok(Device {
         id: r.get(0)?,
@@ -735,7 +835,7 @@ mod tests {
         let s = reg
             .create_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
             .unwrap();
-        let docs = SqliteStore::open(&database_path(dir.path()))
+        let docs = storeops_storage::SqliteStore::open(&database_path(dir.path()))
             .unwrap()
             .documents_of(&s.id)
             .unwrap();

@@ -12,8 +12,13 @@ use serde::Deserialize;
 pub struct Settings {
     /// Address to listen on.
     pub listen: SocketAddr,
-    /// Directory holding `relay.sqlite` and the relay's id.
+    /// Directory holding `relay.sqlite` (unless `database` is set) and the
+    /// survey secret.
     pub data_dir: PathBuf,
+    /// A PostgreSQL database to keep everything in instead of SQLite
+    /// (`postgres://user:password@host:port/name`), shareable by several
+    /// relay nodes.
+    pub database: Option<String>,
     /// Largest WebSocket message accepted, in bytes.
     pub max_frame_bytes: usize,
     /// Sustained messages per second per connection (bursts of twice that).
@@ -60,6 +65,7 @@ impl Default for Settings {
         Self {
             listen: SocketAddr::from(([127, 0, 0, 1], 8787)),
             data_dir: PathBuf::from("relay-data"),
+            database: None,
             max_frame_bytes: 16 * 1024 * 1024,
             max_messages_per_second: 500,
             outbox_frames: 1024,
@@ -221,6 +227,9 @@ impl Settings {
         if let Some(v) = env("STOREOPS_RELAY__TLS_KEY_FILE") {
             s.tls_key_file = Some(PathBuf::from(v));
         }
+        if let Some(v) = env("STOREOPS_RELAY__DATABASE") {
+            s.database = Some(v);
+        }
         if let Some(v) = env("STOREOPS_RELAY__WEB_DIR") {
             s.web_dir = Some(PathBuf::from(v));
         }
@@ -236,7 +245,9 @@ impl Settings {
              # which wins over this file; command-line flags win over both.\n\
              \n\
              # Address to listen on.\nlisten = \"{}\"\n\
-             # Directory holding relay.sqlite and the relay's id.\ndata_dir = \"{}\"\n\
+             # Directory holding relay.sqlite (unless database is set) and the survey secret.\ndata_dir = \"{}\"\n\
+             # Keep everything in PostgreSQL instead (several relay nodes may share it; see docs/operators.md).\n\
+             # database = \"postgres://storeops:PASSWORD@db.example:5432/storeops\"\n\
              # Largest WebSocket message accepted, in bytes.\nmax_frame_bytes = {}\n\
              # Sustained messages per second per connection (bursts of twice that).\nmax_messages_per_second = {}\n\
              # Frames queued for one connection before it is cut as a slow reader.\noutbox_frames = {}\n\

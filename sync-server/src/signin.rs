@@ -11,11 +11,11 @@
 //! its next sign-in, and its open connections are cut by the engine thread's
 //! revocation check.
 
-use std::path::Path;
 use std::sync::mpsc;
 
 use tokio::sync::oneshot;
 
+use crate::backend::Backend;
 use crate::registry::{Device, Registry, RegistryError};
 
 type Answer = Result<Option<Device>, RegistryError>;
@@ -27,9 +27,9 @@ pub(crate) struct SignIn {
 }
 
 impl SignIn {
-    /// Opens a connection to the registry in `data_dir` and starts the thread.
-    pub fn start(data_dir: &Path) -> Result<Self, RegistryError> {
-        let mut registry = Registry::open(data_dir)?;
+    /// Opens a connection to the registry on `backend` and starts the thread.
+    pub fn start(backend: &Backend) -> Result<Self, RegistryError> {
+        let mut registry = Registry::open(backend)?;
         let (lookups, rx) = mpsc::channel::<(String, oneshot::Sender<Answer>)>();
         std::thread::Builder::new()
             .name("sign-in".into())
@@ -78,7 +78,7 @@ mod tests {
             .create_invite(&store.id, Role::Staff, None, 0, 1000)
             .unwrap();
         let phone = reg.enrol(&code, "Phone", 1).unwrap();
-        let sign_in = SignIn::start(dir.path()).unwrap();
+        let sign_in = SignIn::start(&dir.path().into()).unwrap();
 
         // Enrolment's writer mid-transaction, holding SQLite's write lock.
         let writer = rusqlite::Connection::open(database_path(dir.path())).unwrap();

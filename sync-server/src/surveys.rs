@@ -20,19 +20,21 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, Weak};
+
 use std::time::Duration;
 
 use automerge::{ActorId, Automerge};
-use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use storeops_api::relay::{SurveyAnswerAccepted, SurveyAnswerRequest};
 use storeops_domain::feedback::{self, SurveyAnswer};
 use storeops_domain::kind;
-use storeops_storage::{StorageError, migrate, open_database};
+use storeops_storage::sql::{Database, Dialect};
+use storeops_storage::{Migrations, StorageError, migrate, params};
 use storeops_sync::DocumentId;
 
+use crate::backend::Backend;
 use crate::hub::Hubs;
-use crate::registry::{Device, database_path};
+use crate::registry::{Device, Registry};
 
 /// A survey's waiting answers are written once there are this many…
 pub const BATCH_ANSWERS: usize = 5;
@@ -41,7 +43,8 @@ pub const MAX_WAIT_MS: i64 = 6 * 3_600_000;
 /// How often waiting answers are looked at.
 const FLUSH_EVERY: Duration = Duration::from_millis(1_000);
 
-const MIGRATIONS: &[&str] = &["
+const MIGRATIONS: Migrations = Migrations {
+    sqlite: &["
     CREATE TABLE survey_voters (
         survey TEXT NOT NULL,
         voter BLOB NOT NULL,
@@ -56,7 +59,25 @@ const MIGRATIONS: &[&str] = &["
         comment TEXT NOT NULL,
         waiting_since INTEGER NOT NULL
     ) WITHOUT ROWID;
-"];
+"],
+    // No row order on PostgreSQL either: a heap table keyed the same way.
+    postgres: &["
+    CREATE TABLE survey_voters (
+        survey TEXT NOT NULL,
+        voter BYTEA NOT NULL,
+        receipt BYTEA NOT NULL,
+        PRIMARY KEY (survey, voter)
+    );
+    CREATE TABLE survey_pending (
+        id TEXT PRIMARY KEY,
+        document TEXT NOT NULL,
+        survey TEXT NOT NULL,
+        score BIGINT NOT NULL,
+        comment TEXT NOT NULL,
+        waiting_since BIGINT NOT NULL
+    );
+"],
+};
 
 /// Why an answer was not taken.
 #[derive(Debug, thiserror::Error)]
@@ -73,12 +94,6 @@ pub enum SurveyError {
     Internal(String),
 }
 
-impl From<rusqlite::Error> for SurveyError {
-    fn from(e: rusqlite::Error) -> Self {
-        Self::Internal(e.to_string())
-    }
-}
-
 impl From<StorageError> for SurveyError {
     fn from(e: StorageError) -> Self {
         Self::Internal(e.to_string())
@@ -88,7 +103,7 @@ impl From<StorageError> for SurveyError {
 /// The relay's survey answers: the voter marks, the waiting answers and the
 /// batch writer.
 pub struct Surveys {
-    db: Mutex<Connection>,
+    db: Mutex<Box<dyn Database>>,
     secret: [u8; 32],
     hubs: Hubs,
 }
@@ -103,14 +118,31 @@ impl Surveys {
     /// Opens the tables (in the relay's database) and the secret (a file in
     /// `data_dir` only the relay's user can read), and starts the thread that
     /// writes batches; it stops once the returned value is dropped.
-    pub fn start(data_dir: &Path, hubs: Hubs) -> anyhow::Result<Arc<Self>> {
-        let mut conn = open_database(&database_path(data_dir))?;
-        migrate(&mut conn, "surveys", MIGRATIONS)?;
-        // Forgotten answers leave no bytes behind in free pages.
-        conn.pragma_update(None, "secure_delete", "ON")?;
+    /// On a shared database the secret is a relay fact there instead, so
+    /// every node marks a voter alike.
+    pub fn start(
+        backend: &Backend,
+        data_dir: &Path,
+        registry: &mut Registry,
+        hubs: Hubs,
+    ) -> anyhow::Result<Arc<Self>> {
+        let mut db = backend.sql()?;
+        migrate(db.as_mut(), "surveys", &MIGRATIONS)?;
+        if db.dialect() == Dialect::Sqlite {
+            // Forgotten answers leave no bytes behind in free pages.
+            db.run_batch("PRAGMA secure_delete = ON")?;
+        }
+        let secret = if backend.is_shared() {
+            let hex = registry.fact("survey-secret", || {
+                random_hex(32).map_err(|e| crate::registry::RegistryError::Invalid(e.to_string()))
+            })?;
+            key_of(&hex).ok_or_else(|| anyhow::anyhow!("the relay's survey secret is damaged"))?
+        } else {
+            secret(&data_dir.join("survey-secret"))?
+        };
         let surveys = Arc::new(Self {
-            db: Mutex::new(conn),
-            secret: secret(&data_dir.join("survey-secret"))?,
+            db: Mutex::new(db),
+            secret,
             hubs,
         });
         let weak = Arc::downgrade(&surveys);
@@ -120,7 +152,7 @@ impl Surveys {
         Ok(surveys)
     }
 
-    fn db(&self) -> Result<std::sync::MutexGuard<'_, Connection>, SurveyError> {
+    fn db(&self) -> Result<std::sync::MutexGuard<'_, Box<dyn Database>>, SurveyError> {
         self.db
             .lock()
             .map_err(|_| SurveyError::Internal("the survey table is unavailable".into()))
@@ -163,12 +195,12 @@ impl Surveys {
         // The document must be a feedback document of the device's store.
         let meta: Option<(String, String)> = self
             .db()?
-            .query_row(
-                "SELECT scope, kind FROM documents WHERE id = ?1",
-                [doc.as_bytes().as_slice()],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+            .row(
+                "SELECT scope, kind FROM documents WHERE id = $1",
+                params![doc.as_bytes().as_slice()],
+            )?
+            .map(|r| Ok::<_, StorageError>((r.get(0)?, r.get(1)?)))
+            .transpose()?;
         if meta.as_ref() != Some(&(device.store_id.clone(), kind::FEEDBACK.to_owned())) {
             return Err(SurveyError::NotFound(req.survey.clone()));
         }
@@ -185,41 +217,44 @@ impl Surveys {
         let mut db = self.db()?;
         let tx = db.transaction()?;
         let had: Option<Vec<u8>> = tx
-            .query_row(
-                "SELECT receipt FROM survey_voters WHERE survey = ?1 AND voter = ?2",
-                params![survey_key, voter],
-                |r| r.get(0),
-            )
-            .optional()?;
+            .row(
+                "SELECT receipt FROM survey_voters WHERE survey = $1 AND voter = $2",
+                params![survey_key.as_str(), voter.as_slice()],
+            )?
+            .map(|r| r.get(0))
+            .transpose()?;
         match had {
             // The same answer sent again: it is queued already.
             Some(r) if r == receipt => {}
             Some(_) => return Err(SurveyError::AlreadyAnswered),
             None => {
-                tx.execute(
-                    "INSERT INTO survey_voters (survey, voter, receipt) VALUES (?1, ?2, ?3)",
-                    params![survey_key, voter, receipt],
+                tx.run(
+                    "INSERT INTO survey_voters (survey, voter, receipt) VALUES ($1, $2, $3)",
+                    params![survey_key.as_str(), voter.as_slice(), receipt.as_slice()],
                 )?;
-                tx.execute(
+                tx.run(
                     "INSERT INTO survey_pending (id, document, survey, score, comment, waiting_since)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+                     VALUES ($1, $2, $3, $4, $5, $6)",
                     params![
                         format!("answer-{}", random_hex(16)?),
                         doc.to_string(),
-                        req.survey,
+                        req.survey.as_str(),
                         answer.score as i64,
-                        answer.comment,
+                        answer.comment.as_str(),
                         // Only to bound the wait; to the hour, and gone with the answer.
                         now_ms - now_ms.rem_euclid(3_600_000),
                     ],
                 )?;
             }
         }
-        let waiting: i64 = tx.query_row(
-            "SELECT COUNT(*) FROM survey_pending WHERE document = ?1 AND survey = ?2",
-            params![doc.to_string(), req.survey],
-            |r| r.get(0),
-        )?;
+        let waiting: i64 = tx
+            .row(
+                "SELECT COUNT(*) FROM survey_pending WHERE document = $1 AND survey = $2",
+                params![doc.to_string(), req.survey.as_str()],
+            )?
+            .map(|r| r.get(0))
+            .transpose()?
+            .unwrap_or(0);
         tx.commit()?;
         Ok(SurveyAnswerAccepted {
             waiting: waiting as usize,
@@ -242,19 +277,20 @@ impl Surveys {
     fn flush_due(&self, now_ms: i64) -> Result<(), SurveyError> {
         let due: Vec<(String, String)> = {
             let db = self.db()?;
-            let mut stmt = db.prepare(
+            db.rows(
                 "SELECT document, survey, COUNT(*), MIN(waiting_since) FROM survey_pending
                  GROUP BY document, survey",
-            )?;
-            stmt.query_map([], |r| {
-                Ok((
-                    r.get::<_, String>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, i64>(2)?,
-                    r.get::<_, i64>(3)?,
+                &[],
+            )?
+            .into_iter()
+            .filter_map(|r| {
+                Some((
+                    r.get::<String>(0).ok()?,
+                    r.get::<String>(1).ok()?,
+                    r.get::<i64>(2).ok()?,
+                    r.get::<i64>(3).ok()?,
                 ))
-            })?
-            .filter_map(Result::ok)
+            })
             .filter(|(_, _, n, since)| {
                 *n as usize >= BATCH_ANSWERS || now_ms - since >= MAX_WAIT_MS
             })
@@ -274,28 +310,32 @@ impl Surveys {
     fn flush(&self, doc: &str, survey: &str, now_ms: i64) -> Result<(), SurveyError> {
         let (store, mut batch) = {
             let db = self.db()?;
-            let store: String = db.query_row(
-                "SELECT scope FROM documents WHERE id = ?1",
-                [doc.parse::<DocumentId>()
-                    .map_err(|e| SurveyError::Internal(e.to_string()))?
-                    .as_bytes()
-                    .as_slice()],
-                |r| r.get(0),
-            )?;
-            let mut stmt = db.prepare(
-                "SELECT id, score, comment FROM survey_pending WHERE document = ?1 AND survey = ?2",
-            )?;
-            let batch = stmt
-                .query_map(params![doc, survey], |r| {
+            let id = doc
+                .parse::<DocumentId>()
+                .map_err(|e| SurveyError::Internal(e.to_string()))?;
+            let store: String = db
+                .row(
+                    "SELECT scope FROM documents WHERE id = $1",
+                    params![id.as_bytes().as_slice()],
+                )?
+                .ok_or_else(|| SurveyError::Internal(format!("no document {doc}")))?
+                .get(0)?;
+            let batch = db
+                .rows(
+                    "SELECT id, score, comment FROM survey_pending WHERE document = $1 AND survey = $2",
+                    params![doc, survey],
+                )?
+                .into_iter()
+                .map(|r| {
                     Ok((
-                        r.get::<_, String>(0)?,
+                        r.get::<String>(0)?,
                         SurveyAnswer {
-                            score: r.get::<_, i64>(1)? as u64,
+                            score: r.get::<i64>(1)? as u64,
                             comment: r.get(2)?,
                         },
                     ))
-                })?
-                .collect::<Result<Vec<_>, _>>()?;
+                })
+                .collect::<Result<Vec<_>, StorageError>>()?;
             (store, batch)
         };
         shuffle(&mut batch)?;
@@ -324,7 +364,7 @@ impl Surveys {
         let mut db = self.db()?;
         let tx = db.transaction()?;
         for id in &ids {
-            tx.execute("DELETE FROM survey_pending WHERE id = ?1", [id])?;
+            tx.run("DELETE FROM survey_pending WHERE id = $1", params![id])?;
         }
         tx.commit()?;
         Ok(())
@@ -406,13 +446,11 @@ fn flush_loop(surveys: &Weak<Surveys>) {
 
 /// The relay's survey secret, made on first use.
 fn secret(path: &PathBuf) -> anyhow::Result<[u8; 32]> {
-    if let Ok(hex) = std::fs::read_to_string(path) {
-        let bytes: Vec<u8> = (0..hex.trim().len() / 2)
-            .filter_map(|i| u8::from_str_radix(hex.trim().get(2 * i..2 * i + 2)?, 16).ok())
-            .collect();
-        if let Ok(key) = <[u8; 32]>::try_from(bytes.as_slice()) {
-            return Ok(key);
-        }
+    if let Some(key) = std::fs::read_to_string(path)
+        .ok()
+        .and_then(|hex| key_of(&hex))
+    {
+        return Ok(key);
     }
     let mut key = [0u8; 32];
     getrandom::fill(&mut key).map_err(|e| anyhow::anyhow!("no randomness: {e}"))?;
@@ -423,6 +461,15 @@ fn secret(path: &PathBuf) -> anyhow::Result<[u8; 32]> {
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
     std::io::Write::write_all(&mut options.open(path)?, hex.as_bytes())?;
     Ok(key)
+}
+
+/// A 32-byte key written as hex.
+fn key_of(hex: &str) -> Option<[u8; 32]> {
+    let hex = hex.trim();
+    let bytes: Vec<u8> = (0..hex.len() / 2)
+        .filter_map(|i| u8::from_str_radix(hex.get(2 * i..2 * i + 2)?, 16).ok())
+        .collect();
+    <[u8; 32]>::try_from(bytes.as_slice()).ok()
 }
 
 /// HMAC-SHA-256 (RFC 2104).

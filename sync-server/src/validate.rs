@@ -3,22 +3,22 @@
 //! chart of its store (for positions and departments).
 
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use automerge::{Automerge, ChangeHash};
 use storeops_domain::rules::{Writer, check_write};
 use storeops_domain::{Actor, OrgDoc, Role, kind};
-use storeops_storage::{DocumentStore, SqliteStore};
+use storeops_storage::DocumentStore;
 use storeops_sync::{DocumentId, Read, Validator, Write};
 
-use crate::registry::{Registry, Roots, database_path};
+use crate::backend::Backend;
+use crate::registry::{Registry, Roots};
 
 /// [`Validator`] of the relay's engine.
 pub struct StoreRules {
     registry: Registry,
     /// Documents not in the engine's memory are read from here.
-    store: SqliteStore,
+    store: Box<dyn DocumentStore + Send>,
     /// Each store's root document.
     roots: Roots,
     /// Each store's org document, as its root (at these heads) lists it.
@@ -30,10 +30,10 @@ pub struct StoreRules {
 }
 
 impl StoreRules {
-    pub fn open(data_dir: &Path) -> anyhow::Result<Self> {
+    pub fn open(backend: &Backend) -> anyhow::Result<Self> {
         Ok(Self {
-            registry: Registry::open(data_dir)?,
-            store: SqliteStore::open(&database_path(data_dir))?,
+            registry: Registry::open(backend)?,
+            store: backend.documents("validator")?,
             roots: Roots::default(),
             org_ids: HashMap::new(),
             orgs: HashMap::new(),

@@ -668,6 +668,14 @@ impl Engine {
             .collect()
     }
 
+    /// Every document in memory (live, not loading).
+    pub fn live_documents(&self) -> Vec<DocumentId> {
+        self.docs
+            .iter()
+            .filter_map(|(id, s)| matches!(s, Slot::Live(_)).then_some(*id))
+            .collect()
+    }
+
     /// A transport connection opened. A client sends `join` at once.
     pub fn connected(&mut self, conn: ConnId, access: Access) {
         let handshake = match self.role {
