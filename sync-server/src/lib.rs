@@ -376,7 +376,8 @@ pub async fn serve(
     };
     // A client gets as long for its HTTP request headers as for its first message.
     let header_timeout = Duration::from_secs(settings.handshake_timeout_seconds.max(1));
-    let relay = Relay::start(settings)?;
+    // Opening the database blocks (PostgreSQL's client runs its own runtime).
+    let relay = tokio::task::spawn_blocking(move || Relay::start(settings)).await??;
     let router = relay.router();
     let (stop_tx, stop_rx) = watch::channel(false);
     let stopped = async move {
