@@ -200,7 +200,7 @@ async fn nodes_on_one_database_share_edits_survive_a_kill_and_revoke_everywhere(
     let mut cross_node = Vec::new();
     for i in 0..5 {
         let task = a
-            .handle(AddTask::titled(&format!("Node-crossing task {i}")))
+            .handle(AddTask::titled(format!("Node-crossing task {i}")))
             .unwrap();
         cross_node.push(
             eventually(
@@ -211,7 +211,7 @@ async fn nodes_on_one_database_share_edits_survive_a_kill_and_revoke_everywhere(
             .await,
         );
         let task = b
-            .handle(AddTask::titled(&format!("Back again {i}")))
+            .handle(AddTask::titled(format!("Back again {i}")))
             .unwrap();
         eventually("B's task reaches A", Duration::from_secs(10), || {
             has_task(&a, &task.id)
@@ -241,7 +241,7 @@ async fn nodes_on_one_database_share_edits_survive_a_kill_and_revoke_everywhere(
         live.lock().unwrap().retain(|a| *a != addrs[victim]);
         let killed_at = Instant::now();
         let task = c
-            .handle(AddTask::titled(&format!("After kill {round}")))
+            .handle(AddTask::titled(format!("After kill {round}")))
             .unwrap();
         eventually(
             "C's edit after the kill reaches B on a live node",

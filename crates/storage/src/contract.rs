@@ -3,6 +3,8 @@
 //! each time (so that reopening is checked too). A failed check panics with
 //! what broke.
 
+#![allow(clippy::unwrap_used)] // checks: a failure panics with what broke
+
 use storeops_sync::{DocMeta, DocumentId, StorageOp};
 
 use crate::DocumentStore;
