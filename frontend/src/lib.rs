@@ -2,7 +2,8 @@
 //! and, as the phone web app, by any browser (the device then runs in a Web Worker).
 //!
 //! One module per screen family ([`tasks`], [`org`], [`duties`], [`plans`],
-//! [`meetings`], [`feedback`], [`dashboard`], [`assessment`], [`settings`]), each with
+//! [`meetings`], [`feedback`], [`dashboard`], [`assessment`], [`chain`] (several
+//! stores on one device), [`settings`]), each with
 //! its components and what it checks before a command; [`shell`] is the frame (the root
 //! component, its `Reducible` state, the context every component reads the state and
 //! language from, the one way to run a command, header, navigation, sync indicator,
@@ -11,6 +12,7 @@
 //! crosses to the device, views and commands alike, is `storeops_api`'s.
 
 pub mod assessment;
+pub mod chain;
 pub mod dashboard;
 pub mod duties;
 pub mod feedback;

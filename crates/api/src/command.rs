@@ -15,6 +15,7 @@ use storeops_domain::plans::{PlanAction, PlanLevel};
 use storeops_domain::{Cadence, Priority, Role, TaskStatus};
 
 use crate::assessment::{AssessmentBoard, SessionInput};
+use crate::chain::Chain;
 use crate::dashboard::Dashboard;
 use crate::error::{ApiError, ErrorCode};
 use crate::feedback::FeedbackBoard;
@@ -110,10 +111,17 @@ commands! {
     // ---- the device -------------------------------------------------------------
     /// The device's state: enrolled, its store, its role, its sync.
     "status" => GetStatus {} -> AppStatus;
-    /// Redeems an invite code at the relay and starts syncing.
+    /// Redeems an invite code at the relay and starts syncing. A device that holds a
+    /// store already holds this one beside it (its own documents, enrolment and token)
+    /// and shows it; an invite to a store it holds renews that store's enrolment.
     "enrol" => Enrol { relay_url: String, code: String, device_name: String } -> AppStatus;
-    /// Opens a new store from a seed template; this device becomes its director.
+    /// Opens a new store from a seed template; this device becomes its director (beside
+    /// any store it holds already) and shows it.
     "open_store" => OpenStore { relay_url: String, store: NewStore } -> AppStatus;
+    /// Shows another store this device holds (`AppStatus::stores`); remembered.
+    "switch_store" => SwitchStore { store_id: String } -> AppStatus;
+    /// Every store this device holds side by side, worst first (managers' stores).
+    "chain" => GetChain { weeks: Option<u32> } -> Chain;
     /// Reconnects to the relay at once.
     "sync_now" => SyncNow {} -> SyncStatus;
     /// A one-time invite code for another device of this store.
@@ -310,7 +318,7 @@ mod tests {
                 "{name}"
             );
         }
-        assert_eq!(COMMANDS.len(), 63);
+        assert_eq!(COMMANDS.len(), 65);
     }
 
     #[test]

@@ -14,6 +14,25 @@ pub struct Dashboard {
     pub plans: Vec<PlanShare>,
     pub kpis: Vec<KpiSummary>,
     pub feedback: FeedbackCounts,
+    /// The store as a whole, as the chain compares it with the others.
+    #[serde(default)]
+    pub summary: StoreSummary,
+}
+
+/// A store's figures in one line: the chain dashboard's row and the head of the
+/// store's own dashboard (one definition, in the device's dashboard).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct StoreSummary {
+    /// Share done of the tasks due in the dashboard's weeks; `None` with nothing due.
+    pub completion: Option<f64>,
+    /// Share of those done on time.
+    pub on_time: Option<f64>,
+    /// Open tasks past their due date (missed duties count in the completion instead).
+    pub overdue: usize,
+    /// Problem reports not resolved yet (open or in progress).
+    pub open_feedback: usize,
+    /// Share done of the tasks made from this year's plans; `None` with none yet.
+    pub plan_progress: Option<f64>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -6,13 +6,15 @@
 //!   the [`Handler`] a device side implements (one [`Handles`] impl per command).
 //! - [`error`]: [`ApiError`] with its stable [`ErrorCode`]s.
 //! - the views, by feature: [`status`], [`tasks`], [`org`], [`plans`], [`meetings`],
-//!   [`feedback`], [`dashboard`], [`assessment`].
+//!   [`feedback`], [`dashboard`], [`assessment`], [`chain`] (the stores of one device
+//!   side by side).
 //! - [`relay`]: the relay's HTTP requests and answers (enrol, open a store, invites).
 //! - [`worker`]: the messages between the page and the device in its Web Worker.
 //!
 //! The domain's enums travel as they are, with one snake_case wire spelling each.
 
 pub mod assessment;
+pub mod chain;
 pub mod command;
 pub mod dashboard;
 pub mod error;

@@ -47,6 +47,10 @@ pub struct AppStatus {
     /// (`update_app`) until the app is updated.
     #[serde(default)]
     pub needs_update: bool,
+    /// Every store this device holds (`store` is the one shown); the shell offers a
+    /// switcher when there is more than one.
+    #[serde(default)]
+    pub stores: Vec<StoreInfo>,
 }
 
 /// An entity of the store's documents this device could not read.

@@ -1,36 +1,29 @@
-//! The device itself: its status, enrolling or opening a new store, invites for other
-//! devices, "sync now" and signing out.
+//! The device itself: its status, enrolling or opening a new store (beside those it
+//! holds), switching between the stores it holds, invites for other devices, "sync
+//! now" and signing out.
 
 use storeops_api::command::{
-    CreateInvite, Enrol, GetStatus, ListDevices, OpenStore, RevokeDevice, SignOut, SyncNow,
+    CreateInvite, Enrol, GetStatus, ListDevices, OpenStore, RevokeDevice, SignOut, SwitchStore,
+    SyncNow,
 };
 use storeops_api::relay::{Invite, InviteRequest, RevokeRequest, StoreDevice};
-use storeops_api::status::{AppStatus, StoreInfo, SyncStatus};
+use storeops_api::status::{AppStatus, SyncStatus};
 
 use crate::device::Run;
-use crate::{ClientError, Device, relay};
+use crate::{ClientError, Device, Enrolment, relay};
 
 impl Device {
-    /// What the UI needs at start and after enrolment.
+    /// What the UI needs at start and after enrolment, for this handle's store.
     pub fn app_status(&self) -> AppStatus {
+        let mut status = self.own_status();
+        status.stores = self.stores.infos();
+        status
+    }
+
+    fn own_status(&self) -> AppStatus {
         let r = self.replica();
         let e = r.enrolment();
-        let store = r
-            .store_profile()
-            .map(|p| StoreInfo {
-                id: p.id,
-                name: p.name,
-                time_zone: p.time_zone,
-                locale: p.locale,
-            })
-            .or_else(|| {
-                e.map(|e| StoreInfo {
-                    id: e.store_id.clone(),
-                    name: e.store_name.clone(),
-                    time_zone: String::new(),
-                    locale: String::new(),
-                })
-            });
+        let store = r.store_info();
         // The role follows the person's positions once the org chart is here.
         let role: Option<storeops_domain::Role> = r
             .actor()
@@ -47,14 +40,22 @@ impl Device {
             sync: r.status(),
             unreadable: unread.entities,
             needs_update: unread.newer,
+            stores: vec![],
         }
     }
 
-    fn require_unenrolled(&self) -> Result<(), ClientError> {
-        if self.replica().enrolment().is_some() {
-            return Err(ClientError::AlreadyEnrolled);
-        }
-        Ok(())
+    /// Keeps what enrolment gave: in the slot of its store if held already (a
+    /// renewed enrolment), else beside the stores held; shows it and syncs it.
+    fn hold(&self, enrolment: Enrolment, token: &str) -> Result<AppStatus, ClientError> {
+        let slot = match self.stores.holding(&enrolment.store_id) {
+            Some(slot) => slot,
+            None => self.stores.free_slot()?,
+        };
+        slot.lock().save_enrolment(enrolment, token)?;
+        self.stores.choose(&slot)?;
+        let device = self.on(slot);
+        device.sync_now();
+        Ok(device.app_status())
     }
 }
 
@@ -78,9 +79,7 @@ impl Run<Enrol> for Device {
         let name = device_name(&c.device_name)?;
         let (enrolment, token) =
             relay::enrol(self.http(), &c.relay_url, &c.code, name, self.relay_ca())?;
-        self.replica().save_enrolment(enrolment, &token)?;
-        self.sync_now();
-        Ok(self.app_status())
+        self.hold(enrolment, &token)
     }
 }
 
@@ -89,12 +88,24 @@ impl Run<Enrol> for Device {
 impl Run<OpenStore> for Device {
     fn run(&self, c: OpenStore) -> Result<AppStatus, ClientError> {
         device_name(&c.store.device_name)?;
-        self.require_unenrolled()?;
         let (enrolment, token) =
             relay::open_store(self.http(), &c.relay_url, &c.store, self.relay_ca())?;
-        self.replica().save_enrolment(enrolment, &token)?;
-        self.sync_now();
-        Ok(self.app_status())
+        self.hold(enrolment, &token)
+    }
+}
+
+/// Shows another store this device holds; a store not held changes nothing.
+impl Run<SwitchStore> for Device {
+    fn run(&self, c: SwitchStore) -> Result<AppStatus, ClientError> {
+        let slot = self
+            .stores
+            .holding(&c.store_id)
+            .ok_or(ClientError::StoreNotHeld(c.store_id))?;
+        self.stores.choose(&slot)?;
+        let device = self.on(slot);
+        let status = device.app_status();
+        device.replica().notify_changed();
+        Ok(status)
     }
 }
 
@@ -192,6 +203,15 @@ impl Run<SignOut> for Device {
         replica.sign_out()?;
         drop(replica);
         self.sync_now();
+        // The screens show another store the device still holds, if any.
+        if let Some(other) = self
+            .stores
+            .slots()
+            .into_iter()
+            .find(|s| s.lock().enrolment().is_some())
+        {
+            self.stores.choose(&other)?;
+        }
         Ok(())
     }
 }

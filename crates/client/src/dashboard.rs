@@ -1,10 +1,11 @@
 //! The managers' dashboard: completion and overdue by department and person, duty
-//! coverage, plan progress, KPIs and feedback.
+//! coverage, plan progress, KPIs and feedback, and the store's summary (the chain
+//! dashboard's row for it: [`crate::chain`]).
 
 use storeops_api::command::GetDashboard;
 use storeops_api::dashboard::{
     CoverageSummary, Dashboard, DepartmentSeries, FeedbackCounts, KpiSummary, PersonRates,
-    PlanShare,
+    PlanShare, StoreSummary,
 };
 use storeops_domain::assessment::{self, KpiMetric, KpiReport};
 use storeops_domain::calendar::Date;
@@ -17,7 +18,7 @@ use crate::replica::week_key;
 use crate::{ClientError, Device, Replica};
 
 impl Replica {
-    fn dashboard(&self, weeks: usize) -> Result<Dashboard, ClientError> {
+    pub(crate) fn dashboard(&self, weeks: usize) -> Result<Dashboard, ClientError> {
         let actor = self.actor()?;
         actor.require_manager(storeops_domain::problem::Action::SeeDashboard)?;
         let org = self.org()?;
@@ -180,7 +181,16 @@ impl Replica {
         if !hours.is_empty() {
             fb.mean_hours_to_resolve = Some(hours.iter().sum::<f64>() / hours.len() as f64);
         }
+        let from_plans = plans::year_progress(&plan_doc, &tasks);
+        let summary = StoreSummary {
+            completion: window.store.completion_rate(),
+            on_time: window.store.on_time_rate(),
+            overdue: tasks.iter().filter(|(_, t)| is_overdue(t)).count(),
+            open_feedback: fb.open + fb.in_progress,
+            plan_progress: (from_plans.tasks > 0).then(|| from_plans.share()),
+        };
         Ok(Dashboard {
+            summary,
             weeks: mondays.iter().map(|m| week_key(*m)).collect(),
             departments,
             people,

@@ -1,7 +1,8 @@
-//! The app's handle on the device side: the replica behind a lock, the sync loop's
-//! wake-up, the shell's way to the relay's HTTP API, and the one way to call it — a
-//! `storeops_api` command through [`Handles`] (each feature module implements [`Run`]
-//! for its commands).
+//! The app's handle on the device side: one held store's replica behind a lock, its
+//! sync loop's wake-up, every store the device holds ([`crate::stores`]), the shell's
+//! way to the relay's HTTP API, and the one way to call it — a `storeops_api` command
+//! through [`Handles`], answered for the store the screens show (each feature module
+//! implements [`Run`] for its commands).
 
 use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -9,13 +10,17 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use storeops_api::{ApiError, Command, Handles};
 use tokio::sync::Notify;
 
+use crate::stores::{Slot, Stores};
 use crate::{ClientError, ClientEvent, RelayHttp, Replica};
 
-/// The app's handle: the replica plus the sync loop's wake-up.
+/// The app's handle on one held store (its replica plus its sync loop's wake-up) and
+/// on every other store the device holds. Commands ([`Handles`]) act on the store the
+/// screens show ([`Device::chosen`]); [`Device::replica`] is this handle's own.
 #[derive(Debug, Clone)]
 pub struct Device {
     replica: Arc<Mutex<Replica>>,
     pub(crate) wake: Arc<Notify>,
+    pub(crate) stores: Arc<Stores>,
     /// A self-hosted relay's CA certificate (PEM) to trust when enrolling.
     relay_ca: Option<String>,
     http: Arc<dyn RelayHttp>,
@@ -29,14 +34,54 @@ impl Device {
     }
 
     /// The device in `data_dir` (in the browser, a path in the origin's private file
-    /// system), reaching the relay's HTTP API through `http`.
+    /// system), reaching the relay's HTTP API through `http`: a handle on the store
+    /// shown last.
     pub fn open_with(data_dir: &Path, http: Arc<dyn RelayHttp>) -> Result<Self, ClientError> {
+        let stores = Arc::new(Stores::open(data_dir)?);
+        let slot = stores.chosen();
         Ok(Self {
-            replica: Arc::new(Mutex::new(Replica::open(data_dir)?)),
-            wake: Arc::new(Notify::new()),
+            replica: slot.replica,
+            wake: slot.wake,
+            stores,
             relay_ca: None,
             http,
         })
+    }
+
+    /// A handle on `slot`'s store.
+    pub(crate) fn on(&self, slot: Slot) -> Self {
+        Self {
+            replica: slot.replica,
+            wake: slot.wake,
+            stores: self.stores.clone(),
+            relay_ca: self.relay_ca.clone(),
+            http: self.http.clone(),
+        }
+    }
+
+    /// A handle on the store the screens show now.
+    pub fn chosen(&self) -> Self {
+        self.on(self.stores.chosen())
+    }
+
+    /// A handle on each store slot this device has (the data directory's first;
+    /// a slot signed out holds no store until the next enrolment).
+    pub fn held(&self) -> Vec<Self> {
+        self.stores
+            .slots()
+            .into_iter()
+            .map(|s| self.on(s))
+            .collect()
+    }
+
+    /// Resolves when a store slot is added (the sync loop starts syncing it).
+    pub async fn store_added(&self) {
+        self.stores.added.notified().await;
+    }
+
+    /// Whether `other` is a handle on the same store slot.
+    pub fn same_store(&self, other: &Self) -> bool {
+        Arc::ptr_eq(&self.replica, &other.replica)
     }
 
     pub(crate) fn http(&self) -> &dyn RelayHttp {
@@ -66,8 +111,9 @@ impl Device {
         self.replica.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Hears every held store's changes and the shown store's sync state.
     pub fn set_listener(&self, listener: impl Fn(ClientEvent) + Send + 'static) {
-        self.replica().set_listener(listener);
+        self.stores.set_listener(listener);
     }
 
     /// Wakes the sync loop to reconnect at once.
@@ -86,8 +132,9 @@ impl<C: Command> Handles<C> for Device
 where
     Device: Run<C>,
 {
+    /// Answers for the store the screens show.
     fn handle(&self, command: C) -> Result<C::Output, ApiError> {
-        self.run(command).map_err(ApiError::from)
+        self.chosen().run(command).map_err(ApiError::from)
     }
 }
 

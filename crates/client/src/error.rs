@@ -32,6 +32,10 @@ pub enum ClientError {
     #[error("this device belongs to a store already; sign out first")]
     AlreadyEnrolled,
     #[error(
+        "this device does not hold store {0}; add it with an invite (Settings, Add another store)"
+    )]
+    StoreNotHeld(String),
+    #[error(
         "{0} changes on this device are not on the relay yet; sync first, or confirm that they are lost"
     )]
     UnsyncedChanges(u64),
@@ -70,7 +74,9 @@ impl ClientError {
             ClientError::NotEnrolled => ErrorCode::NotEnrolled,
             ClientError::NotSyncedYet => ErrorCode::NotSyncedYet,
             ClientError::Domain(d) if d.is_permission() => ErrorCode::Forbidden,
-            ClientError::Domain(DomainError::NotFound { .. }) => ErrorCode::NotFound,
+            ClientError::Domain(DomainError::NotFound { .. }) | ClientError::StoreNotHeld(_) => {
+                ErrorCode::NotFound
+            }
             ClientError::Domain(DomainError::IllegalTransition { .. }) => {
                 ErrorCode::IllegalTransition
             }
@@ -113,6 +119,7 @@ impl ClientError {
             ClientError::NeedsStoreName => p("needs-store-name", vec![]),
             ClientError::NeedsDeviceName => p("needs-device-name", vec![]),
             ClientError::AlreadyEnrolled => p("already-enrolled", vec![]),
+            ClientError::StoreNotHeld(store) => one("store-not-held", "store", store),
             ClientError::UnsyncedChanges(n) => {
                 p("unsynced-changes", vec![("count", n.to_string())])
             }
@@ -147,6 +154,7 @@ impl ClientError {
             ClientError::NeedsStoreName,
             ClientError::NeedsDeviceName,
             ClientError::AlreadyEnrolled,
+            ClientError::StoreNotHeld(x()),
             ClientError::UnsyncedChanges(3),
             ClientError::PeriodNotOpened {
                 kind: "tasks".into(),

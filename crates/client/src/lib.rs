@@ -5,17 +5,21 @@
 //! - [`device`]: the [`Device`] handle and [`device::Run`], how a module answers a command.
 //! - [`replica`]: the store's documents in a local SQLite file, the sync engine,
 //!   period documents; [`vault`](crate) keeps the device token.
+//! - `stores`: the stores one device holds, one replica each in its own directory
+//!   (a director's chain), and the one the screens show.
 //! - `sync_loop` (desktop): the WebSocket connection to the relay, reconnecting with
 //!   backoff; in the browser, `storeops-web` runs its own over the browser's WebSocket.
 //! - [`relay`]: the relay's HTTP API (enrol, open a store, invites) over the shell's
 //!   [`RelayHttp`].
 //! - the features, each with its views and commands: [`account`] (status, enrolment,
 //!   invites, sign-out), [`tasks`], [`org`] (org chart, duties, people), [`plans`],
-//!   [`meetings`], [`feedback`], [`dashboard`], [`assessment`].
+//!   [`meetings`], [`feedback`], [`dashboard`], [`assessment`], [`chain`] (the stores
+//!   held, side by side).
 //! - [`error`]: [`ClientError`] and its codes.
 
 pub mod account;
 pub mod assessment;
+pub mod chain;
 pub mod dashboard;
 pub mod device;
 pub mod error;
@@ -25,6 +29,7 @@ pub mod org;
 pub mod plans;
 pub mod relay;
 pub mod replica;
+mod stores;
 #[cfg(not(target_family = "wasm"))]
 pub mod sync_loop;
 pub mod tasks;

@@ -336,6 +336,26 @@ impl Replica {
         self.store_doc().map(|s| s.profile)
     }
 
+    /// The store this replica holds: from its profile once the root has arrived,
+    /// else as enrolment named it; `None` unenrolled.
+    pub fn store_info(&self) -> Option<storeops_api::status::StoreInfo> {
+        let e = self.enrolment.as_ref()?;
+        Some(match self.store_profile() {
+            Some(p) => storeops_api::status::StoreInfo {
+                id: p.id,
+                name: p.name,
+                time_zone: p.time_zone,
+                locale: p.locale,
+            },
+            None => storeops_api::status::StoreInfo {
+                id: e.store_id.clone(),
+                name: e.store_name.clone(),
+                time_zone: String::new(),
+                locale: String::new(),
+            },
+        })
+    }
+
     pub fn status(&self) -> SyncStatus {
         let mut s = self.status.clone();
         s.pending_changes = self.unconfirmed.values().sum();

@@ -12,10 +12,25 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use crate::Device;
 use crate::relay::{tls_config, websocket_url};
 
-/// Keeps the device in sync with its relay for as long as the process runs:
-/// connects, syncs, and after a drop reconnects with exponential backoff and
-/// jitter (or at once on [`Device::sync_now`]).
+/// Keeps every store the device holds in sync with its relay for as long as the
+/// process runs, each over its own connection with its own token: a store added
+/// later starts syncing when it is added.
 pub async fn sync_loop(device: Device) {
+    let mut syncing: Vec<Device> = Vec::new();
+    loop {
+        for store in device.held() {
+            if !syncing.iter().any(|s| s.same_store(&store)) {
+                syncing.push(store.clone());
+                tokio::spawn(store_sync_loop(store));
+            }
+        }
+        device.store_added().await;
+    }
+}
+
+/// Keeps one store in sync: connects, syncs, and after a drop reconnects with
+/// exponential backoff and jitter (or at once on [`Device::sync_now`]).
+async fn store_sync_loop(device: Device) {
     let mut backoff = Duration::from_millis(250);
     let mut next_conn = 1u64;
     loop {

@@ -704,6 +704,18 @@ pub fn plan_progress(doc: &PlansDoc, plan_id: &str, tasks: &[(String, Task)]) ->
             }
         }
     }
+    progress_of(&family, tasks)
+}
+
+/// The progress of every plan of the document together (a year's): the tasks made
+/// from any of them.
+pub fn year_progress(doc: &PlansDoc, tasks: &[(String, Task)]) -> PlanProgress {
+    let every: BTreeSet<&str> = doc.plans.keys().map(String::as_str).collect();
+    progress_of(&every, tasks)
+}
+
+/// The tasks made from the plans in `family`, and how many are done.
+fn progress_of(family: &BTreeSet<&str>, tasks: &[(String, Task)]) -> PlanProgress {
     let mut progress = PlanProgress { tasks: 0, done: 0 };
     for (_, t) in tasks {
         let from_family = t

@@ -29,8 +29,24 @@ enum Input {
     Upkeep,
 }
 
-/// Keeps the device in sync with its relay for the worker's life.
+/// Keeps every store the device holds in sync with its relay for the worker's life,
+/// each over its own connection with its own token; a store added later starts
+/// syncing when it is added.
 pub(crate) async fn sync_loop(device: Device) {
+    let mut syncing: Vec<Device> = Vec::new();
+    loop {
+        for store in device.held() {
+            if !syncing.iter().any(|s| s.same_store(&store)) {
+                syncing.push(store.clone());
+                wasm_bindgen_futures::spawn_local(store_sync_loop(store));
+            }
+        }
+        device.store_added().await;
+    }
+}
+
+/// Keeps one store in sync with its relay.
+async fn store_sync_loop(device: Device) {
     let mut backoff = Duration::from_millis(250);
     let mut next_conn = 1u64;
     loop {

@@ -14,7 +14,9 @@ const DIRECTORY: &str = "storeops";
 pub(crate) async fn open() -> Result<(), String> {
     let config = OpfsSAHPoolCfgBuilder::new()
         .directory(DIRECTORY)
-        .initial_capacity(8)
+        // Room for several stores (a director's chain): each store's database takes a
+        // file and its journal.
+        .initial_capacity(16)
         .build();
     let mut last = String::new();
     for _ in 0..25 {

@@ -142,6 +142,7 @@ pub fn zh(key: &str, params: &BTreeMap<String, String>) -> Option<String> {
         "needs-store-name" => "请给门店起个名字".into(),
         "needs-device-name" => "请给这台设备起个名字".into(),
         "already-enrolled" => "这台设备已属于一家门店；请先退出".into(),
+        "store-not-held" => "这台设备没有这家门店；请在“设置”里用邀请码添加门店".into(),
         "unsynced-changes" => format!(
             "这台设备上有 {} 项更改还没到中继；请先同步，或确认放弃这些更改",
             p("count")

@@ -75,6 +75,7 @@ pub fn settings(props: &SettingsProps) -> Html {
                 />
                 <crate::settings::devices::DevicesCard />
             }
+            <crate::chain::AddStoreCard status={status.clone()} />
             <SignOutCard
                 store={status.store.as_ref().map(|s| s.name.clone()).unwrap_or_default()}
                 pending={status.sync.pending_changes}

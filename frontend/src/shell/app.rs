@@ -8,6 +8,7 @@ use storeops_api::status::AppStatus;
 use yew::prelude::*;
 
 use crate::assessment::AssessmentView;
+use crate::chain::{ChainView, StoreSwitcher};
 use crate::dashboard::DashboardView;
 use crate::duties::{DutyEditor, MyDuties};
 use crate::feedback::FeedbackView;
@@ -194,10 +195,11 @@ fn enrolled_screen(state: &UseReducerHandle<State>, status: &AppStatus, lang: La
 
     let screen = state.screen;
     let manager = status.is_manager();
+    let several_stores = status.stores.len() > 1;
     let body = match screen {
         Screen::Today => today_screen(state, manager),
         Screen::Duties => duties_screen(state, manager),
-        Screen::Team | Screen::Dashboard if !manager => html! {},
+        Screen::Team | Screen::Dashboard | Screen::Chain if !manager => html! {},
         Screen::Team => loaded(&state.team, |board| html! { <TeamBoardView {board} /> }),
         // Staff see the chart only; managers also its edit controls, the people, and
         // adding a person.
@@ -218,6 +220,7 @@ fn enrolled_screen(state: &UseReducerHandle<State>, status: &AppStatus, lang: La
             &state.dashboard,
             |dashboard| html! { <DashboardView {dashboard} /> },
         ),
+        Screen::Chain => loaded(&state.chain, |chain| html! { <ChainView {chain} /> }),
     };
     // The task list leaves its heading to the navigation, as it always did; the task
     // screen to the task's own title.
@@ -239,11 +242,15 @@ fn enrolled_screen(state: &UseReducerHandle<State>, status: &AppStatus, lang: La
                 title_id={Some(AttrValue::from("store-name"))}
                 {subtitle}
             >
+                <StoreSwitcher
+                    stores={status.stores.clone()}
+                    current={status.store.as_ref().map(|s| s.id.clone()).unwrap_or_default()}
+                />
                 <SyncIndicator
                     sync={status.sync.clone()}
                     time_zone={time_zone.clone()}
                 />
-                <AppNav current={nav_current} {manager} />
+                <AppNav current={nav_current} {manager} {several_stores} />
             </AppHeader>
             <main class={classes!("content", "has-tab-bar", state.print_view.then_some("is-printing"))}>
                 <ErrorBanner />

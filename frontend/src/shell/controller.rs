@@ -4,7 +4,7 @@
 //! `crate::services::backend`.
 
 use storeops_api::command::{
-    GetAssessment, GetDashboard, GetDutyRegister, GetFeedback, GetMeetings, GetOrgChart, GetPlans,
+    GetAssessment, GetChain, GetDashboard, GetDutyRegister, GetFeedback, GetMeetings, GetOrgChart, GetPlans,
     GetStaffing, GetStatus, GetTaskDetail, GetTeamBoard, ListTasks, SyncNow,
 };
 
@@ -169,6 +169,11 @@ pub fn load_screen(d: Dispatch, query: ScreenQuery) {
                 dashboard,
                 asked_at,
             }),
+            Screen::Chain => call(GetChain {
+                weeks: Some(DASHBOARD_WEEKS),
+            })
+            .await
+            .map(|chain| Action::ChainLoaded { chain, asked_at }),
             Screen::Settings => return,
         };
         let read = loaded.is_ok();

@@ -12,6 +12,9 @@ pub struct AppNavProps {
     /// Managers also see the screens only they use (the team board).
     #[prop_or_default]
     pub manager: bool,
+    /// The device holds more than one store: the chain dashboard is offered.
+    #[prop_or_default]
+    pub several_stores: bool,
 }
 
 /// The screens of an enrolled device: a row of tabs in the header on tablets and laptops,
@@ -26,6 +29,7 @@ pub fn app_nav(props: &AppNavProps) -> Html {
     let screens: Vec<Screen> = Screen::ALL
         .into_iter()
         .filter(|s| props.manager || !s.managers_only())
+        .filter(|s| props.several_stores || !s.several_stores_only())
         .collect();
     let go = |screen: Screen| {
         let d = d.clone();
@@ -125,6 +129,7 @@ pub fn label(screen: Screen) -> Key {
         Screen::Feedback => Key::NavFeedback,
         Screen::Assessment => Key::NavAssessment,
         Screen::Dashboard => Key::NavDashboard,
+        Screen::Chain => Key::NavChain,
         Screen::Settings => Key::NavSettings,
     }
 }
@@ -212,6 +217,16 @@ fn icon(screen: Screen) -> Html {
                 <rect x="5" y="11" width="3.5" height="7" rx="1" />
                 <rect x="10.25" y="5" width="3.5" height="13" rx="1" />
                 <rect x="15.5" y="8.5" width="3.5" height="9.5" rx="1" />
+            </>
+        },
+        // Three shop fronts side by side, one taller: the stores of a chain.
+        Screen::Chain => html! {
+            <>
+                <path d="M2.5 20.5h19" />
+                <path d="M3.5 20.5v-8l3-2.5 3 2.5v8" />
+                <path d="M9.5 20.5V8l3-3 3 3v12.5" />
+                <path d="M15.5 20.5v-8l3-2.5 3 2.5v8" />
+                <path d="M11 20.5v-4h3v4" />
             </>
         },
         // Three sliders.

@@ -12,6 +12,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use storeops_api::assessment::AssessmentBoard;
+use storeops_api::chain::Chain;
 use storeops_api::dashboard::Dashboard;
 use storeops_api::feedback::FeedbackBoard;
 use storeops_api::meetings::MeetingBoard;
@@ -99,6 +100,10 @@ pub enum Op {
     /// "Create task now" for this duty id.
     TaskFromDuty(String),
     OpenStore,
+    /// Adding another store to this device (an invite redeemed from Settings).
+    AddStore,
+    /// Showing another store this device holds.
+    SwitchStore,
 }
 
 /// The screens of an enrolled device, in the order the navigation shows them.
@@ -118,6 +123,8 @@ pub enum Screen {
     Assessment,
     /// Managers' charts.
     Dashboard,
+    /// Every store this device holds side by side: managers holding two or more.
+    Chain,
     Org,
     Settings,
     /// One task in full, opened from a list; not in the navigation.
@@ -126,7 +133,7 @@ pub enum Screen {
 
 impl Screen {
     /// The screens the navigation offers (managers only: see [`Screen::managers_only`]).
-    pub const ALL: [Screen; 10] = [
+    pub const ALL: [Screen; 11] = [
         Self::Today,
         Self::Duties,
         Self::Feedback,
@@ -135,6 +142,7 @@ impl Screen {
         Self::Assessment,
         Self::Team,
         Self::Dashboard,
+        Self::Chain,
         Self::Org,
         Self::Settings,
     ];
@@ -150,6 +158,7 @@ impl Screen {
             Self::Feedback => "feedback",
             Self::Assessment => "assessment",
             Self::Dashboard => "dashboard",
+            Self::Chain => "chain",
             Self::Org => "org",
             Self::Settings => "settings",
             Self::Task => "task",
@@ -157,7 +166,12 @@ impl Screen {
     }
 
     pub fn managers_only(self) -> bool {
-        matches!(self, Self::Team | Self::Dashboard)
+        matches!(self, Self::Team | Self::Dashboard | Self::Chain)
+    }
+
+    /// Offered only on a device that holds more than one store.
+    pub fn several_stores_only(self) -> bool {
+        self == Self::Chain
     }
 }
 
@@ -269,6 +283,7 @@ pub struct State {
     pub photos: BTreeMap<String, String>,
     pub assessment: Remote<AssessmentBoard>,
     pub dashboard: Remote<Dashboard>,
+    pub chain: Remote<Chain>,
     /// The dashboard shows its printable report, one page per department.
     pub print_view: bool,
     /// The invite created last, shown until the manager leaves the settings screen.
@@ -394,6 +409,16 @@ pub enum Action {
         dashboard: Dashboard,
         asked_at: u64,
     },
+    ChainLoaded {
+        chain: Chain,
+        asked_at: u64,
+    },
+    /// The device shows another store now (switched to, or just added): nothing of the
+    /// store shown before stays on screen; `screen` is shown.
+    StoreShown {
+        status: AppStatus,
+        screen: Screen,
+    },
     /// Show or leave the dashboard's printable report.
     PrintView(bool),
     /// A command with no task to show returned: show "Saved".
@@ -465,6 +490,7 @@ impl State {
         self.photos.clear();
         self.assessment = Remote::default();
         self.dashboard = Remote::default();
+        self.chain = Remote::default();
         self.print_view = false;
         self.invite = None;
         self.saved = None;
@@ -565,6 +591,7 @@ impl Reducible for State {
                 Screen::Feedback => s.feedback.failed = false,
                 Screen::Assessment => s.assessment.failed = false,
                 Screen::Dashboard => s.dashboard.failed = false,
+                Screen::Chain => s.chain.failed = false,
                 Screen::Settings => return self,
             },
             Action::OrgLoaded { org, asked_at } => kept = s.org.loaded(org, asked_at),
@@ -589,6 +616,7 @@ impl Reducible for State {
                     Screen::Feedback => s.feedback.fail(asked_at),
                     Screen::Assessment => s.assessment.fail(asked_at),
                     Screen::Dashboard => s.dashboard.fail(asked_at),
+                    Screen::Chain => s.chain.fail(asked_at),
                     Screen::Settings => {}
                 }
                 s.problem = Some(problem);
@@ -664,6 +692,18 @@ impl Reducible for State {
                 dashboard,
                 asked_at,
             } => kept = s.dashboard.loaded(dashboard, asked_at),
+            Action::ChainLoaded { chain, asked_at } => kept = s.chain.loaded(chain, asked_at),
+            Action::StoreShown { status, screen } => {
+                s.forget_store();
+                s.status = Some(status);
+                // A task of the store shown before is no task of this one.
+                s.screen = if screen == Screen::Task {
+                    Screen::Today
+                } else {
+                    screen
+                };
+                s.problem = None;
+            }
             Action::PrintView(on) => s.print_view = on,
             Action::Saved(at) => s.saved = Some(at),
             Action::InviteCreated(invite) => s.invite = Some(invite),
@@ -1132,6 +1172,35 @@ mod tests {
         );
         let s = apply(s, Action::SignedOut);
         assert!(s.open_plan.is_none() && s.photos.is_empty());
+    }
+
+    #[test]
+    fn showing_another_store_forgets_the_one_shown_before() {
+        let s = State {
+            status: Some(enrolled()),
+            screen: Screen::Chain,
+            ..State::default()
+        };
+        let s = apply(
+            Rc::new(s),
+            Action::DashboardLoaded {
+                dashboard: Dashboard::default(),
+                asked_at: ticket(),
+            },
+        );
+        let s = apply(s, Action::OpenPlan(Some("p".into())));
+        let mut other = enrolled();
+        other.device_name = Some("other".into());
+        let s = apply(
+            s,
+            Action::StoreShown {
+                status: other.clone(),
+                screen: Screen::Dashboard,
+            },
+        );
+        assert!(s.dashboard.data.is_none() && s.open_plan.is_none());
+        assert_eq!(s.screen, Screen::Dashboard);
+        assert_eq!(s.status, Some(other));
     }
 
     #[test]
