@@ -825,157 +825,178 @@ mod tests {
         (dir, reg)
     }
 
+    /// Runs `check` on a new registry on SQLite, then on one on a private
+    /// PostgreSQL server: the registry's contract holds on both backends.
+    fn on_each_backend(check: impl Fn(&mut Registry)) {
+        let (_dir, mut reg) = registry();
+        check(&mut reg);
+        let pg = storeops_storage_postgres::testing::PrivateServer::start().unwrap();
+        let url = pg.create_database("registry").unwrap();
+        let mut reg = Registry::open(Backend::Postgres(url)).unwrap();
+        check(&mut reg);
+    }
+
     fn today() -> Date {
         Date::new(2026, 11, 28).unwrap()
     }
 
+    /// A store from the smallest template and an invite to it for `role`.
+    fn store_with_invite(reg: &mut Registry, role: Role) -> (StoreInfo, String) {
+        let s = reg
+            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
+            .unwrap();
+        let code = reg.create_invite(&s.id, role, None, 0, 1000).unwrap();
+        (s, code)
+    }
+
     #[test]
     fn a_store_is_created_with_its_documents_and_the_coming_weeks_open() {
-        let (dir, mut reg) = registry();
-        let s = reg
-            .create_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
-            .unwrap();
-        let docs = storeops_storage::SqliteStore::open(&database_path(dir.path()))
-            .unwrap()
-            .documents_of(&s.id)
-            .unwrap();
-        let mut kinds: Vec<_> = docs.iter().map(|(_, m)| m.kind.as_str()).collect();
-        kinds.sort();
-        // 28 November: this and next week, November's and December's feedback.
-        assert_eq!(
-            kinds,
-            [
-                "assessment",
-                "feedback",
-                "feedback",
-                "meetings",
-                "org",
-                "plans",
-                "store",
-                "tasks",
-                "tasks",
-                "tasks"
-            ]
-        );
-        assert_eq!(reg.stores().unwrap().len(), 1);
-        // Each is listed in the root, and next week holds its daily duties' work.
-        let load = |id: &DocumentId| {
-            let stored = reg.docs.load(id).unwrap().unwrap();
-            let mut am = Automerge::new();
-            for c in &stored.chunks {
-                am.load_incremental(c).unwrap();
-            }
-            am
-        };
-        let root: DocumentId = s.root_document_id.parse().unwrap();
-        let store = storeops_domain::read_store(&load(&root)).unwrap();
-        for (k, period) in [
-            ("tasks", "2026-W48"),
-            ("tasks", "2026-W49"),
-            ("feedback", "2026-12"),
-        ] {
+        on_each_backend(|reg| {
+            let s = reg
+                .create_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
+                .unwrap();
+            let docs = reg.docs.documents_of(&s.id).unwrap();
+            let mut kinds: Vec<_> = docs.iter().map(|(_, m)| m.kind.as_str()).collect();
+            kinds.sort();
+            // 28 November: this and next week, November's and December's feedback.
             assert_eq!(
-                split::period_docs(&store, k, period).len(),
-                1,
-                "{k}/{period}"
+                kinds,
+                [
+                    "assessment",
+                    "feedback",
+                    "feedback",
+                    "meetings",
+                    "org",
+                    "plans",
+                    "store",
+                    "tasks",
+                    "tasks",
+                    "tasks"
+                ]
             );
-        }
-        let next_week: DocumentId = split::period_docs(&store, "tasks", "2026-W49")[0]
-            .parse()
-            .unwrap();
-        let work = storeops_domain::read_tasks(&load(&next_week)).unwrap();
-        assert!(
-            work.iter()
-                .any(|(id, t)| id.ends_with("@2026-11-30") && t.source_duty.is_some()),
-            "{work:?}"
-        );
+            assert_eq!(reg.stores().unwrap().len(), 1);
+            // Each is listed in the root, and next week holds its daily duties' work.
+            let load = |id: &DocumentId| {
+                let stored = reg.docs.load(id).unwrap().unwrap();
+                let mut am = Automerge::new();
+                for c in &stored.chunks {
+                    am.load_incremental(c).unwrap();
+                }
+                am
+            };
+            let root: DocumentId = s.root_document_id.parse().unwrap();
+            let store = storeops_domain::read_store(&load(&root)).unwrap();
+            for (k, period) in [
+                ("tasks", "2026-W48"),
+                ("tasks", "2026-W49"),
+                ("feedback", "2026-12"),
+            ] {
+                assert_eq!(
+                    split::period_docs(&store, k, period).len(),
+                    1,
+                    "{k}/{period}"
+                );
+            }
+            let next_week: DocumentId = split::period_docs(&store, "tasks", "2026-W49")[0]
+                .parse()
+                .unwrap();
+            let work = storeops_domain::read_tasks(&load(&next_week)).unwrap();
+            assert!(
+                work.iter()
+                    .any(|(id, t)| id.ends_with("@2026-11-30") && t.source_duty.is_some()),
+                "{work:?}"
+            );
+        });
     }
 
     #[test]
     fn a_demo_store_has_someone_in_every_position_and_eight_weeks_behind_it() {
-        let (_dir, mut reg) = registry();
-        let now = 1_795_860_000_000; // 28 November 2026, 10:00 in Shanghai
-        let started = std::time::Instant::now();
-        let s = reg
-            .create_lived_in_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), now)
-            .unwrap();
-        eprintln!("demo store created in {:?}", started.elapsed());
-        let load = |id: &DocumentId| {
-            let stored = reg.docs.load(id).unwrap().unwrap();
-            let mut am = Automerge::new();
-            for c in &stored.chunks {
-                am.load_incremental(c).unwrap();
-            }
-            am
-        };
-        let org = storeops_domain::read_org(&load(&root_org(&reg, &s.id))).unwrap();
-        for id in org.positions.keys() {
-            assert!(
-                org.people
-                    .values()
-                    .any(|p| p.held_positions().contains(&id.as_str())),
-                "{id} has nobody"
-            );
-        }
-        // Every period the root lists is stored: the eight weeks before this
-        // one with their work, done or not, and the months and years before.
-        let root: DocumentId = s.root_document_id.parse().unwrap();
-        let store = storeops_domain::read_store(&load(&root)).unwrap();
-        let stored = reg.docs.documents_of(&s.id).unwrap();
-        assert_eq!(
-            stored.len(),
-            3 + store.documents.periods.len(),
-            "{stored:?}"
-        );
-        for week in 40..=49 {
-            let ids = split::period_docs(&store, kind::TASKS, &format!("2026-W{week}"));
-            assert_eq!(ids.len(), 1, "W{week}");
-            let tasks = storeops_domain::read_tasks(&load(&ids[0].parse().unwrap())).unwrap();
-            if week < 48 {
-                let done = tasks
-                    .iter()
-                    .filter(|(_, t)| t.status == storeops_domain::TaskStatus::Done)
-                    .count();
+        on_each_backend(|reg| {
+            let now = 1_795_860_000_000; // 28 November 2026, 10:00 in Shanghai
+            let started = std::time::Instant::now();
+            let s = reg
+                .create_lived_in_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), now)
+                .unwrap();
+            eprintln!("demo store created in {:?}", started.elapsed());
+            let load = |id: &DocumentId| {
+                let stored = reg.docs.load(id).unwrap().unwrap();
+                let mut am = Automerge::new();
+                for c in &stored.chunks {
+                    am.load_incremental(c).unwrap();
+                }
+                am
+            };
+            let org = storeops_domain::read_org(&load(&root_org(reg, &s.id))).unwrap();
+            for id in org.positions.keys() {
                 assert!(
-                    done > 20 && done < tasks.len(),
-                    "W{week}: {done} of {}",
-                    tasks.len()
+                    org.people
+                        .values()
+                        .any(|p| p.held_positions().contains(&id.as_str())),
+                    "{id} has nobody"
                 );
             }
-        }
-        for (k, period) in [
-            ("feedback", "2026-10"),
-            ("plans", "2026"),
-            ("meetings", "2026"),
-        ] {
+            // Every period the root lists is stored: the eight weeks before this
+            // one with their work, done or not, and the months and years before.
+            let root: DocumentId = s.root_document_id.parse().unwrap();
+            let store = storeops_domain::read_store(&load(&root)).unwrap();
+            let stored = reg.docs.documents_of(&s.id).unwrap();
             assert_eq!(
-                split::period_docs(&store, k, period).len(),
-                1,
-                "{k}/{period}"
+                stored.len(),
+                3 + store.documents.periods.len(),
+                "{stored:?}"
             );
-        }
-        let plans = split::period_docs(&store, kind::PLANS, "2026");
-        let plans = storeops_domain::plans::read_plans(&load(&plans[0].parse().unwrap())).unwrap();
-        assert!(plans.plans.len() >= 8);
+            for week in 40..=49 {
+                let ids = split::period_docs(&store, kind::TASKS, &format!("2026-W{week}"));
+                assert_eq!(ids.len(), 1, "W{week}");
+                let tasks = storeops_domain::read_tasks(&load(&ids[0].parse().unwrap())).unwrap();
+                if week < 48 {
+                    let done = tasks
+                        .iter()
+                        .filter(|(_, t)| t.status == storeops_domain::TaskStatus::Done)
+                        .count();
+                    assert!(
+                        done > 20 && done < tasks.len(),
+                        "W{week}: {done} of {}",
+                        tasks.len()
+                    );
+                }
+            }
+            for (k, period) in [
+                ("feedback", "2026-10"),
+                ("plans", "2026"),
+                ("meetings", "2026"),
+            ] {
+                assert_eq!(
+                    split::period_docs(&store, k, period).len(),
+                    1,
+                    "{k}/{period}"
+                );
+            }
+            let plans = split::period_docs(&store, kind::PLANS, "2026");
+            let plans =
+                storeops_domain::plans::read_plans(&load(&plans[0].parse().unwrap())).unwrap();
+            assert!(plans.plans.len() >= 8);
+        });
     }
 
     #[test]
     fn a_store_or_demo_store_without_history_has_none() {
-        let (_dir, mut reg) = registry();
-        let plain = reg
-            .create_store("Real", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
-            .unwrap();
-        let demo = reg
-            .create_demo_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
-            .unwrap();
-        for s in [plain, demo] {
-            let root: DocumentId = s.root_document_id.parse().unwrap();
-            let stored = reg.docs.load(&root).unwrap().unwrap();
-            let am = storeops_sync::load_chunks(&stored.chunks).unwrap();
-            let store = storeops_domain::read_store(&am).unwrap();
-            assert!(split::period_docs(&store, kind::TASKS, "2026-W47").is_empty());
-            assert_eq!(store.documents.periods.len(), 7, "{}", s.name);
-        }
+        on_each_backend(|reg| {
+            let plain = reg
+                .create_store("Real", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
+                .unwrap();
+            let demo = reg
+                .create_demo_store("Demo", "plan3", "zh-CN", "Asia/Shanghai", today(), 0)
+                .unwrap();
+            for s in [plain, demo] {
+                let root: DocumentId = s.root_document_id.parse().unwrap();
+                let stored = reg.docs.load(&root).unwrap().unwrap();
+                let am = storeops_sync::load_chunks(&stored.chunks).unwrap();
+                let store = storeops_domain::read_store(&am).unwrap();
+                assert!(split::period_docs(&store, kind::TASKS, "2026-W47").is_empty());
+                assert_eq!(store.documents.periods.len(), 7, "{}", s.name);
+            }
+        });
     }
 
     fn root_org(reg: &Registry, store: &str) -> DocumentId {
@@ -990,72 +1011,60 @@ mod tests {
 
     #[test]
     fn bad_store_input_is_refused_and_nothing_is_created() {
-        let (_dir, mut reg) = registry();
-        for (name, tpl, locale) in [
-            ("", "plan1", "en"),
-            ("X", "plan9", "en"),
-            ("X", "plan1", "fr"),
-        ] {
-            assert!(
-                reg.create_store(name, tpl, locale, "UTC", today(), 0)
-                    .is_err()
-            );
-        }
-        assert!(reg.stores().unwrap().is_empty());
+        on_each_backend(|reg| {
+            for (name, tpl, locale) in [
+                ("", "plan1", "en"),
+                ("X", "plan9", "en"),
+                ("X", "plan1", "fr"),
+            ] {
+                assert!(
+                    reg.create_store(name, tpl, locale, "UTC", today(), 0)
+                        .is_err()
+                );
+            }
+            assert!(reg.stores().unwrap().is_empty());
+        });
     }
 
     #[test]
     fn an_invite_is_redeemed_once_and_the_token_finds_the_device() {
-        let (_dir, mut reg) = registry();
-        let s = reg
-            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
-            .unwrap();
-        let code = reg
-            .create_invite(&s.id, Role::Staff, None, 0, 1000)
-            .unwrap();
-        let e = reg.enrol(&code, "Phone", 10).unwrap();
-        assert_eq!(e.root_document_id, s.root_document_id);
-        let d = reg.device_by_token(&e.token).unwrap().unwrap();
-        assert_eq!((d.store_id.as_str(), d.role), (s.id.as_str(), Role::Staff));
-        assert!(matches!(
-            reg.enrol(&code, "Phone 2", 11),
-            Err(RegistryError::InvalidInvite)
-        ));
-        assert!(reg.device_by_token("forged").unwrap().is_none());
+        on_each_backend(|reg| {
+            let (s, code) = store_with_invite(reg, Role::Staff);
+            let e = reg.enrol(&code, "Phone", 10).unwrap();
+            assert_eq!(e.root_document_id, s.root_document_id);
+            let d = reg.device_by_token(&e.token).unwrap().unwrap();
+            assert_eq!((d.store_id.as_str(), d.role), (s.id.as_str(), Role::Staff));
+            assert!(matches!(
+                reg.enrol(&code, "Phone 2", 11),
+                Err(RegistryError::InvalidInvite)
+            ));
+            assert!(reg.device_by_token("forged").unwrap().is_none());
+        });
     }
 
     #[test]
     fn an_expired_or_unknown_invite_is_refused() {
-        let (_dir, mut reg) = registry();
-        let s = reg
-            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
-            .unwrap();
-        let code = reg
-            .create_invite(&s.id, Role::Staff, None, 0, 1000)
-            .unwrap();
-        assert!(matches!(
-            reg.enrol(&code, "Phone", 5000),
-            Err(RegistryError::InvalidInvite)
-        ));
-        assert!(matches!(
-            reg.enrol("0000-0000-0000-0000", "P", 1),
-            Err(RegistryError::InvalidInvite)
-        ));
-        assert!(
-            reg.create_invite("store-nope", Role::Staff, None, 0, 1)
-                .is_err()
-        );
+        on_each_backend(|reg| {
+            let (_, code) = store_with_invite(reg, Role::Staff);
+            assert!(matches!(
+                reg.enrol(&code, "Phone", 5000),
+                Err(RegistryError::InvalidInvite)
+            ));
+            assert!(matches!(
+                reg.enrol("0000-0000-0000-0000", "P", 1),
+                Err(RegistryError::InvalidInvite)
+            ));
+            assert!(
+                reg.create_invite("store-nope", Role::Staff, None, 0, 1)
+                    .is_err()
+            );
+        });
     }
 
     #[test]
     fn secrets_are_stored_only_as_hashes() {
         let (dir, mut reg) = registry();
-        let s = reg
-            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
-            .unwrap();
-        let code = reg
-            .create_invite(&s.id, Role::Manager, None, 0, 1000)
-            .unwrap();
+        let (_, code) = store_with_invite(&mut reg, Role::Manager);
         let e = reg.enrol(&code, "Laptop", 1).unwrap();
         drop(reg);
         let bytes = std::fs::read(database_path(dir.path())).unwrap();
@@ -1064,37 +1073,54 @@ mod tests {
             assert!(!bytes.windows(secret.len()).any(|w| w == secret));
             assert!(!wal.windows(secret.len()).any(|w| w == secret));
         }
+        // On PostgreSQL: no row of any table holds them.
+        let pg = storeops_storage_postgres::testing::PrivateServer::start().unwrap();
+        let url = pg.create_database("registry").unwrap();
+        let mut reg = Registry::open(Backend::Postgres(url)).unwrap();
+        let (_, code) = store_with_invite(&mut reg, Role::Manager);
+        let e = reg.enrol(&code, "Laptop", 1).unwrap();
+        let tables = reg
+            .db
+            .rows(
+                "SELECT table_name::TEXT FROM information_schema.tables WHERE table_schema = 'public'",
+                &[],
+            )
+            .unwrap();
+        assert!(tables.len() > 5, "{} tables", tables.len());
+        for t in tables {
+            let t: String = t.get(0).unwrap();
+            for row in reg
+                .db
+                .rows(&format!("SELECT x::TEXT FROM \"{t}\" x"), &[])
+                .unwrap()
+            {
+                let text: String = row.get(0).unwrap();
+                assert!(!text.contains(&code) && !text.contains(&e.token), "{t}");
+            }
+        }
     }
 
     #[test]
     fn a_token_expires_after_its_lifetime() {
-        let (_dir, mut reg) = registry();
-        let s = reg
-            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
-            .unwrap();
-        let code = reg
-            .create_invite(&s.id, Role::Staff, None, 0, 1000)
-            .unwrap();
-        let e = reg.enrol(&code, "Phone", 10).unwrap();
-        let d = reg.device_by_token(&e.token).unwrap().unwrap();
-        assert!(d.usable_at(10 + TOKEN_LIFETIME_MS - 1));
-        assert!(!d.usable_at(10 + TOKEN_LIFETIME_MS));
+        on_each_backend(|reg| {
+            let (_, code) = store_with_invite(reg, Role::Staff);
+            let e = reg.enrol(&code, "Phone", 10).unwrap();
+            let d = reg.device_by_token(&e.token).unwrap().unwrap();
+            assert!(d.usable_at(10 + TOKEN_LIFETIME_MS - 1));
+            assert!(!d.usable_at(10 + TOKEN_LIFETIME_MS));
+        });
     }
 
     #[test]
     fn a_revoked_device_is_reported_revoked() {
-        let (_dir, mut reg) = registry();
-        let s = reg
-            .create_store("Demo", "plan1", "en", "UTC", today(), 0)
-            .unwrap();
-        let code = reg
-            .create_invite(&s.id, Role::Staff, None, 0, 1000)
-            .unwrap();
-        let e = reg.enrol(&code, "Phone", 1).unwrap();
-        reg.revoke(&e.device_id, 2).unwrap();
-        assert!(reg.device_by_token(&e.token).unwrap().unwrap().revoked);
-        assert_eq!(reg.revoked_since(2).unwrap(), vec![e.device_id]);
-        assert!(reg.revoked_since(3).unwrap().is_empty());
-        assert!(reg.revoke("dev-nope", 3).is_err());
+        on_each_backend(|reg| {
+            let (_, code) = store_with_invite(reg, Role::Staff);
+            let e = reg.enrol(&code, "Phone", 1).unwrap();
+            reg.revoke(&e.device_id, 2).unwrap();
+            assert!(reg.device_by_token(&e.token).unwrap().unwrap().revoked);
+            assert_eq!(reg.revoked_since(2).unwrap(), vec![e.device_id]);
+            assert!(reg.revoked_since(3).unwrap().is_empty());
+            assert!(reg.revoke("dev-nope", 3).is_err());
+        });
     }
 }

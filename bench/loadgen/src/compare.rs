@@ -8,6 +8,8 @@ use std::time::Duration;
 
 use anyhow::Context;
 
+use storeops_relay::backend::Backend;
+
 use crate::relay::{RelayKind, RelayProcess};
 use crate::setup::{self, StoreFixture};
 use crate::stats::{Percentiles, proc_status_kib};
@@ -24,12 +26,82 @@ pub struct Relays {
     pub validate_writes: bool,
 }
 
-/// A started relay with its stores set up, ready for devices.
+/// A started relay (one process per node) with its stores set up, ready for devices.
 #[derive(Debug)]
 pub struct Prepared {
-    pub process: RelayProcess,
+    pub processes: Vec<RelayProcess>,
     pub target: Target,
     pub baseline_kib: Option<u64>,
+}
+
+/// A fresh directory `label` under the work directory.
+fn fresh_dir(relays: &Relays, label: &str) -> anyhow::Result<PathBuf> {
+    let dir = relays.work_dir.join(label);
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    Ok(dir)
+}
+
+/// Our relay with `stores` stores of `slots` enrolled devices each: one node on
+/// SQLite in its data directory (`database` none), or `nodes` nodes on the
+/// PostgreSQL database `database`.
+pub async fn prepare_ours(
+    relays: &Relays,
+    label: &str,
+    database: Option<&str>,
+    nodes: usize,
+    stores: usize,
+    slots: usize,
+) -> anyhow::Result<Prepared> {
+    anyhow::ensure!(
+        nodes == 1 || database.is_some(),
+        "several nodes share a PostgreSQL database: SQLite is one node's"
+    );
+    let dir = fresh_dir(relays, label)?;
+    let data = |node: usize| dir.join(format!("data-{node}"));
+    let backend = match database {
+        Some(url) => Backend::Postgres(url.to_owned()),
+        None => Backend::in_dir(&data(0)),
+    };
+    let fixtures: Vec<StoreFixture> =
+        tokio::task::spawn_blocking(move || setup::ours(&backend, stores, slots)).await??;
+    let processes = (0..nodes)
+        .map(|node| {
+            RelayProcess::start_ours(
+                &relays.relay_bin,
+                &data(node),
+                database,
+                &dir.join(format!("relay-{node}.log")),
+                relays.validate_writes,
+                true,
+            )
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(ready(processes, fixtures).await)
+}
+
+/// The target of started relay processes, with their footprint before any
+/// document or connection.
+async fn ready(processes: Vec<RelayProcess>, stores: Vec<StoreFixture>) -> Prepared {
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let target = Target {
+        urls: processes.iter().map(|p| p.url.clone()).collect(),
+        stores,
+        relay_pids: processes.iter().map(RelayProcess::pid).collect(),
+        database_pid: None,
+        kill: None,
+    };
+    let each: Vec<u64> = processes
+        .iter()
+        .filter_map(|p| proc_status_kib(p.pid(), "VmRSS"))
+        .collect();
+    Prepared {
+        baseline_kib: (each.len() == processes.len()).then(|| each.iter().sum()),
+        processes,
+        target,
+    }
 }
 
 /// Starts a relay of `kind` with `stores` stores of `slots` device slots each
@@ -41,50 +113,19 @@ pub async fn prepare(
     stores: usize,
     slots: usize,
 ) -> anyhow::Result<Prepared> {
-    let dir = relays.work_dir.join(label);
-    if dir.exists() {
-        std::fs::remove_dir_all(&dir).with_context(|| format!("cannot clear {}", dir.display()))?;
+    if kind == RelayKind::Ours {
+        return prepare_ours(relays, label, None, 1, stores, slots).await;
     }
-    std::fs::create_dir_all(&dir)?;
-    let data = dir.join("data");
-    let log = dir.join("relay.log");
-    let (process, fixtures) = match kind {
-        RelayKind::Ours => {
-            let data2 = data.clone();
-            let fixtures: Vec<StoreFixture> =
-                tokio::task::spawn_blocking(move || setup::ours(&data2, stores, slots)).await??;
-            (
-                RelayProcess::start_ours(
-                    &relays.relay_bin,
-                    &data,
-                    &log,
-                    relays.validate_writes,
-                    true,
-                )?,
-                fixtures,
-            )
-        }
-        RelayKind::Reference => (
-            RelayProcess::start_reference(&relays.reference_dir, &data, &log)?,
-            setup::seeded(stores)?,
-        ),
-    };
-    // The process's own footprint, before it holds any document or connection.
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let baseline_kib = proc_status_kib(process.pid(), "VmRSS");
-    if kind == RelayKind::Reference {
-        workload::seed(&process.url, &fixtures).await?;
-    }
-    let target = Target {
-        url: process.url.clone(),
-        stores: fixtures,
-        relay_pid: Some(process.pid()),
-    };
-    Ok(Prepared {
-        process,
-        target,
-        baseline_kib,
-    })
+    let dir = fresh_dir(relays, label)?;
+    let process = RelayProcess::start_reference(
+        &relays.reference_dir,
+        &dir.join("data"),
+        &dir.join("relay.log"),
+    )?;
+    let fixtures = setup::seeded(stores)?;
+    let prepared = ready(vec![process], fixtures).await;
+    workload::seed(&prepared.target.urls[0], &prepared.target.stores).await?;
+    Ok(prepared)
 }
 
 /// What [`compare`] measured.
@@ -118,7 +159,7 @@ pub async fn compare(
         let mut report = workload::run(p.target, workload.clone()).await?;
         report.rss_before_kib = p.baseline_kib;
         eprintln!("{}", one_line(&report));
-        drop(p.process);
+        drop(p.processes);
         Ok(report)
     };
     let ours = run(RelayKind::Ours, "ours", true).await?;
@@ -206,7 +247,7 @@ pub async fn compare_idle(
         if let Some(e) = &r.first_error {
             eprintln!("   first error: {e}");
         }
-        drop(p.process);
+        drop(p.processes);
         out.push(r);
     }
     let reference = out.pop().context("two reports")?;
@@ -214,7 +255,7 @@ pub async fn compare_idle(
     Ok((ours, reference))
 }
 
-fn ms(d: Duration) -> String {
+pub(crate) fn ms(d: Duration) -> String {
     let ms = d.as_secs_f64() * 1000.0;
     if ms < 10.0 {
         format!("{ms:.2}")
@@ -223,14 +264,14 @@ fn ms(d: Duration) -> String {
     }
 }
 
-fn pct(p: &Percentiles) -> String {
+pub(crate) fn pct(p: &Percentiles) -> String {
     if p.count == 0 {
         return "–".into();
     }
     format!("{} / {} / {}", ms(p.p50), ms(p.p99), ms(p.max))
 }
 
-fn mib(kib: Option<u64>) -> String {
+pub(crate) fn mib(kib: Option<u64>) -> String {
     kib.map_or("–".into(), |k| format!("{:.1}", k as f64 / 1024.0))
 }
 
@@ -242,7 +283,7 @@ fn ratio(a: f64, b: f64) -> String {
     }
 }
 
-fn cpu_per_k(cpu: Option<Duration>, edits: u64) -> Option<f64> {
+pub(crate) fn cpu_per_k(cpu: Option<Duration>, edits: u64) -> Option<f64> {
     cpu.map(|c| c.as_secs_f64() * 1000.0 / edits.max(1) as f64 * 1000.0)
 }
 
@@ -276,23 +317,25 @@ pub fn one_line(r: &Report) -> String {
     )
 }
 
-/// The side-by-side table, in Markdown.
-pub fn table(ours: &Report, reference: &Report, w: &Workload) -> String {
-    let mut t = String::new();
-    let _ = writeln!(
-        t,
-        "{} stores × {} devices (+{} joining per store), {} documents per store; steady: {} edit/s per device for {:?}, reconnect every ~{}; saturate: closed loop {}",
-        ours.stores,
+/// What a table's runs did, as its first line and a blank one.
+pub(crate) fn workload_line(r: &Report, w: &Workload) -> String {
+    format!(
+        "{} stores × {} devices (+{} joining per store), {} documents per store; steady: {} edit/s per device for {:?}, reconnect every ~{}; saturate: closed loop {}\n\n",
+        r.stores,
         w.devices_per_store,
         w.joins_per_store,
-        ours.docs_per_store,
+        r.docs_per_store,
         w.edit_rate,
         w.steady,
         w.reconnect_every
             .map_or("never".into(), |d| format!("{} s", d.as_secs())),
         w.saturate
-    );
-    let _ = writeln!(t);
+    )
+}
+
+/// The side-by-side table, in Markdown.
+pub fn table(ours: &Report, reference: &Report, w: &Workload) -> String {
+    let mut t = workload_line(ours, w);
     let _ = writeln!(
         t,
         "| | storeops-relay | automerge-repo (JS) | ours / reference |"

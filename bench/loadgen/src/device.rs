@@ -333,6 +333,11 @@ impl Device {
         )
     }
 
+    /// Each document's id and heads, in the order the device opens them.
+    pub fn heads(&self) -> Vec<(DocumentId, Vec<ChangeHash>)> {
+        self.docs.iter().map(|d| (d.id, d.am.get_heads())).collect()
+    }
+
     /// True while the last edit is not yet acknowledged by the relay.
     pub fn edit_in_flight(&self) -> bool {
         self.pending_edit.is_some()

@@ -10,19 +10,21 @@
 //! - [`workload`] — the phases (connect, steady, saturate) and idle connections,
 //!   with what they measure.
 //! - [`relay`] — starting either relay as a process; [`stats`] — percentiles,
-//!   `/proc` readings; [`compare`] — both relays and the table.
+//!   `/proc` readings; [`compare`] — both relays and the table; [`backends`] —
+//!   our relay on SQLite, on PostgreSQL, and on several nodes sharing it.
 //!
 //! ```no_run
 //! # async fn f() -> anyhow::Result<()> {
 //! use storeops_loadgen::{setup, workload};
 //! let stores = setup::seeded(2)?;
 //! workload::seed("ws://127.0.0.1:3030", &stores).await?;
-//! let target = workload::Target { url: "ws://127.0.0.1:3030".into(), stores, relay_pid: None };
+//! let target = workload::Target::one("ws://127.0.0.1:3030".into(), stores, None);
 //! let report = workload::run(target, workload::Workload::default()).await?;
 //! println!("{:.0} edits/s", report.edits_per_sec);
 //! # Ok(()) }
 //! ```
 
+pub mod backends;
 pub mod compare;
 pub mod device;
 pub mod relay;

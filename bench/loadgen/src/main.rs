@@ -4,6 +4,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use storeops_loadgen::backends;
 use storeops_loadgen::compare::{self, Relays};
 use storeops_loadgen::relay::{RelayProcess, default_reference_dir, default_relay_bin};
 use storeops_loadgen::setup;
@@ -17,6 +18,11 @@ USAGE:
                            [--hold 10] [--idle-only]]
         runs our relay, then the reference JS relay, on the same workload; prints a table;
         with --idle, then holds K idle connections on each (--idle-only: only that)
+  storeops-loadgen backends [--stores 10] [--devices 10] [--nodes 3] [WORKLOAD]
+        our relay on one node on SQLite, one node on PostgreSQL, --nodes nodes on one
+        PostgreSQL database (each store's devices spread over them), and those nodes again
+        with the first killed (SIGKILL) a third into the steady phase; a private PostgreSQL
+        server is started for the run (Debian's postgresql package); prints a table
   storeops-loadgen run (--relay-data DIR | --no-auth) [--url WS_URL] [--relay-pid PID]
                        [--stores 10] [--devices 10] [WORKLOAD]
         one relay: with --relay-data, creates the stores and enrols the devices in our
@@ -255,6 +261,24 @@ fn run() -> anyhow::Result<()> {
             let _ = std::fs::remove_dir_all(&relays.work_dir);
             Ok(())
         }
+        ["backends"] => {
+            let mut known = WORKLOAD_FLAGS.to_vec();
+            known.push("nodes");
+            args.check_known(&known)?;
+            let relays = args.relays();
+            let stores: usize = args.num("stores", 10)?;
+            let nodes: usize = args.num("nodes", 3)?;
+            let w = args.workload()?;
+            need_files(stores * (w.devices_per_store + w.joins_per_store))?;
+            print_machine();
+            block_on(&rt, async {
+                let runs = backends::backends(&relays, stores, nodes, &w).await?;
+                println!("{}", backends::table(&runs, &w));
+                anyhow::Ok(())
+            })?;
+            let _ = std::fs::remove_dir_all(&relays.work_dir);
+            Ok(())
+        }
         ["run"] | ["idle"] => {
             let idle = words == ["idle"];
             let mut known = WORKLOAD_FLAGS.to_vec();
@@ -299,6 +323,7 @@ fn run() -> anyhow::Result<()> {
                                 let p = RelayProcess::start_ours(
                                     &relays.relay_bin,
                                     &dir,
+                                    None,
                                     &relays.work_dir.join("relay.log"),
                                     relays.validate_writes,
                                     w.attack.is_none() && !args.has("product-limits"),
@@ -337,11 +362,7 @@ fn run() -> anyhow::Result<()> {
                     Some(p) => Some(p.parse().context("--relay-pid is a process id")?),
                     None => started.as_ref().map(RelayProcess::pid),
                 };
-                let target = Target {
-                    url,
-                    stores: fixtures,
-                    relay_pid,
-                };
+                let target = Target::one(url, fixtures, relay_pid);
                 if idle {
                     let r = workload::idle(
                         target,

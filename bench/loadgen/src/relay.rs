@@ -41,11 +41,14 @@ impl RelayProcess {
     /// are lifted (a benchmark device sends far more than a person does; a run
     /// with an attacker keeps them, as a store's relay has them); with
     /// `validate_writes` false, writes are not checked against the rules of the
-    /// device's role (to measure what the check costs); everything else is the
+    /// device's role (to measure what the check costs); with `database`, the
+    /// relay keeps everything in that PostgreSQL database (several nodes may
+    /// share it) instead of SQLite in `data_dir`; everything else is the
     /// relay's default.
     pub fn start_ours(
         bin: &Path,
         data_dir: &Path,
+        database: Option<&str>,
         log: &Path,
         validate_writes: bool,
         lift_rates: bool,
@@ -57,6 +60,9 @@ impl RelayProcess {
                 "STOREOPS_RELAY__VALIDATE_WRITES",
                 validate_writes.to_string(),
             );
+        if let Some(url) = database {
+            cmd.env("STOREOPS_RELAY__DATABASE", url);
+        }
         if lift_rates {
             cmd.env("STOREOPS_RELAY__MAX_MESSAGES_PER_SECOND", "1000000")
                 .env("STOREOPS_RELAY__MAX_DEVICE_MESSAGES_PER_SECOND", "1000000");

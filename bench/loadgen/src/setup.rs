@@ -3,14 +3,13 @@
 //! a relay without auth, the same template documents made here, which the
 //! first device of each store pushes before the run.
 
-use std::path::Path;
-
 use anyhow::Context;
 use automerge::Automerge;
 use storeops_domain::calendar::Date;
 use storeops_domain::{Role, StoreSetup, kind, new_store, template};
-use storeops_relay::registry::{Registry, database_path};
-use storeops_storage::{DocumentStore, SqliteStore};
+use storeops_relay::backend::Backend;
+use storeops_relay::registry::Registry;
+use storeops_storage::DocumentStore;
 use storeops_sync::DocumentId;
 
 /// The template every benchmark store starts from.
@@ -36,15 +35,17 @@ fn now_ms() -> i64 {
         .unwrap_or(0)
 }
 
-/// Creates `stores` stores in our relay's data directory, each with
-/// `devices_per_store` enrolled staff devices. Run it before the relay starts
-/// (or while it runs: the registry is a SQLite database in WAL mode).
+/// Creates `stores` stores in our relay's database (a data directory: SQLite in
+/// it; or a PostgreSQL database), each with `devices_per_store` enrolled staff
+/// devices. Run it before the relay starts (or while it runs: SQLite is in WAL
+/// mode). Off any async runtime on PostgreSQL (its client blocks on its own).
 pub fn ours(
-    data_dir: &Path,
+    database: impl Into<Backend>,
     stores: usize,
     devices_per_store: usize,
 ) -> anyhow::Result<Vec<StoreFixture>> {
-    let mut reg = Registry::open(data_dir)?;
+    let backend = database.into();
+    let mut reg = Registry::open(&backend)?;
     let now = now_ms();
     let today = Date::from_unix_ms(now, 0);
     let mut out = Vec::with_capacity(stores);
@@ -57,7 +58,7 @@ pub fn ours(
             today,
             now,
         )?;
-        let mut docs_store = SqliteStore::open(&database_path(data_dir))?;
+        let mut docs_store = backend.documents("loadgen-setup")?;
         let mut docs = docs_store.documents_of(&info.id)?;
         // Root document first, as a device opens them.
         docs.sort_by_key(|(_, m)| match m.kind.as_str() {
@@ -69,7 +70,7 @@ pub fn ours(
             .iter()
             .position(|(_, m)| m.kind == kind::TASKS)
             .context("a new store has a tasks document")?;
-        unassign_tasks(&mut docs_store, &docs, edit_doc, now)?;
+        unassign_tasks(&mut *docs_store, &docs, edit_doc, now)?;
         let mut tokens = Vec::with_capacity(devices_per_store);
         for d in 0..devices_per_store {
             let code = reg.create_invite(&info.id, Role::Staff, None, now, 24 * 3_600_000)?;
@@ -91,12 +92,12 @@ pub fn ours(
 /// device may progress every one of them: the relay checks each write against
 /// the rules of the device's role.
 fn unassign_tasks(
-    store: &mut SqliteStore,
+    store: &mut dyn DocumentStore,
     docs: &[(DocumentId, storeops_sync::DocMeta)],
     edit_doc: usize,
     now: i64,
 ) -> anyhow::Result<()> {
-    let load = |store: &SqliteStore, id: &DocumentId| -> anyhow::Result<Automerge> {
+    let load = |store: &dyn DocumentStore, id: &DocumentId| -> anyhow::Result<Automerge> {
         let stored = store.load(id)?.context("a store document is stored")?;
         let mut am = Automerge::new();
         for chunk in &stored.chunks {
@@ -109,9 +110,9 @@ fn unassign_tasks(
         .find(|(_, m)| m.kind == kind::ORG)
         .context("a new store has an org document")?
         .0;
-    let org = storeops_domain::read_org(&load(store, &org_id)?)?;
+    let org = storeops_domain::read_org(&load(&*store, &org_id)?)?;
     let (tasks_id, meta) = &docs[edit_doc];
-    let mut am = load(store, tasks_id)?;
+    let mut am = load(&*store, tasks_id)?;
     let before = am.get_heads();
     let setup = storeops_domain::Actor::manager("Bench setup");
     for (id, _) in storeops_domain::read_tasks(&am)? {

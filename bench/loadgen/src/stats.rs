@@ -51,6 +51,38 @@ pub fn cpu_time(pid: u32) -> Option<Duration> {
     Some(Duration::from_millis((utime + stime) * 10))
 }
 
+/// CPU time of a process and its children, live and exited (a database server
+/// and its backends).
+pub fn tree_cpu_time(pid: u32) -> Option<Duration> {
+    let ticks = |pid: u32, fields: &[usize]| -> Option<(u64, u32)> {
+        let text = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        let rest = &text[text.rfind(')')? + 2..];
+        let f: Vec<&str> = rest.split_whitespace().collect();
+        let sum = fields
+            .iter()
+            .map(|&i| f.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0))
+            .sum();
+        Some((sum, f.get(1)?.parse().ok()?))
+    };
+    // utime, stime, and the exited children's cutime, cstime.
+    let (mut total, _) = ticks(pid, &[11, 12, 13, 14])?;
+    for entry in std::fs::read_dir("/proc").ok()?.filter_map(Result::ok) {
+        let Some(child) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if let Some((t, parent)) = ticks(child, &[11, 12])
+            && parent == pid
+        {
+            total += t;
+        }
+    }
+    Some(Duration::from_millis(total * 10))
+}
+
 /// The soft limit on open files of this process, from `/proc/self/limits`.
 pub fn open_files_limit() -> Option<u64> {
     let text = std::fs::read_to_string("/proc/self/limits").ok()?;

@@ -39,7 +39,7 @@ use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
 
 use crate::device::Device;
 use crate::setup::StoreFixture;
-use crate::stats::{Percentiles, cpu_time, proc_status_kib};
+use crate::stats::{Percentiles, cpu_time, proc_status_kib, tree_cpu_time};
 
 /// What the devices do.
 #[derive(Debug, Clone)]
@@ -150,10 +150,59 @@ impl std::fmt::Display for Saturation {
 /// Where the devices connect.
 #[derive(Debug, Clone)]
 pub struct Target {
-    pub url: String,
+    /// The relay's WebSocket address, one per node when several nodes share a
+    /// database: device k connects to node k mod N first and, after a session
+    /// that failed, to the next node (what a load balancer does).
+    pub urls: Vec<String>,
     pub stores: Vec<StoreFixture>,
-    /// The relay process, for its memory and CPU time.
-    pub relay_pid: Option<u32>,
+    /// The relay processes (one per node), for their memory and CPU time.
+    pub relay_pids: Vec<u32>,
+    /// The database server's main process, for the CPU time of it and its
+    /// backends (PostgreSQL; none for embedded SQLite).
+    pub database_pid: Option<u32>,
+    /// A node killed in the steady phase.
+    pub kill: Option<Kill>,
+}
+
+impl Target {
+    /// One relay at `url`.
+    pub fn one(url: String, stores: Vec<StoreFixture>, relay_pid: Option<u32>) -> Self {
+        Self {
+            urls: vec![url],
+            stores,
+            relay_pids: relay_pid.into_iter().collect(),
+            database_pid: None,
+            kill: None,
+        }
+    }
+
+    /// The sum of a `/proc/PID/status` field over the relay processes still running.
+    fn relay_kib(&self, field: &str) -> Option<u64> {
+        let each: Vec<u64> = self
+            .relay_pids
+            .iter()
+            .filter_map(|&p| proc_status_kib(p, field))
+            .collect();
+        (!each.is_empty()).then(|| each.iter().sum())
+    }
+
+    /// The CPU time of the relay processes still running.
+    fn relay_cpu(&self) -> Option<Duration> {
+        let each: Vec<Duration> = self
+            .relay_pids
+            .iter()
+            .filter_map(|&p| cpu_time(p))
+            .collect();
+        (!each.is_empty()).then(|| each.iter().sum())
+    }
+}
+
+/// SIGKILL for relay process `pid`, `after` this long into the steady phase
+/// (its devices fail over to the other nodes).
+#[derive(Debug, Clone, Copy)]
+pub struct Kill {
+    pub pid: u32,
+    pub after: Duration,
 }
 
 /// What a run measured.
@@ -203,6 +252,14 @@ pub struct Report {
     /// The relay's CPU time in the steady and saturate phases.
     pub relay_cpu_steady: Option<Duration>,
     pub relay_cpu_saturate: Option<Duration>,
+    /// The database server's CPU time (it and its backends) in those phases.
+    pub database_cpu_steady: Option<Duration>,
+    pub database_cpu_saturate: Option<Duration>,
+    /// Relay nodes the devices were spread over.
+    pub nodes: usize,
+    /// From a session lost to an error (its node killed, say) until the device
+    /// had synced again, through whichever node took it.
+    pub recovery: Percentiles,
     /// This process's CPU time over the saturate and steady phases.
     pub loadgen_cpu_saturate: Option<Duration>,
     pub loadgen_cpu_steady: Option<Duration>,
@@ -248,12 +305,13 @@ struct Samples {
     /// (when seen, latency µs) of steady samples, with `LOADGEN_TIMELINE=1`.
     timeline: Vec<(Instant, u32)>,
     reconnect: Vec<u32>,
+    recovery: Vec<u32>,
     join: Vec<u32>,
     first_error: Option<String>,
 }
 
 struct Ctx {
-    url: String,
+    urls: Vec<String>,
     phase: watch::Receiver<Phase>,
     /// Per store: edits not yet seen everywhere, by hash: when and in which phase.
     edits: Vec<Mutex<HashMap<ChangeHash, (Instant, Phase)>>>,
@@ -388,15 +446,16 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
             n + joins + usize::from(workload.attack.is_some())
         );
     }
+    anyhow::ensure!(!target.urls.is_empty(), "a run needs a relay address");
     let docs_per_store = target.stores[0].docs.len();
-    let pid = target.relay_pid;
-    let rss = |field| pid.and_then(|p| proc_status_kib(p, field));
-    let cpu = || pid.and_then(cpu_time);
+    let rss = |field| target.relay_kib(field);
+    let cpu = || target.relay_cpu();
+    let database_cpu = || target.database_pid.and_then(tree_cpu_time);
     let rss_before_kib = rss("VmRSS");
 
     let (phase_tx, phase) = watch::channel(Phase::Connect);
     let ctx = Arc::new(Ctx {
-        url: target.url.clone(),
+        urls: target.urls.clone(),
         phase,
         edits: (0..stores).map(|_| Mutex::new(HashMap::new())).collect(),
         counters: Counters::default(),
@@ -418,6 +477,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
                 device,
                 token,
                 false,
+                s * n + d,
                 (s * 1000 + d) as u64,
             )));
         }
@@ -442,6 +502,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     // Phase 2: saturate (before the open-loop steady phase, so a relay that fell
     // behind there carries no backlog into this measurement).
     let cpu0 = cpu();
+    let database_cpu0 = database_cpu();
     let me = std::process::id();
     let my_cpu0 = cpu_time(me);
     let acked0 = ctx.counters.saturate_acked.load(Ordering::Relaxed);
@@ -488,6 +549,9 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     let saturate_edits = acked();
     let delivered = ctx.counters.deliveries.load(Ordering::Relaxed) - delivered0;
     let relay_cpu_saturate = cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
+    let database_cpu_saturate = database_cpu()
+        .zip(database_cpu0)
+        .map(|(b, a)| b.saturating_sub(a));
     let loadgen_cpu_saturate = cpu_time(me).zip(my_cpu0).map(|(b, a)| b.saturating_sub(a));
     let _ = phase_tx.send(Phase::Settle);
     quiesce(&ctx).await;
@@ -497,9 +561,19 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
 
     // Phase 3: steady, with joins spread over it.
     let cpu0 = cpu();
+    let database_cpu0 = database_cpu();
     let my_steady0 = cpu_time(me);
     let _ = phase_tx.send(Phase::Steady);
     let steady_started = Instant::now();
+    if let Some(kill) = target.kill {
+        tokio::spawn(async move {
+            tokio::time::sleep(kill.after).await;
+            let killed = std::process::Command::new("kill")
+                .args(["-KILL", &kill.pid.to_string()])
+                .status();
+            eprintln!("killed relay node {} ({killed:?})", kill.pid);
+        });
+    }
     let join_total = stores * joins;
     for j in 0..join_total {
         let at = workload
@@ -517,6 +591,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
             device,
             token,
             true,
+            j,
             (s * 1000 + slot) as u64,
         )));
     }
@@ -529,6 +604,9 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
     quiesce(&ctx).await;
     let steady_settled = steady_started.elapsed();
     let relay_cpu_steady = cpu().zip(cpu0).map(|(b, a)| b.saturating_sub(a));
+    let database_cpu_steady = database_cpu()
+        .zip(database_cpu0)
+        .map(|(b, a)| b.saturating_sub(a));
     let loadgen_cpu_steady = cpu_time(me)
         .zip(my_steady0)
         .map(|(b, a)| b.saturating_sub(a));
@@ -573,6 +651,10 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
         steady_latency: Percentiles::of_micros(samples.steady),
         reconnects: ctx.counters.reconnects.load(Ordering::Relaxed),
         reconnect_time: Percentiles::of_micros(samples.reconnect),
+        recovery: Percentiles::of_micros(samples.recovery),
+        nodes: target.urls.len(),
+        database_cpu_steady,
+        database_cpu_saturate,
         join_time: Percentiles::of_micros(samples.join),
         saturate_time,
         saturate_edits,
@@ -639,7 +721,7 @@ async fn forged_writes(ctx: Arc<Ctx>, store: StoreFixture, token: Option<String>
     let mut phase = ctx.phase.clone();
     while *phase.borrow() != Phase::Done {
         let mut device = fresh_device(&store, 0, slot);
-        let Ok(mut ws) = open(&ctx.url, token.as_deref()).await else {
+        let Ok(mut ws) = open(&ctx.urls[0], token.as_deref()).await else {
             tokio::time::sleep(Duration::from_millis(50)).await;
             continue;
         };
@@ -689,7 +771,7 @@ fn authority(url: &str) -> &str {
 /// answered before the next is sent.
 async fn enrol_flood(ctx: Arc<Ctx>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let host = authority(&ctx.url).to_owned();
+    let host = authority(&ctx.urls[0]).to_owned();
     let guesser = |n: u64| {
         let (ctx, host) = (ctx.clone(), host.clone());
         async move {
@@ -735,7 +817,7 @@ async fn connection_flood(ctx: Arc<Ctx>, token: Option<String>) {
             let (ctx, token) = (ctx.clone(), token.clone());
             tokio::spawn(async move {
                 ctx.counters.attack_attempts.fetch_add(1, Ordering::Relaxed);
-                let ws = open(&ctx.url, token.as_deref()).await;
+                let ws = open(&ctx.urls[0], token.as_deref()).await;
                 if ws.is_err() {
                     ctx.counters.attack_refused.fetch_add(1, Ordering::Relaxed);
                 }
@@ -760,7 +842,7 @@ async fn message_flood(ctx: Arc<Ctx>, store: StoreFixture, token: Option<String>
             let mut phase = ctx.phase.clone();
             while *phase.borrow() != Phase::Done {
                 let mut device = fresh_device(&store, 0, slot);
-                let Ok(ws) = open(&ctx.url, token.as_deref()).await else {
+                let Ok(ws) = open(&ctx.urls[0], token.as_deref()).await else {
                     ctx.counters.attack_refused.fetch_add(1, Ordering::Relaxed);
                     tokio::time::sleep(Duration::from_millis(100)).await;
                     continue;
@@ -869,29 +951,33 @@ async fn device_task(
     mut device: Device,
     token: Option<String>,
     joining: bool,
+    home: usize,
     seed: u64,
 ) {
     let mut rng = Rng::new(seed + 1);
     let mut first = true;
+    let mut node = home;
+    // When the session that failed last was lost, until the device synced again.
+    let mut lost: Option<Instant> = None;
     loop {
         if *ctx.phase.borrow() == Phase::Done {
             return;
         }
-        match session(
-            &ctx,
+        let url = &ctx.urls[node % ctx.urls.len()];
+        let s = Session {
             store,
-            &mut device,
-            token.as_deref(),
+            token: token.as_deref(),
             first,
             joining,
-            &mut rng,
-        )
-        .await
-        {
+        };
+        match session(&ctx, url, s, &mut device, &mut lost, &mut rng).await {
             Ok(SessionEnd::Done) => return,
             Ok(SessionEnd::Again) => {}
             Err(e) => {
                 record_error(&ctx, &e);
+                lost.get_or_insert_with(Instant::now);
+                // Another node, as a load balancer would pick.
+                node += 1;
                 tokio::time::sleep(Duration::from_millis(200)).await;
             }
         }
@@ -899,16 +985,29 @@ async fn device_task(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
-async fn session(
-    ctx: &Ctx,
+/// What a session is for.
+#[derive(Clone, Copy)]
+struct Session<'a> {
     store: usize,
-    device: &mut Device,
-    token: Option<&str>,
+    token: Option<&'a str>,
     first: bool,
     joining: bool,
+}
+
+async fn session(
+    ctx: &Ctx,
+    url: &str,
+    s: Session<'_>,
+    device: &mut Device,
+    lost: &mut Option<Instant>,
     rng: &mut Rng,
 ) -> anyhow::Result<SessionEnd> {
+    let Session {
+        store,
+        token,
+        first,
+        joining,
+    } = s;
     let w = &ctx.workload;
     let mut phase_rx = ctx.phase.clone();
     let started = Instant::now();
@@ -918,7 +1017,7 @@ async fn session(
     } else {
         None
     };
-    let mut ws = open(&ctx.url, token).await?;
+    let mut ws = open(url, token).await?;
     send_all(&mut ws, vec![device.connect()]).await?;
     let mut ready_since: Option<Instant> = None;
     let mut permit = permit;
@@ -1008,6 +1107,9 @@ async fn session(
                             s.join.push(took);
                         } else if !first {
                             s.reconnect.push(took);
+                        }
+                        if let Some(at) = lost.take() {
+                            s.recovery.push(micros(now - at));
                         }
                     }
                     next_edit = tokio::time::Instant::now() + rng.exp(mean_gap);
@@ -1131,8 +1233,8 @@ pub async fn idle(
     hold: Duration,
     concurrency: usize,
 ) -> anyhow::Result<IdleReport> {
-    let pid = target.relay_pid;
-    let rss = |field| pid.and_then(|p| proc_status_kib(p, field));
+    let pid = target.relay_pids.first().copied();
+    let rss = |field| target.relay_kib(field);
     let rss_before_kib = rss("VmRSS");
     let (stop_tx, stop) = watch::channel(false);
     let shared = Arc::new(IdleShared {
@@ -1157,7 +1259,11 @@ pub async fn idle(
         if !open_docs {
             device.forget_documents();
         }
-        let (url, stop, shared) = (target.url.clone(), stop.clone(), shared.clone());
+        let (url, stop, shared) = (
+            target.urls[c % target.urls.len()].clone(),
+            stop.clone(),
+            shared.clone(),
+        );
         tasks.push(tokio::spawn(async move {
             if let Err(e) = idle_connection(&url, token, device, stop, &shared).await {
                 shared.failed.fetch_add(1, Ordering::Relaxed);

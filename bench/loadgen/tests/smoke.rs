@@ -40,11 +40,11 @@ async fn two_stores_of_three_devices_sync_edit_reconnect_and_join_through_our_re
     // and the periods the relay opens with the store.
     let documents: u64 = stores.iter().map(|s| s.docs.len() as u64).sum();
     assert!(documents > 2 * 3, "{documents} documents");
-    let target = Target {
-        url: format!("ws://{addr}/sync"),
+    let target = Target::one(
+        format!("ws://{addr}/sync"),
         stores,
-        relay_pid: Some(std::process::id()),
-    };
+        Some(std::process::id()),
+    );
     let w = Workload {
         devices_per_store: 3,
         joins_per_store: 1,
@@ -110,11 +110,11 @@ async fn under_each_flood_the_honest_devices_go_on() {
         let relay = tokio::spawn(serve(settings, listener, async move {
             let _ = stopped.await;
         }));
-        let target = Target {
-            url: format!("ws://{addr}/sync"),
+        let target = Target::one(
+            format!("ws://{addr}/sync"),
             stores,
-            relay_pid: Some(std::process::id()),
-        };
+            Some(std::process::id()),
+        );
         let w = Workload {
             devices_per_store: 3,
             joins_per_store: 0,

@@ -174,6 +174,13 @@ impl PrivateServer {
         self.port
     }
 
+    /// The server's main process (the postmaster; its backends are its children),
+    /// while it runs.
+    pub fn pid(&self) -> Option<u32> {
+        let text = std::fs::read_to_string(self.data().join("postmaster.pid")).ok()?;
+        text.lines().next()?.trim().parse().ok()
+    }
+
     pub fn dir(&self) -> &Path {
         &self.dir
     }
