@@ -338,6 +338,7 @@ keys! {
     NavDashboard => ("Dashboard", "看板"),
     NavChain => ("Chain", "连锁看板"),
     StoreSwitcher => ("Store shown", "当前门店"),
+    CompareStores => ("All stores", "各店对比"),
     ChainIntro => (
         "Every store on this device, worst first: lowest completion, then most overdue.",
         "本机的每家门店，最差的在前：完成率最低的在前，其次是逾期最多的。",

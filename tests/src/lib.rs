@@ -93,6 +93,35 @@ pub fn relay_cli(data_dir: &Path, args: &[&str]) -> Result<String> {
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_owned())
 }
 
+/// Creates a store from plan 3 in the relay's `data_dir` (with someone in every
+/// position when `demo_people`); its id and a manager's invite code.
+pub fn store_with_manager_invite(
+    data_dir: &Path,
+    name: &str,
+    locale: &str,
+    demo_people: bool,
+) -> Result<(String, String)> {
+    let mut args = vec![
+        "store",
+        "create",
+        "--name",
+        name,
+        "--template",
+        "plan3",
+        "--locale",
+        locale,
+    ];
+    if demo_people {
+        args.extend(["--demo-people", "yes"]);
+    }
+    let store = relay_cli(data_dir, &args)?;
+    let code = relay_cli(
+        data_dir,
+        &["invite", "create", "--store", &store, "--role", "manager"],
+    )?;
+    Ok((store, code))
+}
+
 /// A relay process on loopback; stopped (SIGTERM) on drop.
 #[derive(Debug)]
 pub struct RelayProcess {

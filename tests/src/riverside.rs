@@ -9,7 +9,7 @@ use std::time::Duration;
 use anyhow::Result;
 use serde_json::json;
 
-use crate::{AppSession, relay_cli};
+use crate::{AppSession, store_with_manager_invite};
 
 pub const STOCK_COUNT: &str = "Stock count so records match the shelves";
 pub const RECEIVING: &str = "Receive and ship goods";
@@ -23,24 +23,7 @@ pub const COUNT_DONE: &str = "return document.querySelector('#status-done')?.get
 
 /// Creates the store in `relay_dir`; its id and a manager's invite code.
 pub fn create_store(relay_dir: &Path) -> Result<(String, String)> {
-    let store = relay_cli(
-        relay_dir,
-        &[
-            "store",
-            "create",
-            "--name",
-            "Riverside",
-            "--template",
-            "plan3",
-            "--locale",
-            "en",
-        ],
-    )?;
-    let code = relay_cli(
-        relay_dir,
-        &["invite", "create", "--store", &store, "--role", "manager"],
-    )?;
-    Ok((store, code))
+    store_with_manager_invite(relay_dir, "Riverside", "en", false)
 }
 
 /// The enrolled manager hires Wang, gives the stock count a checklist item, and

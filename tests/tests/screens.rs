@@ -6,7 +6,7 @@
 use std::time::Duration;
 
 use serde_json::json;
-use storeops_e2e::{AppSession, RelayProcess, artifacts, free_port, relay_cli};
+use storeops_e2e::{AppSession, RelayProcess, artifacts, free_port, store_with_manager_invite};
 
 const SIZES: &[(&str, u32, u32)] = &[
     ("phone", 390, 844),
@@ -21,6 +21,7 @@ const SCREENS: &[&str] = &[
     "meetings",
     "team",
     "dashboard",
+    "chain",
     "assessment",
     "org",
     "settings",
@@ -61,29 +62,13 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
     let dir = tempfile::tempdir()?;
     let out = artifacts("screens");
     let relay_dir = dir.path().join("relay");
-    let store = relay_cli(
-        &relay_dir,
-        &[
-            "store",
-            "create",
-            "--name",
-            "示范门店 Demo Store",
-            "--template",
-            "plan3",
-            "--locale",
-            "zh-CN",
-            "--demo-people",
-            "yes",
-        ],
-    )?;
-    let code = relay_cli(
-        &relay_dir,
-        &["invite", "create", "--store", &store, "--role", "manager"],
-    )?;
+    let (store, code) =
+        store_with_manager_invite(&relay_dir, "示范门店 Demo Store", "zh-CN", true)?;
     let relay = RelayProcess::start(&relay_dir, free_port()?, &out.join("relay.log"))?;
     let app = AppSession::start("manager", &dir.path().join("app"), &out)?;
     app.enrol(&relay.url(), &code, "店长的电脑")?;
     seed_new_screens(&app)?;
+    add_stores(&app, &relay_dir, &relay.url(), &store)?;
 
     // Screens of the Chinese UI that show English words (all of them, at the end).
     let mut latin = Vec::new();
@@ -92,7 +77,7 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
         for (size, w, h) in SIZES {
             app.resize(*w, *h)?;
             for screen in SCREENS {
-                app.open_screen(screen)?;
+                open(&app, screen)?;
                 app.screenshot(&format!("{lang}-{size}-{screen}"))?;
                 let chrome = app.script(
                     "return [...document.querySelectorAll('nav, header, button, label, h1, h2')].map(e => e.innerText).join('\\n')",
@@ -178,6 +163,63 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
     let errors = app.script("return window.storeopsErrors ?? null", json!([]))?;
     assert_eq!(errors, json!([]), "the UI logged errors");
     drop(relay);
+    Ok(())
+}
+
+/// Opens a screen as a person would: the chain screen from the store switcher
+/// (it is no tab), the others by the navigation.
+fn open(app: &AppSession, screen: &str) -> anyhow::Result<()> {
+    if screen != "chain" {
+        return app.open_screen(screen);
+    }
+    app.click("#open-chain")?;
+    app.wait_for(
+        "the chain screen",
+        "return !!document.querySelector('#screen-chain') && !document.querySelector('.loading')",
+        json!([]),
+        Duration::from_secs(10),
+    )?;
+    Ok(())
+}
+
+/// The director's chain: two more stores on this device, each added with its
+/// invite in Settings' "Add another store"; then the first store shown again
+/// through the header's switcher, and the chain screen lists all three.
+fn add_stores(
+    app: &AppSession,
+    relay_dir: &std::path::Path,
+    relay_url: &str,
+    first: &str,
+) -> anyhow::Result<()> {
+    for (n, name) in [(2, "示范二店 Demo Store 2"), (3, "示范三店 Demo Store 3")] {
+        let (store, code) = store_with_manager_invite(relay_dir, name, "zh-CN", true)?;
+        app.open_screen("settings")?;
+        app.fill("#add-store-code", &code)?;
+        app.fill("#add-store-relay", relay_url)?;
+        app.click("#add-store-button")?;
+        app.wait_for(
+            &format!("store {n} on the device, shown"),
+            "return document.querySelectorAll('#store-switcher option').length == arguments[0]
+                 && document.querySelector('#store-switcher').value == arguments[1]",
+            json!([n, store]),
+            Duration::from_secs(30),
+        )?;
+    }
+    app.select("#store-switcher", first)?;
+    app.wait_for(
+        "the first store shown again",
+        "return document.querySelector('#store-switcher').value == arguments[0]
+             && !!document.querySelector('#screen-today') && !document.querySelector('.loading')",
+        json!([first]),
+        Duration::from_secs(30),
+    )?;
+    open(app, "chain")?;
+    app.wait_for(
+        "three stores side by side",
+        "return document.querySelectorAll('#chain-stores .chain-store').length == 3",
+        json!([]),
+        Duration::from_secs(30),
+    )?;
     Ok(())
 }
 

@@ -1,7 +1,9 @@
 //! Our relay on its storage backends, the same workload, one run: one node on
 //! embedded SQLite, one node on PostgreSQL, N nodes on one PostgreSQL database
-//! (the devices of each store spread over them), and N nodes again with one of
-//! them killed (SIGKILL) in the steady phase. PostgreSQL is a private server
+//! with each store's devices spread over them (a balancer that knows nothing of
+//! stores), N nodes with each store on one node (a balancer that hashes on the
+//! `store` of `/sync?store=`), and those again with one node killed (SIGKILL) in
+//! the steady phase. PostgreSQL is a private server
 //! started for the run (`storeops_storage_postgres::testing`); its CPU time, the
 //! postmaster's and its backends', is counted beside the relay's.
 
@@ -33,15 +35,17 @@ pub async fn backends(
         .await?
         .map_err(anyhow::Error::msg)?;
     let mut runs = Vec::new();
-    let plan: [(&str, bool, usize, bool); 4] = [
-        ("sqlite", false, 1, false),
-        ("postgres-1", true, 1, false),
-        ("postgres-n", true, nodes, false),
-        ("postgres-n-kill", true, nodes, true),
+    // (label, on PostgreSQL, nodes, each store on one node, one node killed)
+    let plan: [(&str, bool, usize, bool, bool); 5] = [
+        ("sqlite", false, 1, false, false),
+        ("postgres-1", true, 1, false, false),
+        ("postgres-n-spread", true, nodes, false, false),
+        ("postgres-n-by-store", true, nodes, true, false),
+        ("postgres-n-by-store-kill", true, nodes, true, true),
     ];
-    for (label, shared, n, kill) in plan {
+    for (name, shared, n, by_store, kill) in plan {
         let database = if shared {
-            let name = label.replace('-', "_");
+            let name = name.replace('-', "_");
             let server = &server;
             Some(std::thread::scope(|s| {
                 s.spawn(|| server.create_database(&name))
@@ -52,27 +56,28 @@ pub async fn backends(
         } else {
             None
         };
-        let label = match (shared, kill) {
-            (false, _) => "SQLite, 1 node".to_owned(),
-            (true, false) if n == 1 => "PostgreSQL, 1 node".to_owned(),
-            (true, false) => format!("PostgreSQL, {n} nodes"),
-            (true, true) => format!("PostgreSQL, {n} nodes, one killed"),
+        let label = match (shared, n, by_store, kill) {
+            (false, ..) => "SQLite, 1 node".to_owned(),
+            (true, 1, ..) => "PostgreSQL, 1 node".to_owned(),
+            (true, _, false, _) => format!("PostgreSQL, {n} nodes, each store's devices spread"),
+            (true, _, true, false) => format!("PostgreSQL, {n} nodes, each store on one"),
+            (true, _, true, true) => {
+                format!("PostgreSQL, {n} nodes, each store on one, one killed")
+            }
         };
         eprintln!(
             "== {label} — {stores} stores × {} devices",
             workload.devices_per_store
         );
-        let dir = label
-            .to_lowercase()
-            .replace(|c: char| !c.is_ascii_alphanumeric(), "-");
-        let p = prepare_ours(relays, &dir, database.as_deref(), n, stores, slots).await?;
+        let p = prepare_ours(relays, name, database.as_deref(), n, stores, slots).await?;
         let mut target = p.target.clone();
+        target.by_store = by_store;
         if shared {
             target.database_pid = server.pid();
         }
         if kill {
-            // A third into the steady phase, the first node: it holds its share
-            // of every store's devices.
+            // A third into the steady phase, the first node: its stores move
+            // to the next node.
             target.kill = Some(Kill {
                 pid: target.relay_pids[0],
                 after: workload.steady / 3,

@@ -92,6 +92,7 @@ async fn ready(processes: Vec<RelayProcess>, stores: Vec<StoreFixture>) -> Prepa
         relay_pids: processes.iter().map(RelayProcess::pid).collect(),
         database_pid: None,
         kill: None,
+        by_store: false,
     };
     let each: Vec<u64> = processes
         .iter()

@@ -20,9 +20,10 @@ USAGE:
         with --idle, then holds K idle connections on each (--idle-only: only that)
   storeops-loadgen backends [--stores 10] [--devices 10] [--nodes 3] [WORKLOAD]
         our relay on one node on SQLite, one node on PostgreSQL, --nodes nodes on one
-        PostgreSQL database (each store's devices spread over them), and those nodes again
-        with the first killed (SIGKILL) a third into the steady phase; a private PostgreSQL
-        server is started for the run (Debian's postgresql package); prints a table
+        PostgreSQL database with each store's devices spread over them, then with each
+        store on one node (as a balancer hashing on /sync?store= puts them), and that again
+        with the first node killed (SIGKILL) a third into the steady phase; a private
+        PostgreSQL server is started for the run (Debian's postgresql package); prints a table
   storeops-loadgen run (--relay-data DIR | --no-auth) [--url WS_URL] [--relay-pid PID]
                        [--stores 10] [--devices 10] [WORKLOAD]
         one relay: with --relay-data, creates the stores and enrols the devices in our

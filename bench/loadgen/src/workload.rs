@@ -162,6 +162,9 @@ pub struct Target {
     pub database_pid: Option<u32>,
     /// A node killed in the steady phase.
     pub kill: Option<Kill>,
+    /// Each store's devices on one node (store k on node k mod N, as a balancer
+    /// that hashes on the store puts them); else spread device by device.
+    pub by_store: bool,
 }
 
 impl Target {
@@ -173,6 +176,7 @@ impl Target {
             relay_pids: relay_pid.into_iter().collect(),
             database_pid: None,
             kill: None,
+            by_store: false,
         }
     }
 
@@ -477,7 +481,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
                 device,
                 token,
                 false,
-                s * n + d,
+                if target.by_store { s } else { s * n + d },
                 (s * 1000 + d) as u64,
             )));
         }
@@ -591,7 +595,7 @@ pub async fn run(target: Target, workload: Workload) -> anyhow::Result<Report> {
             device,
             token,
             true,
-            j,
+            if target.by_store { s } else { j },
             (s * 1000 + slot) as u64,
         )));
     }

@@ -33,16 +33,25 @@ pub fn normalise_relay_url(raw: &str) -> Result<String, ClientError> {
     Ok(format!("{scheme}://{host}"))
 }
 
-/// The relay's WebSocket address for a relay address.
-pub fn websocket_url(relay_url: &str) -> String {
-    if let Some(rest) = relay_url.strip_prefix("https://") {
+/// The relay's WebSocket address for a relay address and the store the
+/// connection syncs. The relay goes by the token; `?store=` is for a load
+/// balancer in front of several relay nodes, to keep each store's devices on
+/// one node (`docs/operators.md`).
+pub fn websocket_url(relay_url: &str, store_id: &str) -> String {
+    let base = if let Some(rest) = relay_url.strip_prefix("https://") {
         format!("wss://{rest}/sync")
     } else {
         format!(
             "ws://{}/sync",
             relay_url.strip_prefix("http://").unwrap_or(relay_url)
         )
-    }
+    };
+    // Store ids are the relay's own (`store-` and hex): nothing to escape.
+    let store: String = store_id
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_'))
+        .collect();
+    format!("{base}?store={store}")
 }
 
 /// How the device reaches the relay's HTTP API. Each shell brings its own: ureq on the
@@ -278,7 +287,13 @@ mod tests {
         for bad in ["", "http://", "a b", "http://x/y"] {
             assert!(normalise_relay_url(bad).is_err(), "{bad}");
         }
-        assert_eq!(websocket_url("https://r.example"), "wss://r.example/sync");
-        assert_eq!(websocket_url("http://127.0.0.1:1"), "ws://127.0.0.1:1/sync");
+        assert_eq!(
+            websocket_url("https://r.example", "store-1a"),
+            "wss://r.example/sync?store=store-1a"
+        );
+        assert_eq!(
+            websocket_url("http://127.0.0.1:1", "store-1a&x=<y>"),
+            "ws://127.0.0.1:1/sync?store=store-1axy"
+        );
     }
 }

@@ -37,16 +37,21 @@ async fn store_sync_loop(device: Device) {
         let target = {
             let r = device.replica();
             r.enrolment()
-                .map(|e| (e.relay_url.clone(), e.relay_ca_pem.clone()))
+                .map(|e| {
+                    (
+                        websocket_url(&e.relay_url, &e.store_id),
+                        e.relay_ca_pem.clone(),
+                    )
+                })
                 .zip(r.token().ok())
         };
-        let Some(((relay_url, ca), token)) = target else {
+        let Some(((sync_url, ca), token)) = target else {
             device.wake.notified().await;
             continue;
         };
         let conn = ConnId(next_conn);
         next_conn += 1;
-        match run_connection(&device, conn, &relay_url, ca.as_deref(), &token).await {
+        match run_connection(&device, conn, &sync_url, ca.as_deref(), &token).await {
             Ok(()) => backoff = Duration::from_millis(250),
             Err(e) => {
                 tracing::info!(error = %e, "sync connection failed");
@@ -77,11 +82,11 @@ const SILENCE_LIMIT: Duration = Duration::from_secs(12);
 async fn run_connection(
     device: &Device,
     conn: ConnId,
-    relay_url: &str,
+    sync_url: &str,
     ca_pem: Option<&str>,
     token: &str,
 ) -> Result<(), String> {
-    let mut request = websocket_url(relay_url)
+    let mut request = sync_url
         .into_client_request()
         .map_err(|e| format!("bad relay address: {e}"))?;
     request.headers_mut().insert(

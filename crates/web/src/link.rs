@@ -53,16 +53,16 @@ async fn store_sync_loop(device: Device) {
         let target = {
             let r = device.replica();
             r.enrolment()
-                .map(|e| e.relay_url.clone())
+                .map(|e| websocket_url(&e.relay_url, &e.store_id))
                 .zip(r.token().ok())
         };
-        let Some((relay_url, token)) = target else {
+        let Some((sync_url, token)) = target else {
             device.woken().await;
             continue;
         };
         let conn = ConnId(next_conn);
         next_conn += 1;
-        match connection(&device, conn, &relay_url, &token).await {
+        match connection(&device, conn, &sync_url, &token).await {
             Ok(()) => backoff = Duration::from_millis(250),
             Err(e) => device.replica().connect_failed(e),
         }
@@ -147,12 +147,11 @@ const UNREACHABLE: &str =
 async fn connection(
     device: &Device,
     conn: ConnId,
-    relay_url: &str,
+    sync_url: &str,
     token: &str,
 ) -> Result<(), String> {
     let url = format!(
-        "{}?token={}",
-        websocket_url(relay_url),
+        "{sync_url}&token={}",
         String::from(js_sys::encode_uri_component(token))
     );
     let (tx, mut rx) = mpsc::unbounded_channel();

@@ -195,7 +195,6 @@ fn enrolled_screen(state: &UseReducerHandle<State>, status: &AppStatus, lang: La
 
     let screen = state.screen;
     let manager = status.is_manager();
-    let several_stores = status.stores.len() > 1;
     let body = match screen {
         Screen::Today => today_screen(state, manager),
         Screen::Duties => duties_screen(state, manager),
@@ -250,7 +249,7 @@ fn enrolled_screen(state: &UseReducerHandle<State>, status: &AppStatus, lang: La
                     sync={status.sync.clone()}
                     time_zone={time_zone.clone()}
                 />
-                <AppNav current={nav_current} {manager} {several_stores} />
+                <AppNav current={nav_current} {manager} />
             </AppHeader>
             <main class={classes!("content", "has-tab-bar", state.print_view.then_some("is-printing"))}>
                 <ErrorBanner />

@@ -4,8 +4,8 @@
 //! `crate::services::backend`.
 
 use storeops_api::command::{
-    GetAssessment, GetChain, GetDashboard, GetDutyRegister, GetFeedback, GetMeetings, GetOrgChart, GetPlans,
-    GetStaffing, GetStatus, GetTaskDetail, GetTeamBoard, ListTasks, SyncNow,
+    GetAssessment, GetChain, GetDashboard, GetDutyRegister, GetFeedback, GetMeetings, GetOrgChart,
+    GetPlans, GetStaffing, GetStatus, GetTaskDetail, GetTeamBoard, ListTasks, SyncNow,
 };
 
 use crate::i18n::Lang;

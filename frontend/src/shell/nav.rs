@@ -12,9 +12,6 @@ pub struct AppNavProps {
     /// Managers also see the screens only they use (the team board).
     #[prop_or_default]
     pub manager: bool,
-    /// The device holds more than one store: the chain dashboard is offered.
-    #[prop_or_default]
-    pub several_stores: bool,
 }
 
 /// The screens of an enrolled device: a row of tabs in the header on tablets and laptops,
@@ -29,7 +26,6 @@ pub fn app_nav(props: &AppNavProps) -> Html {
     let screens: Vec<Screen> = Screen::ALL
         .into_iter()
         .filter(|s| props.manager || !s.managers_only())
-        .filter(|s| props.several_stores || !s.several_stores_only())
         .collect();
     let go = |screen: Screen| {
         let d = d.clone();
@@ -146,7 +142,7 @@ fn more_icon() -> Html {
 }
 
 /// A line icon drawn in the text colour, so it follows the active and dark styles.
-fn icon(screen: Screen) -> Html {
+pub(crate) fn icon(screen: Screen) -> Html {
     let shapes = match screen {
         // A calendar page with a tick.
         Screen::Today | Screen::Task => html! {

@@ -123,7 +123,8 @@ pub enum Screen {
     Assessment,
     /// Managers' charts.
     Dashboard,
-    /// Every store this device holds side by side: managers holding two or more.
+    /// Every store this device holds side by side: managers holding two or more,
+    /// from the store switcher (not a tab: a laptop's row of tabs is full).
     Chain,
     Org,
     Settings,
@@ -133,7 +134,7 @@ pub enum Screen {
 
 impl Screen {
     /// The screens the navigation offers (managers only: see [`Screen::managers_only`]).
-    pub const ALL: [Screen; 11] = [
+    pub const ALL: [Screen; 10] = [
         Self::Today,
         Self::Duties,
         Self::Feedback,
@@ -142,7 +143,6 @@ impl Screen {
         Self::Assessment,
         Self::Team,
         Self::Dashboard,
-        Self::Chain,
         Self::Org,
         Self::Settings,
     ];
@@ -167,11 +167,6 @@ impl Screen {
 
     pub fn managers_only(self) -> bool {
         matches!(self, Self::Team | Self::Dashboard | Self::Chain)
-    }
-
-    /// Offered only on a device that holds more than one store.
-    pub fn several_stores_only(self) -> bool {
-        self == Self::Chain
     }
 }
 
