@@ -1,8 +1,8 @@
 //! Three relay nodes — real processes — on one private PostgreSQL server,
 //! behind a small round-robin TCP balancer: devices of one store on different
 //! nodes see each other's edits live; a node killed with SIGKILL loses nothing
-//! and its devices carry on through the others; a revocation written anywhere
-//! cuts the device off on whichever node it is connected to.
+//! and its devices carry on through the others; a device enrolled through one
+//! node and revoked by a manager through another is cut off within a second.
 
 #![allow(clippy::unwrap_used)] // test helpers may panic: that is how a test fails
 
@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use storeops_api::Handles;
-use storeops_api::command::{AddTask, Enrol, ListTasks};
+use storeops_api::command::{AddTask, Enrol, ListTasks, RevokeDevice};
 use storeops_client::{Device, sync_loop};
 use storeops_domain::Role;
 use storeops_domain::calendar::Date;
@@ -274,16 +274,20 @@ async fn nodes_on_one_database_share_edits_survive_a_kill_and_revoke_everywhere(
     })
     .await;
 
-    // Revoked through the registry (any node, or the CLI): B, on node 2, is cut.
+    // A, a manager enrolled through node 1, revokes B there (Settings' devices
+    // card, node 1's HTTP API): B, on node 2, is cut off.
     let b_device = b.replica().enrolment().unwrap().device_id.clone();
     assert!(b.app_status().sync.online);
     let revoked_at = Instant::now();
-    blocking(|| {
-        Registry::open(&backend)
-            .unwrap()
-            .revoke(&b_device, now_ms())
-            .unwrap()
-    });
+    let (manager, device_id) = (a.clone(), b_device.clone());
+    let devices =
+        tokio::task::spawn_blocking(move || manager.handle(RevokeDevice { device_id }).unwrap())
+            .await
+            .unwrap();
+    assert!(
+        devices.iter().any(|d| d.id == b_device && d.revoked),
+        "{devices:?}"
+    );
     let cut = eventually("B is cut off", Duration::from_secs(5), || {
         !b.app_status().sync.online
     })

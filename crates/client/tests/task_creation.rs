@@ -236,6 +236,16 @@ async fn a_task_made_whole_in_one_form_reaches_its_assignee_and_is_found_by_a_wo
             .is_err(),
         "staff do not edit tasks"
     );
+    // Lin starts it once the phone shows it as edited (as a person acts on what
+    // they see): the phone's history then ends with Lin's change, after the edit.
+    eventually("the edit reaches Lin's phone", || {
+        phone
+            .handle(GetTaskDetail {
+                task_id: task.id.clone(),
+            })
+            .is_ok_and(|d| d.task.priority == Priority::Urgent)
+    })
+    .await;
     phone
         .handle(SetTaskStatus {
             task_id: task.id.clone(),
