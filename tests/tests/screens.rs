@@ -62,13 +62,13 @@ fn every_screen_renders_in_both_languages_at_three_sizes() -> anyhow::Result<()>
     let dir = tempfile::tempdir()?;
     let out = artifacts("screens");
     let relay_dir = dir.path().join("relay");
-    let (store, code) =
-        store_with_manager_invite(&relay_dir, "示范门店 Demo Store", "zh-CN", true)?;
+    const FIRST: &str = "示范门店 Demo Store";
+    let (store, code) = store_with_manager_invite(&relay_dir, FIRST, "zh-CN", true)?;
     let relay = RelayProcess::start(&relay_dir, free_port()?, &out.join("relay.log"))?;
     let app = AppSession::start("manager", &dir.path().join("app"), &out)?;
     app.enrol(&relay.url(), &code, "店长的电脑")?;
     seed_new_screens(&app)?;
-    add_stores(&app, &relay_dir, &relay.url(), &store)?;
+    add_stores(&app, &relay_dir, &relay.url(), &store, FIRST)?;
 
     // Screens of the Chinese UI that show English words (all of them, at the end).
     let mut latin = Vec::new();
@@ -190,6 +190,7 @@ fn add_stores(
     relay_dir: &std::path::Path,
     relay_url: &str,
     first: &str,
+    first_name: &str,
 ) -> anyhow::Result<()> {
     for (n, name) in [(2, "示范二店 Demo Store 2"), (3, "示范三店 Demo Store 3")] {
         let (store, code) = store_with_manager_invite(relay_dir, name, "zh-CN", true)?;
@@ -206,11 +207,12 @@ fn add_stores(
         )?;
     }
     app.select("#store-switcher", first)?;
+    // Shown once the header names it (the switcher's own value changes at once).
     app.wait_for(
         "the first store shown again",
-        "return document.querySelector('#store-switcher').value == arguments[0]
+        "return document.querySelector('#store-name')?.textContent.trim() == arguments[0]
              && !!document.querySelector('#screen-today') && !document.querySelector('.loading')",
-        json!([first]),
+        json!([first_name]),
         Duration::from_secs(30),
     )?;
     open(app, "chain")?;

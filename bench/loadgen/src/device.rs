@@ -79,6 +79,20 @@ impl std::fmt::Debug for Device {
 
 const STATUSES: [&str; 3] = ["in_progress", "done", "todo"];
 
+/// The status after a task's current one, so that every edit changes something
+/// (automerge records no change for a put of the value already there).
+pub(crate) fn next_status(am: &Automerge, task: &automerge::ObjId) -> &'static str {
+    let current = match am.get(task, "status") {
+        Ok(Some((automerge::Value::Scalar(v), _))) => v.as_str().map(str::to_owned),
+        _ => None,
+    };
+    let at = STATUSES
+        .iter()
+        .position(|s| Some(*s) == current.as_deref())
+        .map_or(0, |i| i + 1);
+    STATUSES[at % STATUSES.len()]
+}
+
 impl Device {
     /// A device that opens `docs` (it may already hold some of them, e.g. the
     /// device that creates a store's documents on a relay without our CLI);
@@ -239,17 +253,7 @@ impl Device {
             Ok(Some((_, id))) => id,
             _ => return None,
         };
-        // The next status after the current one, so every edit changes something
-        // (automerge records no change for a put of the value already there).
-        let current = match doc.am.get(&task_obj, "status") {
-            Ok(Some((automerge::Value::Scalar(v), _))) => v.as_str().map(str::to_owned),
-            _ => None,
-        };
-        let at = STATUSES
-            .iter()
-            .position(|s| Some(*s) == current.as_deref())
-            .map_or(0, |i| i + 1);
-        let status = STATUSES[at % STATUSES.len()];
+        let status = next_status(&doc.am, &task_obj);
         let mut tx = doc.am.transaction();
         let done = status == "done";
         let ok = tx.put(&task_obj, "status", status).is_ok()

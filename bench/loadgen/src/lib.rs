@@ -27,6 +27,7 @@
 pub mod backends;
 pub mod compare;
 pub mod device;
+pub mod floor;
 pub mod relay;
 pub mod setup;
 pub mod stats;

@@ -4,12 +4,12 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
-use storeops_loadgen::backends;
 use storeops_loadgen::compare::{self, Relays};
 use storeops_loadgen::relay::{RelayProcess, default_reference_dir, default_relay_bin};
 use storeops_loadgen::setup;
 use storeops_loadgen::stats::open_files_limit;
 use storeops_loadgen::workload::{self, Saturation, Target, Workload};
+use storeops_loadgen::{backends, floor};
 
 const HELP: &str = "storeops-loadgen — simulated stores and devices against automerge-repo relays
 
@@ -24,6 +24,11 @@ USAGE:
         store on one node (as a balancer hashing on /sync?store= puts them), and that again
         with the first node killed (SIGKILL) a third into the steady phase; a private
         PostgreSQL server is started for the run (Debian's postgresql package); prints a table
+  storeops-loadgen floor [--devices 10] [--edits 2000] [--batch 1]
+        the floor automerge sets under the relay's CPU per edit: the same edits in one
+        process, only automerge's work on the relay's side timed (apply, save, a sync
+        message for each device and its answer); --batch B: B edits between the relay's
+        saves and sync rounds, as when edits arrive together; no network, protocol or database
   storeops-loadgen run (--relay-data DIR | --no-auth) [--url WS_URL] [--relay-pid PID]
                        [--stores 10] [--devices 10] [WORKLOAD]
         one relay: with --relay-data, creates the stores and enrols the devices in our
@@ -278,6 +283,26 @@ fn run() -> anyhow::Result<()> {
                 anyhow::Ok(())
             })?;
             let _ = std::fs::remove_dir_all(&relays.work_dir);
+            Ok(())
+        }
+        ["floor"] => {
+            args.check_known(&["devices", "edits", "batch"])?;
+            let devices: usize = args.num("devices", 10)?;
+            let edits: usize = args.num("edits", 2000)?;
+            let batch: usize = args.num("batch", 1)?;
+            print_machine();
+            let f = floor::floor(devices, edits, batch)?;
+            let us = |d: Duration| d.as_secs_f64() * 1e6;
+            println!(
+                "{} devices, {} edits, {} per round: automerge on the relay's side per edit {:.0} µs (the editor's exchange {:.0}, save {:.0}, sync messages for every device and their answers {:.0})",
+                f.peers,
+                f.edits,
+                f.batch,
+                us(f.per_edit()),
+                us(f.apply),
+                us(f.save),
+                us(f.fan_out)
+            );
             Ok(())
         }
         ["run"] | ["idle"] => {

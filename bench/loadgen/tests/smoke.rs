@@ -138,3 +138,13 @@ async fn under_each_flood_the_honest_devices_go_on() {
         relay.await.unwrap().unwrap();
     }
 }
+
+/// The floor run: every device ends with every edit, alone or in rounds.
+#[test]
+fn the_floor_run_brings_every_edit_to_every_device() {
+    for batch in [1, 3] {
+        let f = storeops_loadgen::floor::floor(3, 30, batch).unwrap();
+        assert_eq!((f.peers, f.edits, f.batch), (3, 30, batch));
+        assert!(f.per_edit() > Duration::ZERO);
+    }
+}
