@@ -16,6 +16,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::time::Duration;
 
+use postgres::GenericClient;
 use postgres::types::{FromSql, IsNull, ToSql, Type, to_sql_checked};
 use storeops_storage::sql::{Database, Dialect, Row, Sql, Transaction, Value};
 use storeops_storage::{DOCUMENT_MIGRATIONS, DocumentStore, StorageError, migrate, params};
@@ -167,59 +168,16 @@ fn rows_of(rows: Vec<postgres::Row>) -> Result<Vec<Row>, StorageError> {
         .collect()
 }
 
-/// Statement calls shared by a client and a transaction.
-trait Queries {
-    fn pg_execute(&mut self, sql: &str, p: &[&(dyn ToSql + Sync)]) -> Result<u64, postgres::Error>;
-    fn pg_query(
-        &mut self,
-        sql: &str,
-        p: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<postgres::Row>, postgres::Error>;
-    fn pg_batch(&mut self, sql: &str) -> Result<(), postgres::Error>;
-}
-
-impl Queries for postgres::Client {
-    fn pg_execute(&mut self, sql: &str, p: &[&(dyn ToSql + Sync)]) -> Result<u64, postgres::Error> {
-        self.execute(sql, p)
-    }
-    fn pg_query(
-        &mut self,
-        sql: &str,
-        p: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<postgres::Row>, postgres::Error> {
-        self.query(sql, p)
-    }
-    fn pg_batch(&mut self, sql: &str) -> Result<(), postgres::Error> {
-        self.batch_execute(sql)
-    }
-}
-
-impl Queries for postgres::Transaction<'_> {
-    fn pg_execute(&mut self, sql: &str, p: &[&(dyn ToSql + Sync)]) -> Result<u64, postgres::Error> {
-        self.execute(sql, p)
-    }
-    fn pg_query(
-        &mut self,
-        sql: &str,
-        p: &[&(dyn ToSql + Sync)],
-    ) -> Result<Vec<postgres::Row>, postgres::Error> {
-        self.query(sql, p)
-    }
-    fn pg_batch(&mut self, sql: &str) -> Result<(), postgres::Error> {
-        self.batch_execute(sql)
-    }
-}
-
-fn run(q: &mut impl Queries, sql: &str, params: &[Value]) -> Result<u64, StorageError> {
+fn run(q: &mut impl GenericClient, sql: &str, params: &[Value]) -> Result<u64, StorageError> {
     let params: Vec<Param<'_>> = params.iter().map(Param).collect();
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-    q.pg_execute(sql, &refs).map_err(db_error)
+    q.execute(sql, &refs).map_err(db_error)
 }
 
-fn rows(q: &mut impl Queries, sql: &str, params: &[Value]) -> Result<Vec<Row>, StorageError> {
+fn rows(q: &mut impl GenericClient, sql: &str, params: &[Value]) -> Result<Vec<Row>, StorageError> {
     let params: Vec<Param<'_>> = params.iter().map(Param).collect();
     let refs: Vec<&(dyn ToSql + Sync)> = params.iter().map(|p| p as _).collect();
-    rows_of(q.pg_query(sql, &refs).map_err(db_error)?)
+    rows_of(q.query(sql, &refs).map_err(db_error)?)
 }
 
 impl Sql for PgDatabase {
@@ -230,7 +188,10 @@ impl Sql for PgDatabase {
         rows(&mut *self.client.borrow_mut(), sql, params)
     }
     fn run_batch(&self, sql: &str) -> Result<(), StorageError> {
-        self.client.borrow_mut().pg_batch(sql).map_err(db_error)
+        self.client
+            .borrow_mut()
+            .batch_execute(sql)
+            .map_err(db_error)
     }
 }
 
@@ -244,7 +205,7 @@ impl Sql for PgTransaction<'_> {
         rows(&mut *self.0.borrow_mut(), sql, params)
     }
     fn run_batch(&self, sql: &str) -> Result<(), StorageError> {
-        self.0.borrow_mut().pg_batch(sql).map_err(db_error)
+        self.0.borrow_mut().batch_execute(sql).map_err(db_error)
     }
 }
 

@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::chain::calls;
 use crate::i18n::{Key, t};
 use crate::settings::calls::EnrolRequest;
-use crate::settings::invite_link::parse_invite_link;
+use crate::settings::invite_link::relay_and_code;
 use crate::shell::context::{use_busy, use_dispatch, use_lang};
 use crate::shell::state::Op;
 use crate::ui::{busy_button, form};
@@ -48,11 +48,7 @@ pub fn add_store_card(props: &AddStoreCardProps) -> Html {
             if busy {
                 return;
             }
-            // An invite link pasted whole brings its relay with it.
-            let (relay_url, code) = match parse_invite_link(&form::read(&code)) {
-                Some(link) => (link.relay.unwrap_or_else(|| form::read(&relay)), link.code),
-                None => (form::read(&relay), form::read(&code)),
-            };
+            let (relay_url, code) = relay_and_code(&form::read(&code), &form::read(&relay));
             calls::add_store(
                 &d,
                 EnrolRequest {

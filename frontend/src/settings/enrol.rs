@@ -5,7 +5,7 @@ use yew::prelude::*;
 use crate::i18n::{Key, Lang, t};
 use crate::services::offline;
 use crate::settings::calls::{self, EnrolRequest};
-use crate::settings::invite_link::parse_invite_link;
+use crate::settings::invite_link::{parse_invite_link, relay_and_code};
 use crate::settings::open_store::OpenStoreForm;
 use crate::shell::run::refused;
 use crate::shell::state::Op;
@@ -109,11 +109,7 @@ pub fn enrol_form() -> Html {
             if busy {
                 return;
             }
-            // An invite link pasted whole brings its relay with it.
-            let (relay_url, code) = match parse_invite_link(&form::read(&code)) {
-                Some(link) => (link.relay.unwrap_or_else(|| form::read(&relay)), link.code),
-                None => (form::read(&relay), form::read(&code)),
-            };
+            let (relay_url, code) = relay_and_code(&form::read(&code), &form::read(&relay));
             calls::enrol(
                 &d,
                 EnrolRequest {

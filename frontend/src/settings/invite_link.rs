@@ -34,6 +34,19 @@ pub fn web_invite_link(relay: &str, code: &str) -> String {
     )
 }
 
+/// The relay and code an invite form holds: an invite link pasted whole into its
+/// code field brings its relay with it (else the relay field's); a bare code is
+/// the code.
+pub fn relay_and_code(code_field: &str, relay_field: &str) -> (String, String) {
+    match parse_invite_link(code_field) {
+        Some(link) => (
+            link.relay.unwrap_or_else(|| relay_field.to_owned()),
+            link.code,
+        ),
+        None => (relay_field.to_owned(), code_field.to_owned()),
+    }
+}
+
 /// Reads an invite link of either kind (surrounding spaces and the scheme's case do not
 /// matter); `None` for anything else, such as a bare code, or a link without a code.
 pub fn parse_invite_link(text: &str) -> Option<InviteLink> {
@@ -133,6 +146,19 @@ fn decode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_invite_form_takes_a_pasted_link_s_relay_or_its_own() {
+        let link = invite_link("https://r.example", "ABCD-1234");
+        assert_eq!(
+            relay_and_code(&link, "http://typed"),
+            ("https://r.example".into(), "ABCD-1234".into())
+        );
+        assert_eq!(
+            relay_and_code("ABCD-1234", "http://typed"),
+            ("http://typed".into(), "ABCD-1234".into())
+        );
+    }
 
     #[test]
     fn a_link_round_trips() {
